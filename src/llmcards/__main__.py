@@ -1,0 +1,3 @@
+from llmcards.cli.main import run
+
+run()

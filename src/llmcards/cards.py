@@ -1,0 +1,83 @@
+"""Domain objects shared by every layer: what the importer makes and the store keeps.
+
+Pure data, no I/O. The importer (`llmcards.notes`) produces `CardDraft`s and `Skipped`
+items; the store turns drafts into persisted cards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+DECK_SEP = "::"
+CONTEXT_SEP = " › "
+
+Kind = Literal["basic", "cloze"]
+
+
+def deck_name(path: tuple[str, ...]) -> str:
+    """`("LLM", "NLP")` -> `"LLM::NLP"`, Anki's spelling of a deck path."""
+    return DECK_SEP.join(path)
+
+
+def split_deck(name: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in name.split(DECK_SEP) if part.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class CardDraft:
+    """One card as the notes describe it, before it meets the database.
+
+    `deck` is the full path, root first. `front` is plain text; `back` is Markdown.
+    A cloze draft is one deletion: `front` shows it as `[...]` (or `[hint]`), `back` is
+    the whole text with every deletion revealed, and `cloze_text` keeps the Anki-style
+    source (`{{c1::…}}`) so exports can rebuild one note from its siblings.
+    """
+
+    deck: tuple[str, ...]
+    front: str
+    back: str
+    line: int
+    kind: Kind = "basic"
+    context: str = ""
+    heading_path: tuple[str, ...] = ()
+    cloze_ord: int = 0
+    cloze_text: str = ""
+
+    @property
+    def root(self) -> str:
+        return self.deck[0]
+
+
+SkipCategory = Literal[
+    "term",  # named but never explained: a to-do list for the learner
+    "statement",  # a longer line with no answer
+    "only-links",
+    "todo-list",
+    "front-too-long",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A list item the importer looked at and passed over, with the reason why."""
+
+    line: int
+    text: str
+    reason: str
+    category: SkipCategory
+    deck: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class ParsedNote:
+    """Everything the importer learned from one file."""
+
+    root: str
+    cards: list[CardDraft] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    title: str | None = None
+
+    @property
+    def never_explained(self) -> list[Skipped]:
+        return [s for s in self.skipped if s.category == "term"]
