@@ -1,0 +1,113 @@
+"""`llmcards decks` and `llmcards cards`: look at what is in the database."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from llmcards.cli.state import STATE
+
+
+def decks(as_json: Annotated[bool, typer.Option("--json", help="Print the decks as JSON.")] = False) -> None:
+    """The deck tree with card counts (new, learning, due today)."""
+    from llmcards import clock
+    from llmcards.config import load_settings
+    from llmcards.store.queries import deck_counts
+
+    settings = load_settings()
+    now = clock.now()
+    db = STATE.open()
+    with db.read() as conn:
+        counts = deck_counts(conn, now, clock.next_day_start(now, settings.rollover_hour))
+    db.close()
+    if as_json:
+        from llmcards.cli.output import print_json
+
+        print_json([c.as_json() for c in counts])
+        return
+    _print_deck_tree(counts)
+
+
+def _print_deck_tree(counts: list) -> None:  # type: ignore[type-arg]
+    from rich.markup import escape
+    from rich.table import Table
+
+    from llmcards.cards import DECK_SEP
+    from llmcards.cli.output import console
+
+    if not counts:
+        console().print("No decks yet. Import notes with [bold]llmcards import NOTES.md[/bold].")
+        return
+    table = Table(box=None, pad_edge=False)
+    table.add_column("Deck")
+    for name in ("Cards", "New", "Learn", "Due"):
+        table.add_column(name, justify="right")
+    for count in counts:
+        depth = count.name.count(DECK_SEP)
+        label = "  " * depth + count.name.rsplit(DECK_SEP, 1)[-1]
+        table.add_row(
+            escape(label),
+            str(count.cards),
+            f"[blue]{count.new}[/blue]" if count.new else "0",
+            f"[red]{count.learning}[/red]" if count.learning else "0",
+            f"[green]{count.due}[/green]" if count.due else "0",
+        )
+    console().print(table)
+
+
+def cards(
+    deck: Annotated[Optional[str], typer.Option("--deck", "-d", help="Deck (full path or its last part); includes sub-decks.")] = None,
+    search: Annotated[Optional[str], typer.Option("--search", "-s", help="Text in the front, back or context.")] = None,
+    state: Annotated[
+        Optional[str],
+        typer.Option("--state", help="new, learning, review, relearning, due, suspended, retired or all."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the cards as JSON.")] = False,
+) -> None:
+    """List cards, filtered by deck, text and state."""
+    from llmcards import clock
+    from llmcards.config import load_settings
+    from llmcards.store.queries import card_json, list_cards
+
+    now = clock.now()
+    settings = load_settings() if state == "due" else None
+    day_end = clock.next_day_start(now, settings.rollover_hour) if settings else None
+    db = STATE.open()
+    with db.read() as conn:
+        rows = list_cards(conn, deck=deck, search=search, state=state, now=now, day_end=day_end)
+    db.close()
+    if as_json:
+        from llmcards.cli.output import print_json
+
+        print_json([card_json(r) for r in rows])
+        return
+    _print_cards(rows)
+
+
+def _print_cards(rows: list) -> None:  # type: ignore[type-arg]
+    from rich.markup import escape
+    from rich.table import Table
+
+    from llmcards.cli.output import console
+    from llmcards.store.models import STATE_NAMES
+
+    if not rows:
+        console().print("No cards match.")
+        return
+    table = Table(box=None, pad_edge=False)
+    for name, style in (("ID", "dim"), ("Deck", "cyan"), ("Front", ""), ("State", ""), ("Due", "")):
+        table.add_column(name, style=style or None, overflow="fold")
+    for r in rows:
+        front = f"[dim]{escape(r.context)} › [/dim]{escape(r.front)}" if r.context else escape(r.front)
+        flags = " [yellow]suspended[/yellow]" if r.suspended else ""
+        flags += " [red]retired[/red]" if r.retired else ""
+        due = r.due.astimezone().strftime("%Y-%m-%d %H:%M") if r.due else ""
+        table.add_row(str(r.id), escape(r.deck), front, STATE_NAMES.get(r.state, "?") + flags, due)
+    console().print(table)
+    console().print(f"[dim]{len(rows)} cards[/dim]")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("decks")(decks)
+    app.command("cards")(cards)

@@ -1,0 +1,128 @@
+"""`llmcards import`: notes files or folders into cards."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from llmcards.cli.state import STATE
+
+if TYPE_CHECKING:
+    from llmcards.importing import FileReport, ImportReport
+
+MAX_TERMS_PER_DECK = 8
+
+
+def import_notes(
+    paths: Annotated[list[Path], typer.Argument(help="Notes files or folders (searched recursively).", show_default=False)],
+    deck: Annotated[Optional[str], typer.Option("--deck", "-d", help="Root deck (default: the file's title or name).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Show what would change; write nothing.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every item passed over.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Import Markdown notes; re-importing updates cards and keeps their history."""
+    from llmcards import clock
+    from llmcards.importing import import_paths
+    from llmcards.store.db import open_db
+
+    now = clock.now()
+    db_path = STATE.db_path
+    # A dry run against a database that does not exist yet must not create it.
+    db = open_db(db_path if (db_path.exists() or not dry_run) else None)
+    try:
+        report = import_paths(db, [str(p) for p in paths], deck=deck, dry_run=dry_run, now=now)
+    finally:
+        db.close()
+    if as_json:
+        from llmcards.cli.output import print_json
+
+        print_json(report.as_json())
+        return
+    _print_report(report, verbose=verbose or dry_run)
+
+
+def _print_report(report: ImportReport, *, verbose: bool) -> None:
+    from rich.markup import escape
+
+    from llmcards.cli.output import console
+
+    out = console()
+    for file in report.files:
+        if file.notice:
+            out.print(f"[dim]{escape(file.shown)}: {escape(file.notice)}[/dim]")
+        if report.dry_run:
+            _print_dry_run_cards(file)
+        out.print(
+            f"{escape(file.path.name)} → [bold]{escape(file.root)}[/bold]: "
+            f"[green]{file.new} new[/green], {file.updated} updated, {file.unchanged} unchanged, "
+            f"{file.retired} retired, {len(file.skipped)} passed over"
+            + ("" if file.parsed_again else " [dim](file unchanged)[/dim]")
+        )
+        if file.retired_fronts:
+            shown = ", ".join(file.retired_fronts[:6]) + (" …" if len(file.retired_fronts) > 6 else "")
+            out.print(f"  [yellow]retired[/yellow] (kept with their history): {escape(shown)}")
+    if len(report.files) > 1:
+        out.print(
+            f"[bold]Total[/bold]: {report.total('new')} new, {report.total('updated')} updated, "
+            f"{report.total('unchanged')} unchanged, {report.total('retired')} retired, "
+            f"{len(report.skipped)} passed over"
+        )
+    _print_never_explained(report)
+    if verbose:
+        _print_passed_over(report)
+    if report.dry_run:
+        out.print("[bold yellow]Dry run[/bold yellow]: nothing was written.")
+    elif report.skipped:
+        out.print("[dim]Run with --dry-run to preview, --verbose to list every item passed over.[/dim]")
+
+
+def _print_dry_run_cards(file: FileReport) -> None:
+    from rich.markup import escape
+
+    from llmcards.cards import CONTEXT_SEP
+    from llmcards.cli.output import console
+
+    out = console()
+    for label, drafts in (("new", file.new_drafts), ("updated", file.updated_drafts)):
+        for d in drafts:
+            where = CONTEXT_SEP.join(d.deck)
+            context = f"[dim]{escape(d.context)} › [/dim]" if d.context else ""
+            out.print(f"  [green]{label:>7}[/green] l.{d.line:<5} {escape(where)}: {context}{escape(d.front)}")
+
+
+def _print_never_explained(report: ImportReport) -> None:
+    from rich.markup import escape
+
+    from llmcards.cards import CONTEXT_SEP
+    from llmcards.cli.output import console
+
+    by_deck: dict[str, list[str]] = defaultdict(list)
+    for _file, item in report.skipped:
+        if item.category == "term":
+            label = CONTEXT_SEP.join(item.deck[1:]) or (item.deck[0] if item.deck else "")
+            by_deck[label].append(f"{item.text} (l.{item.line})")
+    if not by_deck:
+        return
+    out = console()
+    out.print("Named but never explained (add an answer in your notes to get a card):")
+    for label, terms in by_deck.items():
+        shown = ", ".join(terms[:MAX_TERMS_PER_DECK]) + (", …" if len(terms) > MAX_TERMS_PER_DECK else "")
+        out.print(f"  [cyan]{escape(label)}[/cyan]: {escape(shown)}")
+
+
+def _print_passed_over(report: ImportReport) -> None:
+    from rich.markup import escape
+
+    from llmcards.cli.output import console
+
+    out = console()
+    for file, item in report.skipped:
+        text = item.text if len(item.text) <= 60 else item.text[:59] + "…"
+        out.print(f"  [dim]passed over[/dim] {escape(file.shown)}:{item.line}  {escape(text)}  [dim]— {escape(item.reason)}[/dim]")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_notes)

@@ -1,0 +1,122 @@
+"""The `llmcards` command. Each command group lives in its own module; heavy imports
+(SQLAlchemy, Textual, fsrs) happen inside the commands, so `--help` stays instant."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from llmcards import __version__
+from llmcards.cli import browse, importing
+from llmcards.cli.state import STATE
+
+app = typer.Typer(
+    name="llmcards",
+    help="Spaced-repetition flashcards from your own Markdown notes.\n\n"
+    "Run with no command to open the study app.",
+    no_args_is_help=False,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"llmcards {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def main(
+    ctx: typer.Context,
+    db: Annotated[
+        Optional[str],
+        typer.Option("--db", envvar="LLMCARDS_DB", metavar="PATH", help="Database file (default: in your user data folder)."),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    STATE.db_option = db
+    if ctx.invoked_subcommand is None:
+        from llmcards.cli.study import open_app
+
+        open_app()
+
+
+importing.register(app)
+browse.register(app)
+
+
+def _register_optional() -> None:
+    """Command groups added by later modules; each registers itself if present."""
+    import importlib
+
+    for name in ("study", "config_cmd", "exchange", "stats_cmd", "maintenance"):
+        try:
+            module = importlib.import_module(f"llmcards.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"llmcards.cli.{name}":
+                raise
+            continue
+        module.register(app)
+
+
+_register_optional()
+
+
+def run() -> None:
+    """Entry point: user errors become one line on stderr and a non-zero exit."""
+    from llmcards.errors import UserError
+
+    try:
+        app(standalone_mode=False)
+    except UserError as exc:
+        from llmcards.cli.output import error_line
+
+        error_line(str(exc))
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001
+        _handle_other(exc)
+
+
+def _handle_other(exc: Exception) -> None:
+    import click
+
+    from llmcards.cli.output import error_line
+
+    if isinstance(exc, click.exceptions.Exit):
+        sys.exit(exc.exit_code)
+    if isinstance(exc, click.exceptions.Abort):
+        sys.exit(1)
+    if isinstance(exc, click.ClickException):
+        exc.show()
+        sys.exit(exc.exit_code)
+    translated = _translate_storage_error(exc)
+    if translated:
+        error_line(translated)
+        sys.exit(1)
+    raise exc
+
+
+def _translate_storage_error(exc: Exception) -> str | None:
+    """Known environment failures (disk full, read-only, locked) as one line."""
+    message = str(getattr(exc, "orig", None) or exc)
+    where = STATE.db_path
+    if "readonly" in message:
+        return f"database {where} is read-only; check its permissions or pass --db"
+    if "database or disk is full" in message or "No space left" in message:
+        return f"no space left to write {where}; free some disk space and run again"
+    if "database is locked" in message:
+        return f"database {where} stayed locked by another llmcards for too long; try again"
+    if "disk I/O error" in message or "malformed" in message:
+        return f"database {where} could not be read ({message}); restore a backup with `llmcards restore`"
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror}"
+    return None

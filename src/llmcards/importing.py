@@ -1,0 +1,208 @@
+"""Import notes files into a database: find files, read, parse, sync, report.
+
+The pure parsing lives in `llmcards.notes`; the history-keeping sync in
+`llmcards.store.sync`. This module is the I/O glue between them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from llmcards.cards import CardDraft, ParsedNote, Skipped
+from llmcards.errors import NoteError
+
+# Bump when the importer's rules change, so unchanged files are parsed again once.
+PARSER_VERSION = 1
+
+NOTE_SUFFIXES = (".md", ".markdown", ".txt", ".mdown", ".mkd")
+
+
+@dataclass
+class FileReport:
+    path: Path
+    shown: str  # the path as the user would recognise it
+    root: str
+    notice: str | None = None
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    new_drafts: list[CardDraft] = field(default_factory=list)
+    updated_drafts: list[CardDraft] = field(default_factory=list)
+    retired_fronts: list[str] = field(default_factory=list)
+    parsed_again: bool = True
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "file": self.shown,
+            "deck": self.root,
+            "encoding": self.notice,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "retired": self.retired,
+            "skipped": len(self.skipped),
+        }
+
+
+@dataclass
+class ImportReport:
+    files: list[FileReport]
+    dry_run: bool = False
+
+    def total(self, attr: str) -> int:
+        return sum(getattr(f, attr) for f in self.files)
+
+    @property
+    def skipped(self) -> list[tuple[FileReport, Skipped]]:
+        return [(f, s) for f in self.files for s in f.skipped]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "new": self.total("new"),
+            "updated": self.total("updated"),
+            "unchanged": self.total("unchanged"),
+            "retired": self.total("retired"),
+            "skipped": [
+                {"file": f.shown, "line": s.line, "text": s.text, "reason": s.reason}
+                for f, s in self.skipped
+            ],
+            "files": [f.as_json() for f in self.files],
+            "dry_run": self.dry_run,
+        }
+
+
+def collect_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """The notes files named by `paths`: files as given, folders searched recursively."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_file():
+            found.append(path)
+        elif path.is_dir():
+            inside = sorted(_walk_notes(path))
+            if not inside:
+                raise NoteError(
+                    str(path), "holds no notes", f"put {'/'.join(NOTE_SUFFIXES)} files in it"
+                )
+            found.extend(inside)
+        elif path.exists():
+            raise NoteError(str(path), "is not a regular file", "pass a Markdown file or a folder")
+        else:
+            raise NoteError(str(path), "no such file or folder", "check the path")
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
+
+
+def _walk_notes(folder: Path) -> Iterable[Path]:
+    # followlinks=False: a symlink loop in a notes folder cannot trap the walk.
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            if name.startswith(".") or not name.lower().endswith(NOTE_SUFFIXES):
+                continue
+            candidate = Path(dirpath) / name
+            if candidate.is_file():
+                yield candidate
+
+
+def read_note(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except PermissionError:
+        raise NoteError(str(path), "cannot be read (permission denied)", "check its permissions") from None
+    except OSError as exc:
+        raise NoteError(str(path), f"cannot be read ({exc.strerror})") from None
+
+
+def parse_file(path: Path, data: bytes, deck: str | None) -> tuple[ParsedNote, str | None]:
+    from llmcards.notes import decode_note, parse_note
+
+    decoded = decode_note(data, str(path))
+    parsed = parse_note(decoded.text, root=deck, stem=path.stem)
+    return parsed, decoded.notice
+
+
+def import_paths(
+    db: "Database",
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    deck: str | None = None,
+    dry_run: bool = False,
+    now: datetime,
+) -> ImportReport:
+    """Import every notes file under `paths`. All or nothing: one transaction."""
+    from llmcards.store.sources import find_unchanged_source, save_source
+    from llmcards.store.sync import sync_file
+
+    files = collect_files(paths)
+    blobs = [(path, read_note(path)) for path in files]
+    reports: list[FileReport] = []
+    with db.write() as conn:
+        for path, data in blobs:
+            resolved = str(path.resolve())
+            digest = hashlib.sha256(data).hexdigest()
+            cached = find_unchanged_source(conn, resolved, digest, PARSER_VERSION, deck)
+            if cached is not None:
+                reports.append(_unchanged_report(conn, path, cached))
+                continue
+            parsed, notice = parse_file(path, data, deck)
+            result = sync_file(
+                conn,
+                root=parsed.root,
+                source_path=resolved,
+                drafts=parsed.cards,
+                now=now,
+                path_is_gone=lambda p: not os.path.exists(p),
+            )
+            save_source(conn, parsed.root, resolved, digest, PARSER_VERSION, parsed.skipped, now, deck)
+            reports.append(
+                FileReport(
+                    path=path,
+                    shown=str(path),
+                    root=parsed.root,
+                    notice=notice,
+                    new=result.new,
+                    updated=result.updated,
+                    unchanged=result.unchanged,
+                    retired=result.retired,
+                    skipped=parsed.skipped,
+                    new_drafts=result.new_drafts,
+                    updated_drafts=result.updated_drafts,
+                    retired_fronts=result.retired_fronts,
+                )
+            )
+        if dry_run:
+            conn.rollback()
+    return ImportReport(reports, dry_run=dry_run)
+
+
+def _unchanged_report(conn: "Connection", path: Path, cached: "CachedSource") -> FileReport:
+    skipped = [
+        Skipped(line=s["line"], text=s["text"], reason=s["reason"], category=s["category"], deck=tuple(s["deck"]))
+        for s in json.loads(cached.skipped_json)
+    ]
+    return FileReport(
+        path=path,
+        shown=str(path),
+        root=cached.root,
+        unchanged=cached.active_cards,
+        skipped=skipped,
+        parsed_again=False,
+    )
+
+
+if False:  # pragma: no cover - typing only, keeps SQLAlchemy out of import time
+    from sqlalchemy import Connection
+
+    from llmcards.store.db import Database
+    from llmcards.store.sources import CachedSource

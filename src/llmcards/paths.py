@@ -1,0 +1,51 @@
+"""Where llmcards keeps things on disk, and where its bundled files live."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "llmcards"
+ENV_DB = "LLMCARDS_DB"
+ENV_CONFIG = "LLMCARDS_CONFIG"
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / "llmcards.db"
+
+
+def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    if explicit:
+        return Path(explicit).expanduser()
+    from_env = os.environ.get(ENV_DB)
+    if from_env:
+        return Path(from_env).expanduser()
+    return default_db_path()
+
+
+def config_path() -> Path:
+    from_env = os.environ.get(ENV_CONFIG)
+    if from_env:
+        return Path(from_env).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+def _bundled(name: str) -> Path:
+    """A top-level project folder (`decks`, `migrations`), in a wheel or a checkout."""
+    package_dir = Path(__file__).resolve().parent
+    installed = package_dir / "_bundled" / name
+    if installed.is_dir():
+        return installed
+    return package_dir.parent.parent / name
+
+
+def bundled_decks_dir() -> Path:
+    return _bundled("decks")
+
+
+def migrations_dir() -> Path:
+    return _bundled("migrations")

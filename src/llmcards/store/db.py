@@ -1,0 +1,162 @@
+"""Opening a database: create it, migrate it (with a backup first), refuse newer ones."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
+
+from llmcards.errors import DatabaseError
+from llmcards.store import sqlite as sqlite_impl
+
+# The newest revision in migrations/versions; a test keeps the two in step. Comparing
+# with a constant lets the usual open skip importing alembic (cold start).
+HEAD_REVISION = "0001"
+
+
+@dataclass
+class Database:
+    engine: Engine
+    path: Path | None
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One write transaction: all of it commits, or none of it does."""
+        with self.engine.connect().execution_options(llmcards_write=True) as conn:
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        ctx = self.write() if write else self.read()
+        with ctx as conn:
+            with Session(bind=conn, expire_on_commit=False) as session:
+                yield session
+                session.flush()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_db(path: Path | None, *, backup_dir: Path | None = None) -> Database:
+    """Open (creating and migrating as needed) the database at `path`; None = in memory."""
+    if path is None:
+        engine = sqlite_impl.create_sqlite_engine(None)
+        _upgrade(engine)
+        return Database(engine, None)
+    path = path.expanduser()
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a directory; pass a database file path with --db")
+    fresh = not path.exists() or path.stat().st_size == 0
+    if not path.exists():
+        try:
+            sqlite_impl.create_private_file(path)
+        except OSError as exc:
+            raise DatabaseError(
+                f"cannot create database {path}: {exc.strerror}; choose a writable place with --db"
+            ) from None
+    if not fresh:
+        _check_and_backup(path, backup_dir)
+    engine = sqlite_impl.create_sqlite_engine(path)
+    try:
+        with engine.connect() as conn:
+            version = _current_revision(conn)
+        if version != HEAD_REVISION:
+            _upgrade(engine)
+    except Exception as exc:  # noqa: BLE001 - translated to one line for the user
+        engine.dispose()
+        raise _explain(path, exc) from None
+    return Database(engine, path)
+
+
+def _current_revision(conn: Connection) -> str | None:
+    from sqlalchemy import text
+
+    try:
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except Exception:  # noqa: BLE001 - table absent on a fresh file
+        conn.rollback()
+        return None
+
+
+def _check_and_backup(path: Path, backup_dir: Path | None) -> None:
+    try:
+        version, has_tables = sqlite_impl.read_schema_version(path)
+    except sqlite3.DatabaseError as exc:
+        raise _explain(path, exc) from None
+    if version == HEAD_REVISION:
+        return
+    if version is None:
+        if has_tables:
+            raise DatabaseError(
+                f"{path} is an SQLite database but not an llmcards one; pass another file with --db"
+            )
+        return
+    known = known_revisions()
+    if version not in known:
+        raise DatabaseError(
+            f"{path} was written by a newer llmcards (schema {version}); "
+            "upgrade llmcards (uv tool upgrade llmcards / pip install -U llmcards) to open it"
+        )
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target_dir = backup_dir or path.parent
+    target_dir.mkdir(parents=True, exist_ok=True)
+    sqlite_impl.backup_to(path, target_dir / f"{path.stem}.before-{version}-to-{HEAD_REVISION}.{stamp}.db")
+
+
+def known_revisions() -> set[str]:
+    return {script.revision for script in _script_directory().walk_revisions()}
+
+
+def _script_directory():  # type: ignore[no-untyped-def]
+    from alembic.script import ScriptDirectory
+
+    from llmcards.paths import migrations_dir
+
+    return ScriptDirectory(str(migrations_dir()))
+
+
+def _alembic_config():  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    from llmcards.paths import migrations_dir
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    return config
+
+
+def _upgrade(engine: Engine) -> None:
+    from alembic import command
+
+    config = _alembic_config()
+    with engine.connect().execution_options(llmcards_write=True) as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+        conn.commit()
+
+
+def _explain(path: Path, exc: BaseException) -> DatabaseError:
+    message = str(getattr(exc, "orig", None) or exc)
+    if "file is not a database" in message or "malformed" in message:
+        return DatabaseError(
+            f"{path} is not a readable llmcards database ({message}); "
+            "restore a backup (llmcards restore) or pass another file with --db"
+        )
+    if "readonly" in message or "unable to open" in message:
+        return DatabaseError(
+            f"cannot open {path} for writing ({message}); check its permissions or pass --db"
+        )
+    return DatabaseError(f"cannot open database {path}: {message}")

@@ -1,0 +1,104 @@
+"""The tables. Schema changes go through an alembic revision in `migrations/versions`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from llmcards.store.types import UTCDateTime
+
+# Card.state values. py-fsrs has no "new" state: a card that was never reviewed is ours.
+NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
+STATE_NAMES = {NEW: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
+
+
+def _utc(**kwargs: object) -> object:
+    return Field(sa_column=Column(UTCDateTime(), **kwargs))  # type: ignore[arg-type]
+
+
+class Deck(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)  # full path, "Root::Sub"
+
+
+class Source(SQLModel, table=True):
+    """A notes file as last imported under a root deck; lets unchanged files be skipped."""
+
+    __table_args__ = (UniqueConstraint("root", "path"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    root: str
+    path: str
+    sha256: str
+    parser_version: int
+    deck_arg: str = ""  # the --deck it was imported with ("" = root from the file itself)
+    skipped_json: str = "[]"  # what the last parse passed over, for unchanged re-imports
+    imported_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+
+
+class Card(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_card_root_front", "root", "front"),
+        Index("ix_card_due", "retired", "suspended", "due"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)  # stable identity; Anki GUIDs derive from it
+    note_uid: str = Field(index=True)  # cloze siblings share one; basic cards: == uid
+    deck_id: int = Field(foreign_key="deck.id", index=True)
+    root: str
+    context: str = ""
+    front: str
+    back: str
+    kind: str = "basic"  # "basic" | "cloze"
+    cloze_ord: int = 0
+    cloze_text: str = ""
+    heading_path: str = ""  # "::"-joined; tells apart equal fronts in one file
+    source_path: str = Field(index=True)
+    source_line: int = 0
+    position: int = 0  # order within its file: new cards are studied in note order
+    created_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+    updated_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+    retired: bool = False
+    retired_at: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
+    suspended: bool = False
+    buried_until: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
+    tags: str = ""  # space separated, Anki style ("leech")
+    # FSRS memory and schedule
+    state: int = NEW
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
+    last_review: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
+    reps: int = 0
+    lapses: int = 0
+
+
+class ReviewLog(SQLModel, table=True):
+    """One rating. `card_before` is the card's schedule as JSON, so undo is exact."""
+
+    __tablename__ = "review_log"
+    __table_args__ = (Index("ix_review_log_card_time", "card_id", "reviewed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(foreign_key="card.id")
+    rating: int  # 1 again, 2 hard, 3 good, 4 easy
+    reviewed_at: datetime = _utc(nullable=False, index=True)  # type: ignore[assignment]
+    duration_ms: int = 0
+    state_before: int
+    state_after: int
+    stability_before: float | None = None
+    stability_after: float | None = None
+    difficulty_before: float | None = None
+    difficulty_after: float | None = None
+    due_before: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
+    due_after: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
+    card_before: str = "{}"
+
+
+class Meta(SQLModel, table=True):
+    key: str = Field(primary_key=True)
+    value: str

@@ -1,0 +1,241 @@
+"""Bring one file's card drafts into the database without losing review history.
+
+A card is matched by (root deck, group context, front, kind, cloze ord). Among cards
+sharing that key, the heading path and then the order tell them apart. Cards of the
+file that match no draft are retired (kept with their history), never deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select, update
+
+from llmcards.cards import DECK_SEP, CardDraft, deck_name
+from llmcards.store.models import Card, Deck
+
+CARD = Card.__table__  # type: ignore[attr-defined]
+DECK = Deck.__table__  # type: ignore[attr-defined]
+
+Key = tuple[str, str, str, int]  # context, front, kind, cloze_ord
+
+
+@dataclass
+class SyncResult:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    retired_fronts: list[str] = field(default_factory=list)
+    new_drafts: list[CardDraft] = field(default_factory=list)
+    updated_drafts: list[CardDraft] = field(default_factory=list)
+
+
+def _key_of_draft(d: CardDraft) -> Key:
+    return (d.context, d.front, d.kind, d.cloze_ord)
+
+
+_EXISTING_COLUMNS = (
+    CARD.c.id, CARD.c.uid, CARD.c.context, CARD.c.front, CARD.c.kind, CARD.c.cloze_ord,
+    CARD.c.heading_path, CARD.c.source_path, CARD.c.retired, CARD.c.deck_id, CARD.c.back,
+    CARD.c.cloze_text, CARD.c.source_line, CARD.c.position, CARD.c.note_uid,
+)  # fmt: skip
+
+
+def sync_file(
+    conn: Connection,
+    *,
+    root: str,
+    source_path: str,
+    drafts: Sequence[CardDraft],
+    now: datetime,
+    path_is_gone: Callable[[str], bool] = lambda _p: False,
+) -> SyncResult:
+    """Apply `drafts` (all cards of one file, in note order) inside the caller's transaction.
+
+    Cards of `root` that came from another file are taken over only when that file is
+    gone (`path_is_gone`): that is how a renamed or moved file keeps its history.
+    """
+    result = SyncResult()
+    rows = conn.execute(select(*_EXISTING_COLUMNS).where(CARD.c.root == root)).all()
+    candidates: dict[Key, list[tuple[int, object]]] = defaultdict(list)
+    gone_cache: dict[str, bool] = {}
+    for row in rows:
+        if row.source_path == source_path:
+            rank = 0 if not row.retired else 2
+        elif row.retired:
+            continue
+        else:
+            gone = gone_cache.get(row.source_path)
+            if gone is None:
+                gone = gone_cache[row.source_path] = path_is_gone(row.source_path)
+            if not gone:
+                continue
+            rank = 1
+        candidates[(row.context, row.front, row.kind, row.cloze_ord)].append((rank, row))
+
+    deck_ids = _ensure_decks(conn, {d.deck for d in drafts})
+    by_key: dict[Key, list[tuple[int, CardDraft]]] = defaultdict(list)
+    for position, draft in enumerate(drafts):
+        by_key[_key_of_draft(draft)].append((position, draft))
+
+    matched_ids: set[int] = set()
+    inserts: list[dict[str, object]] = []
+    updates: list[dict[str, object]] = []
+    note_uids: dict[tuple[str, int], str] = {}  # (cloze_text, line) -> note uid of siblings
+    taken_uids: set[str] = {row.uid for row in rows}
+    for key, group in by_key.items():
+        pairs = _pair(group, sorted(candidates.get(key, ()), key=lambda c: c[0]))
+        for (position, draft), existing in pairs:
+            heading = DECK_SEP.join(draft.heading_path)
+            values = {
+                "deck_id": deck_ids[draft.deck],
+                "back": draft.back,
+                "cloze_text": draft.cloze_text,
+                "heading_path": heading,
+                "source_path": source_path,
+                "source_line": draft.line,
+                "position": position,
+            }
+            if existing is None:
+                uid = _new_uid(root, key, heading, position, taken_uids)
+                if draft.kind == "cloze":
+                    note_uid = note_uids.setdefault((draft.cloze_text, draft.line), uid)
+                else:
+                    note_uid = uid
+                inserts.append(
+                    {
+                        **values,
+                        "uid": uid,
+                        "note_uid": note_uid,
+                        "root": root,
+                        "context": draft.context,
+                        "front": draft.front,
+                        "kind": draft.kind,
+                        "cloze_ord": draft.cloze_ord,
+                        "created_at": now,
+                        "updated_at": now,
+                        "retired": False,
+                        "suspended": False,
+                        "tags": "",
+                        "state": 0,
+                        "reps": 0,
+                        "lapses": 0,
+                    }
+                )
+                result.new += 1
+                result.new_drafts.append(draft)
+                continue
+            matched_ids.add(existing.id)  # type: ignore[attr-defined]
+            if draft.kind == "cloze":
+                note_uids.setdefault((draft.cloze_text, draft.line), existing.note_uid)  # type: ignore[attr-defined]
+            meaningful = (
+                existing.back != draft.back  # type: ignore[attr-defined]
+                or existing.deck_id != values["deck_id"]  # type: ignore[attr-defined]
+                or existing.cloze_text != draft.cloze_text  # type: ignore[attr-defined]
+                or existing.retired  # type: ignore[attr-defined]
+                or existing.source_path != source_path  # type: ignore[attr-defined]
+            )
+            cosmetic = (
+                existing.source_line != draft.line  # type: ignore[attr-defined]
+                or existing.position != position  # type: ignore[attr-defined]
+                or existing.heading_path != heading  # type: ignore[attr-defined]
+            )
+            if meaningful or cosmetic:
+                change = {**values, "_id": existing.id}  # type: ignore[attr-defined]
+                if meaningful:
+                    change["updated_at"] = now
+                    change["retired"] = False
+                    change["retired_at"] = None
+                    result.updated += 1
+                    result.updated_drafts.append(draft)
+                else:
+                    result.unchanged += 1
+                updates.append(change)
+            else:
+                result.unchanged += 1
+
+    _apply_updates(conn, updates)
+    if inserts:
+        conn.execute(insert(CARD), inserts)
+    to_retire = [
+        r for r in rows if r.source_path == source_path and not r.retired and r.id not in matched_ids
+    ]
+    if to_retire:
+        conn.execute(
+            update(CARD)
+            .where(CARD.c.id.in_([r.id for r in to_retire]))
+            .values(retired=True, retired_at=now, updated_at=now)
+        )
+        result.retired = len(to_retire)
+        result.retired_fronts = [r.front for r in to_retire]
+    return result
+
+
+def _pair(
+    drafts: list[tuple[int, CardDraft]], existing: list[tuple[int, object]]
+) -> list[tuple[tuple[int, CardDraft], object | None]]:
+    """Match drafts sharing one key with existing cards: same heading first, then order."""
+    if not existing:
+        return [(d, None) for d in drafts]
+    pool = [row for _rank, row in existing]
+    out: list[tuple[tuple[int, CardDraft], object | None]] = []
+    unmatched: list[tuple[int, CardDraft]] = []
+    for item in drafts:
+        heading = DECK_SEP.join(item[1].heading_path)
+        hit = next((row for row in pool if row.heading_path == heading), None)  # type: ignore[attr-defined]
+        if hit is None:
+            unmatched.append(item)
+            continue
+        pool.remove(hit)
+        out.append((item, hit))
+    for item in unmatched:
+        out.append((item, pool.pop(0) if pool else None))
+    out.sort(key=lambda pair: pair[0][0])
+    return out
+
+
+def _apply_updates(conn: Connection, updates: list[dict[str, object]]) -> None:
+    from sqlalchemy import bindparam
+
+    groups: dict[tuple[str, ...], list[dict[str, object]]] = defaultdict(list)
+    for change in updates:
+        groups[tuple(sorted(change))].append(change)
+    for columns, batch in groups.items():
+        stmt = (
+            update(CARD)
+            .where(CARD.c.id == bindparam("_id"))
+            .values({c: bindparam(c) for c in columns if c != "_id"})
+        )
+        conn.execute(stmt, batch)
+
+
+def _new_uid(root: str, key: Key, heading: str, position: int, taken: set[str]) -> str:
+    seed = "\x1f".join((root, key[0], key[1], key[2], str(key[3]), heading))
+    digest = hashlib.blake2b(seed.encode(), digest_size=8).hexdigest()
+    uid, n = digest, 0
+    while uid in taken:
+        n += 1
+        uid = hashlib.blake2b(f"{seed}\x1f{n}".encode(), digest_size=8).hexdigest()
+    taken.add(uid)
+    return uid
+
+
+def _ensure_decks(conn: Connection, paths: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
+    """Deck ids for these paths, creating missing decks (and their parents)."""
+    wanted: set[str] = set()
+    for path in paths:
+        for depth in range(1, len(path) + 1):
+            wanted.add(deck_name(path[:depth]))
+    if not wanted:
+        return {}
+    existing = dict(conn.execute(select(DECK.c.name, DECK.c.id).where(DECK.c.name.in_(wanted))).all())
+    missing = sorted(wanted - existing.keys())
+    if missing:
+        conn.execute(insert(DECK), [{"name": name} for name in missing])
+        existing.update(conn.execute(select(DECK.c.name, DECK.c.id).where(DECK.c.name.in_(missing))).all())
+    return {path: existing[deck_name(path)] for path in paths}
