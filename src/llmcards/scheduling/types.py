@@ -1,0 +1,76 @@
+"""Values the study loop hands to its front ends (TUI, `llmcards due/rate`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
+RATINGS_BY_NAME = {name: value for value, name in RATING_NAMES.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class StudyCard:
+    id: int
+    deck: str  # "Root::Sub"
+    front: str
+    back: str  # Markdown
+    context: str
+    kind: str  # "basic" | "cloze"
+    source_path: str
+    source_line: int
+    state: int  # 0 new, 1 learning, 2 review, 3 relearning
+    due: datetime | None
+    reps: int
+    lapses: int
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What is left today, after daily limits: the three numbers of the progress line."""
+
+    new: int
+    learning: int
+    review: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """What one rating would do to the card shown: the interval on its button."""
+
+    rating: int
+    due: datetime
+    interval: timedelta
+    label: str  # "<10m", "10m", "2d", "3.5mo", "1.2y"
+
+
+@dataclass(frozen=True, slots=True)
+class RateOutcome:
+    card_id: int
+    rating: int
+    review_log_id: int
+    state: int
+    due: datetime
+    stability: float | None
+    difficulty: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    cards: int
+    seconds: float
+    again: int
+    hard: int
+    good: int
+    easy: int
+    next_due: datetime | None  # the next moment a card of this selection is due
+    next_due_count: int  # cards due on that day
+
+    @property
+    def again_rate(self) -> float:
+        return self.again / self.cards if self.cards else 0.0
