@@ -65,7 +65,7 @@ def open_db(path: Path | None, *, backup_dir: Path | None = None) -> Database:
             sqlite_impl.create_private_file(path)
         except OSError as exc:
             raise DatabaseError(
-                f"cannot create database {path}: {exc.strerror}; choose a writable place with --db"
+                f"cannot create database {path} ({exc.strerror}); choose a writable place with --db"
             ) from None
     if not fresh:
         _check_and_backup(path, backup_dir)

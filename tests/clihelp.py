@@ -1,0 +1,44 @@
+"""Run the real `llmcards` entry point in-process, the way a shell would."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+def llmcards(*args: str) -> Result:
+    """Call `llmcards ARGS` through `llmcards.cli.main.run` (the console script's target)."""
+    from llmcards.cli import output
+    from llmcards.cli.main import run
+
+    output.console.cache_clear()
+    output.err_console.cache_clear()
+    out, err = io.StringIO(), io.StringIO()
+    old_argv = sys.argv
+    sys.argv = ["llmcards", *args]
+    code = 0
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                run()
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.argv = old_argv
+        output.console.cache_clear()
+        output.err_console.cache_clear()
+    return Result(code, out.getvalue(), err.getvalue())

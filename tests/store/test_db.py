@@ -1,0 +1,110 @@
+"""Opening databases: fresh, migrated (with a backup first), newer, broken."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from llmcards.errors import DatabaseError
+from llmcards.store import db as store_db
+from llmcards.store.db import HEAD_REVISION, known_revisions, open_db
+
+
+def _pragma(path: Path, name: str) -> object:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(f"PRAGMA {name}").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_fresh_database_is_private_wal_and_at_head(db_path: Path) -> None:
+    db = open_db(db_path)
+    with db.read() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+    db.close()
+    assert _pragma(db_path, "journal_mode") == "wal"
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+
+
+def test_head_constant_matches_the_migration_scripts() -> None:
+    script = store_db._script_directory()
+    assert script.get_current_head() == HEAD_REVISION
+
+
+def test_newer_database_is_refused_with_advice(db_path: Path) -> None:
+    open_db(db_path).close()
+    con = sqlite3.connect(db_path)
+    con.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    con.commit()
+    con.close()
+    with pytest.raises(DatabaseError, match="newer llmcards.*upgrade llmcards"):
+        open_db(db_path)
+
+
+def test_garbage_file_is_not_a_database(db_path: Path) -> None:
+    db_path.write_bytes(b"this is not sqlite at all\n" * 100)
+    with pytest.raises(DatabaseError, match="not a readable llmcards database"):
+        open_db(db_path)
+
+
+def test_foreign_sqlite_database_is_refused(db_path: Path) -> None:
+    con = sqlite3.connect(db_path)
+    con.execute("CREATE TABLE photos (id INTEGER)")
+    con.commit()
+    con.close()
+    with pytest.raises(DatabaseError, match="not an llmcards one"):
+        open_db(db_path)
+
+
+def test_older_database_is_backed_up_then_migrated(db_path: Path, tmp_path: Path) -> None:
+    """Every earlier revision upgrades to head, keeping data, with a copy made first."""
+    revisions = sorted(known_revisions())
+    older = [r for r in revisions if r != HEAD_REVISION]
+    if not older:
+        # With a single revision, an "older" database is one stamped before any
+        # migration ran: an empty llmcards file. It must come up at head.
+        sqlite3.connect(db_path).close()
+        open_db(db_path).close()
+        assert _pragma(db_path, "user_version") == 0
+        con = sqlite3.connect(db_path)
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD_REVISION
+        con.close()
+        return
+    from alembic import command
+
+    for base in older:
+        path = tmp_path / f"at-{base}.db"
+        engine = store_db.sqlite_impl.create_sqlite_engine(path)
+        config = store_db._alembic_config()
+        with engine.connect().execution_options(llmcards_write=True) as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, base)
+            conn.commit()
+            conn.exec_driver_sql("INSERT INTO deck (name) VALUES ('kept')")
+            conn.commit()
+        engine.dispose()
+        db = open_db(path)
+        with db.read() as conn:
+            assert conn.execute(text("SELECT name FROM deck")).scalars().all() == ["kept"]
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
+        db.close()
+        backups = list(tmp_path.glob(f"at-{base}.before-{base}-to-{HEAD_REVISION}.*.db"))
+        assert len(backups) == 1
+        con = sqlite3.connect(backups[0])
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == base
+        con.close()
+
+
+def test_unwritable_location_is_a_clear_error(tmp_path: Path) -> None:
+    # A path below a regular file cannot be created, even by root (CI runs as root).
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("x")
+    with pytest.raises(DatabaseError, match="cannot create database"):
+        open_db(blocker / "sub" / "cards.db")

@@ -1,0 +1,63 @@
+"""The layering a newcomer reads in the folder names is enforced, not hoped for."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CORE = ("cards", "notes", "store", "scheduling", "exchange", "stats", "importing", "config", "clock", "paths", "errors")
+SRC = Path(__file__).resolve().parents[1] / "src" / "llmcards"
+
+
+def _python(code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _core_modules() -> list[str]:
+    names = []
+    for top in CORE:
+        package = SRC / top
+        if package.is_dir():
+            names += [
+                "llmcards." + ".".join(p.relative_to(SRC).with_suffix("").parts).removesuffix(".__init__")
+                for p in package.rglob("*.py")
+            ]
+        else:
+            names.append(f"llmcards.{top}")
+    return sorted(names)
+
+
+def test_core_packages_import_neither_textual_nor_typer() -> None:
+    modules = _core_modules()
+    out = _python(
+        "import importlib, json, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "print(json.dumps(sorted(k for k in ('textual', 'typer', 'click') if k in sys.modules)))"
+    )
+    assert json.loads(out) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["cards", "--json"], ["decks", "--json"], ["import", "--dry-run", "{notes}"]],
+    ids=["help", "cards", "decks", "import"],
+)
+def test_commands_without_the_tui_never_import_textual(args: list[str], tmp_path: Path) -> None:
+    notes = tmp_path / "n.md"
+    notes.write_text("- Dropout：训练时随机失活部分神经元\n", encoding="utf-8")
+    argv = ["llmcards", "--db", str(tmp_path / "c.db"), *[a.format(notes=notes) for a in args]]
+    out = _python(
+        "import io, sys, contextlib\n"
+        f"sys.argv = {argv!r}\n"
+        "from llmcards.cli.main import run\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n        run()\n    except SystemExit:\n        pass\n"
+        "print('textual' in sys.modules)"
+    )
+    assert out.strip() == "False"
