@@ -95,7 +95,7 @@ def test_older_database_is_backed_up_then_migrated(db_path: Path, tmp_path: Path
             assert conn.execute(text("SELECT name FROM deck")).scalars().all() == ["kept"]
             assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
         db.close()
-        backups = list(tmp_path.glob(f"at-{base}.before-{base}-to-{HEAD_REVISION}.*.db"))
+        backups = list((tmp_path / "backups").glob(f"llmcards-*-migration-{base}-to-{HEAD_REVISION}.db"))
         assert len(backups) == 1
         con = sqlite3.connect(backups[0])
         assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == base

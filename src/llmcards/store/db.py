@@ -6,7 +6,6 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine
@@ -50,7 +49,7 @@ class Database:
         self.engine.dispose()
 
 
-def open_db(path: Path | None, *, backup_dir: Path | None = None) -> Database:
+def open_db(path: Path | None, *, daily_backup: bool = True) -> Database:
     """Open (creating and migrating as needed) the database at `path`; None = in memory."""
     if path is None:
         engine = sqlite_impl.create_sqlite_engine(None)
@@ -68,7 +67,7 @@ def open_db(path: Path | None, *, backup_dir: Path | None = None) -> Database:
                 f"cannot create database {path} ({exc.strerror}); choose a writable place with --db"
             ) from None
     if not fresh:
-        _check_and_backup(path, backup_dir)
+        _check_and_backup(path)
     engine = sqlite_impl.create_sqlite_engine(path)
     try:
         with engine.connect() as conn:
@@ -78,7 +77,19 @@ def open_db(path: Path | None, *, backup_dir: Path | None = None) -> Database:
     except Exception as exc:  # noqa: BLE001 - translated to one line for the user
         engine.dispose()
         raise _explain(path, exc) from None
+    if daily_backup and not fresh:
+        _daily_backup(path)
     return Database(engine, path)
+
+
+def _daily_backup(path: Path) -> None:
+    from llmcards.store.backup import daily_backup_if_due
+
+    try:
+        daily_backup_if_due(path)
+    except (OSError, DatabaseError, sqlite3.Error):
+        # A backup that cannot be written must not keep anyone from studying.
+        pass
 
 
 def _current_revision(conn: Connection) -> str | None:
@@ -91,7 +102,7 @@ def _current_revision(conn: Connection) -> str | None:
         return None
 
 
-def _check_and_backup(path: Path, backup_dir: Path | None) -> None:
+def _check_and_backup(path: Path) -> None:
     try:
         version, has_tables = sqlite_impl.read_schema_version(path)
     except sqlite3.DatabaseError as exc:
@@ -110,10 +121,9 @@ def _check_and_backup(path: Path, backup_dir: Path | None) -> None:
             f"{path} was written by a newer llmcards (schema {version}); "
             "upgrade llmcards (uv tool upgrade llmcards / pip install -U llmcards) to open it"
         )
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target_dir = backup_dir or path.parent
-    target_dir.mkdir(parents=True, exist_ok=True)
-    sqlite_impl.backup_to(path, target_dir / f"{path.stem}.before-{version}-to-{HEAD_REVISION}.{stamp}.db")
+    from llmcards.store.backup import make_backup
+
+    make_backup(path, f"migration-{version}-to-{HEAD_REVISION}")
 
 
 def known_revisions() -> set[str]:

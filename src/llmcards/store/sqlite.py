@@ -72,3 +72,9 @@ def read_schema_version(path: Path) -> tuple[str | None, bool]:
         return (row[0] if row else None), True
     finally:
         con.close()
+
+
+def restore_from(backup: Path, target: Path) -> None:
+    """Copy `backup` into the live database `target` page by page (WAL-safe, atomic)."""
+    with sqlite3.connect(backup) as src, sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000) as dst:
+        src.backup(dst)
