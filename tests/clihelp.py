@@ -20,7 +20,7 @@ class Result:
         return json.loads(self.stdout)
 
 
-def llmcards(*args: str) -> Result:
+def llmcards(*args: str, stdin: str = "") -> Result:
     """Call `llmcards ARGS` through `llmcards.cli.main.run` (the console script's target)."""
     from llmcards.cli import output
     from llmcards.cli.main import run
@@ -28,8 +28,9 @@ def llmcards(*args: str) -> Result:
     output.console.cache_clear()
     output.err_console.cache_clear()
     out, err = io.StringIO(), io.StringIO()
-    old_argv = sys.argv
+    old_argv, old_stdin = sys.argv, sys.stdin
     sys.argv = ["llmcards", *args]
+    sys.stdin = io.StringIO(stdin)  # like CI: no terminal, answers come from here
     code = 0
     try:
         with redirect_stdout(out), redirect_stderr(err):
@@ -38,7 +39,7 @@ def llmcards(*args: str) -> Result:
             except SystemExit as exc:
                 code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     finally:
-        sys.argv = old_argv
+        sys.argv, sys.stdin = old_argv, old_stdin
         output.console.cache_clear()
         output.err_console.cache_clear()
     return Result(code, out.getvalue(), err.getvalue())

@@ -87,15 +87,16 @@ def run() -> None:
 
 
 def _handle_other(exc: Exception) -> None:
-    import click
+    from typer._click.exceptions import ClickException
 
     from llmcards.cli.output import error_line
 
-    if isinstance(exc, click.exceptions.Exit):
+    if isinstance(exc, typer.Exit):
         sys.exit(exc.exit_code)
-    if isinstance(exc, click.exceptions.Abort):
+    if isinstance(exc, typer.Abort):
+        error_line("aborted; nothing was changed")
         sys.exit(1)
-    if isinstance(exc, click.ClickException):
+    if isinstance(exc, ClickException):
         exc.show()
         sys.exit(exc.exit_code)
     translated = _translate_storage_error(exc)
