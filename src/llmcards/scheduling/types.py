@@ -58,6 +58,11 @@ class RateOutcome:
     due: datetime
     stability: float | None
     difficulty: float | None
+    step: int | None = None  # learning/relearning step, None in review
+    reps: int = 0
+    lapses: int = 0
+    leech: bool = False  # this lapse made it a leech: tagged `leech` and suspended
+    buried_siblings: tuple[int, ...] = ()  # cloze siblings hidden until the next day
 
 
 @dataclass(frozen=True, slots=True)

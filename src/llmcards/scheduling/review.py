@@ -1,0 +1,236 @@
+"""Recording a rating, and taking it back: the one write path for the TUI and `llmcards rate`.
+
+Each function is one transaction (`db.write()`, BEGIN IMMEDIATE): the card's new
+schedule and its review-log row are committed together or not at all, so a killed
+process never leaves a card rescheduled without its log row (or the reverse). The log
+row keeps the card as it was (`card_before`, JSON) so undo restores it exactly.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from llmcards.clock import next_day_start
+from llmcards.config import Settings
+from llmcards.errors import UserError
+from llmcards.scheduling import fsrs_bridge
+from llmcards.scheduling.types import AGAIN, RATING_NAMES, RateOutcome
+from llmcards.store.db import Database
+from llmcards.store.models import NEW, REVIEW, Card, Deck, ReviewLog
+
+CARD = Card.__table__  # type: ignore[attr-defined]
+DECK = Deck.__table__  # type: ignore[attr-defined]
+LOG = ReviewLog.__table__  # type: ignore[attr-defined]
+
+LEECH_TAG = "leech"
+
+# What undo must put back; the FSRS columns plus what a rating may change beside them.
+_RESTORED = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses",
+             "suspended", "buried_until", "tags")  # fmt: skip
+_DATETIMES = ("due", "last_review", "buried_until")
+
+
+class CardUnavailable(UserError):
+    """The card cannot be studied (unknown id, or retired by a re-import)."""
+
+
+def card_row(conn: Connection, card_id: int) -> Any:
+    """One card with its deck name and every column a rating reads."""
+    row = conn.execute(
+        select(CARD, DECK.c.name.label("deck")).join(DECK, DECK.c.id == CARD.c.deck_id).where(CARD.c.id == card_id)
+    ).first()
+    if row is None:
+        raise CardUnavailable(f"no card #{card_id}; run `llmcards cards` or `llmcards due --json` to see card ids")
+    return row
+
+
+def check_rating(rating: int) -> int:
+    if rating not in RATING_NAMES:
+        raise UserError(f"rating {rating!r} is not one of 1 again, 2 hard, 3 good, 4 easy")
+    return rating
+
+
+def rate_card(
+    db: Database,
+    card_id: int,
+    rating: int,
+    *,
+    now: datetime,
+    duration_ms: int = 0,
+    settings: Settings,
+    scheduler: Any = None,
+) -> RateOutcome:
+    """Rate a card at `now`; committed when this returns.
+
+    `scheduler` lets a caller that rates many cards reuse one py-fsrs Scheduler; it
+    must have been built from the same `settings`.
+    """
+    check_rating(rating)
+    scheduler = scheduler or fsrs_bridge.build_scheduler(settings)
+    with db.write() as conn:
+        return _rate_in(conn, card_id, rating, now=now, duration_ms=max(0, int(duration_ms)),
+                        settings=settings, scheduler=scheduler)  # fmt: skip
+
+
+def _rate_in(
+    conn: Connection, card_id: int, rating: int, *, now: datetime, duration_ms: int, settings: Settings, scheduler: Any
+) -> RateOutcome:
+    row = card_row(conn, card_id)
+    if row.retired:
+        raise CardUnavailable(
+            f"card #{card_id} ({row.front}) was retired: its notes no longer hold it; it cannot be rated"
+        )
+    before = fsrs_bridge.Schedule.of(row)
+    after = fsrs_bridge.review(scheduler, card_id, before, rating, now, settings.rollover_hour)
+
+    lapsed = rating == AGAIN and before.state == REVIEW
+    lapses = row.lapses + (1 if lapsed else 0)
+    leech = lapsed and _is_leech(lapses, settings.leech_threshold)
+    tags = row.tags
+    if leech and LEECH_TAG not in tags.split():
+        tags = f"{tags} {LEECH_TAG}".strip()
+
+    siblings: list[tuple[int, datetime | None]] = []
+    until = next_day_start(now, settings.rollover_hour)
+    if row.kind == "cloze":
+        siblings = _bury_siblings(conn, row, until)
+
+    conn.execute(
+        update(CARD)
+        .where(CARD.c.id == card_id)
+        .values(
+            state=after.state,
+            step=after.step,
+            stability=after.stability,
+            difficulty=after.difficulty,
+            due=after.due,
+            last_review=after.last_review,
+            reps=row.reps + 1,
+            lapses=lapses,
+            tags=tags,
+            suspended=True if leech else row.suspended,
+        )
+    )
+    log_id = conn.execute(
+        insert(LOG).values(
+            card_id=card_id,
+            rating=rating,
+            reviewed_at=now,
+            duration_ms=duration_ms,
+            state_before=before.state,
+            state_after=after.state,
+            stability_before=before.stability,
+            stability_after=after.stability,
+            difficulty_before=before.difficulty,
+            difficulty_after=after.difficulty,
+            due_before=before.due,
+            due_after=after.due,
+            card_before=_card_before_json(row, siblings),
+        )
+    ).inserted_primary_key[0]
+    assert after.due is not None
+    return RateOutcome(
+        card_id=card_id,
+        rating=rating,
+        review_log_id=int(log_id),
+        state=after.state,
+        due=after.due,
+        stability=after.stability,
+        difficulty=after.difficulty,
+        step=after.step,
+        reps=row.reps + 1,
+        lapses=lapses,
+        leech=leech,
+        buried_siblings=tuple(sid for sid, _ in siblings),
+    )
+
+
+def _is_leech(lapses: int, threshold: int) -> bool:
+    """Anki's rule: a leech at the threshold, and again every half threshold after it."""
+    if threshold <= 0 or lapses < threshold:
+        return False
+    return (lapses - threshold) % max(1, threshold // 2) == 0
+
+
+def _bury_siblings(conn: Connection, row: Any, until: datetime) -> list[tuple[int, datetime | None]]:
+    """Hide the note's other new and review cards until the next day (Anki's sibling burying)."""
+    found = conn.execute(
+        select(CARD.c.id, CARD.c.buried_until).where(
+            CARD.c.note_uid == row.note_uid,
+            CARD.c.id != row.id,
+            CARD.c.retired.is_(False),
+            CARD.c.suspended.is_(False),
+            CARD.c.state.in_((NEW, REVIEW)),
+        )
+    ).all()
+    siblings = [(sid, old) for sid, old in found if old is None or old < until]
+    if siblings:
+        conn.execute(update(CARD).where(CARD.c.id.in_([sid for sid, _ in siblings])).values(buried_until=until))
+    return siblings
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _card_before_json(row: Any, siblings: list[tuple[int, datetime | None]]) -> str:
+    data: dict[str, Any] = {}
+    for name in _RESTORED:
+        value = getattr(row, name)
+        data[name] = _iso(value) if name in _DATETIMES else value
+    data["suspended"] = bool(row.suspended)
+    data["buried_siblings"] = [[sid, _iso(old)] for sid, old in siblings]
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _values_from_json(text: str) -> tuple[dict[str, Any], list[tuple[int, datetime | None]]]:
+    data = json.loads(text)
+    values: dict[str, Any] = {}
+    for name in _RESTORED:
+        value = data.get(name)
+        values[name] = datetime.fromisoformat(value) if (name in _DATETIMES and value) else value
+    siblings = [(int(sid), datetime.fromisoformat(old) if old else None) for sid, old in data.get("buried_siblings", [])]
+    return values, siblings
+
+
+def undo_review(db: Database, review_log_id: int) -> int:
+    """Take back one rating: the card as it was before it, the log row gone. Returns the card id.
+
+    Only a card's latest rating can be taken back; undoing an older one would throw
+    away the reviews after it.
+    """
+    with db.write() as conn:
+        log = conn.execute(select(LOG.c.card_id, LOG.c.card_before).where(LOG.c.id == review_log_id)).first()
+        if log is None:
+            raise UserError(f"review #{review_log_id} is not in the review log; nothing to undo")
+        later = conn.execute(
+            select(LOG.c.id).where(LOG.c.card_id == log.card_id, LOG.c.id > review_log_id).limit(1)
+        ).first()
+        if later is not None:
+            raise UserError(f"card #{log.card_id} was rated again after review #{review_log_id}; undo that first")
+        values, siblings = _values_from_json(log.card_before)
+        conn.execute(update(CARD).where(CARD.c.id == log.card_id).values(**values))
+        for sid, old in siblings:
+            conn.execute(update(CARD).where(CARD.c.id == sid).values(buried_until=old))
+        conn.execute(delete(LOG).where(LOG.c.id == review_log_id))
+        return int(log.card_id)
+
+
+def set_buried(db: Database, card_id: int, until: datetime | None) -> datetime | None:
+    """Bury (or unbury, `until=None`) one card; returns what it was before, for undo."""
+    with db.write() as conn:
+        before = card_row(conn, card_id).buried_until
+        conn.execute(update(CARD).where(CARD.c.id == card_id).values(buried_until=until))
+        return before
+
+
+def set_suspended(db: Database, card_id: int, suspended: bool) -> bool:
+    """Suspend (or unsuspend) one card; returns whether it was suspended before, for undo."""
+    with db.write() as conn:
+        before = bool(card_row(conn, card_id).suspended)
+        conn.execute(update(CARD).where(CARD.c.id == card_id).values(suspended=suspended))
+        return before

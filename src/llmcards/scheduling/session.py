@@ -1,0 +1,260 @@
+"""One study session: today's queue in memory, every answer written through `review.py`.
+
+Threads: the TUI reads (`current`, `counts`, `previews`) on its UI thread and calls
+`rate`/`undo`/`suspend`/`bury` from a worker thread. Two locks keep that safe without
+freezing the UI: `_write` serialises the mutations (each is a database transaction that
+may wait for another llmcards process), `_state` guards the in-memory queue and is only
+held for moments. Each database call takes its own pooled connection, so no SQLite
+connection is shared between threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from llmcards import clock as clock_module
+from llmcards.clock import day_start, next_day_start
+from llmcards.config import Settings, load_settings
+from llmcards.errors import UserError
+from llmcards.scheduling import fsrs_bridge, review
+from llmcards.scheduling.labels import interval_label
+from llmcards.scheduling.queue import Queue, build_queue, load_rows
+from llmcards.scheduling.types import (
+    AGAIN,
+    EASY,
+    GOOD,
+    HARD,
+    Counts,
+    Preview,
+    RateOutcome,
+    SessionSummary,
+    StudyCard,
+)
+from llmcards.store.db import Database
+from llmcards.store.models import LEARNING, RELEARNING
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(slots=True)
+class _Entry:
+    card: StudyCard
+    schedule: fsrs_bridge.Schedule
+
+
+@dataclass(frozen=True, slots=True)
+class _Done:
+    """One undoable step: a rating (`log_id`), a bury or a suspend (`before`)."""
+
+    kind: str  # "rate" | "bury" | "suspend"
+    card_id: int
+    log_id: int = 0
+    rating: int = 0
+    duration_ms: int = 0
+    before: Any = None
+
+
+def study_card(row: Any) -> StudyCard:
+    return StudyCard(
+        id=row.id, deck=row.deck, front=row.front, back=row.back, context=row.context, kind=row.kind,
+        source_path=row.source_path, source_line=row.source_line, state=row.state, due=row.due,
+        reps=row.reps, lapses=row.lapses,
+    )  # fmt: skip
+
+
+class StudySession:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        deck: str | None = None,
+        settings: Settings | None = None,
+        clock: Clock = clock_module.now,
+    ) -> None:
+        self._db = db
+        self._settings = settings or load_settings()
+        self._clock = clock
+        self._write = threading.Lock()
+        self._state = threading.RLock()
+        self._scheduler = fsrs_bridge.build_scheduler(self._settings)
+        self._preview_scheduler = fsrs_bridge.build_scheduler(self._settings, fuzz=False)
+        self._deck: str | None = None
+        if deck:
+            from llmcards.store.queries import resolve_deck
+
+            with db.read() as conn:
+                self._deck = resolve_deck(conn, deck)
+        self._entries: dict[int, _Entry] = {}
+        self._done: list[_Done] = []
+        self._current: int | None = None
+        self._last_rated: int | None = None
+        self._ratings: Counter[int] = Counter()
+        self._milliseconds = 0
+        self._queue = self._load(self._clock())
+
+    # -- reading (UI thread) ----------------------------------------------------------
+
+    def deck_name(self) -> str | None:
+        return self._deck
+
+    def current(self) -> StudyCard | None:
+        with self._state:
+            card_id = self._pick()
+            return self._entries[card_id].card if card_id is not None else None
+
+    def counts(self) -> Counts:
+        with self._state:
+            return self._queue.counts(self._clock())
+
+    def previews(self) -> list[Preview]:
+        """What each rating would do to the current card, without fuzz so labels are stable."""
+        with self._state:
+            card_id = self._pick()
+            if card_id is None:
+                return []
+            schedule = self._entries[card_id].schedule
+        now = self._clock()
+        out = []
+        for rating in (AGAIN, HARD, GOOD, EASY):
+            after = fsrs_bridge.review(self._preview_scheduler, card_id, schedule, rating, now, self._settings.rollover_hour)
+            assert after.due is not None
+            interval = after.due - now
+            out.append(Preview(rating=rating, due=after.due, interval=interval, label=interval_label(interval)))
+        return out
+
+    def summary(self) -> SessionSummary:
+        with self._state:
+            ratings = Counter(self._ratings)
+            seconds = self._milliseconds / 1000
+            now = self._clock()
+            waiting = self._pick()
+            next_due, next_count = (now, self._queue.counts(now).total) if waiting is not None else self._next_due(now)
+        return SessionSummary(
+            cards=sum(ratings.values()), seconds=seconds,
+            again=ratings[AGAIN], hard=ratings[HARD], good=ratings[GOOD], easy=ratings[EASY],
+            next_due=next_due, next_due_count=next_count,
+        )  # fmt: skip
+
+    # -- changing (worker thread) -----------------------------------------------------
+
+    def rate(self, rating: int, duration_ms: int) -> RateOutcome:
+        """Rate the current card; committed to the database when this returns."""
+        with self._write:
+            card_id = self._require_current()
+            now = self._clock()
+            try:
+                outcome = review.rate_card(self._db, card_id, rating, now=now, duration_ms=duration_ms,
+                                           settings=self._settings, scheduler=self._scheduler)  # fmt: skip
+            except review.CardUnavailable:
+                with self._state:
+                    self._drop(card_id)  # retired by an import meanwhile: move on
+                raise
+            with self._state:
+                self._apply(card_id, outcome, now)
+                self._done.append(_Done("rate", card_id, outcome.review_log_id, rating, max(0, duration_ms)))
+                self._ratings[rating] += 1
+                self._milliseconds += max(0, duration_ms)
+                self._last_rated = card_id
+                self._current = None
+                self._pick(now)
+            return outcome
+
+    def suspend(self) -> None:
+        with self._write:
+            card_id = self._require_current()
+            before = review.set_suspended(self._db, card_id, True)
+            with self._state:
+                self._done.append(_Done("suspend", card_id, before=before))
+                self._drop(card_id)
+
+    def bury(self) -> None:
+        """Hide the current card until the next day starts."""
+        with self._write:
+            card_id = self._require_current()
+            until = next_day_start(self._clock(), self._settings.rollover_hour)
+            before = review.set_buried(self._db, card_id, until)
+            with self._state:
+                self._done.append(_Done("bury", card_id, before=before))
+                self._drop(card_id)
+
+    def undo(self) -> StudyCard | None:
+        """Take back the last rating, suspend or bury of this session; that card is current again."""
+        with self._write:
+            with self._state:
+                if not self._done:
+                    return None
+                step = self._done[-1]
+            if step.kind == "rate":
+                review.undo_review(self._db, step.log_id)
+            elif step.kind == "suspend":
+                review.set_suspended(self._db, step.card_id, step.before)
+            else:
+                review.set_buried(self._db, step.card_id, step.before)
+            now = self._clock()
+            with self._state:
+                self._done.pop()
+                if step.kind == "rate":
+                    self._ratings[step.rating] -= 1
+                    self._milliseconds -= step.duration_ms
+                # The queue depends on what was done today (limits, buried siblings):
+                # building it again from the database is simplest and exactly right.
+                self._queue = self._load(now, also=[step.card_id])
+                self._current = step.card_id
+                self._last_rated = None
+                return self._entries[step.card_id].card
+
+    # -- inside -------------------------------------------------------------------------
+
+    def _load(self, now: datetime, also: list[int] | None = None) -> Queue:
+        with self._db.read() as conn:
+            queue = build_queue(conn, now=now, settings=self._settings, deck=self._deck)
+            ids = [cid for _, cid in queue.learning] + queue.reviews + queue.new + list(also or ())
+            rows = load_rows(conn, [i for i in dict.fromkeys(ids)])
+        self._entries = {cid: _Entry(study_card(row), fsrs_bridge.Schedule.of(row)) for cid, row in rows.items()}
+        return queue
+
+    def _pick(self, now: datetime | None = None) -> int | None:
+        """The pinned current card, choosing one if none is: what is shown is what gets rated."""
+        if self._current is not None:
+            return self._current
+        now = now or self._clock()
+        if day_start(now, self._settings.rollover_hour) != self._queue.day_start:
+            self._queue = self._load(now)  # studied past the rollover: a new day's queue
+        self._current = self._queue.next_id(now, skip=self._last_rated)
+        return self._current
+
+    def _require_current(self) -> int:
+        with self._state:
+            card_id = self._pick()
+        if card_id is None:
+            raise UserError("no card to study right now; nothing was changed")
+        return card_id
+
+    def _drop(self, card_id: int) -> None:
+        self._queue.remove(card_id)
+        if self._current == card_id:
+            self._current = None
+
+    def _apply(self, card_id: int, outcome: RateOutcome, now: datetime) -> None:
+        self._queue.remove(card_id)
+        for sibling in outcome.buried_siblings:
+            self._queue.remove(sibling)
+        entry = self._entries[card_id]
+        entry.card = replace(entry.card, state=outcome.state, due=outcome.due, reps=outcome.reps, lapses=outcome.lapses)
+        entry.schedule = fsrs_bridge.Schedule(outcome.state, outcome.step, outcome.stability, outcome.difficulty,
+                                              outcome.due, now)  # fmt: skip
+        if outcome.state in (LEARNING, RELEARNING) and not outcome.leech and outcome.due < self._queue.day_end:
+            self._queue.add_learning(card_id, outcome.due)
+
+    def _next_due(self, now: datetime) -> tuple[datetime | None, int]:
+        """When something is next due in this selection, and how many cards are due that day."""
+        from llmcards.scheduling.queue import next_due_in
+
+        later_learning = self._queue.next_learning_due(now)
+        with self._db.read() as conn:
+            return next_due_in(conn, deck=self._deck, now=now, settings=self._settings, learning_due=later_learning)
