@@ -19,11 +19,18 @@ _UNITS = (  # (unit, seconds in it, decimals shown)
 
 
 def interval_label(interval: timedelta) -> str:
+    """The label of an answer button: short intervals get Anki's "<" (learn-ahead)."""
     seconds = max(interval.total_seconds(), 0.0)
     if seconds < 60:
         return "<1m"
     text = _natural(seconds)
     return f"<{text}" if interval < LEARN_AHEAD else text
+
+
+def interval_text(interval: timedelta) -> str:
+    """The same span without the "<": `10m`, `4d`, `1.3mo`."""
+    seconds = max(interval.total_seconds(), 0.0)
+    return "<1m" if seconds < 60 else _natural(seconds)
 
 
 def _natural(seconds: float) -> str:

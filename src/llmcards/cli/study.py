@@ -1,0 +1,216 @@
+"""`llmcards due`, `llmcards rate` and `llmcards study`: the daily review from a shell.
+
+`rate` goes through `scheduling.review.rate_card`, the same code path the study app
+uses, so a script and a person produce the same schedule and the same review log.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+from llmcards.cli.state import STATE
+
+if TYPE_CHECKING:
+    from llmcards.config import Settings
+    from llmcards.scheduling.queue import Queue
+
+
+def due(
+    deck: Annotated[Optional[str], typer.Option("--deck", "-d", help="Deck (full path or its last part); includes sub-decks.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print counts and cards, in study order, as JSON.")] = False,
+) -> None:
+    """What is due now, per deck, after daily limits."""
+    from llmcards import clock
+    from llmcards.config import load_settings
+    from llmcards.scheduling.queue import build_queue, next_due_in
+    from llmcards.store.queries import CARD, resolve_deck, select_cards
+
+    settings = load_settings()
+    now = clock.now()
+    db = STATE.open()
+    try:
+        with db.read() as conn:
+            full = resolve_deck(conn, deck) if deck else None
+            queue = build_queue(conn, now=now, settings=settings, deck=full)
+            order = queue.ordered(now)
+            rows: dict[int, Any] = {}
+            for start in range(0, len(order), 500):
+                chunk = order[start : start + 500]
+                rows.update((r.id, r) for r in conn.execute(select_cards().where(CARD.c.id.in_(chunk))))
+            upcoming = next_due_in(conn, deck=full, now=now, settings=settings,
+                                   learning_due=queue.next_learning_due(now)) if not order else (None, 0)  # fmt: skip
+    finally:
+        db.close()
+    counts = queue.counts(now)
+    if as_json:
+        from llmcards.cli.output import print_json
+        from llmcards.store.queries import card_json
+
+        print_json(
+            {
+                "now": now.isoformat(),
+                "counts": {"new": counts.new, "learning": counts.learning, "review": counts.review},
+                "cards": [card_json(rows[i]) for i in order if i in rows],
+            }
+        )
+        return
+    _print_due(queue, now, full, upcoming, settings)
+
+
+def _print_due(queue: Queue, now: datetime, deck: str | None, upcoming: tuple[datetime | None, int], settings: Settings) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from llmcards.cli.output import console
+
+    out = console()
+    counts = queue.counts(now)
+    if counts.total == 0:
+        where = f" in {escape(deck)}" if deck else ""
+        moment, how_many = upcoming
+        if moment is None:
+            out.print(f"Nothing due{where}. Import notes with [bold]llmcards import NOTES.md[/bold] to get cards.")
+        else:
+            out.print(f"Nothing due now{where}. Next: {_when(moment, now, settings)}, {how_many} card{'s' * (how_many != 1)}.")
+        return
+    from llmcards.scheduling.labels import LEARN_AHEAD
+
+    per_deck: dict[str, list[int]] = {}  # deck -> [new, learning, review]
+    for due_at, card_id in queue.learning:
+        if due_at <= now + LEARN_AHEAD:
+            per_deck.setdefault(queue.decks[card_id], [0, 0, 0])[1] += 1
+    for card_id in queue.reviews:
+        per_deck.setdefault(queue.decks[card_id], [0, 0, 0])[2] += 1
+    for card_id in queue.new:
+        per_deck.setdefault(queue.decks[card_id], [0, 0, 0])[0] += 1
+    table = Table(box=None, pad_edge=False)
+    table.add_column("Deck")
+    for name in ("New", "Learn", "Due"):
+        table.add_column(name, justify="right")
+    for name in sorted(per_deck):
+        new, learning, review = per_deck[name]
+        table.add_row(escape(name), str(new), str(learning), str(review))
+    table.add_row("[bold]Total[/bold]", f"[bold]{counts.new}[/bold]", f"[bold]{counts.learning}[/bold]", f"[bold]{counts.review}[/bold]")
+    out.print(table)
+
+
+def _when(moment: datetime, now: datetime, settings: Settings) -> str:
+    """`today 10:40`, `tomorrow`, or `Tue 24 Nov`, in study days."""
+    from llmcards.clock import local_zone
+    from llmcards.scheduling.fsrs_bridge import study_days_between
+
+    days = study_days_between(now, moment, settings.rollover_hour)
+    local = moment.astimezone(local_zone())
+    if days <= 0:
+        return f"today {local:%H:%M}"
+    if days == 1:
+        return "tomorrow"
+    return f"{local:%a %d %b}"
+
+
+def rate(
+    card_id: Annotated[int, typer.Argument(help="The card's id (see `llmcards due --json` or `llmcards cards`).", show_default=False)],
+    rating: Annotated[str, typer.Argument(help="again, hard, good or easy (or 1-4).", show_default=False)],
+    duration_ms: Annotated[int, typer.Option("--duration-ms", help="Time taken to answer, in milliseconds.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the card's new state as JSON.")] = False,
+) -> None:
+    """Record a review of one card now (or at LLMCARDS_NOW), as the study app would."""
+    from llmcards import clock
+    from llmcards.config import load_settings
+    from llmcards.scheduling.review import rate_card
+    from llmcards.scheduling.types import RATING_NAMES
+    from llmcards.store.queries import CARD, card_json, select_cards
+
+    value = parse_rating(rating)
+    settings = load_settings()
+    now = clock.now()
+    db = STATE.open()
+    try:
+        outcome = rate_card(db, card_id, value, now=now, duration_ms=duration_ms, settings=settings)
+        with db.read() as conn:
+            row = conn.execute(select_cards().where(CARD.c.id == card_id)).one()
+    finally:
+        db.close()
+    from llmcards.store.models import STATE_NAMES
+
+    state = STATE_NAMES[outcome.state]
+    if as_json:
+        from llmcards.cli.output import print_json
+
+        print_json(
+            {
+                "id": card_id,
+                "rating": RATING_NAMES[value],
+                "state": state,
+                "due": outcome.due.isoformat(),
+                "stability": outcome.stability,
+                "difficulty": outcome.difficulty,
+                "reps": outcome.reps,
+                "lapses": outcome.lapses,
+                "leech": outcome.leech,
+                "card": card_json(row),
+            }
+        )
+        return
+    from rich.markup import escape
+
+    from llmcards.cli.output import console
+    from llmcards.clock import local_zone
+    from llmcards.scheduling.labels import interval_text
+
+    local = outcome.due.astimezone(local_zone())
+    when = f"{local:%Y-%m-%d}" if outcome.due - now >= timedelta(days=1) else f"{local:%H:%M}"
+    line = f"#{card_id} {escape(row.front)} → {RATING_NAMES[value]}: {state}, due {when} ({interval_text(outcome.due - now)})"
+    if outcome.leech:
+        line += " — leech: tagged and suspended; rewrite it in your notes"
+    console().print(line)
+
+
+def parse_rating(text: str) -> int:
+    from llmcards.errors import UserError
+    from llmcards.scheduling.types import RATINGS_BY_NAME
+
+    word = text.strip().casefold()
+    if word in RATINGS_BY_NAME:
+        return RATINGS_BY_NAME[word]
+    if word in ("1", "2", "3", "4"):
+        return int(word)
+    raise UserError(f"rating {text!r} is not one of again, hard, good, easy (or 1-4)")
+
+
+def study(
+    deck: Annotated[Optional[str], typer.Option("--deck", "-d", help="Study only this deck and its sub-decks.")] = None,
+) -> None:
+    """Open the study app (on one deck with --deck)."""
+    from llmcards.config import load_settings
+
+    settings = load_settings()
+    full = None
+    if deck:
+        from llmcards.store.queries import resolve_deck
+
+        db = STATE.open()
+        try:
+            with db.read() as conn:
+                full = resolve_deck(conn, deck)
+        finally:
+            db.close()
+    from llmcards.tui.app import run_app
+
+    run_app(db_path=STATE.db_path, deck=full, settings=settings)
+
+
+def open_app() -> None:
+    """`llmcards` with no command: the study app's home screen."""
+    from llmcards.tui.app import run_app
+
+    run_app(db_path=STATE.db_path, deck=None)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("due")(due)
+    app.command("rate")(rate)
+    app.command("study")(study)
