@@ -1,0 +1,52 @@
+"""Markdown study notes -> card drafts (see /work/shared/docs/import-rules.md).
+
+Pure: bytes or text in, objects out. `decode_note` turns a file's bytes into text;
+`parse_note` turns text into a `ParsedNote` of `CardDraft`s and `Skipped` items.
+"""
+
+from __future__ import annotations
+
+from llmcards.cards import CONTEXT_SEP, CardDraft, ParsedNote, Skipped
+from llmcards.notes.decode import DecodedNote, decode_note
+from llmcards.notes.frontmatter import split_front_matter
+from llmcards.notes.walk import walk
+
+__all__ = ["DecodedNote", "decode_note", "parse_note"]
+
+
+def parse_note(text: str, *, root: str | None = None, stem: str = "notes") -> ParsedNote:
+    """Cards and skipped items of one note, in note order.
+
+    The root deck is `root`, else the front matter's `title`, else `stem`.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    title, body = split_front_matter(text)
+    root_name = (root or "").strip() or title or stem
+    note = ParsedNote(root=root_name, title=title)
+    decks: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for out in walk(body).outs:
+        if out is None:
+            continue
+        deck = decks.get(out.path)
+        if deck is None:
+            deck = decks[out.path] = (root_name, *out.path)
+        if out.is_card:
+            note.cards.append(
+                CardDraft(
+                    deck=deck,
+                    front=out.front,
+                    back=out.back,
+                    line=out.line,
+                    kind=out.kind,
+                    context=CONTEXT_SEP.join(reversed(out.context)),
+                    heading_path=out.path,
+                    cloze_ord=out.cloze_ord,
+                    cloze_text=out.cloze_text,
+                )
+            )
+        else:
+            note.skipped.append(Skipped(out.line, out.front, out.reason, out.category, deck))
+    return note

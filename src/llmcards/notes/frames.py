@@ -1,0 +1,103 @@
+"""Mutable state of the single pass: open list items, open lists, pending outputs."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from llmcards.cards import Kind, SkipCategory
+from llmcards.notes.pieces import Piece
+
+# Where a list item's walk is: nothing seen yet, inside the head (first line of the
+# first paragraph), in the rest of that paragraph, in the rest of the item.
+NEW: Final = 0
+HEAD: Final = 1
+REST: Final = 2
+BODY: Final = 3
+
+
+class Out:
+    """A card or a skipped item on its way out; `context` grows outward (innermost
+    group head first) as groups adopt it, and is reversed at the end."""
+
+    __slots__ = (
+        "is_card", "front", "back", "line", "kind", "path", "context",
+        "cloze_ord", "cloze_text", "reason", "category",
+    )
+
+    def __init__(
+        self,
+        is_card: bool,
+        front: str,
+        line: int,
+        path: tuple[str, ...],
+        back: str = "",
+        kind: Kind = "basic",
+        cloze_ord: int = 0,
+        cloze_text: str = "",
+        reason: str = "",
+        category: SkipCategory = "term",
+    ) -> None:
+        self.is_card = is_card
+        self.front = front
+        self.back = back
+        self.line = line
+        self.kind = kind
+        self.path = path
+        self.context: list[str] = []
+        self.cloze_ord = cloze_ord
+        self.cloze_text = cloze_text
+        self.reason = reason
+        self.category = category
+
+
+class Sandwich:
+    """Blocks after an ordered list that may still belong to its last item: when the
+    numbering resumes right after them (`17.` … bullets … `18.`), the author meant
+    them as item 17's answer."""
+
+    __slots__ = ("tail", "number", "at", "tail_len", "saved_body")
+
+    def __init__(self, tail: Frame, number: int, at: int, tail_len: int, saved_body: int) -> None:
+        self.tail = tail
+        self.number = number
+        self.at = at
+        self.tail_len = tail_len
+        self.saved_body = saved_body
+
+
+class Frame:
+    """A list item being walked (or the document itself, `root`)."""
+
+    __slots__ = (
+        "start", "end", "task", "phase", "head", "head_end", "para_start", "para_end",
+        "body", "outs", "child_card", "path", "sandwich", "decision",
+    )
+
+    def __init__(self, start: int, end: int, path: tuple[str, ...], phase: int = NEW) -> None:
+        self.start = start
+        self.end = end
+        self.task = False
+        self.phase = phase
+        self.head: list[Piece] = []
+        self.head_end = start
+        self.para_start = -1
+        self.para_end = -1
+        self.body = 0  # content flags of everything after the head
+        self.outs: list[Out | None] = []
+        self.child_card = False
+        self.path = path
+        self.sandwich: Sandwich | None = None
+        self.decision = ""  # "rule", "group", "explicit" or "transparent"
+
+
+class ListFrame:
+    __slots__ = ("ordered", "all_task", "count", "flags", "last", "last_at", "last_len")
+
+    def __init__(self, ordered: bool) -> None:
+        self.ordered = ordered
+        self.all_task = True
+        self.count = 0
+        self.flags = 0
+        self.last: Frame | None = None
+        self.last_at = 0
+        self.last_len = 0

@@ -1,0 +1,79 @@
+"""Decks from headings, and question headings (rule 5)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from llmcards.notes.answer import Answers
+from llmcards.notes.frames import Out
+from llmcards.notes.pieces import Piece
+from llmcards.notes.plain import plain
+
+MAX_FRONT = 200
+
+
+@dataclass(slots=True)
+class _Question:
+    level: int
+    front: str
+    path: tuple[str, ...]  # the parent's deck: the card goes there
+    line: int
+    content_start: int
+    slot: int  # index reserved in the outputs, so the card keeps its place in note order
+    has_content: bool | None = None
+
+
+class Headings:
+    __slots__ = ("answers", "outs", "stack", "path", "pending", "saw_content")
+
+    def __init__(self, answers: Answers, outs: list[Out | None]) -> None:
+        self.answers = answers
+        self.outs = outs
+        self.stack: list[tuple[int, str]] = []
+        self.path: tuple[str, ...] = ()
+        self.pending: list[_Question] = []
+        self.saw_content = False
+
+    def heading(self, level: int, pieces: Sequence[Piece], start: int, end: int, line: int) -> None:
+        for question in self.pending:
+            if question.has_content is None:
+                question.has_content = self.saw_content
+        while self.pending and self.pending[-1].level >= level:
+            self._finish(self.pending.pop(), start)
+        while self.stack and self.stack[-1][0] >= level:
+            self.stack.pop()
+        parent = self.path = tuple(name for _, name in self.stack)
+        name = deck_name(pieces)
+        if name:
+            self.stack.append((level, name))
+            self.path = parent + (name,)
+        if name.endswith(("?", "？")):
+            self.pending.append(_Question(level, name, parent, line, end, len(self.outs)))
+            self.outs.append(None)
+        self.saw_content = False
+
+    def finish(self, end: int) -> None:
+        for question in self.pending:
+            if question.has_content is None:
+                question.has_content = self.saw_content
+        while self.pending:
+            self._finish(self.pending.pop(), end)
+
+    def _finish(self, question: _Question, end: int) -> None:
+        if not question.has_content:
+            return
+        back = self.answers.markdown(question.content_start, end, 0)
+        if not back:
+            return
+        if len(question.front) > MAX_FRONT:
+            out = Out(False, question.front, question.line, question.path,
+                      reason=f"front longer than {MAX_FRONT} characters", category="front-too-long")
+        else:
+            out = Out(True, question.front, question.line, question.path, back=back)
+        self.outs[question.slot] = out
+
+
+def deck_name(pieces: Sequence[Piece]) -> str:
+    """A heading made plain, without a trailing colon (`# 神经网络压缩与加速:`)."""
+    return plain(pieces).rstrip(":： \t")

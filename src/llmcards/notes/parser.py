@@ -1,0 +1,25 @@
+"""The one place that knows pyromark's options."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyromark
+from pyromark.event import Event, Range
+
+O = pyromark.Options
+# Front matter is handled before parsing (see frontmatter.py): pyromark would also
+# take a `---` … `---` pair in the middle of a note for metadata and swallow it.
+OPTIONS = (
+    O.ENABLE_TABLES
+    | O.ENABLE_TASKLISTS
+    | O.ENABLE_MATH
+    | O.ENABLE_STRIKETHROUGH
+    | O.ENABLE_FOOTNOTES
+)
+_MARKDOWN = pyromark.Markdown(options=OPTIONS)
+
+
+def parse_events(text: str) -> Iterator[tuple[Event, Range]]:
+    """(event, byte range) pairs, text not merged."""
+    return _MARKDOWN.events_with_range(text)

@@ -1,0 +1,239 @@
+"""Rules 1–4 and 6 for one list item, decided when the item closes (its nested items
+are decided by then, so a group knows whether its children made cards)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from llmcards.cards import SkipCategory
+from llmcards.notes import pieces as P
+from llmcards.notes.answer import Answers
+from llmcards.notes.cloze import clozes
+from llmcards.notes.content import pieces_flags
+from llmcards.notes.frames import Frame, Out
+from llmcards.notes.parser import parse_events
+from llmcards.notes.plain import head_plain, plain, without_counter
+from llmcards.notes.separators import Cut, double_colon, is_statement, separators
+from llmcards.notes.source import Source
+
+MAX_DEFINED_FRONT = 80
+MAX_FRONT = 200
+_MARKER_LEN = {"Strong": 2, "Emphasis": 1, "Superscript": 1, "Subscript": 1}
+
+
+class Rules:
+    __slots__ = ("source", "answers")
+
+    def __init__(self, source: Source, answers: Answers) -> None:
+        self.source = source
+        self.answers = answers
+
+    # -- list items -------------------------------------------------------------
+
+    def decide(self, item: Frame) -> list[Out | None]:
+        """Cards and skips of a closed item, its nested items' outputs included."""
+        data = self.source.data
+        head = item.head
+        children = item.outs
+        line = self.source.line_of(item.start)
+        if item.para_start >= 0 and data.find(b"{{c", item.para_start, item.para_end) >= 0:
+            made = self.cloze_outs(item.para_start, item.para_end, self._indent(item), item.path, line)
+            if made:
+                item.decision = "explicit"
+                return made + children
+        if head and data.find(b"::", item.para_start, item.head_end) >= 0:
+            made = self._double_colon(head, item.end, self._indent(item), item.path, line)
+            if made is not None:
+                item.decision = "explicit"
+                return [made, *_clozes_only(children)]
+        item.decision = "rule"
+        text = head_plain(head)
+        for cut in separators(head):
+            front = plain(_before(head, cut))
+            if front:
+                return [self._definition(item, cut, front, text, line), *_clozes_only(children)]
+        if item.child_card:
+            item.decision = "group"
+            if text:
+                for out in children:
+                    if out is not None:
+                        out.context.append(text)
+            return children
+        if not text:
+            item.decision = "transparent"
+            return children
+        body = item.body
+        if body:
+            out = self._judged(item, text, body & ~P.HAS_TODO, body & P.HAS_TODO, MAX_FRONT, line)
+            if out is None:
+                back = self.answers.markdown(item.head_end, item.end, self._indent(item))
+                out = Out(True, text, line, item.path, back=back)
+            return [out, *_clozes_only(children)]
+        if pieces_flags(without_counter(head)) == P.HAS_LINK:
+            return [_skip(text, line, item.path, "only a link", "only-links"), *children]
+        if item.task:
+            return [_skip(text, line, item.path, "to-do item, no answer", "todo-list"), *children]
+        return [_no_answer(text, text, line, item.path), *children]
+
+    def _definition(self, item: Frame, cut: Cut, front: str, text: str, line: int) -> Out:
+        head = item.head
+        rest = [(P.TEXT, head[cut.index][1][cut.end :], 0, 0), *head[cut.index + 1 :]]
+        answer = pieces_flags(rest) | (item.body & ~P.HAS_TODO)
+        skipped = self._judged(item, front, answer, item.body & P.HAS_TODO, MAX_DEFINED_FRONT, line, text)
+        if skipped is not None:
+            return skipped
+        start, prefix = self._back_start(head, cut)
+        back = self.answers.markdown(start, item.end, self._indent(item), prefix)
+        return Out(True, front, line, item.path, back=back)
+
+    def _judged(
+        self, item: Frame, front: str, answer: int, todo: int, limit: int, line: int, text: str = ""
+    ) -> Out | None:
+        """Rule 4's vetoes, or None when the item is a card."""
+        text = text or front
+        if not answer:
+            if todo:
+                return _skip(text, line, item.path, "nested list is only tasks", "todo-list")
+            return _no_answer(front, text, line, item.path)
+        if answer == P.HAS_LINK:
+            return _skip(text, line, item.path, "answer is only links", "only-links")
+        if len(front) > limit:
+            return _skip(text, line, item.path, f"front longer than {limit} characters", "front-too-long")
+        return None
+
+    def _back_start(self, head: Sequence[P.Piece], cut: Cut) -> tuple[int, str]:
+        """Byte where the answer starts after a cut, and the emphasis markers to re-open.
+
+        `**GRU 单元：** reset` -> the back starts after the closing `**`;
+        `**术语：很重要** rest` -> the back is `**很重要** rest`.
+        """
+        data = self.source.data
+        offset = _cut_offset(data, head[cut.index], cut)
+        opened = cut.open_emphasis
+        for depth in range(len(opened) - 1, -1, -1):
+            _, kind, start, end = head[opened[depth]]
+            size = _marker_size(data, kind, start)
+            close = end - size
+            if close >= offset and not data[offset:close].strip():
+                offset = end
+                continue
+            prefix = "".join(
+                data[head[i][2] : head[i][2] + _marker_size(data, head[i][1], head[i][2])].decode()
+                for i in opened[: depth + 1]
+            )
+            return offset, prefix
+        return offset, ""
+
+    def _double_colon(
+        self, head: Sequence[P.Piece], end: int, indent: int, path: tuple[str, ...], line: int
+    ) -> Out | None:
+        cut = double_colon(head)
+        if cut is None:
+            return None
+        front = plain(_before(head, cut))
+        start, prefix = self._back_start(head, cut)
+        back = self.answers.markdown(start, end, indent, prefix)
+        if not front or not back:
+            return None
+        return Out(True, front, line, path, back=back)
+
+    def _indent(self, item: Frame) -> int:
+        return self.source.content_indent(item.start)
+
+    # -- paragraphs ----------------------------------------------------------------
+
+    def cloze_outs(self, start: int, end: int, indent: int, path: tuple[str, ...], line: int) -> list[Out | None]:
+        raw = self.answers.raw(start, end, indent)
+        markdown = self.answers.markdown(start, end, indent, reveal=False)
+        return [
+            Out(True, c.front, line, path, back=c.back, kind="cloze", cloze_ord=c.ord, cloze_text=raw)
+            for c in clozes(markdown)
+            if c.front
+        ]
+
+    def paragraph(self, start: int, end: int, path: tuple[str, ...]) -> list[Out | None]:
+        """A paragraph is a card only through explicit syntax (rule 6)."""
+        data = self.source.data
+        line = self.source.line_of(start)
+        if data.find(b"{{c", start, end) >= 0:
+            made = self.cloze_outs(start, end, 0, path, line)
+            if made:
+                return made
+        if data.find(b"::", start, end) >= 0:
+            head = _first_line_pieces(self.source.text(start, end), start)
+            made_card = self._double_colon(head, end, 0, path, line)
+            if made_card is not None:
+                return [made_card]
+        return []
+
+
+def _before(head: Sequence[P.Piece], cut: Cut) -> list[P.Piece]:
+    kind, text, start, end = head[cut.index]
+    return [*head[: cut.index], (kind, text[: cut.start], start, end)]
+
+
+def _cut_offset(data: bytes, piece: P.Piece, cut: Cut) -> int:
+    """Byte offset just after the separator (the piece's text may differ from its source
+    when it held escapes or entities; then the separator itself is looked up)."""
+    _, text, start, end = piece
+    before = text[: cut.end].encode()
+    if data.startswith(before, start):
+        return start + len(before)
+    sep = text[cut.start : cut.end].strip().encode() or text[cut.start : cut.end].encode()
+    nth = text[: cut.start].count(text[cut.start : cut.end].strip() or text[cut.start : cut.end])
+    pos = start - 1
+    for _ in range(nth + 1):
+        pos = data.find(sep, pos + 1, end)
+        if pos < 0:
+            return end
+    return pos + len(sep)
+
+
+def _marker_size(data: bytes, kind: str, start: int) -> int:
+    if kind == "Strikethrough":
+        return 2 if data[start : start + 2] == b"~~" else 1
+    return _MARKER_LEN.get(kind, 1)
+
+
+def _first_line_pieces(markdown: str, base: int) -> list[P.Piece]:
+    """Inline pieces of a paragraph's first line, offsets shifted to the whole note."""
+    out: list[P.Piece] = []
+    for event, span in parse_events(markdown):
+        if event.__class__ is str:
+            if out:
+                break
+            continue
+        ((key, value),) = event.items()
+        s, e = span["start"] + base, span["end"] + base
+        if key == "Text":
+            out.append((P.TEXT, value, s, e))
+        elif key == "Code":
+            out.append((P.CODE, value, s, e))
+        elif key == "InlineMath":
+            out.append((P.MATH, value, s, e))
+        elif key == "InlineHtml":
+            out.append((P.HTML, value, s, e))
+        elif key in ("Start", "End"):
+            name = value if value.__class__ is str else next(iter(value))
+            if name in _MARKER_LEN or name == "Strikethrough":
+                out.append((P.EMPH if key == "Start" else P.EMPH_END, name, s, e))
+            elif name in ("Link", "Image"):
+                base_kind = P.LINK if name == "Link" else P.IMAGE
+                out.append((base_kind if key == "Start" else base_kind + 1, "", s, e))
+            elif key == "End" and name == "Paragraph":
+                break
+    return out
+
+
+def _clozes_only(outs: Sequence[Out | None]) -> list[Out | None]:
+    """Items inside an answer are part of it; only their clozes still count."""
+    return [out for out in outs if out is not None and out.kind == "cloze"]
+
+
+def _skip(text: str, line: int, path: tuple[str, ...], reason: str, category: SkipCategory) -> Out:
+    return Out(False, text, line, path, reason=reason, category=category)
+
+
+def _no_answer(front: str, text: str, line: int, path: tuple[str, ...]) -> Out:
+    category: SkipCategory = "statement" if is_statement(front) else "term"
+    return _skip(text, line, path, "no answer", category)

@@ -1,0 +1,157 @@
+"""Where a head splits into front and back (rule 1), judged on inline pieces so that
+links, code spans and URLs are opaque and emphasis markers are seen through."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from llmcards.notes import pieces as P
+
+# Characters that can open/close a quote or bracket, or be a colon.
+_SPECIAL = re.compile(r"[:：\"“”‘’「」『』()（）\[\]【】{}《》]")
+_CLOSERS = {"(": ")", "（": "）", "[": "]", "【": "】", "{": "}", "《": "》"}
+_QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』"}
+_URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]{1,15}://|www\.)[\w\-.~:/?#\[\]@!$&'()*+,;=%]+")
+# After a bold term that opens the head: an arrow, `——`, or a spaced dash.
+_ARROW = re.compile(r"\s*(?:→|——)\s*|\s+[—–-]\s+")
+_DOUBLE_COLON = re.compile(r"\s+::\s+")
+_SENTENCE_END = re.compile(r"[。！？；]|[.!?](?:\s|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    """A separator found in piece `index`, at characters [start, end) of its text."""
+
+    index: int
+    start: int
+    end: int
+    open_emphasis: tuple[int, ...]  # indexes of EMPH pieces still open at the cut
+
+
+def is_cjk(ch: str) -> bool:
+    """Han, kana, Hangul or full-width punctuation."""
+    code = ord(ch)
+    return (
+        0x2E80 <= code <= 0x9FFF  # radicals, CJK punctuation, kana, Han
+        or 0xAC00 <= code <= 0xD7AF  # Hangul
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFF00 <= code <= 0xFFEF  # full-width forms
+        or 0x20000 <= code <= 0x3FFFF
+    )
+
+
+def separators(pieces: Sequence[P.Piece]) -> Iterator[Cut]:
+    """Every separator of rule 1 in note order (the caller takes the first that works)."""
+    straight_left = sum(p[1].count('"') for p in pieces if p[0] == P.TEXT)
+    brackets: list[str] = []
+    quote: str | None = None
+    emphasis: list[int] = []
+    opaque = 0  # inside a link or image: its text never separates
+    bold_opener = 0 if pieces and pieces[0][0] == P.EMPH and pieces[0][1] == "Strong" else -1
+    count = len(pieces)
+    for index in range(count):
+        kind, text = pieces[index][0], pieces[index][1]
+        if kind == P.EMPH:
+            emphasis.append(index)
+            continue
+        if kind == P.EMPH_END:
+            if emphasis:
+                opener = emphasis.pop()
+                if opener == bold_opener and not emphasis and not brackets and quote is None:
+                    arrow = _arrow_after(pieces, index + 1)
+                    if arrow is not None:
+                        yield arrow
+            continue
+        if kind in (P.LINK, P.IMAGE):
+            opaque += 1
+            continue
+        if kind in (P.LINK_END, P.IMAGE_END):
+            opaque = max(0, opaque - 1)
+            continue
+        if kind != P.TEXT or opaque:
+            continue
+        urls = _url_spans(text)
+        for match in _SPECIAL.finditer(text):
+            ch = match.group()
+            at = match.start()
+            if urls and any(a <= at < b for a, b in urls):
+                continue
+            if ch == '"':
+                straight_left -= 1
+                if quote == '"':
+                    quote = None
+                elif quote is None and straight_left > 0:
+                    quote = '"'
+                continue
+            if quote is not None:
+                if ch == quote:
+                    quote = None
+                continue
+            if ch in _QUOTES:
+                quote = _QUOTES[ch]
+            elif ch in _CLOSERS:
+                brackets.append(_CLOSERS[ch])
+            elif brackets:
+                if ch == brackets[-1]:
+                    brackets.pop()
+            elif ch == "：" or (ch == ":" and _counts_after(pieces, index, text, at + 1)):
+                yield Cut(index, at, at + 1, tuple(emphasis))
+
+
+def double_colon(pieces: Sequence[P.Piece]) -> Cut | None:
+    """`front :: back` (white space on both sides, so `std::vector` never matches)."""
+    opaque = 0
+    emphasis: list[int] = []
+    for index, (kind, text, _s, _e) in enumerate(pieces):
+        if kind == P.EMPH:
+            emphasis.append(index)
+        elif kind == P.EMPH_END and emphasis:
+            emphasis.pop()
+        elif kind in (P.LINK, P.IMAGE):
+            opaque += 1
+        elif kind in (P.LINK_END, P.IMAGE_END):
+            opaque = max(0, opaque - 1)
+        elif kind == P.TEXT and not opaque and "::" in text:
+            match = _DOUBLE_COLON.search(text)
+            if match is not None:
+                return Cut(index, match.start(), match.end(), tuple(emphasis))
+    return None
+
+
+def is_statement(text: str) -> bool:
+    """A term is short and holds no sentence punctuation; anything else is a statement."""
+    return len(text) > 30 or _SENTENCE_END.search(text) is not None
+
+
+def _url_spans(text: str) -> list[tuple[int, int]]:
+    if "://" not in text and "www." not in text:
+        return []
+    return [m.span() for m in _URL.finditer(text)]
+
+
+def _counts_after(pieces: Sequence[P.Piece], index: int, text: str, at: int) -> bool:
+    """An ASCII colon separates when followed by a space, a CJK character or the end of
+    the head; the next character is looked for past closing emphasis markers."""
+    if at < len(text):
+        nxt = text[at]
+        return nxt.isspace() or is_cjk(nxt)
+    for kind, value, _s, _e in pieces[index + 1 :]:
+        if kind in (P.EMPH, P.EMPH_END):
+            continue
+        if kind == P.TEXT:
+            if not value:
+                continue
+            return value[0].isspace() or is_cjk(value[0])
+        return False
+    return True
+
+
+def _arrow_after(pieces: Sequence[P.Piece], index: int) -> Cut | None:
+    if index >= len(pieces) or pieces[index][0] != P.TEXT:
+        return None
+    match = _ARROW.match(pieces[index][1])
+    if match is None:
+        return None
+    return Cut(index, match.start(), match.end(), ())

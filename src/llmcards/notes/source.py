@@ -1,0 +1,73 @@
+"""The note as UTF-8 bytes: pyromark ranges are byte offsets, so every slice and
+line number is computed on bytes, never on the `str` (CJK is 3 bytes a character)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+_NEWLINE = re.compile(b"\n")
+_MARKER = re.compile(rb"[ \t]*(?:[-*+]|\d{1,9}[.)])([ \t]*)")
+
+
+class Source:
+    __slots__ = ("data", "_newlines")
+
+    def __init__(self, text: str) -> None:
+        self.data = text.encode("utf-8", "surrogatepass")
+        self._newlines: list[int] | None = None
+
+    def line_of(self, offset: int) -> int:
+        """1-based line number of a byte offset."""
+        if self._newlines is None:
+            self._newlines = [m.start() for m in _NEWLINE.finditer(self.data)]
+        return bisect_right(self._newlines, offset - 1) + 1
+
+    def text(self, start: int, end: int) -> str:
+        return self.data[start:end].decode("utf-8", "replace")
+
+    def content_indent(self, item_start: int) -> int:
+        """Columns a list item's continuation lines are indented by (`37. ` -> 4).
+
+        pyromark's item range may start inside the indentation, so the marker is
+        looked for from the start of the line.
+        """
+        data = self.data
+        line_start = data.rfind(b"\n", 0, item_start) + 1
+        match = _MARKER.match(data, item_start)
+        if match is None:
+            return 0
+        spaces = len(match.group(1))
+        end = match.end()
+        if spaces > 4 or data[end : end + 1] in (b"\n", b""):
+            # Five or more spaces start an indented code block: content begins after one.
+            end = match.start(1) + 1
+        return end - line_start
+
+
+def dedent(text: str, indent: int) -> str:
+    """Strip up to `indent` leading spaces from every line but the first.
+
+    The first line is the rest of an item's head and is never indented; lazy
+    continuation lines may be indented less, which is fine.
+    """
+    if indent <= 0 or "\n" not in text:
+        return text
+    lines = text.split("\n")
+    pad = " " * indent
+    for i in range(1, len(lines)):
+        line = lines[i]
+        if line.startswith(pad):
+            lines[i] = line[indent:]
+        elif line[:1] in (" ", "\t"):
+            if "\t" in line[:indent]:
+                line = _expand_leading_tabs(line)
+            stripped = line.lstrip(" ")
+            lines[i] = line[min(indent, len(line) - len(stripped)) :]
+    return "\n".join(lines)
+
+
+def _expand_leading_tabs(line: str) -> str:
+    body = line.lstrip(" \t")
+    lead = line[: len(line) - len(body)]
+    return lead.expandtabs(4) + body
