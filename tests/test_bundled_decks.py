@@ -71,15 +71,11 @@ def _import_importer():
 
 def _decoded_text(path: Path) -> str:
     decode_note, _ = _import_importer()
-    decoded = decode_note(path.read_bytes())
-    if isinstance(decoded, str):
-        return decoded
-    text = getattr(decoded, "text", None)
-    if isinstance(text, str):
-        return text
-    if isinstance(decoded, tuple) and decoded and isinstance(decoded[0], str):
-        return decoded[0]
-    raise AssertionError(f"decode_note returned an unexpected {type(decoded).__name__}")
+    decoded = decode_note(path.read_bytes(), str(path))
+    # Bundled decks are plain UTF-8 without a BOM: nothing for the user to be told about.
+    assert decoded.encoding == "utf-8", (path.name, decoded.encoding)
+    assert decoded.notice is None, (path.name, decoded.notice)
+    return decoded.text
 
 
 @cache
