@@ -1,0 +1,172 @@
+"""The stats' numbers for a small history checked by hand.
+
+Now is 2026-11-22 09:30 at +08:00, days roll over at 04:00 local: a review at 03:59 on
+the 21st belongs to the 20th. Deck NLP holds A, B, C, E, F, G; deck RL holds D.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from llmcards.config import Settings
+from llmcards.stats.compute import compute_stats
+from llmcards.store.models import LEARNING, NEW, RELEARNING, REVIEW
+from tests.stats.history import add_review, local, make_collection, set_card
+
+NOW = "2026-11-22T09:30:00+08:00"
+
+
+@pytest.fixture
+def collection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("LLMCARDS_NOW", NOW)
+    db, ids = make_collection(
+        tmp_path / "cards.db",
+        {"NLP": ["A", "B", "C", "E", "F", "G"], "RL": ["D"]},
+    )
+    a, b, c, d, f, g = ids["A"], ids["B"], ids["C"], ids["D"], ids["F"], ids["G"]
+    with db.write() as conn:
+        add_review(conn, a, "2025-11-22 12:00", 3, REVIEW)  # 365 days ago: outside the year
+        add_review(conn, a, "2025-12-01 12:00", 3, REVIEW, seconds=7)
+        add_review(conn, a, "2026-11-20 10:00", 3, NEW, seconds=10)
+        add_review(conn, a, "2026-11-21 03:59", 3, REVIEW, seconds=5)  # still the 20th
+        add_review(conn, b, "2026-11-21 04:00", 1, REVIEW, seconds=20)  # the 21st
+        add_review(conn, b, "2026-11-22 08:00", 2, REVIEW, seconds=4)
+        add_review(conn, c, "2026-11-22 09:00", 1, LEARNING, seconds=6)  # not a retention review
+        add_review(conn, d, "2026-11-22 09:10", 4, REVIEW, seconds=3)
+        add_review(conn, d, "2026-11-23 05:00", 3, REVIEW)  # after now: ignored
+        set_card(conn, a, state=REVIEW, due=local("2026-11-25 10:00"), stability=5.0, difficulty=1.0, lapses=2)
+        set_card(conn, b, state=RELEARNING, due=local("2026-11-20 10:00"), stability=0.5, difficulty=10.0, lapses=9)
+        set_card(conn, c, state=LEARNING, due=local("2026-11-22 09:40"), stability=0.2, difficulty=3.25)
+        set_card(conn, d, state=REVIEW, due=local("2026-11-23 03:00"), stability=400.0, difficulty=5.5)
+        set_card(conn, f, state=REVIEW, due=local("2026-11-23 10:00"), stability=3.0, difficulty=2.0, suspended=True)
+        set_card(conn, g, state=REVIEW, due=local("2026-11-23 10:00"), stability=3.0, difficulty=2.0, lapses=20, retired=True)
+    yield db
+    db.close()
+
+
+def stats_of(db, deck=None):  # type: ignore[no-untyped-def]
+    from llmcards import clock
+
+    with db.read() as conn:
+        return compute_stats(conn, deck=deck, now=clock.now(), settings=Settings())
+
+
+def test_today_counts_reviews_seconds_and_agains_of_the_study_day(collection) -> None:  # type: ignore[no-untyped-def]
+    data = stats_of(collection).as_json()
+    assert data["today"] == {"date": "2026-11-22", "reviews": 3, "seconds": 13.0, "again": 1}
+    per_day = {d["date"]: (d["reviews"], d["seconds"]) for d in data["per_day"]}
+    assert per_day["2026-11-21"] == (1, 20.0)
+    assert per_day["2026-11-20"] == (2, 15.0)
+    assert len(data["per_day"]) == 30 and data["per_day"][-1]["date"] == "2026-11-22"
+
+
+def test_heatmap_covers_365_days_ending_today(collection) -> None:  # type: ignore[no-untyped-def]
+    heatmap = stats_of(collection).as_json()["heatmap"]
+    assert len(heatmap) == 365
+    assert heatmap[0]["date"] == "2025-11-23" and heatmap[-1]["date"] == "2026-11-22"
+    busy = {d["date"]: d["reviews"] for d in heatmap if d["reviews"]}
+    assert busy == {"2025-12-01": 1, "2026-11-20": 2, "2026-11-21": 1, "2026-11-22": 3}
+
+
+def test_true_retention_counts_only_reviews_of_cards_in_review(collection) -> None:  # type: ignore[no-untyped-def]
+    retention = stats_of(collection).as_json()["retention"]
+    days = {r["period"]: (r["passed"], r["total"], r["rate"]) for r in retention["day"]}
+    assert days["2026-11-22"] == (2, 2, 1.0)
+    assert days["2026-11-21"] == (0, 1, 0.0)
+    assert days["2026-11-20"] == (1, 1, 1.0)
+    assert days["2026-11-19"] == (0, 0, None)
+    weeks = {r["period"]: (r["passed"], r["total"]) for r in retention["week"]}
+    assert len(retention["week"]) == 12 and retention["week"][-1]["period"] == "2026-W47"
+    assert weeks["2026-W47"] == (3, 4)
+    months = {r["period"]: (r["passed"], r["total"]) for r in retention["month"]}
+    assert [r["period"] for r in retention["month"]][0] == "2025-12"
+    assert months["2026-11"] == (3, 4) and months["2025-12"] == (1, 1)
+    assert retention["overall"] == {"period": "365d", "passed": 4, "total": 5, "rate": 0.8}
+
+
+def test_forecast_puts_overdue_and_pre_rollover_cards_on_today(collection) -> None:  # type: ignore[no-untyped-def]
+    forecast = stats_of(collection).as_json()["forecast"]
+    assert len(forecast) == 30 and forecast[0]["date"] == "2026-11-22"
+    due = {f["date"]: f["due"] for f in forecast if f["due"]}
+    # B overdue, C's learning step, D due 03:00 tomorrow (before rollover); F suspended, G retired.
+    assert due == {"2026-11-22": 3, "2026-11-25": 1}
+
+
+def test_counts_are_exclusive(collection) -> None:  # type: ignore[no-untyped-def]
+    counts = stats_of(collection).counts
+    assert counts == {"new": 1, "learning": 1, "review": 2, "relearning": 1, "suspended": 1, "retired": 1}
+
+
+def test_stability_and_difficulty_histograms(collection) -> None:  # type: ignore[no-untyped-def]
+    data = stats_of(collection).as_json()
+    stability = {b["label"]: b["count"] for b in data["stability"] if b["count"]}
+    # B 0.5 and C 0.2 days; A 5 and F 3 (suspended cards keep their memory); D 400. G is retired.
+    assert stability == {"<1d": 2, "3–7d": 2, "≥1y": 1}
+    difficulty = {b["label"]: b["count"] for b in data["difficulty"] if b["count"]}
+    # D% = (D - 1) / 9: A 0 %, F 11 %, C 25 %, D 50 %, B 100 % (the top bucket is closed).
+    assert difficulty == {"0–10%": 1, "10–20%": 1, "20–30%": 1, "50–60%": 1, "90–100%": 1}
+
+
+def test_hardest_cards_are_by_lapses_without_retired_ones(collection) -> None:  # type: ignore[no-untyped-def]
+    hardest = stats_of(collection).as_json()["hardest"]
+    assert [(h["front"], h["lapses"], h["deck"]) for h in hardest] == [
+        ("B", 9, "LLM 学习笔记::NLP"),
+        ("A", 2, "LLM 学习笔记::NLP"),
+    ]
+
+
+def test_streak_counts_consecutive_study_days(collection) -> None:  # type: ignore[no-untyped-def]
+    assert stats_of(collection).streak == 3
+
+
+def test_deck_filter_keeps_only_that_deck(collection) -> None:  # type: ignore[no-untyped-def]
+    data = stats_of(collection, deck="NLP").as_json()
+    assert data["deck"] == "LLM 学习笔记::NLP"
+    assert data["today"]["reviews"] == 2
+    assert data["retention"]["day"][-1] == {"period": "2026-11-22", "passed": 1, "total": 1, "rate": 1.0}
+    assert data["counts"]["review"] == 1  # A; D is in RL
+    assert {f["date"]: f["due"] for f in data["forecast"] if f["due"]} == {"2026-11-22": 2, "2026-11-25": 1}
+    rl = stats_of(collection, deck="RL").as_json()
+    assert rl["today"]["reviews"] == 1 and rl["hardest"] == []
+
+
+def test_empty_collection_has_zeros_not_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LLMCARDS_NOW", NOW)
+    db, _ = make_collection(tmp_path / "empty.db", {})
+    data = stats_of(db).as_json()
+    assert data["deck"] is None and data["streak"] == 0
+    assert sum(d["reviews"] for d in data["heatmap"]) == 0 and len(data["heatmap"]) == 365
+    assert all(r["rate"] is None for r in data["retention"]["day"])
+    assert sum(f["due"] for f in data["forecast"]) == 0
+    assert data["counts"] == dict.fromkeys(("new", "learning", "review", "relearning", "suspended", "retired"), 0)
+    db.close()
+
+
+def test_study_date_in_sql_matches_clock_day_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The SQL day key and `clock.day_start` agree, across zones and rollover hours."""
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import create_engine, literal, select
+
+    from llmcards import clock
+    from llmcards.stats.days import day_shift, sql_study_date, study_date
+
+    engine = create_engine("sqlite://")
+    base = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    with engine.connect() as conn:
+        for zone in ("+08:00", "-05:30", "+00:00", "+13:45"):
+            monkeypatch.setenv("LLMCARDS_NOW", f"2026-11-22T09:30:00{zone}")
+            for rollover in (0, 4, 23):
+                shift = day_shift(clock.now(), rollover)
+                for minutes in range(0, 48 * 60, 37):
+                    moment = base + timedelta(minutes=minutes)
+                    expected = clock.day_start(moment, rollover).astimezone(clock.local_zone()).date()
+                    if rollover == 0:
+                        assert expected == moment.astimezone(clock.local_zone()).date()
+                    assert study_date(moment, shift) == expected
+                    stored = moment.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+                    key = conn.execute(select(sql_study_date(literal(stored), shift))).scalar()
+                    assert date.fromisoformat(key) == expected
