@@ -1,0 +1,66 @@
+"""llmcards cards grouped into Anki notes: one note per basic card, one per cloze text.
+
+Cloze siblings (same `note_uid`) become one Anki cloze note whose cards are c1, c2, …;
+the note's GUID derives from `note_uid`, so it is the same on every export.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from llmcards.cards import DECK_SEP
+from llmcards.exchange import apkg_schema as s
+from llmcards.exchange.anki_ids import guid_for, tag_of
+from llmcards.exchange.render import inline_to_html, markdown_to_html, plain_to_html
+from llmcards.exchange.selection import ExportCard
+
+
+@dataclass
+class AnkiNote:
+    guid: str
+    model_id: int
+    fields: list[str]
+    tags: list[str]
+    cards: list[tuple[int, ExportCard]] = field(default_factory=list)  # (ord, card)
+
+    @property
+    def created(self) -> float:
+        return min(card.created for _, card in self.cards)
+
+    @property
+    def modified(self) -> float:
+        return max(card.updated for _, card in self.cards)
+
+
+def deck_tag(deck: str) -> str:
+    """The deck path as one hierarchical Anki tag: `LLM 学习笔记::NLP` -> `LLM_学习笔记::NLP`."""
+    return DECK_SEP.join(tag_of(part) for part in deck.split(DECK_SEP))
+
+
+def cloze_ord(card: ExportCard) -> int:
+    """Anki's card ordinal for `{{cN::…}}` is N - 1."""
+    return max(card.cloze_ord, 1) - 1
+
+
+def build_notes(cards: list[ExportCard]) -> list[AnkiNote]:
+    notes: dict[str, AnkiNote] = {}
+    for card in cards:
+        is_cloze = card.kind == "cloze" and bool(card.cloze_text.strip())
+        key = f"cloze:{card.note_uid}" if is_cloze else card.uid
+        note = notes.get(key)
+        if note is None:
+            if is_cloze:
+                fields = [markdown_to_html(card.cloze_text), "", plain_to_html(card.context)]
+                note = AnkiNote(guid_for(card.note_uid), s.CLOZE_MODEL_ID, fields, [])
+            else:
+                fields = [inline_to_html(card.front), markdown_to_html(card.back), plain_to_html(card.context)]
+                note = AnkiNote(guid_for(card.uid), s.BASIC_MODEL_ID, fields, [])
+            notes[key] = note
+        ordinal = cloze_ord(card) if is_cloze else 0
+        if any(existing == ordinal for existing, _ in note.cards):
+            continue  # two llmcards cards claiming one cloze number: Anki has one card
+        note.cards.append((ordinal, card))
+        for tag in [deck_tag(card.deck), *card.tags.split()]:
+            if tag not in note.tags:
+                note.tags.append(tag)
+    return list(notes.values())

@@ -1,0 +1,251 @@
+"""`llmcards export anki`: an `.apkg` Anki imports with decks, notes, schedule and history.
+
+genanki (0.13) writes notes and new cards only: it has no place for a card's interval,
+queue, FSRS memory state or review log. So the package is written here directly: a zip
+holding `collection.anki2` (SQLite, Anki schema 11, see `apkg_schema`) and `media`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from llmcards import clock
+from llmcards.config import Settings
+from llmcards.exchange import apkg_schema as s
+from llmcards.exchange.anki_cards import (
+    card_schedule, new_schedule, revlog_factor, revlog_ids, revlog_interval, revlog_type,
+)  # fmt: skip
+from llmcards.exchange.anki_days import AnkiDays
+from llmcards.exchange.anki_ids import field_checksum, stable_id
+from llmcards.exchange.anki_notes import AnkiNote, build_notes
+from llmcards.exchange.outfile import atomic_output, check_target
+from llmcards.exchange.selection import ExportCard, ExportReview, reviews_of, selected_cards
+from llmcards.store.db import Database
+from llmcards.store.models import NEW
+
+Progress = Callable[[int, int], None]  # (done, total) work units: cards + reviews
+
+
+@dataclass
+class ExportSummary:
+    path: Path
+    decks: int
+    notes: int
+    cards: int
+    reviews: int
+    scheduling: bool
+    moved_from_future: int = 0
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "path": str(self.path),
+            "format": "apkg",
+            "decks": self.decks,
+            "notes": self.notes,
+            "cards": self.cards,
+            "reviews": self.reviews,
+            "scheduling": self.scheduling,
+            "reviews_moved_from_future": self.moved_from_future,
+        }
+
+
+def deck_ids(names: set[str]) -> dict[str, int]:
+    """Every deck and its parents, with ids derived from the name."""
+    full: set[str] = set()
+    for name in names:
+        parts = name.split("::")
+        full.update("::".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+    return {name: stable_id("deck", name) for name in sorted(full)}
+
+
+def _unique_ids(moments: list[float]) -> list[int]:
+    """Anki ids from creation times (ms): equal times bumped by 1 ms, order kept."""
+    taken: set[int] = set()
+    out = []
+    for moment in moments:
+        value = int(moment * 1000)
+        while value in taken:
+            value += 1
+        taken.add(value)
+        out.append(value)
+    return out
+
+
+def export_apkg(
+    db: Database,
+    path: Path,
+    *,
+    settings: Settings,
+    deck: str | None = None,
+    scheduling: bool = True,
+    force: bool = False,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> ExportSummary:
+    now = now or clock.now()
+    path = check_target(path, force=force)
+    with db.read() as conn:
+        cards = selected_cards(conn, deck)
+        reviews = list(reviews_of(conn, {c.id for c in cards})) if scheduling else []
+    total = len(cards) + len(reviews)
+    notes = build_notes(cards)
+    decks = deck_ids({c.deck for c in cards})
+    days = AnkiDays(_anchor(cards, reviews, now), settings.rollover_hour)
+    with atomic_output(path, force=force) as temp:
+        collection = temp.with_name(temp.name + ".anki2")
+        try:
+            sqlite = sqlite3.connect(collection)
+            try:
+                writer = _Writer(sqlite, settings, days, now, decks, progress, total)
+                writer.write(notes, reviews, scheduling)
+                sqlite.commit()
+            finally:
+                sqlite.close()
+            with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+                archive.write(collection, "collection.anki2")
+                archive.writestr("media", "{}")
+        finally:
+            collection.unlink(missing_ok=True)
+    return ExportSummary(
+        path, len(decks), len(notes), writer.cards_written, writer.reviews_written, scheduling, writer.moved_from_future
+    )
+
+
+def _anchor(cards: list[ExportCard], reviews: list[ExportReview], now: datetime) -> datetime:
+    """Day 0 of the collection: no due day or review may come before it."""
+    earliest = now.timestamp()
+    for card in cards:
+        if card.state != NEW and card.due is not None:
+            earliest = min(earliest, card.due)
+    if reviews:
+        earliest = min(earliest, reviews[0].reviewed_at)
+    return datetime.fromtimestamp(earliest, now.tzinfo)
+
+
+class _Writer:
+    def __init__(
+        self,
+        sqlite: sqlite3.Connection,
+        settings: Settings,
+        days: AnkiDays,
+        now: datetime,
+        decks: dict[str, int],
+        progress: Progress | None,
+        total: int,
+    ) -> None:
+        self.db = sqlite
+        self.settings = settings
+        self.days = days
+        self.now = now
+        self.decks = decks
+        self.progress = progress
+        self.total = total
+        self.done = 0
+        self.cards_written = 0
+        self.reviews_written = 0
+        self.moved_from_future = 0
+        self.card_ids: dict[int, int] = {}  # llmcards card id -> Anki card id
+
+    def _tick(self, amount: int) -> None:
+        self.done += amount
+        if self.progress:
+            self.progress(self.done, self.total)
+
+    def write(self, notes: list[AnkiNote], reviews: list[ExportReview], scheduling: bool) -> None:
+        self.db.execute("pragma journal_mode = off")
+        self.db.execute("pragma synchronous = off")
+        s.create_schema(self.db)
+        now_ms = int(self.now.timestamp() * 1000)
+        s.write_col_row(self.db, self._collection_settings(), {i: n for n, i in self.decks.items()}, now_ms)
+        self._notes_and_cards(notes, scheduling)
+        if scheduling:
+            self._revlog(reviews, now_ms)
+
+    def _collection_settings(self) -> s.CollectionSettings:
+        from fsrs import Scheduler
+
+        params = tuple(self.settings.fsrs_parameters) or tuple(Scheduler().parameters)
+        return s.CollectionSettings(
+            crt=self.days.crt_seconds,
+            creation_minutes_west=self.days.creation_minutes_west,
+            rollover_hour=self.settings.rollover_hour,
+            learning_steps=self.settings.learning_deltas(),
+            relearning_steps=self.settings.relearning_deltas(),
+            desired_retention=self.settings.desired_retention,
+            maximum_interval=self.settings.maximum_interval,
+            fsrs_parameters=params,
+            new_per_day=self.settings.new_per_day,
+            reviews_per_day=self.settings.reviews_per_day,
+            leech_threshold=self.settings.leech_threshold,
+        )
+
+    def _notes_and_cards(self, notes: list[AnkiNote], scheduling: bool) -> None:
+        note_ids = _unique_ids([n.created for n in notes])
+        ordered = [card for note in notes for _, card in note.cards]
+        card_ids = _unique_ids([c.created for c in ordered])
+        self.card_ids = {card.id: anki_id for card, anki_id in zip(ordered, card_ids)}
+        today_ends = clock.next_day_start(self.now, self.settings.rollover_hour).timestamp()
+        learning, relearning = len(self.settings.learning_steps), len(self.settings.relearning_steps)
+        note_rows, card_rows = [], []
+        position = 0
+        for note, note_id in zip(notes, note_ids):
+            mod = int(note.modified)
+            note_rows.append((
+                note_id, note.guid, note.model_id, mod, -1, f" {' '.join(note.tags)} " if note.tags else "",
+                "\x1f".join(note.fields), note.fields[0], field_checksum(note.fields[0]), 0, "",
+            ))  # fmt: skip
+            for ordinal, card in note.cards:
+                position += 1
+                if scheduling:
+                    sched = card_schedule(
+                        card, position=position, days=self.days, today_ends=today_ends,
+                        learning_steps=learning, relearning_steps=relearning,
+                        desired_retention=self.settings.desired_retention,
+                    )  # fmt: skip
+                    reps, lapses = card.reps, card.lapses
+                else:
+                    sched, reps, lapses = new_schedule(position, suspended=False), 0, 0
+                card_rows.append((
+                    self.card_ids[card.id], note_id, self.decks[card.deck], ordinal, int(card.updated), -1,
+                    sched.type, sched.queue, sched.due, sched.ivl, sched.factor, reps, lapses,
+                    sched.left, 0, 0, 0, sched.data,
+                ))  # fmt: skip
+            if len(card_rows) >= 5000:
+                self._flush_cards(note_rows, card_rows)
+        self._flush_cards(note_rows, card_rows)
+
+    def _flush_cards(self, note_rows: list[tuple], card_rows: list[tuple]) -> None:  # type: ignore[type-arg]
+        self.db.executemany("insert into notes values (?,?,?,?,?,?,?,?,?,?,?)", note_rows)
+        self.db.executemany("insert into cards values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
+        self.cards_written += len(card_rows)
+        self._tick(len(card_rows))
+        note_rows.clear()
+        card_rows.clear()
+
+    def _revlog(self, reviews: list[ExportReview], now_ms: int) -> None:
+        kept = [r for r in reviews if r.card_id in self.card_ids]
+        ids, self.moved_from_future = revlog_ids([int(r.reviewed_at * 1000) for r in kept], now_ms)
+        last_interval: dict[int, int] = {}
+        rows = []
+        for review, revlog_id in zip(kept, ids):
+            interval = revlog_interval(review, self.days)
+            rows.append((
+                revlog_id, self.card_ids[review.card_id], -1, review.rating, interval,
+                last_interval.get(review.card_id, 0), revlog_factor(review.difficulty_after),
+                max(0, min(review.duration_ms, 2**31 - 1)), revlog_type(review.state_before),
+            ))  # fmt: skip
+            last_interval[review.card_id] = interval
+            if len(rows) >= 50_000:
+                self._flush_revlog(rows)
+        self._flush_revlog(rows)
+
+    def _flush_revlog(self, rows: list[tuple]) -> None:  # type: ignore[type-arg]
+        self.db.executemany("insert into revlog values (?,?,?,?,?,?,?,?,?)", rows)
+        self.reviews_written += len(rows)
+        self._tick(len(rows))
+        rows.clear()
