@@ -1,0 +1,164 @@
+"""Fitting FSRS parameters to a review log, judging them, and rescheduling with them."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from llmcards import clock
+from llmcards.config import Settings
+from llmcards.stats.optimize import (
+    MIN_REVIEWS,
+    default_parameters,
+    load_history,
+    optimize,
+    parameters_text,
+    time_series_evaluation,
+)
+from llmcards.stats.synthetic import simulate_learner, write_history
+from llmcards.store.models import LEARNING, NEW, REVIEW
+from tests.stats.history import CARD, LOG, add_review, make_collection
+
+# A learner who forgets faster than FSRS's defaults assume: smaller first stabilities,
+# slower growth after a success.
+TRUE_PARAMETERS = list(default_parameters())
+TRUE_PARAMETERS[0:4] = [0.1, 0.5, 1.0, 3.0]
+TRUE_PARAMETERS[8] = 1.2
+TRUE_PARAMETERS[11] = 2.2
+
+
+def pairs(item: object) -> list[tuple[int, int]]:
+    """(rating, delta_t) of each review in an FSRSItem (the binding exposes only its repr)."""
+    return [(int(r), int(d)) for r, d in re.findall(r"rating: (\d+), delta_t: (\d+)", repr(item))]
+
+
+@pytest.fixture
+def synthetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """~5,500 reviews of 400 cards over 120 days, scheduled with the defaults."""
+    monkeypatch.setenv("LLMCARDS_NOW", "2026-05-01T12:00:00+08:00")
+    db, ids = make_collection(tmp_path / "cards.db", {"NLP": [f"术语 {i}" for i in range(400)]})
+    reviews, final = simulate_learner(
+        cards=400, days=120, start=datetime(2026, 1, 1, 1, 0, tzinfo=timezone.utc),
+        true_parameters=TRUE_PARAMETERS, new_per_day=10, seed=7,
+    )  # fmt: skip
+    card_ids = [ids[f"术语 {i}"] for i in range(400)]
+    with db.write() as conn:
+        write_history(conn, card_ids, reviews, final)
+    yield db
+    db.close()
+
+
+def test_fitted_parameters_predict_held_out_reviews_at_least_as_well_as_defaults(synthetic) -> None:  # type: ignore[no-untyped-def]
+    with synthetic.read() as conn:
+        history = load_history(conn, now=clock.now(), rollover_hour=4)
+    assert history.cross_day_reviews > 3 * MIN_REVIEWS and history.cards == 400
+    result = optimize(history, Settings())
+    assert result.enough and result.fitted_parameters is not None
+    assert len(result.fitted_parameters) == 21 and result.fitted_parameters != default_parameters()
+    held = result.held_out
+    assert held is not None and held.tested > 0.8 * history.cross_day_reviews
+    assert held.fitted.log_loss <= held.current.log_loss
+    assert result.fitted_all is not None and result.current_all is not None
+    assert result.fitted_all.log_loss < result.current_all.log_loss
+    assert result.improved
+    # The learner forgets new cards faster than the defaults say; the fit finds that out.
+    assert result.fitted_parameters[2] < default_parameters()[2]
+
+
+def test_fitted_parameters_are_accepted_by_settings_and_py_fsrs(synthetic, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from fsrs import Scheduler
+
+    from llmcards.config import load_settings, save_setting
+
+    with synthetic.read() as conn:
+        result = optimize(load_history(conn, now=clock.now(), rollover_hour=4), Settings())
+    assert result.fitted_parameters is not None
+    saved = save_setting("fsrs_parameters", parameters_text(result.fitted_parameters))
+    assert saved.fsrs_parameters == result.fitted_parameters == load_settings().fsrs_parameters
+    Scheduler(parameters=tuple(saved.fsrs_parameters))  # raises when a parameter is out of bounds
+
+
+def test_parameters_already_fitted_are_not_replaced_by_a_refit(synthetic) -> None:  # type: ignore[no-untyped-def]
+    with synthetic.read() as conn:
+        history = load_history(conn, now=clock.now(), rollover_hour=4)
+    first = optimize(history, Settings())
+    again = optimize(history, Settings(fsrs_parameters=first.fitted_parameters or []))
+    assert not again.improved
+
+
+def test_items_are_cross_day_reviews_with_study_day_gaps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LLMCARDS_NOW", "2026-11-22T09:30:00+08:00")
+    db, ids = make_collection(tmp_path / "c.db", {"NLP": ["A", "B", "C"]})
+    with db.write() as conn:
+        add_review(conn, ids["A"], "2026-11-10 10:00", 1, NEW)
+        add_review(conn, ids["A"], "2026-11-10 10:01", 3, LEARNING)
+        add_review(conn, ids["A"], "2026-11-11 03:00", 3, REVIEW)  # before rollover: still the 10th
+        add_review(conn, ids["A"], "2026-11-11 20:00", 3, REVIEW)  # 1 day later
+        add_review(conn, ids["A"], "2026-11-15 09:00", 1, REVIEW)  # 4 days later
+        add_review(conn, ids["B"], "2026-11-12 10:00", 3, REVIEW)  # no first rating: unusable
+        add_review(conn, ids["B"], "2026-11-14 10:00", 3, REVIEW)
+        add_review(conn, ids["C"], "2026-11-21 10:00", 4, NEW)  # one review: nothing to predict
+    with db.read() as conn:
+        history = load_history(conn, now=clock.now(), rollover_hour=4)
+    db.close()
+    assert history.cards == 2 and history.reviews == 8
+    assert [pairs(i) for i in history.items] == [
+        [(1, 0), (3, 0), (3, 0), (3, 1)],
+        [(1, 0), (3, 0), (3, 0), (3, 1), (1, 4)],
+    ]
+    assert [str(d) for d in history.item_days] == ["2026-11-11", "2026-11-15"]
+
+
+def test_too_little_history_keeps_defaults_and_says_how_much_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LLMCARDS_NOW", "2026-11-22T09:30:00+08:00")
+    db, ids = make_collection(tmp_path / "c.db", {"NLP": ["A"]})
+    with db.read() as conn:
+        empty = optimize(load_history(conn, now=clock.now(), rollover_hour=4), Settings())
+    assert not empty.enough and empty.missing == MIN_REVIEWS and empty.fitted_parameters is None
+    assert not empty.improved and empty.current_parameters == default_parameters()
+    with db.write() as conn:
+        add_review(conn, ids["A"], "2026-11-01 10:00", 3, NEW)
+        add_review(conn, ids["A"], "2026-11-03 10:00", 3, REVIEW)
+        add_review(conn, ids["A"], "2026-11-09 10:00", 3, REVIEW)
+    with db.read() as conn:
+        few = optimize(load_history(conn, now=clock.now(), rollover_hour=4), Settings())
+    db.close()
+    assert few.cross_day_reviews == 2 and few.missing == MIN_REVIEWS - 2 and few.held_out is None
+
+
+def test_time_series_split_tests_on_later_items_only(synthetic) -> None:  # type: ignore[no-untyped-def]
+    with synthetic.read() as conn:
+        items = load_history(conn, now=clock.now(), rollover_hour=4).items
+    split = time_series_evaluation(items, default_parameters(), splits=3)
+    assert split.tested == len(items) - len(items) // 4
+    with pytest.raises(ValueError):
+        time_series_evaluation(items[:1], default_parameters())
+
+
+def test_reschedule_replays_history_and_keeps_the_log(synthetic) -> None:  # type: ignore[no-untyped-def]
+    from llmcards.stats.reschedule import reschedule_cards
+
+    with synthetic.read() as conn:
+        result = optimize(load_history(conn, now=clock.now(), rollover_hour=4), Settings())
+        before = dict(conn.execute(select(CARD.c.id, CARD.c.stability).where(CARD.c.state != NEW)).all())
+        log_rows = conn.execute(select(func.count()).select_from(LOG)).scalar()
+    assert result.fitted_parameters is not None
+    with synthetic.write() as conn:
+        report = reschedule_cards(conn, result.fitted_parameters, Settings(fuzz=False), now=clock.now())
+    with synthetic.read() as conn:
+        after = dict(conn.execute(select(CARD.c.id, CARD.c.stability).where(CARD.c.state != NEW)).all())
+        assert conn.execute(select(func.count()).select_from(LOG)).scalar() == log_rows
+    assert report.rescheduled == len(before) == 400 and report.skipped == 0
+    # The fitted learner forgets faster: most cards end up with a smaller stability.
+    smaller = sum(after[i] < before[i] for i in before)
+    assert smaller > 0.7 * len(before)
+
+
+def test_parameters_text_round_trips() -> None:
+    assert parameters_text([0.212, 1.0, 0.0, 12.5]) == "0.212,1,0,12.5"
