@@ -1,0 +1,71 @@
+"""Turn a card's Markdown back into what the answer pane shows. Pure, no Textual.
+
+A terminal cannot show pictures, so each image becomes a `↗ host/path` link line that
+a click or `o` opens. Every link (images, Markdown links, bare URLs) is collected so
+`o` knows which one is "the first".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from llmcards.tui.format import short_url
+
+_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedAnswer:
+    markdown: str
+    links: tuple[str, ...]  # in reading order, without repeats
+
+
+def prepare_answer(back: str) -> PreparedAnswer:
+    markdown = _images_as_links(back)
+    return PreparedAnswer(markdown, _links_in(markdown))
+
+
+def _images_as_links(text: str) -> str:
+    lines: list[str] = []
+    in_fence = False
+    for line in text.split("\n"):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        if not in_fence and "![" in line:
+            indent = line[: len(line) - len(line.lstrip())]
+            # An image alone on its line becomes a link line; one inside a sentence
+            # becomes an inline link, so the sentence keeps its shape.
+            if _IMAGE.fullmatch(line.strip()):
+                url = _IMAGE.fullmatch(line.strip()).group(2)  # type: ignore[union-attr]
+                line = f"{indent}[↗ {short_url(url)}]({url})"
+            else:
+                line = _IMAGE.sub(lambda m: f"[↗ {short_url(m.group(2), 40)}]({m.group(2)})", line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _links_in(markdown: str) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for token in _parser().parse(markdown):
+        for child in token.children or ():
+            if child.type == "link_open":
+                href = str(child.attrs.get("href", ""))
+            elif child.type == "image":
+                href = str(child.attrs.get("src", ""))
+            else:
+                continue
+            if href.startswith(("http://", "https://")):
+                seen.setdefault(href, None)
+    return tuple(seen)
+
+
+@lru_cache(maxsize=1)
+def _parser():  # type: ignore[no-untyped-def]
+    # The same preset Textual's Markdown widget parses with, so links found here are
+    # exactly the ones shown (bare URLs included, via linkify).
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("gfm-like")

@@ -1,0 +1,180 @@
+"""The Textual app: built by `create_app` from explicit arguments (tests never touch
+$HOME), run by `run_app` for `llmcards` and `llmcards study`.
+
+The app owns the database handle and hands Textual-free helpers (`data`, `StudyDriver`)
+to the screens, which call them on worker threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from llmcards import clock as clock_module
+from llmcards.cards import DECK_SEP
+from llmcards.config import Settings
+from llmcards.store.db import Database
+from llmcards.tui.keys import bindings_of, key_help
+from llmcards.tui.screens.help import HelpScreen
+from llmcards.tui.screens.home import HomeScreen
+from llmcards.tui.screens.study import StudyScreen
+from llmcards.tui.study_driver import StudyDriver
+from llmcards.tui.widgets.deck_tree import DeckTree
+
+Clock = Callable[[], datetime]
+
+
+class LlmcardsApp(App[None]):
+    TITLE = "llmcards"
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key, on every screen"),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (a rating being saved is finished first)"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        deck: str | None,
+        settings: Settings,
+        clock: Clock,
+        bundled_dir: Path | None,
+    ) -> None:
+        super().__init__()
+        self.db = db
+        self.start_deck = deck
+        self.settings = settings
+        self.clock = clock
+        self.bundled_dir = bundled_dir
+        self._first_import_tried = False
+
+    # ------------------------------------------------------------ lifecycle
+
+    def get_default_screen(self) -> Screen[None]:
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        if self.settings.keys:
+            self.set_keymap(dict(self.settings.keys))
+        if self.start_deck is not None:
+            self.open_study(self.start_deck)
+
+    def on_unmount(self) -> None:
+        self.db.close()
+
+    async def action_quit(self) -> None:
+        # A rating on its way to disk is finished, never cut off.
+        for worker in list(self.workers):
+            if worker.group == "db" and worker.is_running:
+                await worker.wait()
+        self.exit()
+
+    # ------------------------------------------------------------ screens
+
+    def open_study(self, deck: str | None) -> None:
+        driver = StudyDriver(self.db, deck=deck, settings=self.settings, clock=self.clock)
+        title = deck.replace(DECK_SEP, " › ") if deck else "All decks"
+        self.push_screen(StudyScreen(driver, title=title))
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        study = ("Study", key_help(self, [StudyScreen]))
+        home = ("Decks", key_help(self, [DeckTree, HomeScreen]))
+        everywhere = ("Everywhere", key_help(self, [LlmcardsApp]))
+        sections = [study, home] if isinstance(self.screen, StudyScreen) else [home, study]
+        self.push_screen(HelpScreen([*sections, everywhere]))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        classes: list[type] = [type(screen)]
+        if isinstance(screen, HomeScreen):
+            classes.insert(0, DeckTree)
+        targets = {StudyScreen: screen, HomeScreen: screen}
+        for node_class in classes:
+            if not bindings_of(node_class):
+                continue
+            target = screen.query_one(DeckTree) if node_class is DeckTree else targets.get(node_class, screen)
+            for row in key_help(self, [node_class]):
+                yield SystemCommand(
+                    f"{row.description}  [{row.keys}]",
+                    row.tooltip or row.description,
+                    partial(self.call_later, target.run_action, row.action),
+                )
+
+    # ------------------------------------------------------------ data (worker threads)
+
+    def needs_first_import(self) -> bool:
+        from llmcards.tui.data import database_is_empty
+
+        if self._first_import_tried or self.bundled_dir is None or not self.bundled_dir.is_dir():
+            return False
+        with self.db.read() as conn:
+            empty = database_is_empty(conn)
+        self._first_import_tried = True
+        return empty
+
+    def import_bundled(self) -> tuple[int, int]:
+        from llmcards.importing import import_paths
+
+        assert self.bundled_dir is not None
+        report = import_paths(self.db, [self.bundled_dir], now=self.clock())
+        return report.total("new"), len(report.files)
+
+    def load_home(self):  # type: ignore[no-untyped-def]
+        from llmcards.tui.data import load_home
+
+        with self.db.read() as conn:
+            return load_home(conn, self.clock(), self.settings.rollover_hour, self.bundled_dir)
+
+
+def create_app(
+    *,
+    db_path: Path,
+    deck: str | None = None,
+    settings: Settings | None = None,
+    now: Clock | datetime | None = None,
+    bundled_dir: Path | None = None,
+) -> LlmcardsApp:
+    """The app for the database at `db_path`; opening `deck` (full path or its last
+    parts) straight away when given. `now` freezes or replaces the clock (tests)."""
+    from llmcards.paths import bundled_decks_dir
+    from llmcards.store.db import open_db
+    from llmcards.store.queries import resolve_deck
+
+    if isinstance(now, datetime):
+        frozen = clock_module.ensure_utc(now)
+        clock: Clock = lambda: frozen  # noqa: E731
+    else:
+        clock = now or clock_module.now
+    db = open_db(db_path)
+    try:
+        if deck is not None:
+            with db.read() as conn:
+                deck = resolve_deck(conn, deck)
+    except BaseException:
+        db.close()
+        raise
+    return LlmcardsApp(
+        db=db,
+        deck=deck,
+        settings=settings or Settings(),
+        clock=clock,
+        bundled_dir=bundled_dir if bundled_dir is not None else bundled_decks_dir(),
+    )
+
+
+def run_app(db_path: Path, deck: str | None = None, settings: Settings | None = None) -> None:
+    """Run the study app in this terminal until the user quits."""
+    if settings is None:
+        from llmcards.config import load_settings
+
+        settings = load_settings()
+    app = create_app(db_path=db_path, deck=deck, settings=settings)
+    app.run()

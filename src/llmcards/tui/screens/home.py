@@ -1,0 +1,106 @@
+"""The home screen: the deck tree with today's counts; Enter (or a click) studies.
+
+On an empty database it first loads the bundled starter decks (on a worker, with a
+line saying so), so a new user has something to study at once.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from llmcards.tui.data import HomeData
+from llmcards.tui.messages import BundledImported, DatabaseFailed, HomeLoaded
+from llmcards.tui.widgets.deck_tree import DeckTree
+from llmcards.tui.widgets.home_header import DeckColumns, HomeHeader
+
+EMPTY_STATE = """\
+No cards yet.
+
+Cards come from your own Markdown notes: every list item that explains a term
+(`LSTM：…`, `- softmax: …`) under a heading becomes a card, and the headings become decks.
+
+    llmcards import ~/notes/learning.md --deck "LLM 学习笔记"
+    llmcards import ~/notes/            # a whole folder
+
+Then run `llmcards` again. Your notes stay the source: edit them and import again,
+your review history is kept."""
+
+REFRESH_SECONDS = 60  # learning cards come due by the minute
+
+
+class HomeScreen(Screen[None]):
+    DEFAULT_CSS = """
+    HomeScreen {
+        #notice { height: auto; padding: 0 2; color: $text-accent; display: none; }
+        #notice.-shown { display: block; }
+        #empty { height: 1fr; padding: 1 2; display: none; }
+        &.-empty {
+            #empty { display: block; }
+            DeckTree, DeckColumns { display: none; }
+        }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield HomeHeader(id="home-header")
+        yield DeckColumns()
+        yield DeckTree(id="decks")
+        yield Static(EMPTY_STATE, id="empty", markup=False)
+        yield Static(id="notice", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DeckTree).focus()
+        self.set_interval(REFRESH_SECONDS, self.reload)
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        if self.app.screen is self:
+            self._load()
+
+    @work(thread=True, group="home", exclusive=True, exit_on_error=False)
+    def _load(self) -> None:
+        app = self.app
+        try:
+            if app.needs_first_import():  # type: ignore[attr-defined]
+                self.app.call_from_thread(self.say, "Empty database: loading the bundled starter decks…")
+                cards, files = app.import_bundled()  # type: ignore[attr-defined]
+                self.post_message(BundledImported(cards, files))
+            self.post_message(HomeLoaded(app.load_home()))  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - one line on screen, not a crash
+            self.post_message(DatabaseFailed("load the decks", exc))
+
+    def say(self, text: str) -> None:
+        notice = self.query_one("#notice", Static)
+        notice.update(text)
+        notice.set_class(bool(text), "-shown")
+
+    @on(HomeLoaded)
+    def _show(self, message: HomeLoaded) -> None:
+        data: HomeData = message.data
+        self.query_one(HomeHeader).show(data)
+        self.set_class(data.empty, "-empty")
+        self.query_one(DeckTree).show(data.decks, data.now, self.app.settings.rollover_hour)  # type: ignore[attr-defined]
+
+    @on(BundledImported)
+    def _bundled(self, message: BundledImported) -> None:
+        text = (
+            f"Loaded the bundled starter decks: {message.cards} cards from {message.files} notes. "
+            "Add your own with `llmcards import NOTES.md`."
+        )
+        self.say(text)
+        self.notify(text, title="First run", timeout=8)
+
+    @on(DatabaseFailed)
+    def _failed(self, message: DatabaseFailed) -> None:
+        self.say(f"Could not {message.what}: {message.error}")
+        self.notify(f"Could not {message.what}: {message.error}", severity="error", timeout=8)
+
+    @on(DeckTree.Chosen)
+    def _study(self, message: DeckTree.Chosen) -> None:
+        self.app.open_study(message.deck)  # type: ignore[attr-defined]

@@ -1,0 +1,244 @@
+"""The study screen: question, answer, four ratings, then the end-of-session summary.
+
+All database work goes through `StudyDriver` on worker threads (one at a time); the
+screen only draws the `StudyView`s they post back. A key pressed while a write is in
+flight is ignored rather than queued: it was meant for a card that is not shown yet.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Markdown, Static
+
+from llmcards.cards import DECK_SEP
+from llmcards.scheduling.types import AGAIN, EASY, GOOD, HARD
+from llmcards.tui.editor import editor_command
+from llmcards.tui.messages import DatabaseFailed, NothingToUndo, StudyUpdated
+from llmcards.tui.study_driver import StudyDriver, StudyView
+from llmcards.tui.widgets.card_view import CardView
+from llmcards.tui.widgets.progress import StudyProgress
+from llmcards.tui.widgets.rating_bar import RatingBar, RevealBar
+from llmcards.tui.widgets.summary import SessionSummaryView
+
+# Anki's default: a card left on screen while the kettle boils counts as one minute.
+MAX_ANSWER_MS = 60_000
+
+RATING_BINDING_IDS = {AGAIN: "study.again", HARD: "study.hard", GOOD: "study.good", EASY: "study.easy"}
+
+
+class StudyScreen(Screen[None]):
+    DEFAULT_CSS = """
+    StudyScreen {
+        #study-header { height: 1; padding: 0 1; background: $panel; }
+        #panes { height: 1fr; }
+        #deck-path { width: 1fr; text-style: bold; }
+        #status { height: 1; padding: 0 2; color: $text-muted; }
+        #bars { height: auto; }
+        RatingBar { display: none; }
+        &.-revealed RatingBar { display: block; }
+        &.-revealed RevealBar { display: none; }
+        &.-finished #bars { display: none; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("space,enter", "reveal", "Show answer", id="study.reveal", tooltip="Show the answer (on the summary: back to the decks)"),
+        Binding("1", "rate(1)", "Again", id="study.again", show=False, tooltip="Forgot it: see it again soon"),
+        Binding("2", "rate(2)", "Hard", id="study.hard", show=False, tooltip="Recalled with effort"),
+        Binding("3", "rate(3)", "Good", id="study.good", show=False, tooltip="Recalled"),
+        Binding("4", "rate(4)", "Easy", id="study.easy", show=False, tooltip="Recalled at once"),
+        Binding("u", "undo", "Undo", id="study.undo", tooltip="Take back the last rating (repeat to go further back)"),
+        Binding("e", "edit", "Edit", id="study.edit", tooltip="Open the card's note in $EDITOR at its line"),
+        Binding("s", "suspend", "Suspend", id="study.suspend", tooltip="Never show this card again until unsuspended"),
+        Binding("b", "bury", "Bury", id="study.bury", tooltip="Hide this card until tomorrow"),
+        Binding("o", "open_link", "Open link", id="study.open_link", tooltip="Open the first link or image of the answer in a browser"),
+        Binding("escape", "back", "Decks", id="study.back", tooltip="Back to the deck list"),
+    ]
+
+    def __init__(self, driver: StudyDriver, *, title: str) -> None:
+        super().__init__()
+        self.driver = driver
+        self.title_text = title
+        self.view: StudyView | None = None
+        self.busy = True  # until the first view arrives
+        self.shown_at = time.monotonic()
+
+    # ---------------------------------------------------------------- layout
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="study-header"):
+            yield Static(self.title_text, id="deck-path", markup=False)
+            yield StudyProgress(id="progress")
+        with ContentSwitcher(initial="card", id="panes"):
+            yield CardView(id="card")
+            yield SessionSummaryView(id="summary")
+        yield Static("Loading cards…", id="status", markup=False)
+        with Horizontal(id="bars"):
+            yield RevealBar()
+            yield RatingBar()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(CardView).focus()
+        self._run("start", self.driver.start)
+
+    # ---------------------------------------------------------------- workers
+
+    @work(thread=True, group="db", exit_on_error=False)
+    def _run(self, cause: str, call, *args) -> None:  # type: ignore[no-untyped-def]
+        try:
+            view = call(*args)
+        except Exception as exc:  # noqa: BLE001 - shown on screen, the session stays usable
+            self.post_message(DatabaseFailed(cause, exc))
+            return
+        if view is None:
+            self.post_message(NothingToUndo())
+        else:
+            self.post_message(StudyUpdated(view, cause=cause))
+
+    def _submit(self, cause: str, call, *args) -> bool:  # type: ignore[no-untyped-def]
+        if self.busy:
+            return False
+        self.busy = True
+        self._run(cause, call, *args)
+        return True
+
+    @on(StudyUpdated)
+    def _apply(self, message: StudyUpdated) -> None:
+        self.busy = False
+        self.view = view = message.view
+        self.query_one(StudyProgress).show(view.done, view.counts)
+        self._say({"undo": "Taken back: this card is shown again.", "suspend": "Suspended (u takes it back).",
+                   "bury": "Buried until tomorrow (u takes it back)."}.get(message.cause, ""))  # fmt: skip
+        if view.card is None:
+            self._finish(view)
+            return
+        self.remove_class("-finished", "-revealed")
+        self.query_one(ContentSwitcher).current = "card"
+        self.query_one("#deck-path", Static).update(view.card.deck.replace(DECK_SEP, " › "))
+        card_view = self.query_one(CardView)
+        card_view.show_card(view.card)
+        self.query_one(RatingBar).show_previews(view.previews, self._rating_keys())
+        self.query_one(RevealBar).set_key(self._key_of("study.reveal", "Space"))
+        self.shown_at = time.monotonic()
+        self.refresh_bindings()
+
+    def _finish(self, view: StudyView) -> None:
+        self.add_class("-finished")
+        self.remove_class("-revealed")
+        self.query_one(ContentSwitcher).current = "summary"
+        if view.summary is not None:
+            settings = self.app.settings  # type: ignore[attr-defined]
+            self.query_one(SessionSummaryView).show(view.summary, self.app.clock(), settings.rollover_hour)  # type: ignore[attr-defined]
+        self.refresh_bindings()
+
+    @on(NothingToUndo)
+    def _nothing_to_undo(self) -> None:
+        self.busy = False
+        self.notify("Nothing to undo in this session.", severity="warning")
+
+    @on(DatabaseFailed)
+    def _failed(self, message: DatabaseFailed) -> None:
+        self.busy = False
+        self._say(f"Could not {message.what}: {message.error}")
+        self.notify(f"Could not {message.what}: {message.error}", severity="error", timeout=8)
+
+    def _say(self, text: str) -> None:
+        status = self.query_one("#status", Static)
+        status.update(text)
+        status.display = bool(text)
+
+    # ---------------------------------------------------------------- actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        card_shown = self.view is not None and self.view.card is not None
+        revealed = self.has_class("-revealed")
+        if action == "rate":
+            return card_shown and revealed
+        if action in ("suspend", "bury", "edit"):
+            return card_shown
+        if action == "open_link":
+            return card_shown and revealed and self.query_one(CardView).first_link is not None
+        if action == "reveal":
+            return (card_shown and not revealed) or (self.view is not None and self.view.card is None)
+        if action == "undo":
+            return self.view is not None and self.view.undo_left > 0
+        return True
+
+    def action_reveal(self) -> None:
+        if self.view is not None and self.view.card is None:
+            self.action_back()
+            return
+        if self.busy or self.view is None:
+            return
+        self.add_class("-revealed")
+        self.query_one(CardView).reveal()
+        self.refresh_bindings()
+
+    def action_rate(self, rating: int) -> None:
+        if self.view is None or self.view.card is None or not self.has_class("-revealed"):
+            return
+        spent = min(MAX_ANSWER_MS, int((time.monotonic() - self.shown_at) * 1000))
+        self._submit("rate", self.driver.rate, rating, spent)
+
+    def action_undo(self) -> None:
+        self._submit("undo", self.driver.undo)
+
+    def action_suspend(self) -> None:
+        self._submit("suspend", self.driver.suspend)
+
+    def action_bury(self) -> None:
+        self._submit("bury", self.driver.bury)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_open_link(self) -> None:
+        url = self.query_one(CardView).first_link
+        if url:
+            self.app.open_url(url)
+            self.notify(f"Opening {url}", timeout=3)
+
+    def action_edit(self) -> None:
+        import subprocess
+
+        from textual.app import SuspendNotSupported
+
+        card = self.view.card if self.view else None
+        if card is None:
+            return
+        if not Path(card.source_path).is_file():
+            self.notify(f"{card.source_path} is gone; re-import your notes to update this card.", severity="error")
+            return
+        command = editor_command(card.source_path, card.source_line)
+        try:
+            with self.app.suspend():
+                subprocess.run(command, check=False)
+        except SuspendNotSupported:
+            self.notify("This terminal cannot hand over to an editor.", severity="error")
+        except FileNotFoundError:
+            self.notify(f"Editor {command[0]!r} not found; set $EDITOR.", severity="error")
+        else:
+            self.notify("Run `llmcards import` to bring your edits into the cards.", timeout=5)
+
+    @on(Markdown.LinkClicked)
+    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+        self.app.open_url(event.href)
+
+    # ---------------------------------------------------------------- keys
+
+    def _key_of(self, binding_id: str, fallback: str) -> str:
+        from llmcards.tui.keys import key_display
+
+        return key_display(self.app, type(self), binding_id) or fallback
+
+    def _rating_keys(self) -> dict[int, str]:
+        return {rating: self._key_of(bid, str(rating)) for rating, bid in RATING_BINDING_IDS.items()}

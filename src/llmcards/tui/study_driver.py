@@ -1,0 +1,96 @@
+"""The study loop as the screen sees it: one call in, one complete picture out.
+
+No Textual here. Every method blocks (it talks to SQLite), so the screen calls them on
+worker threads; a lock makes sure two calls never interleave, so ratings reach the
+database in the order they were given.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from llmcards.config import Settings
+from llmcards.scheduling.types import Counts, Preview, SessionSummary, StudyCard
+from llmcards.store.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class StudyView:
+    """Everything the study screen needs to draw one moment of the session."""
+
+    card: StudyCard | None  # None: done for today
+    counts: Counts
+    previews: tuple[Preview, ...]  # Again..Easy, for the card shown
+    done: int  # cards rated in this session (after undos)
+    summary: SessionSummary | None = None  # only when card is None
+    undo_left: int = 0
+
+
+class StudyDriver:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        deck: str | None,
+        settings: Settings,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._db = db
+        self._deck = deck
+        self._settings = settings
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._session = None  # built on the first call, off the UI thread
+        self._undoable = 0  # ratings, suspends and buries of this session not taken back
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        if self._session is None:
+            from llmcards.scheduling.session import StudySession
+
+            self._session = StudySession(self._db, deck=self._deck, settings=self._settings, clock=self._clock)
+        return self._session
+
+    def start(self) -> StudyView:
+        with self._lock:
+            self._open()
+            return self._view()
+
+    def rate(self, rating: int, duration_ms: int) -> StudyView:
+        """Rate the card shown; returns once the rating is committed."""
+        with self._lock:
+            self._open().rate(rating, duration_ms)
+            self._undoable += 1
+            return self._view()
+
+    def undo(self) -> StudyView | None:
+        """Take back the last rating (several in a row work); None when nothing is left."""
+        with self._lock:
+            card = self._open().undo()
+            if card is None:
+                return None
+            self._undoable = max(0, self._undoable - 1)
+            return self._view()
+
+    def suspend(self) -> StudyView:
+        with self._lock:
+            self._open().suspend()
+            self._undoable += 1
+            return self._view()
+
+    def bury(self) -> StudyView:
+        with self._lock:
+            self._open().bury()
+            self._undoable += 1
+            return self._view()
+
+    def _view(self) -> StudyView:
+        session = self._session
+        assert session is not None
+        card = session.current()
+        counts = session.counts()
+        summary = session.summary()
+        previews = tuple(session.previews()) if card is not None else ()
+        return StudyView(card, counts, previews, summary.cards, summary if card is None else None, self._undoable)

@@ -1,0 +1,85 @@
+"""One card: context and front always, the answer (Markdown) once revealed.
+
+The answer is built while the question is on screen, so revealing it only flips a
+class: Space shows it at once even for long answers.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.widgets import Markdown, Rule, Static
+
+from llmcards.scheduling.types import StudyCard
+from llmcards.tui.answer import PreparedAnswer, prepare_answer
+from llmcards.tui.format import short_url
+
+
+class CardView(VerticalScroll, can_focus=True):
+    DEFAULT_CSS = """
+    CardView {
+        height: 1fr;
+        padding: 1 2 0 2;
+        scrollbar-size-vertical: 1;
+        &:focus { background-tint: initial; }
+        #context { color: $text-muted; text-style: italic; }
+        #front { text-style: bold; margin: 0 0 1 0; }
+        #divider { margin: 0; color: $foreground-darken-3; }
+        #answer { margin: 1 0 0 0; padding: 0; background: transparent; }
+        #answer MarkdownBlock { background: transparent; }
+        #links { color: $text-muted; margin: 1 0 1 0; }
+        #answer, #divider, #links { display: none; }
+        &.-revealed {
+            #answer, #divider { display: block; }
+            #links.-has-links { display: block; }
+        }
+    }
+    """
+
+    revealed: reactive[bool] = reactive(False, init=False)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.prepared: PreparedAnswer = PreparedAnswer("", ())
+        self.card: StudyCard | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="context", markup=False)
+        yield Static(id="front", markup=False)
+        yield Rule(id="divider")
+        yield Markdown(id="answer", open_links=False)
+        yield Static(id="links", markup=False)
+
+    def watch_revealed(self, revealed: bool) -> None:
+        self.set_class(revealed, "-revealed")
+
+    def show_card(self, card: StudyCard) -> None:
+        """Show the question now; build the (hidden) answer right after."""
+        self.card = card
+        self.revealed = False
+        self.scroll_home(animate=False)
+        context = self.query_one("#context", Static)
+        context.update(card.context)
+        context.display = bool(card.context)
+        self.query_one("#front", Static).update(card.front)
+        self.prepared = prepare_answer(card.back)
+        links = self.query_one("#links", Static)
+        if self.prepared.links:
+            count = len(self.prepared.links)
+            which = f"the first of {count} links" if count > 1 else "the link"
+            links.update(f"o  open {which} ({short_url(self.prepared.links[0], 40)})")
+        links.set_class(bool(self.prepared.links), "-has-links")
+        # After the question is painted: the answer is not needed before Space.
+        self.call_after_refresh(self._build_answer, card.id)
+
+    def _build_answer(self, card_id: int) -> None:
+        if self.card is not None and self.card.id == card_id:
+            self.query_one("#answer", Markdown).update(self.prepared.markdown)
+
+    def reveal(self) -> None:
+        self.revealed = True
+
+    @property
+    def first_link(self) -> str | None:
+        return self.prepared.links[0] if self.prepared.links else None

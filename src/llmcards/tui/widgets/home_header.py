@@ -1,0 +1,50 @@
+"""The home screen's top lines: app name, date, what is due, the streak; then column titles."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from llmcards.tui.data import HomeData
+from llmcards.tui.format import long_date
+from llmcards.tui.widgets.deck_tree import header_row
+
+
+def header_line(data: HomeData) -> Table:
+    facts = [long_date(data.now), f"{data.due_today} due"]
+    if data.streak:
+        facts.append(f"{data.streak}-day streak")
+    grid = Table.grid(expand=True)
+    grid.add_column(ratio=1)
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_row(Text("llmcards", style="bold"), Text(" · ".join(facts)))
+    return grid
+
+
+class HomeHeader(Static):
+    DEFAULT_CSS = """
+    HomeHeader {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+    }
+    """
+
+    def show(self, data: HomeData) -> None:
+        self.update(header_line(data))
+
+
+class DeckColumns(Static):
+    DEFAULT_CSS = """
+    DeckColumns {
+        height: 1;
+        /* the deck list's own padding (1) plus the cell where its highlight starts */
+        padding: 0 2;
+        margin: 1 0 0 0;
+        color: $text-muted;
+    }
+    """
+
+    def on_mount(self) -> None:
+        self.update(header_row())

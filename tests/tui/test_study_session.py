@@ -1,0 +1,160 @@
+"""A whole study session driven like a user would: keys in, screen and database out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+from textual.widgets import Button, Static
+
+from llmcards.config import Settings
+from llmcards.store.db import open_db
+from llmcards.store.models import Card, ReviewLog
+from llmcards.tui.app import create_app
+from llmcards.tui.screens.home import HomeScreen
+from llmcards.tui.screens.study import StudyScreen
+from llmcards.tui.widgets.card_view import CardView
+from llmcards.tui.widgets.rating_bar import RatingBar
+from tests.tui.conftest import NOW_DT, ROOT, settle, text_of
+
+CARD = Card.__table__  # type: ignore[attr-defined]
+LOG = ReviewLog.__table__  # type: ignore[attr-defined]
+
+
+def reviews(db_path: Path) -> list[tuple[str, int]]:
+    db = open_db(db_path)
+    try:
+        with db.read() as conn:
+            rows = conn.execute(
+                select(CARD.c.front, LOG.c.rating).join(CARD, CARD.c.id == LOG.c.card_id).order_by(LOG.c.id)
+            ).all()
+    finally:
+        db.close()
+    return [(front, rating) for front, rating in rows]
+
+
+def card_flags(db_path: Path, front: str) -> tuple[bool, object]:
+    db = open_db(db_path)
+    try:
+        with db.read() as conn:
+            row = conn.execute(select(CARD.c.suspended, CARD.c.buried_until).where(CARD.c.front == front)).one()
+    finally:
+        db.close()
+    return bool(row.suspended), row.buried_until
+
+
+def front(app) -> str:  # type: ignore[no-untyped-def]
+    return text_of(app.screen.query_one("#front", Static)).strip()
+
+
+async def test_whole_session_reveal_rate_undo_suspend_finish(db_path: Path, settings: Settings) -> None:
+    app = create_app(db_path=db_path, deck=ROOT, settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        assert front(app) == "LSTM"
+        assert text_of(screen.query_one("#context", Static)).strip() == "RNN 家族"
+        assert not screen.query_one("#answer").display or not screen.query_one(CardView).revealed
+        assert not screen.query_one(RatingBar).display
+
+        await pilot.press("3")  # a rating before the answer is shown does nothing
+        await settle(pilot)
+        assert reviews(db_path) == []
+
+        await pilot.press("space")
+        card_view = screen.query_one(CardView)
+        assert card_view.revealed and screen.query_one(RatingBar).display
+        good = str(screen.query_one("#rate-3", Button).label)
+        assert good.startswith("3 Good ") and len(good) > len("3 Good ")  # carries its interval
+
+        await pilot.press("3")
+        await settle(pilot)
+        assert reviews(db_path) == [("LSTM", 3)]
+        assert front(app) == "GRU" and not card_view.revealed
+
+        await pilot.press("u")
+        await settle(pilot)
+        assert reviews(db_path) == []
+        assert front(app) == "LSTM"
+
+        await pilot.press("space", "4")
+        await settle(pilot)
+        assert front(app) == "GRU"
+        await pilot.press("s")
+        await settle(pilot)
+        assert card_flags(db_path, "GRU")[0] is True
+        assert front(app) == "折扣回报 Discounted Return"
+
+        await pilot.press("enter", "4")  # Enter shows the answer too
+        await settle(pilot)
+        assert reviews(db_path) == [("LSTM", 4), ("折扣回报 Discounted Return", 4)]
+        summary = text_of(screen.query_one("#summary", Static))
+        assert "Done for today — 2 cards" in summary
+        assert "Again 0 (0%) · Hard 0 · Good 0 · Easy 2" in summary
+
+        await pilot.press("u")  # undo works from the summary too
+        await settle(pilot)
+        assert front(app) == "折扣回报 Discounted Return"
+        assert reviews(db_path) == [("LSTM", 4)]
+        await pilot.press("u")  # and further back: the suspend
+        await settle(pilot)
+        assert front(app) == "GRU"
+        assert card_flags(db_path, "GRU")[0] is False
+
+        await pilot.press("b")
+        await settle(pilot)
+        assert card_flags(db_path, "GRU")[1] is not None
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_rating_buttons_work_with_the_mouse(db_path: Path, settings: Settings) -> None:
+    app = create_app(db_path=db_path, deck=ROOT, settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.click("#reveal")
+        await pilot.click("#rate-1")
+        await settle(pilot)
+        assert reviews(db_path) == [("LSTM", 1)]
+        assert front(app) == "GRU"
+
+
+async def test_keys_remapped_in_settings_work_and_show(db_path: Path) -> None:
+    settings = Settings(fuzz=False, keys={"study.good": "j", "study.reveal": "k"})
+    app = create_app(db_path=db_path, deck=ROOT, settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("space")  # no longer bound
+        assert not app.screen.query_one(CardView).revealed
+        await pilot.press("k")
+        assert str(app.screen.query_one("#rate-3", Button).label).startswith("j Good")
+        await pilot.press("j")
+        await settle(pilot)
+        assert reviews(db_path) == [("LSTM", 3)]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_text = text_of(app.screen.query_one("#help-keys", Static))
+        good_line = next(line for line in help_text.splitlines() if "Good" in line)
+        assert good_line.split()[0] == "j"
+
+
+async def test_open_link_and_edit(db_path: Path, settings: Settings, note_path: Path, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    opened: list[str] = []
+    app = create_app(db_path=db_path, deck=ROOT, settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent"))
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    ran: list[list[str]] = []
+    monkeypatch.setattr("subprocess.run", lambda cmd, check=False: ran.append(cmd))
+    monkeypatch.setenv("EDITOR", "nvim -p")
+    monkeypatch.delenv("VISUAL", raising=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")  # links open from the answer side only
+        assert opened == []
+        await pilot.press("space", "o")
+        assert opened == ["https://juejin.cn/post/6973082167970627620"]
+        await pilot.press("e")
+        await pilot.pause()
+    # The headless test driver cannot hand the terminal over; a real one runs the editor.
+    assert ran in ([], [["nvim", "-p", "+3", str(note_path)]])
