@@ -1,0 +1,130 @@
+"""`llmcards due` and `llmcards rate` as a script or a person uses them, travelling in time
+with LLMCARDS_NOW."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.clihelp import llmcards
+
+NOTES = """\
+# 学习笔记
+
+# NLP
+
+1. LSTM：权重参数计算 (units * (input_dim + units) + units) * 4
+2. GRU：更新门和重置门，比 LSTM 少一个门
+3. Dropout：训练时随机让部分神经元失活
+
+# 强化学习
+
+1. Q-learning：离散动作，学习最优动作价值函数
+2. PPO：限制策略更新幅度的策略梯度方法
+"""
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("LLMCARDS_NOW", "2026-11-22T09:00:00+08:00")
+    notes = tmp_path / "learning.md"
+    notes.write_text(NOTES, encoding="utf-8")
+    path = tmp_path / "cards.db"
+    result = llmcards("--db", str(path), "import", str(notes), "--deck", "LLM")
+    assert result.exit_code == 0, result.stderr
+    (tmp_path / "config.toml").write_text("fuzz = false\n", encoding="utf-8")
+    monkeypatch.setenv("LLMCARDS_CONFIG", str(tmp_path / "config.toml"))
+    return path
+
+
+def run(db: Path, *args: str):
+    return llmcards("--db", str(db), *args)
+
+
+def ids(db: Path) -> dict[str, int]:
+    return {c["front"]: c["id"] for c in run(db, "cards", "--json").json()}
+
+
+def test_due_json_lists_cards_in_study_order_with_counts(db: Path) -> None:
+    result = run(db, "due", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = result.json()
+    assert data["now"] == "2026-11-22T01:00:00+00:00"
+    assert data["counts"] == {"new": 5, "learning": 0, "review": 0}
+    assert [c["front"] for c in data["cards"]] == ["LSTM", "GRU", "Dropout", "Q-learning", "PPO"]
+    assert data["cards"][0].keys() == run(db, "cards", "--json").json()[0].keys()  # the `cards --json` shape
+
+
+def test_rate_prints_the_new_state_and_due(db: Path) -> None:
+    lstm = ids(db)["LSTM"]
+    result = run(db, "rate", str(lstm), "good")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == f"#{lstm} LSTM → good: learning, due 09:10 (10m)"
+    result = run(db, "rate", str(lstm), "good")
+    assert result.stdout.strip() == f"#{lstm} LSTM → good: review, due 2026-11-24 (2d)"
+    data = run(db, "rate", str(ids(db)["GRU"]), "easy", "--json").json()
+    assert (data["rating"], data["state"], data["reps"], data["lapses"]) == ("easy", "review", 1, 0)
+    assert data["due"] == "2026-11-30T01:00:00+00:00"  # 8 days, FSRS-6 defaults, no fuzz
+    assert data["stability"] > 0 and 1 <= data["difficulty"] <= 10
+    assert data["card"]["front"] == "GRU" and data["card"]["reps"] == 1
+
+
+def test_rated_cards_come_due_on_their_day(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    card = ids(db)
+    run(db, "rate", str(card["GRU"]), "easy")  # due 2026-11-30 09:00 local
+    monkeypatch.setenv("LLMCARDS_NOW", "2026-11-30T04:30:00+08:00")  # that day, before 09:00
+    data = run(db, "due", "--json").json()
+    assert data["counts"] == {"new": 4, "learning": 0, "review": 1}
+    assert data["cards"][0]["front"] == "GRU"  # reviews before new cards
+    monkeypatch.setenv("LLMCARDS_NOW", "2026-11-30T03:59:00+08:00")  # still the 29th's study day
+    assert run(db, "due", "--json").json()["counts"]["review"] == 0
+
+
+def test_due_human_output_is_per_deck_with_a_total(db: Path) -> None:
+    run(db, "rate", str(ids(db)["LSTM"]), "again")
+    result = run(db, "due")
+    assert result.exit_code == 0, result.stderr
+    lines = [line.split() for line in result.stdout.splitlines()]
+    assert lines[0] == ["Deck", "New", "Learn", "Due"]
+    assert ["LLM::NLP", "2", "1", "0"] in lines and ["LLM::强化学习", "2", "0", "0"] in lines
+    assert lines[-1] == ["Total", "4", "1", "0"]
+    only = run(db, "due", "--deck", "强化学习").stdout
+    assert "LLM::NLP" not in only and "Total" in only
+
+
+def test_due_says_when_more_comes_when_nothing_is_due(db: Path) -> None:
+    for card_id in ids(db).values():
+        run(db, "rate", str(card_id), "easy")
+    result = run(db, "due")
+    assert result.stdout.startswith("Nothing due now. Next: Mon 30 Nov, 5 cards.")
+
+
+def test_daily_new_limit_shows_in_due(db: Path) -> None:
+    assert run(db, "config", "new_per_day", "2").exit_code == 0
+    assert run(db, "due", "--json").json()["counts"]["new"] == 2
+    run(db, "rate", str(ids(db)["LSTM"]), "easy")
+    assert run(db, "due", "--json").json()["counts"]["new"] == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("rate", "999", "good"), "no card #999"),
+        (("rate", "1", "meh"), "rating 'meh' is not one of again, hard, good, easy"),
+        (("due", "--deck", "Nope"), "no deck named 'Nope'"),
+    ],
+)
+def test_mistakes_are_one_line_errors(db: Path, args: tuple[str, ...], message: str) -> None:
+    result = run(db, *args)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith(f"llmcards: error: {message}") and result.stderr.count("\n") == 1
+
+
+def test_a_retired_card_cannot_be_rated(db: Path, tmp_path: Path) -> None:
+    ppo = ids(db)["PPO"]
+    notes = tmp_path / "learning.md"
+    notes.write_text(NOTES.replace("2. PPO：限制策略更新幅度的策略梯度方法\n", ""), encoding="utf-8")
+    assert run(db, "import", str(notes), "--deck", "LLM").exit_code == 0
+    result = run(db, "rate", str(ppo), "good")
+    assert result.exit_code == 1 and "was retired" in result.stderr and result.stderr.count("\n") == 1
