@@ -1,0 +1,161 @@
+"""`llmcards stats` and `llmcards optimize`: what the history says, and FSRS fitted to it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Optional
+
+import typer
+
+from llmcards.cli.state import STATE
+
+
+def stats(
+    deck: Annotated[Optional[str], typer.Option("--deck", "-d", help="Deck (full path or its last part); includes sub-decks.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON (shape: llmcards.stats.compute).")] = False,
+) -> None:
+    """Heatmap, reviews per day, true retention, due forecast, memory, hardest cards.
+
+    Cards with at least `leech_threshold` lapses are tagged `leech` and suspended first,
+    as Anki does (once: unsuspend one and it stays unsuspended).
+    """
+    from llmcards import clock
+    from llmcards.config import load_settings
+    from llmcards.stats.compute import compute_stats
+    from llmcards.stats.leeches import mark_leeches
+
+    settings = load_settings()
+    now = clock.now()
+    db = STATE.open()
+    try:
+        with db.write() as conn:
+            marked = mark_leeches(conn, settings.leech_threshold)
+        with db.read() as conn:
+            result = compute_stats(conn, deck=deck, now=now, settings=settings)
+    finally:
+        db.close()
+    if as_json:
+        from llmcards.cli.output import print_json
+
+        print_json({**result.as_json(), "leeches_marked": marked})
+        return
+    from llmcards.cli.output import console
+    from llmcards.stats_view import stats_renderable
+
+    out = console()
+    if marked:
+        out.print(
+            f"[bold red]Tagged and suspended {len(marked)} leech{'es' if len(marked) > 1 else ''}[/bold red] "
+            f"(≥ {settings.leech_threshold} lapses): rewrite their notes, then unsuspend them."
+        )
+    out.print(stats_renderable(result))
+
+
+def optimize(
+    evaluate: Annotated[bool, typer.Option("--evaluate", help="Only compare current and fitted parameters; save nothing.")] = False,
+    simulate: Annotated[bool, typer.Option("--simulate", help="Show the daily workload of a range of desired retentions.")] = False,
+    reschedule: Annotated[bool, typer.Option("--reschedule", help="After saving new parameters, reschedule every card with them.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before rescheduling.")] = False,
+) -> None:
+    """Fit FSRS parameters to your review history; keep them only if they predict it better."""
+    from llmcards import clock
+    from llmcards.config import load_settings, save_setting
+    from llmcards.stats import optimize as opt
+
+    if reschedule and not yes and (as_json or not _interactive()):
+        from llmcards.errors import UserError
+
+        raise UserError("--reschedule changes every card's due date; add --yes to confirm it non-interactively")
+    settings = load_settings()
+    now = clock.now()
+    db = STATE.open()
+    try:
+        with db.read() as conn:
+            history = opt.load_history(conn, now=now, rollover_hour=settings.rollover_hour)
+        result = opt.optimize(history, settings)
+        saved = False
+        if result.improved and not evaluate and result.fitted_parameters:
+            settings = save_setting("fsrs_parameters", opt.parameters_text(result.fitted_parameters))
+            saved = True
+        rescheduled = _reschedule(db, settings, now, wanted=reschedule and saved, yes=yes)
+        workload = _workload(db, settings) if simulate else None
+    finally:
+        db.close()
+    if reschedule and not saved and not as_json:
+        _note("Nothing rescheduled: the parameters did not change.")
+    if as_json:
+        from llmcards.cli.output import print_json
+
+        print_json(
+            {
+                **result.as_json(),
+                "saved": saved,
+                "rescheduled": rescheduled,
+                "workload": None if workload is None else [p.as_json() for p in workload[0]],
+            }
+        )
+        return
+    from llmcards.cli.output import console
+    from llmcards.stats_view import optimize_renderable, workload_renderable
+
+    out = console()
+    out.print(optimize_renderable(result, saved=saved))
+    if rescheduled is not None:
+        out.print(f"Rescheduled {rescheduled['rescheduled']} cards with the new parameters"
+                  + (f" ({rescheduled['skipped']} without their first rating kept their dates)." if rescheduled["skipped"] else "."))  # fmt: skip
+    elif saved:
+        _note("New reviews use them from now on; run `llmcards optimize --reschedule` to move existing due dates too.")
+    if workload is not None:
+        points, deck_size = workload
+        out.print(
+            workload_renderable(
+                points, current=settings.desired_retention, deck_size=deck_size, new_per_day=settings.new_per_day
+            )
+        )
+
+
+def _interactive() -> bool:
+    import sys
+
+    return sys.stdin.isatty()
+
+
+def _note(text: str) -> None:
+    from llmcards.cli.output import console
+
+    console().print(text, style="dim")
+
+
+def _reschedule(db: Any, settings: Any, now: Any, *, wanted: bool, yes: bool) -> dict[str, int] | None:
+    if not wanted:
+        return None
+    from llmcards.stats.reschedule import reschedule_cards
+
+    if not yes:
+        if not typer.confirm("Reschedule every card with the new parameters? (the review history is kept)", default=False):
+            return None
+    with db.write() as conn:
+        report = reschedule_cards(conn, settings.fsrs_parameters, settings, now=now)
+    return {"rescheduled": report.rescheduled, "skipped": report.skipped}
+
+
+def _workload(db: Any, settings: Any) -> tuple[list[Any], int]:
+    from sqlalchemy import func, select
+
+    from llmcards.stats.optimize import current_parameters
+    from llmcards.stats.workload import simulate_workload
+    from llmcards.store.models import Card
+
+    card = Card.__table__  # type: ignore[attr-defined]
+    with db.read() as conn:
+        active = conn.execute(
+            select(func.count()).select_from(card).where(card.c.retired.is_(False), card.c.suspended.is_(False))
+        ).scalar_one()
+    deck_size = max(int(active), 100)
+    points = simulate_workload(current_parameters(settings), deck_size=deck_size, new_per_day=settings.new_per_day)
+    return points, deck_size
+
+
+def register(app: typer.Typer) -> None:
+    app.command("stats")(stats)
+    app.command("optimize")(optimize)

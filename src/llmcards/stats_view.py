@@ -1,0 +1,381 @@
+"""Stats drawn for a terminal: Rich renderables shared by `llmcards stats` and the TUI.
+
+Pure functions from `llmcards.stats` results to Rich renderables; nothing here reads
+the database or knows about Textual (a Textual `Static` shows any Rich renderable).
+Every chart also reads without colour: the heatmap's cells are shades, bars are blocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from rich.console import Group, RenderableType
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from llmcards.cards import DECK_SEP
+
+if TYPE_CHECKING:
+    from llmcards.stats.compute import Bucket, Retention, Stats
+    from llmcards.stats.optimize import OptimizeResult
+    from llmcards.stats.workload import WorkloadPoint
+
+HEAT_CELLS = ("·", "░", "▒", "▓", "█")
+HEAT_STYLES = ("grey35", "green4", "green3", "green1", "bold bright_green")
+EIGHTHS = " ▁▂▃▄▅▆▇█"
+STATE_STYLES = {
+    "new": "blue", "learning": "red", "review": "green", "relearning": "yellow",
+    "suspended": "grey50", "retired": "grey35",
+}  # fmt: skip
+
+
+def stats_renderable(stats: Stats) -> RenderableType:
+    """The whole stats page: header, heatmap, charts, tables."""
+    side = Table.grid(padding=(0, 2), expand=False)
+    side.add_column()
+    side.add_column()
+    side.add_row(_panel("Cards", counts_bar(stats.counts)), _panel(retention_title(stats), retention_table(stats)))
+    histograms = Table.grid(padding=(0, 2))
+    histograms.add_column()
+    histograms.add_column()
+    histograms.add_row(
+        _panel("Stability (days until recall falls to 90%)", histogram(stats.stability, "cyan")),
+        _panel("Difficulty", histogram(stats.difficulty, "magenta")),
+    )
+    return Group(
+        header(stats),
+        _panel(f"Reviews in the last year — {stats.total_reviews} reviews", heatmap(stats)),
+        _panel("Reviews per day (30 days)", per_day_chart(stats)),
+        _panel(forecast_title(stats), forecast_chart(stats.forecast)),
+        side,
+        histograms,
+        _panel(f"Hardest cards (leech at {stats.leech_threshold} lapses)", hardest_table(stats)),
+    )
+
+
+def _panel(title: str, body: RenderableType) -> Panel:
+    return Panel(body, title=f"[bold]{escape(title)}[/bold]", title_align="left", expand=False, padding=(0, 1))
+
+
+def header(stats: Stats) -> Text:
+    where = stats.deck or "all decks"
+    text = Text.assemble(("Stats", "bold"), " — ", (where, "bold cyan"), f"   {stats.today:%a %Y-%m-%d}\n")
+    minutes = stats.today_seconds / 60
+    if stats.today_reviews:
+        text.append(f"Today: {stats.today_reviews} reviews in {_minutes(minutes)}")
+    else:
+        text.append("Today: no reviews yet")
+    if stats.today_reviews:
+        text.append(f" · again {stats.today_again} ({stats.today_again / stats.today_reviews:.0%})")
+    text.append(" · streak ")
+    text.append(f"{stats.streak} day{'s' if stats.streak != 1 else ''}", style="bold yellow" if stats.streak else "")
+    return text
+
+
+def _minutes(minutes: float) -> str:
+    if minutes < 1:
+        return f"{minutes * 60:.0f}s"
+    if minutes < 60:
+        return f"{minutes:.0f} min"
+    return f"{minutes / 60:.1f} h"
+
+
+def heat_levels(counts: Sequence[int]) -> list[int]:
+    """0 for no reviews, 1–4 by quartiles of the busy days (GitHub's way)."""
+    busy = sorted(c for c in counts if c > 0)
+    if not busy:
+        return [0] * len(counts)
+    cuts = [busy[min(len(busy) - 1, len(busy) * q // 4)] for q in (1, 2, 3)]
+    return [0 if c == 0 else 1 + sum(c > cut for cut in cuts) for c in counts]
+
+
+def heatmap(stats: Stats) -> Text:
+    """Weeks as columns, Monday to Sunday as rows; month names above."""
+    days = stats.heatmap
+    if not days:
+        return Text("no days")
+    levels = dict(zip((d.date for d in days), heat_levels([d.reviews for d in days]), strict=True))
+    first = days[0].date - timedelta(days=days[0].date.weekday())
+    weeks = (days[-1].date - first).days // 7 + 1
+    text = Text("    ")
+    month_row = [" "] * weeks
+    for week in range(weeks):
+        monday = first + timedelta(weeks=week)
+        for offset in range(7):
+            day = monday + timedelta(days=offset)
+            if day.day == 1 and week + 3 <= weeks:
+                label = f"{day:%b}"
+                if all(c == " " for c in month_row[week : week + len(label)]):
+                    month_row[week : week + len(label)] = list(label)
+    text.append("".join(month_row) + "\n", style="dim")
+    for weekday in range(7):
+        text.append(("Mon ", "    ", "Wed ", "    ", "Fri ", "    ", "Sun ")[weekday], style="dim")
+        for week in range(weeks):
+            day = first + timedelta(weeks=week, days=weekday)
+            level = levels.get(day)
+            if level is None:
+                text.append(" ")
+            else:
+                text.append(HEAT_CELLS[level], style=HEAT_STYLES[level] + (" underline" if day == stats.today else ""))
+        text.append("\n")
+    text.append("    less ", style="dim")
+    for cell, style in zip(HEAT_CELLS, HEAT_STYLES, strict=True):
+        text.append(cell, style=style)
+    text.append(" more", style="dim")
+    return text
+
+
+def bar_chart(values: Sequence[float], *, height: int = 6, style: str = "green", bar_width: int = 2) -> Text:
+    """Vertical bars in eighth-blocks, the tallest `height` rows high, with a scale."""
+    top = max(values, default=0)
+    text = Text()
+    scale_width = len(_number(top))
+    for row in range(height, 0, -1):
+        label = _number(top) if row == height else ("0" if row == 1 and not top else "")
+        text.append(label.rjust(scale_width) + " ┤" if label else " " * scale_width + " │", style="dim")
+        for value in values:
+            eighths = round(value / top * height * 8) if top else 0
+            if value > 0:
+                eighths = max(eighths, 1)  # a day with anything at all shows
+            filled = min(8, max(0, eighths - (row - 1) * 8))
+            text.append((EIGHTHS[filled] * (bar_width - 1) + " ") if bar_width > 1 else EIGHTHS[filled], style=style)
+        if row > 1:
+            text.append("\n")
+    return text
+
+
+def _number(value: float) -> str:
+    return f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
+
+
+def _axis(dates: Sequence[date], bar_width: int, scale_width: int, *, first_label: str, every: int = 7) -> Text:
+    line = [" "] * (len(dates) * bar_width)
+    for index in range(0, len(dates), every):
+        label = first_label if index == 0 else f"{dates[index]:%m-%d}"
+        start = index * bar_width
+        if start + len(label) <= len(line):
+            line[start : start + len(label)] = list(label)
+    return Text(" " * (scale_width + 2) + "".join(line), style="dim")
+
+
+def per_day_chart(stats: Stats) -> Group:
+    dates = [d.date for d in stats.per_day]
+    reviews = [d.reviews for d in stats.per_day]
+    minutes = [d.seconds / 60 for d in stats.per_day]
+    scale = len(_number(max(reviews, default=0)))
+    total_minutes = sum(minutes)
+    active = sum(1 for r in reviews if r)
+    summary = Text(
+        f"{sum(reviews)} reviews, {_minutes(total_minutes)} on {active} of {len(reviews)} days"
+        + (f" · {sum(reviews) / active:.0f} a study day" if active else ""),
+        style="dim",
+    )
+    minutes_line = Text("minutes ", style="dim")
+    top = max(minutes, default=0)
+    for value in minutes:
+        minutes_line.append(EIGHTHS[max(1, round(value / top * 8))] if value and top else " ", style="cyan")
+        minutes_line.append(" ")
+    minutes_line.append(f" max {_minutes(top)}", style="dim")
+    return Group(
+        bar_chart(reviews, style="green"),
+        _axis(dates, 2, scale, first_label=f"{dates[0]:%m-%d}" if dates else ""),
+        minutes_line,
+        summary,
+    )
+
+
+def forecast_title(stats: Stats) -> str:
+    week = sum(n for _d, n in stats.forecast[:7])
+    month = sum(n for _d, n in stats.forecast)
+    return f"Due — today {stats.forecast[0][1] if stats.forecast else 0}, next 7 days {week}, 30 days {month}"
+
+
+def forecast_chart(forecast: Sequence[tuple[date, int]]) -> Group:
+    dates = [d for d, _n in forecast]
+    counts = [n for _d, n in forecast]
+    scale = len(_number(max(counts, default=0)))
+    return Group(bar_chart(counts, height=5, style="blue"), _axis(dates, 2, scale, first_label="today"))
+
+
+def counts_bar(counts: dict[str, int], width: int = 36) -> Group:
+    total = sum(counts.values())
+    bar = Text()
+    if total:
+        cells = _proportional([counts[k] for k in STATE_STYLES], width)
+        for (state, style), cell in zip(STATE_STYLES.items(), cells, strict=True):
+            bar.append("█" * cell, style=style)
+    else:
+        bar.append("·" * width, style="dim")
+    legend = Table.grid(padding=(0, 1))
+    legend.add_column()
+    legend.add_column(justify="right")
+    for state, style in STATE_STYLES.items():
+        legend.add_row(Text("■ ", style=style) + Text(state), str(counts.get(state, 0)))
+    legend.add_row(Text("  total", style="bold"), Text(str(total), style="bold"))
+    return Group(bar, legend)
+
+
+def _proportional(values: Sequence[int], width: int) -> list[int]:
+    """Cells per value summing to `width`, every non-zero value getting at least one."""
+    total = sum(values)
+    raw = [v / total * width for v in values]
+    cells = [max(1, int(r)) if v else 0 for v, r in zip(values, raw, strict=True)]
+    while sum(cells) < width:
+        cells[max(range(len(values)), key=lambda i: raw[i] - cells[i])] += 1
+    while sum(cells) > width:
+        cells[max(range(len(values)), key=lambda i: cells[i] - raw[i] if cells[i] > 1 else -1)] -= 1
+    return cells
+
+
+def retention_title(stats: Stats) -> str:
+    return f"True retention (desired {stats.desired_retention:.0%})"
+
+
+def _rate_text(retention: Retention, desired: float) -> Text:
+    rate = retention.rate
+    if rate is None:
+        return Text("—", style="dim")
+    style = "green" if rate >= desired else ("yellow" if rate >= desired - 0.05 else "red")
+    return Text(f"{rate:.1%}", style=style)
+
+
+def retention_table(stats: Stats) -> Table:
+    from llmcards.stats.compute import Retention
+
+    def total(rows: Sequence[Retention], label: str) -> Retention:
+        return Retention(label, sum(r.passed for r in rows), sum(r.total for r in rows))
+
+    days, weeks, months = stats.retention["day"], stats.retention["week"], stats.retention["month"]
+    rows = [
+        ("Today", days[-1]), ("Yesterday", days[-2]), ("Last 7 days", total(days[-7:], "7d")),
+        ("This week", weeks[-1]), ("Last week", weeks[-2]), ("This month", months[-1]),
+        ("Last month", months[-2]), ("Last 365 days", stats.retention_overall),
+    ]  # fmt: skip
+    table = Table(box=None, pad_edge=False, show_edge=False)
+    table.add_column("")
+    table.add_column("passed", justify="right")
+    table.add_column("reviews", justify="right")
+    table.add_column("rate", justify="right")
+    for label, retention in rows:
+        table.add_row(label, str(retention.passed), str(retention.total), _rate_text(retention, stats.desired_retention))
+    trend = Text("weekly  ", style="dim")
+    for week in weeks:
+        rate = week.rate
+        if rate is None:
+            trend.append("·", style="dim")
+        else:
+            # 50 % at the bottom, 100 % at the top: the range where retention lives.
+            level = min(8, max(1, round((rate - 0.5) / 0.5 * 8)))
+            trend.append(EIGHTHS[level], style=_rate_text(week, stats.desired_retention).style)
+    table.add_row(trend, "", "", "")
+    return table
+
+
+def histogram(buckets: Sequence[Bucket], style: str, width: int = 24) -> Table:
+    top = max((b.count for b in buckets), default=0)
+    table = Table.grid(padding=(0, 1))
+    table.add_column(justify="right", style="dim")
+    table.add_column()
+    table.add_column(justify="right")
+    for bucket in buckets:
+        eighths = round(bucket.count / top * width * 8) if top else 0
+        if bucket.count:
+            eighths = max(1, eighths)
+        bar = "█" * (eighths // 8) + (EIGHTHS[eighths % 8] if eighths % 8 else "")
+        table.add_row(bucket.label, Text(bar.ljust(width), style=style), str(bucket.count))
+    return table
+
+
+def hardest_table(stats: Stats) -> RenderableType:
+    if not stats.hardest:
+        return Text("No lapses yet: every card you forgot once you have remembered since.", style="dim")
+    table = Table(box=None, pad_edge=False, show_edge=False)
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("front", max_width=44, no_wrap=True, overflow="ellipsis")
+    table.add_column("deck", style="dim", max_width=20, no_wrap=True, overflow="ellipsis")
+    table.add_column("lapses", justify="right")
+    table.add_column("")
+    for card in stats.hardest:
+        mark = Text("leech · suspended", style="bold red") if card.leech else Text("")
+        lapses = Text(str(card.lapses), style="red" if card.lapses >= stats.leech_threshold > 0 else "")
+        table.add_row(str(card.id), card.front, card.deck.rsplit(DECK_SEP, 1)[-1], lapses, mark)
+    return table
+
+
+def optimize_renderable(result: OptimizeResult, *, saved: bool | None) -> RenderableType:
+    """Current vs fitted parameters: log loss and RMSE(bins), held out and on everything."""
+    from llmcards.stats.optimize import MIN_REVIEWS
+
+    if not result.enough:
+        return Text.assemble(
+            ("Not enough history to optimize yet. ", "bold yellow"),
+            f"{result.cross_day_reviews} cross-day reviews so far (a review on a later day than the "
+            f"card's previous one); FSRS needs about {MIN_REVIEWS} — {result.missing} more. "
+            "Keeping the current parameters.",
+        )
+    table = Table(title=f"{result.cross_day_reviews} cross-day reviews of {result.cards} cards", title_justify="left")
+    table.add_column("")
+    table.add_column("log loss", justify="right")
+    table.add_column("RMSE(bins)", justify="right")
+    held, cur_all, fit_all = result.held_out, result.current_all, result.fitted_all
+    assert held is not None and cur_all is not None and fit_all is not None
+
+    table.add_row("held out (time-series split)", "", "", style="bold")
+    table.add_row("  current", f"{held.current.log_loss:.4f}", f"{held.current.rmse_bins:.4f}")
+    table.add_row("  fitted", _compare(held.fitted.log_loss, held.current.log_loss),
+                  _compare(held.fitted.rmse_bins, held.current.rmse_bins))  # fmt: skip
+    table.add_row("all reviews", "", "", style="bold")
+    table.add_row("  current", f"{cur_all.log_loss:.4f}", f"{cur_all.rmse_bins:.4f}")
+    table.add_row("  fitted", _compare(fit_all.log_loss, cur_all.log_loss), _compare(fit_all.rmse_bins, cur_all.rmse_bins))
+    lines: list[RenderableType] = [table, Text("Lower is better for both.", style="dim")]
+    if result.improved:
+        verdict = (
+            "Saved the fitted parameters: new reviews use them."
+            if saved
+            else "The fitted parameters predict your reviews better; run `llmcards optimize` to keep them."
+        )
+        lines.append(Text(verdict, style="bold green"))
+    else:
+        lines.append(Text("The current parameters predict your reviews as well or better: keeping them.", style="bold"))
+    return Group(*lines)
+
+
+def _compare(value: float, baseline: float) -> Text:
+    return Text(f"{value:.4f}", style="green" if value < baseline else ("red" if value > baseline else ""))
+
+
+def workload_renderable(points: Sequence[WorkloadPoint], *, current: float, deck_size: int, new_per_day: int) -> RenderableType:
+    table = Table(
+        title=f"Workload over a year: {deck_size} cards, {new_per_day} new a day", title_justify="left"
+    )
+    table.add_column("retention", justify="right", no_wrap=True)
+    table.add_column("reviews/day", justify="right")
+    table.add_column("min/day", justify="right")
+    table.add_column("", min_width=16, no_wrap=True)
+    table.add_column("remembered", justify="right")
+    table.add_column("per min", justify="right")
+    top = max((p.reviews_per_day for p in points), default=0)
+    best = max(points, key=lambda p: p.memorized_per_minute) if points else None
+    for point in points:
+        cells = round(point.reviews_per_day / top * 16) if top else 0
+        mine = abs(point.desired_retention - current) < 1e-9
+        style = "bold cyan" if mine else ""
+        table.add_row(
+            Text(("◂ " if mine else "") + f"{point.desired_retention:.0%}", style=style),
+            f"{point.reviews_per_day:.0f}",
+            f"{point.minutes_per_day:.0f}",
+            Text("█" * cells, style="blue"),
+            f"{point.memorized:.0f}",
+            Text(f"{point.memorized_per_minute:.2f}", style="green" if point is best else ""),
+        )
+    note = Text(
+        f"◂ yours. Higher retention: fewer cards forgotten, more reviews; "
+        f"\"remembered\" is cards you would know at the end of the year, \"per min\" what each minute buys. "
+        "Change it with `llmcards config desired_retention 0.85`.",
+        style="dim",
+    )
+    return Group(table, note)
