@@ -13,7 +13,7 @@ import pytest
 
 from llmcards.cards import CardDraft
 from llmcards.config import Settings
-from llmcards.store.db import Database, open_db
+from llmcards.store.db import open_db
 from llmcards.store.sync import sync_file
 
 NOW = "2026-11-22T09:30:00+08:00"
@@ -95,8 +95,20 @@ def settings() -> Settings:
     return Settings(fuzz=False)
 
 
-def open_test_db(path: Path) -> Database:
-    return open_db(path)
+def reviews_in(path: Path) -> list[tuple[str, int]]:
+    """(front, rating) of every review in the database, oldest first."""
+    from sqlalchemy import select
+
+    from llmcards.store.models import Card, ReviewLog
+
+    card, log = Card.__table__, ReviewLog.__table__  # type: ignore[attr-defined]
+    db = open_db(path)
+    try:
+        with db.read() as conn:
+            rows = conn.execute(select(card.c.front, log.c.rating).join(card, card.c.id == log.c.card_id).order_by(log.c.id))
+            return [(front, rating) for front, rating in rows]
+    finally:
+        db.close()
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]

@@ -9,28 +9,19 @@ from textual.widgets import Button, Static
 
 from llmcards.config import Settings
 from llmcards.store.db import open_db
-from llmcards.store.models import Card, ReviewLog
+from llmcards.store.models import Card
 from llmcards.tui.app import create_app
 from llmcards.tui.screens.home import HomeScreen
 from llmcards.tui.screens.study import StudyScreen
 from llmcards.tui.widgets.card_view import CardView
 from llmcards.tui.widgets.rating_bar import RatingBar
-from tests.tui.conftest import NOW_DT, ROOT, settle, text_of
+from tests.tui.conftest import NOW_DT, ROOT, reviews_in, settle, text_of
 
 CARD = Card.__table__  # type: ignore[attr-defined]
-LOG = ReviewLog.__table__  # type: ignore[attr-defined]
 
 
 def reviews(db_path: Path) -> list[tuple[str, int]]:
-    db = open_db(db_path)
-    try:
-        with db.read() as conn:
-            rows = conn.execute(
-                select(CARD.c.front, LOG.c.rating).join(CARD, CARD.c.id == LOG.c.card_id).order_by(LOG.c.id)
-            ).all()
-    finally:
-        db.close()
-    return [(front, rating) for front, rating in rows]
+    return reviews_in(db_path)
 
 
 def card_flags(db_path: Path, front: str) -> tuple[bool, object]:

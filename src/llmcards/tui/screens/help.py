@@ -19,7 +19,7 @@ def keys_table(sections: list[tuple[str, list[KeyHelp]]]) -> Table:
     table.add_column()
     table.add_column(style="dim")
     for title, rows in sections:
-        table.add_row(Text(title, style="bold underline"), "", "")
+        table.add_row("", Text(title, style="bold underline"), "")
         for row in rows:
             table.add_row(Text(row.keys, style="bold"), row.description, row.tooltip)
         table.add_row("", "", "")

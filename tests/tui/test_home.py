@@ -1,0 +1,81 @@
+"""The home screen: deck tree and counts, first-run starter decks, empty state."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import update
+
+from llmcards.config import Settings
+from llmcards.paths import bundled_decks_dir
+from llmcards.store.db import open_db
+from llmcards.store.models import REVIEW, Card
+from llmcards.tui.app import create_app
+from llmcards.tui.screens.home import HomeScreen
+from llmcards.tui.screens.study import StudyScreen
+from llmcards.tui.widgets.deck_tree import DeckTree
+from tests.tui.conftest import NOW_DT, settle, text_of
+
+CARD = Card.__table__  # type: ignore[attr-defined]
+NO_BUNDLE = Path("/nonexistent")
+
+
+def tree_lines(app) -> list[str]:  # type: ignore[no-untyped-def]
+    return [" ".join(line.split()) for line in text_of(app.screen.query_one(DeckTree)).splitlines()]
+
+
+async def test_deck_tree_counts_and_enter_studies(db_path: Path, settings: Settings) -> None:
+    app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=NO_BUNDLE)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert tree_lines(app) == ["▾ LLM 学习笔记 3 0 0", "NLP 2 0 0", "强化学习 1 0 0"]
+        assert "Sun 22 Nov · 0 due" in text_of(app.screen.query_one("#home-header"))
+        await pilot.press("left")  # fold the root
+        assert tree_lines(app) == ["▸ LLM 学习笔记 3 0 0"]
+        await pilot.press("right", "down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StudyScreen)
+        assert app.screen.driver._session.deck_name() == "LLM 学习笔记::NLP"  # type: ignore[union-attr]
+
+
+async def test_click_on_a_deck_studies_it(db_path: Path, settings: Settings) -> None:
+    app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=NO_BUNDLE)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.click(DeckTree, offset=(6, 2))  # the third row: 强化学习
+        await settle(pilot)
+        assert isinstance(app.screen, StudyScreen)
+        assert "折扣回报" in text_of(app.screen.query_one("#front"))
+
+
+async def test_a_deck_with_nothing_due_says_when_it_is(db_path: Path, settings: Settings) -> None:
+    db = open_db(db_path)
+    with db.write() as conn:
+        conn.execute(update(CARD).values(state=REVIEW, stability=3.0, difficulty=5.0, due=NOW_DT + timedelta(days=1)))
+    db.close()
+    app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=NO_BUNDLE)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert tree_lines(app)[1] == "NLP next due tomorrow 0 0 0"
+
+
+async def test_empty_database_loads_the_bundled_decks_and_says_so(tmp_path: Path, settings: Settings) -> None:
+    app = create_app(db_path=tmp_path / "new.db", settings=settings, now=NOW_DT, bundled_dir=bundled_decks_dir())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        notice = text_of(app.screen.query_one("#notice"))
+        assert "Loaded the bundled starter decks" in notice
+        lines = tree_lines(app)
+        assert lines and all("(bundled)" in line for line in lines if line.startswith(("▾", "▸")))
+        assert not app.screen.query_one("#empty").display
+
+
+async def test_empty_database_without_bundled_decks_explains_how_to_import(tmp_path: Path, settings: Settings) -> None:
+    app = create_app(db_path=tmp_path / "new.db", settings=settings, now=NOW_DT, bundled_dir=NO_BUNDLE)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        empty = app.screen.query_one("#empty")
+        assert empty.display
+        assert "llmcards import" in text_of(empty)
