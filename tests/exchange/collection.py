@@ -45,7 +45,7 @@ def drafts() -> list[CardDraft]:
                   back="Transformer 用 自注意力 代替循环，用 位置编码 表示顺序。", line=12, kind="cloze",
                   cloze_ord=2, cloze_text=CLOZE_TEXT, heading_path=("NLP",)),
         CardDraft(deck=cv, front="VAE", line=20, heading_path=("CV", "生成模型"),
-                  back="| 部分 | 作用 |\n|---|---|\n| encoder | q(z|x) |\n\n![vae](https://example.org/vae.png)"),
+                  back="| 部分 | 作用 |\n|---|---|\n| encoder | q(z\\|x) |\n\n![vae](https://example.org/vae.png)"),
         CardDraft(deck=cv, front="`x<script>`", back="<script>alert(1)</script> 不应执行", line=22,
                   heading_path=("CV", "生成模型")),
     ]

@@ -62,3 +62,25 @@ class AnkiDays:
         local = datetime.combine(self._day0 + timedelta(days=day), datetime.min.time())
         local = local.replace(hour=self.rollover_hour, tzinfo=clock.local_zone())
         return local.astimezone(timezone.utc)
+
+
+def source_day_start(day: int, crt: int, conf: dict[str, object]) -> datetime:
+    """When day number `day` of another Anki collection began (UTC), as Anki counts it.
+
+    schedVer 2 with `creationOffset`: days roll over at `rollover` local time, counted
+    from the calendar date of `crt`; without `creationOffset`: 24 h periods from `crt`
+    moved to the rollover hour; schedVer 1: 24 h periods from `crt` itself.
+    """
+    zone = clock.local_zone()
+    if conf.get("schedVer", 1) == 1:
+        return datetime.fromtimestamp(crt + day * 86400, timezone.utc)
+    rollover = conf.get("rollover")
+    if not isinstance(rollover, int):
+        rollover = 4  # Anki's default when a v2 collection does not say
+    offset = conf.get("creationOffset")
+    if isinstance(offset, int):
+        created = datetime.fromtimestamp(crt, timezone(timedelta(minutes=-offset)))
+        local = datetime.combine(created.date() + timedelta(days=day), datetime.min.time())
+        return local.replace(hour=rollover % 24, tzinfo=zone).astimezone(timezone.utc)
+    created = datetime.fromtimestamp(crt, zone).replace(hour=rollover % 24, minute=0, second=0, microsecond=0)
+    return (created + timedelta(days=day)).astimezone(timezone.utc)

@@ -1,0 +1,173 @@
+"""`llmcards export anki|csv` and `llmcards import-anki`: leave for Anki or arrive from it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from llmcards.cli.state import STATE
+
+PROGRESS_FROM = 2000  # work units (cards + reviews) before a progress bar is worth showing
+
+export_app = typer.Typer(
+    name="export",
+    help="Export cards for Anki: an .apkg package (with schedule and history) or CSV.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+DeckOption = Annotated[
+    Optional[str], typer.Option("--deck", "-d", help="Only this deck and its sub-decks (full path or its last part).")
+]
+ForceOption = Annotated[bool, typer.Option("--force", "-f", help="Replace the file if it exists.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print a summary object as JSON.")]
+
+
+@contextmanager
+def _progress(label: str, enabled: bool) -> Iterator[Callable[[int, int], None]]:
+    """A Rich progress bar on stderr, shown only once the work is large enough."""
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if not enabled or total < PROGRESS_FROM:
+            return
+        if "bar" not in state:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            from llmcards.cli.output import err_console
+
+            bar = Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                console=err_console(), transient=True,
+            )  # fmt: skip
+            bar.start()
+            state["bar"], state["task"] = bar, bar.add_task(label, total=total)
+        state["bar"].update(state["task"], completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if "bar" in state:
+            state["bar"].stop()
+
+
+def export_anki(
+    path: Annotated[Path, typer.Argument(help="The .apkg file to write.", show_default=False)],
+    deck: DeckOption = None,
+    no_scheduling: Annotated[
+        bool, typer.Option("--no-scheduling", help="Export every card as new, without review history.")
+    ] = False,
+    force: ForceOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Write an Anki package: decks, notes (Basic and Cloze), and unless --no-scheduling each
+    card's schedule, FSRS memory state and every review. Retired cards are not exported.
+    Exporting again and importing into the same Anki collection updates the notes."""
+    from llmcards import clock
+    from llmcards.config import load_settings
+    from llmcards.exchange.apkg_export import export_apkg
+
+    settings = load_settings()
+    db = STATE.open()
+    try:
+        with _progress("Exporting", enabled=not as_json) as progress:
+            summary = export_apkg(
+                db, path, settings=settings, deck=deck, scheduling=not no_scheduling, force=force,
+                now=clock.now(), progress=progress,
+            )  # fmt: skip
+    finally:
+        db.close()
+    if as_json:
+        from llmcards.cli.output import print_json
+
+        print_json(summary.as_json())
+        return
+    from rich.markup import escape
+
+    from llmcards.cli.output import console
+
+    history = f" with {summary.reviews:,} reviews" if summary.scheduling else " as new cards (no scheduling)"
+    moved = f"; {summary.moved_from_future} review times in the future set to now" if summary.moved_from_future else ""
+    console().print(
+        f"Exported {summary.cards:,} cards ({summary.notes:,} notes, {summary.decks} decks){history} "
+        f"to [bold]{escape(str(summary.path))}[/bold]{moved}"
+    )
+
+
+def export_csv(
+    path: Annotated[Path, typer.Argument(help="The .csv file to write.", show_default=False)],
+    deck: DeckOption = None,
+    force: ForceOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Write the notes as CSV for Anki's File › Import (deck, GUID and tags columns are
+    declared in the header). No schedule or history. Retired cards are not exported."""
+    from llmcards.exchange.csv_export import export_csv as write_csv
+
+    db = STATE.open()
+    try:
+        summary = write_csv(db, path, deck=deck, force=force)
+    finally:
+        db.close()
+    if as_json:
+        from llmcards.cli.output import print_json
+
+        print_json(summary.as_json())
+        return
+    from rich.markup import escape
+
+    from llmcards.cli.output import console
+
+    console().print(
+        f"Exported {summary.cards:,} cards ({summary.notes:,} notes, {summary.decks} decks) "
+        f"to [bold]{escape(str(summary.path))}[/bold]"
+    )
+
+
+def import_anki(
+    path: Annotated[Path, typer.Argument(help="An Anki package (.apkg or .colpkg).", show_default=False)],
+    as_json: JsonOption = False,
+) -> None:
+    """Import an Anki package: Basic-like and Cloze notes become cards (HTML to Markdown),
+    decks are kept, and the review log becomes history with FSRS state recomputed.
+    Importing the same package again updates the cards instead of duplicating them."""
+    from llmcards import clock
+    from llmcards.config import load_settings
+    from llmcards.exchange.apkg_import import import_apkg
+
+    settings = load_settings()
+    db = STATE.open()
+    try:
+        with _progress("Importing", enabled=not as_json) as progress:
+            report = import_apkg(db, path, settings=settings, now=clock.now(), progress=progress)
+    finally:
+        db.close()
+    if as_json:
+        from llmcards.cli.output import print_json
+
+        print_json(report.as_json())
+        return
+    from rich.markup import escape
+
+    from llmcards.cli.output import console
+
+    out = console()
+    out.print(
+        f"{escape(path.name)}: [green]{report.new:,} new[/green], {report.updated:,} updated cards "
+        f"in {report.decks} decks, {report.reviews:,} reviews added"
+    )
+    for name, count in sorted(report.other_note_types.items()):
+        out.print(f"  [yellow]{escape(name)}[/yellow]: {count:,} notes imported by their first two fields")
+    if report.skipped_reviews:
+        out.print(f"  [dim]{report.skipped_reviews:,} manual schedule changes in the review log were not imported[/dim]")
+
+
+def register(app: typer.Typer) -> None:
+    export_app.command("anki")(export_anki)
+    export_app.command("csv")(export_csv)
+    app.add_typer(export_app, name="export")
+    app.command("import-anki")(import_anki)

@@ -1,0 +1,58 @@
+"""`llmcards export csv`: notes as a CSV file Anki's text importer reads on its own.
+
+The `#` header tells Anki the separator, that fields are HTML, and which columns hold
+the GUID, note type, deck and tags, so File › Import needs no manual mapping. Note types
+are Anki's built-in "Basic" and "Cloze" (present in every collection); the context is
+shown above the question inside the first field. No schedule: CSV carries none.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from llmcards.exchange import apkg_schema as s
+from llmcards.exchange.anki_notes import build_notes
+from llmcards.exchange.outfile import atomic_output, check_target
+from llmcards.exchange.selection import selected_cards
+from llmcards.store.db import Database
+
+HEADER = (
+    "#separator:Comma\n"
+    "#html:true\n"
+    "#guid column:1\n"
+    "#notetype column:2\n"
+    "#deck column:3\n"
+    "#tags column:6\n"
+)
+
+
+@dataclass
+class CsvSummary:
+    path: Path
+    notes: int
+    cards: int
+    decks: int
+
+    def as_json(self) -> dict[str, object]:
+        return {"path": str(self.path), "format": "csv", "notes": self.notes, "cards": self.cards, "decks": self.decks}
+
+
+def export_csv(db: Database, path: Path, *, deck: str | None = None, force: bool = False) -> CsvSummary:
+    path = check_target(path, force=force)
+    with db.read() as conn:
+        cards = selected_cards(conn, deck)
+    notes = build_notes(cards)
+    with atomic_output(path, force=force) as temp:
+        with temp.open("w", encoding="utf-8", newline="") as handle:
+            handle.write(HEADER)
+            writer = csv.writer(handle, lineterminator="\n")
+            for note in notes:
+                first, second, context = note.fields
+                if context:
+                    first = f'<div class="context">{context}</div>{first}'
+                cloze = note.model_id == s.CLOZE_MODEL_ID
+                deck_name = note.cards[0][1].deck
+                writer.writerow([note.guid, "Cloze" if cloze else "Basic", deck_name, first, second, " ".join(note.tags)])
+    return CsvSummary(path, len(notes), sum(len(n.cards) for n in notes), len({c.deck for c in cards}))
