@@ -48,6 +48,9 @@ def test_first_import_creates_cards_in_note_order(tmp_path: Path) -> None:
     result = sync(db, [draft("LSTM"), draft("GRU"), draft("RNN")])
     assert (result.new, result.updated, result.unchanged, result.retired) == (3, 0, 0, 0)
     assert [c.front for c in cards(db)] == ["LSTM", "GRU", "RNN"]
+    with db.read() as conn:
+        stored = conn.execute(select(CARD.c.created_at, CARD.c.retired, CARD.c.state)).all()
+    assert stored == [(T0, False, 0)] * 3  # bulk insert keeps types exactly
 
 
 def test_unchanged_reimport_changes_nothing(tmp_path: Path) -> None:

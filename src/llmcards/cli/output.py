@@ -26,7 +26,9 @@ def err_console() -> Console:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    # Indented for a person at a terminal; compact (C encoder, much faster) for pipes.
+    indent = 2 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent, default=str))
     sys.stdout.write("\n")
 
 
