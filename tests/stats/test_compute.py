@@ -13,8 +13,7 @@ import pytest
 
 from llmcards.config import Settings
 from llmcards.stats.compute import compute_stats
-from llmcards.store.models import LEARNING, NEW, RELEARNING, REVIEW
-from tests.stats.history import add_review, local, make_collection, set_card
+from tests.stats.history import hand_checked_collection, make_collection
 
 NOW = "2026-11-22T09:30:00+08:00"
 
@@ -22,27 +21,7 @@ NOW = "2026-11-22T09:30:00+08:00"
 @pytest.fixture
 def collection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("LLMCARDS_NOW", NOW)
-    db, ids = make_collection(
-        tmp_path / "cards.db",
-        {"NLP": ["A", "B", "C", "E", "F", "G"], "RL": ["D"]},
-    )
-    a, b, c, d, f, g = ids["A"], ids["B"], ids["C"], ids["D"], ids["F"], ids["G"]
-    with db.write() as conn:
-        add_review(conn, a, "2025-11-22 12:00", 3, REVIEW)  # 365 days ago: outside the year
-        add_review(conn, a, "2025-12-01 12:00", 3, REVIEW, seconds=7)
-        add_review(conn, a, "2026-11-20 10:00", 3, NEW, seconds=10)
-        add_review(conn, a, "2026-11-21 03:59", 3, REVIEW, seconds=5)  # still the 20th
-        add_review(conn, b, "2026-11-21 04:00", 1, REVIEW, seconds=20)  # the 21st
-        add_review(conn, b, "2026-11-22 08:00", 2, REVIEW, seconds=4)
-        add_review(conn, c, "2026-11-22 09:00", 1, LEARNING, seconds=6)  # not a retention review
-        add_review(conn, d, "2026-11-22 09:10", 4, REVIEW, seconds=3)
-        add_review(conn, d, "2026-11-23 05:00", 3, REVIEW)  # after now: ignored
-        set_card(conn, a, state=REVIEW, due=local("2026-11-25 10:00"), stability=5.0, difficulty=1.0, lapses=2)
-        set_card(conn, b, state=RELEARNING, due=local("2026-11-20 10:00"), stability=0.5, difficulty=10.0, lapses=9)
-        set_card(conn, c, state=LEARNING, due=local("2026-11-22 09:40"), stability=0.2, difficulty=3.25)
-        set_card(conn, d, state=REVIEW, due=local("2026-11-23 03:00"), stability=400.0, difficulty=5.5)
-        set_card(conn, f, state=REVIEW, due=local("2026-11-23 10:00"), stability=3.0, difficulty=2.0, suspended=True)
-        set_card(conn, g, state=REVIEW, due=local("2026-11-23 10:00"), stability=3.0, difficulty=2.0, lapses=20, retired=True)
+    db, _ids = hand_checked_collection(tmp_path / "cards.db")
     yield db
     db.close()
 

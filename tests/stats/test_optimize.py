@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -19,17 +18,8 @@ from llmcards.stats.optimize import (
     parameters_text,
     time_series_evaluation,
 )
-from llmcards.stats.synthetic import simulate_learner, write_history
 from llmcards.store.models import LEARNING, NEW, REVIEW
-from tests.stats.history import CARD, LOG, add_review, make_collection
-
-# A learner who forgets faster than FSRS's defaults assume: smaller first stabilities,
-# slower growth after a success.
-TRUE_PARAMETERS = list(default_parameters())
-TRUE_PARAMETERS[0:4] = [0.1, 0.5, 1.0, 3.0]
-TRUE_PARAMETERS[8] = 1.2
-TRUE_PARAMETERS[11] = 2.2
-
+from tests.stats.history import CARD, LOG, add_review, make_collection, synthetic_collection
 
 def pairs(item: object) -> list[tuple[int, int]]:
     """(rating, delta_t) of each review in an FSRSItem (the binding exposes only its repr)."""
@@ -40,14 +30,7 @@ def pairs(item: object) -> list[tuple[int, int]]:
 def synthetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """~5,500 reviews of 400 cards over 120 days, scheduled with the defaults."""
     monkeypatch.setenv("LLMCARDS_NOW", "2026-05-01T12:00:00+08:00")
-    db, ids = make_collection(tmp_path / "cards.db", {"NLP": [f"术语 {i}" for i in range(400)]})
-    reviews, final = simulate_learner(
-        cards=400, days=120, start=datetime(2026, 1, 1, 1, 0, tzinfo=timezone.utc),
-        true_parameters=TRUE_PARAMETERS, new_per_day=10, seed=7,
-    )  # fmt: skip
-    card_ids = [ids[f"术语 {i}"] for i in range(400)]
-    with db.write() as conn:
-        write_history(conn, card_ids, reviews, final)
+    db = synthetic_collection(tmp_path / "cards.db")
     yield db
     db.close()
 
