@@ -6,6 +6,8 @@ Pure: bytes or text in, objects out. `decode_note` turns a file's bytes into tex
 
 from __future__ import annotations
 
+import gc
+
 from llmcards.cards import CONTEXT_SEP, CardDraft, ParsedNote, Skipped
 from llmcards.notes.decode import DecodedNote, decode_note
 from llmcards.notes.frontmatter import split_front_matter
@@ -24,6 +26,18 @@ def parse_note(text: str, *, root: str | None = None, stem: str = "notes") -> Pa
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     title, body = split_front_matter(text)
+    gc_was_enabled = gc.isenabled()
+    # The walk allocates hundreds of thousands of small long-lived objects; letting the
+    # cyclic GC rescan them over and over costs ~15% and they hold no cycles.
+    gc.disable()
+    try:
+        return _collect(body, root, title, stem)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _collect(body: str, root: str | None, title: str | None, stem: str) -> ParsedNote:
     root_name = (root or "").strip() or title or stem
     note = ParsedNote(root=root_name, title=title)
     decks: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -34,17 +48,11 @@ def parse_note(text: str, *, root: str | None = None, stem: str = "notes") -> Pa
         if deck is None:
             deck = decks[out.path] = (root_name, *out.path)
         if out.is_card:
+            context = CONTEXT_SEP.join(reversed(out.context)) if out.context else ""
             note.cards.append(
                 CardDraft(
-                    deck=deck,
-                    front=out.front,
-                    back=out.back,
-                    line=out.line,
-                    kind=out.kind,
-                    context=CONTEXT_SEP.join(reversed(out.context)),
-                    heading_path=out.path,
-                    cloze_ord=out.cloze_ord,
-                    cloze_text=out.cloze_text,
+                    deck, out.front, out.back, out.line, out.kind, context, out.path,
+                    out.cloze_ord, out.cloze_text,
                 )
             )
         else:

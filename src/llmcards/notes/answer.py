@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from llmcards.notes.cloze import reveal_all
-from llmcards.notes.html import html_to_markdown
+from llmcards.notes.html import html_to_markdown, script
 from llmcards.notes.source import Source, dedent
 
 
@@ -23,12 +23,17 @@ class Answers:
         self.html_starts.append(start)
         self.html_ends.append(end)
 
-    def markdown(self, start: int, end: int, indent: int, prefix: str = "", reveal: bool = True) -> str:
-        """Markdown of bytes [start, end): `prefix` re-opens emphasis the cut left open."""
+    def markdown(self, start: int, end: int, item: int = -1, prefix: str = "", reveal: bool = True) -> str:
+        """Markdown of bytes [start, end), dedented as the content of the list item that
+        starts at byte `item` (-1: not in an item); `prefix` re-opens emphasis the cut
+        left open."""
         if end <= start:
             return ""
-        text = prefix + self._converted(start, end)
-        text = dedent(text, indent)
+        text = self._converted(start, end).rstrip()
+        if prefix:
+            text = prefix + text
+        if item >= 0 and "\n" in text:
+            text = dedent(text, self.source.content_indent(item))
         if reveal:
             text = reveal_all(text)
         text = text.strip()
@@ -36,8 +41,11 @@ class Answers:
             text = text[2:].lstrip()
         return text
 
-    def raw(self, start: int, end: int, indent: int) -> str:
-        return dedent(self.source.text(start, end), indent).strip()
+    def raw(self, start: int, end: int, item: int = -1) -> str:
+        text = self.source.text(start, end)
+        if item >= 0 and "\n" in text:
+            text = dedent(text, self.source.content_indent(item))
+        return text.strip()
 
     def _converted(self, start: int, end: int) -> str:
         starts = self.html_starts
@@ -56,4 +64,31 @@ class Answers:
             i += 1
         if pos < end:
             segments.append((False, text(pos, end)))
-        return html_to_markdown(segments)
+        return _scripts_only(segments) or html_to_markdown(segments)
+
+
+_OPEN = {"<sub>": "sub", "<sup>": "sup"}
+
+
+def _scripts_only(segments: list[tuple[bool, str]]) -> str | None:
+    """Fast path for the common `a<sub>i</sub>`: None when other HTML is present."""
+    out: list[str] = []
+    i = 0
+    count = len(segments)
+    while i < count:
+        is_html, value = segments[i]
+        if not is_html:
+            out.append(value)
+            i += 1
+            continue
+        tag = _OPEN.get(value.lower())
+        if (
+            tag is None
+            or i + 2 >= count
+            or segments[i + 1][0]
+            or segments[i + 2] != (True, f"</{tag}>")
+        ):
+            return None
+        out.append(script(segments[i + 1][1], tag == "sup"))
+        i += 3
+    return "".join(out)

@@ -34,6 +34,8 @@ def classify_html(raw: str) -> int:
 
 def pieces_flags(pieces: Sequence[P.Piece]) -> int:
     """Content flags of inline pieces (a head, or the rest of one after a separator)."""
+    if len(pieces) == 1 and pieces[0][0] == P.TEXT:
+        return classify_text(pieces[0][1])
     flags = 0
     link = 0
     for kind, value, _s, _e in pieces:

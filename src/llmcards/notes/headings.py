@@ -63,7 +63,7 @@ class Headings:
     def _finish(self, question: _Question, end: int) -> None:
         if not question.has_content:
             return
-        back = self.answers.markdown(question.content_start, end, 0)
+        back = self.answers.markdown(question.content_start, end)
         if not back:
             return
         if len(question.front) > MAX_FRONT:

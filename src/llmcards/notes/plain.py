@@ -15,6 +15,8 @@ _LEADING_COUNTER = re.compile(r"\s*\d{1,4}\s+\Z")
 
 def plain(pieces: Sequence[P.Piece]) -> str:
     """Plain text of a run of inline pieces, white space collapsed."""
+    if len(pieces) == 1 and pieces[0][0] == P.TEXT:
+        return collapse(pieces[0][1])
     out: list[str] = []
     capture: list[tuple[str, int]] = []  # open <sub>/<sup>: (tag, index into out)
     for kind, value, _start, _end in pieces:
@@ -25,10 +27,22 @@ def plain(pieces: Sequence[P.Piece]) -> str:
         elif kind == P.MATH:
             out.append("$" + value + "$")
         elif kind == P.HTML:
-            _html_tags(value, out, capture)
-    text = "".join(out)
-    if "\n" in text or "  " in text or "\t" in text or "\u3000" in text:
-        text = " ".join(text.split())
+            low = value.lower()
+            if low in ("<sub>", "<sup>"):
+                capture.append((low[1:4], len(out)))
+            elif low in ("</sub>", "</sup>") and capture and capture[-1][0] == low[2:5]:
+                _, at = capture.pop()
+                inner = "".join(out[at:])
+                del out[at:]
+                out.append(script(inner, low == "</sup>"))
+            else:
+                _html_tags(value, out, capture)
+    return collapse("".join(out))
+
+
+def collapse(text: str) -> str:
+    if "\n" in text or "  " in text or "\t" in text or "\u3000" in text or "\xa0" in text:
+        return " ".join(text.split())
     return text.strip()
 
 

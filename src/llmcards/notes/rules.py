@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from llmcards.cards import SkipCategory
 from llmcards.notes import pieces as P
 from llmcards.notes.answer import Answers
-from llmcards.notes.cloze import clozes
-from llmcards.notes.content import pieces_flags
+from llmcards.notes.cloze import clozes, reveal_all
+from llmcards.notes.content import classify_text, pieces_flags
 from llmcards.notes.frames import Frame, Out
 from llmcards.notes.parser import parse_events
 from llmcards.notes.plain import head_plain, plain, without_counter
-from llmcards.notes.separators import Cut, double_colon, is_statement, separators
+from llmcards.notes.separators import Cut, double_colon, first_cut, is_statement
 from llmcards.notes.source import Source
 
 MAX_DEFINED_FRONT = 80
@@ -37,21 +37,21 @@ class Rules:
         children = item.outs
         line = self.source.line_of(item.start)
         if item.para_start >= 0 and data.find(b"{{c", item.para_start, item.para_end) >= 0:
-            made = self.cloze_outs(item.para_start, item.para_end, self._indent(item), item.path, line)
+            made = self.cloze_outs(item.para_start, item.para_end, item.start, item.path, line)
             if made:
                 item.decision = "explicit"
                 return made + children
         if head and data.find(b"::", item.para_start, item.head_end) >= 0:
-            made = self._double_colon(head, item.end, self._indent(item), item.path, line)
+            made = self._double_colon(head, item.end, item.start, item.path, line)
             if made is not None:
                 item.decision = "explicit"
                 return [made, *_clozes_only(children)]
         item.decision = "rule"
+        found = first_cut(head)
+        if found is not None:
+            out = self._definition(item, found[0], found[1], line)
+            return [out, *_clozes_only(children)] if children else [out]
         text = head_plain(head)
-        for cut in separators(head):
-            front = plain(_before(head, cut))
-            if front:
-                return [self._definition(item, cut, front, text, line), *_clozes_only(children)]
         if item.child_card:
             item.decision = "group"
             if text:
@@ -64,33 +64,46 @@ class Rules:
             return children
         body = item.body
         if body:
-            out = self._judged(item, text, body & ~P.HAS_TODO, body & P.HAS_TODO, MAX_FRONT, line)
+            out = self._judged(item, text, body & ~P.HAS_TODO, body & P.HAS_TODO, MAX_FRONT, line, text)
             if out is None:
-                back = self.answers.markdown(item.head_end, item.end, self._indent(item))
+                back = self.answers.markdown(item.head_end, item.end, item.start)
                 out = Out(True, text, line, item.path, back=back)
-            return [out, *_clozes_only(children)]
+            return [out, *_clozes_only(children)] if children else [out]
         if pieces_flags(without_counter(head)) == P.HAS_LINK:
             return [_skip(text, line, item.path, "only a link", "only-links"), *children]
         if item.task:
             return [_skip(text, line, item.path, "to-do item, no answer", "todo-list"), *children]
         return [_no_answer(text, text, line, item.path), *children]
 
-    def _definition(self, item: Frame, cut: Cut, front: str, text: str, line: int) -> Out:
+    def _definition(self, item: Frame, cut: Cut, front: str, line: int) -> Out:
         head = item.head
-        rest = [(P.TEXT, head[cut.index][1][cut.end :], 0, 0), *head[cut.index + 1 :]]
-        answer = pieces_flags(rest) | (item.body & ~P.HAS_TODO)
-        skipped = self._judged(item, front, answer, item.body & P.HAS_TODO, MAX_DEFINED_FRONT, line, text)
-        if skipped is not None:
-            return skipped
+        tail = head[cut.index][1][cut.end :]
+        if cut.index == len(head) - 1:
+            answer = classify_text(tail)
+        else:
+            answer = pieces_flags([(P.TEXT, tail, 0, 0), *head[cut.index + 1 :]])
+        answer |= item.body & ~P.HAS_TODO
+        if not answer or answer == P.HAS_LINK or len(front) > MAX_DEFINED_FRONT:
+            skipped = self._judged(
+                item, front, answer, item.body & P.HAS_TODO, MAX_DEFINED_FRONT, line, head_plain(head)
+            )
+            if skipped is not None:
+                return skipped
+        if len(head) == 1 and not item.body and not item.outs:
+            # One line, one text piece: when it is its own source (no escapes or
+            # entities), the answer is simply the rest of it.
+            _, text, start, end = head[0]
+            encoded = text.encode()
+            if end - start == len(encoded) and self.source.data.startswith(encoded, start):
+                return Out(True, front, line, item.path, back=reveal_all(tail.strip()))
         start, prefix = self._back_start(head, cut)
-        back = self.answers.markdown(start, item.end, self._indent(item), prefix)
+        back = self.answers.markdown(start, item.end, item.start, prefix)
         return Out(True, front, line, item.path, back=back)
 
     def _judged(
-        self, item: Frame, front: str, answer: int, todo: int, limit: int, line: int, text: str = ""
+        self, item: Frame, front: str, answer: int, todo: int, limit: int, line: int, text: str
     ) -> Out | None:
-        """Rule 4's vetoes, or None when the item is a card."""
-        text = text or front
+        """Rule 4's vetoes, or None when the item is a card; `text` is what a skip shows."""
         if not answer:
             if todo:
                 return _skip(text, line, item.path, "nested list is only tasks", "todo-list")
@@ -110,6 +123,8 @@ class Rules:
         data = self.source.data
         offset = _cut_offset(data, head[cut.index], cut)
         opened = cut.open_emphasis
+        if not opened:
+            return offset, ""
         for depth in range(len(opened) - 1, -1, -1):
             _, kind, start, end = head[opened[depth]]
             size = _marker_size(data, kind, start)
@@ -125,26 +140,24 @@ class Rules:
         return offset, ""
 
     def _double_colon(
-        self, head: Sequence[P.Piece], end: int, indent: int, path: tuple[str, ...], line: int
+        self, head: Sequence[P.Piece], end: int, item: int, path: tuple[str, ...], line: int
     ) -> Out | None:
         cut = double_colon(head)
         if cut is None:
             return None
         front = plain(_before(head, cut))
         start, prefix = self._back_start(head, cut)
-        back = self.answers.markdown(start, end, indent, prefix)
+        back = self.answers.markdown(start, end, item, prefix)
         if not front or not back:
             return None
         return Out(True, front, line, path, back=back)
 
-    def _indent(self, item: Frame) -> int:
-        return self.source.content_indent(item.start)
-
     # -- paragraphs ----------------------------------------------------------------
 
-    def cloze_outs(self, start: int, end: int, indent: int, path: tuple[str, ...], line: int) -> list[Out | None]:
-        raw = self.answers.raw(start, end, indent)
-        markdown = self.answers.markdown(start, end, indent, reveal=False)
+    def cloze_outs(self, start: int, end: int, item: int, path: tuple[str, ...], line: int) -> list[Out | None]:
+        """Cloze cards of one paragraph; `item` is where its list item starts (-1: none)."""
+        raw = self.answers.raw(start, end, item)
+        markdown = self.answers.markdown(start, end, item, reveal=False)
         return [
             Out(True, c.front, line, path, back=c.back, kind="cloze", cloze_ord=c.ord, cloze_text=raw)
             for c in clozes(markdown)
@@ -156,12 +169,12 @@ class Rules:
         data = self.source.data
         line = self.source.line_of(start)
         if data.find(b"{{c", start, end) >= 0:
-            made = self.cloze_outs(start, end, 0, path, line)
+            made = self.cloze_outs(start, end, -1, path, line)
             if made:
                 return made
         if data.find(b"::", start, end) >= 0:
             head = _first_line_pieces(self.source.text(start, end), start)
-            made_card = self._double_colon(head, end, 0, path, line)
+            made_card = self._double_colon(head, end, -1, path, line)
             if made_card is not None:
                 return [made_card]
         return []

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from llmcards.notes import pieces as P
+from llmcards.notes.plain import collapse, plain
 
 # Characters that can open/close a quote or bracket, or be a colon.
 _SPECIAL = re.compile(r"[:：\"“”‘’「」『』()（）\[\]【】{}《》]")
@@ -20,8 +21,7 @@ _DOUBLE_COLON = re.compile(r"\s+::\s+")
 _SENTENCE_END = re.compile(r"[。！？；]|[.!?](?:\s|$)")
 
 
-@dataclass(frozen=True, slots=True)
-class Cut:
+class Cut(NamedTuple):
     """A separator found in piece `index`, at characters [start, end) of its text."""
 
     index: int
@@ -42,8 +42,55 @@ def is_cjk(ch: str) -> bool:
     )
 
 
+# A head that is one plain text piece with none of these needs no quote/bracket/URL
+# bookkeeping: its separators are found by one regex (the common case, kept fast).
+_COMPLEX = re.compile(r"[\"“”‘’「」『』()（）\[\]【】{}《》]|://|www\.")
+_SIMPLE_SEP = re.compile(r"：|:(?=\s|$|[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef])")
+
+
+def first_cut(pieces: Sequence[P.Piece]) -> tuple[Cut, str] | None:
+    """The first separator with a non-empty front before it, and that front (plain)."""
+    if len(pieces) == 1 and pieces[0][0] == P.TEXT:
+        text = pieces[0][1]
+        match = _SIMPLE_SEP.search(text)
+        if match is None:
+            return None
+        tricky = _COMPLEX.search(text)
+        if tricky is None or match.start() < tricky.start():
+            front = collapse(text[: match.start()])
+            if front:
+                return Cut(0, match.start(), match.end(), ()), front
+    for cut in separators(pieces):
+        kind, text, start, end = pieces[cut.index]
+        front = plain([*pieces[: cut.index], (kind, text[: cut.start], start, end)])
+        if front:
+            return cut, front
+    return None
+
+
 def separators(pieces: Sequence[P.Piece]) -> Iterator[Cut]:
     """Every separator of rule 1 in note order (the caller takes the first that works)."""
+    first = -1
+    if len(pieces) == 1 and pieces[0][0] == P.TEXT:
+        text = pieces[0][1]
+        match = _SIMPLE_SEP.search(text)
+        if match is None:
+            return
+        tricky = _COMPLEX.search(text)
+        if tricky is None:
+            for match in _SIMPLE_SEP.finditer(text):
+                yield Cut(0, match.start(), match.end(), ())
+            return
+        if match.start() < tricky.start():
+            # Nothing can be open before the first quote/bracket/URL.
+            yield Cut(0, match.start(), match.end(), ())
+            first = match.start()
+    for cut in _separators(pieces):
+        if cut.start > first or cut.index > 0:
+            yield cut
+
+
+def _separators(pieces: Sequence[P.Piece]) -> Iterator[Cut]:
     straight_left = sum(p[1].count('"') for p in pieces if p[0] == P.TEXT)
     brackets: list[str] = []
     quote: str | None = None

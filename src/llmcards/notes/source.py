@@ -27,16 +27,20 @@ class Source:
         return self.data[start:end].decode("utf-8", "replace")
 
     def content_indent(self, item_start: int) -> int:
-        """Columns a list item's continuation lines are indented by (`37. ` -> 4).
+        """Columns a list item's continuation lines are indented by (`37. ` -> 4); for
+        a block that is not a list item, the column it starts at.
 
-        pyromark's item range may start inside the indentation, so the marker is
-        looked for from the start of the line.
+        pyromark's item range may start inside the indentation, so leading blanks
+        before the marker are skipped.
         """
         data = self.data
         line_start = data.rfind(b"\n", 0, item_start) + 1
         match = _MARKER.match(data, item_start)
         if match is None:
-            return 0
+            pos = item_start
+            while data[pos : pos + 1] in (b" ", b"\t"):
+                pos += 1
+            return pos - line_start
         spaces = len(match.group(1))
         end = match.end()
         if spaces > 4 or data[end : end + 1] in (b"\n", b""):

@@ -70,7 +70,7 @@ def walk(text: str) -> Walk:  # noqa: C901, PLR0912, PLR0915 -- the hot loop sta
                 heading.append((TEXT, value, 0, 0))
             elif link:
                 cur.body |= HAS_LINK
-            elif not image:
+            elif not image and (cur is not root or root.sandwich is not None):
                 cur.body |= classify_text(value)
             continue
 
@@ -156,7 +156,10 @@ def walk(text: str) -> Walk:  # noqa: C901, PLR0912, PLR0915 -- the hot loop sta
                     lst = lists[-1]
                     lst.count += 1
                     lst.all_task = lst.all_task and item.task
-                    lst.flags |= pieces_flags(item.head) | item.body
+                    if cur is not root or root.sandwich is not None:
+                        # Only an enclosing item (or a pending sandwich) needs to know
+                        # what this item's content is made of.
+                        lst.flags |= pieces_flags(item.head) | item.body
                     lst.last = item
                     lst.last_at = len(cur.outs)
                     lst.last_len = len(outs)
@@ -254,11 +257,7 @@ def _paragraph(rules: Rules, top_level: bool, start: int, end: int, path: tuple[
         return rules.paragraph(start, end, path)
     # Inside an item only clozes count ("anywhere, also inside another card's answer").
     line = rules.source.line_of(start)
-    return rules.cloze_outs(start, end, _line_indent(rules.source.data, start), path, line)
-
-
-def _line_indent(data: bytes, start: int) -> int:
-    return start - (data.rfind(b"\n", 0, start) + 1)
+    return rules.cloze_outs(start, end, start, path, line)
 
 
 def _item_number(data: bytes, start: int) -> int | None:
