@@ -50,24 +50,32 @@ class Source:
 
 
 def dedent(text: str, indent: int) -> str:
-    """Strip up to `indent` leading spaces from every line but the first.
+    """Strip the item's indentation from every line but the first.
 
-    The first line is the rest of an item's head and is never indented; lazy
-    continuation lines may be indented less, which is fine.
+    The first line is the rest of an item's head and is never indented. The item's
+    own lines are indented by at least `indent` (its content column); authors often
+    indent a little deeper (`1. VAE` with its body at four spaces), so the smallest
+    indentation among those lines is what comes off. Lazy continuation lines,
+    indented less, just lose what they have.
     """
     if indent <= 0 or "\n" not in text:
         return text
     lines = text.split("\n")
-    pad = " " * indent
+    if "\t" in text:
+        lines = [_expand_leading_tabs(line) if line[:1] in (" ", "\t") else line for line in lines]
+    depth = None
+    for line in lines[1:]:
+        stripped = line.lstrip(" ")
+        if stripped:
+            lead = len(line) - len(stripped)
+            if lead >= indent and (depth is None or lead < depth):
+                depth = lead
+    cut = depth if depth is not None else indent
     for i in range(1, len(lines)):
         line = lines[i]
-        if line.startswith(pad):
-            lines[i] = line[indent:]
-        elif line[:1] in (" ", "\t"):
-            if "\t" in line[:indent]:
-                line = _expand_leading_tabs(line)
-            stripped = line.lstrip(" ")
-            lines[i] = line[min(indent, len(line) - len(stripped)) :]
+        if line[:1] == " ":
+            lead = len(line) - len(line.lstrip(" "))
+            lines[i] = line[min(cut, lead) :]
     return "\n".join(lines)
 
 
