@@ -22,14 +22,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, func, or_, select, true
 
 from llmcards.cards import DECK_SEP
 from llmcards.clock import day_start, next_day_start
 from llmcards.config import Settings
 from llmcards.scheduling.labels import LEARN_AHEAD
 from llmcards.scheduling.types import Counts
-from llmcards.store.models import NEW, REVIEW, Card, Deck, ReviewLog
+from llmcards.store.models import LEARNING, NEW, RELEARNING, REVIEW, Card, Deck, ReviewLog
 
 CARD = Card.__table__  # type: ignore[attr-defined]
 DECK = Deck.__table__  # type: ignore[attr-defined]
@@ -90,125 +90,144 @@ class Queue:
         return min(later) if later else None
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    id: int
-    deck: str
-    note_uid: str
-    state: int
-    due: datetime | None
+class _Limits:
+    """Room left today per deck, for new cards or reviews, along each card's deck chain."""
 
+    def __init__(self, settings: Settings, which: int, done: dict[str, int], top: str | None, tops: list[str]) -> None:
+        self._settings = settings
+        self._which = which  # 0: new_per_day, 1: reviews_per_day (Settings.limits_for order)
+        self._done = done
+        self._top = top
+        self._tops = tops
+        self._left: dict[str, int] = {}
 
-@dataclass(slots=True)
-class _Candidates:
-    learning: list[_Candidate]
-    reviews: list[_Candidate]  # by due
-    new: list[_Candidate]  # in note order
-    done_new: dict[str, int]  # per deck, sub-decks included
-    done_reviews: dict[str, int]
+    def _remaining(self, name: str) -> int:
+        if name not in self._left:
+            self._left[name] = max(0, self._settings.limits_for(name)[self._which] - self._done.get(name, 0))
+        return self._left[name]
+
+    def chain(self, deck: str) -> list[str]:
+        """The decks whose limits apply to a card of `deck` (from the studied deck down)."""
+        chain = list(_ancestors(deck))
+        return chain if self._top is None else chain[self._top.count(DECK_SEP) :]
+
+    def room(self, deck: str) -> int:
+        return min(self._remaining(name) for name in self.chain(deck))
+
+    def take(self, deck: str) -> bool:
+        chain = self.chain(deck)
+        if any(self._remaining(name) <= 0 for name in chain):
+            return False
+        for name in chain:
+            self._left[name] -= 1
+        return True
+
+    def full(self) -> bool:
+        """Nothing more fits anywhere: every top deck's own limit is used up."""
+        return all(self._remaining(name) <= 0 for name in self._tops)
 
 
 def build_queue(conn: Connection, *, now: datetime, settings: Settings, deck: str | None = None) -> Queue:
     """Today's queue for one deck (full name, sub-decks included) or for all decks."""
-    found = _gather(conn, now=now, settings=settings, deck=deck)
-    queue = Queue(day_start=day_start(now, settings.rollover_hour), day_end=next_day_start(now, settings.rollover_hour))
-    for card in found.learning:
-        assert card.due is not None
-        queue.learning.append((card.due, card.id))
-        queue.decks[card.id] = card.deck
-    queue.learning.sort()
-    reviews, new = _apply_limits(found, settings, top=deck)
-    for card in reviews:
-        queue.reviews.append(card.id)
-        queue.decks[card.id] = card.deck
-    for card in new:
-        queue.new.append(card.id)
-        queue.decks[card.id] = card.deck
-    return queue
-
-
-def deck_counts_today(conn: Connection, *, now: datetime, settings: Settings) -> dict[str, Counts]:
-    """Each deck's numbers as if it were the one studied (Anki's deck list), after limits."""
-    found = _gather(conn, now=now, settings=settings, deck=None)
-    names = {c.deck for c in (*found.learning, *found.reviews, *found.new)}
-    names.update(conn.execute(select(DECK.c.name)).scalars())
-    cutoff = now + LEARN_AHEAD
-    out: dict[str, Counts] = {}
-    for name in sorted(names):
-        def inside(card: _Candidate, name: str = name) -> bool:
-            return card.deck == name or card.deck.startswith(name + DECK_SEP)
-
-        subset = _Candidates(
-            learning=[c for c in found.learning if inside(c)],
-            reviews=[c for c in found.reviews if inside(c)],
-            new=[c for c in found.new if inside(c)],
-            done_new=found.done_new,
-            done_reviews=found.done_reviews,
-        )
-        reviews, new = _apply_limits(subset, settings, top=name)
-        learning = sum(1 for c in subset.learning if c.due is not None and c.due <= cutoff)
-        out[name] = Counts(new=len(new), learning=learning, review=len(reviews))
-    return out
-
-
-def _gather(conn: Connection, *, now: datetime, settings: Settings, deck: str | None) -> _Candidates:
     start = day_start(now, settings.rollover_hour)
     end = next_day_start(now, settings.rollover_hour)
-    deck_names = dict(conn.execute(select(DECK.c.id, DECK.c.name)).all())
+    queue = Queue(day_start=start, day_end=end)
+    deck_names: dict[int, str] = dict(conn.execute(select(DECK.c.id, DECK.c.name)).all())
     if deck is not None:
         deck_names = {i: n for i, n in deck_names.items() if n == deck or n.startswith(deck + DECK_SEP)}
+    if not deck_names:
+        return queue
+    tops = [deck] if deck is not None else sorted({n.split(DECK_SEP)[0] for n in deck_names.values()})
+    done_new, done_reviews = _done_today(conn, since=start, deck_names=deck_names)
     studyable = and_(
         CARD.c.retired.is_(False),
         CARD.c.suspended.is_(False),
         or_(CARD.c.buried_until.is_(None), CARD.c.buried_until <= now),
     )
-    if deck is not None:
-        studyable = and_(studyable, CARD.c.deck_id.in_(list(deck_names)))
+    in_selection = CARD.c.deck_id.in_(list(deck_names)) if deck is not None else true()
 
-    seen = conn.execute(
-        select(CARD.c.id, CARD.c.deck_id, CARD.c.note_uid, CARD.c.state, CARD.c.due)
-        .where(studyable, CARD.c.state != NEW, CARD.c.due < end)
+    learning = conn.execute(
+        select(CARD.c.id, CARD.c.deck_id, CARD.c.due)
+        .where(studyable, in_selection, CARD.c.state.in_((LEARNING, RELEARNING)), CARD.c.due < end)
         .order_by(CARD.c.due, CARD.c.id)
-    ).all()
-    learning, reviews = [], []
-    for row in seen:
-        card = _Candidate(row.id, deck_names[row.deck_id], row.note_uid, row.state, row.due)
-        (reviews if row.state == REVIEW else learning).append(card)
+    )
+    for row in learning:
+        queue.learning.append((row.due, row.id))
+        queue.decks[row.id] = deck_names[row.deck_id]
 
-    new_rows = conn.execute(
+    notes: set[str] = set()  # one card per note a day: cloze siblings wait for tomorrow
+    limits = _Limits(settings, 1, done_reviews, deck, tops)
+    # Rows arrive in due order straight from the due index, so reading can stop as soon
+    # as the limits are used up instead of loading every overdue card.
+    reviews = conn.execute(
         select(CARD.c.id, CARD.c.deck_id, CARD.c.note_uid)
-        .join(DECK, DECK.c.id == CARD.c.deck_id)
-        .where(studyable, CARD.c.state == NEW)
-        .order_by(DECK.c.name, CARD.c.source_path, CARD.c.position, CARD.c.id)
-    ).all()
-    new = [_Candidate(r.id, deck_names[r.deck_id], r.note_uid, NEW, None) for r in new_rows]
+        .where(studyable, in_selection, CARD.c.state == REVIEW, CARD.c.due < end)
+        .order_by(CARD.c.due, CARD.c.id)
+    )
+    for row in reviews:
+        if limits.full():
+            break
+        name = deck_names[row.deck_id]
+        if row.note_uid not in notes and limits.take(name):
+            queue.reviews.append(row.id)
+            queue.decks[row.id] = name
+            notes.add(row.note_uid)
+    reviews.close()
 
-    done_new, done_reviews = _done_today(conn, since=start, deck_names=deck_names)
-    return _Candidates(learning, reviews, new, done_new, done_reviews)
+    limits = _Limits(settings, 0, done_new, deck, tops)
+    for deck_id, name in sorted(deck_names.items(), key=lambda item: item[1]):  # note order: deck name first
+        if limits.full():
+            break
+        room = limits.room(name)
+        offset = 0
+        while room > 0:
+            page = room + 16  # a few extra for skipped siblings
+            rows = conn.execute(
+                select(CARD.c.id, CARD.c.note_uid)
+                .where(studyable, CARD.c.deck_id == deck_id, CARD.c.state == NEW)
+                .order_by(CARD.c.source_path, CARD.c.position, CARD.c.id)
+                .limit(page)
+                .offset(offset)
+            ).all()
+            for row in rows:
+                if room <= 0:
+                    break
+                if row.note_uid not in notes and limits.take(name):
+                    queue.new.append(row.id)
+                    queue.decks[row.id] = name
+                    notes.add(row.note_uid)
+                    room -= 1
+            if len(rows) < page:
+                break
+            offset += page
+    return queue
+
+
+def deck_counts_today(conn: Connection, *, now: datetime, settings: Settings) -> dict[str, Counts]:
+    """Each deck's numbers as if it were the one studied (Anki's deck list), after limits."""
+    names = sorted(conn.execute(select(DECK.c.name)).scalars())
+    return {name: build_queue(conn, now=now, settings=settings, deck=name).counts(now) for name in names}
 
 
 def _done_today(conn: Connection, *, since: datetime, deck_names: dict[int, str]) -> tuple[dict[str, int], dict[str, int]]:
     """New cards introduced and reviews answered since `since`, per deck with its sub-decks."""
-    rows = conn.execute(
-        select(
-            CARD.c.deck_id,
-            func.count().filter(LOG.c.state_before == NEW),
-            func.count().filter(LOG.c.state_before == REVIEW),
-        )
-        .select_from(LOG)
-        .join(CARD, CARD.c.id == LOG.c.card_id)
-        .where(LOG.c.reviewed_at >= since)
-        .group_by(CARD.c.deck_id)
-    ).all()
+    # Two small queries rather than a join: a join lets SQLite walk every card to find
+    # today's few log rows; the reviewed_at index finds them directly.
+    today = conn.execute(select(LOG.c.card_id, LOG.c.state_before).where(LOG.c.reviewed_at >= since)).all()
+    card_ids = list({card_id for card_id, state in today if state in (NEW, REVIEW)})
+    deck_of: dict[int, int] = {}
+    for chunk_start in range(0, len(card_ids), 500):
+        chunk = card_ids[chunk_start : chunk_start + 500]
+        deck_of.update(conn.execute(select(CARD.c.id, CARD.c.deck_id).where(CARD.c.id.in_(chunk))).all())
     done_new: dict[str, int] = defaultdict(int)
     done_reviews: dict[str, int] = defaultdict(int)
-    for deck_id, new, reviews in rows:
-        name = deck_names.get(deck_id)
-        if name is None:
+    for card_id, state in today:
+        name = deck_names.get(deck_of.get(card_id, -1))
+        if name is None or state not in (NEW, REVIEW):
             continue
+        target = done_new if state == NEW else done_reviews
         for ancestor in _ancestors(name):
-            done_new[ancestor] += new
-            done_reviews[ancestor] += reviews
+            target[ancestor] += 1
     return done_new, done_reviews
 
 
@@ -216,53 +235,6 @@ def _ancestors(name: str) -> Iterable[str]:
     parts = name.split(DECK_SEP)
     for depth in range(1, len(parts) + 1):
         yield DECK_SEP.join(parts[:depth])
-
-
-def _chain(deck: str, top: str | None) -> list[str]:
-    """The decks whose limits apply to a card of `deck` when studying `top` (None: all)."""
-    chain = list(_ancestors(deck))
-    if top is None:
-        return chain
-    depth = top.count(DECK_SEP)
-    return chain[depth:]
-
-
-def _apply_limits(found: _Candidates, settings: Settings, *, top: str | None) -> tuple[list[_Candidate], list[_Candidate]]:
-    remaining_reviews: dict[str, int] = {}
-    remaining_new: dict[str, int] = {}
-
-    def room(chain: list[str], remaining: dict[str, int], done: dict[str, int], which: int) -> bool:
-        for name in chain:
-            if name not in remaining:
-                remaining[name] = max(0, settings.limits_for(name)[which] - done.get(name, 0))
-            if remaining[name] <= 0:
-                return False
-        return True
-
-    notes: set[str] = set()
-    reviews: list[_Candidate] = []
-    for card in found.reviews:
-        if card.note_uid in notes:
-            continue
-        chain = _chain(card.deck, top)
-        if room(chain, remaining_reviews, found.done_reviews, 1):
-            for name in chain:
-                remaining_reviews[name] -= 1
-            reviews.append(card)
-            notes.add(card.note_uid)
-    new: list[_Candidate] = []
-    for card in found.new:
-        if top is not None and remaining_new.get(top) == 0:
-            break  # the studied deck is full: nothing further can fit
-        if card.note_uid in notes:
-            continue
-        chain = _chain(card.deck, top)
-        if room(chain, remaining_new, found.done_new, 0):
-            for name in chain:
-                remaining_new[name] -= 1
-            new.append(card)
-            notes.add(card.note_uid)
-    return reviews, new
 
 
 def load_rows(conn: Connection, ids: list[int]) -> dict[int, Any]:
