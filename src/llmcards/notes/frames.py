@@ -20,7 +20,7 @@ class Out:
     group head first) as groups adopt it, and is reversed at the end."""
 
     __slots__ = (
-        "is_card", "front", "back", "line", "kind", "path", "context",
+        "is_card", "front", "back", "back_span", "line", "kind", "path", "context",
         "cloze_ord", "cloze_text", "reason", "category",
     )
 
@@ -40,6 +40,10 @@ class Out:
         self.is_card = is_card
         self.front = front
         self.back = back
+        # (start, end, item, prefix) of an answer not sliced yet: an item nested in a
+        # definition is decided before its parent swallows it, so slicing waits until
+        # the walk knows which cards survive (else 500 nested levels cost O(n²)).
+        self.back_span: tuple[int, int, int, str] | None = None
         self.line = line
         self.kind = kind
         self.path = path

@@ -66,8 +66,8 @@ class Rules:
         if body:
             out = self._judged(item, text, body & ~P.HAS_TODO, body & P.HAS_TODO, MAX_FRONT, line, text)
             if out is None:
-                back = self.answers.markdown(item.head_end, item.end, item.start)
-                out = Out(True, text, line, item.path, back=back)
+                out = Out(True, text, line, item.path)
+                out.back_span = (item.head_end, item.end, item.start, "")
             return [out, *_clozes_only(children)] if children else [out]
         if pieces_flags(without_counter(head)) == P.HAS_LINK:
             return [_skip(text, line, item.path, "only a link", "only-links"), *children]
@@ -97,8 +97,9 @@ class Rules:
             if end - start == len(encoded) and self.source.data.startswith(encoded, start):
                 return Out(True, front, line, item.path, back=reveal_all(tail.strip()))
         start, prefix = self._back_start(head, cut)
-        back = self.answers.markdown(start, item.end, item.start, prefix)
-        return Out(True, front, line, item.path, back=back)
+        out = Out(True, front, line, item.path)
+        out.back_span = (start, item.end, item.start, prefix)
+        return out
 
     def _judged(
         self, item: Frame, front: str, answer: int, todo: int, limit: int, line: int, text: str

@@ -60,6 +60,7 @@ def first_cut(pieces: Sequence[P.Piece]) -> tuple[Cut, str] | None:
             front = collapse(text[: match.start()])
             if front:
                 return Cut(0, match.start(), match.end(), ()), front
+        return _text_cut(text)
     for cut in separators(pieces):
         kind, text, start, end = pieces[cut.index]
         front = plain([*pieces[: cut.index], (kind, text[: cut.start], start, end)])
@@ -90,35 +91,18 @@ def separators(pieces: Sequence[P.Piece]) -> Iterator[Cut]:
             yield cut
 
 
-def _separators(pieces: Sequence[P.Piece]) -> Iterator[Cut]:
-    straight_left = sum(p[1].count('"') for p in pieces if p[0] == P.TEXT)
-    brackets: list[str] = []
-    quote: str | None = None
-    emphasis: list[int] = []
-    opaque = 0  # inside a link or image: its text never separates
-    bold_opener = 0 if pieces and pieces[0][0] == P.EMPH and pieces[0][1] == "Strong" else -1
-    count = len(pieces)
-    for index in range(count):
-        kind, text = pieces[index][0], pieces[index][1]
-        if kind == P.EMPH:
-            emphasis.append(index)
-            continue
-        if kind == P.EMPH_END:
-            if emphasis:
-                opener = emphasis.pop()
-                if opener == bold_opener and not emphasis and not brackets and quote is None:
-                    arrow = _arrow_after(pieces, index + 1)
-                    if arrow is not None:
-                        yield arrow
-            continue
-        if kind in (P.LINK, P.IMAGE):
-            opaque += 1
-            continue
-        if kind in (P.LINK_END, P.IMAGE_END):
-            opaque = max(0, opaque - 1)
-            continue
-        if kind != P.TEXT or opaque:
-            continue
+class _Scanner:
+    """Quote and bracket state across the text pieces of one head."""
+
+    __slots__ = ("straight_left", "brackets", "quote")
+
+    def __init__(self, straight_quotes: int) -> None:
+        self.straight_left = straight_quotes
+        self.brackets: list[str] = []
+        self.quote: str | None = None
+
+    def colons(self, text: str) -> Iterator[int]:
+        """Positions of colons in `text` that are outside quotes, brackets and URLs."""
         urls = _url_spans(text)
         for match in _SPECIAL.finditer(text):
             ch = match.group()
@@ -126,25 +110,64 @@ def _separators(pieces: Sequence[P.Piece]) -> Iterator[Cut]:
             if urls and any(a <= at < b for a, b in urls):
                 continue
             if ch == '"':
-                straight_left -= 1
-                if quote == '"':
-                    quote = None
-                elif quote is None and straight_left > 0:
-                    quote = '"'
-                continue
-            if quote is not None:
-                if ch == quote:
-                    quote = None
-                continue
-            if ch in _QUOTES:
-                quote = _QUOTES[ch]
+                self.straight_left -= 1
+                if self.quote == '"':
+                    self.quote = None
+                elif self.quote is None and self.straight_left > 0:
+                    self.quote = '"'
+            elif self.quote is not None:
+                if ch == self.quote:
+                    self.quote = None
+            elif ch in _QUOTES:
+                self.quote = _QUOTES[ch]
             elif ch in _CLOSERS:
-                brackets.append(_CLOSERS[ch])
-            elif brackets:
-                if ch == brackets[-1]:
-                    brackets.pop()
-            elif ch == "：" or (ch == ":" and _counts_after(pieces, index, text, at + 1)):
-                yield Cut(index, at, at + 1, tuple(emphasis))
+                self.brackets.append(_CLOSERS[ch])
+            elif self.brackets:
+                if ch == self.brackets[-1]:
+                    self.brackets.pop()
+            elif ch == "：" or ch == ":":
+                yield at
+
+    @property
+    def clear(self) -> bool:
+        return not self.brackets and self.quote is None
+
+
+def _text_cut(text: str) -> tuple[Cut, str] | None:
+    """`first_cut` for a head that is a single text piece, without piece plumbing."""
+    for at in _Scanner(text.count('"')).colons(text):
+        if text[at] == ":" and not _ascii_colon_separates(text, at + 1):
+            continue
+        front = collapse(text[:at])
+        if front:
+            return Cut(0, at, at + 1, ()), front
+    return None
+
+
+def _separators(pieces: Sequence[P.Piece]) -> Iterator[Cut]:
+    scanner = _Scanner(sum(p[1].count('"') for p in pieces if p[0] == P.TEXT))
+    emphasis: list[int] = []
+    opaque = 0  # inside a link or image: its text never separates
+    bold_opener = 0 if pieces and pieces[0][0] == P.EMPH and pieces[0][1] == "Strong" else -1
+    for index in range(len(pieces)):
+        kind, text = pieces[index][0], pieces[index][1]
+        if kind == P.EMPH:
+            emphasis.append(index)
+        elif kind == P.EMPH_END:
+            if emphasis:
+                opener = emphasis.pop()
+                if opener == bold_opener and not emphasis and scanner.clear:
+                    arrow = _arrow_after(pieces, index + 1)
+                    if arrow is not None:
+                        yield arrow
+        elif kind in (P.LINK, P.IMAGE):
+            opaque += 1
+        elif kind in (P.LINK_END, P.IMAGE_END):
+            opaque = max(0, opaque - 1)
+        elif kind == P.TEXT and not opaque:
+            for at in scanner.colons(text):
+                if text[at] == "：" or _counts_after(pieces, index, text, at + 1):
+                    yield Cut(index, at, at + 1, tuple(emphasis))
 
 
 def double_colon(pieces: Sequence[P.Piece]) -> Cut | None:
@@ -178,12 +201,18 @@ def _url_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _URL.finditer(text)]
 
 
+def _ascii_colon_separates(text: str, at: int) -> bool:
+    if at >= len(text):
+        return True
+    nxt = text[at]
+    return nxt.isspace() or is_cjk(nxt)
+
+
 def _counts_after(pieces: Sequence[P.Piece], index: int, text: str, at: int) -> bool:
     """An ASCII colon separates when followed by a space, a CJK character or the end of
     the head; the next character is looked for past closing emphasis markers."""
     if at < len(text):
-        nxt = text[at]
-        return nxt.isspace() or is_cjk(nxt)
+        return _ascii_colon_separates(text, at)
     for kind, value, _s, _e in pieces[index + 1 :]:
         if kind in (P.EMPH, P.EMPH_END):
             continue

@@ -226,6 +226,10 @@ def walk(text: str) -> Walk:  # noqa: C901, PLR0912, PLR0915 -- the hot loop sta
     if root.sandwich is not None:
         _drop_sandwich(root)
     headings.finish(len(data))
+    markdown = answers.markdown
+    for out in root.outs:
+        if out is not None and out.back_span is not None:
+            out.back = markdown(*out.back_span)
     return Walk(root.outs)
 
 
