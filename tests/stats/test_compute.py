@@ -149,3 +149,12 @@ def test_study_date_in_sql_matches_clock_day_start(monkeypatch: pytest.MonkeyPat
                     stored = moment.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
                     key = conn.execute(select(sql_study_date(literal(stored), shift))).scalar()
                     assert date.fromisoformat(key) == expected
+
+
+def test_root_deck_and_all_decks_agree(collection) -> None:  # type: ignore[no-untyped-def]
+    """The deck query (grouped through the card index) and the all-decks one (one range
+    per day) are two code paths for the same numbers."""
+    everything = stats_of(collection).as_json()
+    root = stats_of(collection, deck="LLM 学习笔记").as_json()
+    assert root.pop("deck") == "LLM 学习笔记" and everything.pop("deck") is None
+    assert root == everything

@@ -1,7 +1,7 @@
 """What the learner's history says: `compute_stats(conn, deck=, now=, settings=) -> Stats`.
 
-Everything is aggregated by SQLite (one GROUP BY over the review log for the last year),
-so a million review rows take well under a second. Days are study days: they start at
+Everything is aggregated by SQLite (one indexed range per study day of the last year),
+so a million review rows take under a second. Days are study days: they start at
 `settings.rollover_hour` in the local zone, exactly as `llmcards.clock.day_start` says.
 
 `Stats.as_json()` is what `llmcards stats --json` prints; scripts rely on this shape:
@@ -227,22 +227,49 @@ def _log_query(columns: Sequence[Any], deck_ids: list[int] | None) -> Any:
     return query
 
 
+def _day_aggregates() -> tuple[Any, ...]:
+    in_review = LOG.c.state_before == REVIEW
+    return (
+        func.count(),
+        func.coalesce(func.sum(LOG.c.duration_ms), 0),
+        func.count().filter(LOG.c.rating == 1),
+        func.count().filter(in_review),
+        func.count().filter(and_(in_review, LOG.c.rating >= 2)),
+    )
+
+
 def _per_day(
     conn: Connection, shift: timedelta, first: date, today: date, deck_ids: list[int] | None
 ) -> dict[date, _Day]:
+    """Reviews of each study day from `first` to `today`.
+
+    All decks: one indexed range query per day rather than a GROUP BY over a day
+    expression: rows come in `reviewed_at` order from the index, so nothing is sorted
+    (twice as fast for a million rows). One deck: GROUP BY, reaching the deck's few
+    rows through the card index, then sorting only those.
+    """
+    if deck_ids is not None:
+        return _per_day_grouped(conn, shift, first, today, deck_ids)
+    from sqlalchemy import bindparam
+
+    query = _log_query(_day_aggregates(), None).where(
+        LOG.c.reviewed_at >= bindparam("start"), LOG.c.reviewed_at < bindparam("end")
+    )
+    days: dict[date, _Day] = {}
+    for day in date_range(first, (today - first).days + 1):
+        reviews, ms, again, total, passed = conn.execute(
+            query, {"start": _utc_start(day, shift), "end": _utc_start(day + timedelta(days=1), shift)}
+        ).one()
+        if reviews:
+            days[day] = _Day(reviews, ms / 1000, again, total, passed)
+    return days
+
+
+def _per_day_grouped(
+    conn: Connection, shift: timedelta, first: date, today: date, deck_ids: list[int]
+) -> dict[date, _Day]:
     day = sql_study_date(LOG.c.reviewed_at, shift).label("day")
-    in_review = LOG.c.state_before == REVIEW
-    query = _log_query(
-        (
-            day,
-            func.count(),
-            func.coalesce(func.sum(LOG.c.duration_ms), 0),
-            func.count().filter(LOG.c.rating == 1),
-            func.count().filter(in_review),
-            func.count().filter(and_(in_review, LOG.c.rating >= 2)),
-        ),
-        deck_ids,
-    ).where(
+    query = _log_query((day, *_day_aggregates()), deck_ids).where(
         LOG.c.reviewed_at >= _utc_start(first, shift),
         LOG.c.reviewed_at < _utc_start(today + timedelta(days=1), shift),
     )

@@ -75,34 +75,40 @@ def load_history(conn: Connection, *, now: datetime, rollover_hour: int) -> Hist
 
     shift = day_shift(now, rollover_hour)
     day = sql_study_date(LOG.c.reviewed_at, shift)
-    rows = conn.execute(
+    query = (
         select(LOG.c.card_id, day, LOG.c.rating, LOG.c.state_before)
         .where(LOG.c.reviewed_at <= now, LOG.c.rating.between(1, 4))
         .order_by(LOG.c.card_id, LOG.c.reviewed_at, LOG.c.id)
-    ).all()
+    )
+    rows = conn.execute(query).all()
+    # Day strings repeat (a few hundred for a hundred thousand rows): parse each once.
+    ordinals: dict[str, int] = {}
     history = History(reviews=len(rows))
-    dated: list[tuple[date, int, Any]] = []
+    dated: list[tuple[int, int, Any]] = []
     start = 0
     while start < len(rows):
-        end = start
         card_id = rows[start][0]
+        end = start + 1
         while end < len(rows) and rows[end][0] == card_id:
             end += 1
         card_rows = _from_last_learning(rows[start:end])
-        if card_rows:
-            history.cards += 1
+        start = end
+        if not card_rows:
+            continue
+        history.cards += 1
         reviews: list[Any] = []
-        previous: date | None = None
+        previous = -1
         for _card, key, rating, _state in card_rows:
-            today = date.fromisoformat(key)
-            delta = (today - previous).days if previous else 0
+            today = ordinals.get(key)
+            if today is None:
+                today = ordinals[key] = date.fromisoformat(key).toordinal()
+            delta = today - previous if previous >= 0 else 0
             reviews.append(FSRSReview(rating, delta))
             if delta > 0:
-                dated.append((today, card_id, FSRSItem(list(reviews))))
+                dated.append((today, card_id, FSRSItem(reviews[:])))
             previous = today
-        start = end
     dated.sort(key=lambda entry: (entry[0], entry[1]))
-    history.item_days = [d for d, _c, _i in dated]
+    history.item_days = [date.fromordinal(d) for d, _c, _i in dated]
     history.card_ids = [c for _d, c, _i in dated]
     history.items = [i for _d, _c, i in dated]
     return history

@@ -1,0 +1,175 @@
+"""Stats and optimizer benchmark.
+
+Usage: uv run python bench/bench_stats.py [--reviews 1000000] [--optimize-reviews 100000]
+Prints: compute_stats over a year holding 1M review rows (all decks, and one deck), the
+`llmcards stats --json` command end to end, and fitting FSRS to ~100k reviews (reading
+the log, building items, fitting; the time-series evaluation separately).
+Targets (2-core machine): stats ≤ 1 s, optimize ≤ 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+NOW = "2026-11-22T09:30:00+08:00"
+
+
+def build_review_log(path: Path, reviews: int, cards: int) -> None:
+    """`cards` cards in 20 decks, `reviews` review rows spread over the last 365 days."""
+    from sqlalchemy import insert, select, update
+
+    from llmcards.cards import CardDraft
+    from llmcards.store.db import open_db
+    from llmcards.store.models import Card, ReviewLog
+    from llmcards.store.sync import sync_file
+
+    card_table = Card.__table__  # type: ignore[attr-defined]
+    log = ReviewLog.__table__  # type: ignore[attr-defined]
+    rng = random.Random(1)
+    now = datetime.fromisoformat(NOW).astimezone(timezone.utc)
+    db = open_db(path)
+    with db.write() as conn:
+        per_deck = cards // 20
+        for deck in range(20):
+            drafts = [
+                CardDraft(deck=("Bench", f"Deck {deck}"), front=f"term {deck}-{i}", back="answer", line=i + 1)
+                for i in range(per_deck)
+            ]
+            sync_file(conn, root="Bench", source_path=f"deck{deck}.md", drafts=drafts, now=now)
+        ids = list(conn.execute(select(card_table.c.id)).scalars())
+        conn.execute(
+            update(card_table).values(state=2, stability=10.0, difficulty=5.0, lapses=0, due=now + timedelta(days=3))
+        )
+        batch: list[dict[str, object]] = []
+        start = now - timedelta(days=365)
+        step = timedelta(days=365) / reviews
+        for n in range(reviews):
+            rating = rng.choices((1, 2, 3, 4), (0.1, 0.15, 0.65, 0.1))[0]
+            batch.append(
+                {
+                    "card_id": ids[n % len(ids)], "rating": rating, "reviewed_at": start + step * n,
+                    "duration_ms": rng.randint(2000, 15000), "state_before": 2 if n >= len(ids) else 0,
+                    "state_after": 2, "card_before": "{}",
+                }  # fmt: skip
+            )
+            if len(batch) == 50_000:
+                conn.execute(insert(log), batch)
+                batch.clear()
+        if batch:
+            conn.execute(insert(log), batch)
+    db.close()
+
+
+def time_stats(path: Path, deck: str | None) -> float:
+    from llmcards import clock
+    from llmcards.config import Settings
+    from llmcards.stats.compute import compute_stats
+    from llmcards.store.db import open_db
+
+    db = open_db(path)
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        with db.read() as conn:
+            compute_stats(conn, deck=deck, now=clock.now(), settings=Settings())
+        times.append(time.perf_counter() - started)
+    db.close()
+    return statistics.median(times)
+
+
+def time_command(path: Path, tmp: Path) -> float:
+    env = {**os.environ, "LLMCARDS_DB": str(path), "LLMCARDS_CONFIG": str(tmp / "c.toml"), "LLMCARDS_NOW": NOW}
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "llmcards", "stats", "--json"], env=env, capture_output=True)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr.decode())
+    return time.perf_counter() - started
+
+
+def build_synthetic(path: Path, reviews: int) -> int:
+    """A simulated learner with about `reviews` reviews; returns the exact count."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from llmcards.stats.synthetic import simulate_learner, write_history
+    from tests.stats.history import make_collection, true_parameters
+
+    cards = max(100, reviews // 19)
+    fronts = [f"术语 {i}" for i in range(cards)]
+    db, ids = make_collection(path, {"NLP": fronts})
+    simulated, final = simulate_learner(
+        cards=cards, days=320, start=datetime(2026, 1, 1, 1, tzinfo=timezone.utc),
+        true_parameters=true_parameters(), new_per_day=max(10, cards // 250), seed=3,
+    )  # fmt: skip
+    with db.write() as conn:
+        write_history(conn, [ids[f] for f in fronts], simulated, final)
+    db.close()
+    return len(simulated)
+
+
+def time_optimize(path: Path) -> tuple[float, float, float, int]:
+    from llmcards import clock
+    from llmcards.stats.optimize import SPLITS, default_parameters, fit, load_history, time_series_evaluation
+    from llmcards.store.db import open_db
+
+    db = open_db(path)
+    started = time.perf_counter()
+    with db.read() as conn:
+        history = load_history(conn, now=clock.now(), rollover_hour=4)
+    loaded = time.perf_counter() - started
+    fit(history.items)
+    fitted = time.perf_counter() - started
+    started = time.perf_counter()
+    time_series_evaluation(history.items, default_parameters(), splits=SPLITS)
+    evaluated = time.perf_counter() - started
+    db.close()
+    return loaded, fitted, evaluated, history.cross_day_reviews
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reviews", type=int, default=1_000_000)
+    parser.add_argument("--cards", type=int, default=20_000)
+    parser.add_argument("--optimize-reviews", type=int, default=100_000)
+    opts = parser.parse_args()
+    os.environ["LLMCARDS_NOW"] = NOW
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        os.environ["LLMCARDS_CONFIG"] = str(tmp / "c.toml")
+        stats_db = tmp / "stats.db"
+        started = time.perf_counter()
+        build_review_log(stats_db, opts.reviews, opts.cards)
+        print(f"(built {opts.reviews:,} review rows in {time.perf_counter() - started:.1f} s)")
+        all_decks = time_stats(stats_db, None)
+        one_deck = time_stats(stats_db, "Deck 3")
+        command = time_command(stats_db, tmp)
+
+        opt_db = tmp / "opt.db"
+        started = time.perf_counter()
+        count = build_synthetic(opt_db, opts.optimize_reviews)
+        print(f"(simulated {count:,} reviews in {time.perf_counter() - started:.1f} s)")
+        loaded, fitted, evaluated, items = time_optimize(opt_db)
+    rows = [
+        (f"compute_stats, all decks, {opts.reviews:,} reviews", all_decks, 1.0),
+        (f"compute_stats, one deck of 20, {opts.reviews:,} reviews", one_deck, 1.0),
+        ("`llmcards stats --json` end to end (process start included)", command, None),
+        (f"optimize {count:,} reviews ({items:,} cross-day): read log + items", loaded, None),
+        (f"optimize {count:,} reviews: read + fit", fitted, 2.0),
+        (f"time-series evaluation ({SPLITS_TEXT} folds, current vs fitted)", evaluated, None),
+    ]
+    for label, seconds, target in rows:
+        verdict = "" if target is None else (f"  ≤ {target:g} s ok" if seconds <= target else f"  > {target:g} s SLOW")
+        print(f"{label:<70} {seconds:7.3f} s{verdict}")
+
+
+SPLITS_TEXT = "5"
+
+if __name__ == "__main__":
+    main()
