@@ -53,6 +53,10 @@ class LlmcardsApp(App[None]):
         self.clock = clock
         self.bundled_dir = bundled_dir
         self._first_import_tried = False
+        self._first_driver: StudyDriver | None = None
+        if deck is not None:
+            self._first_driver = self._new_driver(deck)
+            self._first_driver.warm_up_in_background()
 
     # ------------------------------------------------------------ lifecycle
 
@@ -77,8 +81,11 @@ class LlmcardsApp(App[None]):
 
     # ------------------------------------------------------------ screens
 
+    def _new_driver(self, deck: str | None) -> StudyDriver:
+        return StudyDriver(self.db, deck=deck, settings=self.settings, clock=self.clock)
+
     def open_study(self, deck: str | None) -> None:
-        driver = StudyDriver(self.db, deck=deck, settings=self.settings, clock=self.clock)
+        driver, self._first_driver = self._first_driver or self._new_driver(deck), None
         title = deck.replace(DECK_SEP, " › ") if deck else "All decks"
         self.push_screen(StudyScreen(driver, title=title))
 

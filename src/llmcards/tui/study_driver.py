@@ -53,6 +53,17 @@ class StudyDriver:
             self._session = StudySession(self._db, deck=self._deck, settings=self._settings, clock=self._clock)
         return self._session
 
+    def warm_up_in_background(self) -> None:
+        """Build today's queue on a thread now, while Textual is still starting."""
+        threading.Thread(target=self._warm, name="llmcards-warm-up", daemon=True).start()
+
+    def _warm(self) -> None:
+        try:
+            with self._lock:
+                self._open()
+        except Exception:  # noqa: BLE001 - start() opens again and reports it on screen
+            self._session = None
+
     def start(self) -> StudyView:
         with self._lock:
             self._open()

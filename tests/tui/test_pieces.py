@@ -1,0 +1,57 @@
+"""The Textual-free pieces behind the screens: answer links, editor command, dates."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from llmcards.config import Settings
+from llmcards.tui.answer import prepare_answer
+from llmcards.tui.app import create_app
+from llmcards.tui.editor import editor_command
+from llmcards.tui.format import when_due
+from llmcards.tui.screens.study import StudyScreen
+from tests.tui.conftest import NOW_DT, ROOT, settle
+
+
+def test_images_become_link_lines_and_links_are_collected_in_order() -> None:
+    back = (
+        "见下图\n\n![image.png](https://p1-juejin.byteimg.com/tos/abc.image?)\n\n"
+        "- 参考 https://hrl.boyuai.com/chapter/1 和 [论文](https://arxiv.org/abs/1706.03762)\n"
+        "```\n![not an image](in-code)\n```"
+    )
+    prepared = prepare_answer(back)
+    assert "[↗ p1-juejin.byteimg.com/tos/abc.image?](https://p1-juejin.byteimg.com/tos/abc.image?)" in prepared.markdown
+    assert "![not an image](in-code)" in prepared.markdown  # code is left alone
+    assert prepared.links == (
+        "https://p1-juejin.byteimg.com/tos/abc.image?",
+        "https://hrl.boyuai.com/chapter/1",
+        "https://arxiv.org/abs/1706.03762",
+    )
+
+
+def test_editor_command_uses_visual_then_editor_then_vi() -> None:
+    assert editor_command("/n/a.md", 12, {"VISUAL": "code --wait", "EDITOR": "nano"}) == ["code", "--wait", "+12", "/n/a.md"]
+    assert editor_command("/n/a.md", 0, {"EDITOR": "nano"}) == ["nano", "+1", "/n/a.md"]
+    assert editor_command("/n/a.md", 5, {}) == ["vi", "+5", "/n/a.md"]
+
+
+def test_when_due_reads_like_speech() -> None:
+    assert when_due(NOW_DT + timedelta(minutes=25), NOW_DT) == "in 25 min"
+    assert when_due(NOW_DT + timedelta(days=1), NOW_DT) == "tomorrow"
+    assert when_due(NOW_DT + timedelta(days=3), NOW_DT) == "Wed"
+    assert when_due(NOW_DT + timedelta(days=30), NOW_DT) == "Tue 22 Dec"
+
+
+async def test_command_palette_lists_every_study_key(db_path: Path) -> None:
+    app = create_app(db_path=db_path, deck=ROOT, settings=Settings(fuzz=False), now=NOW_DT, bundled_dir=Path("/nonexistent"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for binding in StudyScreen.BINDINGS:
+            assert any(title.startswith(binding.description) for title in titles), binding.description  # type: ignore[union-attr]
+        assert "Good  [3]" in titles
+        reveal = next(c for c in app.get_system_commands(app.screen) if c.title.startswith("Show answer"))
+        reveal.callback()
+        await pilot.pause()
+        assert app.screen.has_class("-revealed")
