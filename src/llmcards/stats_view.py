@@ -26,15 +26,25 @@ if TYPE_CHECKING:
 
 HEAT_CELLS = ("·", "░", "▒", "▓", "█")
 HEAT_STYLES = ("grey35", "green4", "green3", "green1", "bold bright_green")
-EIGHTHS = " ▁▂▃▄▅▆▇█"
+EIGHTHS = " ▁▂▃▄▅▆▇█"  # vertical bars
+LEFT_EIGHTHS = " ▏▎▍▌▋▊▉█"  # horizontal bars
 STATE_STYLES = {
     "new": "blue", "learning": "red", "review": "green", "relearning": "yellow",
     "suspended": "grey50", "retired": "grey35",
 }  # fmt: skip
 
 
+EMPTY = (
+    "No reviews yet. Study with `llmcards` (or `llmcards study`) and come back: the heatmap, "
+    "retention, forecast and memory charts fill in as you review."
+)
+
+
 def stats_renderable(stats: Stats) -> RenderableType:
     """The whole stats page: header, heatmap, charts, tables."""
+    seen = sum(stats.counts.values()) - stats.counts["new"]
+    if not stats.total_reviews and not seen:
+        return Group(header(stats), _panel("Cards", counts_bar(stats.counts)), Text(EMPTY, style="dim"))
     side = Table.grid(padding=(0, 2), expand=False)
     side.add_column()
     side.add_column()
@@ -43,7 +53,7 @@ def stats_renderable(stats: Stats) -> RenderableType:
     histograms.add_column()
     histograms.add_column()
     histograms.add_row(
-        _panel("Stability (days until recall falls to 90%)", histogram(stats.stability, "cyan")),
+        _panel("Stability (days to 90% recall)", histogram(stats.stability, "cyan")),
         _panel("Difficulty", histogram(stats.difficulty, "magenta")),
     )
     return Group(
@@ -135,7 +145,7 @@ def bar_chart(values: Sequence[float], *, height: int = 6, style: str = "green",
     text = Text()
     scale_width = len(_number(top))
     for row in range(height, 0, -1):
-        label = _number(top) if row == height else ("0" if row == 1 and not top else "")
+        label = _number(top) if row == height else ""
         text.append(label.rjust(scale_width) + " ┤" if label else " " * scale_width + " │", style="dim")
         for value in values:
             eighths = round(value / top * height * 8) if top else 0
@@ -201,7 +211,7 @@ def forecast_chart(forecast: Sequence[tuple[date, int]]) -> Group:
     return Group(bar_chart(counts, height=5, style="blue"), _axis(dates, 2, scale, first_label="today"))
 
 
-def counts_bar(counts: dict[str, int], width: int = 36) -> Group:
+def counts_bar(counts: dict[str, int], width: int = 30) -> Group:
     total = sum(counts.values())
     bar = Text()
     if total:
@@ -243,7 +253,7 @@ def _rate_text(retention: Retention, desired: float) -> Text:
     return Text(f"{rate:.1%}", style=style)
 
 
-def retention_table(stats: Stats) -> Table:
+def retention_table(stats: Stats) -> Group:
     from llmcards.stats.compute import Retention
 
     def total(rows: Sequence[Retention], label: str) -> Retention:
@@ -271,11 +281,11 @@ def retention_table(stats: Stats) -> Table:
             # 50 % at the bottom, 100 % at the top: the range where retention lives.
             level = min(8, max(1, round((rate - 0.5) / 0.5 * 8)))
             trend.append(EIGHTHS[level], style=_rate_text(week, stats.desired_retention).style)
-    table.add_row(trend, "", "", "")
-    return table
+    trend.append(f"  last {len(weeks)} weeks", style="dim")
+    return Group(table, trend)
 
 
-def histogram(buckets: Sequence[Bucket], style: str, width: int = 24) -> Table:
+def histogram(buckets: Sequence[Bucket], style: str, width: int = 20) -> Table:
     top = max((b.count for b in buckets), default=0)
     table = Table.grid(padding=(0, 1))
     table.add_column(justify="right", style="dim")
@@ -285,14 +295,14 @@ def histogram(buckets: Sequence[Bucket], style: str, width: int = 24) -> Table:
         eighths = round(bucket.count / top * width * 8) if top else 0
         if bucket.count:
             eighths = max(1, eighths)
-        bar = "█" * (eighths // 8) + (EIGHTHS[eighths % 8] if eighths % 8 else "")
+        bar = "█" * (eighths // 8) + (LEFT_EIGHTHS[eighths % 8] if eighths % 8 else "")
         table.add_row(bucket.label, Text(bar.ljust(width), style=style), str(bucket.count))
     return table
 
 
 def hardest_table(stats: Stats) -> RenderableType:
     if not stats.hardest:
-        return Text("No lapses yet: every card you forgot once you have remembered since.", style="dim")
+        return Text("No card has lapsed yet (been forgotten after it was learned).", style="dim")
     table = Table(box=None, pad_edge=False, show_edge=False)
     table.add_column("#", justify="right", style="dim")
     table.add_column("front", max_width=44, no_wrap=True, overflow="ellipsis")

@@ -104,3 +104,11 @@ def test_optimize_simulate_shows_the_workload_of_each_retention(hand_checked: Pa
     assert reviews[0] < reviews[-1]
     shown = llmcards("--db", str(hand_checked), "optimize", "--simulate")
     assert "Workload over a year" in shown.stdout and "◂ 90%" in shown.stdout
+
+
+def test_stats_on_a_new_collection_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LLMCARDS_NOW", "2026-11-22T09:30:00+08:00")
+    result = llmcards("--db", str(tmp_path / "new.db"), "stats")
+    assert result.exit_code == 0, result.stderr
+    assert "No reviews yet" in result.stdout and "streak 0 days" in result.stdout
+    assert "Hardest cards" not in result.stdout
