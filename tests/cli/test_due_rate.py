@@ -128,3 +128,14 @@ def test_a_retired_card_cannot_be_rated(db: Path, tmp_path: Path) -> None:
     assert run(db, "import", str(notes), "--deck", "LLM").exit_code == 0
     result = run(db, "rate", str(ppo), "good")
     assert result.exit_code == 1 and "was retired" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_study_opens_the_app_on_the_deck_named(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import llmcards.tui.app
+
+    calls = []
+    monkeypatch.setattr(llmcards.tui.app, "run_app", lambda **kwargs: calls.append(kwargs))
+    assert run(db, "study", "--deck", "nlp").exit_code == 0
+    assert run(db).exit_code == 0  # no command: the app's home screen
+    assert [(c["db_path"], c["deck"]) for c in calls] == [(db, "LLM::NLP"), (db, None)]
+    assert calls[0]["settings"].fuzz is False  # the settings file was read
