@@ -54,4 +54,4 @@ async def test_command_palette_lists_every_study_key(db_path: Path) -> None:
         reveal = next(c for c in app.get_system_commands(app.screen) if c.title.startswith("Show answer"))
         reveal.callback()
         await pilot.pause()
-        assert app.screen.has_class("-revealed")
+        assert app.screen.revealed

@@ -43,9 +43,6 @@ class StudyScreen(Screen[None]):
         #status { height: 1; padding: 0 2; color: $text-muted; }
         #bars { height: auto; }
         RatingBar { display: none; }
-        &.-revealed RatingBar { display: block; }
-        &.-revealed RevealBar { display: none; }
-        &.-finished #bars { display: none; }
     }
     """
 
@@ -59,7 +56,7 @@ class StudyScreen(Screen[None]):
         Binding("e", "edit", "Edit", id="study.edit", tooltip="Open the card's note in $EDITOR at its line"),
         Binding("s", "suspend", "Suspend", id="study.suspend", tooltip="Never show this card again until unsuspended"),
         Binding("b", "bury", "Bury", id="study.bury", tooltip="Hide this card until tomorrow"),
-        Binding("o", "open_link", "Open link", id="study.open_link", tooltip="Open the first link or image of the answer in a browser"),
+        Binding("o", "open_link", "Open link", id="study.open_link", show=False, tooltip="Open the first link or image of the answer in a browser"),
         Binding("escape", "back", "Decks", id="study.back", tooltip="Back to the deck list"),
     ]
 
@@ -69,6 +66,7 @@ class StudyScreen(Screen[None]):
         self.title_text = title
         self.view: StudyView | None = None
         self.busy = True  # until the first view arrives
+        self.revealed = False
         self.shown_at = time.monotonic()
 
     # ---------------------------------------------------------------- layout
@@ -121,24 +119,30 @@ class StudyScreen(Screen[None]):
         if view.card is None:
             self._finish(view)
             return
-        self.remove_class("-finished", "-revealed")
-        self.query_one(ContentSwitcher).current = "card"
+        self._show_side(revealed=False, finished=False)
         self.query_one("#deck-path", Static).update(view.card.deck.replace(DECK_SEP, " › "))
         card_view = self.query_one(CardView)
         card_view.show_card(view.card)
         self.query_one(RatingBar).show_previews(view.previews, self._rating_keys())
         self.query_one(RevealBar).set_key(self._key_of("study.reveal", "Space"))
         self.shown_at = time.monotonic()
-        self.refresh_bindings()
+
+    def _show_side(self, *, revealed: bool, finished: bool) -> None:
+        # Direct `display` switches, not classes on the screen: a class change there
+        # restyles the whole card (every Markdown block), far slower than a key press.
+        self.revealed = revealed
+        self.query_one(RevealBar).display = not revealed and not finished
+        self.query_one(RatingBar).display = revealed and not finished
+        switcher = self.query_one(ContentSwitcher)
+        wanted = "summary" if finished else "card"
+        if switcher.current != wanted:
+            switcher.current = wanted
 
     def _finish(self, view: StudyView) -> None:
-        self.add_class("-finished")
-        self.remove_class("-revealed")
-        self.query_one(ContentSwitcher).current = "summary"
+        self._show_side(revealed=False, finished=True)
         if view.summary is not None:
             settings = self.app.settings  # type: ignore[attr-defined]
             self.query_one(SessionSummaryView).show(view.summary, self.app.clock(), settings.rollover_hour)  # type: ignore[attr-defined]
-        self.refresh_bindings()
 
     @on(NothingToUndo)
     def _nothing_to_undo(self) -> None:
@@ -158,52 +162,41 @@ class StudyScreen(Screen[None]):
 
     # ---------------------------------------------------------------- actions
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        card_shown = self.view is not None and self.view.card is not None
-        revealed = self.has_class("-revealed")
-        if action == "rate":
-            return card_shown and revealed
-        if action in ("suspend", "bury", "edit"):
-            return card_shown
-        if action == "open_link":
-            return card_shown and revealed and self.query_one(CardView).first_link is not None
-        if action == "reveal":
-            return (card_shown and not revealed) or (self.view is not None and self.view.card is None)
-        if action == "undo":
-            return self.view is not None and self.view.undo_left > 0
-        return True
-
     def action_reveal(self) -> None:
         if self.view is not None and self.view.card is None:
             self.action_back()
             return
-        if self.busy or self.view is None:
+        if self.busy or self.view is None or self.revealed:
             return
-        self.add_class("-revealed")
+        self._show_side(revealed=True, finished=False)
         self.query_one(CardView).reveal()
-        self.refresh_bindings()
 
     def action_rate(self, rating: int) -> None:
-        if self.view is None or self.view.card is None or not self.has_class("-revealed"):
+        if self.view is None or self.view.card is None or not self.revealed:
             return
         spent = min(MAX_ANSWER_MS, int((time.monotonic() - self.shown_at) * 1000))
         self._submit("rate", self.driver.rate, rating, spent)
 
     def action_undo(self) -> None:
-        self._submit("undo", self.driver.undo)
+        if self.view is not None and self.view.undo_left:
+            self._submit("undo", self.driver.undo)
+        elif not self.busy:
+            self.notify("Nothing to undo in this session.", severity="warning")
 
     def action_suspend(self) -> None:
-        self._submit("suspend", self.driver.suspend)
+        if self.view is not None and self.view.card is not None:
+            self._submit("suspend", self.driver.suspend)
 
     def action_bury(self) -> None:
-        self._submit("bury", self.driver.bury)
+        if self.view is not None and self.view.card is not None:
+            self._submit("bury", self.driver.bury)
 
     def action_back(self) -> None:
         self.dismiss()
 
     def action_open_link(self) -> None:
         url = self.query_one(CardView).first_link
-        if url:
+        if url and self.revealed:
             self.app.open_url(url)
             self.notify(f"Opening {url}", timeout=3)
 

@@ -30,10 +30,6 @@ class CardView(VerticalScroll, can_focus=True):
         #answer MarkdownBlock { background: transparent; }
         #links { color: $text-muted; margin: 1 0 1 0; }
         #answer, #divider, #links { display: none; }
-        &.-revealed {
-            #answer, #divider { display: block; }
-            #links.-has-links { display: block; }
-        }
     }
     """
 
@@ -52,7 +48,11 @@ class CardView(VerticalScroll, can_focus=True):
         yield Static(id="links", markup=False)
 
     def watch_revealed(self, revealed: bool) -> None:
-        self.set_class(revealed, "-revealed")
+        # `display` rather than a CSS class: a class change restyles every Markdown
+        # block below, and that is most of the time between two cards.
+        self.query_one("#divider").display = revealed
+        self.query_one("#answer").display = revealed
+        self.query_one("#links").display = revealed and bool(self.prepared.links)
 
     def show_card(self, card: StudyCard) -> None:
         """Show the question now; build the (hidden) answer right after."""
@@ -69,7 +69,6 @@ class CardView(VerticalScroll, can_focus=True):
             count = len(self.prepared.links)
             which = f"the first of {count} links" if count > 1 else "the link"
             links.update(f"o  open {which} ({short_url(self.prepared.links[0], 40)})")
-        links.set_class(bool(self.prepared.links), "-has-links")
         # After the question is painted: the answer is not needed before Space.
         self.call_after_refresh(self._build_answer, card.id)
 
