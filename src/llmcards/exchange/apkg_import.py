@@ -187,8 +187,8 @@ class _Importer:
             known = self._known_ratings(conn, card_id)
         ratings, skipped = self._ratings(cid)
         self.report.skipped_reviews += skipped
-        seen = {int(r.at.timestamp() * 1000) for r in known}
-        fresh = [r for r in ratings if int(r.at.timestamp() * 1000) not in seen]
+        seen = {round(r.at.timestamp()) for r in known}
+        fresh = [r for r in ratings if round(r.at.timestamp()) not in seen]
         steps = self.replayer.replay(sorted(known + fresh, key=lambda r: r.at), card_id=card_id)
         new_steps = [step for step in steps if step.rating in fresh]
         if new_steps:
@@ -221,7 +221,10 @@ class _Importer:
         skipped = 0
         for revlog_id, _cid, ease, ivl, _last, factor, taken, kind in self.col.revlog.get(cid, []):
             if 1 <= ease <= 4 and kind in (s.REVLOG_LEARN, s.REVLOG_REVIEW, s.REVLOG_RELEARN, s.REVLOG_FILTERED):
-                at = datetime.fromtimestamp(revlog_id / 1000, timezone.utc)
+                # Revlog ids are times made unique by nudging equal ones a few ms apart;
+                # rounding to the second undoes that, and FSRS counts whole days anyway
+                # (a nudge across a day boundary would change the replayed memory).
+                at = datetime.fromtimestamp(round(revlog_id / 1000), timezone.utc)
                 ratings.append(Rating(at, ease, max(0, taken)))
             else:
                 skipped += 1
