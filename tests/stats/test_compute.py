@@ -131,7 +131,7 @@ def test_study_date_in_sql_matches_clock_day_start(monkeypatch: pytest.MonkeyPat
     from sqlalchemy import create_engine, literal, select
 
     from llmcards import clock
-    from llmcards.stats.days import day_shift, sql_study_date, study_date
+    from llmcards.stats.days import EPOCH, day_shift, sql_study_date, sql_study_day_number, study_date
 
     engine = create_engine("sqlite://")
     base = datetime(2026, 3, 1, tzinfo=timezone.utc)
@@ -149,6 +149,8 @@ def test_study_date_in_sql_matches_clock_day_start(monkeypatch: pytest.MonkeyPat
                     stored = moment.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
                     key = conn.execute(select(sql_study_date(literal(stored), shift))).scalar()
                     assert date.fromisoformat(key) == expected
+                    number = conn.execute(select(sql_study_day_number(literal(stored), shift))).scalar()
+                    assert number == (expected - EPOCH).days
 
 
 def test_root_deck_and_all_decks_agree(collection) -> None:  # type: ignore[no-untyped-def]

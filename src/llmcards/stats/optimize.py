@@ -21,13 +21,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from llmcards.config import Settings
-from llmcards.stats.days import day_shift, sql_study_date
+from llmcards.stats.days import EPOCH, day_shift, sql_study_day_number
 from llmcards.store.models import LEARNING, NEW, ReviewLog
 
 LOG = ReviewLog.__table__  # type: ignore[attr-defined]
@@ -74,15 +74,13 @@ def load_history(conn: Connection, *, now: datetime, rollover_hour: int) -> Hist
     from fsrs_rs_python import FSRSItem, FSRSReview
 
     shift = day_shift(now, rollover_hour)
-    day = sql_study_date(LOG.c.reviewed_at, shift)
+    day = sql_study_day_number(LOG.c.reviewed_at, shift)
     query = (
         select(LOG.c.card_id, day, LOG.c.rating, LOG.c.state_before)
         .where(LOG.c.reviewed_at <= now, LOG.c.rating.between(1, 4))
         .order_by(LOG.c.card_id, LOG.c.reviewed_at, LOG.c.id)
     )
     rows = conn.execute(query).all()
-    # Day strings repeat (a few hundred for a hundred thousand rows): parse each once.
-    ordinals: dict[str, int] = {}
     history = History(reviews=len(rows))
     dated: list[tuple[int, int, Any]] = []
     start = 0
@@ -97,18 +95,15 @@ def load_history(conn: Connection, *, now: datetime, rollover_hour: int) -> Hist
             continue
         history.cards += 1
         reviews: list[Any] = []
-        previous = -1
-        for _card, key, rating, _state in card_rows:
-            today = ordinals.get(key)
-            if today is None:
-                today = ordinals[key] = date.fromisoformat(key).toordinal()
-            delta = today - previous if previous >= 0 else 0
+        previous: int | None = None
+        for _card, today, rating, _state in card_rows:
+            delta = today - previous if previous is not None else 0
             reviews.append(FSRSReview(rating, delta))
             if delta > 0:
                 dated.append((today, card_id, FSRSItem(reviews[:])))
             previous = today
     dated.sort(key=lambda entry: (entry[0], entry[1]))
-    history.item_days = [date.fromordinal(d) for d, _c, _i in dated]
+    history.item_days = [EPOCH + timedelta(days=d) for d, _c, _i in dated]
     history.card_ids = [c for _d, c, _i in dated]
     history.items = [i for _d, _c, i in dated]
     return history
