@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from llmcards.cards import DECK_SEP
 from llmcards.exchange import apkg_schema as s
-from llmcards.exchange.anki_ids import guid_for, tag_of
+from llmcards.exchange.anki_ids import guid_for, stable_id, tag_of
 from llmcards.exchange.render import inline_to_html, markdown_to_html, plain_to_html
 from llmcards.exchange.selection import ExportCard
 
@@ -35,6 +35,15 @@ class AnkiNote:
 def deck_tag(deck: str) -> str:
     """The deck path as one hierarchical Anki tag: `LLM 学习笔记::NLP` -> `LLM_学习笔记::NLP`."""
     return DECK_SEP.join(tag_of(part) for part in deck.split(DECK_SEP))
+
+
+def deck_ids(names: set[str]) -> dict[str, int]:
+    """Every deck and its parents, with ids derived from the name."""
+    full: set[str] = set()
+    for name in names:
+        parts = name.split(DECK_SEP)
+        full.update(DECK_SEP.join(parts[:depth]) for depth in range(1, len(parts) + 1))
+    return {name: stable_id("deck", name) for name in sorted(full)}
 
 
 def cloze_ord(card: ExportCard) -> int:

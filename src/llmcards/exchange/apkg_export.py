@@ -21,8 +21,8 @@ from llmcards.exchange.anki_cards import (
     card_schedule, new_schedule, revlog_factor, revlog_ids, revlog_interval, revlog_type,
 )  # fmt: skip
 from llmcards.exchange.anki_days import AnkiDays
-from llmcards.exchange.anki_ids import field_checksum, stable_id
-from llmcards.exchange.anki_notes import AnkiNote, build_notes
+from llmcards.exchange.anki_ids import field_checksum
+from llmcards.exchange.anki_notes import AnkiNote, build_notes, deck_ids
 from llmcards.exchange.outfile import atomic_output, check_target
 from llmcards.exchange.selection import ExportCard, ExportReview, reviews_of, selected_cards
 from llmcards.store.db import Database
@@ -52,15 +52,6 @@ class ExportSummary:
             "scheduling": self.scheduling,
             "reviews_moved_from_future": self.moved_from_future,
         }
-
-
-def deck_ids(names: set[str]) -> dict[str, int]:
-    """Every deck and its parents, with ids derived from the name."""
-    full: set[str] = set()
-    for name in names:
-        parts = name.split("::")
-        full.update("::".join(parts[:depth]) for depth in range(1, len(parts) + 1))
-    return {name: stable_id("deck", name) for name in sorted(full)}
 
 
 def _unique_ids(moments: list[float]) -> list[int]:

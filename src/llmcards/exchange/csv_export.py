@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llmcards.exchange import apkg_schema as s
-from llmcards.exchange.anki_notes import build_notes
+from llmcards.exchange.anki_notes import build_notes, deck_ids
 from llmcards.exchange.outfile import atomic_output, check_target
 from llmcards.exchange.selection import selected_cards
 from llmcards.store.db import Database
@@ -55,4 +55,5 @@ def export_csv(db: Database, path: Path, *, deck: str | None = None, force: bool
                 cloze = note.model_id == s.CLOZE_MODEL_ID
                 deck_name = note.cards[0][1].deck
                 writer.writerow([note.guid, "Cloze" if cloze else "Basic", deck_name, first, second, " ".join(note.tags)])
-    return CsvSummary(path, len(notes), sum(len(n.cards) for n in notes), len({c.deck for c in cards}))
+    decks = len(deck_ids({c.deck for c in cards}))  # with their parents, as the .apkg counts them
+    return CsvSummary(path, len(notes), sum(len(n.cards) for n in notes), decks)

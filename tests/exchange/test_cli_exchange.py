@@ -1,0 +1,136 @@
+"""`llmcards export anki|csv` and `llmcards import-anki` as a user runs them."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.clihelp import llmcards
+from tests.exchange import collection as fixture
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    built = fixture.build(tmp_path)
+    built.db.close()
+    return built.path
+
+
+def _no_leftovers(folder: Path) -> None:
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(".") or p.suffix == ".part"]
+
+
+def test_export_anki_prints_one_summary_line(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "llm.apkg"
+    out.parent.mkdir()
+    result = llmcards("--db", str(db), "export", "anki", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip().splitlines() == [
+        f"Exported 7 cards (6 notes, 4 decks) with 13 reviews to {out}"
+    ]
+    assert set(zipfile.ZipFile(out).namelist()) == {"collection.anki2", "media"}
+    _no_leftovers(out.parent)
+
+
+def test_export_json_summary_and_deck_selection(db: Path, tmp_path: Path) -> None:
+    result = llmcards("--db", str(db), "export", "anki", str(tmp_path / "nlp.apkg"),
+                      "--deck", "LLM 学习笔记::NLP", "--no-scheduling", "--json")
+    assert result.exit_code == 0, result.stderr
+    summary = result.json()
+    assert (summary["cards"], summary["notes"], summary["reviews"], summary["scheduling"]) == (5, 4, 0, False)
+    assert summary["decks"] == 2  # NLP and its parent
+
+
+def test_existing_file_needs_force_and_is_left_untouched(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "llm.apkg"
+    out.write_bytes(b"keep me")
+    result = llmcards("--db", str(db), "export", "anki", str(out))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"llmcards: error: {out} already exists; pass --force to replace it or choose another name"
+    assert out.read_bytes() == b"keep me"
+    assert llmcards("--db", str(db), "export", "anki", str(out), "--force").exit_code == 0
+    assert zipfile.is_zipfile(out)
+
+
+def test_unwritable_place_is_one_line(db: Path, tmp_path: Path) -> None:
+    if os.geteuid() == 0:  # root may write into a 0o500 folder; /proc refuses everyone
+        target = Path("/proc/llmcards-export.csv")
+    else:
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        target = locked / "x.csv"
+    result = llmcards("--db", str(db), "export", "csv", str(target))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"llmcards: error: cannot write {target}")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_missing_folder_and_empty_selection_are_one_line_errors(db: Path, tmp_path: Path) -> None:
+    missing = llmcards("--db", str(db), "export", "anki", str(tmp_path / "nope" / "x.apkg"))
+    assert missing.exit_code == 1 and "does not exist" in missing.stderr
+    assert len(missing.stderr.splitlines()) == 1
+    empty = llmcards("--db", str(tmp_path / "empty.db"), "export", "anki", str(tmp_path / "x.apkg"))
+    assert empty.exit_code == 1
+    assert "no cards to export" in empty.stderr and len(empty.stderr.splitlines()) == 1
+    assert not (tmp_path / "x.apkg").exists()
+    _no_leftovers(tmp_path)
+
+
+def test_export_csv_has_the_header_anki_reads(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "cards.csv"
+    result = llmcards("--db", str(db), "export", "csv", str(out))
+    assert result.exit_code == 0, result.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[:6] == ["#separator:Comma", "#html:true", "#guid column:1", "#notetype column:2",
+                         "#deck column:3", "#tags column:6"]
+    assert "Exported 7 cards (6 notes, 4 decks)" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [(b"not a zip at all", "not a zip archive"), (None, "no collection inside")],
+    ids=["not-zip", "zip-without-collection"],
+)
+def test_import_anki_rejects_what_is_not_a_package(tmp_path: Path, content: bytes | None, why: str) -> None:
+    bad = tmp_path / "bad.apkg"
+    if content is None:
+        with zipfile.ZipFile(bad, "w") as archive:
+            archive.writestr("readme.txt", "hello")
+    else:
+        bad.write_bytes(content)
+    result = llmcards("--db", str(tmp_path / "c.db"), "import-anki", str(bad))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"llmcards: error: {bad} is not an Anki package ({why})")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_newest_anki_format_without_zstd_support_is_explained(tmp_path: Path) -> None:
+    try:
+        import zstandard  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("zstandard is installed: the newest format is read")
+    modern = tmp_path / "modern.apkg"
+    with zipfile.ZipFile(modern, "w") as archive:
+        archive.writestr("collection.anki2", b"stub")
+        archive.writestr("collection.anki21b", b"\x28\xb5\x2f\xfd compressed")
+    result = llmcards("--db", str(tmp_path / "c.db"), "import-anki", str(modern))
+    assert result.exit_code == 1
+    assert "Support older Anki versions" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_import_anki_then_again_reports_updates(db: Path, tmp_path: Path) -> None:
+    package = tmp_path / "llm.apkg"
+    assert llmcards("--db", str(db), "export", "anki", str(package)).exit_code == 0
+    target = tmp_path / "other.db"
+    first = llmcards("--db", str(target), "import-anki", str(package))
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout.splitlines()[0] == "llm.apkg: 7 new, 0 updated cards in 4 decks, 13 reviews added"
+    again = llmcards("--db", str(target), "import-anki", str(package), "--json").json()
+    assert (again["new"], again["updated"], again["reviews"]) == (0, 7, 0)
+    cards = llmcards("--db", str(target), "cards", "--json").json()
+    assert len(cards) == 7 and {c["source"].split(":")[0] for c in cards} == {"anki"}
