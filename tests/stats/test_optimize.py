@@ -145,3 +145,11 @@ def test_reschedule_replays_history_and_keeps_the_log(synthetic) -> None:  # typ
 
 def test_parameters_text_round_trips() -> None:
     assert parameters_text([0.212, 1.0, 0.0, 12.5]) == "0.212,1,0,12.5"
+
+
+def test_fsrs5_parameters_in_the_config_are_filled_to_fsrs6() -> None:
+    from llmcards.stats.optimize import current_parameters
+
+    fsrs5 = default_parameters()[:19]
+    filled = current_parameters(Settings(fsrs_parameters=fsrs5))
+    assert len(filled) == 21 and filled[:19] == fsrs5

@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from llmcards.config import Settings
+from llmcards.errors import UserError
 from llmcards.stats.days import EPOCH, day_shift, sql_study_day_number
 from llmcards.store.models import LEARNING, NEW, ReviewLog
 
@@ -46,7 +47,19 @@ def default_parameters() -> list[float]:
 
 
 def current_parameters(settings: Settings) -> list[float]:
-    return list(settings.fsrs_parameters) if settings.fsrs_parameters else default_parameters()
+    """The parameters in use, as 21 FSRS-6 numbers (FSRS-5's 19 are filled in)."""
+    if not settings.fsrs_parameters:
+        return default_parameters()
+    from fsrs_rs_python import check_and_fill_parameters
+
+    try:
+        filled = check_and_fill_parameters(list(settings.fsrs_parameters))
+    except ValueError as exc:
+        raise UserError(
+            f"fsrs_parameters in the config are not valid FSRS parameters ({exc}); "
+            "reset them with `llmcards config fsrs_parameters ''` and run `llmcards optimize` again"
+        ) from None
+    return [round(float(p), DECIMALS) for p in filled]
 
 
 @dataclass
