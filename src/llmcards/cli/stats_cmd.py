@@ -77,12 +77,16 @@ def optimize(
         if result.improved and not evaluate and result.fitted_parameters:
             settings = save_setting("fsrs_parameters", opt.parameters_text(result.fitted_parameters))
             saved = True
+        if not as_json:
+            _show_result(result, saved=saved, reschedule=reschedule)
         rescheduled = _reschedule(db, settings, now, wanted=reschedule and saved, yes=yes)
+        if rescheduled is not None and not as_json:
+            skipped = rescheduled["skipped"]
+            _say(f"Rescheduled {rescheduled['rescheduled']} cards with the new parameters"
+                 + (f" ({skipped} without their first rating kept their dates)." if skipped else "."))  # fmt: skip
         workload = _workload(db, settings) if simulate else None
     finally:
         db.close()
-    if reschedule and not saved and not as_json:
-        _note("Nothing rescheduled: the parameters did not change.")
     if as_json:
         from llmcards.cli.output import print_json
 
@@ -95,23 +99,27 @@ def optimize(
             }
         )
         return
-    from llmcards.cli.output import console
-    from llmcards.stats_view import optimize_renderable, workload_renderable
-
-    out = console()
-    out.print(optimize_renderable(result, saved=saved))
-    if rescheduled is not None:
-        out.print(f"Rescheduled {rescheduled['rescheduled']} cards with the new parameters"
-                  + (f" ({rescheduled['skipped']} without their first rating kept their dates)." if rescheduled["skipped"] else "."))  # fmt: skip
-    elif saved:
-        _note("New reviews use them from now on; run `llmcards optimize --reschedule` to move existing due dates too.")
     if workload is not None:
+        from llmcards.cli.output import console
+        from llmcards.stats_view import workload_renderable
+
         points, deck_size = workload
-        out.print(
+        console().print(
             workload_renderable(
                 points, current=settings.desired_retention, deck_size=deck_size, new_per_day=settings.new_per_day
             )
         )
+
+
+def _show_result(result: Any, *, saved: bool, reschedule: bool) -> None:
+    from llmcards.cli.output import console
+    from llmcards.stats_view import optimize_renderable
+
+    console().print(optimize_renderable(result, saved=saved))
+    if reschedule and not saved:
+        _say("Nothing rescheduled: the parameters did not change.", style="dim")
+    elif saved and not reschedule:
+        _say("Run `llmcards optimize --reschedule` to move existing due dates too.", style="dim")
 
 
 def _interactive() -> bool:
@@ -120,10 +128,10 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def _note(text: str) -> None:
+def _say(text: str, style: str = "") -> None:
     from llmcards.cli.output import console
 
-    console().print(text, style="dim")
+    console().print(text, style=style, markup=False)
 
 
 def _reschedule(db: Any, settings: Any, now: Any, *, wanted: bool, yes: bool) -> dict[str, int] | None:
