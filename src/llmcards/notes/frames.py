@@ -74,7 +74,7 @@ class Frame:
 
     __slots__ = (
         "start", "end", "task", "phase", "head", "head_end", "para_start", "para_end",
-        "body", "outs", "child_card", "path", "sandwich", "decision",
+        "body", "outs", "child_card", "path", "sandwich", "decision", "in_answer",
     )
 
     def __init__(self, start: int, end: int, path: tuple[str, ...], phase: int = NEW) -> None:
@@ -91,14 +91,17 @@ class Frame:
         self.child_card = False
         self.path = path
         self.sandwich: Sandwich | None = None
-        self.decision = ""  # "rule", "group", "explicit" or "transparent"
+        self.decision = ""  # "rule", "group", "explicit", "transparent" or "answer"
+        # Nested in a definition: part of its answer, so only its clozes count.
+        self.in_answer = False
 
 
 class ListFrame:
-    __slots__ = ("ordered", "all_task", "count", "flags", "last", "last_at", "last_len")
+    __slots__ = ("ordered", "in_answer", "all_task", "count", "flags", "last", "last_at", "last_len")
 
-    def __init__(self, ordered: bool) -> None:
+    def __init__(self, ordered: bool, in_answer: bool) -> None:
         self.ordered = ordered
+        self.in_answer = in_answer  # its items are part of an enclosing definition's answer
         self.all_task = True
         self.count = 0
         self.flags = 0

@@ -12,8 +12,8 @@ from llmcards.notes.cloze import clozes, reveal_all
 from llmcards.notes.content import classify_text, pieces_flags
 from llmcards.notes.frames import Frame, Out
 from llmcards.notes.parser import parse_events
-from llmcards.notes.plain import head_plain, plain, without_counter
-from llmcards.notes.separators import Cut, double_colon, first_cut, is_statement
+from llmcards.notes.plain import collapse, head_plain, plain, without_counter
+from llmcards.notes.separators import Cut, double_colon, first_cut, is_statement, simple_cut
 from llmcards.notes.source import Source
 
 MAX_DEFINED_FRONT = 80
@@ -32,9 +32,14 @@ class Rules:
 
     def decide(self, item: Frame) -> list[Out | None]:
         """Cards and skips of a closed item, its nested items' outputs included."""
-        data = self.source.data
         head = item.head
         children = item.outs
+        if len(head) == 1 and not item.body and not children:
+            out = self._one_line(item)
+            if out is not None:
+                item.decision = "rule"
+                return [out]
+        data = self.source.data
         line = self.source.line_of(item.start)
         if item.para_start >= 0 and data.find(b"{{c", item.para_start, item.para_end) >= 0:
             made = self.cloze_outs(item.para_start, item.para_end, item.start, item.path, line)
@@ -74,6 +79,56 @@ class Rules:
         if item.task:
             return [_skip(text, line, item.path, "to-do item, no answer", "todo-list"), *children]
         return [_no_answer(text, text, line, item.path), *children]
+
+    def opens_answer(self, item: Frame) -> bool:
+        """Whether the items of a list nested in `item` (its head is complete) are part of
+        its answer: it is a definition (rule 1) and no explicit syntax overrides that."""
+        if not item.head:
+            return False
+        data = self.source.data
+        if data.find(b"{{c", item.para_start, item.para_end) >= 0:
+            return False  # a cloze item keeps its children's cards
+        if data.find(b"::", item.para_start, item.head_end) >= 0:
+            return False
+        return first_cut(item.head) is not None
+
+    def inside_answer(self, item: Frame) -> list[Out | None]:
+        """What `decide` would leave of an item inside a definition's answer once the
+        definition drops everything but clozes: the item's own clozes, then its
+        children's (decided the same way, so clozes only). Skipping the rules here
+        matters: long nested parameter lists under a term are common."""
+        item.decision = "answer"
+        children = item.outs
+        if item.para_start >= 0 and self.source.data.find(b"{{c", item.para_start, item.para_end) >= 0:
+            made = self.cloze_outs(
+                item.para_start, item.para_end, item.start, item.path, self.source.line_of(item.start)
+            )
+            if made:
+                return made + children
+        return children
+
+    def _one_line(self, item: Frame) -> Out | None:
+        """The most common item, `17. Dropout：正则化技术…`, decided in one step; None
+        sends anything less plain through the general rules.
+
+        Plain means: one text piece that is its own source (no escapes or entities), no
+        body, no explicit syntax, a separator with nothing open before it, an answer
+        that is text. Then the answer is simply the rest of the line.
+        """
+        kind, text, start, end = item.head[0]
+        if kind != P.TEXT or "{{c" in text or "::" in text:
+            return None
+        span = simple_cut(text, True)
+        if span is None:
+            return None
+        tail = text[span[1] :]
+        front = collapse(text[: span[0]])
+        if len(front) > MAX_DEFINED_FRONT or classify_text(tail) != P.HAS_TEXT:
+            return None
+        encoded = text.encode()
+        if end - start != len(encoded) or not self.source.data.startswith(encoded, start):
+            return None
+        return Out(True, front, self.source.line_of(item.start), item.path, back=tail.strip())
 
     def _definition(self, item: Frame, cut: Cut, front: str, line: int) -> Out:
         head = item.head

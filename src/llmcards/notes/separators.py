@@ -48,19 +48,34 @@ _COMPLEX = re.compile(r"[\"“”‘’「」『』()（）\[\]【】{}《》]|:
 _SIMPLE_SEP = re.compile(r"：|:(?=\s|$|[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef])")
 
 
+def simple_cut(text: str, alone: bool) -> tuple[int, int] | None:
+    """The first separator of a head's opening text piece when nothing before it can be
+    open (no quote, bracket or URL), else None; `alone`: the piece is the whole head.
+
+    Most heads are `Dropout：正则化技术…`; this answers them with two regex searches.
+    """
+    match = _SIMPLE_SEP.search(text)
+    if match is None:
+        return None
+    at, end = match.span()
+    if not alone and end == len(text) and text[at] == ":":
+        return None  # what follows the ASCII colon is in the next piece
+    tricky = _COMPLEX.search(text, 0, at)
+    if tricky is not None or not text[:at].strip():
+        return None
+    return at, end
+
+
 def first_cut(pieces: Sequence[P.Piece]) -> tuple[Cut, str] | None:
     """The first separator with a non-empty front before it, and that front (plain)."""
-    if len(pieces) == 1 and pieces[0][0] == P.TEXT:
+    if pieces and pieces[0][0] == P.TEXT:
         text = pieces[0][1]
-        match = _SIMPLE_SEP.search(text)
-        if match is None:
-            return None
-        tricky = _COMPLEX.search(text)
-        if tricky is None or match.start() < tricky.start():
-            front = collapse(text[: match.start()])
-            if front:
-                return Cut(0, match.start(), match.end(), ()), front
-        return _text_cut(text)
+        alone = len(pieces) == 1
+        span = simple_cut(text, alone)
+        if span is not None:
+            return Cut(0, span[0], span[1], ()), collapse(text[: span[0]])
+        if alone:
+            return _text_cut(text) if _SIMPLE_SEP.search(text) is not None else None
     for cut in separators(pieces):
         kind, text, start, end = pieces[cut.index]
         front = plain([*pieces[: cut.index], (kind, text[: cut.start], start, end)])

@@ -86,6 +86,8 @@ def walk(text: str) -> Walk:  # noqa: C901, PLR0912, PLR0915 -- the hot loop sta
                         headings.saw_content = True
                 elif value == "Item":
                     frame = Frame(span["start"], span["end"], headings.path)
+                    if lists and lists[-1].in_answer:
+                        frame.in_answer = True
                     stack.append(frame)
                     cur = frame
                 elif value == "HtmlBlock":
@@ -112,7 +114,8 @@ def walk(text: str) -> Walk:  # noqa: C901, PLR0912, PLR0915 -- the hot loop sta
                         _apply_sandwich(cur, rules, span["start"])
                     else:
                         _drop_sandwich(cur)
-                lists.append(ListFrame(detail is not None))
+                in_answer = cur is not root and (cur.in_answer or rules.opens_answer(cur))
+                lists.append(ListFrame(detail is not None, in_answer))
                 if cur is root:
                     headings.saw_content = True
             elif tag == "Heading":
@@ -152,7 +155,7 @@ def walk(text: str) -> Walk:  # noqa: C901, PLR0912, PLR0915 -- the hot loop sta
                         item.para_end = item.end
                     if item.sandwich is not None:
                         _drop_sandwich(item)
-                    outs = rules.decide(item)
+                    outs = rules.inside_answer(item) if item.in_answer else rules.decide(item)
                     lst = lists[-1]
                     lst.count += 1
                     lst.all_task = lst.all_task and item.task
