@@ -10,16 +10,18 @@ from llmcards.cli.state import STATE
 
 
 def decks(as_json: Annotated[bool, typer.Option("--json", help="Print the decks as JSON.")] = False) -> None:
-    """The deck tree with card counts (new, learning, due today)."""
+    """The deck tree: cards, and what each deck has for today after daily limits."""
     from llmcards import clock
     from llmcards.config import load_settings
+    from llmcards.scheduling.deck_list import limited_counts
     from llmcards.store.queries import deck_counts
 
     settings = load_settings()
     now = clock.now()
     db = STATE.open()
     with db.read() as conn:
-        counts = deck_counts(conn, now, clock.next_day_start(now, settings.rollover_hour))
+        raw = deck_counts(conn, now, clock.next_day_start(now, settings.rollover_hour))
+        counts = limited_counts(conn, raw, now=now, settings=settings)
     db.close()
     if as_json:
         from llmcards.cli.output import print_json

@@ -138,7 +138,7 @@ def build_queue(conn: Connection, *, now: datetime, settings: Settings, deck: st
     if not deck_names:
         return queue
     tops = [deck] if deck is not None else sorted({n.split(DECK_SEP)[0] for n in deck_names.values()})
-    done_new, done_reviews = _done_today(conn, since=start, deck_names=deck_names)
+    done_new, done_reviews = done_today(conn, since=start, deck_names=deck_names)
     studyable = and_(
         CARD.c.retired.is_(False),
         CARD.c.suspended.is_(False),
@@ -209,7 +209,7 @@ def deck_counts_today(conn: Connection, *, now: datetime, settings: Settings) ->
     return {name: build_queue(conn, now=now, settings=settings, deck=name).counts(now) for name in names}
 
 
-def _done_today(conn: Connection, *, since: datetime, deck_names: dict[int, str]) -> tuple[dict[str, int], dict[str, int]]:
+def done_today(conn: Connection, *, since: datetime, deck_names: dict[int, str]) -> tuple[dict[str, int], dict[str, int]]:
     """New cards introduced and reviews answered since `since`, per deck with its sub-decks."""
     # Two small queries rather than a join: a join lets SQLite walk every card to find
     # today's few log rows; the reviewed_at index finds them directly.

@@ -138,7 +138,7 @@ class LlmcardsApp(App[None]):
         from llmcards.tui.data import load_home
 
         with self.db.read() as conn:
-            return load_home(conn, self.clock(), self.settings.rollover_hour, self.bundled_dir)
+            return load_home(conn, self.clock(), self.settings.rollover_hour, self.bundled_dir, self.settings)
 
 
 def create_app(

@@ -12,6 +12,8 @@ from sqlalchemy import Connection, and_, exists, func, or_, select
 from llmcards import clock
 from llmcards.cards import DECK_SEP
 from llmcards.store.models import NEW, Card, Deck, ReviewLog, Source
+from llmcards.config import Settings
+from llmcards.scheduling.deck_list import limited_counts
 from llmcards.store.queries import deck_counts
 
 CARD = Card.__table__  # type: ignore[attr-defined]
@@ -68,9 +70,12 @@ def database_is_empty(conn: Connection) -> bool:
     return conn.execute(select(CARD.c.id).limit(1)).first() is None
 
 
-def load_home(conn: Connection, now: datetime, rollover_hour: int, bundled_dir: Path | None = None) -> HomeData:
+def load_home(
+    conn: Connection, now: datetime, rollover_hour: int, bundled_dir: Path | None = None,
+    settings: Settings | None = None,
+) -> HomeData:
     day_end = clock.next_day_start(now, rollover_hour)
-    counts = deck_counts(conn, now, day_end)
+    counts = limited_counts(conn, deck_counts(conn, now, day_end), now=now, settings=settings or Settings())
     idle = [c.name for c in counts if not (c.new or c.learning or c.due)]
     next_due = _next_due(conn, idle, now) if idle else {}
     bundled = _bundled_roots(conn, bundled_dir) if bundled_dir else set()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -43,6 +44,31 @@ class HomeScreen(Screen[None]):
         }
     }
     """
+
+    BINDINGS = [
+        Binding("t", "stats", "Stats", id="home.stats", tooltip="Statistics of the highlighted deck"),
+        Binding("i", "import_notes", "Import", id="home.import", tooltip="Import a notes file or folder"),
+    ]
+
+    def action_stats(self) -> None:
+        from llmcards.tui.screens.stats import StatsScreen
+
+        app = self.app
+        deck = self.query_one(DeckTree).current_deck
+        app.push_screen(StatsScreen(app.db, deck, app.settings, clock=app.clock))  # type: ignore[attr-defined]
+
+    def action_import_notes(self) -> None:
+        from llmcards.tui.screens.import_notes import ImportDone, ImportScreen
+
+        def done(result: ImportDone | None) -> None:
+            if result is None:
+                return
+            extra = f" · {result.never_explained} named but never explained" if result.never_explained else ""
+            self.say(f"Imported: {result.summary}{extra}")
+            self.notify(result.summary, title="Import")
+            self.reload()
+
+        self.app.push_screen(ImportScreen(), done)
 
     def compose(self) -> ComposeResult:
         yield HomeHeader(id="home-header")

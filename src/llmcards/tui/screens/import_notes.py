@@ -1,0 +1,107 @@
+"""`i` on the home screen: import notes without leaving the app.
+
+The import runs on a worker thread through the same code as `llmcards import`; the
+result comes back as one summary line (what was made, what was passed over).
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+
+@dataclass(frozen=True, slots=True)
+class ImportDone:
+    summary: str
+    never_explained: int
+
+
+class ImportScreen(ModalScreen[ImportDone | None]):
+    DEFAULT_CSS = """
+    ImportScreen {
+        align: center middle;
+        #import-box {
+            width: 80%;
+            max-width: 100;
+            height: auto;
+            border: round $primary;
+            border-title-align: center;
+            background: $surface;
+            padding: 1 2;
+        }
+        Input { margin: 0 0 1 0; }
+        #import-result { color: $text-muted; height: auto; }
+        #import-result.-error { color: $text-error; }
+    }
+    """
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", id="import.cancel", tooltip="Close without importing")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="import-box") as box:
+            box.border_title = "Import notes"
+            yield Label("Notes file(s) or folder:")
+            yield Input(placeholder="~/notes/learning.md", id="import-paths")
+            yield Label("Root deck (empty: the file's title or name):")
+            yield Input(placeholder="LLM 学习笔记", id="import-deck")
+            yield Static("Enter imports · Esc cancels. Re-importing keeps your review history.", id="import-result")
+
+    def on_mount(self) -> None:
+        self.query_one("#import-paths", Input).focus()
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "import-paths" and not self.query_one("#import-deck", Input).value:
+            self.query_one("#import-deck", Input).focus()
+            return
+        try:
+            paths = shlex.split(self.query_one("#import-paths", Input).value)
+        except ValueError as exc:
+            self._show(f"Cannot read the paths: {exc}", error=True)
+            return
+        if not paths:
+            self._show("Type the path of a notes file or folder first.", error=True)
+            return
+        deck = self.query_one("#import-deck", Input).value.strip() or None
+        self._show("Importing…", error=False)
+        self._import(paths, deck)
+
+    def _show(self, text: str, *, error: bool) -> None:
+        result = self.query_one("#import-result", Static)
+        result.update(text)
+        result.set_class(error, "-error")
+
+    @work(thread=True, group="db", exclusive=True, exit_on_error=False)
+    def _import(self, paths: list[str], deck: str | None) -> None:
+        from pathlib import Path
+
+        from llmcards.errors import UserError
+        from llmcards.importing import import_paths
+
+        app = self.app
+        try:
+            report = import_paths(
+                app.db, [str(Path(p).expanduser()) for p in paths], deck=deck, now=app.clock()  # type: ignore[attr-defined]
+            )
+        except UserError as exc:
+            app.call_from_thread(self._show, str(exc), error=True)
+            return
+        except Exception as exc:  # noqa: BLE001 - said on screen in one line, not a crash
+            app.call_from_thread(self._show, f"Import failed: {exc}", error=True)
+            return
+        terms = sum(1 for _f, s in report.skipped if s.category == "term")
+        summary = (
+            f"{report.total('new')} new, {report.total('updated')} updated, {report.total('unchanged')} unchanged, "
+            f"{report.total('retired')} retired, {len(report.skipped)} passed over"
+        )
+        app.call_from_thread(self.dismiss, ImportDone(summary, terms))

@@ -1,0 +1,30 @@
+"""The deck list shows what each deck has for today, after daily limits (like Anki)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.clihelp import llmcards
+
+
+def test_new_counts_are_capped_by_the_daily_limit_minus_what_was_done(
+    db_path: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("LLMCARDS_NOW", "2026-11-22T09:00:00+08:00")
+    note = tmp_path / "n.md"
+    note.write_text("# 词汇\n\n" + "".join(f"{i}. 概念{i}：解释{i}\n" for i in range(1, 31)), encoding="utf-8")
+    db = str(db_path)
+    assert llmcards("--db", db, "import", str(note), "--deck", "L").exit_code == 0
+    decks = {d["name"]: d for d in llmcards("--db", db, "decks", "--json").json()}
+    assert decks["L::词汇"] == {"name": "L::词汇", "cards": 30, "new": 20, "due": 0}
+    first_five = [c["id"] for c in llmcards("--db", db, "due", "--json").json()["cards"][:5]]
+    for card in first_five:
+        assert llmcards("--db", db, "rate", str(card), "easy").exit_code == 0
+    decks = {d["name"]: d for d in llmcards("--db", db, "decks", "--json").json()}
+    assert decks["L::词汇"]["new"] == 15 and decks["L"]["new"] == 15
+    assert llmcards("--db", db, "config", "new_per_day", "8").exit_code == 0
+    decks = {d["name"]: d for d in llmcards("--db", db, "decks", "--json").json()}
+    assert decks["L::词汇"]["new"] == 3
+    monkeypatch.setenv("LLMCARDS_NOW", "2026-11-23T09:00:00+08:00")  # a new day: limits reset
+    decks = {d["name"]: d for d in llmcards("--db", db, "decks", "--json").json()}
+    assert decks["L::词汇"]["new"] == 8

@@ -1,0 +1,58 @@
+"""Home-screen keys beyond studying: `t` opens the stats, `i` imports notes in place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from llmcards.config import Settings
+from llmcards.tui.app import create_app
+from llmcards.tui.screens.home import HomeScreen
+from llmcards.tui.screens.import_notes import ImportScreen
+from llmcards.tui.screens.stats import StatsScreen
+from llmcards.tui.widgets.deck_tree import DeckTree
+from tests.tui.conftest import NOW_DT, settle
+
+
+async def test_t_opens_stats_for_the_highlighted_deck_and_escape_returns(db_path: Path, settings: Settings) -> None:
+    app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        highlighted = app.screen.query_one(DeckTree).current_deck
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen) and app.screen.deck == highlighted
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_i_imports_a_notes_file_and_the_tree_shows_it(db_path: Path, settings: Settings, tmp_path: Path) -> None:
+    notes = tmp_path / "more.md"
+    notes.write_text("# 优化器\n\n1. AdamW：把权重衰减从梯度更新中解耦\n2. SGD：随机梯度下降\n3. Lion\n",
+                     encoding="utf-8")  # fmt: skip
+    app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        assert isinstance(app.screen, ImportScreen)
+        await pilot.press(*str(notes))
+        await pilot.press("enter")  # moves on to the deck field
+        await pilot.press(*"新笔记")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        notice = str(app.screen.query_one("#notice").render())
+        assert "2 new" in notice and "1 named but never explained" in notice
+        decks = [row.name for row in app.screen.query_one(DeckTree).rows]
+        assert "新笔记::优化器" in decks
+
+
+async def test_import_of_a_missing_file_says_why_and_stays_open(db_path: Path, settings: Settings, tmp_path: Path) -> None:
+    app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.press(*str(tmp_path / "nope.md"), "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ImportScreen)
+        assert "no such file" in str(app.screen.query_one("#import-result").render())
