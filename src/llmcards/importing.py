@@ -13,9 +13,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from llmcards.cards import CardDraft, ParsedNote, Skipped
 from llmcards.errors import NoteError
+
+if TYPE_CHECKING:  # SQLAlchemy stays out of import time
+    from sqlalchemy import Connection
+
+    from llmcards.store.db import Database
+    from llmcards.store.sources import CachedSource
 
 # Bump when the importer's rules change, so unchanged files are parsed again once.
 PARSER_VERSION = 1
@@ -133,7 +140,7 @@ def parse_file(path: Path, data: bytes, deck: str | None) -> tuple[ParsedNote, s
 
 
 def import_paths(
-    db: "Database",
+    db: Database,
     paths: Sequence[str | os.PathLike[str]],
     *,
     deck: str | None = None,
@@ -186,7 +193,7 @@ def import_paths(
     return ImportReport(reports, dry_run=dry_run)
 
 
-def _unchanged_report(conn: "Connection", path: Path, cached: "CachedSource") -> FileReport:
+def _unchanged_report(conn: Connection, path: Path, cached: CachedSource) -> FileReport:
     skipped = [
         Skipped(line=s["line"], text=s["text"], reason=s["reason"], category=s["category"], deck=tuple(s["deck"]))
         for s in json.loads(cached.skipped_json)
@@ -199,10 +206,3 @@ def _unchanged_report(conn: "Connection", path: Path, cached: "CachedSource") ->
         skipped=skipped,
         parsed_again=False,
     )
-
-
-if False:  # pragma: no cover - typing only, keeps SQLAlchemy out of import time
-    from sqlalchemy import Connection
-
-    from llmcards.store.db import Database
-    from llmcards.store.sources import CachedSource
