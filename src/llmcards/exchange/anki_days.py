@@ -64,6 +64,16 @@ class AnkiDays:
         return local.astimezone(timezone.utc)
 
 
+def day_shift_seconds(rollover_hour: int) -> int:
+    """Seconds to add to a unix time so that whole days of the result are study days.
+
+    llmcards counts days in a fixed UTC offset (`clock.local_zone`), so a study day is
+    `floor((t + offset - rollover) / 86400)`; SQL uses this to number days in bulk.
+    """
+    offset = clock.local_zone().utcoffset(None) or timedelta(0)
+    return int(offset.total_seconds()) - rollover_hour * 3600
+
+
 def source_day_start(day: int, crt: int, conf: dict[str, object]) -> datetime:
     """When day number `day` of another Anki collection began (UTC), as Anki counts it.
 

@@ -42,7 +42,10 @@ def field_checksum(field_html: str) -> int:
     """Anki's `notes.csum`: first 8 hex digits of SHA-1 of the sort field without HTML."""
     import html
 
-    text = html.unescape(_TAG.sub("", field_html)).strip()
+    text = field_html
+    if "<" in text or "&" in text:
+        text = html.unescape(_TAG.sub("", text))
+    text = text.strip()
     return int(hashlib.sha1(text.encode()).hexdigest()[:8], 16)
 
 

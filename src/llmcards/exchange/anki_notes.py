@@ -7,6 +7,7 @@ the note's GUID derives from `note_uid`, so it is the same on every export.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from llmcards.cards import DECK_SEP
 from llmcards.exchange import apkg_schema as s
@@ -32,6 +33,7 @@ class AnkiNote:
         return max(card.updated for _, card in self.cards)
 
 
+@cache
 def deck_tag(deck: str) -> str:
     """The deck path as one hierarchical Anki tag: `LLM 学习笔记::NLP` -> `LLM_学习笔记::NLP`."""
     return DECK_SEP.join(tag_of(part) for part in deck.split(DECK_SEP))

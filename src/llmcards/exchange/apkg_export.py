@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,14 +18,14 @@ from pathlib import Path
 from llmcards import clock
 from llmcards.config import Settings
 from llmcards.exchange import apkg_schema as s
-from llmcards.exchange.anki_cards import (
-    card_schedule, new_schedule, revlog_factor, revlog_ids, revlog_interval, revlog_type,
-)  # fmt: skip
-from llmcards.exchange.anki_days import AnkiDays
+from llmcards.exchange.anki_cards import card_schedule, new_schedule, revlog_ids
+from llmcards.exchange.anki_days import AnkiDays, day_shift_seconds
 from llmcards.exchange.anki_ids import field_checksum
 from llmcards.exchange.anki_notes import AnkiNote, build_notes, deck_ids
 from llmcards.exchange.outfile import atomic_output, check_target
-from llmcards.exchange.selection import ExportCard, ExportReview, reviews_of, selected_cards
+from llmcards.exchange import revlog_sql as rl
+from llmcards.exchange.revlog_sql import earliest_review, revlog_rows
+from llmcards.exchange.selection import ExportCard, selected_cards
 from llmcards.store.db import Database
 from llmcards.store.models import NEW
 
@@ -82,41 +83,49 @@ def export_apkg(
 ) -> ExportSummary:
     now = now or clock.now()
     path = check_target(path, force=force)
-    with db.read() as conn:
-        cards = selected_cards(conn, deck)
-        reviews = list(reviews_of(conn, {c.id for c in cards})) if scheduling else []
-    total = len(cards) + len(reviews)
-    notes = build_notes(cards)
-    decks = deck_ids({c.deck for c in cards})
-    days = AnkiDays(_anchor(cards, reviews, now), settings.rollover_hour)
-    with atomic_output(path, force=force) as temp:
-        collection = temp.with_name(temp.name + ".anki2")
-        try:
-            sqlite = sqlite3.connect(collection)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # SQLite computes the review rows (releasing the GIL) while Python renders cards
+        shift = day_shift_seconds(settings.rollover_hour)
+        pending = pool.submit(_read_reviews, db, shift) if scheduling else None
+        with db.read() as conn:
+            cards = selected_cards(conn, deck)
+            first_review = earliest_review(conn) if scheduling else None
+        notes = build_notes(cards)
+        decks = deck_ids({c.deck for c in cards})
+        days = AnkiDays(_anchor(cards, first_review, now), settings.rollover_hour)
+        with atomic_output(path, force=force) as temp:
+            collection = temp.with_name(temp.name + ".anki2")
             try:
-                writer = _Writer(sqlite, settings, days, now, decks, progress, total)
-                writer.write(notes, reviews, scheduling)
-                sqlite.commit()
+                sqlite = sqlite3.connect(collection)
+                try:
+                    writer = _Writer(sqlite, settings, days, now, decks, progress)
+                    writer.write(notes, pending, scheduling)
+                    sqlite.commit()
+                finally:
+                    sqlite.close()
+                with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+                    archive.write(collection, "collection.anki2")
+                    archive.writestr("media", "{}")
             finally:
-                sqlite.close()
-            with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-                archive.write(collection, "collection.anki2")
-                archive.writestr("media", "{}")
-        finally:
-            collection.unlink(missing_ok=True)
+                collection.unlink(missing_ok=True)
     return ExportSummary(
         path, len(decks), len(notes), writer.cards_written, writer.reviews_written, scheduling, writer.moved_from_future
     )
 
 
-def _anchor(cards: list[ExportCard], reviews: list[ExportReview], now: datetime) -> datetime:
+def _read_reviews(db: Database, shift: int) -> list[tuple]:  # type: ignore[type-arg]
+    with db.read() as conn:
+        return revlog_rows(conn, shift)
+
+
+def _anchor(cards: list[ExportCard], first_review: float | None, now: datetime) -> datetime:
     """Day 0 of the collection: no due day or review may come before it."""
     earliest = now.timestamp()
     for card in cards:
         if card.state != NEW and card.due is not None:
             earliest = min(earliest, card.due)
-    if reviews:
-        earliest = min(earliest, reviews[0].reviewed_at)
+    if first_review is not None:
+        earliest = min(earliest, first_review)
     return datetime.fromtimestamp(earliest, now.tzinfo)
 
 
@@ -129,7 +138,6 @@ class _Writer:
         now: datetime,
         decks: dict[str, int],
         progress: Progress | None,
-        total: int,
     ) -> None:
         self.db = sqlite
         self.settings = settings
@@ -137,7 +145,7 @@ class _Writer:
         self.now = now
         self.decks = decks
         self.progress = progress
-        self.total = total
+        self.total = 0
         self.done = 0
         self.cards_written = 0
         self.reviews_written = 0
@@ -149,15 +157,19 @@ class _Writer:
         if self.progress:
             self.progress(self.done, self.total)
 
-    def write(self, notes: list[AnkiNote], reviews: list[ExportReview], scheduling: bool) -> None:
+    def write(self, notes: list[AnkiNote], pending: Future[list[tuple]] | None, scheduling: bool) -> None:  # type: ignore[type-arg]
+        self.total = sum(len(n.cards) for n in notes)
         self.db.execute("pragma journal_mode = off")
         self.db.execute("pragma synchronous = off")
         s.create_schema(self.db)
         now_ms = int(self.now.timestamp() * 1000)
         s.write_col_row(self.db, self._collection_settings(), {i: n for n, i in self.decks.items()}, now_ms)
         self._notes_and_cards(notes, scheduling)
-        if scheduling:
+        if scheduling and pending is not None:
+            reviews = pending.result()
+            self.total += len(reviews)
             self._revlog(reviews, now_ms)
+        s.create_indexes(self.db)
 
     def _collection_settings(self) -> s.CollectionSettings:
         from fsrs import Scheduler
@@ -220,19 +232,15 @@ class _Writer:
         note_rows.clear()
         card_rows.clear()
 
-    def _revlog(self, reviews: list[ExportReview], now_ms: int) -> None:
-        kept = [r for r in reviews if r.card_id in self.card_ids]
-        ids, self.moved_from_future = revlog_ids([int(r.reviewed_at * 1000) for r in kept], now_ms)
+    def _revlog(self, reviews: list[tuple], now_ms: int) -> None:  # type: ignore[type-arg]
+        card_ids = self.card_ids
+        kept = [r for r in reviews if r[rl.CARD_ID] in card_ids]
+        ids, self.moved_from_future = revlog_ids([r[rl.MS] for r in kept], now_ms)
         last_interval: dict[int, int] = {}
         rows = []
-        for review, revlog_id in zip(kept, ids):
-            interval = revlog_interval(review, self.days)
-            rows.append((
-                revlog_id, self.card_ids[review.card_id], -1, review.rating, interval,
-                last_interval.get(review.card_id, 0), revlog_factor(review.difficulty_after),
-                max(0, min(review.duration_ms, 2**31 - 1)), revlog_type(review.state_before),
-            ))  # fmt: skip
-            last_interval[review.card_id] = interval
+        for (card_id, _ms, ease, ivl, factor, taken, kind), revlog_id in zip(kept, ids):
+            rows.append((revlog_id, card_ids[card_id], -1, ease, ivl, last_interval.get(card_id, 0), factor, taken, kind))
+            last_interval[card_id] = ivl
             if len(rows) >= 50_000:
                 self._flush_revlog(rows)
         self._flush_revlog(rows)

@@ -40,6 +40,10 @@ create table revlog (
     factor integer not null, time integer not null, type integer not null
 );
 create table graves (usn integer not null, oid integer not null, type integer not null);
+"""
+
+# Built after the rows are in: one sort per index instead of a b-tree insert per row.
+INDEXES_SQL = """
 create index ix_notes_usn on notes (usn);
 create index ix_cards_usn on cards (usn);
 create index ix_revlog_usn on revlog (usn);
@@ -110,6 +114,10 @@ class CollectionSettings:
 
 def create_schema(db: sqlite3.Connection) -> None:
     db.executescript(SCHEMA_SQL)
+
+
+def create_indexes(db: sqlite3.Connection) -> None:
+    db.executescript(INDEXES_SQL)
 
 
 def write_col_row(

@@ -1,26 +1,23 @@
-"""What an export takes from llmcards: live cards of the chosen decks and their history.
+"""What an export takes from llmcards: the live cards of the chosen decks.
 
-Rows are read as plain tuples with raw timestamps (no ORM objects, no per-value type
-decorators): an export of 100k cards with 1M reviews must take seconds, not minutes.
-Retired cards (gone from the notes) are not exported.
+Rows come straight from SQLite's cursor, timestamps already as unix seconds (no ORM
+objects, no per-value type decorators): 100k cards must take well under a second.
+Retired cards (gone from the notes) are not exported. Their reviews: `revlog_sql`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
-from sqlalchemy import Connection, String, select, type_coerce
+from sqlalchemy import Connection, func, literal, select
 
 from llmcards.errors import UserError
-from llmcards.store.models import Card, Deck, ReviewLog
+from llmcards.store.models import Card, Deck
 from llmcards.store.queries import deck_filter, resolve_deck
 
 CARD = Card.__table__  # type: ignore[attr-defined]
 DECK = Deck.__table__  # type: ignore[attr-defined]
-REVIEW = ReviewLog.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(slots=True)
@@ -50,43 +47,25 @@ class ExportCard:
     lapses: int
 
 
-class ExportReview(NamedTuple):
-    card_id: int
-    reviewed_at: float  # unix seconds
-    rating: int
-    duration_ms: int
-    state_before: int
-    state_after: int
-    difficulty_after: float | None
-    due_after: float | None
-
-
-_EPOCH = datetime(1970, 1, 1)
-
-
-def seconds(value: Any) -> float | None:
-    """A stored UTC timestamp (SQLite text, or a datetime elsewhere) as unix seconds."""
-    if value is None:
-        return None
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    if moment.tzinfo is not None:
-        return moment.timestamp()
-    return (moment - _EPOCH).total_seconds()  # stored naive means UTC
-
-
-def _raw(column: Any) -> Any:
-    return type_coerce(column, String)
+def _epoch(column: Any) -> Any:
+    """A timestamp column as unix seconds (whole ms), computed by SQLite itself: parsing
+    hundreds of thousands of timestamps in Python would cost seconds."""
+    return func.round((func.julianday(column) - 2440587.5) * 86400.0, 3)
 
 
 def selected_cards(conn: Connection, deck: str | None) -> list[ExportCard]:
     """Live (not retired) cards, in deck and note order; `deck` includes its sub-decks."""
+    zero, empty = literal(0), literal("")
     query = (
         select(
-            CARD.c.id, CARD.c.uid, CARD.c.note_uid, DECK.c.name, CARD.c.kind, CARD.c.cloze_ord,
-            CARD.c.cloze_text, CARD.c.context, CARD.c.front, CARD.c.back, CARD.c.tags,
-            CARD.c.suspended, CARD.c.position, _raw(CARD.c.created_at), _raw(CARD.c.updated_at),
-            CARD.c.state, CARD.c.step, CARD.c.stability, CARD.c.difficulty, _raw(CARD.c.due),
-            _raw(CARD.c.last_review), CARD.c.reps, CARD.c.lapses,
+            CARD.c.id, CARD.c.uid, CARD.c.note_uid, DECK.c.name, CARD.c.kind,
+            func.coalesce(CARD.c.cloze_ord, zero), func.coalesce(CARD.c.cloze_text, empty),
+            func.coalesce(CARD.c.context, empty), CARD.c.front, func.coalesce(CARD.c.back, empty),
+            func.coalesce(CARD.c.tags, empty), CARD.c.suspended, func.coalesce(CARD.c.position, zero),
+            func.coalesce(_epoch(CARD.c.created_at), zero), func.coalesce(_epoch(CARD.c.updated_at), zero),
+            func.coalesce(CARD.c.state, zero), CARD.c.step, CARD.c.stability, CARD.c.difficulty,
+            _epoch(CARD.c.due), _epoch(CARD.c.last_review), func.coalesce(CARD.c.reps, zero),
+            func.coalesce(CARD.c.lapses, zero),
         )  # fmt: skip
         .join(DECK, DECK.c.id == CARD.c.deck_id)
         .where(CARD.c.retired.is_(False))
@@ -94,47 +73,15 @@ def selected_cards(conn: Connection, deck: str | None) -> list[ExportCard]:
     )
     if deck:
         query = query.where(deck_filter(resolve_deck(conn, deck)))
-    cards = [
-        ExportCard(
-            r[0], r[1], r[2], r[3], r[4], r[5] or 0, r[6] or "", r[7] or "", r[8], r[9] or "",
-            r[10] or "", bool(r[11]), r[12] or 0, seconds(r[13]) or 0.0, seconds(r[14]) or 0.0,
-            r[15] or 0, r[16], r[17], r[18], seconds(r[19]), seconds(r[20]), r[21] or 0, r[22] or 0,
-        )  # fmt: skip
-        for r in conn.execute(query)
-    ]
+    # straight from the driver's cursor, in ExportCard's field order
+    compiled = query.compile(dialect=conn.dialect)
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled), [compiled.params[k] for k in compiled.positiontup or ()])
+        cards = [ExportCard(*row) for row in cursor.fetchall()]
+    finally:
+        cursor.close()
     if not cards:
         where = f" in deck {deck!r}" if deck else ""
         raise UserError(f"no cards to export{where}; import notes first (llmcards import NOTES.md) or pick another --deck")
     return cards
-
-
-def reviews_of(conn: Connection, card_ids: set[int], *, batch: int = 50_000) -> Iterator[ExportReview]:
-    """Every review of these cards, oldest first (ties: in the order they were logged).
-
-    Read through the driver's cursor: for a million rows SQLAlchemy's per-row result
-    handling would cost more than all the rest of the export.
-    """
-    query = select(
-        REVIEW.c.card_id, _raw(REVIEW.c.reviewed_at), REVIEW.c.rating, REVIEW.c.duration_ms,
-        REVIEW.c.state_before, REVIEW.c.state_after, REVIEW.c.difficulty_after, _raw(REVIEW.c.due_after),
-    ).order_by(REVIEW.c.reviewed_at, REVIEW.c.id)  # fmt: skip
-    compiled = query.compile(dialect=conn.dialect)
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(str(compiled), compiled.positiontup and [compiled.params[k] for k in compiled.positiontup] or ())
-        while rows := cursor.fetchmany(batch):
-            for r in rows:
-                if r[0] in card_ids:
-                    due_after = r[7]
-                    yield ExportReview(
-                        r[0], seconds(r[1]) or 0.0, r[2], r[3] or 0, r[4], r[5], r[6],
-                        None if due_after is None else seconds(due_after),
-                    )  # fmt: skip
-    finally:
-        cursor.close()
-
-
-def count_reviews(conn: Connection) -> int:
-    from sqlalchemy import func
-
-    return int(conn.execute(select(func.count()).select_from(REVIEW)).scalar() or 0)
