@@ -68,7 +68,10 @@ def simple_cut(text: str, alone: bool) -> tuple[int, int] | None:
 
 def first_cut(pieces: Sequence[P.Piece]) -> tuple[Cut, str] | None:
     """The first separator with a non-empty front before it, and that front (plain)."""
-    if pieces and pieces[0][0] == P.TEXT:
+    if not pieces:
+        return None
+    kind = pieces[0][0]
+    if kind == P.TEXT:
         text = pieces[0][1]
         alone = len(pieces) == 1
         span = simple_cut(text, alone)
@@ -76,6 +79,12 @@ def first_cut(pieces: Sequence[P.Piece]) -> tuple[Cut, str] | None:
             return Cut(0, span[0], span[1], ()), collapse(text[: span[0]])
         if alone:
             return _text_cut(text) if _SIMPLE_SEP.search(text) is not None else None
+    elif kind == P.EMPH and len(pieces) > 2 and pieces[1][0] == P.TEXT:
+        # `**GRU 单元：** …`: the separator inside the opening emphasis, nothing before it.
+        text = pieces[1][1]
+        span = simple_cut(text, False)
+        if span is not None:
+            return Cut(1, span[0], span[1], (0,)), collapse(text[: span[0]])
     for cut in separators(pieces):
         kind, text, start, end = pieces[cut.index]
         front = plain([*pieces[: cut.index], (kind, text[: cut.start], start, end)])
