@@ -12,8 +12,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Executable, bindparam, insert, select, update
 
 from llmcards.cards import DECK_SEP, CardDraft, deck_name
 from llmcards.store.models import Card, Deck
@@ -146,7 +147,18 @@ def sync_file(
                 or existing.heading_path != heading  # type: ignore[attr-defined]
             )
             if meaningful or cosmetic:
-                change = {**values, "_id": existing.id}  # type: ignore[attr-defined]
+                if meaningful:
+                    change = {**values, "_id": existing.id}  # type: ignore[attr-defined]
+                else:
+                    # Only where the card sits moved (an edit above it shifts every
+                    # later position): leaving the indexed deck_id/source_path out of
+                    # the SET spares SQLite their index upkeep for each such card.
+                    change = {
+                        "_id": existing.id,  # type: ignore[attr-defined]
+                        "source_line": draft.line,
+                        "position": position,
+                        "heading_path": heading,
+                    }
                 if meaningful:
                     change["updated_at"] = now
                     change["retired"] = False
@@ -199,45 +211,63 @@ def _pair(
 
 
 def _bulk_insert(conn: Connection, rows: list[dict[str, object]]) -> None:
-    """Insert many cards fast: values go through each column type's bind processor
-    (so the dialect stores them as it always does) and then straight to executemany,
-    skipping SQLAlchemy's per-row parameter handling, which dominated large imports."""
+    """Insert many cards in one driver-level executemany (see `_executemany`)."""
     if not rows:
         return
-    columns = [c.name for c in CARD.columns if c.name in rows[0]]  # the compiled SQL's order
-    dialect = conn.dialect
-    processors = [CARD.c[name].type._cached_bind_processor(dialect) for name in columns]
-    sql = str(insert(CARD).compile(dialect=dialect, column_keys=columns))
-    cache: dict[tuple[int, object], object] = {}
-
-    def convert(index: int, value: object) -> object:
-        processor = processors[index]
-        if processor is None or value is None:
-            return value
-        if isinstance(value, (bool, datetime)):  # few distinct values: convert once
-            key = (index, value)
-            if key not in cache:
-                cache[key] = processor(value)
-            return cache[key]
-        return processor(value)
-
-    params = [tuple(convert(i, row[name]) for i, name in enumerate(columns)) for row in rows]
-    conn.exec_driver_sql(sql, params)
+    columns = [c.name for c in CARD.columns if c.name in rows[0]]
+    _executemany(conn, insert(CARD), columns, rows)
 
 
 def _apply_updates(conn: Connection, updates: list[dict[str, object]]) -> None:
-    from sqlalchemy import bindparam
-
+    """One executemany per set of changed columns. After an edit near the top of a
+    file every later card's position moves, so this can be every card of the file."""
     groups: dict[tuple[str, ...], list[dict[str, object]]] = defaultdict(list)
     for change in updates:
         groups[tuple(sorted(change))].append(change)
     for columns, batch in groups.items():
-        stmt = (
-            update(CARD)
-            .where(CARD.c.id == bindparam("_id"))
-            .values({c: bindparam(c) for c in columns if c != "_id"})
-        )
-        conn.execute(stmt, batch)
+        names = [c for c in columns if c != "_id"]
+        stmt = update(CARD).where(CARD.c.id == bindparam("_id")).values({c: bindparam(c) for c in names})
+        _executemany(conn, stmt, list(columns), batch)
+
+
+def _executemany(conn: Connection, stmt: Executable, keys: list[str], rows: list[dict[str, object]]) -> None:
+    """Run `stmt` for every row: values go through each column type's bind processor
+    (so the dialect stores them as it always does) and then straight to the driver's
+    executemany, skipping SQLAlchemy's per-row parameter handling, which dominated
+    large imports. Only columns whose type has a processor are converted."""
+    dialect = conn.dialect
+    compiled = stmt.compile(dialect=dialect, column_keys=keys)
+    order = list(compiled.positiontup or ())
+    getter = itemgetter(*order)
+    converting: list[tuple[int, Callable[[object], object]]] = []
+    for index, name in enumerate(order):
+        column = CARD.c["id" if name == "_id" else name]
+        processor = column.type._cached_bind_processor(dialect)
+        if processor is not None:
+            converting.append((index, processor))
+    cache: dict[tuple[int, object], object] = {}
+
+    def convert(row: dict[str, object]) -> tuple[object, ...]:
+        values = getter(row)
+        if not isinstance(values, tuple):
+            values = (values,)
+        if not converting:
+            return values
+        out = list(values)
+        for index, processor in converting:
+            value = out[index]
+            if value is None:
+                continue
+            if isinstance(value, (bool, datetime)):  # few distinct values: convert once
+                key = (index, value)
+                if key not in cache:
+                    cache[key] = processor(value)
+                out[index] = cache[key]
+            else:
+                out[index] = processor(value)
+        return tuple(out)
+
+    conn.exec_driver_sql(str(compiled), [convert(row) for row in rows])
 
 
 def _new_uid(root: str, key: Key, heading: str, position: int, taken: set[str]) -> str:
