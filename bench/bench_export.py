@@ -82,23 +82,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cards", type=int, default=100_000)
     parser.add_argument("--reviews", type=int, default=1_000_000)
+    parser.add_argument("--db", type=Path, help="reuse (or build once) this database")
     args = parser.parse_args()
     now = datetime.now(timezone.utc)
     with tempfile.TemporaryDirectory() as folder:
-        db_path = Path(folder) / "bench.db"
-        began = time.perf_counter()
-        build(db_path, args.cards, args.reviews, now)
-        print(f"built {args.cards:,} cards / {args.reviews:,} reviews in {time.perf_counter() - began:.1f} s")
+        db_path = args.db or Path(folder) / "bench.db"
+        if not db_path.exists():
+            began = time.perf_counter()
+            build(db_path, args.cards, args.reviews, now)
+            print(f"built {args.cards:,} cards / {args.reviews:,} reviews in {time.perf_counter() - began:.1f} s")
         db = open_db(db_path)
         out = Path(folder) / "bench.apkg"
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         summary = export_apkg(db, out, settings=Settings(), now=now)
-        seconds = time.perf_counter() - began
+        seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
         db.close()
         size = out.stat().st_size / 2**20
         print(
             f"export: {summary.cards:,} cards, {summary.reviews:,} reviews -> {size:.1f} MiB "
-            f"in {seconds:.2f} s (target <= 10 s: {'OK' if seconds <= 10 else 'TOO SLOW'})"
+            f"in {seconds:.2f} s wall, {cpu:.2f} s CPU (target <= 10 s: {'OK' if seconds <= 10 else 'TOO SLOW'})"
         )
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from llmcards.exchange.anki_cards import revlog_ids
+from llmcards.exchange.revlog_sql import revlog_ids
 from llmcards.exchange.anki_days import AnkiDays, source_day_start
 
 UTC8 = timezone(timedelta(hours=8))
@@ -56,3 +56,42 @@ def test_revlog_ids_are_unique_increasing_and_never_in_the_future() -> None:
 def test_revlog_ids_leave_past_times_alone() -> None:
     ids, moved = revlog_ids([10, 20, 30], 100)
     assert (ids, moved) == ([10, 20, 30], 0)
+
+
+def test_staged_revlog_counts_days_by_rollover_and_steps_in_seconds(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import insert
+
+    from llmcards.exchange.anki_days import day_shift_seconds
+    import sqlite3
+
+    from llmcards.exchange.revlog_sql import stage_revlog
+    from tests.exchange import collection as fixture
+
+    built = fixture.build(tmp_path, history=False)
+    card = fixture.card_id(built.db, "Dropout")
+    at = datetime(2026, 11, 10, 3, 30, tzinfo=UTC8)  # before 04:00: still the 9th's study day
+    rows = [  # (state before, state after, due after, difficulty after)
+        (0, 1, at + timedelta(minutes=10), 5.5),
+        (1, 2, datetime(2026, 11, 12, 5, 0, tzinfo=UTC8), 5.5),
+        (2, 3, at + timedelta(minutes=10), None),
+    ]
+    with built.db.write() as conn:
+        conn.execute(insert(fixture.REVIEW), [
+            {"card_id": card, "rating": 3, "reviewed_at": at + timedelta(seconds=i), "duration_ms": 1500,
+             "state_before": before, "state_after": after, "due_after": due, "difficulty_after": d}
+            for i, (before, after, due, d) in enumerate(rows)
+        ])  # fmt: skip
+    target = str(tmp_path / "staged.sqlite")
+    source = sqlite3.connect(built.path)
+    stage_revlog(source, target, day_shift_seconds(4), now_ms=int(at.timestamp() * 1000) + 1500)
+    source.close()
+    out = sqlite3.connect(target).execute(
+        "select id, ivl, lastIvl, factor, time, type, future from staging order by id").fetchall()
+    ms = int(at.timestamp()) * 1000
+    assert out == [
+        (ms, -600, 0, 600, 1500, 0, 0),
+        (ms + 1000, 3, -600, 600, 1500, 0, 0),  # 9th → 12th: three study days
+        (ms + 1500, -598, 3, 0, 1500, 1, 1),  # in the future of `now_ms`: pulled back to it
+    ]
+    days = AnkiDays(at - timedelta(days=3), 4)
+    assert days.day_of(datetime(2026, 11, 12, 5, 0, tzinfo=UTC8)) - days.day_of(at) == 3

@@ -148,3 +148,41 @@ def test_html_in_notes_is_escaped_not_run(built: fixture.Built, tmp_path: Path) 
         assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in f for f in fields)
     finally:
         col.close()
+
+
+def test_review_times_in_the_future_are_pulled_back_keeping_order(built: fixture.Built, tmp_path: Path) -> None:
+    from llmcards.exchange.package_reader import read_package
+
+    earlier = built.now - timedelta(days=25)  # e.g. a clock that runs behind the reviews
+    summary = export_apkg(built.db, tmp_path / "llm.apkg", settings=built.settings, now=earlier)
+    assert summary.moved_from_future == sum(1 for r in fixture.reviews(built.db) if r.reviewed_at > earlier)
+    assert summary.moved_from_future > 0
+    col = read_package(tmp_path / "llm.apkg")
+    rows = sorted(row for rows in col.revlog.values() for row in rows)
+    ids = [row[0] for row in rows]
+    assert len(set(ids)) == len(ids) == 13 and max(ids) <= int(earlier.timestamp() * 1000)
+    assert [row[2] for row in rows] == [r.rating for r in fixture.reviews(built.db)]  # order kept
+    anki = open_anki(tmp_path / "anki.anki2")
+    try:
+        import_package(anki, tmp_path / "llm.apkg")
+        assert anki.db.scalar("select count() from revlog") == 13
+    finally:
+        anki.close()
+
+
+def test_review_log_staged_in_a_worker_process_equals_staged_in_process(built: fixture.Built, tmp_path: Path) -> None:
+    import sqlite3
+    import zipfile
+
+    from llmcards.store.db import Database
+
+    def revlog(package: Path) -> list[tuple]:  # type: ignore[type-arg]
+        target = tmp_path / f"{package.stem}.anki2"
+        target.write_bytes(zipfile.ZipFile(package).read("collection.anki2"))
+        return sqlite3.connect(target).execute("select * from revlog order by id").fetchall()
+
+    _export(built, tmp_path / "worker.apkg")  # a database file: staged by a second process
+    in_process = Database(built.db.engine, None)  # no file to hand over: staged right here
+    export_apkg(in_process, tmp_path / "inline.apkg", settings=built.settings, now=built.now)
+    assert revlog(tmp_path / "worker.apkg") == revlog(tmp_path / "inline.apkg")
+    assert len(revlog(tmp_path / "inline.apkg")) == 13

@@ -84,25 +84,3 @@ def memory_data(card: ExportCard, desired_retention: float) -> str:
     if card.last_review is not None:
         data += f',"lrt":{int(card.last_review)}'
     return data + "}"
-
-
-def revlog_ids(moments_ms: list[int], now_ms: int) -> tuple[list[int], int]:
-    """Unique, increasing revlog ids (Anki's primary key is the review time in ms).
-
-    Equal times are spread by a millisecond; times in the future (a clock that was ahead,
-    `LLMCARDS_NOW` travel) are pulled back to just before `now`, keeping their order.
-    Returns the ids and how many were moved out of the future.
-    """
-    ids: list[int] = []
-    previous = -1
-    for ms in moments_ms:
-        previous = ms if ms > previous else previous + 1
-        ids.append(previous)
-    future = sum(1 for ms in moments_ms if ms > now_ms)
-    cap = now_ms
-    for i in range(len(ids) - 1, -1, -1):
-        if ids[i] <= cap:
-            break
-        ids[i] = cap
-        cap -= 1
-    return ids, future

@@ -8,26 +8,32 @@ holding `collection.anki2` (SQLite, Anki schema 11, see `apkg_schema`) and `medi
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 import zipfile
-from concurrent.futures import Future, ThreadPoolExecutor
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from llmcards import clock
 from llmcards.config import Settings
 from llmcards.exchange import apkg_schema as s
-from llmcards.exchange.anki_cards import card_schedule, new_schedule, revlog_ids
+from llmcards.exchange.anki_cards import card_schedule, new_schedule
 from llmcards.exchange.anki_days import AnkiDays, day_shift_seconds
 from llmcards.exchange.anki_ids import field_checksum
 from llmcards.exchange.anki_notes import AnkiNote, build_notes, deck_ids
 from llmcards.exchange.outfile import atomic_output, check_target
-from llmcards.exchange import revlog_sql as rl
-from llmcards.exchange.revlog_sql import earliest_review, revlog_rows
+from llmcards.exchange.revlog_sql import Staged, merge_revlog, stage_revlog, stage_revlog_from_file
 from llmcards.exchange.selection import ExportCard, selected_cards
 from llmcards.store.db import Database
-from llmcards.store.models import NEW
+from llmcards.store.models import NEW, ReviewLog
+from llmcards.store.queries import resolve_deck
+
+REVIEW = ReviewLog.__table__  # type: ignore[attr-defined]
 
 Progress = Callable[[int, int], None]  # (done, total) work units: cards + reviews
 
@@ -83,49 +89,83 @@ def export_apkg(
 ) -> ExportSummary:
     now = now or clock.now()
     path = check_target(path, force=force)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # SQLite computes the review rows (releasing the GIL) while Python renders cards
-        shift = day_shift_seconds(settings.rollover_hour)
-        pending = pool.submit(_read_reviews, db, shift) if scheduling else None
+    now_ms = int(now.timestamp() * 1000)
+    if deck:  # a mistyped --deck fails before any work starts
+        with db.read() as conn:
+            resolve_deck(conn, deck)
+    with tempfile.TemporaryDirectory(prefix="llmcards-export-") as work, _revlog_worker(db, scheduling) as worker:
+        staging = str(Path(work) / "revlog.sqlite")
+        pending = worker(staging, day_shift_seconds(settings.rollover_hour), now_ms) if scheduling else None
         with db.read() as conn:
             cards = selected_cards(conn, deck)
-            first_review = earliest_review(conn) if scheduling else None
+            first_review = conn.execute(select(func.min(REVIEW.c.reviewed_at))).scalar() if scheduling else None
         notes = build_notes(cards)
         decks = deck_ids({c.deck for c in cards})
         days = AnkiDays(_anchor(cards, first_review, now), settings.rollover_hour)
         with atomic_output(path, force=force) as temp:
-            collection = temp.with_name(temp.name + ".anki2")
+            collection = Path(work) / "collection.anki2"
+            sqlite = sqlite3.connect(collection)
             try:
-                sqlite = sqlite3.connect(collection)
-                try:
-                    writer = _Writer(sqlite, settings, days, now, decks, progress)
-                    writer.write(notes, pending, scheduling)
-                    sqlite.commit()
-                finally:
-                    sqlite.close()
-                with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-                    archive.write(collection, "collection.anki2")
-                    archive.writestr("media", "{}")
+                writer = _Writer(sqlite, settings, days, now, decks, progress)
+                writer.write(notes, scheduling)
+                if pending is not None:
+                    writer.merge_revlog(_staged(pending, db, staging, settings.rollover_hour, now_ms))
+                s.create_indexes(sqlite)
+                sqlite.commit()
             finally:
-                collection.unlink(missing_ok=True)
+                sqlite.close()
+            with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+                archive.write(collection, "collection.anki2")
+                archive.writestr("media", "{}")
     return ExportSummary(
         path, len(decks), len(notes), writer.cards_written, writer.reviews_written, scheduling, writer.moved_from_future
     )
 
 
-def _read_reviews(db: Database, shift: int) -> list[tuple]:  # type: ignore[type-arg]
-    with db.read() as conn:
-        return revlog_rows(conn, shift)
+@contextmanager
+def _revlog_worker(db: Database, scheduling: bool) -> Iterator[Callable[[str, int, int], Future[Staged]]]:
+    """Stages the review log in a second process (its own read of the database file) while
+    this one renders cards; an in-memory database is staged right here instead."""
+    if not scheduling or db.path is None:
+
+        def inline(target: str, shift: int, now_ms: int) -> Future[Staged]:
+            done: Future[Staged] = Future()
+            if scheduling:
+                with db.read() as conn:
+                    done.set_result(stage_revlog(conn.connection.dbapi_connection, target, shift, now_ms))  # type: ignore[arg-type]
+            return done
+
+        yield inline
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn: a clean interpreter that imports only the stdlib-only staging module
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield lambda target, shift, now_ms: pool.submit(stage_revlog_from_file, str(db.path), target, shift, now_ms)
 
 
-def _anchor(cards: list[ExportCard], first_review: float | None, now: datetime) -> datetime:
+def _staged(pending: Future[Staged], db: Database, target: str, rollover_hour: int, now_ms: int) -> Staged:
+    """The worker's result; if the worker process could not run (a host program that
+    cannot be re-imported by `spawn`, a sandbox without processes), stage it here."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return pending.result()
+    except BrokenProcessPool:
+        Path(target).unlink(missing_ok=True)
+        with db.read() as conn:
+            return stage_revlog(conn.connection.dbapi_connection, target, day_shift_seconds(rollover_hour), now_ms)  # type: ignore[arg-type]
+
+
+def _anchor(cards: list[ExportCard], first_review: datetime | None, now: datetime) -> datetime:
     """Day 0 of the collection: no due day or review may come before it."""
     earliest = now.timestamp()
     for card in cards:
         if card.state != NEW and card.due is not None:
             earliest = min(earliest, card.due)
     if first_review is not None:
-        earliest = min(earliest, first_review)
+        earliest = min(earliest, first_review.timestamp())
     return datetime.fromtimestamp(earliest, now.tzinfo)
 
 
@@ -157,7 +197,7 @@ class _Writer:
         if self.progress:
             self.progress(self.done, self.total)
 
-    def write(self, notes: list[AnkiNote], pending: Future[list[tuple]] | None, scheduling: bool) -> None:  # type: ignore[type-arg]
+    def write(self, notes: list[AnkiNote], scheduling: bool) -> None:
         self.total = sum(len(n.cards) for n in notes)
         self.db.execute("pragma journal_mode = off")
         self.db.execute("pragma synchronous = off")
@@ -165,11 +205,11 @@ class _Writer:
         now_ms = int(self.now.timestamp() * 1000)
         s.write_col_row(self.db, self._collection_settings(), {i: n for n, i in self.decks.items()}, now_ms)
         self._notes_and_cards(notes, scheduling)
-        if scheduling and pending is not None:
-            reviews = pending.result()
-            self.total += len(reviews)
-            self._revlog(reviews, now_ms)
-        s.create_indexes(self.db)
+
+    def merge_revlog(self, staged: Staged) -> None:
+        self.reviews_written, self.moved_from_future = merge_revlog(self.db, staged, self.card_ids)
+        self.total += self.reviews_written
+        self._tick(self.reviews_written)
 
     def _collection_settings(self) -> s.CollectionSettings:
         from fsrs import Scheduler
@@ -231,22 +271,3 @@ class _Writer:
         self._tick(len(card_rows))
         note_rows.clear()
         card_rows.clear()
-
-    def _revlog(self, reviews: list[tuple], now_ms: int) -> None:  # type: ignore[type-arg]
-        card_ids = self.card_ids
-        kept = [r for r in reviews if r[rl.CARD_ID] in card_ids]
-        ids, self.moved_from_future = revlog_ids([r[rl.MS] for r in kept], now_ms)
-        last_interval: dict[int, int] = {}
-        rows = []
-        for (card_id, _ms, ease, ivl, factor, taken, kind), revlog_id in zip(kept, ids):
-            rows.append((revlog_id, card_ids[card_id], -1, ease, ivl, last_interval.get(card_id, 0), factor, taken, kind))
-            last_interval[card_id] = ivl
-            if len(rows) >= 50_000:
-                self._flush_revlog(rows)
-        self._flush_revlog(rows)
-
-    def _flush_revlog(self, rows: list[tuple]) -> None:  # type: ignore[type-arg]
-        self.db.executemany("insert into revlog values (?,?,?,?,?,?,?,?,?)", rows)
-        self.reviews_written += len(rows)
-        self._tick(len(rows))
-        rows.clear()

@@ -1,26 +1,28 @@
-"""llmcards' review log in Anki's revlog terms, computed by SQLite in one query.
+"""llmcards' review log as Anki revlog rows, built beside the rest of the export.
 
-A large collection has a million reviews; doing this per row in Python took most of
-the export's 10 s budget, so the arithmetic runs where the rows are. Rules:
+A large collection has a million reviews. The arithmetic runs in SQLite (one query),
+and the whole job runs in a second process while the main one renders the cards: the
+machine has two cores and each half takes seconds. Rules, per review:
 
-- `ms`: review time in ms (Anki's revlog id before it is made unique);
+- `id`: review time in ms, made unique (equal times spread 1 ms apart) and pulled back
+  from the future (`revlog_ids`);
 - `ivl`: for a result in the review state, days from the review's study day to the due
   day; for a learning/relearning step, minus the step's length in seconds;
+- `lastIvl`: the card's previous `ivl` (0 for its first review);
 - `factor`: FSRS difficulty as Anki stores it in the revlog: (d - 1) / 9 + 0.1, × 1000;
 - `type`: 0 learn (a new or learning card), 1 review, 2 relearn, from the state before;
 - `time`: answer time in ms, clamped to Anki's 32-bit column.
 
 Study days are counted like `clock.day_start`: local time (llmcards' zone is a fixed UTC
-offset) shifted back by the rollover hour, cut into whole days.
+offset) shifted back by the rollover hour, cut into whole days (`day_shift_seconds`).
+This module imports only the standard library, so the worker process starts fast.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+import sqlite3
+from dataclasses import dataclass
 
-from llmcards.store.models import ReviewLog
-
-_TABLE = ReviewLog.__tablename__
 _EPOCH = "((julianday({0}) - 2440587.5) * 86400.0)"
 _DAY = "CAST((" + _EPOCH + " + :shift) / 86400 AS INTEGER)"
 
@@ -37,32 +39,99 @@ SELECT card_id,
        END AS factor,
        max(0, min(coalesce(duration_ms, 0), 2147483647)) AS time,
        CASE state_before WHEN 2 THEN 1 WHEN 3 THEN 2 ELSE 0 END AS type
-FROM {_TABLE}
+FROM review_log
 ORDER BY reviewed_at, id
 """
 
-# column positions in each returned row
-CARD_ID, MS, EASE, IVL, FACTOR, TIME, TYPE = range(7)
+STAGING_SQL = """
+create table staging (
+    id integer primary key, card_id integer not null, ease integer not null,
+    ivl integer not null, lastIvl integer not null, factor integer not null,
+    time integer not null, type integer not null, future integer not null
+)
+"""
 
 
-def revlog_rows(conn: Connection, shift_seconds: int, batch: int = 100_000) -> list[tuple]:  # type: ignore[type-arg]
-    """All reviews (of live and retired cards: the caller keeps what it exports), oldest first."""
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+def revlog_ids(moments_ms: list[int], now_ms: int) -> tuple[list[int], int]:
+    """Unique, increasing revlog ids (Anki's primary key is the review time in ms).
+
+    Equal times are spread by a millisecond; times in the future (a clock that was ahead,
+    `LLMCARDS_NOW` travel) are pulled back to just before `now`, keeping their order.
+    Returns the ids and how many were moved out of the future.
+    """
+    ids: list[int] = []
+    previous = -1
+    for ms in moments_ms:
+        previous = ms if ms > previous else previous + 1
+        ids.append(previous)
+    future = sum(1 for ms in moments_ms if ms > now_ms)
+    cap = now_ms
+    for i in range(len(ids) - 1, -1, -1):
+        if ids[i] <= cap:
+            break
+        ids[i] = cap
+        cap -= 1
+    return ids, future
+
+
+@dataclass(frozen=True)
+class Staged:
+    path: str  # SQLite file holding table `staging`, keyed by llmcards card id
+
+
+def stage_revlog(source: sqlite3.Connection, target: str, shift_seconds: int, now_ms: int) -> Staged:
+    """Every review (of live and retired cards: the merge keeps the exported ones)."""
+    rows = source.execute(REVLOG_SQL, {"shift": shift_seconds}).fetchall()
+    ids, _moved = revlog_ids([r[1] for r in rows], now_ms)
+    out = sqlite3.connect(target)
     try:
-        cursor.execute(REVLOG_SQL, {"shift": shift_seconds})
-        rows: list[tuple] = []  # type: ignore[type-arg]
-        while chunk := cursor.fetchmany(batch):
-            rows.extend(chunk)
-        return rows
+        out.execute("pragma journal_mode = off")
+        out.execute("pragma synchronous = off")
+        out.execute(STAGING_SQL)
+        last: dict[int, int] = {}
+        previous = last.get
+        staged = []
+        append = staged.append
+        for (card_id, ms, ease, ivl, factor, taken, kind), revlog_id in zip(rows, ids):  # 1M rows: lean
+            append((revlog_id, card_id, ease, ivl, previous(card_id, 0), factor, taken, kind, ms > now_ms))
+            last[card_id] = ivl
+        out.executemany("insert into staging values (?,?,?,?,?,?,?,?,?)", staged)
+        out.commit()
     finally:
-        cursor.close()
+        out.close()
+    return Staged(target)
 
 
-def earliest_review(conn: Connection) -> float | None:
-    """Unix time of the oldest review, if any."""
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+def stage_revlog_from_file(db_path: str, target: str, shift_seconds: int, now_ms: int) -> Staged:
+    """Entry point of the worker process: reads the llmcards database read-only."""
+    source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
     try:
-        value = cursor.execute(f"SELECT {_EPOCH.format('min(reviewed_at)')} FROM {_TABLE}").fetchone()[0]
-        return None if value is None else float(value)
+        return stage_revlog(source, target, shift_seconds, now_ms)
     finally:
-        cursor.close()
+        source.close()
+
+
+MERGE_SQL = """
+insert into revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type)
+select s.id, m.anki_id, -1, s.ease, s.ivl, s.lastIvl, s.factor, s.time, s.type
+from staged.staging s join temp.card_map m on m.llm_id = s.card_id
+"""
+
+
+def merge_revlog(apkg: sqlite3.Connection, staged: Staged, card_ids: dict[int, int]) -> tuple[int, int]:
+    """Copy the staged reviews of exported cards into the package's revlog.
+
+    Returns (reviews written, how many of them were pulled back from the future)."""
+    apkg.execute("create temp table card_map (llm_id integer primary key, anki_id integer not null)")
+    apkg.executemany("insert into temp.card_map values (?, ?)", card_ids.items())
+    apkg.commit()
+    apkg.execute("attach database ? as staged", (staged.path,))
+    try:
+        written = apkg.execute(MERGE_SQL).rowcount
+        moved = apkg.execute(
+            "select count(*) from staged.staging s join temp.card_map m on m.llm_id = s.card_id where s.future"
+        ).fetchone()[0]
+        apkg.commit()
+    finally:
+        apkg.execute("detach database staged")
+    return written, moved
