@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from llmcards import clock
 from llmcards.cards import DECK_SEP, split_deck
@@ -88,6 +88,17 @@ def import_apkg(
     return report
 
 
+_TEXT_COLUMNS = (
+    "deck_id", "context", "front", "back", "kind", "cloze_ord", "cloze_text", "source_path", "tags",
+    "suspended", "retired", "retired_at", "updated_at",
+)  # fmt: skip
+_SCHEDULE_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+_UPDATE_TEXT = update(CARD).where(CARD.c.id == bindparam("_id")).values({c: bindparam(c) for c in _TEXT_COLUMNS})
+_UPDATE_SCHEDULE = (
+    update(CARD).where(CARD.c.id == bindparam("_id")).values({c: bindparam(c) for c in _SCHEDULE_COLUMNS})
+)
+
+
 class _Importer:
     def __init__(
         self,
@@ -106,6 +117,10 @@ class _Importer:
         self.progress = progress
         self.replayer = Replayer(settings)
         self.deck_ids: dict[str, int] = {}
+        # written in batches: one executemany per kind of statement
+        self.pending_reviews: list[dict[str, object]] = []
+        self.pending_schedules: list[dict[str, object]] = []
+        self.pending_updates: list[dict[str, object]] = []
 
     def run(self, conn: Connection) -> None:
         cards = [c for c in self.col.cards if c[1] in self.col.notes and self.col.notes[c[1]][1] in self.col.models]
@@ -114,9 +129,21 @@ class _Importer:
         total = len(cards)
         for done, row in enumerate(cards, 1):
             self._card(conn, row, existing)
-            if self.progress and (done % 500 == 0 or done == total):
-                self.progress(done, total)
-        self.report.decks = len(self.deck_ids)
+            if done % 1000 == 0 or done == total:
+                self._flush(conn)
+                if self.progress:
+                    self.progress(done, total)
+        self._flush(conn)
+        self.report.decks = len(set(self.deck_ids.values()))
+
+    def _flush(self, conn: Connection) -> None:
+        if self.pending_updates:
+            conn.execute(_UPDATE_TEXT, self.pending_updates)
+        if self.pending_reviews:
+            conn.execute(insert(REVIEW_LOG), self.pending_reviews)
+        if self.pending_schedules:
+            conn.execute(_UPDATE_SCHEDULE, self.pending_schedules)
+        self.pending_updates, self.pending_reviews, self.pending_schedules = [], [], []
 
     def _count_other_note_types(self) -> None:
         for _guid, mid, _tags, _flds in self.col.notes.values():
@@ -179,10 +206,10 @@ class _Importer:
                 source_line=0, position=due if ctype == s.CARD_NEW else 0, created_at=self._created(nid),
                 state=NEW, reps=0, lapses=0,
             )  # fmt: skip
-            card_id = conn.execute(insert(CARD).values(values)).inserted_primary_key[0]  # type: ignore[index]
+            card_id = conn.execute(insert(CARD), [values]).inserted_primary_key[0]  # type: ignore[index]
             self.report.new += 1
         else:
-            conn.execute(update(CARD).where(CARD.c.id == card_id).values(values))
+            self.pending_updates.append({**values, "_id": card_id})
             self.report.updated += 1
             known = self._known_ratings(conn, card_id)
         ratings, skipped = self._ratings(cid)
@@ -190,12 +217,13 @@ class _Importer:
         seen = {round(r.at.timestamp()) for r in known}
         fresh = [r for r in ratings if round(r.at.timestamp()) not in seen]
         steps = self.replayer.replay(sorted(known + fresh, key=lambda r: r.at), card_id=card_id)
-        new_steps = [step for step in steps if step.rating in fresh]
+        fresh_set = set(fresh)
+        new_steps = [step for step in steps if step.rating in fresh_set]
         if new_steps:
-            conn.execute(insert(REVIEW_LOG), review_rows(card_id, new_steps))
+            self.pending_reviews.extend(review_rows(card_id, new_steps))
             self.report.reviews += len(new_steps)
         final = self._final(steps, ctype, queue, due, ivl, reps, lapses, data, left)
-        conn.execute(update(CARD).where(CARD.c.id == card_id).values(schedule_values(final)))
+        self.pending_schedules.append({**schedule_values(final), "_id": card_id})
 
     def _created(self, nid: int) -> datetime:
         """Anki note ids are their creation time in ms."""

@@ -7,7 +7,7 @@ keeps is recomputed with llmcards' own settings, fuzz off so the result is repea
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -35,11 +35,12 @@ class Schedule:
     lapses: int = 0
 
     def as_json(self) -> str:
-        values = asdict(self)
-        for key in ("due", "last_review"):
-            if values[key] is not None:
-                values[key] = values[key].isoformat()
-        return json.dumps(values)
+        return json.dumps({
+            "state": self.state, "step": self.step, "stability": self.stability,
+            "difficulty": self.difficulty, "due": self.due.isoformat() if self.due else None,
+            "last_review": self.last_review.isoformat() if self.last_review else None,
+            "reps": self.reps, "lapses": self.lapses,
+        })  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
