@@ -134,3 +134,16 @@ def test_import_anki_then_again_reports_updates(db: Path, tmp_path: Path) -> Non
     assert (again["new"], again["updated"], again["reviews"]) == (0, 7, 0)
     cards = llmcards("--db", str(target), "cards", "--json").json()
     assert len(cards) == 7 and {c["source"].split(":")[0] for c in cards} == {"anki"}
+
+
+def test_progress_reports_climb_to_the_total(db: Path, tmp_path: Path) -> None:
+    from llmcards.config import Settings
+    from llmcards.exchange.apkg_export import export_apkg
+    from llmcards.store.db import open_db
+
+    seen: list[tuple[int, int]] = []
+    database = open_db(db)
+    export_apkg(database, tmp_path / "x.apkg", settings=Settings(), progress=lambda done, total: seen.append((done, total)))
+    database.close()
+    assert {total for _, total in seen} == {7 + 13}
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen) and seen[-1] == (20, 20)

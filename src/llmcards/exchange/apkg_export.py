@@ -98,7 +98,9 @@ def export_apkg(
         pending = worker(staging, day_shift_seconds(settings.rollover_hour), now_ms) if scheduling else None
         with db.read() as conn:
             cards = selected_cards(conn, deck)
-            first_review = conn.execute(select(func.min(REVIEW.c.reviewed_at))).scalar() if scheduling else None
+            first_review, review_count = (
+                conn.execute(select(func.min(REVIEW.c.reviewed_at), func.count())).one() if scheduling else (None, 0)
+            )
         notes = build_notes(cards)
         decks = deck_ids({c.deck for c in cards})
         days = AnkiDays(_anchor(cards, first_review, now), settings.rollover_hour)
@@ -107,6 +109,7 @@ def export_apkg(
             sqlite = sqlite3.connect(collection)
             try:
                 writer = _Writer(sqlite, settings, days, now, decks, progress)
+                writer.total = len(cards) + review_count  # the bar's length is known from the start
                 writer.write(notes, scheduling)
                 if pending is not None:
                     writer.merge_revlog(_staged(pending, db, staging, settings.rollover_hour, now_ms))
@@ -198,7 +201,6 @@ class _Writer:
             self.progress(self.done, self.total)
 
     def write(self, notes: list[AnkiNote], scheduling: bool) -> None:
-        self.total = sum(len(n.cards) for n in notes)
         self.db.execute("pragma journal_mode = off")
         self.db.execute("pragma synchronous = off")
         s.create_schema(self.db)
@@ -208,8 +210,7 @@ class _Writer:
 
     def merge_revlog(self, staged: Staged) -> None:
         self.reviews_written, self.moved_from_future = merge_revlog(self.db, staged, self.card_ids)
-        self.total += self.reviews_written
-        self._tick(self.reviews_written)
+        self._tick(self.total - self.done)  # reviews of retired cards were counted, not written
 
     def _collection_settings(self) -> s.CollectionSettings:
         from fsrs import Scheduler
