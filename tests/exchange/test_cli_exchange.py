@@ -107,22 +107,6 @@ def test_import_anki_rejects_what_is_not_a_package(tmp_path: Path, content: byte
     assert len(result.stderr.splitlines()) == 1
 
 
-def test_newest_anki_format_without_zstd_support_is_explained(tmp_path: Path) -> None:
-    try:
-        import zstandard  # noqa: F401
-    except ImportError:
-        pass
-    else:
-        pytest.skip("zstandard is installed: the newest format is read")
-    modern = tmp_path / "modern.apkg"
-    with zipfile.ZipFile(modern, "w") as archive:
-        archive.writestr("collection.anki2", b"stub")
-        archive.writestr("collection.anki21b", b"\x28\xb5\x2f\xfd compressed")
-    result = llmcards("--db", str(tmp_path / "c.db"), "import-anki", str(modern))
-    assert result.exit_code == 1
-    assert "Support older Anki versions" in result.stderr and len(result.stderr.splitlines()) == 1
-
-
 def test_import_anki_then_again_reports_updates(db: Path, tmp_path: Path) -> None:
     package = tmp_path / "llm.apkg"
     assert llmcards("--db", str(db), "export", "anki", str(package)).exit_code == 0

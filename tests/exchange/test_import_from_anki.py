@@ -15,7 +15,7 @@ from tests.exchange import collection as fixture
 from tests.exchange.anki_backend import anki_cards, export_legacy_package, open_anki
 
 
-def _anki_collection(tmp_path: Path) -> Path:
+def _anki_collection(tmp_path: Path, *, legacy: bool = True) -> Path:
     """Basic (and reversed), Cloze and a custom note type in nested decks; one card studied."""
     from anki.scheduler.v3 import CardAnswer
 
@@ -46,14 +46,25 @@ def _anki_collection(tmp_path: Path) -> Path:
         col.sched.answer_card(col.sched.build_answer(card=card, states=queued.states, rating=CardAnswer.GOOD))
         assert col.db.scalar("select count() from revlog") == 1
         package = tmp_path / "mine.apkg"
-        export_legacy_package(col, package)
+        if legacy:
+            export_legacy_package(col, package)
+        else:
+            from anki.collection import ExportAnkiPackageOptions
+
+            options = ExportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True, with_media=False, legacy=False)
+            col.export_anki_package(out_path=str(package), options=options, limit=None)
     finally:
         col.close()
     return package
 
 
-def test_notes_made_in_anki_become_cards_with_their_history(tmp_path: Path) -> None:
-    package = _anki_collection(tmp_path)
+@pytest.mark.parametrize("legacy", [True, False], ids=["legacy-package", "newest-package"])
+def test_notes_made_in_anki_become_cards_with_their_history(tmp_path: Path, legacy: bool) -> None:
+    package = _anki_collection(tmp_path, legacy=legacy)
+    if not legacy:
+        import zipfile
+
+        assert "collection.anki21b" in zipfile.ZipFile(package).namelist()  # zstd, schema 18
     db = open_db(tmp_path / "c.db")
     report = import_apkg(db, package, settings=Settings())
     assert report.new == 5  # two reversed cards, two cloze cards, one custom-type card

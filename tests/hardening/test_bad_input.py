@@ -307,3 +307,13 @@ def test_export_to_unwritable_place(world: dict[str, Path]) -> None:
     assert_one_line_error(
         llmcards("--db", str(world["db"]), "export", "csv", str(blocker / "out.csv")), "out.csv"
     )
+
+
+def test_apkg_in_the_newest_format_with_damaged_contents(world: dict[str, Path]) -> None:
+    package = world["dir"] / "modern.apkg"
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("collection.anki2", b"stub")
+        archive.writestr("collection.anki21b", b"\x28\xb5\x2f\xfd" + os.urandom(512))
+    before = snapshot(world["db"])
+    assert_one_line_error(llmcards("--db", str(world["db"]), "import-anki", str(package)), "modern.apkg", "Anki package")
+    assert snapshot(world["db"]) == before

@@ -72,15 +72,13 @@ def read_package(path: Path) -> AnkiCollection:
 
 
 def _extract_zstd(archive: zipfile.ZipFile, path: Path, target: Path) -> None:
+    import zstandard
+
     try:
-        import zstandard  # type: ignore[import-not-found]
-    except ImportError:
-        raise UserError(
-            f"{path} is in the newest Anki package format (zstd-compressed), which this llmcards "
-            "cannot read yet; in Anki export again with 'Support older Anki versions' ticked"
-        ) from None
-    with archive.open(ZSTD_NAME) as source, target.open("wb") as sink:
-        zstandard.ZstdDecompressor().copy_stream(source, sink)
+        with archive.open(ZSTD_NAME) as source, target.open("wb") as sink:
+            zstandard.ZstdDecompressor().copy_stream(source, sink)
+    except zstandard.ZstdError as exc:
+        raise _not_a_package(path, f"its compressed collection is damaged: {exc}") from None
 
 
 def _read_collection(path: Path) -> AnkiCollection:
