@@ -58,51 +58,43 @@ class Step:
 
 
 class Replayer:
+    """Replays through the scheduler's own `fsrs_bridge`, so days between reviews are
+    counted by study day (rollover hour) exactly as when the user rates in llmcards."""
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
     @cached_property
     def scheduler(self) -> Scheduler:
-        from fsrs import Scheduler
+        from llmcards.scheduling.fsrs_bridge import build_scheduler
 
-        kwargs: dict[str, object] = {}
-        if self.settings.fsrs_parameters:
-            kwargs["parameters"] = tuple(self.settings.fsrs_parameters)
-        return Scheduler(
-            desired_retention=self.settings.desired_retention,
-            learning_steps=self.settings.learning_deltas(),
-            relearning_steps=self.settings.relearning_deltas(),
-            maximum_interval=self.settings.maximum_interval,
-            enable_fuzzing=False,
-            **kwargs,  # type: ignore[arg-type]
-        )
+        return build_scheduler(self.settings, fuzz=False)
 
     def replay(self, ratings: list[Rating], start: Schedule | None = None, card_id: int = 1) -> list[Step]:
         """Each rating in time order with the schedule before and after it."""
-        from fsrs import Card as FsrsCard
-        from fsrs import Rating as FsrsRating
-        from fsrs import State
+        from llmcards.scheduling import fsrs_bridge
 
         current = start or Schedule()
-        if current.state == NEW:
-            fsrs_card = FsrsCard(card_id=card_id, state=State.Learning, step=0)
-        else:
-            fsrs_card = FsrsCard(
-                card_id=card_id, state=State(current.state), step=current.step, stability=current.stability,
-                difficulty=current.difficulty, due=current.due, last_review=current.last_review,
-            )  # fmt: skip
         steps = []
         for rating in sorted(ratings, key=lambda r: r.at):
-            fsrs_card, _log = self.scheduler.review_card(fsrs_card, FsrsRating(rating.rating), rating.at)
+            memory = fsrs_bridge.review(
+                self.scheduler,
+                card_id,
+                fsrs_bridge.Schedule(current.state, current.step, current.stability, current.difficulty,
+                                     current.due, current.last_review),  # fmt: skip
+                rating.rating,
+                rating.at,
+                self.settings.rollover_hour,
+            )
             lapsed = rating.rating == AGAIN and current.state == REVIEW
             after = replace(
                 current,
-                state=int(fsrs_card.state),
-                step=fsrs_card.step,
-                stability=fsrs_card.stability,
-                difficulty=fsrs_card.difficulty,
-                due=fsrs_card.due,
-                last_review=fsrs_card.last_review,
+                state=memory.state,
+                step=memory.step,
+                stability=memory.stability,
+                difficulty=memory.difficulty,
+                due=memory.due,
+                last_review=memory.last_review,
                 reps=current.reps + 1,
                 lapses=current.lapses + (1 if lapsed else 0),
             )
