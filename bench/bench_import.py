@@ -10,34 +10,44 @@ cards --json ≤ 2 s, --help ≤ 0.3 s.
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_notes import generate_notes  # noqa: E402
 
-PEAK_RSS = (
-    "import resource, runpy, sys; sys.argv = sys.argv[1:];"
-    "exec('try:\\n runpy.run_module(\"llmcards\", run_name=\"__main__\")\\nexcept SystemExit: pass');"
-    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
-)
+from benchkit import Row, env_for, row, run_llmcards  # noqa: E402
 
 
-def timed(args: list[str], env: dict[str, str]) -> tuple[float, int]:
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", PEAK_RSS, "llmcards", *args], env=env, capture_output=True, text=True
-    )
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"llmcards {' '.join(args)} failed:\n{done.stderr}")
-    peak_kb = int(done.stderr.strip().splitlines()[-1])
-    return elapsed, peak_kb
+def timed(args: list[str], env: dict[str, str]) -> tuple[float, int, float]:
+    """Wall seconds, peak RSS in KB and CPU seconds of one fresh `llmcards ARGS`."""
+    child = run_llmcards(args, env)
+    return child.wall, int(child.peak_mb * 1024), child.cpu
+
+
+def measure(notes: Path, folder: Path, bullets: int) -> list[Row]:
+    """Import `notes` into a new database in `folder`, re-import it unchanged and with one
+    answer edited (the file is edited in place), list every card, show --help."""
+    env = env_for(folder / "bench.db", folder)
+    size_mb = notes.stat().st_size / 1e6
+    first, peak, first_cpu = timed(["import", str(notes), "--json"], env)
+    again, _, again_cpu = timed(["import", str(notes), "--json"], env)
+    text = notes.read_text(encoding="utf-8")
+    notes.write_text(text.replace("：", "：（已修改）", 1), encoding="utf-8")
+    edited, _, edited_cpu = timed(["import", str(notes), "--json"], env)
+    listings = sorted(timed(["cards", "--json"], env) for _ in range(3))
+    listing, _, listing_cpu = listings[1]
+    helps = sorted(timed(["--help"], env) for _ in range(5))
+    help_time, _, help_cpu = helps[2]
+    return [
+        row(f"import {bullets:,} bullets ({size_mb:.1f} MB)", first, "s", 2.5, first_cpu),
+        row("re-import, unchanged", again, "s", 0.5, again_cpu),
+        row("re-import, one answer edited", edited, "s", None, edited_cpu),
+        row("`llmcards cards --json` (all cards, median of 3)", listing, "s", 2.0, listing_cpu),
+        row("`llmcards --help` (median of 5)", help_time, "s", 0.3, help_cpu),
+        row("peak memory of the first import", peak / 1024, "MB"),
+    ]
 
 
 def main() -> None:
@@ -47,27 +57,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         notes = Path(tmp) / "learning.md"
         notes.write_text(generate_notes(opts.bullets, seed=1), encoding="utf-8")
-        env = {**os.environ, "LLMCARDS_DB": str(Path(tmp) / "bench.db"), "LLMCARDS_CONFIG": str(Path(tmp) / "c.toml")}
-        size_mb = notes.stat().st_size / 1e6
-        first, peak = timed(["import", str(notes), "--json"], env)
-        again, _ = timed(["import", str(notes), "--json"], env)
-        text = notes.read_text(encoding="utf-8")
-        notes.write_text(text.replace("：", "：（已修改）", 1), encoding="utf-8")
-        edited, _ = timed(["import", str(notes), "--json"], env)
-        listing = statistics.median(timed(["cards", "--json"], env)[0] for _ in range(3))
-        help_time = statistics.median(timed(["--help"], env)[0] for _ in range(5))
-    rows = [
-        (f"import {opts.bullets:,} bullets ({size_mb:.1f} MB)", first, 2.5),
-        ("re-import, unchanged", again, 0.5),
-        ("re-import, one answer edited", edited, None),
-        ("cards --json (all cards)", listing, 2.0),
-        ("llmcards --help", help_time, 0.3),
-    ]
-    print(f"{'what':45} {'seconds':>8} {'target':>8}")
-    for label, seconds, target in rows:
+        rows = measure(notes, Path(tmp), opts.bullets)
+    print(f"{'what':50} {'seconds':>8} {'cpu':>8} {'target':>8}")
+    for what, value, unit, target, _, cpu in rows:
+        if unit != "s":
+            print(f"{what:50} {value:8.0f} {unit}")
+            continue
         goal = f"≤ {target}" if target else ""
-        print(f"{label:45} {seconds:8.3f} {goal:>8}")
-    print(f"{'peak memory of the first import':45} {peak / 1024:8.0f} MB")
+        print(f"{what:50} {value:8.3f} {cpu or 0:8.3f} {goal:>8}")
 
 
 if __name__ == "__main__":
