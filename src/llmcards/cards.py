@@ -11,6 +11,7 @@ from typing import Literal
 
 DECK_SEP = "::"
 CONTEXT_SEP = " › "
+LEECH_TAG = "leech"  # Anki's tag for a card forgotten over and over (suspended too)
 
 Kind = Literal["basic", "cloze"]
 

@@ -26,7 +26,7 @@ CARD = Card.__table__  # type: ignore[attr-defined]
 DECK = Deck.__table__  # type: ignore[attr-defined]
 LOG = ReviewLog.__table__  # type: ignore[attr-defined]
 
-LEECH_TAG = "leech"
+from llmcards.cards import LEECH_TAG  # noqa: E402 - one spelling, shared with stats
 
 # What undo must put back; the FSRS columns plus what a rating may change beside them.
 _RESTORED = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses",

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, and_, func, literal, not_, select, update
 from llmcards.store.models import Card
 
 CARD = Card.__table__  # type: ignore[attr-defined]
-LEECH_TAG = "leech"
+from llmcards.cards import LEECH_TAG  # noqa: E402 - one spelling, shared with scheduling
 
 
 def has_tag(tags: str, tag: str = LEECH_TAG) -> bool:
