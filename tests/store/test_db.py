@@ -28,9 +28,18 @@ def test_fresh_database_is_private_wal_and_at_head(db_path: Path) -> None:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+    with db.write() as conn:
+        conn.execute(text("INSERT INTO deck (name) VALUES ('x')"))
+        wal = db_path.with_name(db_path.name + "-wal")
+        assert wal.exists() and stat.S_IMODE(wal.stat().st_mode) == 0o600  # SQLite copies the mode
     db.close()
     assert _pragma(db_path, "journal_mode") == "wal"
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+
+
+def test_new_data_folder_is_private(tmp_path: Path) -> None:
+    open_db(tmp_path / "fresh" / "cards.db").close()
+    assert stat.S_IMODE((tmp_path / "fresh").stat().st_mode) == 0o700
 
 
 def test_head_constant_matches_the_migration_scripts() -> None:

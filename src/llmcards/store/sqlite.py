@@ -52,7 +52,7 @@ def create_sqlite_engine(path: Path | None) -> Engine:
 
 def create_private_file(path: Path) -> None:
     """Create an empty database file readable by its owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
 
