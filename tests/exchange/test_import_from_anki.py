@@ -69,6 +69,10 @@ def test_notes_made_in_anki_become_cards_with_their_history(tmp_path: Path, lega
     report = import_apkg(db, package, settings=Settings())
     assert report.new == 5  # two reversed cards, two cloze cards, one custom-type card
     assert report.reviews == 1
+    with db.read() as conn:
+        from sqlalchemy import text
+
+        assert conn.execute(text("SELECT origin FROM review_log")).scalars().all() == ["anki"]
     assert dict(report.other_note_types) == {"Vocab": 1}
     cards = {c.front: c for c in fixture.cards(db)}
     assert cards["LSTM"].back == "**长短期**记忆网络  \n三个门"

@@ -102,6 +102,8 @@ def test_older_database_is_backed_up_then_migrated(db_path: Path, tmp_path: Path
         db = open_db(path)
         with db.read() as conn:
             assert conn.execute(text("SELECT name FROM deck")).scalars().all() == ["kept"]
+            columns = {row[1] for row in conn.execute(text("PRAGMA table_info(review_log)"))}
+            assert "origin" in columns
             assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
         db.close()
         backups = list((tmp_path / "backups").glob(f"llmcards-*-migration-{base}-to-{HEAD_REVISION}.db"))

@@ -11,7 +11,7 @@ CARD = Card.__table__  # type: ignore[attr-defined]
 REVIEW = ReviewLog.__table__  # type: ignore[attr-defined]
 
 
-def review_rows(card_id: int, steps: list[Step]) -> list[dict[str, object]]:
+def review_rows(card_id: int, steps: list[Step], origin: str = "anki") -> list[dict[str, object]]:
     return [
         {
             "card_id": card_id,
@@ -27,6 +27,7 @@ def review_rows(card_id: int, steps: list[Step]) -> list[dict[str, object]]:
             "due_before": step.before.due,
             "due_after": step.after.due,
             "card_before": step.before.as_json(),
+            "origin": origin,
         }
         for step in steps
     ]

@@ -97,6 +97,7 @@ class ReviewLog(SQLModel, table=True):
     due_before: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
     due_after: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
     card_before: str = "{}"
+    origin: str = Field(default="llmcards", sa_column_kwargs={"server_default": "llmcards"})  # or "anki"
 
 
 class Meta(SQLModel, table=True):
