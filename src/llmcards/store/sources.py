@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, and_, func, insert, select, update
@@ -51,7 +51,11 @@ def save_source(
     now: datetime,
     deck_arg: str | None,
 ) -> None:
-    payload = json.dumps([asdict(s) for s in skipped], ensure_ascii=False)
+    # Plain dicts, not dataclasses.asdict: that deep-copies and costs ~0.5 s per 30k items.
+    payload = json.dumps(
+        [{"line": s.line, "text": s.text, "reason": s.reason, "category": s.category, "deck": s.deck} for s in skipped],
+        ensure_ascii=False,
+    )
     values = {"sha256": sha256, "parser_version": parser_version, "skipped_json": payload, "imported_at": now,
               "deck_arg": deck_arg or ""}
     changed = conn.execute(
