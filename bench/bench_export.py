@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import argparse
 import random
+import sys
 import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchkit import Row, env_for, row, run_llmcards  # noqa: E402
 from llmcards.config import Settings
 from llmcards.exchange.apkg_export import export_apkg
 from llmcards.store.db import open_db
@@ -76,6 +79,26 @@ def _reviews(conn, batch: list[tuple]) -> None:  # type: ignore[no-untyped-def, 
         batch,
     )
     batch.clear()
+
+
+def measure(db_path: Path, folder: Path) -> list[Row]:
+    """Export the database at `db_path` to .apkg in `folder`: `export_apkg` in this process
+    (wall and CPU), then `llmcards export anki` as a fresh process."""
+    db = open_db(db_path)
+    out = folder / "bench.apkg"
+    began, cpu = time.perf_counter(), time.process_time()
+    summary = export_apkg(db, out, settings=Settings(), now=datetime.now(timezone.utc))
+    seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+    db.close()
+    size = out.stat().st_size / 2**20
+    out.unlink()
+    child = run_llmcards(["export", "anki", str(out), "--json"], env_for(db_path, folder))
+    out.unlink()
+    what = f"{summary.cards:,} cards, {summary.reviews:,} reviews → {size:.0f} MiB .apkg"
+    return [
+        row(f"`llmcards export anki`, {what} (fresh process)", child.wall, "s", 10.0, child.cpu),
+        row("export_apkg (in process; CPU of this process only)", seconds, "s", cpu=cpu),
+    ]
 
 
 def main() -> None:

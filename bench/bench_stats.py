@@ -14,12 +14,14 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchkit import Row, env_for, row, run_llmcards  # noqa: E402
 
 NOW = "2026-11-22T09:30:00+08:00"
 
@@ -88,13 +90,10 @@ def time_stats(path: Path, deck: str | None) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
-def time_command(path: Path, tmp: Path) -> tuple[float, None]:
-    env = {**os.environ, "LLMCARDS_DB": str(path), "LLMCARDS_CONFIG": str(tmp / "c.toml"), "LLMCARDS_NOW": NOW}
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "llmcards", "stats", "--json"], env=env, capture_output=True)
-    if done.returncode != 0:
-        raise SystemExit(done.stderr.decode())
-    return time.perf_counter() - started, None
+def time_command(path: Path, tmp: Path, args: tuple[str, ...] = ("stats", "--json")) -> tuple[float, float]:
+    """Wall and CPU seconds of one fresh `llmcards ARGS` on the database at `path`."""
+    child = run_llmcards(list(args), env_for(path, tmp, NOW))
+    return child.wall, child.cpu
 
 
 def build_synthetic(path: Path, reviews: int) -> int:
@@ -135,6 +134,47 @@ def time_optimize(path: Path) -> tuple[tuple[float, float], tuple[float, float],
     return loaded, fitted, evaluated, history.cross_day_reviews
 
 
+def measure_stats(stats_db: Path, deck: str, tmp: Path) -> list[Row]:
+    """Stats over the review log in `stats_db` (all decks, and `deck`): the fresh command,
+    then compute_stats in this process."""
+    os.environ["LLMCARDS_NOW"] = NOW
+    reviews = _count(stats_db, "review_log")
+    all_decks = time_stats(stats_db, None)
+    one_deck = time_stats(stats_db, deck)
+    command = time_command(stats_db, tmp)
+    return [
+        row(f"`llmcards stats --json`, {reviews:,} review rows (fresh process)", command[0], "s", 1.0, command[1]),
+        row("compute_stats, all decks (in process, median of 3)", all_decks[0], "s", cpu=all_decks[1]),
+        row(f"compute_stats, one deck ({deck}) (in process, median of 3)", one_deck[0], "s", cpu=one_deck[1]),
+    ]
+
+
+def measure_optimize(opt_db: Path, tmp: Path) -> list[Row]:
+    """The optimizer on the history in `opt_db` (`build_synthetic`): the fresh command
+    (fit and comparison, nothing saved), then its parts in this process."""
+    os.environ["LLMCARDS_NOW"] = NOW
+    count = _count(opt_db, "review_log")
+    loaded, fitted, evaluated, items = time_optimize(opt_db)
+    command = time_command(opt_db, tmp, ("optimize", "--evaluate", "--json"))
+    return [
+        row(f"`llmcards optimize --evaluate --json`, {count:,} reviews (fresh process)", command[0], "s", 2.0, command[1]),
+        row(f"optimize: read log + items ({items:,} cross-day) (in process)", loaded[0], "s", cpu=loaded[1]),
+        row("optimize: read + fit (in process)", fitted[0], "s", cpu=fitted[1]),
+        row("optimize: time-series evaluation, 5 folds (in process)", evaluated[0], "s", cpu=evaluated[1]),
+    ]
+
+
+def measure(stats_db: Path, deck: str, opt_db: Path, tmp: Path) -> list[Row]:
+    return measure_stats(stats_db, deck, tmp) + measure_optimize(opt_db, tmp)
+
+
+def _count(path: Path, table: str) -> int:
+    import sqlite3
+
+    with sqlite3.connect(path) as con:
+        return con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reviews", type=int, default=1_000_000)
@@ -158,10 +198,12 @@ def main() -> None:
         count = build_synthetic(opt_db, opts.optimize_reviews)
         print(f"(simulated {count:,} reviews in {time.perf_counter() - started:.1f} s)")
         loaded, fitted, evaluated, items = time_optimize(opt_db)
+        optimize_command = time_command(opt_db, tmp, ("optimize", "--evaluate", "--json"))
     rows = [
         (f"compute_stats, all decks, {opts.reviews:,} reviews", all_decks, 1.0),
         (f"compute_stats, one deck of 20, {opts.reviews:,} reviews", one_deck, 1.0),
         ("`llmcards stats --json` end to end (process start, imports)", command, None),
+        ("`llmcards optimize --evaluate --json` end to end", optimize_command, None),
         (f"optimize {count:,} reviews ({items:,} cross-day): read log + items", loaded, None),
         (f"optimize {count:,} reviews: read + fit", fitted, 2.0),
         ("time-series evaluation (5 folds, current vs fitted)", evaluated, None),

@@ -15,11 +15,15 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchkit import Row, env_for, row, run_llmcards  # noqa: E402
+
 COMMANDS = {
     "llmcards --help": ["--help"],
     "llmcards --version": ["--version"],
     "llmcards decks --json (small db)": ["decks", "--json"],
 }
+TARGETS = {"llmcards --help": 0.3}
 
 
 def median_seconds(args: list[str], env: dict[str, str], runs: int) -> float:
@@ -29,6 +33,18 @@ def median_seconds(args: list[str], env: dict[str, str], runs: int) -> float:
         subprocess.run([sys.executable, "-m", "llmcards", *args], env=env, capture_output=True, check=True)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def measure(folder: Path, runs: int = 7) -> list[Row]:
+    """Median wall (and CPU) of fresh processes for each of COMMANDS, on a small database in `folder`."""
+    env = env_for(folder / "c.db", folder)
+    run_llmcards(["decks"], env)  # creates the database (and its first backup) outside the timings
+    rows = [row("`python -c pass` (the interpreter alone)", median_seconds_python(env, runs), "s")]
+    for label, args in COMMANDS.items():
+        children = sorted((run_llmcards(args, env) for _ in range(runs)), key=lambda child: child.wall)
+        middle = children[len(children) // 2]
+        rows.append(row(f"{label} (median of {runs})", middle.wall, "s", TARGETS.get(label), middle.cpu))
+    return rows
 
 
 def main() -> None:
