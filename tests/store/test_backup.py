@@ -28,7 +28,7 @@ def _add_deck(path: Path, name: str) -> None:
 
 
 def test_daily_backup_once_a_day_keeping_seven(db_path: Path) -> None:
-    open_db(db_path).close()
+    open_db(db_path, daily_backup=False).close()
     start = datetime(2026, 11, 1, 9)
     for day in range(10):
         assert daily_backup_if_due(db_path, today=start + timedelta(days=day)) is not None
@@ -69,3 +69,10 @@ def test_restore_refuses_a_file_that_is_not_a_backup(db_path: Path, tmp_path: Pa
     result = llmcards("--db", str(db_path), "restore", str(junk), "--yes")
     assert result.exit_code == 1
     assert result.stderr.startswith("llmcards: error:") and "not an llmcards backup" in result.stderr
+
+
+def test_a_new_database_has_its_days_backup_at_once(db_path: Path) -> None:
+    open_db(db_path).close()
+    assert [p.name.endswith("-daily.db") for p in list_backups(db_path)] == [True]
+    open_db(db_path).close()  # later the same day: nothing more to copy
+    assert len(list_backups(db_path)) == 1

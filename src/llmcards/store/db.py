@@ -77,7 +77,9 @@ def open_db(path: Path | None, *, daily_backup: bool = True) -> Database:
     except Exception as exc:  # noqa: BLE001 - translated to one line for the user
         engine.dispose()
         raise _explain(path, exc) from None
-    if daily_backup and not fresh:
+    if daily_backup:
+        # A new database gets its day's backup while it is still tiny: the first use
+        # of the day is its creation, and later opens that day copy nothing.
         _daily_backup(path)
     return Database(engine, path)
 
