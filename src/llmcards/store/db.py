@@ -16,7 +16,7 @@ from llmcards.store import sqlite as sqlite_impl
 
 # The newest revision in migrations/versions; a test keeps the two in step. Comparing
 # with a constant lets the usual open skip importing alembic (cold start).
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 
 @dataclass

@@ -81,12 +81,17 @@ class ReviewLog(SQLModel, table=True):
     """One rating. `card_before` is the card's schedule as JSON, so undo is exact."""
 
     __tablename__ = "review_log"
-    __table_args__ = (Index("ix_review_log_card_time", "card_id", "reviewed_at"),)
+    # Covering indexes (migration 0003): stats and the optimizer read these columns
+    # from the index alone.
+    __table_args__ = (
+        Index("ix_review_log_time_stats", "reviewed_at", "rating", "state_before", "duration_ms"),
+        Index("ix_review_log_card_time_stats", "card_id", "reviewed_at", "rating", "state_before", "duration_ms"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     card_id: int = Field(foreign_key="card.id")
     rating: int  # 1 again, 2 hard, 3 good, 4 easy
-    reviewed_at: datetime = _utc(nullable=False, index=True)  # type: ignore[assignment]
+    reviewed_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
     duration_ms: int = 0
     state_before: int
     state_after: int
