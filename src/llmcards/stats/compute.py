@@ -366,7 +366,9 @@ def _streak(
         cursor -= timedelta(days=1)
     if cursor >= first:
         return streak
-    # The streak is older than the window: walk back through the older study days.
+    if deck_ids is None:
+        return streak + _older_streak(conn, cursor, shift)
+    # One deck: its older reviews are few and come from the card index; group them.
     day = sql_study_date(LOG.c.reviewed_at, shift).label("day")
     older = _log_query((day,), deck_ids).where(LOG.c.reviewed_at < _utc_start(first, shift))
     for (key,) in conn.execute(older.group_by(day).order_by(day.desc())):
@@ -375,3 +377,18 @@ def _streak(
         streak += 1
         cursor -= timedelta(days=1)
     return streak
+
+
+def _older_streak(conn: Connection, cursor: date, shift: timedelta) -> int:
+    """Study days in a row ending on `cursor`, all decks: one index seek per day (the
+    latest review before the day ends) rather than dating every older review."""
+    from sqlalchemy import bindparam
+
+    latest = select(func.max(LOG.c.reviewed_at)).where(LOG.c.reviewed_at < bindparam("end"))
+    streak = 0
+    while True:
+        moment = conn.execute(latest, {"end": _utc_start(cursor + timedelta(days=1), shift)}).scalar()
+        if moment is None or study_date(moment, shift) != cursor:
+            return streak
+        streak += 1
+        cursor -= timedelta(days=1)
