@@ -111,4 +111,4 @@ def cards(db: Database) -> list:
 
 def reviews(db: Database) -> list:
     with db.read() as conn:
-        return list(conn.execute(select(REVIEW).order_by(REVIEW.c.reviewed_at)))
+        return list(conn.execute(select(REVIEW).order_by(REVIEW.c.reviewed_at, REVIEW.c.id)))

@@ -16,6 +16,9 @@ machine has two cores and each half takes seconds. Rules, per review:
 Study days are counted like `clock.day_start`: local time (llmcards' zone is a fixed UTC
 offset) shifted back by the rollover hour, cut into whole days (`day_shift_seconds`).
 This module imports only the standard library, so the worker process starts fast.
+The `+` in `ORDER BY +reviewed_at` keeps SQLite off the reviewed_at index: walking it
+fetches each row from a random place in the table (3.5 s for 1M reviews whose ids are
+not in time order), where one scan and a sort take 1.7 s.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ SELECT card_id,
        max(0, min(coalesce(duration_ms, 0), 2147483647)) AS time,
        CASE state_before WHEN 2 THEN 1 WHEN 3 THEN 2 ELSE 0 END AS type
 FROM review_log
-ORDER BY reviewed_at, id
+ORDER BY +reviewed_at, id
 """
 
 STAGING_SQL = """
