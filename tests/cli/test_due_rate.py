@@ -139,3 +139,7 @@ def test_study_opens_the_app_on_the_deck_named(db: Path, monkeypatch: pytest.Mon
     assert run(db).exit_code == 0  # no command: the app's home screen
     assert [(c["db_path"], c["deck"]) for c in calls] == [(db, "LLM::NLP"), (db, None)]
     assert calls[0]["settings"].fuzz is False  # the settings file was read
+    # The first queue is built before the app starts, on the one database the CLI opened.
+    driver = calls[0]["first_driver"]
+    assert driver.start().card is not None and calls[0]["db"] is driver._db
+    calls[0]["db"].close()

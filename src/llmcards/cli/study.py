@@ -188,19 +188,29 @@ def study(
     from llmcards.config import load_settings
 
     settings = load_settings()
-    full = None
-    if deck:
-        from llmcards.store.queries import resolve_deck
+    if not deck:
+        from llmcards.tui.app import run_app
 
-        db = STATE.open()
-        try:
-            with db.read() as conn:
-                full = resolve_deck(conn, deck)
-        finally:
-            db.close()
+        run_app(db_path=STATE.db_path, deck=None, settings=settings)
+        return
+    from llmcards import clock
+    from llmcards.store.queries import resolve_deck
+    from llmcards.tui.study_driver import StudyDriver  # Textual-free
+
+    db = STATE.open()
+    try:
+        with db.read() as conn:
+            full = resolve_deck(conn, deck)
+        # Today's queue is built before Textual is imported: the first card is ready
+        # the moment the screen is, instead of competing with Textual's start-up.
+        driver = StudyDriver(db, deck=full, settings=settings, clock=clock.now)
+        driver.warm_up()
+    except BaseException:
+        db.close()
+        raise
     from llmcards.tui.app import run_app
 
-    run_app(db_path=STATE.db_path, deck=full, settings=settings)
+    run_app(db_path=STATE.db_path, deck=full, settings=settings, db=db, first_driver=driver)
 
 
 def open_app() -> None:

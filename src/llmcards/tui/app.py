@@ -45,6 +45,7 @@ class LlmcardsApp(App[None]):
         settings: Settings,
         clock: Clock,
         bundled_dir: Path | None,
+        first_driver: StudyDriver | None = None,
     ) -> None:
         super().__init__()
         self.db = db
@@ -53,8 +54,8 @@ class LlmcardsApp(App[None]):
         self.clock = clock
         self.bundled_dir = bundled_dir
         self._first_import_tried = False
-        self._first_driver: StudyDriver | None = None
-        if deck is not None:
+        self._first_driver: StudyDriver | None = first_driver
+        if deck is not None and first_driver is None:
             self._first_driver = self._new_driver(deck)
             self._first_driver.warm_up_in_background()
 
@@ -148,9 +149,12 @@ def create_app(
     settings: Settings | None = None,
     now: Clock | datetime | None = None,
     bundled_dir: Path | None = None,
+    db: Database | None = None,
+    first_driver: StudyDriver | None = None,
 ) -> LlmcardsApp:
     """The app for the database at `db_path`; opening `deck` (full path or its last
-    parts) straight away when given. `now` freezes or replaces the clock (tests)."""
+    parts) straight away when given. `now` freezes or replaces the clock (tests).
+    `db` and `first_driver` hand over what the CLI already opened and warmed up."""
     from llmcards.paths import bundled_decks_dir
     from llmcards.store.db import open_db
     from llmcards.store.queries import resolve_deck
@@ -160,28 +164,37 @@ def create_app(
         clock: Clock = lambda: frozen  # noqa: E731
     else:
         clock = now or clock_module.now
-    db = open_db(db_path)
-    try:
-        if deck is not None:
-            with db.read() as conn:
-                deck = resolve_deck(conn, deck)
-    except BaseException:
-        db.close()
-        raise
+    if db is None:
+        db = open_db(db_path)
+        try:
+            if deck is not None:
+                with db.read() as conn:
+                    deck = resolve_deck(conn, deck)
+        except BaseException:
+            db.close()
+            raise
     return LlmcardsApp(
         db=db,
         deck=deck,
         settings=settings or Settings(),
         clock=clock,
         bundled_dir=bundled_dir if bundled_dir is not None else bundled_decks_dir(),
+        first_driver=first_driver,
     )
 
 
-def run_app(db_path: Path, deck: str | None = None, settings: Settings | None = None) -> None:
+def run_app(
+    db_path: Path,
+    deck: str | None = None,
+    settings: Settings | None = None,
+    *,
+    db: Database | None = None,
+    first_driver: StudyDriver | None = None,
+) -> None:
     """Run the study app in this terminal until the user quits."""
     if settings is None:
         from llmcards.config import load_settings
 
         settings = load_settings()
-    app = create_app(db_path=db_path, deck=deck, settings=settings)
+    app = create_app(db_path=db_path, deck=deck, settings=settings, db=db, first_driver=first_driver)
     app.run()

@@ -53,6 +53,10 @@ class StudyDriver:
             self._session = StudySession(self._db, deck=self._deck, settings=self._settings, clock=self._clock)
         return self._session
 
+    def warm_up(self) -> None:
+        """Build today's queue now (before Textual is even imported: nothing competes)."""
+        self._warm()
+
     def warm_up_in_background(self) -> None:
         """Build today's queue on a thread now, while Textual is still starting."""
         threading.Thread(target=self._warm, name="llmcards-warm-up", daemon=True).start()
