@@ -48,7 +48,15 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("t", "stats", "Stats", id="home.stats", tooltip="Statistics of the highlighted deck"),
         Binding("i", "import_notes", "Import", id="home.import", tooltip="Import a notes file or folder"),
+        Binding("slash", "browse", "Browse", id="home.browse", tooltip="Search and manage the cards of the highlighted deck"),
     ]
+
+    def action_browse(self) -> None:
+        from llmcards.tui.screens.browse import BrowseScreen
+
+        app = self.app
+        deck = self.query_one(DeckTree).current_deck
+        app.push_screen(BrowseScreen(app.db, deck, app.settings, clock=app.clock))  # type: ignore[attr-defined]
 
     def action_stats(self) -> None:
         from llmcards.tui.screens.stats import StatsScreen

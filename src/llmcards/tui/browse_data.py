@@ -1,0 +1,70 @@
+"""The card browser's rows: one query through the store, shaped for the table.
+
+Textual-free, so the screen only calls it on a worker thread and shows the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from llmcards.cards import DECK_SEP
+from llmcards.store.db import Database
+from llmcards.store.models import NEW, STATE_NAMES
+from llmcards.store.queries import list_cards
+
+# A table of thousands of rows is slow to build and no one reads it: the search narrows.
+MAX_ROWS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class BrowseRow:
+    id: int
+    deck: str
+    front: str
+    context: str | None
+    back: str
+    state: str
+    is_new: bool
+    due: datetime | None
+    reps: int
+    lapses: int
+    suspended: bool
+    source_path: str
+    source_line: int
+
+    def with_suspended(self, flag: bool) -> BrowseRow:
+        return replace(self, suspended=flag)
+
+
+@dataclass(frozen=True, slots=True)
+class BrowseResult:
+    rows: list[BrowseRow]
+    total: int  # matches before the MAX_ROWS cap
+
+
+def browse_rows(db: Database, *, deck: str | None, search: str, limit: int = MAX_ROWS) -> BrowseResult:
+    """Cards of `deck` (and below; all decks when None) whose front, answer or context
+    contain `search`, case-insensitively; retired cards left out, suspended ones kept."""
+    with db.read() as conn:
+        found = list_cards(conn, deck=deck, search=search.strip() or None)
+    rows = [
+        BrowseRow(
+            id=r.id, deck=r.deck, front=r.front, context=r.context, back=r.back or "",
+            state=STATE_NAMES.get(r.state, str(r.state)), is_new=r.state == NEW, due=r.due,
+            reps=r.reps, lapses=r.lapses, suspended=bool(r.suspended),
+            source_path=r.source_path, source_line=r.source_line,
+        )  # fmt: skip
+        for r in found[:limit]
+    ]
+    return BrowseResult(rows, len(found))
+
+
+def short_deck(name: str, browsed: str | None) -> str:
+    """The deck as the table shows it: below the browsed deck, its path from there;
+    otherwise its last two parts (the root is the same for most cards)."""
+    if browsed and name.startswith(browsed + DECK_SEP):
+        parts = name[len(browsed) + len(DECK_SEP) :].split(DECK_SEP)
+    else:
+        parts = name.split(DECK_SEP)[-2:] if browsed is None else name.split(DECK_SEP)[-1:]
+    return " › ".join(parts)

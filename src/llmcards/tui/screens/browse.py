@@ -1,0 +1,259 @@
+"""`/`: the card browser, like Anki's Browse. Type to filter, arrows to move, the
+highlighted card's answer below; `s` suspends, `e` opens its note at the card's line.
+
+Self-contained: `BrowseScreen(db, deck, settings, clock=...)`; every database call runs
+on a worker thread and comes back as a Message.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Markdown, Static
+from textual.worker import get_current_worker
+
+from llmcards import clock as clock_module
+from llmcards.cards import DECK_SEP
+from llmcards.config import Settings
+from llmcards.store.db import Database
+from llmcards.tui.browse_data import BrowseResult, BrowseRow, browse_rows, short_deck
+from llmcards.tui.editor import editor_command
+from llmcards.tui.format import when_due
+
+# Typing "attention" should run one query, not nine.
+DEBOUNCE_SECONDS = 0.15
+
+COLUMNS = (("deck", "Deck", 14), ("front", "Front", 28), ("state", "State", 18),
+           ("due", "Due", 10), ("reps", "Reps", 4), ("lapses", "Lapses", 6))  # fmt: skip
+
+
+class RowsLoaded(Message):
+    def __init__(self, result: BrowseResult, search: str) -> None:
+        super().__init__()
+        self.result = result
+        self.search = search
+
+
+class SuspendSaved(Message):
+    def __init__(self, card_id: int, suspended: bool) -> None:
+        super().__init__()
+        self.card_id = card_id
+        self.suspended = suspended
+
+
+class BrowseFailed(Message):
+    def __init__(self, what: str, error: BaseException) -> None:
+        super().__init__()
+        self.what = what
+        self.error = error
+
+
+def state_text(row: BrowseRow) -> str:
+    # A word, not a colour: suspended must read as suspended on any theme.
+    return f"{row.state} · suspended" if row.suspended else row.state
+
+
+def front_text(row: BrowseRow) -> Text:
+    text = Text(row.front)
+    if row.context:
+        text.append(f"  {row.context}", style="dim")
+    return text
+
+
+class BrowseScreen(Screen[None]):
+    DEFAULT_CSS = """
+    BrowseScreen {
+        #browse-search { margin: 0 1; }
+        #browse-count { height: 1; padding: 0 2; color: $text-muted; }
+        #browse-table { height: 1fr; }
+        #browse-answer { height: 40%; border-top: solid $primary; padding: 0 1; }
+        #browse-answer.-hidden { display: none; }
+        #browse-source { color: $text-muted; padding: 0 1; }
+        #browse-error { color: $text-error; padding: 0 2; height: auto; display: none; }
+        #browse-error.-shown { display: block; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="browse.back", tooltip="Back to the deck list"),
+        Binding("slash", "focus_search", "Search", id="browse.search", tooltip="Type to filter fronts, answers and context"),
+        Binding("enter", "toggle_answer", "Answer", id="browse.answer", priority=True,
+                tooltip="Show or hide the highlighted card's answer (from the search box: go to the list)"),  # fmt: skip
+        Binding("s", "suspend", "Suspend", id="browse.suspend", tooltip="Suspend the highlighted card, or unsuspend it"),
+        Binding("e", "edit", "Edit", id="browse.edit", tooltip="Open the card's note in $EDITOR at its line"),
+    ]
+
+    def __init__(
+        self,
+        db: Database,
+        deck: str | None,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = clock_module.now,
+    ) -> None:
+        super().__init__()
+        self.db = db
+        self.deck = deck
+        self.settings = settings
+        self.clock = clock
+        self.rows: dict[int, BrowseRow] = {}
+
+    def compose(self) -> ComposeResult:
+        where = self.deck.replace(DECK_SEP, " › ") if self.deck else "all decks"
+        yield Input(placeholder=f"Search {where}: front, answer, context", id="browse-search")
+        yield Static("Loading…", id="browse-count", markup=False)
+        yield Static(id="browse-error", markup=False)
+        table: DataTable[str | Text] = DataTable(id="browse-table", cursor_type="row", zebra_stripes=True)
+        for key, label, width in COLUMNS:
+            table.add_column(label, width=width, key=key)
+        yield table
+        with VerticalScroll(id="browse-answer"):
+            yield Markdown(id="browse-markdown")
+            yield Static(id="browse-source", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self._search("", delay=0)
+
+    # ---------------------------------------------------------------- search
+
+    @on(Input.Changed, "#browse-search")
+    def _typed(self, event: Input.Changed) -> None:
+        self._search(event.value, delay=DEBOUNCE_SECONDS)
+
+    @work(thread=True, exclusive=True, group="browse-search", exit_on_error=False)
+    def _search(self, search: str, delay: float) -> None:
+        # The debounce lives in the worker: a newer keystroke cancels this one while it waits.
+        if delay:
+            time.sleep(delay)
+        if get_current_worker().is_cancelled:
+            return
+        try:
+            result = browse_rows(self.db, deck=self.deck, search=search)
+        except Exception as exc:  # noqa: BLE001 - one line on screen, not a crash
+            self.post_message(BrowseFailed("search the cards", exc))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(RowsLoaded(result, search))
+
+    @on(RowsLoaded)
+    def _show_rows(self, message: RowsLoaded) -> None:
+        table = self.query_one(DataTable)
+        before = self.current_card()
+        result = message.result
+        self.rows = {row.id: row for row in result.rows}
+        table.clear()
+        now = self.clock()
+        for row in result.rows:
+            table.add_row(*self._cells(row, now), key=str(row.id))
+        shown = len(result.rows)
+        if shown < result.total:
+            count = f"{shown} of {result.total} shown — refine the search"
+        else:
+            count = f"{shown} card{'s' if shown != 1 else ''}" + (f" matching {message.search.strip()!r}" if message.search.strip() else "")
+        self.query_one("#browse-count", Static).update(count)
+        if before is not None and before.id in self.rows:
+            table.move_cursor(row=table.get_row_index(str(before.id)))
+        self._show_answer(self.current_card())
+
+    def _cells(self, row: BrowseRow, now: datetime) -> tuple[str | Text, ...]:
+        due = "—" if row.is_new or row.due is None else when_due(row.due, now, self.settings.rollover_hour)
+        return (short_deck(row.deck, self.deck), front_text(row), state_text(row), due, str(row.reps), str(row.lapses))
+
+    # ---------------------------------------------------------------- answer panel
+
+    def current_card(self) -> BrowseRow | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return self.rows.get(int(row_key.value)) if row_key.value is not None else None
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_answer(self.current_card())
+
+    def _show_answer(self, row: BrowseRow | None) -> None:
+        self.query_one("#browse-markdown", Markdown).update(row.back if row else "")
+        source = f"{row.source_path}:{row.source_line}" if row else ""
+        self.query_one("#browse-source", Static).update(source)
+
+    def action_toggle_answer(self) -> None:
+        if isinstance(self.focused, Input):  # Enter in the search box: on to the list
+            self.query_one(DataTable).focus()
+            return
+        self.query_one("#browse-answer").toggle_class("-hidden")
+
+    def action_focus_search(self) -> None:
+        self.query_one(Input).focus()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    # ---------------------------------------------------------------- suspend
+
+    def action_suspend(self) -> None:
+        row = self.current_card()
+        if row is not None:
+            self._save_suspended(row.id, not row.suspended)
+
+    @work(thread=True, group="db", exit_on_error=False)
+    def _save_suspended(self, card_id: int, flag: bool) -> None:
+        from llmcards.scheduling.review import set_suspended
+
+        try:
+            set_suspended(self.db, card_id, flag)
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(BrowseFailed("save the suspension", exc))
+            return
+        self.post_message(SuspendSaved(card_id, flag))
+
+    @on(SuspendSaved)
+    def _suspended(self, message: SuspendSaved) -> None:
+        row = self.rows.get(message.card_id)
+        if row is None:
+            return
+        row = self.rows[row.id] = row.with_suspended(message.suspended)
+        self.query_one(DataTable).update_cell(str(row.id), "state", state_text(row))
+        self.notify(("Suspended: " if row.suspended else "Unsuspended: ") + row.front, timeout=3)
+
+    @on(BrowseFailed)
+    def _failed(self, message: BrowseFailed) -> None:
+        error = self.query_one("#browse-error", Static)
+        error.update(f"Could not {message.what}: {message.error}")
+        error.add_class("-shown")
+
+    # ---------------------------------------------------------------- edit
+
+    def action_edit(self) -> None:
+        import subprocess
+
+        from textual.app import SuspendNotSupported
+
+        row = self.current_card()
+        if row is None:
+            return
+        if not Path(row.source_path).is_file():
+            self.notify(f"{row.source_path} is gone; re-import your notes to update this card.", severity="error")
+            return
+        command = editor_command(row.source_path, row.source_line)
+        try:
+            with self.app.suspend():
+                subprocess.run(command, check=False)
+        except SuspendNotSupported:
+            self.notify("This terminal cannot hand over to an editor.", severity="error")
+        except FileNotFoundError:
+            self.notify(f"Editor {command[0]!r} not found; set $EDITOR.", severity="error")
+        else:
+            self.notify("Run `llmcards import` to bring your edits into the cards.", timeout=5)

@@ -1,0 +1,86 @@
+"""`/` on the home screen: the card browser. Search filters, `s` suspends in the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from textual.widgets import Markdown
+
+from llmcards.config import Settings
+from llmcards.store.db import open_db
+from llmcards.store.models import Card
+from llmcards.tui.app import create_app
+from llmcards.tui.screens.browse import BrowseScreen
+from llmcards.tui.screens.home import HomeScreen
+from llmcards.tui.widgets.deck_tree import DeckTree
+from tests.tui.conftest import NOW_DT, ROOT, settle, text_of
+
+
+def suspended_fronts(path: Path) -> set[str]:
+    card = Card.__table__  # type: ignore[attr-defined]
+    db = open_db(path)
+    try:
+        with db.read() as conn:
+            return set(conn.execute(select(card.c.front).where(card.c.suspended.is_(True))).scalars())
+    finally:
+        db.close()
+
+
+def fronts_shown(screen: BrowseScreen) -> list[str]:
+    return [screen.rows[int(key.value)].front for key in screen.query_one("#browse-table").rows]  # type: ignore[attr-defined]
+
+
+async def test_slash_browses_the_highlighted_deck_search_filters_and_s_suspends(db_path: Path, settings: Settings) -> None:
+    app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one(DeckTree).current_deck == ROOT
+        await pilot.press("slash")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen) and screen.deck == ROOT
+        assert sorted(fronts_shown(screen)) == ["GRU", "LSTM", "折扣回报 Discounted Return"]
+        assert "3 cards" in str(screen.query_one("#browse-count").render())
+
+        await pilot.press("slash", *"LSTM")
+        await settle(pilot)
+        assert fronts_shown(screen) == ["LSTM"]
+        answer = screen.query_one("#browse-markdown", Markdown)
+        assert "units * (input_dim + units)" in answer.source
+        assert text_of(screen.query_one("#browse-source")).endswith("learning.md:3")
+
+        await pilot.press("enter", "s")  # Enter leaves the search box; `s` there would be typed
+        await settle(pilot)
+        assert suspended_fronts(db_path) == {"LSTM"}
+        assert "suspended" in text_of(screen.query_one("#browse-table"))
+
+        await pilot.press("s")
+        await settle(pilot)
+        assert suspended_fronts(db_path) == set()
+        assert "suspended" not in text_of(screen.query_one("#browse-table"))
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_search_in_answers_and_enter_hides_the_answer(db_path: Path, settings: Settings) -> None:
+    app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("slash", *"更新门")  # only in GRU's answer
+        await settle(pilot)
+        assert fronts_shown(screen) == ["GRU"]
+        await pilot.press("enter")  # to the list
+        assert screen.query_one("#browse-answer").display
+        await pilot.press("enter")
+        assert not screen.query_one("#browse-answer").display
+        await pilot.press("slash", *"no such card")
+        await settle(pilot)
+        assert fronts_shown(screen) == []
+        assert "0 cards" in str(screen.query_one("#browse-count").render())
