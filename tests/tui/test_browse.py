@@ -84,3 +84,18 @@ async def test_search_in_answers_and_enter_hides_the_answer(db_path: Path, setti
         await settle(pilot)
         assert fronts_shown(screen) == []
         assert "0 cards" in str(screen.query_one("#browse-count").render())
+
+
+async def test_help_on_the_browser_lists_its_keys_first(db_path: Path, settings: Settings) -> None:
+    from llmcards.tui.screens.help import HelpScreen
+
+    app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert [title for title, _ in app.screen.sections][0] == "Browse"
+        assert "browse.suspend" in {row.binding_id for row in app.screen.sections[0][1]}

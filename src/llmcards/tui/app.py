@@ -21,6 +21,7 @@ from llmcards.cards import DECK_SEP
 from llmcards.config import Settings
 from llmcards.store.db import Database
 from llmcards.tui.keys import bindings_of, key_help
+from llmcards.tui.screens.browse import BrowseScreen
 from llmcards.tui.screens.help import HelpScreen
 from llmcards.tui.screens.home import HomeScreen
 from llmcards.tui.screens.study import StudyScreen
@@ -97,6 +98,8 @@ class LlmcardsApp(App[None]):
         home = ("Decks", key_help(self, [DeckTree, HomeScreen]))
         everywhere = ("Everywhere", key_help(self, [LlmcardsApp]))
         sections = [study, home] if isinstance(self.screen, StudyScreen) else [home, study]
+        if isinstance(self.screen, BrowseScreen):
+            sections.insert(0, ("Browse", key_help(self, [BrowseScreen])))
         self.push_screen(HelpScreen([*sections, everywhere]))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
