@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from sqlalchemy import select
@@ -99,3 +100,33 @@ async def test_help_on_the_browser_lists_its_keys_first(db_path: Path, settings:
         assert isinstance(app.screen, HelpScreen)
         assert [title for title, _ in app.screen.sections][0] == "Browse"
         assert "browse.suspend" in {row.binding_id for row in app.screen.sections[0][1]}
+
+
+async def test_a_long_list_is_capped_with_a_line_saying_so(db_path: Path, settings: Settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("llmcards.tui.browse_data.MAX_ROWS", 2)
+    app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        screen = app.screen
+        assert len(fronts_shown(screen)) == 2  # type: ignore[arg-type]
+        assert "2 of 3 shown — refine the search" in str(screen.query_one("#browse-count").render())
+
+
+async def test_e_opens_the_highlighted_card_at_its_line(db_path: Path, settings: Settings, note_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    ran: list[list[str]] = []
+    monkeypatch.setattr("subprocess.run", lambda cmd, check=False: ran.append(cmd))
+    monkeypatch.setenv("EDITOR", "nvim -p")
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
+    # The headless driver cannot hand the terminal over; pretend it did, to see the command.
+    monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        await pilot.press("slash", *"GRU", "enter", "e")
+        await settle(pilot)
+        assert fronts_shown(app.screen) == ["GRU"]  # type: ignore[arg-type]
+    assert ran == [["nvim", "-p", "+4", str(note_path)]]

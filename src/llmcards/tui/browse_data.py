@@ -43,7 +43,7 @@ class BrowseResult:
     total: int  # matches before the MAX_ROWS cap
 
 
-def browse_rows(db: Database, *, deck: str | None, search: str, limit: int = MAX_ROWS) -> BrowseResult:
+def browse_rows(db: Database, *, deck: str | None, search: str, limit: int | None = None) -> BrowseResult:
     """Cards of `deck` (and below; all decks when None) whose front, answer or context
     contain `search`, case-insensitively; retired cards left out, suspended ones kept."""
     with db.read() as conn:
@@ -55,7 +55,7 @@ def browse_rows(db: Database, *, deck: str | None, search: str, limit: int = MAX
             reps=r.reps, lapses=r.lapses, suspended=bool(r.suspended),
             source_path=r.source_path, source_line=r.source_line,
         )  # fmt: skip
-        for r in found[:limit]
+        for r in found[: MAX_ROWS if limit is None else limit]
     ]
     return BrowseResult(rows, len(found))
 
