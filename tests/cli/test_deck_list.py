@@ -28,3 +28,19 @@ def test_new_counts_are_capped_by_the_daily_limit_minus_what_was_done(
     monkeypatch.setenv("LLMCARDS_NOW", "2026-11-23T09:00:00+08:00")  # a new day: limits reset
     decks = {d["name"]: d for d in llmcards("--db", db, "decks", "--json").json()}
     assert decks["L::词汇"]["new"] == 8
+
+
+def test_suspend_and_unsuspend_from_the_command_line(db_path: Path, tmp_path: Path) -> None:
+    note = tmp_path / "n.md"
+    note.write_text("1. GRU：两个门\n2. LSTM：三个门\n", encoding="utf-8")
+    db = str(db_path)
+    llmcards("--db", db, "import", str(note))
+    ids = {c["front"]: c["id"] for c in llmcards("--db", db, "cards", "--json").json()}
+    done = llmcards("--db", db, "suspend", str(ids["GRU"]))
+    assert done.exit_code == 0 and "Suspended 1 of 1" in done.stdout
+    assert [c["front"] for c in llmcards("--db", db, "cards", "--state", "suspended", "--json").json()] == ["GRU"]
+    assert [c["front"] for c in llmcards("--db", db, "due", "--json").json()["cards"]] == ["LSTM"]
+    assert llmcards("--db", db, "unsuspend", str(ids["GRU"])).exit_code == 0
+    assert llmcards("--db", db, "cards", "--state", "suspended", "--json").json() == []
+    missing = llmcards("--db", db, "suspend", "424242")
+    assert missing.exit_code == 1 and "424242" in missing.stderr and "Traceback" not in missing.stderr

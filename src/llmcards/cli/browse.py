@@ -110,6 +110,36 @@ def _print_cards(rows: list) -> None:  # type: ignore[type-arg]
     console().print(f"[dim]{len(rows)} cards[/dim]")
 
 
+def _set_suspended(card_ids: list[int], flag: bool) -> None:
+    from llmcards.cli.output import console
+    from llmcards.scheduling.review import set_suspended
+
+    from llmcards.scheduling.review import card_row
+
+    db = STATE.open()
+    try:
+        with db.read() as conn:  # every id checked first: a typo changes nothing
+            for card_id in card_ids:
+                card_row(conn, card_id)
+        changed = sum(set_suspended(db, card_id, flag) != flag for card_id in card_ids)
+    finally:
+        db.close()
+    verb = "Suspended" if flag else "Unsuspended"
+    console().print(f"{verb} {changed} of {len(card_ids)} cards" + (" (the others already were)" if changed < len(card_ids) else ""))
+
+
+def suspend(card_ids: Annotated[list[int], typer.Argument(help="Card ids (see `llmcards cards`).", show_default=False)]) -> None:
+    """Keep cards out of study until unsuspended (their history stays)."""
+    _set_suspended(card_ids, True)
+
+
+def unsuspend(card_ids: Annotated[list[int], typer.Argument(help="Card ids (see `llmcards cards --state suspended`).", show_default=False)]) -> None:
+    """Bring suspended cards (leeches too) back into study."""
+    _set_suspended(card_ids, False)
+
+
 def register(app: typer.Typer) -> None:
     app.command("decks")(decks)
     app.command("cards")(cards)
+    app.command("suspend")(suspend)
+    app.command("unsuspend")(unsuspend)
