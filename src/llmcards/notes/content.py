@@ -32,6 +32,19 @@ def classify_html(raw: str) -> int:
     return P.HAS_TEXT if re.sub(r"<[^>]*>", "", raw).strip(_GLUE) else 0
 
 
+def html_media_flags(raw: str) -> int:
+    """`classify_html(raw) & ~HAS_TEXT` without stripping tags to look for text that
+    is masked out anyway (inline HTML in a head or body: `<sub>`, `<br>`, …)."""
+    low = raw.lower()
+    if "<img" in low:
+        return P.HAS_IMAGE
+    if "<a " in low or "<a>" in low:
+        return P.HAS_LINK
+    if "<" not in low:
+        return classify_text(raw) & ~P.HAS_TEXT
+    return 0
+
+
 def pieces_flags(pieces: Sequence[P.Piece]) -> int:
     """Content flags of inline pieces (a head, or the rest of one after a separator)."""
     if len(pieces) == 1 and pieces[0][0] == P.TEXT:
@@ -61,5 +74,5 @@ def pieces_flags(pieces: Sequence[P.Piece]) -> int:
             elif low.startswith("</a"):
                 link = max(0, link - 1)
             else:
-                flags |= classify_html(value) & ~P.HAS_TEXT
+                flags |= html_media_flags(value)
     return flags

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from llmcards.notes import pieces as P
 from llmcards.notes.answer import Answers
-from llmcards.notes.content import classify_html, classify_text, pieces_flags
+from llmcards.notes.content import classify_html, classify_text, html_media_flags, pieces_flags
 from llmcards.notes.frames import BODY, HEAD, NEW, REST, Frame, ListFrame, Out, Sandwich
 from llmcards.notes.headings import Headings
 from llmcards.notes.parser import parse_events
@@ -214,7 +214,7 @@ def walk(text: str) -> Walk:  # noqa: C901, PLR0912, PLR0915 -- the hot loop sta
                 elif low == "</a":
                     link = max(0, link - 1)
                 else:
-                    cur.body |= classify_html(value) & ~HAS_TEXT
+                    cur.body |= html_media_flags(value)
         elif key == "Html":
             answers.saw_html(span["start"], span["end"])
             cur.body |= classify_html(value)
