@@ -85,12 +85,25 @@ def first_cut(pieces: Sequence[P.Piece]) -> tuple[Cut, str] | None:
         span = simple_cut(text, False)
         if span is not None:
             return Cut(1, span[0], span[1], (0,)), collapse(text[: span[0]])
+    if not _may_separate(pieces):
+        return None
     for cut in separators(pieces):
         kind, text, start, end = pieces[cut.index]
         front = plain([*pieces[: cut.index], (kind, text[: cut.start], start, end)])
         if front:
             return cut, front
     return None
+
+
+def _may_separate(pieces: Sequence[P.Piece]) -> bool:
+    """Cheap pre-check: every separator is a colon in a text piece or an arrow after a
+    bold opener, so a head with neither (a link title, `seq2seq 优化技巧`) has none."""
+    if pieces[0][0] == P.EMPH and pieces[0][1] == "Strong":
+        return True
+    for kind, text, _s, _e in pieces:
+        if kind == P.TEXT and (":" in text or "：" in text):
+            return True
+    return False
 
 
 def separators(pieces: Sequence[P.Piece]) -> Iterator[Cut]:
