@@ -20,6 +20,7 @@ from textual.widgets import ContentSwitcher, Footer, Markdown, Static
 
 from llmcards.cards import DECK_SEP
 from llmcards.scheduling.types import AGAIN, EASY, GOOD, HARD
+from llmcards.tui import heap
 from llmcards.tui.editor import editor_command
 from llmcards.tui.messages import DatabaseFailed, NothingToUndo, StudyUpdated
 from llmcards.tui.study_driver import StudyDriver, StudyView
@@ -112,6 +113,8 @@ class StudyScreen(Screen[None]):
     @on(StudyUpdated)
     def _apply(self, message: StudyUpdated) -> None:
         self.busy = False
+        if self.view is None:  # the first card: start-up is over
+            self.call_after_refresh(heap.settle)
         self.view = view = message.view
         self.query_one(StudyProgress).show(view.done, view.counts)
         self._say({"undo": "Taken back: this card is shown again.", "suspend": "Suspended (u takes it back).",
