@@ -116,7 +116,7 @@ class Rules:
         that is text. Then the answer is simply the rest of the line.
         """
         kind, text, start, end = item.head[0]
-        if kind != P.TEXT or "{{c" in text or "::" in text:
+        if kind != P.TEXT or ("：" not in text and ":" not in text) or "{{c" in text or "::" in text:
             return None
         span = simple_cut(text, True)
         if span is None:

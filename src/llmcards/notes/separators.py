@@ -74,6 +74,8 @@ def first_cut(pieces: Sequence[P.Piece]) -> tuple[Cut, str] | None:
     if kind == P.TEXT:
         text = pieces[0][1]
         alone = len(pieces) == 1
+        if alone and ":" not in text and "：" not in text:
+            return None
         span = simple_cut(text, alone)
         if span is not None:
             return Cut(0, span[0], span[1], ()), collapse(text[: span[0]])
