@@ -52,6 +52,9 @@ class Answers:
         i = bisect_left(starts, start)
         if i == len(starts) or starts[i] >= end:
             return self.source.text(start, end)
+        scripts = self._scripts_only(i, start, end)
+        if scripts:
+            return scripts
         segments: list[tuple[bool, str]] = []
         pos = start
         text = self.source.text
@@ -64,31 +67,39 @@ class Answers:
             i += 1
         if pos < end:
             segments.append((False, text(pos, end)))
-        return _scripts_only(segments) or html_to_markdown(segments)
+        return html_to_markdown(segments)
+
+    def _scripts_only(self, i: int, start: int, end: int) -> str | None:
+        """Fast path for the common `a<sub>i</sub>`: every HTML span in [start, end)
+        (the first is span `i`) is an opening `<sub>`/`<sup>`, text, then its exact
+        closing tag; None when other HTML is present."""
+        starts, ends = self.html_starts, self.html_ends
+        data = self.source.data
+        count = len(starts)
+        out: list[str] = []
+        pos = start
+        while i < count and starts[i] < end:
+            h_start = starts[i]
+            tag = _OPEN.get(data[h_start : min(ends[i], end)].lower())
+            if tag is None:
+                return None
+            inner_start = ends[i]
+            if i + 1 >= count or starts[i + 1] >= end or starts[i + 1] <= inner_start:
+                return None  # no closing tag in range, or no text inside
+            close_start = starts[i + 1]
+            close_end = min(ends[i + 1], end)
+            if data[close_start:close_end] != tag[1]:
+                return None
+            if h_start > pos:
+                out.append(data[pos:h_start].decode("utf-8", "replace"))
+            inner = data[inner_start:close_start].decode("utf-8", "replace")
+            out.append(script(inner, tag[0]))
+            pos = close_end
+            i += 2
+        if pos < end:
+            out.append(data[pos:end].decode("utf-8", "replace"))
+        return "".join(out)
 
 
-_OPEN = {"<sub>": "sub", "<sup>": "sup"}
-
-
-def _scripts_only(segments: list[tuple[bool, str]]) -> str | None:
-    """Fast path for the common `a<sub>i</sub>`: None when other HTML is present."""
-    out: list[str] = []
-    i = 0
-    count = len(segments)
-    while i < count:
-        is_html, value = segments[i]
-        if not is_html:
-            out.append(value)
-            i += 1
-            continue
-        tag = _OPEN.get(value.lower())
-        if (
-            tag is None
-            or i + 2 >= count
-            or segments[i + 1][0]
-            or segments[i + 2] != (True, f"</{tag}>")
-        ):
-            return None
-        out.append(script(segments[i + 1][1], tag == "sup"))
-        i += 3
-    return "".join(out)
+# Opening tag (lower-cased bytes) -> (is superscript, its exact closing tag).
+_OPEN = {b"<sub>": (False, b"</sub>"), b"<sup>": (True, b"</sup>")}
