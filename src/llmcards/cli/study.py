@@ -186,6 +186,10 @@ def study(
 ) -> None:
     """Open the study app (on one deck with --deck)."""
     from llmcards.config import load_settings
+    from llmcards.tui import heap  # Textual-free
+
+    if deck:
+        heap.pause()  # until the first card is on screen (the study screen calls settle)
 
     settings = load_settings()
     if not deck:

@@ -21,8 +21,6 @@ from llmcards.cards import DECK_SEP
 from llmcards.config import Settings
 from llmcards.store.db import Database
 from llmcards.tui.keys import bindings_of, key_help
-from llmcards.tui.screens.browse import BrowseScreen
-from llmcards.tui.screens.help import HelpScreen
 from llmcards.tui.screens.home import HomeScreen
 from llmcards.tui.screens.study import StudyScreen
 from llmcards.tui.study_driver import StudyDriver
@@ -63,6 +61,10 @@ class LlmcardsApp(App[None]):
     # ------------------------------------------------------------ lifecycle
 
     def get_default_screen(self) -> Screen[None]:
+        if self.start_deck is not None:
+            # Straight to the study screen: the deck list (a query over every card)
+            # is built only if the user goes back to it, never before the first card.
+            return super().get_default_screen()
         return HomeScreen()
 
     def on_mount(self) -> None:
@@ -91,7 +93,18 @@ class LlmcardsApp(App[None]):
         title = deck.replace(DECK_SEP, " › ") if deck else "All decks"
         self.push_screen(StudyScreen(driver, title=title))
 
+    def close_study(self) -> None:
+        """Back from the study screen to the deck list (built now when the app
+        started on a deck)."""
+        if len(self.screen_stack) > 1 and isinstance(self.screen_stack[-2], HomeScreen):
+            self.pop_screen()
+        else:
+            self.switch_screen(HomeScreen())
+
     def action_help(self) -> None:
+        from llmcards.tui.screens.browse import BrowseScreen
+        from llmcards.tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         study = ("Study", key_help(self, [StudyScreen]))

@@ -195,7 +195,7 @@ class StudyScreen(Screen[None]):
             self._submit("bury", self.driver.bury)
 
     def action_back(self) -> None:
-        self.dismiss()
+        self.app.close_study()  # type: ignore[attr-defined]
 
     def action_open_link(self) -> None:
         url = self.query_one(CardView).first_link
