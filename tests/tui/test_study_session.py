@@ -149,3 +149,27 @@ async def test_open_link_and_edit(db_path: Path, settings: Settings, note_path: 
         await pilot.pause()
     # The headless test driver cannot hand the terminal over; a real one runs the editor.
     assert ran in ([], [["nvim", "-p", "+3", str(note_path)]])
+
+
+async def test_a_warmed_up_driver_shows_its_first_card_and_escape_builds_the_deck_list(
+    db_path: Path, settings: Settings
+) -> None:
+    # What `llmcards study --deck` does: the queue and first view are built before the app.
+    from llmcards import clock
+    from llmcards.tui.study_driver import StudyDriver
+
+    db = open_db(db_path)
+    driver = StudyDriver(db, deck=ROOT, settings=settings, clock=lambda: clock.ensure_utc(NOW_DT))
+    driver.warm_up()
+    app = create_app(db_path=db_path, deck=ROOT, settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent"),
+                     db=db, first_driver=driver)  # fmt: skip
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, StudyScreen) and front(app) == "LSTM"
+        assert driver.take_ready_view() is None  # handed over once
+        await pilot.press("space", "3")
+        await settle(pilot)
+        assert reviews(db_path) == [("LSTM", 3)]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)

@@ -214,7 +214,10 @@ def study(
         raise
     from llmcards.tui.app import run_app
 
-    run_app(db_path=STATE.db_path, deck=full, settings=settings, db=db, first_driver=driver)
+    try:
+        run_app(db_path=STATE.db_path, deck=full, settings=settings, db=db, first_driver=driver)
+    finally:
+        heap.resume()
 
 
 def open_app() -> None:

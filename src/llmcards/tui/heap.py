@@ -22,7 +22,19 @@ def pause() -> None:
     gc.disable()
 
 
+_settled = False
+
+
 def settle() -> None:
-    """Call once start-up is over: what exists now lives as long as the app does."""
-    gc.freeze()
+    """Call once start-up is over: what exists now lives as long as the app does.
+    Only the first call freezes: later study sessions' garbage stays collectable."""
+    global _settled
+    if not _settled:
+        _settled = True
+        gc.freeze()
+    gc.enable()
+
+
+def resume() -> None:
+    """End a `pause()` without freezing (the app ended before its first card)."""
     gc.enable()

@@ -44,6 +44,7 @@ class StudyDriver:
         self._clock = clock
         self._lock = threading.Lock()
         self._session = None  # built on the first call, off the UI thread
+        self._ready: StudyView | None = None  # the first view, built by warm_up
         self._undoable = 0  # ratings, suspends and buries of this session not taken back
 
     def _open(self):  # type: ignore[no-untyped-def]
@@ -54,8 +55,19 @@ class StudyDriver:
         return self._session
 
     def warm_up(self) -> None:
-        """Build today's queue now (before Textual is even imported: nothing competes)."""
+        """Build today's queue and the first card's view now (before Textual is even
+        imported: nothing competes); `take_ready_view` hands the view to the screen."""
         self._warm()
+        if self._session is not None:
+            with self._lock:
+                self._ready = self._view()
+
+    def take_ready_view(self) -> StudyView | None:
+        """The first view `warm_up` prepared, once; None if there is none (then call
+        `start` on a worker)."""
+        with self._lock:
+            ready, self._ready = self._ready, None
+            return ready
 
     def warm_up_in_background(self) -> None:
         """Build today's queue on a thread now, while Textual is still starting."""

@@ -87,7 +87,11 @@ class StudyScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(CardView).focus()
-        self._run("start", self.driver.start)
+        ready = self.driver.take_ready_view()
+        if ready is not None:  # built before Textual started: the first frame has the card
+            self._apply(StudyUpdated(ready, cause="start"))
+        else:
+            self._run("start", self.driver.start)
 
     # ---------------------------------------------------------------- workers
 
