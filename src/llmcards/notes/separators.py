@@ -45,6 +45,8 @@ def is_cjk(ch: str) -> bool:
 # A head that is one plain text piece with none of these needs no quote/bracket/URL
 # bookkeeping: its separators are found by one regex (the common case, kept fast).
 _COMPLEX = re.compile(r"[\"“”‘’「」『』()（）\[\]【】{}《》]|://|www\.")
+_QUOTE_OR_URL = re.compile(r"[\"“”‘’「」『』]|://|www\.")
+_BRACKET = re.compile(r"[()（）\[\]【】{}《》]")
 _SIMPLE_SEP = re.compile(r"：|:(?=\s|$|[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef])")
 
 
@@ -61,9 +63,27 @@ def simple_cut(text: str, alone: bool) -> tuple[int, int] | None:
     if not alone and end == len(text) and text[at] == ":":
         return None  # what follows the ASCII colon is in the next piece
     tricky = _COMPLEX.search(text, 0, at)
-    if tricky is not None or not text[:at].strip():
+    if tricky is not None and not _brackets_closed(text, tricky.start(), at):
+        return None
+    if not text[:at].strip():
         return None
     return at, end
+
+
+def _brackets_closed(text: str, start: int, at: int) -> bool:
+    """Whether text[start:at] holds only brackets (no quote or URL) and every bracket it
+    opens is closed by `at`: `L2(权重衰减) 34：…` then cuts like a plain head. Mirrors
+    `_Scanner`: a closer that does not match the innermost opener is ignored."""
+    if _QUOTE_OR_URL.search(text, start, at) is not None:
+        return False
+    expected: list[str] = []
+    for ch in _BRACKET.findall(text, start, at):
+        closer = _CLOSERS.get(ch)
+        if closer is not None:
+            expected.append(closer)
+        elif expected and ch == expected[-1]:
+            expected.pop()
+    return not expected
 
 
 def first_cut(pieces: Sequence[P.Piece]) -> tuple[Cut, str] | None:
