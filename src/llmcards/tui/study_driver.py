@@ -60,7 +60,10 @@ class StudyDriver:
         self._warm()
         if self._session is not None:
             with self._lock:
-                self._ready = self._view()
+                try:
+                    self._ready = self._view()
+                except Exception:  # noqa: BLE001 - start() tries again and reports it on screen
+                    self._ready = None
 
     def take_ready_view(self) -> StudyView | None:
         """The first view `warm_up` prepared, once; None if there is none (then call
