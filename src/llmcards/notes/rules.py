@@ -133,9 +133,10 @@ class Rules:
     def _definition(self, item: Frame, cut: Cut, front: str, line: int) -> Out:
         head = item.head
         tail = head[cut.index][1][cut.end :]
-        if cut.index == len(head) - 1:
-            answer = classify_text(tail)
-        else:
+        answer = classify_text(tail)
+        if cut.index < len(head) - 1 and not answer & P.HAS_TEXT:
+            # Text right after the separator already makes this an answer (only "none"
+            # and "only links" matter below), so the other pieces need no judging.
             answer = pieces_flags([(P.TEXT, tail, 0, 0), *head[cut.index + 1 :]])
         answer |= item.body & ~P.HAS_TODO
         if not answer or answer == P.HAS_LINK or len(front) > MAX_DEFINED_FRONT:
