@@ -6,6 +6,7 @@ from typing import Final
 
 from llmcards.cards import Kind, SkipCategory
 from llmcards.notes.pieces import Piece
+from llmcards.notes.separators import Cut
 
 # Where a list item's walk is: nothing seen yet, inside the head (first line of the
 # first paragraph), in the rest of that paragraph, in the rest of the item.
@@ -74,7 +75,7 @@ class Frame:
 
     __slots__ = (
         "start", "end", "task", "phase", "head", "head_end", "para_start", "para_end",
-        "body", "outs", "child_card", "path", "sandwich", "decision", "in_answer",
+        "body", "outs", "child_card", "path", "sandwich", "decision", "in_answer", "cut",
     )
 
     def __init__(self, start: int, end: int, path: tuple[str, ...], phase: int = NEW) -> None:
@@ -94,6 +95,8 @@ class Frame:
         self.decision = ""  # "rule", "group", "explicit", "transparent" or "answer"
         # Nested in a definition: part of its answer, so only its clozes count.
         self.in_answer = False
+        # `first_cut(head)` once a nested list asked for it (False: not computed yet).
+        self.cut: tuple[Cut, str] | None | bool = False
 
 
 class ListFrame:

@@ -52,7 +52,7 @@ class Rules:
                 item.decision = "explicit"
                 return [made, *_clozes_only(children)]
         item.decision = "rule"
-        found = first_cut(head)
+        found = first_cut(head) if item.cut is False else item.cut
         if found is not None:
             out = self._definition(item, found[0], found[1], line)
             return [out, *_clozes_only(children)] if children else [out]
@@ -90,7 +90,8 @@ class Rules:
             return False  # a cloze item keeps its children's cards
         if data.find(b"::", item.para_start, item.head_end) >= 0:
             return False
-        return first_cut(item.head) is not None
+        item.cut = first_cut(item.head)  # `decide` needs it again when the item closes
+        return item.cut is not None
 
     def inside_answer(self, item: Frame) -> list[Out | None]:
         """What `decide` would leave of an item inside a definition's answer once the
