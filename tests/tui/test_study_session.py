@@ -145,6 +145,12 @@ async def test_open_link_and_edit(db_path: Path, settings: Settings, note_path: 
         assert opened == []
         await pilot.press("space", "o")
         assert opened == ["https://juejin.cn/post/6973082167970627620"]
+        from textual.widgets import Markdown
+
+        answer = app.screen.query_one("#answer", Markdown)  # a click on a link in the answer
+        answer.post_message(Markdown.LinkClicked(answer, "https://example.com/clicked"))
+        await pilot.pause()
+        assert opened[-1] == "https://example.com/clicked"
         await pilot.press("e")
         await pilot.pause()
     # The headless test driver cannot hand the terminal over; a real one runs the editor.

@@ -1,7 +1,9 @@
 """One card: context and front always, the answer (Markdown) once revealed.
 
 The answer is built while the question is on screen, so revealing it only flips a
-class: Space shows it at once even for long answers.
+class: Space shows it at once even for long answers. The Markdown widget (and
+markdown-it, and its CSS) first comes in after the first question is painted: none of it
+is needed before Space, and all of it used to delay the first card.
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
-from textual.widgets import Markdown, Rule, Static
+from textual.css.query import NoMatches
+from textual.widgets import Rule, Static
 
 from llmcards.scheduling.types import StudyCard
 from llmcards.tui.answer import PreparedAnswer, prepare_answer
@@ -44,14 +47,15 @@ class CardView(VerticalScroll, can_focus=True):
         yield Static(id="context", markup=False)
         yield Static(id="front", markup=False)
         yield Rule(id="divider")
-        yield Markdown(id="answer", open_links=False)
+        # #answer (a Markdown widget) is mounted here by the first `_build_answer`.
         yield Static(id="links", markup=False)
 
     def watch_revealed(self, revealed: bool) -> None:
         # `display` rather than a CSS class: a class change restyles every Markdown
         # block below, and that is most of the time between two cards.
         self.query_one("#divider").display = revealed
-        self.query_one("#answer").display = revealed
+        for answer in self.query("#answer"):
+            answer.display = revealed
         self.query_one("#links").display = revealed and bool(self.prepared.links)
 
     def show_card(self, card: StudyCard) -> None:
@@ -63,18 +67,28 @@ class CardView(VerticalScroll, can_focus=True):
         context.update(card.context)
         context.display = bool(card.context)
         self.query_one("#front", Static).update(card.front)
-        self.prepared = prepare_answer(card.back)
+        self.prepared = PreparedAnswer("", ())
+        # After the question is painted: the answer is not needed before Space.
+        self.call_after_refresh(self._build_answer, card.id)
+
+    def _build_answer(self, card_id: int) -> None:
+        if self.card is None or self.card.id != card_id:
+            return
+        self.prepared = prepare_answer(self.card.back)
         links = self.query_one("#links", Static)
         if self.prepared.links:
             count = len(self.prepared.links)
             which = f"the first of {count} links" if count > 1 else "the link"
             links.update(f"o  open {which} ({short_url(self.prepared.links[0], 40)})")
-        # After the question is painted: the answer is not needed before Space.
-        self.call_after_refresh(self._build_answer, card.id)
+        links.display = self.revealed and bool(self.prepared.links)
+        from textual.widgets import Markdown
 
-    def _build_answer(self, card_id: int) -> None:
-        if self.card is not None and self.card.id == card_id:
+        try:
             self.query_one("#answer", Markdown).update(self.prepared.markdown)
+        except NoMatches:
+            answer = Markdown(self.prepared.markdown, id="answer", open_links=False)
+            answer.display = self.revealed
+            self.mount(answer, before="#links")
 
     def reveal(self) -> None:
         self.revealed = True
