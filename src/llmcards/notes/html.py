@@ -22,6 +22,8 @@ SUP = dict(
         "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂᵅᵝᵞᵟᵋᶿᶥᵠᵡ",
     )
 )
+_SUB_CHARS, _SUB_TABLE = frozenset(SUB), str.maketrans(SUB)
+_SUP_CHARS, _SUP_TABLE = frozenset(SUP), str.maketrans(SUP)
 _DROP_CONTENT = {"script", "style", "head", "title"}
 _BLOCK = {"p", "div", "section", "article", "center", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "pre", "figure", "details", "summary"}
 
@@ -35,9 +37,9 @@ def script(text: str, sup: bool) -> str:
     text = text.strip()
     if not text:
         return ""
-    table = SUP if sup else SUB
-    if all(ch in table for ch in text):
-        return "".join(table[ch] for ch in text)
+    chars, table = (_SUP_CHARS, _SUP_TABLE) if sup else (_SUB_CHARS, _SUB_TABLE)
+    if chars.issuperset(text):
+        return text.translate(table)
     return ("^(" if sup else "_(") + text + ")"
 
 
