@@ -67,10 +67,15 @@ class StudyDriver:
 
     def take_ready_view(self) -> StudyView | None:
         """The first view `warm_up` prepared, once; None if there is none (then call
-        `start` on a worker)."""
-        with self._lock:
+        `start` on a worker). Never waits: while a background warm-up holds the lock,
+        the UI thread must stay free to paint "Loading cards…"."""
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
             ready, self._ready = self._ready, None
             return ready
+        finally:
+            self._lock.release()
 
     def warm_up_in_background(self) -> None:
         """Build today's queue on a thread now, while Textual is still starting."""
