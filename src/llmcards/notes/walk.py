@@ -70,7 +70,8 @@ def walk(text: str) -> Walk:  # noqa: C901, PLR0912, PLR0915 -- the hot loop sta
                 heading.append((TEXT, value, 0, 0))
             elif link:
                 cur.body |= HAS_LINK
-            elif not image and (cur is not root or root.sandwich is not None):
+            elif not image and not cur.body & HAS_TEXT and (cur is not root or root.sandwich is not None):
+                # Once text is seen, more flags change no verdict (see Rules._judged).
                 cur.body |= classify_text(value)
             continue
 
@@ -159,9 +160,10 @@ def walk(text: str) -> Walk:  # noqa: C901, PLR0912, PLR0915 -- the hot loop sta
                     lst = lists[-1]
                     lst.count += 1
                     lst.all_task = lst.all_task and item.task
-                    if cur is not root or root.sandwich is not None:
+                    if not lst.flags & HAS_TEXT and (cur is not root or root.sandwich is not None):
                         # Only an enclosing item (or a pending sandwich) needs to know
-                        # what this item's content is made of.
+                        # what this item's content is made of, and once the list holds
+                        # text, more flags change no verdict (see Rules._judged).
                         lst.flags |= pieces_flags(item.head) | item.body
                     lst.last = item
                     lst.last_at = len(cur.outs)
