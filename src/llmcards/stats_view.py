@@ -383,8 +383,8 @@ def workload_renderable(points: Sequence[WorkloadPoint], *, current: float, deck
             Text(f"{point.memorized_per_minute:.2f}", style="green" if point is best else ""),
         )
     note = Text(
-        f"◂ yours. Higher retention: fewer cards forgotten, more reviews; "
-        f"\"remembered\" is cards you would know at the end of the year, \"per min\" what each minute buys. "
+        "◂ yours. Higher retention: fewer cards forgotten, more reviews; "
+        "\"remembered\" is cards you would know at the end of the year, \"per min\" what each minute buys. "
         "Change it with `llmcards config desired_retention 0.85`.",
         style="dim",
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
@@ -27,7 +26,7 @@ from llmcards.cards import DECK_SEP
 from llmcards.config import Settings
 from llmcards.store.db import Database
 from llmcards.tui.browse_data import BrowseResult, BrowseRow, browse_rows, short_deck
-from llmcards.tui.editor import editor_command
+from llmcards.tui.editor import edit_source
 from llmcards.tui.format import when_due
 
 # Typing "attention" should run one query, not nine.
@@ -237,23 +236,6 @@ class BrowseScreen(Screen[None]):
     # ---------------------------------------------------------------- edit
 
     def action_edit(self) -> None:
-        import subprocess
-
-        from textual.app import SuspendNotSupported
-
         row = self.current_card()
-        if row is None:
-            return
-        if not Path(row.source_path).is_file():
-            self.notify(f"{row.source_path} is gone; re-import your notes to update this card.", severity="error")
-            return
-        command = editor_command(row.source_path, row.source_line)
-        try:
-            with self.app.suspend():
-                subprocess.run(command, check=False)
-        except SuspendNotSupported:
-            self.notify("This terminal cannot hand over to an editor.", severity="error")
-        except FileNotFoundError:
-            self.notify(f"Editor {command[0]!r} not found; set $EDITOR.", severity="error")
-        else:
-            self.notify("Run `llmcards import` to bring your edits into the cards.", timeout=5)
+        if row is not None:
+            edit_source(self, row.source_path, row.source_line)

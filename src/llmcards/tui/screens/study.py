@@ -8,20 +8,18 @@ flight is ignored rather than queued: it was meant for a card that is not shown 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from llmcards.cards import DECK_SEP
 from llmcards.scheduling.types import AGAIN, EASY, GOOD, HARD
 from llmcards.tui import heap
-from llmcards.tui.editor import editor_command
+from llmcards.tui.editor import edit_source
 from llmcards.tui.messages import DatabaseFailed, NothingToUndo, StudyUpdated
 from llmcards.tui.study_driver import StudyDriver, StudyView
 from llmcards.tui.widgets.card_view import CardView
@@ -208,26 +206,9 @@ class StudyScreen(Screen[None]):
             self.notify(f"Opening {url}", timeout=3)
 
     def action_edit(self) -> None:
-        import subprocess
-
-        from textual.app import SuspendNotSupported
-
         card = self.view.card if self.view else None
-        if card is None:
-            return
-        if not Path(card.source_path).is_file():
-            self.notify(f"{card.source_path} is gone; re-import your notes to update this card.", severity="error")
-            return
-        command = editor_command(card.source_path, card.source_line)
-        try:
-            with self.app.suspend():
-                subprocess.run(command, check=False)
-        except SuspendNotSupported:
-            self.notify("This terminal cannot hand over to an editor.", severity="error")
-        except FileNotFoundError:
-            self.notify(f"Editor {command[0]!r} not found; set $EDITOR.", severity="error")
-        else:
-            self.notify("Run `llmcards import` to bring your edits into the cards.", timeout=5)
+        if card is not None:
+            edit_source(self, card.source_path, card.source_line)
 
     def on_markdown_link_clicked(self, event) -> None:  # type: ignore[no-untyped-def]
         # By handler name: importing Markdown here would slow down the first card.
