@@ -15,6 +15,11 @@ LEECH_TAG = "leech"  # Anki's tag for a card forgotten over and over (suspended 
 
 Kind = Literal["basic", "cloze"]
 
+# A card's schedule state (the `card.state` column). py-fsrs has no "new": a card never
+# reviewed is ours.
+NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
+STATE_NAMES = {NEW: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
+
 
 def deck_name(path: tuple[str, ...]) -> str:
     """`("LLM", "NLP")` -> `"LLM::NLP"`, Anki's spelling of a deck path."""

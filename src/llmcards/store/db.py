@@ -13,10 +13,7 @@ from sqlalchemy.orm import Session
 
 from llmcards.errors import DatabaseError
 from llmcards.store import sqlite as sqlite_impl
-
-# The newest revision in migrations/versions; a test keeps the two in step. Comparing
-# with a constant lets the usual open skip importing alembic (cold start).
-HEAD_REVISION = "0003"
+from llmcards.store.schema import HEAD_REVISION
 
 
 @dataclass

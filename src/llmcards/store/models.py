@@ -7,11 +7,8 @@ from datetime import datetime
 from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from llmcards.cards import LEARNING, NEW, RELEARNING, REVIEW, STATE_NAMES  # noqa: F401 - re-exported
 from llmcards.store.types import UTCDateTime
-
-# Card.state values. py-fsrs has no "new" state: a card that was never reviewed is ours.
-NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
-STATE_NAMES = {NEW: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
 
 
 def _utc(**kwargs: object) -> object:
