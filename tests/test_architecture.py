@@ -61,3 +61,32 @@ def test_commands_without_the_tui_never_import_textual(args: list[str], tmp_path
         "print('textual' in sys.modules)"
     )
     assert out.strip() == "False"
+
+
+def test_study_shows_its_first_card_before_loading_the_store(tmp_path: Path) -> None:
+    # SQLAlchemy + SQLModel cost more than the rest of start-up: `study --deck` reads its
+    # first card with the stdlib and the TUI modules it loads must not pull them in.
+    from datetime import datetime, timezone
+
+    from llmcards.cards import CardDraft
+    from llmcards.store.db import open_db
+    from llmcards.store.sync import sync_file
+
+    path = tmp_path / "c.db"
+    db = open_db(path)
+    with db.write() as conn:
+        drafts = [CardDraft(deck=("深度学习",), front="Dropout", back="训练时随机失活部分神经元", line=1)]
+        sync_file(conn, root="深度学习", source_path="n.md", drafts=drafts, now=datetime.now(timezone.utc))
+    db.close()
+    out = _python(
+        "import sys\n"
+        "from llmcards.cli.state import STATE\n"
+        f"STATE.db_option = {str(path)!r}\n"
+        "from llmcards.config import Settings\n"
+        "from llmcards.cli.study import _fast_start\n"
+        "db, full, driver = _fast_start('深度学习', Settings())\n"
+        "import llmcards.tui.app, llmcards.tui.screens.study\n"
+        "print(driver.take_ready_view().card.front)\n"
+        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'alembic') if m in sys.modules))"
+    )
+    assert out.split("\n")[:2] == ["Dropout", "[]"]

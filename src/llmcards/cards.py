@@ -6,8 +6,12 @@ items; the store turns drafts into persisted cards.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from datetime import datetime
+from typing import Literal, NamedTuple
+
+from llmcards.errors import UserError
 
 DECK_SEP = "::"
 CONTEXT_SEP = " › "
@@ -28,6 +32,21 @@ def deck_name(path: tuple[str, ...]) -> str:
 
 def split_deck(name: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in name.split(DECK_SEP) if part.strip())
+
+
+def find_deck(names: Iterable[str], typed: str) -> str:
+    """A deck's full name from what the user typed: the full path, or its last parts."""
+    names = list(names)
+    wanted = DECK_SEP.join(p.strip() for p in typed.split(DECK_SEP)).casefold()
+    exact = [n for n in names if n.casefold() == wanted]
+    if exact:
+        return exact[0]
+    tail = [n for n in names if n.casefold().endswith(DECK_SEP + wanted)]
+    if len(tail) == 1:
+        return tail[0]
+    if len(tail) > 1:
+        raise UserError(f"deck {typed!r} is ambiguous ({', '.join(sorted(tail)[:4])}); give its full path")
+    raise UserError(f"no deck named {typed!r}; run `llmcards decks` to see the deck names")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +106,27 @@ class ParsedNote:
     @property
     def never_explained(self) -> list[Skipped]:
         return [s for s in self.skipped if s.category == "term"]
+
+
+class StudyRow(NamedTuple):
+    """The columns of a card (and its deck's name) that studying it needs."""
+
+    id: int
+    deck: str
+    front: str
+    back: str
+    context: str
+    kind: str
+    source_path: str
+    source_line: int
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime | None
+    last_review: datetime | None
+    reps: int
+    lapses: int
+
+
+STUDY_COLUMNS = tuple(name for name in StudyRow._fields if name != "deck")  # card columns, in order

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import update
 
 from llmcards.config import Settings
-from llmcards.scheduling.queue import build_queue, deck_counts_today
+from llmcards.scheduling.queue import build_queue
+from llmcards.scheduling.queue_sql import SqlQueueReads, deck_counts_today
 from llmcards.scheduling.review import rate_card
 from llmcards.scheduling.session import StudySession
 from llmcards.scheduling.types import AGAIN, EASY, GOOD, Counts
@@ -46,12 +47,12 @@ def test_review_card_is_due_from_the_start_of_its_due_day(tmp_path: Path, monkey
     for cid, when in due.items():
         _schedule(db, cid, state=2, stability=5.0, difficulty=5.0, due=local(when), last_review=reviewed)
     with db.read() as conn:
-        queue = build_queue(conn, now=now, settings=Settings())
+        queue = build_queue(SqlQueueReads(conn), now=now, settings=Settings())
     # Overdue first, then by due; 03:59 on the 23rd still belongs to the 22nd (rollover 04:00).
     assert queue.reviews == [4, 1, 2]
     monkeypatch.setenv("LLMCARDS_NOW", "2026-11-23T04:00:00+08:00")
     with db.read() as conn:
-        assert build_queue(conn, now=local("2026-11-23 04:00"), settings=Settings()).reviews == [4, 1, 2, 3]
+        assert build_queue(SqlQueueReads(conn), now=local("2026-11-23 04:00"), settings=Settings()).reviews == [4, 1, 2, 3]
 
 
 def test_rollover_hour_is_configurable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -60,8 +61,8 @@ def test_rollover_hour_is_configurable(tmp_path: Path, monkeypatch: pytest.Monke
     db = make_db(tmp_path, {"a.md": [basic("D", "c", 1)]}, now)
     _schedule(db, 1, state=2, stability=5.0, difficulty=5.0, due=local("2026-11-23 01:00"), last_review=local("2026-11-20 01:00"))
     with db.read() as conn:
-        assert build_queue(conn, now=now, settings=Settings(rollover_hour=4)).reviews == [1]
-        assert build_queue(conn, now=now, settings=Settings(rollover_hour=0)).reviews == []
+        assert build_queue(SqlQueueReads(conn), now=now, settings=Settings(rollover_hour=4)).reviews == [1]
+        assert build_queue(SqlQueueReads(conn), now=now, settings=Settings(rollover_hour=0)).reviews == []
 
 
 def test_learning_cards_are_due_by_the_clock_and_come_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -179,3 +179,45 @@ async def test_a_warmed_up_driver_shows_its_first_card_and_escape_builds_the_dec
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_study_from_a_fast_start_shows_the_card_then_opens_the_store_and_keeps_ratings(
+    db_path: Path, settings: Settings, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # `llmcards study --deck nlp` on an existing database: the first card is read with
+    # the stdlib alone; the store (SQLAlchemy, daily backup) opens while it is on screen.
+    from llmcards.cli.state import STATE
+    from llmcards.cli.study import _fast_start
+    from llmcards.store.deferred import DeferredDatabase
+
+    monkeypatch.setattr(STATE, "db_option", str(db_path))
+    started = _fast_start("nlp", settings)
+    assert started is not None
+    db, full, driver = started
+    assert isinstance(db, DeferredDatabase) and not db.is_open and full == f"{ROOT}::NLP"
+    app = create_app(db_path=db_path, deck=full, settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent"),
+                     db=db, first_driver=driver)  # fmt: skip
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, StudyScreen) and front(app) == "LSTM"
+        for _ in range(300):
+            if db.is_open:
+                break
+            await pilot.pause(0.01)
+        assert db.is_open
+        await pilot.press("space", "3")
+        await settle(pilot)
+        assert front(app) == "GRU"
+        assert reviews(db_path) == [("LSTM", 3)]
+
+
+def test_a_deck_name_that_matches_nothing_is_refused_by_the_fast_start_too(db_path: Path, settings: Settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from llmcards.cli.state import STATE
+    from llmcards.cli.study import _fast_start
+    from llmcards.errors import UserError
+
+    monkeypatch.setattr(STATE, "db_option", str(db_path))
+    with pytest.raises(UserError, match="no deck named 'Vision'"):
+        _fast_start("Vision", settings)

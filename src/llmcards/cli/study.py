@@ -25,7 +25,8 @@ def due(
     """What is due now, per deck, after daily limits."""
     from llmcards import clock
     from llmcards.config import load_settings
-    from llmcards.scheduling.queue import build_queue, next_due_in
+    from llmcards.scheduling.queue import build_queue
+    from llmcards.scheduling.queue_sql import SqlQueueReads, next_due_in
     from llmcards.store.queries import CARD, resolve_deck, select_cards
 
     settings = load_settings()
@@ -34,7 +35,7 @@ def due(
     try:
         with db.read() as conn:
             full = resolve_deck(conn, deck) if deck else None
-            queue = build_queue(conn, now=now, settings=settings, deck=full)
+            queue = build_queue(SqlQueueReads(conn), now=now, settings=settings, deck=full)
             order = queue.ordered(now)
             rows: dict[int, Any] = {}
             for start in range(0, len(order), 500):
@@ -197,27 +198,56 @@ def study(
 
         run_app(db_path=STATE.db_path, deck=None, settings=settings)
         return
-    from llmcards import clock
-    from llmcards.store.queries import resolve_deck
     from llmcards.tui.study_driver import StudyDriver  # Textual-free
 
-    db = STATE.open()
-    try:
-        with db.read() as conn:
-            full = resolve_deck(conn, deck)
-        # Today's queue is built before Textual is imported: the first card is ready
-        # the moment the screen is, instead of competing with Textual's start-up.
-        driver = StudyDriver(db, deck=full, settings=settings, clock=clock.now)
-        driver.warm_up()
-    except BaseException:
-        db.close()
-        raise
+    # Today's queue is built before Textual is imported: the first card is ready the
+    # moment the screen is, instead of competing with Textual's start-up.
+    fast = _fast_start(deck, settings)
+    if fast is not None:
+        db, full, driver = fast
+    else:
+        from llmcards import clock
+        from llmcards.store.queries import resolve_deck
+
+        db = STATE.open()
+        try:
+            with db.read() as conn:
+                full = resolve_deck(conn, deck)
+            driver = StudyDriver(db, deck=full, settings=settings, clock=clock.now)
+            driver.warm_up()
+        except BaseException:
+            db.close()
+            raise
     from llmcards.tui.app import run_app
 
     try:
         run_app(db_path=STATE.db_path, deck=full, settings=settings, db=db, first_driver=driver)
     finally:
         heap.resume()
+
+
+def _fast_start(deck: str, settings: Settings) -> tuple[Any, str, Any] | None:
+    """(database, deck's full name, warmed-up driver) read straight from the SQLite file
+    (`store.fastread`), the store itself opening later in the background; None when the
+    file cannot be read that way (then the usual open creates, migrates or explains)."""
+    from llmcards import clock
+    from llmcards.cards import find_deck
+    from llmcards.store.deferred import DeferredDatabase
+    from llmcards.store.fastread import FastQueueReads, open_fast
+    from llmcards.tui.study_driver import StudyDriver  # Textual-free
+
+    conn = open_fast(STATE.db_path)
+    if conn is None:
+        return None
+    try:
+        reads = FastQueueReads(conn)
+        full = find_deck(reads.deck_names().values(), deck)
+        db = DeferredDatabase(STATE.db_path)
+        driver = StudyDriver(db, deck=full, settings=settings, clock=clock.now, first_reads=reads)
+        driver.warm_up()
+    finally:
+        conn.close()
+    return db, full, driver
 
 
 def open_app() -> None:

@@ -11,17 +11,18 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from llmcards.clock import day_start
 from llmcards.config import Settings
-from llmcards.scheduling.queue import DECK, done_today
+from llmcards.scheduling.queue import done_today
+from llmcards.scheduling.queue_sql import SqlQueueReads
 from llmcards.store.queries import DeckCount
 
 
 def limited_counts(conn: Connection, counts: list[DeckCount], *, now: datetime, settings: Settings) -> list[DeckCount]:
-    deck_names = dict(conn.execute(select(DECK.c.id, DECK.c.name)).all())
-    done_new, done_reviews = done_today(conn, since=day_start(now, settings.rollover_hour), deck_names=deck_names)
+    reads = SqlQueueReads(conn)
+    done_new, done_reviews = done_today(reads, since=day_start(now, settings.rollover_hour), deck_names=reads.deck_names())
     shown = []
     for count in counts:
         new_limit, review_limit = settings.limits_for(count.name)

@@ -18,9 +18,9 @@ from typing import Any
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
+from llmcards.cards import NEW
 from llmcards.clock import day_start
 from llmcards.config import Settings
-from llmcards.store.models import NEW
 
 RATINGS = (Rating.Again, Rating.Hard, Rating.Good, Rating.Easy)
 

@@ -17,23 +17,44 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Protocol
 
-from sqlalchemy import Connection, and_, func, or_, select, true
-
-from llmcards.cards import DECK_SEP
+from llmcards.cards import DECK_SEP, NEW, REVIEW, StudyRow
 from llmcards.clock import day_start, next_day_start
 from llmcards.config import Settings
 from llmcards.scheduling.labels import LEARN_AHEAD
 from llmcards.scheduling.types import Counts
-from llmcards.store.models import LEARNING, NEW, RELEARNING, REVIEW, Card, Deck, ReviewLog
 
-CARD = Card.__table__  # type: ignore[attr-defined]
-DECK = Deck.__table__  # type: ignore[attr-defined]
-LOG = ReviewLog.__table__  # type: ignore[attr-defined]
+
+class QueueReads(Protocol):
+    """The rows a queue is built from. The store answers: `store.queue_reads` for any
+    database (SQLAlchemy), `store.fastread` straight from the SQLite file for a fast
+    start. Card filters: not retired, not suspended, not buried at `now`."""
+
+    def deck_names(self) -> dict[int, str]: ...
+
+    def reviewed_since(self, since: datetime) -> list[tuple[int, int]]:
+        """(card id, state before) of every rating since `since`."""
+        ...
+
+    def decks_of(self, card_ids: list[int]) -> dict[int, int]: ...
+
+    def learning(self, deck_ids: list[int] | None, now: datetime, end: datetime) -> Iterable[tuple[int, int, datetime]]:
+        """(id, deck id, due) of learning and relearning cards due before `end`, by due."""
+        ...
+
+    def reviews(self, deck_ids: list[int] | None, now: datetime, end: datetime) -> Iterator[tuple[int, int, str]]:
+        """(id, deck id, note uid) of review cards due before `end`, by due; read lazily."""
+        ...
+
+    def new_cards(self, deck_id: int, now: datetime, limit: int, offset: int) -> list[tuple[int, str]]:
+        """(id, note uid) of a deck's new cards in note order: one page."""
+        ...
+
+    def study_rows(self, card_ids: list[int]) -> dict[int, StudyRow]: ...
 
 
 @dataclass(slots=True)
@@ -127,51 +148,37 @@ class _Limits:
         return all(self._remaining(name) <= 0 for name in self._tops)
 
 
-def build_queue(conn: Connection, *, now: datetime, settings: Settings, deck: str | None = None) -> Queue:
+def build_queue(reads: QueueReads, *, now: datetime, settings: Settings, deck: str | None = None) -> Queue:
     """Today's queue for one deck (full name, sub-decks included) or for all decks."""
     start = day_start(now, settings.rollover_hour)
     end = next_day_start(now, settings.rollover_hour)
     queue = Queue(day_start=start, day_end=end)
-    deck_names: dict[int, str] = dict(conn.execute(select(DECK.c.id, DECK.c.name)).all())
+    deck_names = reads.deck_names()
     if deck is not None:
         deck_names = {i: n for i, n in deck_names.items() if n == deck or n.startswith(deck + DECK_SEP)}
     if not deck_names:
         return queue
     tops = [deck] if deck is not None else sorted({n.split(DECK_SEP)[0] for n in deck_names.values()})
-    done_new, done_reviews = done_today(conn, since=start, deck_names=deck_names)
-    studyable = and_(
-        CARD.c.retired.is_(False),
-        CARD.c.suspended.is_(False),
-        or_(CARD.c.buried_until.is_(None), CARD.c.buried_until <= now),
-    )
-    in_selection = CARD.c.deck_id.in_(list(deck_names)) if deck is not None else true()
+    done_new, done_reviews = done_today(reads, since=start, deck_names=deck_names)
+    selection = list(deck_names) if deck is not None else None
 
-    learning = conn.execute(
-        select(CARD.c.id, CARD.c.deck_id, CARD.c.due)
-        .where(studyable, in_selection, CARD.c.state.in_((LEARNING, RELEARNING)), CARD.c.due < end)
-        .order_by(CARD.c.due, CARD.c.id)
-    )
-    for row in learning:
-        queue.learning.append((row.due, row.id))
-        queue.decks[row.id] = deck_names[row.deck_id]
+    for card_id, deck_id, due in reads.learning(selection, now, end):
+        queue.learning.append((due, card_id))
+        queue.decks[card_id] = deck_names[deck_id]
 
     notes: set[str] = set()  # one card per note a day: cloze siblings wait for tomorrow
     limits = _Limits(settings, 1, done_reviews, deck, tops)
     # Rows arrive in due order straight from the due index, so reading can stop as soon
     # as the limits are used up instead of loading every overdue card.
-    reviews = conn.execute(
-        select(CARD.c.id, CARD.c.deck_id, CARD.c.note_uid)
-        .where(studyable, in_selection, CARD.c.state == REVIEW, CARD.c.due < end)
-        .order_by(CARD.c.due, CARD.c.id)
-    )
-    for row in reviews:
+    reviews = reads.reviews(selection, now, end)
+    for card_id, deck_id, note_uid in reviews:
         if limits.full():
             break
-        name = deck_names[row.deck_id]
-        if row.note_uid not in notes and limits.take(name):
-            queue.reviews.append(row.id)
-            queue.decks[row.id] = name
-            notes.add(row.note_uid)
+        name = deck_names[deck_id]
+        if note_uid not in notes and limits.take(name):
+            queue.reviews.append(card_id)
+            queue.decks[card_id] = name
+            notes.add(note_uid)
     reviews.close()
 
     limits = _Limits(settings, 0, done_new, deck, tops)
@@ -182,20 +189,14 @@ def build_queue(conn: Connection, *, now: datetime, settings: Settings, deck: st
         offset = 0
         while room > 0:
             page = room + 16  # a few extra for skipped siblings
-            rows = conn.execute(
-                select(CARD.c.id, CARD.c.note_uid)
-                .where(studyable, CARD.c.deck_id == deck_id, CARD.c.state == NEW)
-                .order_by(CARD.c.source_path, CARD.c.position, CARD.c.id)
-                .limit(page)
-                .offset(offset)
-            ).all()
-            for row in rows:
+            rows = reads.new_cards(deck_id, now, page, offset)
+            for card_id, note_uid in rows:
                 if room <= 0:
                     break
-                if row.note_uid not in notes and limits.take(name):
-                    queue.new.append(row.id)
-                    queue.decks[row.id] = name
-                    notes.add(row.note_uid)
+                if note_uid not in notes and limits.take(name):
+                    queue.new.append(card_id)
+                    queue.decks[card_id] = name
+                    notes.add(note_uid)
                     room -= 1
             if len(rows) < page:
                 break
@@ -203,22 +204,10 @@ def build_queue(conn: Connection, *, now: datetime, settings: Settings, deck: st
     return queue
 
 
-def deck_counts_today(conn: Connection, *, now: datetime, settings: Settings) -> dict[str, Counts]:
-    """Each deck's numbers as if it were the one studied (Anki's deck list), after limits."""
-    names = sorted(conn.execute(select(DECK.c.name)).scalars())
-    return {name: build_queue(conn, now=now, settings=settings, deck=name).counts(now) for name in names}
-
-
-def done_today(conn: Connection, *, since: datetime, deck_names: dict[int, str]) -> tuple[dict[str, int], dict[str, int]]:
+def done_today(reads: QueueReads, *, since: datetime, deck_names: dict[int, str]) -> tuple[dict[str, int], dict[str, int]]:
     """New cards introduced and reviews answered since `since`, per deck with its sub-decks."""
-    # Two small queries rather than a join: a join lets SQLite walk every card to find
-    # today's few log rows; the reviewed_at index finds them directly.
-    today = conn.execute(select(LOG.c.card_id, LOG.c.state_before).where(LOG.c.reviewed_at >= since)).all()
-    card_ids = list({card_id for card_id, state in today if state in (NEW, REVIEW)})
-    deck_of: dict[int, int] = {}
-    for chunk_start in range(0, len(card_ids), 500):
-        chunk = card_ids[chunk_start : chunk_start + 500]
-        deck_of.update(conn.execute(select(CARD.c.id, CARD.c.deck_id).where(CARD.c.id.in_(chunk))).all())
+    today = reads.reviewed_since(since)
+    deck_of = reads.decks_of(list({card_id for card_id, state in today if state in (NEW, REVIEW)}))
     done_new: dict[str, int] = defaultdict(int)
     done_reviews: dict[str, int] = defaultdict(int)
     for card_id, state in today:
@@ -235,36 +224,3 @@ def _ancestors(name: str) -> Iterable[str]:
     parts = name.split(DECK_SEP)
     for depth in range(1, len(parts) + 1):
         yield DECK_SEP.join(parts[:depth])
-
-
-def load_rows(conn: Connection, ids: list[int]) -> dict[int, Any]:
-    """Full rows (deck name included) for the cards of a queue."""
-    out: dict[int, Any] = {}
-    for chunk_start in range(0, len(ids), 500):
-        chunk = ids[chunk_start : chunk_start + 500]
-        rows = conn.execute(
-            select(CARD, DECK.c.name.label("deck")).join(DECK, DECK.c.id == CARD.c.deck_id).where(CARD.c.id.in_(chunk))
-        ).all()
-        out.update((row.id, row) for row in rows)
-    return out
-
-
-def next_due_in(
-    conn: Connection, *, deck: str | None, now: datetime, settings: Settings, learning_due: datetime | None = None
-) -> tuple[datetime | None, int]:
-    """When a seen card of this selection is next due after today's queue, and how many
-    cards are due by the end of that day (buried ones included: they come back then)."""
-    end = next_day_start(now, settings.rollover_hour)
-    where = [CARD.c.retired.is_(False), CARD.c.suspended.is_(False), CARD.c.state != NEW, CARD.c.due.is_not(None)]
-    if deck is not None:
-        ids = [i for i, n in conn.execute(select(DECK.c.id, DECK.c.name)).all() if n == deck or n.startswith(deck + DECK_SEP)]
-        where.append(CARD.c.deck_id.in_(ids))
-    upcoming = or_(and_(CARD.c.state == REVIEW, CARD.c.due >= end), and_(CARD.c.state != REVIEW, CARD.c.due > now))
-    moment = conn.execute(select(func.min(CARD.c.due)).where(*where, upcoming)).scalar()
-    if learning_due is not None and (moment is None or learning_due < moment):
-        moment = learning_due
-    if moment is None:
-        return None, 0
-    day_end = next_day_start(moment, settings.rollover_hour)
-    count = conn.execute(select(func.count()).select_from(CARD).where(*where, CARD.c.due < day_end)).scalar() or 0
-    return moment, int(count)

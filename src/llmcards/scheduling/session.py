@@ -15,15 +15,16 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmcards import clock as clock_module
+from llmcards.cards import LEARNING, RELEARNING, StudyRow, find_deck
 from llmcards.clock import day_start, next_day_start
 from llmcards.config import Settings, load_settings
 from llmcards.errors import UserError
-from llmcards.scheduling import fsrs_bridge, review
+from llmcards.scheduling import fsrs_bridge
 from llmcards.scheduling.labels import interval_label
-from llmcards.scheduling.queue import Queue, build_queue, load_rows
+from llmcards.scheduling.queue import Queue, QueueReads, build_queue
 from llmcards.scheduling.types import (
     AGAIN,
     EASY,
@@ -35,8 +36,10 @@ from llmcards.scheduling.types import (
     SessionSummary,
     StudyCard,
 )
-from llmcards.store.db import Database
-from llmcards.store.models import LEARNING, RELEARNING
+
+if TYPE_CHECKING:
+    from llmcards.store.db import Database
+    from llmcards.store.deferred import DeferredDatabase
 
 Clock = Callable[[], datetime]
 
@@ -59,7 +62,14 @@ class _Done:
     before: Any = None
 
 
-def study_card(row: Any) -> StudyCard:
+def _review():  # type: ignore[no-untyped-def]
+    """The write side, imported on the first change: it loads SQLAlchemy (see `reads`)."""
+    from llmcards.scheduling import review
+
+    return review
+
+
+def study_card(row: StudyRow) -> StudyCard:
     return StudyCard(
         id=row.id, deck=row.deck, front=row.front, back=row.back, context=row.context, kind=row.kind,
         source_path=row.source_path, source_line=row.source_line, state=row.state, due=row.due,
@@ -70,12 +80,15 @@ def study_card(row: Any) -> StudyCard:
 class StudySession:
     def __init__(
         self,
-        db: Database,
+        db: Database | DeferredDatabase,
         *,
         deck: str | None = None,
         settings: Settings | None = None,
         clock: Clock = clock_module.now,
+        reads: QueueReads | None = None,
     ) -> None:
+        """`reads`, when given, answers the deck name and the first queue instead of `db`
+        (a fast start, see `store.fastread`): `db` is not touched before the first change."""
         self._db = db
         self._settings = settings or load_settings()
         self._clock = clock
@@ -84,7 +97,9 @@ class StudySession:
         self._scheduler = fsrs_bridge.build_scheduler(self._settings)
         self._preview_scheduler = fsrs_bridge.build_scheduler(self._settings, fuzz=False)
         self._deck: str | None = None
-        if deck:
+        if deck and reads is not None:
+            self._deck = find_deck(reads.deck_names().values(), deck)
+        elif deck:
             from llmcards.store.queries import resolve_deck
 
             with db.read() as conn:
@@ -95,7 +110,7 @@ class StudySession:
         self._last_rated: int | None = None
         self._ratings: Counter[int] = Counter()
         self._milliseconds = 0
-        self._queue = self._load(self._clock())
+        self._queue = self._load(self._clock(), reads=reads)
 
     # -- reading (UI thread) ----------------------------------------------------------
 
@@ -147,6 +162,7 @@ class StudySession:
         with self._write:
             card_id = self._require_current()
             now = self._clock()
+            review = _review()
             try:
                 outcome = review.rate_card(self._db, card_id, rating, now=now, duration_ms=duration_ms,
                                            settings=self._settings, scheduler=self._scheduler)  # fmt: skip
@@ -167,7 +183,7 @@ class StudySession:
     def suspend(self) -> None:
         with self._write:
             card_id = self._require_current()
-            before = review.set_suspended(self._db, card_id, True)
+            before = _review().set_suspended(self._db, card_id, True)
             with self._state:
                 self._done.append(_Done("suspend", card_id, before=before))
                 self._drop(card_id)
@@ -177,7 +193,7 @@ class StudySession:
         with self._write:
             card_id = self._require_current()
             until = next_day_start(self._clock(), self._settings.rollover_hour)
-            before = review.set_buried(self._db, card_id, until)
+            before = _review().set_buried(self._db, card_id, until)
             with self._state:
                 self._done.append(_Done("bury", card_id, before=before))
                 self._drop(card_id)
@@ -189,6 +205,7 @@ class StudySession:
                 if not self._done:
                     return None
                 step = self._done[-1]
+            review = _review()
             if step.kind == "rate":
                 review.undo_review(self._db, step.log_id)
             elif step.kind == "suspend":
@@ -210,11 +227,18 @@ class StudySession:
 
     # -- inside -------------------------------------------------------------------------
 
-    def _load(self, now: datetime, also: list[int] | None = None) -> Queue:
+    def _load(self, now: datetime, also: list[int] | None = None, reads: QueueReads | None = None) -> Queue:
+        if reads is not None:
+            return self._fill(reads, now, also)
+        from llmcards.scheduling.queue_sql import SqlQueueReads
+
         with self._db.read() as conn:
-            queue = build_queue(conn, now=now, settings=self._settings, deck=self._deck)
-            ids = [cid for _, cid in queue.learning] + queue.reviews + queue.new + list(also or ())
-            rows = load_rows(conn, [i for i in dict.fromkeys(ids)])
+            return self._fill(SqlQueueReads(conn), now, also)
+
+    def _fill(self, reads: QueueReads, now: datetime, also: list[int] | None) -> Queue:
+        queue = build_queue(reads, now=now, settings=self._settings, deck=self._deck)
+        ids = [cid for _, cid in queue.learning] + queue.reviews + queue.new + list(also or ())
+        rows = reads.study_rows(list(dict.fromkeys(ids)))
         self._entries = {cid: _Entry(study_card(row), fsrs_bridge.Schedule.of(row)) for cid, row in rows.items()}
         return queue
 
@@ -253,7 +277,7 @@ class StudySession:
 
     def _next_due(self, now: datetime) -> tuple[datetime | None, int]:
         """When something is next due in this selection, and how many cards are due that day."""
-        from llmcards.scheduling.queue import next_due_in
+        from llmcards.scheduling.queue_sql import next_due_in
 
         later_learning = self._queue.next_learning_due(now)
         with self._db.read() as conn:

@@ -13,10 +13,13 @@ datetime columns exactly as SQLAlchemy's SQLite dialect writes them (`UTCDateTim
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
+from llmcards.cards import StudyRow
 from llmcards.store.schema import HEAD_REVISION
 
 BUSY_TIMEOUT_S = 30.0
@@ -26,7 +29,8 @@ _STORED_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's SQLite DATETIME storage
 def open_fast(path: Path) -> sqlite3.Connection | None:
     """A read-only connection to an llmcards database at the current schema, or None."""
     try:
-        if not path.is_file() or path.stat().st_size == 0:
+        # An unwritable file goes the normal way too: it says so before the app starts.
+        if not path.is_file() or path.stat().st_size == 0 or not os.access(path, os.W_OK):
             return None
         # Not `mode=ro`: a read-only open of a WAL database fails when its -shm file is
         # missing; query_only gives the same guarantee without that trap.
@@ -54,3 +58,78 @@ def decode_time(stored: str | None) -> datetime | None:
     if stored is None:
         return None
     return datetime.fromisoformat(stored).replace(tzinfo=timezone.utc)
+
+
+# -- today's queue (`scheduling.queue.QueueReads`; `scheduling.queue_sql` is the portable twin)
+
+_STUDYABLE = "retired IS 0 AND suspended IS 0 AND (buried_until IS NULL OR buried_until <= ?)"
+_CHUNK = 500  # ids per IN (...) list
+_STUDY_SELECT = (
+    "SELECT card.id, deck.name, front, back, context, kind, source_path, source_line, state, step,"
+    " stability, difficulty, due, last_review, reps, lapses FROM card JOIN deck ON deck.id = card.deck_id"
+)
+
+
+class FastQueueReads:
+    """Today's queue read from the SQLite file through `open_fast`'s connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def deck_names(self) -> dict[int, str]:
+        return dict(self._conn.execute("SELECT id, name FROM deck"))
+
+    def reviewed_since(self, since: datetime) -> list[tuple[int, int]]:
+        query = "SELECT card_id, state_before FROM review_log WHERE reviewed_at >= ?"
+        return self._conn.execute(query, (encode_time(since),)).fetchall()
+
+    def decks_of(self, card_ids: list[int]) -> dict[int, int]:
+        out: dict[int, int] = {}
+        for start in range(0, len(card_ids), _CHUNK):
+            chunk = card_ids[start : start + _CHUNK]
+            query = f"SELECT id, deck_id FROM card WHERE id IN ({_marks(chunk)})"
+            out.update(self._conn.execute(query, chunk))
+        return out
+
+    def learning(self, deck_ids: list[int] | None, now: datetime, end: datetime) -> list[tuple[int, int, datetime]]:
+        where, params = _selection(now, deck_ids)
+        query = f"SELECT id, deck_id, due FROM card WHERE {where} AND state IN (1, 3) AND due < ? ORDER BY due, id"
+        rows = self._conn.execute(query, (*params, encode_time(end)))
+        return [(card_id, deck_id, decode_time(due)) for card_id, deck_id, due in rows]
+
+    def reviews(self, deck_ids: list[int] | None, now: datetime, end: datetime) -> Iterator[tuple[int, int, str]]:
+        where, params = _selection(now, deck_ids)
+        query = f"SELECT id, deck_id, note_uid FROM card WHERE {where} AND state = 2 AND due < ? ORDER BY due, id"
+        cursor = self._conn.execute(query, (*params, encode_time(end)))
+        try:
+            yield from cursor
+        finally:
+            cursor.close()
+
+    def new_cards(self, deck_id: int, now: datetime, limit: int, offset: int) -> list[tuple[int, str]]:
+        query = (
+            f"SELECT id, note_uid FROM card WHERE {_STUDYABLE} AND deck_id = ? AND state = 0"
+            " ORDER BY source_path, position, id LIMIT ? OFFSET ?"
+        )
+        return self._conn.execute(query, (encode_time(now), deck_id, limit, offset)).fetchall()
+
+    def study_rows(self, card_ids: list[int]) -> dict[int, StudyRow]:
+        out: dict[int, StudyRow] = {}
+        for start in range(0, len(card_ids), _CHUNK):
+            chunk = card_ids[start : start + _CHUNK]
+            for row in self._conn.execute(f"{_STUDY_SELECT} WHERE card.id IN ({_marks(chunk)})", chunk):
+                out[row[0]] = StudyRow(*row[:12], decode_time(row[12]), decode_time(row[13]), *row[14:])
+        return out
+
+
+def _selection(now: datetime, deck_ids: list[int] | None) -> tuple[str, list[object]]:
+    params: list[object] = [encode_time(now)]
+    if deck_ids is None:
+        return _STUDYABLE, params
+    return f"{_STUDYABLE} AND deck_id IN ({_marks(deck_ids)})", params + list(deck_ids)
+
+
+def _marks(values: list[int]) -> str:
+    return ", ".join("?" * len(values))
+
+

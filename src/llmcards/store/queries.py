@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
-from llmcards.cards import DECK_SEP
+from llmcards.cards import DECK_SEP, find_deck
 from llmcards.errors import UserError
 from llmcards.store.models import NEW, REVIEW, STATE_NAMES, Card, Deck
 
@@ -21,19 +21,7 @@ CARD_STATES = ("new", "learning", "review", "relearning", "due", "suspended", "r
 
 def resolve_deck(conn: Connection, name: str) -> str:
     """A deck's full name from what the user typed: the full path, or its last parts."""
-    wanted = DECK_SEP.join(p.strip() for p in name.split(DECK_SEP)).casefold()
-    names = list(conn.execute(select(DECK.c.name)).scalars())
-    exact = [n for n in names if n.casefold() == wanted]
-    if exact:
-        return exact[0]
-    tail = [n for n in names if n.casefold().endswith(DECK_SEP + wanted)]
-    if len(tail) == 1:
-        return tail[0]
-    if len(tail) > 1:
-        raise UserError(
-            f"deck {name!r} is ambiguous ({', '.join(sorted(tail)[:4])}); give its full path"
-        )
-    raise UserError(f"no deck named {name!r}; run `llmcards decks` to see the deck names")
+    return find_deck(conn.execute(select(DECK.c.name)).scalars(), name)
 
 
 def deck_filter(full_name: str) -> Any:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -19,12 +20,15 @@ from textual.screen import Screen
 from llmcards import clock as clock_module
 from llmcards.cards import DECK_SEP
 from llmcards.config import Settings
-from llmcards.store.db import Database
 from llmcards.tui.keys import bindings_of, key_help
 from llmcards.tui.screens.home import HomeScreen
 from llmcards.tui.screens.study import StudyScreen
 from llmcards.tui.study_driver import StudyDriver
 from llmcards.tui.widgets.deck_tree import DeckTree
+
+if TYPE_CHECKING:
+    from llmcards.store.db import Database
+    from llmcards.store.deferred import DeferredDatabase
 
 Clock = Callable[[], datetime]
 
@@ -39,7 +43,7 @@ class LlmcardsApp(App[None]):
     def __init__(
         self,
         *,
-        db: Database,
+        db: Database | DeferredDatabase,
         deck: str | None,
         settings: Settings,
         clock: Clock,
@@ -165,15 +169,13 @@ def create_app(
     settings: Settings | None = None,
     now: Clock | datetime | None = None,
     bundled_dir: Path | None = None,
-    db: Database | None = None,
+    db: Database | DeferredDatabase | None = None,
     first_driver: StudyDriver | None = None,
 ) -> LlmcardsApp:
     """The app for the database at `db_path`; opening `deck` (full path or its last
     parts) straight away when given. `now` freezes or replaces the clock (tests).
     `db` and `first_driver` hand over what the CLI already opened and warmed up."""
     from llmcards.paths import bundled_decks_dir
-    from llmcards.store.db import open_db
-    from llmcards.store.queries import resolve_deck
 
     if isinstance(now, datetime):
         frozen = clock_module.ensure_utc(now)
@@ -181,6 +183,9 @@ def create_app(
     else:
         clock = now or clock_module.now
     if db is None:
+        from llmcards.store.db import open_db
+        from llmcards.store.queries import resolve_deck
+
         db = open_db(db_path)
         try:
             if deck is not None:
@@ -204,7 +209,7 @@ def run_app(
     deck: str | None = None,
     settings: Settings | None = None,
     *,
-    db: Database | None = None,
+    db: Database | DeferredDatabase | None = None,
     first_driver: StudyDriver | None = None,
 ) -> None:
     """Run the study app in this terminal until the user quits."""

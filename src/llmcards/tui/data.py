@@ -3,7 +3,6 @@ these functions run on worker threads and hand back plain values."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -11,10 +10,11 @@ from sqlalchemy import Connection, and_, exists, func, or_, select
 
 from llmcards import clock
 from llmcards.cards import DECK_SEP
-from llmcards.store.models import NEW, Card, Deck, ReviewLog, Source
 from llmcards.config import Settings
 from llmcards.scheduling.deck_list import limited_counts
+from llmcards.store.models import NEW, Card, Deck, ReviewLog, Source
 from llmcards.store.queries import deck_counts
+from llmcards.tui.home_rows import DeckRow, HomeData
 
 CARD = Card.__table__  # type: ignore[attr-defined]
 DECK = Deck.__table__  # type: ignore[attr-defined]
@@ -22,48 +22,6 @@ LOG = ReviewLog.__table__  # type: ignore[attr-defined]
 SOURCE = Source.__table__  # type: ignore[attr-defined]
 
 MAX_STREAK_DAYS = 3660
-
-
-@dataclass(frozen=True, slots=True)
-class DeckRow:
-    name: str  # full path, "Root::Sub"
-    new: int
-    learning: int
-    due: int
-    next_due: datetime | None = None  # filled in only when there is nothing to study now
-    bundled: bool = False
-
-    @property
-    def label(self) -> str:
-        return self.name.rsplit(DECK_SEP, 1)[-1]
-
-    @property
-    def depth(self) -> int:
-        return self.name.count(DECK_SEP)
-
-    @property
-    def parent(self) -> str:
-        return self.name.rpartition(DECK_SEP)[0]
-
-    @property
-    def to_study(self) -> int:
-        return self.new + self.learning + self.due
-
-
-@dataclass(frozen=True, slots=True)
-class HomeData:
-    now: datetime
-    decks: tuple[DeckRow, ...]
-    streak: int
-
-    @property
-    def due_today(self) -> int:
-        """Seen cards waiting today (learning + review), over the root decks."""
-        return sum(d.learning + d.due for d in self.decks if d.depth == 0)
-
-    @property
-    def empty(self) -> bool:
-        return not self.decks
 
 
 def database_is_empty(conn: Connection) -> bool:

@@ -35,6 +35,12 @@ def settle() -> None:
     gc.enable()
 
 
+def freeze() -> None:
+    """Long-lived objects made after start-up (the store, opened in the background once
+    the first card was shown) join the permanent generation too."""
+    gc.freeze()
+
+
 def resume() -> None:
     """End a `pause()` without freezing (the app ended before its first card)."""
     gc.enable()

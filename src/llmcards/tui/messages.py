@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from llmcards.tui.data import HomeData
+from llmcards.tui.home_rows import HomeData
 from llmcards.tui.study_driver import StudyView
 
 

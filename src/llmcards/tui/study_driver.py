@@ -11,10 +11,15 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from llmcards.config import Settings
 from llmcards.scheduling.types import Counts, Preview, SessionSummary, StudyCard
-from llmcards.store.db import Database
+
+if TYPE_CHECKING:
+    from llmcards.scheduling.queue import QueueReads
+    from llmcards.store.db import Database
+    from llmcards.store.deferred import DeferredDatabase
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,13 +37,16 @@ class StudyView:
 class StudyDriver:
     def __init__(
         self,
-        db: Database,
+        db: Database | DeferredDatabase,
         *,
         deck: str | None,
         settings: Settings,
         clock: Callable[[], datetime],
+        first_reads: QueueReads | None = None,
     ) -> None:
+        """`first_reads` builds the first queue without touching `db` (see `warm_up`)."""
         self._db = db
+        self._first_reads = first_reads
         self._deck = deck
         self._settings = settings
         self._clock = clock
@@ -51,12 +59,24 @@ class StudyDriver:
         if self._session is None:
             from llmcards.scheduling.session import StudySession
 
-            self._session = StudySession(self._db, deck=self._deck, settings=self._settings, clock=self._clock)
+            reads, self._first_reads = self._first_reads, None  # only ever the first try
+            self._session = StudySession(self._db, deck=self._deck, settings=self._settings, clock=self._clock,
+                                         reads=reads)  # fmt: skip
         return self._session
+
+    def open_store_in_background(self) -> None:
+        """When the first card came from a fast read, open the store now, while the card
+        is read, instead of on the first rating."""
+        open_in_background = getattr(self._db, "open_in_background", None)
+        if open_in_background is not None:
+            from llmcards.tui import heap
+
+            open_in_background(then=heap.freeze)
 
     def warm_up(self) -> None:
         """Build today's queue and the first card's view now (before Textual is even
-        imported: nothing competes); `take_ready_view` hands the view to the screen."""
+        imported: nothing competes); `take_ready_view` hands the view to the screen.
+        With `first_reads`, its connection may be closed once this returns."""
         self._warm()
         if self._session is not None:
             with self._lock:

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from llmcards.tui.data import HomeData
+from llmcards.tui.home_rows import HomeData
 from llmcards.tui.messages import BundledImported, DatabaseFailed, HomeLoaded
 from llmcards.tui.widgets.deck_tree import DeckTree
 from llmcards.tui.widgets.home_header import DeckColumns, HomeHeader

@@ -112,11 +112,15 @@ class StudyScreen(Screen[None]):
         self._run(cause, call, *args)
         return True
 
+    def _started(self) -> None:
+        heap.settle()
+        self.driver.open_store_in_background()
+
     @on(StudyUpdated)
     def _apply(self, message: StudyUpdated) -> None:
         self.busy = False
         if self.view is None:  # the first card: start-up is over
-            self.call_after_refresh(heap.settle)
+            self.call_after_refresh(self._started)
         self.view = view = message.view
         self.query_one(StudyProgress).show(view.done, view.counts)
         self._say({"undo": "Taken back: this card is shown again.", "suspend": "Suspended (u takes it back).",

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.reactive import reactive
 from textual.css.query import NoMatches
+from textual.reactive import reactive
 from textual.widgets import Rule, Static
 
 from llmcards.scheduling.types import StudyCard

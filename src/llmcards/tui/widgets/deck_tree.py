@@ -16,8 +16,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from llmcards.tui.data import DeckRow
 from llmcards.tui.format import when_due
+from llmcards.tui.home_rows import DeckRow
 
 COLUMN_WIDTHS = (6, 7, 6)  # New, Learn, Due
 

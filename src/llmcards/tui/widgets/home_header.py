@@ -6,8 +6,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from llmcards.tui.data import HomeData
 from llmcards.tui.format import long_date
+from llmcards.tui.home_rows import HomeData
 from llmcards.tui.widgets.deck_tree import header_row
 
 
