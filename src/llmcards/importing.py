@@ -19,10 +19,8 @@ from llmcards.cards import CardDraft, ParsedNote, Skipped
 from llmcards.errors import NoteError
 
 if TYPE_CHECKING:  # SQLAlchemy stays out of import time
-    from sqlalchemy import Connection
-
     from llmcards.store.db import Database
-    from llmcards.store.sources import CachedSource
+    from llmcards.store.unchanged import CachedSource
 
 # Bump when the importer's rules change, so unchanged files are parsed again once.
 PARSER_VERSION = 1
@@ -139,6 +137,82 @@ def parse_file(path: Path, data: bytes, deck: str | None) -> tuple[ParsedNote, s
     return parsed, decoded.notice
 
 
+@dataclass(frozen=True)
+class NoteFile:
+    path: Path  # as the user named it (or found in a named folder)
+    data: bytes
+    resolved: str  # the identity the source table knows it by
+    digest: str  # sha256 of `data`
+
+
+def read_notes(paths: Sequence[str | os.PathLike[str]]) -> list[NoteFile]:
+    """Every notes file under `paths`, read and hashed; `NoteError` for a bad path."""
+    files = []
+    for path in collect_files(paths):
+        data = read_note(path)
+        files.append(NoteFile(path, data, str(path.resolve()), hashlib.sha256(data).hexdigest()))
+    return files
+
+
+def import_at(
+    db_path: Path,
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    deck: str | None = None,
+    dry_run: bool = False,
+    now: datetime,
+) -> ImportReport:
+    """`import_paths` on the database file at `db_path`, opened only if there is work:
+    when every file is unchanged the stored outcome is the answer, read without
+    SQLAlchemy. A dry run never creates a missing database."""
+    try:
+        files = read_notes(paths)
+    except NoteError as exc:
+        files, problem = [], exc  # raised after opening the database, as it always was
+    else:
+        problem = None
+        report = unchanged_report(db_path, files, deck=deck, dry_run=dry_run)
+        if report is not None:
+            return report
+    from llmcards.store.db import open_db
+
+    db = open_db(db_path if (db_path.exists() or not dry_run) else None)
+    try:
+        if problem is not None:
+            raise problem
+        return _import_files(db, files, deck=deck, dry_run=dry_run, now=now)
+    finally:
+        db.close()
+
+
+def unchanged_report(
+    db_path: Path, files: Sequence[NoteFile], *, deck: str | None, dry_run: bool
+) -> ImportReport | None:
+    """The report of re-importing `files` when none changed since its last import (read
+    in one snapshot with the standard library), else None: then the import must run."""
+    import sqlite3
+
+    from llmcards.store.fastread import open_fast
+    from llmcards.store.unchanged import find_unchanged
+
+    conn = open_fast(db_path)
+    if conn is None:
+        return None
+    reports: list[FileReport] = []
+    try:
+        conn.execute("BEGIN")
+        for file in files:
+            cached = find_unchanged(conn, file.resolved, file.digest, PARSER_VERSION, deck)
+            if cached is None:
+                return None
+            reports.append(_unchanged_report(file.path, cached))
+    except sqlite3.Error:
+        return None  # e.g. locked for longer than the busy timeout: the import path explains
+    finally:
+        conn.close()
+    return ImportReport(reports, dry_run=dry_run)
+
+
 def import_paths(
     db: Database,
     paths: Sequence[str | os.PathLike[str]],
@@ -148,21 +222,24 @@ def import_paths(
     now: datetime,
 ) -> ImportReport:
     """Import every notes file under `paths`. All or nothing: one transaction."""
+    return _import_files(db, read_notes(paths), deck=deck, dry_run=dry_run, now=now)
+
+
+def _import_files(
+    db: Database, files: Sequence[NoteFile], *, deck: str | None, dry_run: bool, now: datetime
+) -> ImportReport:
     from llmcards.store.sources import find_unchanged_source, save_source
     from llmcards.store.sync import sync_file
 
-    files = collect_files(paths)
-    blobs = [(path, read_note(path)) for path in files]
     reports: list[FileReport] = []
     with db.write() as conn:
-        for path, data in blobs:
-            resolved = str(path.resolve())
-            digest = hashlib.sha256(data).hexdigest()
+        for file in files:
+            path, resolved, digest = file.path, file.resolved, file.digest
             cached = find_unchanged_source(conn, resolved, digest, PARSER_VERSION, deck)
             if cached is not None:
-                reports.append(_unchanged_report(conn, path, cached))
+                reports.append(_unchanged_report(path, cached))
                 continue
-            parsed, notice = parse_file(path, data, deck)
+            parsed, notice = parse_file(path, file.data, deck)
             result = sync_file(
                 conn,
                 root=parsed.root,
@@ -193,7 +270,7 @@ def import_paths(
     return ImportReport(reports, dry_run=dry_run)
 
 
-def _unchanged_report(conn: Connection, path: Path, cached: CachedSource) -> FileReport:
+def _unchanged_report(path: Path, cached: CachedSource) -> FileReport:
     skipped = [
         Skipped(line=s["line"], text=s["text"], reason=s["reason"], category=s["category"], deck=tuple(s["deck"]))
         for s in json.loads(cached.skipped_json)

@@ -25,17 +25,9 @@ def import_notes(
 ) -> None:
     """Import Markdown notes; re-importing updates cards and keeps their history."""
     from llmcards import clock
-    from llmcards.importing import import_paths
-    from llmcards.store.db import open_db
+    from llmcards.importing import import_at
 
-    now = clock.now()
-    db_path = STATE.db_path
-    # A dry run against a database that does not exist yet must not create it.
-    db = open_db(db_path if (db_path.exists() or not dry_run) else None)
-    try:
-        report = import_paths(db, [str(p) for p in paths], deck=deck, dry_run=dry_run, now=now)
-    finally:
-        db.close()
+    report = import_at(STATE.db_path, [str(p) for p in paths], deck=deck, dry_run=dry_run, now=clock.now())
     if as_json:
         from llmcards.cli.output import print_json
 

@@ -4,41 +4,27 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, insert, update
 
 from llmcards.cards import Skipped
-from llmcards.store.models import Card, Source
+from llmcards.store.models import Source
+from llmcards.store.unchanged import ACTIVE_CARDS_SQL, LATEST_MATCH_SQL, CachedSource
 
 SOURCE = Source.__table__  # type: ignore[attr-defined]
-CARD = Card.__table__  # type: ignore[attr-defined]
-
-
-@dataclass
-class CachedSource:
-    root: str
-    skipped_json: str
-    active_cards: int
 
 
 def find_unchanged_source(
     conn: Connection, path: str, sha256: str, parser_version: int, deck: str | None
 ) -> CachedSource | None:
-    query = select(SOURCE.c.root, SOURCE.c.skipped_json).where(
-        SOURCE.c.path == path, SOURCE.c.sha256 == sha256, SOURCE.c.parser_version == parser_version
-    )
-    query = query.where(SOURCE.c.deck_arg == (deck or ""))
-    row = conn.execute(query.order_by(SOURCE.c.imported_at.desc())).first()
+    """`unchanged.find_unchanged` inside an open SQLAlchemy transaction: the same queries."""
+    row = conn.exec_driver_sql(LATEST_MATCH_SQL, (path, sha256, parser_version, deck or "")).first()
     if row is None:
         return None
-    active = conn.execute(
-        select(func.count()).where(
-            and_(CARD.c.source_path == path, CARD.c.root == row.root, CARD.c.retired.is_(False))
-        )
-    ).scalar_one()
-    return CachedSource(row.root, row.skipped_json, active)
+    root, skipped_json = row
+    active = conn.exec_driver_sql(ACTIVE_CARDS_SQL, (path, root)).scalar_one()
+    return CachedSource(root, skipped_json, active)
 
 
 def save_source(
