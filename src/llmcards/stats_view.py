@@ -332,12 +332,16 @@ def optimize_renderable(result: OptimizeResult, *, saved: bool | None) -> Render
     table.add_column("log loss", justify="right")
     table.add_column("RMSE(bins)", justify="right")
     held, cur_all, fit_all = result.held_out, result.current_all, result.fitted_all
-    assert held is not None and cur_all is not None and fit_all is not None
+    assert cur_all is not None and fit_all is not None
 
-    table.add_row("held out (time-series split)", "", "", style="bold")
-    table.add_row("  current", f"{held.current.log_loss:.4f}", f"{held.current.rmse_bins:.4f}")
-    table.add_row("  fitted", _compare(held.fitted.log_loss, held.current.log_loss),
-                  _compare(held.fitted.rmse_bins, held.current.rmse_bins))  # fmt: skip
+    if held is None:
+        table.add_row("held out: none (all reviews on one day)", "", "", style="bold")
+    else:
+        since = "" if held.since is None else f" since {held.since:%Y-%m-%d}"
+        table.add_row(f"held out: the latest {held.tested:,} reviews{since}", "", "", style="bold")
+        table.add_row("  current", f"{held.current.log_loss:.4f}", f"{held.current.rmse_bins:.4f}")
+        table.add_row(f"  fitted on the {held.trained:,} before", _compare(held.fitted.log_loss, held.current.log_loss),
+                      _compare(held.fitted.rmse_bins, held.current.rmse_bins))  # fmt: skip
     table.add_row("all reviews", "", "", style="bold")
     table.add_row("  current", f"{cur_all.log_loss:.4f}", f"{cur_all.rmse_bins:.4f}")
     table.add_row("  fitted", _compare(fit_all.log_loss, cur_all.log_loss), _compare(fit_all.rmse_bins, cur_all.rmse_bins))

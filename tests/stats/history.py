@@ -77,6 +77,21 @@ def hand_checked_collection(path: Path) -> tuple[Database, dict[str, int]]:
     return db, ids
 
 
+def history_of(db: Database) -> Any:
+    """The review log as `llmcards optimize` reads it: straight from the file (an `optimize.History`)."""
+    from llmcards import clock
+    from llmcards.stats.optimize import load_history
+    from llmcards.store.fastread import open_fast
+
+    assert db.path is not None
+    conn = open_fast(db.path)
+    assert conn is not None
+    try:
+        return load_history(conn, now=clock.now(), rollover_hour=4)
+    finally:
+        conn.close()
+
+
 def true_parameters() -> list[float]:
     """A learner who forgets faster than FSRS's defaults assume: smaller first
     stabilities, slower growth after a success."""

@@ -11,15 +11,15 @@ from sqlalchemy import func, select
 from llmcards import clock
 from llmcards.config import Settings
 from llmcards.stats.optimize import (
+    HELD_OUT,
     MIN_REVIEWS,
     default_parameters,
-    load_history,
     optimize,
     parameters_text,
-    time_series_evaluation,
+    split_point,
 )
 from llmcards.store.models import LEARNING, NEW, REVIEW
-from tests.stats.history import CARD, LOG, add_review, make_collection, synthetic_collection
+from tests.stats.history import CARD, LOG, add_review, history_of, make_collection, synthetic_collection
 
 def pairs(item: object) -> list[tuple[int, int]]:
     """(rating, delta_t) of each review in an FSRSItem (the binding exposes only its repr)."""
@@ -36,15 +36,16 @@ def synthetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[
 
 
 def test_fitted_parameters_predict_held_out_reviews_at_least_as_well_as_defaults(synthetic) -> None:  # type: ignore[no-untyped-def]
-    with synthetic.read() as conn:
-        history = load_history(conn, now=clock.now(), rollover_hour=4)
+    history = history_of(synthetic)
     assert history.cross_day_reviews > 3 * MIN_REVIEWS and history.cards == 400
     result = optimize(history, Settings())
     assert result.enough and result.fitted_parameters is not None
     assert len(result.fitted_parameters) == 21 and result.fitted_parameters != default_parameters()
     held = result.held_out
-    assert held is not None and held.tested > 0.8 * history.cross_day_reviews
+    assert held is not None and held.tested + held.trained == history.cross_day_reviews
+    assert abs(held.tested - HELD_OUT * history.cross_day_reviews) < 0.05 * history.cross_day_reviews
     assert held.fitted.log_loss <= held.current.log_loss
+    assert held.fitted.rmse_bins <= held.current.rmse_bins
     assert result.fitted_all is not None and result.current_all is not None
     assert result.fitted_all.log_loss < result.current_all.log_loss
     assert result.improved
@@ -57,8 +58,7 @@ def test_fitted_parameters_are_accepted_by_settings_and_py_fsrs(synthetic, tmp_p
 
     from llmcards.config import load_settings, save_setting
 
-    with synthetic.read() as conn:
-        result = optimize(load_history(conn, now=clock.now(), rollover_hour=4), Settings())
+    result = optimize(history_of(synthetic), Settings())
     assert result.fitted_parameters is not None
     saved = save_setting("fsrs_parameters", parameters_text(result.fitted_parameters))
     assert saved.fsrs_parameters == result.fitted_parameters == load_settings().fsrs_parameters
@@ -66,8 +66,7 @@ def test_fitted_parameters_are_accepted_by_settings_and_py_fsrs(synthetic, tmp_p
 
 
 def test_parameters_already_fitted_are_not_replaced_by_a_refit(synthetic) -> None:  # type: ignore[no-untyped-def]
-    with synthetic.read() as conn:
-        history = load_history(conn, now=clock.now(), rollover_hour=4)
+    history = history_of(synthetic)
     first = optimize(history, Settings())
     again = optimize(history, Settings(fsrs_parameters=first.fitted_parameters or []))
     assert not again.improved
@@ -85,8 +84,7 @@ def test_items_are_cross_day_reviews_with_study_day_gaps(tmp_path: Path, monkeyp
         add_review(conn, ids["B"], "2026-11-12 10:00", 3, REVIEW)  # no first rating: unusable
         add_review(conn, ids["B"], "2026-11-14 10:00", 3, REVIEW)
         add_review(conn, ids["C"], "2026-11-21 10:00", 4, NEW)  # one review: nothing to predict
-    with db.read() as conn:
-        history = load_history(conn, now=clock.now(), rollover_hour=4)
+    history = history_of(db)
     db.close()
     assert history.cards == 2 and history.reviews == 8
     assert [pairs(i) for i in history.items] == [
@@ -101,34 +99,66 @@ def test_too_little_history_keeps_defaults_and_says_how_much_is_missing(
 ) -> None:
     monkeypatch.setenv("LLMCARDS_NOW", "2026-11-22T09:30:00+08:00")
     db, ids = make_collection(tmp_path / "c.db", {"NLP": ["A"]})
-    with db.read() as conn:
-        empty = optimize(load_history(conn, now=clock.now(), rollover_hour=4), Settings())
+    empty = optimize(history_of(db), Settings())
     assert not empty.enough and empty.missing == MIN_REVIEWS and empty.fitted_parameters is None
     assert not empty.improved and empty.current_parameters == default_parameters()
     with db.write() as conn:
         add_review(conn, ids["A"], "2026-11-01 10:00", 3, NEW)
         add_review(conn, ids["A"], "2026-11-03 10:00", 3, REVIEW)
         add_review(conn, ids["A"], "2026-11-09 10:00", 3, REVIEW)
-    with db.read() as conn:
-        few = optimize(load_history(conn, now=clock.now(), rollover_hour=4), Settings())
+    few = optimize(history_of(db), Settings())
     db.close()
     assert few.cross_day_reviews == 2 and few.missing == MIN_REVIEWS - 2 and few.held_out is None
 
 
-def test_time_series_split_tests_on_later_items_only(synthetic) -> None:  # type: ignore[no-untyped-def]
-    with synthetic.read() as conn:
-        items = load_history(conn, now=clock.now(), rollover_hour=4).items
-    split = time_series_evaluation(items, default_parameters(), splits=3)
-    assert split.tested == len(items) - len(items) // 4
-    with pytest.raises(ValueError):
-        time_series_evaluation(items[:1], default_parameters())
+def test_held_out_items_are_the_latest_fifth_cut_between_days(synthetic) -> None:  # type: ignore[no-untyped-def]
+    history = history_of(synthetic)
+    days, count = history.days, history.cross_day_reviews
+    cut = split_point(days)
+    assert cut is not None and abs((count - cut) - HELD_OUT * count) < 0.05 * count
+    assert max(days[:cut]) < min(days[cut:])  # every held-out review is later than every training one
+    result = optimize(history, Settings())
+    assert result.held_out is not None and result.held_out.trained == cut
+    assert result.held_out.since == history.item_days[cut]
+
+
+def test_split_point_keeps_each_day_on_one_side() -> None:
+    assert split_point([1] * 8 + [2, 2]) == 8
+    assert split_point([1, 2, 2, 2, 2, 2, 2, 2, 2, 3]) == 9  # the boundary nearest to the last fifth
+    assert split_point([1, 1, 1, 1, 1, 1, 1, 1, 1, 2]) == 9
+    assert split_point([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]) is None  # one day: nothing to hold out
+    assert split_point([]) is None
+
+
+def test_reviews_all_due_on_one_day_are_judged_on_everything_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.clihelp import llmcards
+
+    monkeypatch.setenv("LLMCARDS_NOW", "2026-11-22T09:30:00+08:00")
+    fronts = [f"术语 {i}" for i in range(MIN_REVIEWS)]
+    db, ids = make_collection(tmp_path / "c.db", {"NLP": fronts})
+    with db.write() as conn:
+        for n, front in enumerate(fronts):
+            add_review(conn, ids[front], "2026-11-01 10:00", 3, NEW)
+            add_review(conn, ids[front], "2026-11-05 10:00", 1 if n % 3 == 0 else 3, REVIEW)
+    history = history_of(db)
+    db.close()
+    assert history.cross_day_reviews == MIN_REVIEWS and split_point(history.days) is None
+    result = optimize(history, Settings())
+    assert result.enough and result.held_out is None and result.fitted_parameters is not None
+    assert result.current_all is not None and result.fitted_all is not None
+    shown = llmcards("--db", str(tmp_path / "c.db"), "optimize", "--evaluate")
+    assert shown.exit_code == 0, shown.stderr
+    assert "held out: none (all reviews on one day)" in shown.stdout and "all reviews" in shown.stdout
+    assert llmcards("--db", str(tmp_path / "c.db"), "optimize", "--evaluate", "--json").json()["held_out"] is None
 
 
 def test_reschedule_replays_history_and_keeps_the_log(synthetic) -> None:  # type: ignore[no-untyped-def]
     from llmcards.stats.reschedule import reschedule_cards
 
+    result = optimize(history_of(synthetic), Settings())
     with synthetic.read() as conn:
-        result = optimize(load_history(conn, now=clock.now(), rollover_hour=4), Settings())
         before = dict(conn.execute(select(CARD.c.id, CARD.c.stability).where(CARD.c.state != NEW)).all())
         log_rows = conn.execute(select(func.count()).select_from(LOG)).scalar()
     assert result.fitted_parameters is not None

@@ -79,7 +79,10 @@ def test_optimize_saves_better_parameters_once(synthetic: Path) -> None:
 
     result = llmcards("--db", str(synthetic), "optimize")
     assert result.exit_code == 0, result.stderr
-    assert "held out (time-series split)" in result.stdout and "Saved the fitted parameters" in result.stdout
+    assert "held out: the latest " in result.stdout and "Saved the fitted parameters" in result.stdout
+    held = evaluated["held_out"]
+    assert f"the latest {held['tested']:,} reviews since {held['since']}" in result.stdout
+    assert f"fitted on the {held['trained']:,} before" in result.stdout
     saved = llmcards("config", "fsrs_parameters", "--json").json()["fsrs_parameters"]
     assert len(saved) == 21 and saved == evaluated["fitted_parameters"]
 

@@ -8,36 +8,48 @@ were reset, or whose first ratings are missing (e.g. imported mid-life), do not 
 the first-rating stabilities anything wrong.
 
 Two comparisons are reported, current parameters vs fitted ones:
-- held out: a time-series split (items sorted by day; fold k is predicted by parameters
-  fitted on the folds before it), the honest estimate of how well each predicts
-  reviews it has not seen;
+- held out: one time-series split. With the items sorted by day, the latest fifth (cut
+  at a day boundary: no day on both sides) is predicted by the current parameters and
+  by parameters fitted on every item before it: the honest estimate of how well each
+  predicts reviews it has not seen. One split rather than Anki's five folds: five fits
+  on growing prefixes cost as much single-threaded fsrs-rs time again as everything
+  else together (~2.5 s on 100k reviews), and `optimize` must take at most 2 s there on
+  two cores. The latest fifth is also the fold most like the reviews to come.
 - all: every item, with parameters fitted on all of them. This decides whether the new
   parameters are kept (as Anki does): when the current ones were fitted earlier, they
-  have seen the held-out folds already, so the split would always favour them.
+  have seen the held-out items already, so the split would always favour them.
+
+The two fits are independent, and fsrs-rs holds the GIL while it fits, so they run in two
+processes: this one fits every item and evaluates the result, a child (`stats.fsrs_fit`,
+which says why it is a plain child interpreter) fits the earlier items and does every
+evaluation of the current parameters. The log is read with the standard library's
+sqlite3 (SQLAlchemy's imports alone cost ~0.35 s) into flat arrays, which both
+processes turn into identical items.
 """
 
 from __future__ import annotations
 
-import math
+import sqlite3
+from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Connection, select
-
+from llmcards.cards import LEARNING, NEW
 from llmcards.config import Settings
 from llmcards.errors import UserError
-from llmcards.stats.days import EPOCH, day_shift, sql_study_day_number
-from llmcards.store.models import LEARNING, NEW, ReviewLog
-
-LOG = ReviewLog.__table__  # type: ignore[attr-defined]
+from llmcards.stats.days import EPOCH, day_shift
+from llmcards.stats import fsrs_fit
+from llmcards.stats.fsrs_fit import DECIMALS, HeldOut, build_items
+from llmcards.store.fastread import encode_time
 
 # fsrs-rs answers "NotEnoughData" below a handful of items and fits noise below a few
 # hundred; Anki asks for about this many before it will optimize.
 MIN_REVIEWS = 400
-SPLITS = 5
-DECIMALS = 4  # parameters as Anki shows and stores them
+HELD_OUT = 0.2  # the share of the items, latest first, predicted in the time-series split
 
 
 def default_parameters() -> list[float]:
@@ -62,19 +74,37 @@ def current_parameters(settings: Settings) -> list[float]:
     return [round(float(p), DECIMALS) for p in filled]
 
 
+def _ints() -> array:
+    return array("i")
+
+
 @dataclass
 class History:
-    """The review log as fsrs-rs sees it, items sorted by the day of their last review."""
+    """The review log as fsrs-rs sees it, kept flat: every usable review once (card after
+    card, in time order) as a rating and a delta_t, and item i as the span
+    starts[i]:ends[i] of them. Items are sorted by the study day of their last review."""
 
-    items: list[Any] = field(default_factory=list)  # fsrs_rs_python.FSRSItem
-    item_days: list[date] = field(default_factory=list)
-    card_ids: list[int] = field(default_factory=list)  # the card of each item
+    ratings: bytes = b""
+    deltas: array = field(default_factory=_ints)
+    starts: array = field(default_factory=_ints)
+    ends: array = field(default_factory=_ints)
+    days: array = field(default_factory=_ints)  # each item's study day, days since 1970-01-01
+    card_ids: array = field(default_factory=lambda: array("q"))  # the card of each item
     cards: int = 0  # cards with usable history
     reviews: int = 0  # all rows read, same-day ones included
 
+    @cached_property
+    def items(self) -> list[Any]:
+        """fsrs_rs_python.FSRSItem objects, built once."""
+        return build_items(self.ratings, self.deltas, self.starts, self.ends)
+
+    @property
+    def item_days(self) -> list[date]:
+        return [EPOCH + timedelta(days=d) for d in self.days]
+
     @property
     def cross_day_reviews(self) -> int:
-        return len(self.items)
+        return len(self.starts)
 
     @property
     def missing(self) -> int:
@@ -82,59 +112,78 @@ class History:
         return max(0, MIN_REVIEWS - self.cross_day_reviews)
 
 
-def load_history(conn: Connection, *, now: datetime, rollover_hour: int) -> History:
-    """Every card's reviews up to `now`, cut into FSRSItems."""
-    from fsrs_rs_python import FSRSItem, FSRSReview
+# The study day as whole days since 1970-01-01, as `stats.days.sql_study_day_number`
+# computes it; ties in time keep the order they were written in.
+_LOG_QUERY = """
+SELECT card_id, (CAST(strftime('%s', reviewed_at) AS INTEGER) + {shift}) / 86400, rating, state_before
+FROM review_log WHERE reviewed_at <= ? AND rating BETWEEN 1 AND 4
+ORDER BY card_id, reviewed_at, id
+"""
 
-    shift = day_shift(now, rollover_hour)
-    day = sql_study_day_number(LOG.c.reviewed_at, shift)
-    query = (
-        select(LOG.c.card_id, day, LOG.c.rating, LOG.c.state_before)
-        .where(LOG.c.reviewed_at <= now, LOG.c.rating.between(1, 4))
-        .order_by(LOG.c.card_id, LOG.c.reviewed_at, LOG.c.id)
-    )
-    rows = conn.execute(query).all()
-    history = History(reviews=len(rows))
-    dated: list[tuple[int, int, Any]] = []
-    start = 0
-    while start < len(rows):
+
+def load_history(conn: sqlite3.Connection, *, now: datetime, rollover_hour: int) -> History:
+    """Every card's reviews up to `now`, cut into items (`store.fastread.open_fast` gives
+    the connection; any sqlite3 connection to the database will do)."""
+    shift = int(day_shift(now, rollover_hour).total_seconds())
+    rows = conn.execute(_LOG_QUERY.format(shift=shift), (encode_time(now),)).fetchall()
+    ratings = bytearray()
+    deltas = array("i")
+    dated: list[tuple[int, int, int, int]] = []  # (day, card, start, end)
+    cards = 0
+    start, count = 0, len(rows)
+    while start < count:
         card_id = rows[start][0]
         end = start + 1
-        while end < len(rows) and rows[end][0] == card_id:
+        while end < count and rows[end][0] == card_id:
             end += 1
-        card_rows = _from_last_learning(rows[start:end])
-        start = end
-        if not card_rows:
+        begin = _last_learning_start(rows, start, end)
+        card_end, start = end, end
+        if begin is None:
             continue
-        history.cards += 1
-        reviews: list[Any] = []
-        previous: int | None = None
-        for _card, today, rating, _state in card_rows:
-            delta = today - previous if previous is not None else 0
-            reviews.append(FSRSReview(rating, delta))
+        cards += 1
+        first = len(ratings)
+        previous = rows[begin][1]
+        for _card, today, rating, _state in rows[begin:card_end]:
+            delta = today - previous
+            ratings.append(rating)
+            deltas.append(delta)
             if delta > 0:
-                dated.append((today, card_id, FSRSItem(reviews[:])))
+                dated.append((today, card_id, first, len(ratings)))
             previous = today
-    dated.sort(key=lambda entry: (entry[0], entry[1]))
-    history.item_days = [EPOCH + timedelta(days=d) for d, _c, _i in dated]
-    history.card_ids = [c for _d, c, _i in dated]
-    history.items = [i for _d, _c, i in dated]
+    dated.sort()
+    history = History(bytes(ratings), deltas, cards=cards, reviews=count)
+    if dated:
+        days, card_ids, starts, ends = zip(*dated)
+        history.days, history.card_ids = array("i", days), array("q", card_ids)
+        history.starts, history.ends = array("i", starts), array("i", ends)
     return history
 
 
-def _from_last_learning(rows: Sequence[Any]) -> Sequence[Any]:
-    """The rows from the start of the card's last (re)learning-from-new block, or none.
+def _last_learning_start(rows: Sequence[Any], start: int, end: int) -> int | None:
+    """Where the card's last (re)learning-from-new block starts among rows[start:end], or None.
 
     A card whose history does not start with its first rating (state new or learning)
     cannot be replayed: its first stability would be learned from a later review.
     """
     begin = None
-    for index in range(len(rows) - 1, -1, -1):
+    for index in range(end - 1, start - 1, -1):
         if rows[index][3] in (NEW, LEARNING):
             begin = index
         elif begin is not None:
             break
-    return rows[begin:] if begin is not None else ()
+    return begin
+
+
+def split_point(days: Sequence[int], held_out: float = HELD_OUT) -> int | None:
+    """Index of the first held-out item: the day boundary nearest to the last `held_out`
+    share of the (day-sorted) items; None when all items are on one day."""
+    count = len(days)
+    if count < 2:
+        return None
+    target = min(count - 1, max(1, count - round(count * held_out)))
+    day = days[target]
+    candidates = [b for b in (bisect_left(days, day), bisect_right(days, day)) if 0 < b < count]
+    return min(candidates, key=lambda b: abs(b - target)) if candidates else None
 
 
 @dataclass(frozen=True)
@@ -147,58 +196,20 @@ class Metrics:
 
 
 def evaluate(parameters: Sequence[float], items: Sequence[Any]) -> Metrics:
-    from fsrs_rs_python import FSRS
-
-    result = FSRS(list(parameters)).evaluate(list(items))
-    return Metrics(float(result.log_loss), float(result.rmse_bins))
+    return Metrics(*fsrs_fit.evaluate(parameters, items))
 
 
 def fit(items: Sequence[Any], *, relearning_steps: int = 1) -> list[float]:
-    from fsrs_rs_python import FSRS
-
-    fitted = FSRS(default_parameters()).compute_parameters(
-        list(items), enable_short_term=True, num_relearning_steps=relearning_steps
-    )
-    return [round(float(p), DECIMALS) for p in fitted]
+    return fsrs_fit.fit(items, relearning_steps)
 
 
 @dataclass(frozen=True)
 class SplitEvaluation:
     current: Metrics
     fitted: Metrics
-    tested: int  # items predicted across the held-out folds
-
-
-def time_series_evaluation(
-    items: Sequence[Any], current: Sequence[float], *, splits: int = SPLITS, relearning_steps: int = 1
-) -> SplitEvaluation:
-    """Predict fold k (of splits+1, by time) with current parameters and with ones fitted on folds < k.
-
-    Log loss is averaged over all predicted items; RMSE(bins) is combined as the root of
-    the item-weighted mean of the folds' squares.
-    """
-    n = len(items)
-    bounds = [n * k // (splits + 1) for k in range(splits + 2)]
-    totals = {"current": [0.0, 0.0], "fitted": [0.0, 0.0]}
-    tested = 0
-    for k in range(1, splits + 1):
-        train, test = items[: bounds[k]], items[bounds[k] : bounds[k + 1]]
-        if not train or not test:
-            continue
-        fitted = fit(train, relearning_steps=relearning_steps)
-        for name, parameters in (("current", current), ("fitted", fitted)):
-            metrics = evaluate(parameters, test)
-            totals[name][0] += metrics.log_loss * len(test)
-            totals[name][1] += metrics.rmse_bins**2 * len(test)
-        tested += len(test)
-    if not tested:
-        raise ValueError("not enough items for a time-series split")
-
-    def combine(name: str) -> Metrics:
-        loss, square = totals[name]
-        return Metrics(loss / tested, math.sqrt(square / tested))
-
-    return SplitEvaluation(combine("current"), combine("fitted"), tested)
+    tested: int  # items predicted: the held-out ones
+    trained: int = 0  # items the held-out fit learned from: all before them
+    since: date | None = None  # the study day of the first held-out item
 
 
 @dataclass
@@ -210,6 +221,7 @@ class OptimizeResult:
     held_out: SplitEvaluation | None = None
     current_all: Metrics | None = None
     fitted_all: Metrics | None = None
+    worker_trouble: str | None = None  # why the second process was not used, when it was wanted
 
     @property
     def enough(self) -> bool:
@@ -237,7 +249,9 @@ class OptimizeResult:
             "current_parameters": self.current_parameters,
             "fitted_parameters": self.fitted_parameters,
             "held_out": None if held is None else {
-                "tested": held.tested, "current": held.current.as_json(), "fitted": held.fitted.as_json(),
+                "tested": held.tested, "trained": held.trained,
+                "since": None if held.since is None else held.since.isoformat(),
+                "current": held.current.as_json(), "fitted": held.fitted.as_json(),
             },
             "all": None if self.current_all is None or self.fitted_all is None else {
                 "current": self.current_all.as_json(), "fitted": self.fitted_all.as_json(),
@@ -246,17 +260,32 @@ class OptimizeResult:
         }  # fmt: skip
 
 
-def optimize(history: History, settings: Settings, *, splits: int = SPLITS) -> OptimizeResult:
-    """Fit, and compare with the current parameters; nothing is saved here."""
+def optimize(history: History, settings: Settings, *, in_process: bool = False) -> OptimizeResult:
+    """Fit, and compare with the current parameters; nothing is saved here.
+
+    The held-out part runs in a second process unless `in_process` (same numbers)."""
     current = current_parameters(settings)
     result = OptimizeResult(history.cross_day_reviews, history.cards, current)
     if not result.enough:
         return result
     relearning = len(settings.relearning_steps)
-    result.fitted_parameters = fit(history.items, relearning_steps=relearning)
-    result.current_all = evaluate(current, history.items)
-    result.fitted_all = evaluate(result.fitted_parameters, history.items)
-    result.held_out = time_series_evaluation(history.items, current, splits=splits, relearning_steps=relearning)
+    cut = split_point(history.days)
+    job = {
+        "ratings": history.ratings, "deltas": history.deltas, "starts": history.starts, "ends": history.ends,
+        "cut": cut, "current": current, "relearning_steps": relearning,
+    }  # fmt: skip
+    with HeldOut(job, in_process=in_process) as other:
+        items = history.items  # built here while the other process builds its own
+        result.fitted_parameters = fit(items, relearning_steps=relearning)
+        result.fitted_all = evaluate(result.fitted_parameters, items)
+        answer = other.result()
+    result.worker_trouble = None if in_process else other.fallback
+    result.current_all = Metrics(*answer["current_all"])
+    if cut is not None and answer["fitted"] is not None:
+        result.held_out = SplitEvaluation(
+            Metrics(*answer["current_test"]), Metrics(*answer["fitted_test"]),
+            tested=len(items) - cut, trained=cut, since=EPOCH + timedelta(days=history.days[cut]),
+        )  # fmt: skip
     return result
 
 
