@@ -7,13 +7,15 @@ Pure: bytes or text in, objects out. `decode_note` turns a file's bytes into tex
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from llmcards.cards import CONTEXT_SEP, CardDraft, ParsedNote, Skipped
 from llmcards.notes.decode import DecodedNote, decode_note
 from llmcards.notes.frontmatter import split_front_matter
 from llmcards.notes.walk import walk
 
-__all__ = ["DecodedNote", "decode_note", "parse_note"]
+__all__ = ["DecodedNote", "NoteBatches", "decode_note", "note_batches", "parse_note"]
 
 
 def parse_note(text: str, *, root: str | None = None, stem: str = "notes") -> ParsedNote:
@@ -21,40 +23,61 @@ def parse_note(text: str, *, root: str | None = None, stem: str = "notes") -> Pa
 
     The root deck is `root`, else the front matter's `title`, else `stem`.
     """
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    title, body = split_front_matter(text)
+    stream = note_batches(text, root=root, stem=stem)
+    note = ParsedNote(root=stream.root, title=stream.title)
     gc_was_enabled = gc.isenabled()
     # The walk allocates hundreds of thousands of small long-lived objects; letting the
     # cyclic GC rescan them over and over costs ~15% and they hold no cycles.
     gc.disable()
     try:
-        return _collect(body, root, title, stem)
+        for cards, skipped in stream.batches:
+            note.cards += cards
+            note.skipped += skipped
     finally:
         if gc_was_enabled:
             gc.enable()
-
-
-def _collect(body: str, root: str | None, title: str | None, stem: str) -> ParsedNote:
-    root_name = (root or "").strip() or title or stem
-    note = ParsedNote(root=root_name, title=title)
-    decks: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for out in walk(body).outs:
-        if out is None:
-            continue
-        deck = decks.get(out.path)
-        if deck is None:
-            deck = decks[out.path] = (root_name, *out.path)
-        if out.is_card:
-            context = CONTEXT_SEP.join(reversed(out.context)) if out.context else ""
-            note.cards.append(
-                CardDraft(
-                    deck, out.front, out.back, out.line, out.kind, context, out.path,
-                    out.cloze_ord, out.cloze_text,
-                )
-            )
-        else:
-            note.skipped.append(Skipped(out.line, out.front, out.reason, out.category, deck))
     return note
+
+
+@dataclass
+class NoteBatches:
+    root: str
+    title: str | None
+    # (cards, skipped) in note order; a consumer that keeps everything may want the
+    # cyclic GC off meanwhile, as `parse_note` does.
+    batches: Iterator[tuple[list[CardDraft], list[Skipped]]]
+
+
+def note_batches(text: str, *, root: str | None = None, stem: str = "notes", batch: int = 0) -> NoteBatches:
+    """`parse_note` in pieces of about `batch` outputs (0: one piece), each handed out as
+    soon as the rest of the note cannot change it: an importer stores the first
+    cards of a large note while the rest is being parsed."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    title, body = split_front_matter(text)
+    root_name = (root or "").strip() or title or stem
+    return NoteBatches(root_name, title, _batches(body, root_name, batch))
+
+
+def _batches(body: str, root_name: str, batch: int) -> Iterator[tuple[list[CardDraft], list[Skipped]]]:
+    decks: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for outs in walk(body, batch):
+        cards: list[CardDraft] = []
+        skipped: list[Skipped] = []
+        for out in outs:
+            deck = decks.get(out.path)
+            if deck is None:
+                deck = decks[out.path] = (root_name, *out.path)
+            if out.is_card:
+                context = CONTEXT_SEP.join(reversed(out.context)) if out.context else ""
+                cards.append(
+                    CardDraft(
+                        deck, out.front, out.back, out.line, out.kind, context, out.path,
+                        out.cloze_ord, out.cloze_text,
+                    )
+                )
+            else:
+                skipped.append(Skipped(out.line, out.front, out.reason, out.category, deck))
+        yield cards, skipped

@@ -5,11 +5,14 @@ everything after the head only updates the item's content flags. When an item cl
 `Rules.decide` turns it into outputs, which go to the enclosing item (or the document)
 so a group can adopt its children's cards. Nothing recurses, so lists nested
 hundreds deep are just a deeper list.
+
+Outputs leave in batches as soon as nothing later can change them, so an importer can
+store the first cards of a large note while the rest is still being parsed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 
 from llmcards.notes import pieces as P
 from llmcards.notes.answer import Answers
@@ -24,12 +27,8 @@ _EMPHASIS = frozenset({"Emphasis", "Strong", "Strikethrough", "Superscript", "Su
 _LEVELS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
 
 
-@dataclass(slots=True)
-class Walk:
-    outs: list[Out | None]
-
-
-def walk(text: str) -> Walk:  # noqa: C901, PLR0912, PLR0915 -- the hot loop stays flat on purpose
+def walk(text: str, batch: int = 0) -> Iterator[list[Out]]:  # noqa: C901, PLR0912, PLR0915 -- the hot loop stays flat on purpose
+    """The note's outputs in note order: lists of about `batch` (0: one list at the end)."""
     source = Source(text)
     data = source.data
     answers = Answers(source)
@@ -43,6 +42,7 @@ def walk(text: str) -> Walk:  # noqa: C901, PLR0912, PLR0915 -- the hot loop sta
     heading_start = 0
     link = 0
     image = 0
+    released = 0  # root.outs[:released] have left
     TEXT, HAS_TEXT, HAS_LINK, HAS_IMAGE = P.TEXT, P.HAS_TEXT, P.HAS_LINK, P.HAS_IMAGE
 
     for event, span in parse_events(text):
@@ -169,6 +169,18 @@ def walk(text: str) -> Walk:  # noqa: C901, PLR0912, PLR0915 -- the hot loop sta
                     lst.last_at = len(cur.outs)
                     lst.last_len = len(outs)
                     cur.outs.extend(outs)
+                    if cur is root and batch and lst.last_at - released >= batch:
+                        # Final: outputs before the item just closed (a sandwich may
+                        # still redo it), before a pending sandwich's tail, and before
+                        # the slot of a question heading still gathering its answer.
+                        limit = lst.last_at
+                        if root.sandwich is not None and root.sandwich.at < limit:
+                            limit = root.sandwich.at
+                        if headings.pending and headings.pending[0].slot < limit:
+                            limit = headings.pending[0].slot
+                        if limit > released:
+                            yield _finished(root.outs, released, limit, answers.markdown)
+                            released = limit
                     if not cur.child_card:
                         for out in outs:
                             if out is not None and out.is_card:
@@ -231,11 +243,18 @@ def walk(text: str) -> Walk:  # noqa: C901, PLR0912, PLR0915 -- the hot loop sta
     if root.sandwich is not None:
         _drop_sandwich(root)
     headings.finish(len(data))
-    markdown = answers.markdown
-    for out in root.outs:
-        if out is not None and out.back_span is not None:
-            out.back = markdown(*out.back_span)
-    return Walk(root.outs)
+    yield _finished(root.outs, released, len(root.outs), answers.markdown)
+
+
+def _finished(outs: list[Out | None], start: int, end: int, markdown: Callable[..., str]) -> list[Out]:
+    """outs[start:end] without empty slots, answers sliced (every byte of them walked)."""
+    done: list[Out] = []
+    for out in outs[start:end]:
+        if out is not None:
+            if out.back_span is not None:
+                out.back = markdown(*out.back_span)
+            done.append(out)
+    return done
 
 
 def _inline(cur: Frame, heading: list[P.Piece] | None, kind: int, value: str, span: dict[str, int]) -> None:
