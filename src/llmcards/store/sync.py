@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Executable, bindparam, insert, select, update
 
 from llmcards.cards import DECK_SEP, CardDraft, deck_name
 from llmcards.store.models import Card, Deck
+from llmcards.store.new_cards import NewCardRows
 
 CARD = Card.__table__  # type: ignore[attr-defined]
 DECK = Deck.__table__  # type: ignore[attr-defined]
@@ -79,13 +80,13 @@ def sync_file(
             rank = 1
         candidates[(row.context, row.front, row.kind, row.cloze_ord)].append((rank, row))
 
-    deck_ids = _ensure_decks(conn, {d.deck for d in drafts})
+    deck_ids = ensure_decks(conn, (d.deck for d in drafts))
     by_key: dict[Key, list[tuple[int, CardDraft]]] = defaultdict(list)
     for position, draft in enumerate(drafts):
         by_key[_key_of_draft(draft)].append((position, draft))
 
     matched_ids: set[int] = set()
-    inserts: list[dict[str, object]] = []
+    new_rows = NewCardRows(conn, root=root, source_path=source_path, now=now)
     updates: list[dict[str, object]] = []
     note_uids: dict[tuple[str, int], str] = {}  # (cloze_text, line) -> note uid of siblings
     taken_uids: set[str] = {row.uid for row in rows}
@@ -93,6 +94,18 @@ def sync_file(
         pairs = _pair(group, sorted(candidates.get(key, ()), key=lambda c: c[0]))
         for (position, draft), existing in pairs:
             heading = DECK_SEP.join(draft.heading_path)
+            if existing is None:
+                uid = new_uid(root, key, heading, taken_uids)
+                if draft.kind == "cloze":
+                    note_uid = note_uids.setdefault((draft.cloze_text, draft.line), uid)
+                else:
+                    note_uid = uid
+                new_rows.add(
+                    draft, uid=uid, note_uid=note_uid, deck_id=deck_ids[draft.deck], heading=heading, position=position
+                )
+                result.new += 1
+                result.new_drafts.append(draft)
+                continue
             values = {
                 "deck_id": deck_ids[draft.deck],
                 "back": draft.back,
@@ -102,35 +115,6 @@ def sync_file(
                 "source_line": draft.line,
                 "position": position,
             }
-            if existing is None:
-                uid = _new_uid(root, key, heading, position, taken_uids)
-                if draft.kind == "cloze":
-                    note_uid = note_uids.setdefault((draft.cloze_text, draft.line), uid)
-                else:
-                    note_uid = uid
-                inserts.append(
-                    {
-                        **values,
-                        "uid": uid,
-                        "note_uid": note_uid,
-                        "root": root,
-                        "context": draft.context,
-                        "front": draft.front,
-                        "kind": draft.kind,
-                        "cloze_ord": draft.cloze_ord,
-                        "created_at": now,
-                        "updated_at": now,
-                        "retired": False,
-                        "suspended": False,
-                        "tags": "",
-                        "state": 0,
-                        "reps": 0,
-                        "lapses": 0,
-                    }
-                )
-                result.new += 1
-                result.new_drafts.append(draft)
-                continue
             matched_ids.add(existing.id)  # type: ignore[attr-defined]
             if draft.kind == "cloze":
                 note_uids.setdefault((draft.cloze_text, draft.line), existing.note_uid)  # type: ignore[attr-defined]
@@ -172,7 +156,7 @@ def sync_file(
                 result.unchanged += 1
 
     _apply_updates(conn, updates)
-    _bulk_insert(conn, inserts)
+    new_rows.insert(conn)
     to_retire = [
         r for r in rows if r.source_path == source_path and not r.retired and r.id not in matched_ids
     ]
@@ -208,14 +192,6 @@ def _pair(
         out.append((item, pool.pop(0) if pool else None))
     out.sort(key=lambda pair: pair[0][0])
     return out
-
-
-def _bulk_insert(conn: Connection, rows: list[dict[str, object]]) -> None:
-    """Insert many cards in one driver-level executemany (see `_executemany`)."""
-    if not rows:
-        return
-    columns = [c.name for c in CARD.columns if c.name in rows[0]]
-    _executemany(conn, insert(CARD), columns, rows)
 
 
 def _apply_updates(conn: Connection, updates: list[dict[str, object]]) -> None:
@@ -270,7 +246,9 @@ def _executemany(conn: Connection, stmt: Executable, keys: list[str], rows: list
     conn.exec_driver_sql(str(compiled), [convert(row) for row in rows])
 
 
-def _new_uid(root: str, key: Key, heading: str, position: int, taken: set[str]) -> str:
+def new_uid(root: str, key: Key, heading: str, taken: set[str]) -> str:
+    """A new card's uid: a hash of what identifies it, so importing the same notes into
+    another database makes the same uids (Anki GUIDs derive from them)."""
     seed = "\x1f".join((root, key[0], key[1], key[2], str(key[3]), heading))
     digest = hashlib.blake2b(seed.encode(), digest_size=8).hexdigest()
     uid, n = digest, 0
@@ -281,16 +259,15 @@ def _new_uid(root: str, key: Key, heading: str, position: int, taken: set[str]) 
     return uid
 
 
-def _ensure_decks(conn: Connection, paths: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
-    """Deck ids for these paths, creating missing decks (and their parents)."""
-    wanted: set[str] = set()
-    for path in paths:
-        for depth in range(1, len(path) + 1):
-            wanted.add(deck_name(path[:depth]))
+def ensure_decks(conn: Connection, paths: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
+    """Deck ids for these paths, creating missing decks (and their parents) in the order
+    the paths first name them: importing a file in pieces makes the same ids."""
+    paths = list(dict.fromkeys(paths))
+    wanted = list(dict.fromkeys(deck_name(path[:depth]) for path in paths for depth in range(1, len(path) + 1)))
     if not wanted:
         return {}
     existing = dict(conn.execute(select(DECK.c.name, DECK.c.id).where(DECK.c.name.in_(wanted))).all())
-    missing = sorted(wanted - existing.keys())
+    missing = [name for name in wanted if name not in existing]
     if missing:
         conn.execute(insert(DECK), [{"name": name} for name in missing])
         existing.update(conn.execute(select(DECK.c.name, DECK.c.id).where(DECK.c.name.in_(missing))).all())
