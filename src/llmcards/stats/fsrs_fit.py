@@ -22,8 +22,9 @@ The answer comes back as one pickle on stdout.
 
 Lifetime: the parent kills and reaps the child on every way out of the `with` block
 (errors, KeyboardInterrupt). Ctrl-C reaches the child too (same process group) and, with
-SIGINT at its default, ends it at once, without a traceback. A child whose parent died
-finds its stdout closed when it answers, and ends. Whenever the child cannot start, dies
+SIGINT at its default, ends it at once, without a traceback. A parent killed outright
+takes the child with it (Linux: PR_SET_PDEATHSIG; elsewhere the child ends when it
+answers into a closed pipe). Whenever the child cannot start, dies
 or answers nonsense, the parent does the job itself: slower, same numbers.
 """
 
@@ -138,10 +139,27 @@ class HeldOut:
         self.close()
 
 
+def _end_with_parent() -> None:
+    """On Linux, have the kernel kill this process when its parent dies (kill -9, SIGTERM)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import os
+
+        parent = os.getppid()
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # it died before the line above
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass  # then a parent that dies leaves this to end by the broken pipe
+
+
 def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: end now, no traceback
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # parent gone: end quietly
+    _end_with_parent()
     job = pickle.load(sys.stdin.buffer)
     answer = held_out_job(job)
     sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
