@@ -15,11 +15,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from llmcards.cards import CardDraft, ParsedNote, Skipped
+from llmcards.cards import CardDraft, Skipped
 from llmcards.errors import NoteError
+from llmcards.parse_ahead import FileParse, ParseAhead
 
 if TYPE_CHECKING:  # SQLAlchemy stays out of import time
+    from sqlalchemy import Connection
+
     from llmcards.store.db import Database
+    from llmcards.store.sync import SyncResult
     from llmcards.store.unchanged import CachedSource
 
 # Bump when the importer's rules change, so unchanged files are parsed again once.
@@ -129,14 +133,6 @@ def read_note(path: Path) -> bytes:
         raise NoteError(str(path), f"cannot be read ({exc.strerror})") from None
 
 
-def parse_file(path: Path, data: bytes, deck: str | None) -> tuple[ParsedNote, str | None]:
-    from llmcards.notes import decode_note, parse_note
-
-    decoded = decode_note(data, str(path))
-    parsed = parse_note(decoded.text, root=deck, stem=path.stem)
-    return parsed, decoded.notice
-
-
 @dataclass(frozen=True)
 class NoteFile:
     path: Path  # as the user named it (or found in a named folder)
@@ -164,32 +160,35 @@ def import_at(
 ) -> ImportReport:
     """`import_paths` on the database file at `db_path`, opened only if there is work:
     when every file is unchanged the stored outcome is the answer, read without
-    SQLAlchemy. A dry run never creates a missing database."""
+    SQLAlchemy. Otherwise the parse starts (in a worker, when large) before the store
+    loads. A dry run never creates a missing database."""
     try:
         files = read_notes(paths)
     except NoteError as exc:
-        files, problem = [], exc  # raised after opening the database, as it always was
+        files, problem, cached = [], exc, None  # raised after opening the database, as always
     else:
         problem = None
-        report = unchanged_report(db_path, files, deck=deck, dry_run=dry_run)
-        if report is not None:
-            return report
-    from llmcards.store.db import open_db
+        cached = unchanged_sources(db_path, files, deck=deck)
+        if cached is not None and all(c is not None for c in cached):
+            return ImportReport([_unchanged_report(f.path, c) for f, c in zip(files, cached)], dry_run=dry_run)
+    with ParseAhead(_to_parse(files, cached), deck) as ahead:
+        from llmcards.store.db import open_db
 
-    db = open_db(db_path if (db_path.exists() or not dry_run) else None)
-    try:
-        if problem is not None:
-            raise problem
-        return _import_files(db, files, deck=deck, dry_run=dry_run, now=now)
-    finally:
-        db.close()
+        db = open_db(db_path if (db_path.exists() or not dry_run) else None)
+        try:
+            if problem is not None:
+                raise problem
+            return _import_files(db, files, ahead, deck=deck, dry_run=dry_run, now=now)
+        finally:
+            db.close()
 
 
-def unchanged_report(
-    db_path: Path, files: Sequence[NoteFile], *, deck: str | None, dry_run: bool
-) -> ImportReport | None:
-    """The report of re-importing `files` when none changed since its last import (read
-    in one snapshot with the standard library), else None: then the import must run."""
+def unchanged_sources(
+    db_path: Path, files: Sequence[NoteFile], *, deck: str | None
+) -> list[CachedSource | None] | None:
+    """What an import stored for each file that has not changed since (None: changed),
+    read in one snapshot with the standard library; None when the database cannot be
+    read that way (missing, another schema revision, locked too long)."""
     import sqlite3
 
     from llmcards.store.fastread import open_fast
@@ -198,19 +197,13 @@ def unchanged_report(
     conn = open_fast(db_path)
     if conn is None:
         return None
-    reports: list[FileReport] = []
     try:
         conn.execute("BEGIN")
-        for file in files:
-            cached = find_unchanged(conn, file.resolved, file.digest, PARSER_VERSION, deck)
-            if cached is None:
-                return None
-            reports.append(_unchanged_report(file.path, cached))
+        return [find_unchanged(conn, f.resolved, f.digest, PARSER_VERSION, deck) for f in files]
     except sqlite3.Error:
-        return None  # e.g. locked for longer than the busy timeout: the import path explains
+        return None
     finally:
         conn.close()
-    return ImportReport(reports, dry_run=dry_run)
 
 
 def import_paths(
@@ -222,14 +215,24 @@ def import_paths(
     now: datetime,
 ) -> ImportReport:
     """Import every notes file under `paths`. All or nothing: one transaction."""
-    return _import_files(db, read_notes(paths), deck=deck, dry_run=dry_run, now=now)
+    from llmcards.store.sources import find_unchanged_source
+
+    files = read_notes(paths)
+    with db.read() as conn:
+        cached = [find_unchanged_source(conn, f.resolved, f.digest, PARSER_VERSION, deck) for f in files]
+    with ParseAhead(_to_parse(files, cached), deck) as ahead:
+        return _import_files(db, files, ahead, deck=deck, dry_run=dry_run, now=now)
+
+
+def _to_parse(files: Sequence[NoteFile], cached: Sequence[CachedSource | None] | None) -> list[tuple[Path, bytes]]:
+    """The files an import will parse, as far as a look before its transaction tells."""
+    return [(f.path, f.data) for i, f in enumerate(files) if cached is None or cached[i] is None]
 
 
 def _import_files(
-    db: Database, files: Sequence[NoteFile], *, deck: str | None, dry_run: bool, now: datetime
+    db: Database, files: Sequence[NoteFile], ahead: ParseAhead, *, deck: str | None, dry_run: bool, now: datetime
 ) -> ImportReport:
     from llmcards.store.sources import find_unchanged_source, save_source
-    from llmcards.store.sync import sync_file
 
     reports: list[FileReport] = []
     with db.write() as conn:
@@ -237,29 +240,23 @@ def _import_files(
             path, resolved, digest = file.path, file.resolved, file.digest
             cached = find_unchanged_source(conn, resolved, digest, PARSER_VERSION, deck)
             if cached is not None:
+                ahead.skip(path)
                 reports.append(_unchanged_report(path, cached))
                 continue
-            parsed, notice = parse_file(path, file.data, deck)
-            result = sync_file(
-                conn,
-                root=parsed.root,
-                source_path=resolved,
-                drafts=parsed.cards,
-                now=now,
-                path_is_gone=lambda p: not os.path.exists(p),
-            )
-            save_source(conn, parsed.root, resolved, digest, PARSER_VERSION, parsed.skipped, now, deck)
+            parse = ahead.take(path, file.data)
+            result, skipped = _store(conn, parse, resolved, now)
+            save_source(conn, parse.root, resolved, digest, PARSER_VERSION, skipped, now, deck)
             reports.append(
                 FileReport(
                     path=path,
                     shown=str(path),
-                    root=parsed.root,
-                    notice=notice,
+                    root=parse.root,
+                    notice=parse.notice,
                     new=result.new,
                     updated=result.updated,
                     unchanged=result.unchanged,
                     retired=result.retired,
-                    skipped=parsed.skipped,
+                    skipped=skipped,
                     new_drafts=result.new_drafts,
                     updated_drafts=result.updated_drafts,
                     retired_fronts=result.retired_fronts,
@@ -268,6 +265,34 @@ def _import_files(
         if dry_run:
             conn.rollback()
     return ImportReport(reports, dry_run=dry_run)
+
+
+def _store(conn: Connection, parse: FileParse, source_path: str, now: datetime) -> tuple[SyncResult, list[Skipped]]:
+    """Store one file's cards: batch by batch as they are parsed when its root deck is
+    new, else all at once through the history-keeping sync."""
+    from llmcards.store.new_root import NewRootImport, root_has_cards
+    from llmcards.store.sync import sync_file
+
+    skipped: list[Skipped] = []
+    if not root_has_cards(conn, parse.root):
+        storing = NewRootImport(conn, root=parse.root, source_path=source_path, now=now)
+        for cards, more_skipped in parse.batches:
+            storing.add(cards)
+            skipped += more_skipped
+        return storing.finish(), skipped
+    drafts: list[CardDraft] = []
+    for cards, more_skipped in parse.batches:
+        drafts += cards
+        skipped += more_skipped
+    result = sync_file(
+        conn,
+        root=parse.root,
+        source_path=source_path,
+        drafts=drafts,
+        now=now,
+        path_is_gone=lambda p: not os.path.exists(p),
+    )
+    return result, skipped
 
 
 def _unchanged_report(path: Path, cached: CachedSource) -> FileReport:

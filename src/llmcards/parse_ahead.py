@@ -1,0 +1,208 @@
+"""Parsing notes files for an import, in a worker process running ahead when that pays.
+
+A large import is two long steps: parsing the notes (pure Python) and storing the cards
+(loading SQLAlchemy, then SQLite). On a machine with two cores they can run at once: a
+forked worker parses and sends each file's cards in batches down a pipe, while this
+process loads the store and stores every batch as it comes (`store.new_root`).
+
+The worker changes nothing about the outcome: it runs the same `note_batches`, and
+whenever it cannot deliver (fork unavailable, it failed, it died), the file is parsed
+here instead, past whatever the worker had already delivered. A file the worker could
+not parse is parsed here again so that its error (a binary file, say) is raised here,
+exactly as without a worker.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import signal
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, fields
+from operator import attrgetter
+from pathlib import Path
+from typing import IO, Any
+
+from llmcards.cards import CardDraft, Skipped
+
+# Below this many bytes to parse, starting a worker costs more than it overlaps.
+MIN_WORKER_BYTES = 256 * 1024
+# Outputs per batch: small enough that storing the last batch after the parse ends is
+# short, large enough that a batch's pickling and round trip are noise.
+BATCH = 2000
+
+Batch = tuple[list[CardDraft], list[Skipped]]
+
+# Plain tuples cross the pipe: pickling dataclasses with slots costs ~4x more.
+_card_fields = attrgetter(*(f.name for f in fields(CardDraft)))
+_skipped_fields = attrgetter(*(f.name for f in fields(Skipped)))
+
+
+@dataclass
+class FileParse:
+    root: str
+    notice: str | None  # how the bytes were decoded, when that is worth saying
+    batches: Iterator[Batch]  # (cards, skipped) in note order; consume before the next file
+
+
+def parse_here(path: Path, data: bytes, deck: str | None, batch: int = 0) -> FileParse:
+    """Parse in this process; the parse runs as `batches` is consumed. NoteError if the
+    bytes are not text."""
+    from llmcards.notes import decode_note, note_batches
+
+    decoded = decode_note(data, str(path))
+    stream = note_batches(decoded.text, root=deck, stem=path.stem, batch=batch)
+    return FileParse(stream.root, decoded.notice, stream.batches)
+
+
+class ParseAhead:
+    """Parses `jobs` (path, bytes) in order, ahead of the caller where a worker can.
+
+    The caller `take`s (or `skip`s) files in job order, other files in between, and
+    consumes a parse's batches before taking the next. Use as a context manager:
+    leaving stops the worker.
+    """
+
+    def __init__(self, jobs: Sequence[tuple[Path, bytes]], deck: str | None, *, worker: bool | None = None) -> None:
+        """`worker`: None decides by size and platform; tests force it either way."""
+        self._jobs = list(jobs)
+        self._deck = deck
+        self._next = 0  # index of the job the worker delivers next
+        self._pid: int | None = None
+        self._pipe: IO[bytes] | None = None
+        if _worth_a_worker(self._jobs) if worker is None else worker:
+            self._pid, self._pipe = _fork_worker(self._jobs, deck)
+
+    @property
+    def forked(self) -> bool:
+        return self._pid is not None
+
+    def __enter__(self) -> ParseAhead:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def take(self, path: Path, data: bytes) -> FileParse:
+        """The parse of `path` (`data` its bytes): the next job's from the worker, any
+        other file's here."""
+        index = self._advance(path)
+        if index is None or self._pipe is None:
+            return parse_here(path, data, self._deck, BATCH)
+        message = self._receive()
+        if message is None or message[0] != "file":
+            self._stop()
+            return parse_here(path, data, self._deck, BATCH)
+        _, root, notice = message
+        return FileParse(root, notice, self._delivered(index))
+
+    def skip(self, path: Path) -> None:
+        """Pass over `path`, unchanged after all: its parse, if the worker's, is dropped."""
+        if self._advance(path) is not None and self._pipe is not None:
+            message = self._receive()
+            while message is not None and message[0] == "batch":
+                message = self._receive()
+            if message is None or message[0] != "end":
+                self._stop()
+
+    def close(self) -> None:
+        self._stop()
+
+    def _advance(self, path: Path) -> int | None:
+        index = self._next
+        if index >= len(self._jobs) or self._jobs[index][0] != path:
+            return None
+        self._next += 1
+        return index
+
+    def _delivered(self, index: int) -> Iterator[Batch]:
+        cards_sent = skipped_sent = 0
+        while self._pipe is not None:
+            message = self._receive()
+            if message is None or message[0] not in ("batch", "end"):
+                break
+            if message[0] == "end":
+                return
+            cards = [CardDraft(*fields) for fields in message[1]]
+            skipped = [Skipped(*fields) for fields in message[2]]
+            cards_sent += len(cards)
+            skipped_sent += len(skipped)
+            yield cards, skipped
+        # The worker stopped mid-file: parse it here, past what it delivered.
+        self._stop()
+        path, data = self._jobs[index]
+        for cards, skipped in parse_here(path, data, self._deck, BATCH).batches:
+            drop = min(cards_sent, len(cards))
+            cards_sent -= drop
+            drop_skipped = min(skipped_sent, len(skipped))
+            skipped_sent -= drop_skipped
+            if drop < len(cards) or drop_skipped < len(skipped):
+                yield cards[drop:], skipped[drop_skipped:]
+
+    def _receive(self) -> tuple[Any, ...] | None:
+        assert self._pipe is not None
+        try:
+            return pickle.load(self._pipe)
+        except (EOFError, pickle.UnpicklingError, OSError):
+            return None
+
+    def _stop(self) -> None:
+        pipe, pid = self._pipe, self._pid
+        self._pipe = None
+        if pipe is not None:
+            pipe.close()
+        if pid is not None:
+            self._pid = None
+            try:
+                os.kill(pid, signal.SIGKILL)  # done already, or its work is not wanted
+            except ProcessLookupError:
+                pass
+            os.waitpid(pid, 0)
+
+
+def _worth_a_worker(jobs: Sequence[tuple[Path, bytes]]) -> bool:
+    # fork() without exec is only safe in a single-threaded process, and on Linux: macOS
+    # system libraries may abort in a forked child.
+    return (
+        sys.platform.startswith("linux")
+        and sum(len(data) for _path, data in jobs) >= MIN_WORKER_BYTES
+        and threading.active_count() == 1
+    )
+
+
+def _fork_worker(jobs: Sequence[tuple[Path, bytes]], deck: str | None) -> tuple[int, IO[bytes]]:
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: parse, send, and leave without running any of the parent's cleanup
+        status = 1
+        try:
+            os.close(read_end)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C in the terminal: just stop
+            gc.disable()  # it exits when done; its objects hold no cycles
+            with open(write_end, "wb") as out:
+                _send_parses(jobs, deck, out)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    return pid, open(read_end, "rb")
+
+
+def _send_parses(jobs: Sequence[tuple[Path, bytes]], deck: str | None, out: IO[bytes]) -> None:
+    def send(message: tuple[Any, ...]) -> None:
+        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+
+    for path, data in jobs:
+        try:
+            parse = parse_here(path, data, deck, BATCH)
+            send(("file", parse.root, parse.notice))
+            for cards, skipped in parse.batches:
+                send(("batch", [_card_fields(c) for c in cards], [_skipped_fields(s) for s in skipped]))
+            send(("end",))
+        except Exception:  # noqa: BLE001 - the parent parses this file itself and raises
+            send(("failed",))
+            return
