@@ -57,6 +57,8 @@ def test_backup_and_restore_commands(db_path: Path) -> None:
     _add_deck(db_path, "later")
     refused = llmcards("--db", str(db_path), "restore", str(made))  # no terminal to confirm
     assert refused.exit_code != 0 and _decks(db_path) == ["kept", "later"]
+    declined = llmcards("--db", str(db_path), "restore", str(made), stdin="n\n")
+    assert declined.exit_code == 1 and _decks(db_path) == ["kept", "later"]  # a script can tell
     done = llmcards("--db", str(db_path), "restore", str(made), "--yes")
     assert done.exit_code == 0, done.stderr
     assert _decks(db_path) == ["kept"]

@@ -74,7 +74,7 @@ def run() -> None:
     from llmcards.errors import UserError
 
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except UserError as exc:
         from llmcards.cli.output import error_line
 
@@ -84,6 +84,10 @@ def run() -> None:
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001
         _handle_other(exc)
+    # Outside standalone mode a `typer.Exit(n)` from a command, and Ctrl-C (130), come
+    # back as a return value instead of being raised.
+    if isinstance(code, int) and code:
+        sys.exit(code)
 
 
 def _handle_other(exc: Exception) -> None:
