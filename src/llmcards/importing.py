@@ -6,6 +6,7 @@ The pure parsing lives in `llmcards.notes`; the history-keeping sync in
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -230,6 +231,22 @@ def _to_parse(files: Sequence[NoteFile], cached: Sequence[CachedSource | None] |
 
 
 def _import_files(
+    db: Database, files: Sequence[NoteFile], ahead: ParseAhead, *, deck: str | None, dry_run: bool, now: datetime
+) -> ImportReport:
+    reports: list[FileReport] = []
+    gc_was_enabled = gc.isenabled()
+    # Every batch of cards allocates thousands of tuples and strings that hold no cycles;
+    # letting the cyclic GC rescan the store's and SQLAlchemy's objects meanwhile costs
+    # ~0.15 s on 100k bullets.
+    gc.disable()
+    try:
+        return _import_in_transaction(db, files, ahead, deck=deck, dry_run=dry_run, now=now)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _import_in_transaction(
     db: Database, files: Sequence[NoteFile], ahead: ParseAhead, *, deck: str | None, dry_run: bool, now: datetime
 ) -> ImportReport:
     from llmcards.store.sources import find_unchanged_source, save_source

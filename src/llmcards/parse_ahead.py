@@ -21,8 +21,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, fields
-from operator import attrgetter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,10 +35,6 @@ BATCH = 2000
 
 Batch = tuple[list[CardDraft], list[Skipped]]
 
-# Plain tuples cross the pipe: pickling dataclasses with slots costs ~4x more.
-_card_fields = attrgetter(*(f.name for f in fields(CardDraft)))
-_skipped_fields = attrgetter(*(f.name for f in fields(Skipped)))
-
 
 @dataclass
 class FileParse:
@@ -48,13 +43,13 @@ class FileParse:
     batches: Iterator[Batch]  # (cards, skipped) in note order; consume before the next file
 
 
-def parse_here(path: Path, data: bytes, deck: str | None, batch: int = 0) -> FileParse:
+def parse_here(path: Path, data: bytes, deck: str | None, batch: int = 0, *, raw: bool = False) -> FileParse:
     """Parse in this process; the parse runs as `batches` is consumed. NoteError if the
-    bytes are not text."""
+    bytes are not text. `raw`: field tuples instead of CardDraft/Skipped objects."""
     from llmcards.notes import decode_note, note_batches
 
     decoded = decode_note(data, str(path))
-    stream = note_batches(decoded.text, root=deck, stem=path.stem, batch=batch)
+    stream = note_batches(decoded.text, root=deck, stem=path.stem, batch=batch, raw=raw)
     return FileParse(stream.root, decoded.notice, stream.batches)
 
 
@@ -198,10 +193,11 @@ def _send_parses(jobs: Sequence[tuple[Path, bytes]], deck: str | None, out: IO[b
 
     for path, data in jobs:
         try:
-            parse = parse_here(path, data, deck, BATCH)
+            # Field tuples cross the pipe: pickling dataclasses with slots costs ~4x more.
+            parse = parse_here(path, data, deck, BATCH, raw=True)
             send(("file", parse.root, parse.notice))
             for cards, skipped in parse.batches:
-                send(("batch", [_card_fields(c) for c in cards], [_skipped_fields(s) for s in skipped]))
+                send(("batch", cards, skipped))
             send(("end",))
         except Exception:  # noqa: BLE001 - the parent parses this file itself and raises
             send(("failed",))

@@ -95,3 +95,12 @@ def test_real_style_notes_in_batches(path: Path) -> None:
 @given(notes(), st.integers(1, 4))
 def test_any_note_in_any_batch_size(text: str, batch: int) -> None:
     assert_same_as_whole(text, batch)
+
+
+def test_raw_batches_hold_the_fields_of_the_same_cards() -> None:
+    whole = parse_note(TRICKY, stem="notes")
+    stream = note_batches(TRICKY, stem="notes", batch=2, raw=True)
+    cards = [CardDraft(*fields) for more, _ in stream.batches for fields in more]
+    assert cards == whole.cards
+    skipped = [Skipped(*fields) for _, more in note_batches(TRICKY, stem="notes", raw=True).batches for fields in more]
+    assert skipped == whole.skipped

@@ -11,8 +11,6 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 
-import charset_normalizer
-
 from llmcards.errors import NoteError
 
 SNIFF_BYTES = 8192
@@ -61,6 +59,8 @@ def _legacy(data: bytes, path: str) -> DecodedNote:
         gb_text: str | None = data.decode("gb18030")
     except UnicodeDecodeError:
         gb_text = None
+    import charset_normalizer  # only legacy encodings need it; UTF-8 notes skip its import
+
     guess = charset_normalizer.from_bytes(
         data[:GUESS_SAMPLE], cp_isolation=["gb18030", "cp1252"]
     ).best()
