@@ -293,12 +293,12 @@ def _store(conn: Connection, parse: FileParse, source_path: str, now: datetime) 
     skipped: list[Skipped] = []
     if not root_has_cards(conn, parse.root):
         storing = NewRootImport(conn, root=parse.root, source_path=source_path, now=now)
-        for cards, more_skipped in parse.batches:
-            storing.add(cards)
+        for cards, more_skipped, digests in parse.batches:
+            storing.add(cards, digests)
             skipped += more_skipped
         return storing.finish(), skipped
     drafts: list[CardDraft] = []
-    for cards, more_skipped in parse.batches:
+    for cards, more_skipped, _digests in parse.batches:
         drafts += cards
         skipped += more_skipped
     result = sync_file(

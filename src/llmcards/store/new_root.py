@@ -17,7 +17,8 @@ from sqlalchemy import Connection
 
 from llmcards.cards import DECK_SEP, CardDraft
 from llmcards.store.new_cards import CARD, NewCardRows
-from llmcards.store.sync import Key, SyncResult, ensure_decks, new_uid
+from llmcards.store.identity import Key, new_uid
+from llmcards.store.sync import SyncResult, ensure_decks
 
 
 def root_has_cards(conn: Connection, root: str) -> bool:
@@ -34,6 +35,7 @@ class NewRootImport:
         self._root = root
         self._rows = NewCardRows(conn, root=root, source_path=source_path, now=now)
         self._position = 0
+        self._deck_ids: dict[tuple[str, ...], int] = {}
         self._taken: set[str] = set()
         # sync_file walks drafts grouped by key, groups in order of first appearance:
         # its report lists new cards that way, and a cloze note takes the uid of the
@@ -43,31 +45,36 @@ class NewRootImport:
         # the note uid its stored siblings carry (None: none stored yet)]
         self._notes: dict[tuple[str, int], list] = {}
 
-    def add(self, drafts: Sequence[CardDraft]) -> None:
-        """Store the next drafts of the file, in note order."""
+    def add(self, drafts: Sequence[CardDraft], digests: Sequence[str] | None = None) -> None:
+        """Store the next drafts of the file, in note order. `digests`: each draft's
+        `identity.uid_digest`, when the parse worker computed them already."""
         if not drafts:
             return
-        deck_ids = ensure_decks(self._conn, (d.deck for d in drafts))
+        deck_ids = self._deck_ids
+        unseen = [d.deck for d in drafts if d.deck not in deck_ids]
+        if unseen:
+            deck_ids.update(ensure_decks(self._conn, unseen))
         groups, notes, rows, taken, root = self._groups, self._notes, self._rows, self._taken, self._root
         clozes: list[tuple[CardDraft, str, int, str, int]] = []
         position = self._position
-        for draft in drafts:
+        for index, draft in enumerate(drafts):
             key = (draft.context, draft.front, draft.kind, draft.cloze_ord)
             group = groups.get(key)
             if group is None:
                 group = groups[key] = (position, [])
             group[1].append(draft)
             heading = DECK_SEP.join(draft.heading_path)
-            uid = new_uid(root, key, heading, taken)
+            uid = new_uid(root, key, heading, taken, None if digests is None else digests[index])
+            deck_id = deck_ids[draft.deck]
             if draft.kind == "cloze":
                 note = notes.get((draft.cloze_text, draft.line))
                 if note is None:
                     notes[(draft.cloze_text, draft.line)] = [group[0], uid, None]
                 elif group[0] < note[0]:
                     note[0], note[1] = group[0], uid
-                clozes.append((draft, uid, deck_ids[draft.deck], heading, position))
+                clozes.append((draft, uid, deck_id, heading, position))
             else:
-                rows.add(draft, uid=uid, note_uid=uid, deck_id=deck_ids[draft.deck], heading=heading, position=position)
+                rows.add(draft, uid=uid, note_uid=uid, deck_id=deck_id, heading=heading, position=position)
             position += 1
         self._position = position
         for draft, uid, deck_id, heading, at in clozes:  # their note's sibling is known now

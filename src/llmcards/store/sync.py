@@ -7,7 +7,6 @@ file that match no draft are retired (kept with their history), never deleted.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,13 +16,13 @@ from operator import itemgetter
 from sqlalchemy import Connection, Executable, bindparam, insert, select, update
 
 from llmcards.cards import DECK_SEP, CardDraft, deck_name
+from llmcards.store.identity import Key, new_uid
 from llmcards.store.models import Card, Deck
 from llmcards.store.new_cards import NewCardRows
 
 CARD = Card.__table__  # type: ignore[attr-defined]
 DECK = Deck.__table__  # type: ignore[attr-defined]
 
-Key = tuple[str, str, str, int]  # context, front, kind, cloze_ord
 
 
 @dataclass
@@ -244,19 +243,6 @@ def _executemany(conn: Connection, stmt: Executable, keys: list[str], rows: list
         return tuple(out)
 
     conn.exec_driver_sql(str(compiled), [convert(row) for row in rows])
-
-
-def new_uid(root: str, key: Key, heading: str, taken: set[str]) -> str:
-    """A new card's uid: a hash of what identifies it, so importing the same notes into
-    another database makes the same uids (Anki GUIDs derive from them)."""
-    seed = "\x1f".join((root, key[0], key[1], key[2], str(key[3]), heading))
-    digest = hashlib.blake2b(seed.encode(), digest_size=8).hexdigest()
-    uid, n = digest, 0
-    while uid in taken:
-        n += 1
-        uid = hashlib.blake2b(f"{seed}\x1f{n}".encode(), digest_size=8).hexdigest()
-    taken.add(uid)
-    return uid
 
 
 def ensure_decks(conn: Connection, paths: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
