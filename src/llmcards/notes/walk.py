@@ -180,6 +180,8 @@ def walk(text: str, batch: int = 0) -> Iterator[list[Out]]:  # noqa: C901, PLR09
                             limit = headings.pending[0].slot
                         if limit > released:
                             yield _finished(root.outs, released, limit, answers.markdown)
+                            for gone in range(released, limit):
+                                root.outs[gone] = None  # nothing reads them again: free them
                             released = limit
                     if not cur.child_card:
                         for out in outs:
