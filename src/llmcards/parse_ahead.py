@@ -71,7 +71,10 @@ class ParseAhead:
         self._pid: int | None = None
         self._pipe: IO[bytes] | None = None
         if _worth_a_worker(self._jobs) if worker is None else worker:
-            self._pid, self._pipe = _fork_worker(self._jobs, deck)
+            try:
+                self._pid, self._pipe = _fork_worker(self._jobs, deck)
+            except OSError:
+                pass  # no process to spare (EAGAIN, ENOMEM): parse here
 
     @property
     def forked(self) -> bool:
@@ -172,7 +175,12 @@ def _worth_a_worker(jobs: Sequence[tuple[Path, bytes]]) -> bool:
 
 def _fork_worker(jobs: Sequence[tuple[Path, bytes]], deck: str | None) -> tuple[int, IO[bytes]]:
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        raise
     if pid == 0:  # the worker: parse, send, and leave without running any of the parent's cleanup
         status = 1
         try:
