@@ -13,15 +13,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
 
-from sqlalchemy import Connection, Executable, bindparam, insert, select, update
+from sqlalchemy import Connection, Executable, bindparam, select, update
 
 from llmcards.cards import DECK_SEP, CardDraft, deck_name
 from llmcards.store.identity import Key, new_uid
-from llmcards.store.models import Card, Deck
+from llmcards.store.models import Card
 from llmcards.store.new_cards import NewCardRows
 
 CARD = Card.__table__  # type: ignore[attr-defined]
-DECK = Deck.__table__  # type: ignore[attr-defined]
 
 
 
@@ -250,11 +249,23 @@ def ensure_decks(conn: Connection, paths: Iterable[tuple[str, ...]]) -> dict[tup
     the paths first name them: importing a file in pieces makes the same ids."""
     paths = list(dict.fromkeys(paths))
     wanted = list(dict.fromkeys(deck_name(path[:depth]) for path in paths for depth in range(1, len(path) + 1)))
-    if not wanted:
-        return {}
-    existing = dict(conn.execute(select(DECK.c.name, DECK.c.id).where(DECK.c.name.in_(wanted))).all())
+    existing = _deck_ids(conn, wanted)
     missing = [name for name in wanted if name not in existing]
     if missing:
-        conn.execute(insert(DECK), [{"name": name} for name in missing])
-        existing.update(conn.execute(select(DECK.c.name, DECK.c.id).where(DECK.c.name.in_(missing))).all())
+        # Driver-level SQL: a large note names thousands of decks, and SQLAlchemy's
+        # per-row handling of them cost more than the inserts (~0.1 s on 100k bullets).
+        conn.exec_driver_sql("INSERT INTO deck (name) VALUES (?)", [(name,) for name in missing])
+        existing.update(_deck_ids(conn, missing))
     return {path: existing[deck_name(path)] for path in paths}
+
+
+def _deck_ids(conn: Connection, names: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(names), _MAX_VARIABLES):
+        chunk = names[start : start + _MAX_VARIABLES]
+        marks = ",".join("?" * len(chunk))
+        found.update(conn.exec_driver_sql(f"SELECT name, id FROM deck WHERE name IN ({marks})", tuple(chunk)).all())
+    return found
+
+
+_MAX_VARIABLES = 500  # bound parameters per statement, well below SQLite's limit
