@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # SQLAlchemy stays out of import time
     from sqlalchemy import Connection
 
     from llmcards.store.db import Database
+    from llmcards.store.sources import SkippedJson
     from llmcards.store.sync import SyncResult
     from llmcards.store.unchanged import CachedSource
 
@@ -261,8 +262,8 @@ def _import_in_transaction(
                 reports.append(_unchanged_report(path, cached))
                 continue
             parse = ahead.take(path, file.data)
-            result, skipped = _store(conn, parse, resolved, now)
-            save_source(conn, parse.root, resolved, digest, PARSER_VERSION, skipped, now, deck)
+            result, skipped, stored_skipped = _store(conn, parse, resolved, now)
+            save_source(conn, parse.root, resolved, digest, PARSER_VERSION, stored_skipped, now, deck)
             reports.append(
                 FileReport(
                     path=path,
@@ -284,23 +285,29 @@ def _import_in_transaction(
     return ImportReport(reports, dry_run=dry_run)
 
 
-def _store(conn: Connection, parse: FileParse, source_path: str, now: datetime) -> tuple[SyncResult, list[Skipped]]:
+def _store(
+    conn: Connection, parse: FileParse, source_path: str, now: datetime
+) -> tuple[SyncResult, list[Skipped], SkippedJson]:
     """Store one file's cards: batch by batch as they are parsed when its root deck is
     new, else all at once through the history-keeping sync."""
     from llmcards.store.new_root import NewRootImport, root_has_cards
+    from llmcards.store.sources import SkippedJson
     from llmcards.store.sync import sync_file
 
     skipped: list[Skipped] = []
+    stored_skipped = SkippedJson()
     if not root_has_cards(conn, parse.root):
         storing = NewRootImport(conn, root=parse.root, source_path=source_path, now=now)
         for cards, more_skipped, digests in parse.batches:
             storing.add(cards, digests)
             skipped += more_skipped
-        return storing.finish(), skipped
+            stored_skipped.add(more_skipped)
+        return storing.finish(), skipped, stored_skipped
     drafts: list[CardDraft] = []
     for cards, more_skipped, _digests in parse.batches:
         drafts += cards
         skipped += more_skipped
+    stored_skipped.add(skipped)
     result = sync_file(
         conn,
         root=parse.root,
@@ -309,7 +316,7 @@ def _store(conn: Connection, parse: FileParse, source_path: str, now: datetime) 
         now=now,
         path_is_gone=lambda p: not os.path.exists(p),
     )
-    return result, skipped
+    return result, skipped, stored_skipped
 
 
 def _unchanged_report(path: Path, cached: CachedSource) -> FileReport:

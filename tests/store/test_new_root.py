@@ -101,3 +101,21 @@ def test_a_root_with_only_retired_cards_is_not_new(tmp_path: Path) -> None:
     with db.write() as conn:
         sync_file(conn, root="LLM", source_path=PATH, drafts=[], now=T0)  # everything retired
         assert root_has_cards(conn, "LLM")
+
+
+def test_skipped_items_stored_in_batches_read_back_as_one_list() -> None:
+    import json
+
+    from llmcards.cards import Skipped
+    from llmcards.store.sources import SkippedJson
+
+    items = [Skipped(line, f"术语 {line} \"q\"", "no answer", "term", ("LLM", "NLP")) for line in range(1, 8)]
+    whole = SkippedJson(items).text
+    stored = SkippedJson()
+    for batch in (items[:3], [], items[3:4], items[4:]):
+        stored.add(batch)
+    assert stored.text == whole == json.dumps(
+        [{"line": s.line, "text": s.text, "reason": s.reason, "category": s.category, "deck": list(s.deck)} for s in items],
+        ensure_ascii=False,
+    )
+    assert SkippedJson().text == "[]"

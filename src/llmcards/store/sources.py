@@ -27,22 +27,38 @@ def find_unchanged_source(
     return CachedSource(root, skipped_json, active)
 
 
+class SkippedJson:
+    """What a file's parse passed over, as stored for unchanged re-imports; built batch
+    by batch while the cards are stored, so a large import does not serialize its
+    thousands of items after the last batch (~0.04 s on 100k bullets)."""
+
+    def __init__(self, skipped: Sequence[Skipped] = ()) -> None:
+        self._pieces: list[str] = []
+        self.add(skipped)
+
+    def add(self, skipped: Sequence[Skipped]) -> None:
+        if skipped:
+            # Plain dicts, not dataclasses.asdict: that deep-copies (~0.5 s per 30k items).
+            items = [{"line": s.line, "text": s.text, "reason": s.reason, "category": s.category, "deck": s.deck}
+                     for s in skipped]  # fmt: skip
+            self._pieces.append(json.dumps(items, ensure_ascii=False)[1:-1])
+
+    @property
+    def text(self) -> str:
+        return "[" + ", ".join(self._pieces) + "]"  # json.dumps of the whole list, exactly
+
+
 def save_source(
     conn: Connection,
     root: str,
     path: str,
     sha256: str,
     parser_version: int,
-    skipped: Sequence[Skipped],
+    skipped: SkippedJson,
     now: datetime,
     deck_arg: str | None,
 ) -> None:
-    # Plain dicts, not dataclasses.asdict: that deep-copies and costs ~0.5 s per 30k items.
-    payload = json.dumps(
-        [{"line": s.line, "text": s.text, "reason": s.reason, "category": s.category, "deck": s.deck} for s in skipped],
-        ensure_ascii=False,
-    )
-    values = {"sha256": sha256, "parser_version": parser_version, "skipped_json": payload, "imported_at": now,
+    values = {"sha256": sha256, "parser_version": parser_version, "skipped_json": skipped.text, "imported_at": now,
               "deck_arg": deck_arg or ""}
     changed = conn.execute(
         update(SOURCE).where(SOURCE.c.root == root, SOURCE.c.path == path).values(**values)
