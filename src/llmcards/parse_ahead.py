@@ -216,12 +216,13 @@ class _Sender:
         self._thread.join()
 
     def _write(self, fd: int) -> None:
-        with open(fd, "wb", buffering=0) as out:
-            try:
+        try:
+            with open(fd, "wb") as out:  # buffered: it writes all of a message, pipe full or not
                 while (data := self._queue.get()) is not None:
                     out.write(data)
-            except OSError:
-                self._failed = True
+                    out.flush()
+        except OSError:  # the importing process is gone or stopped reading
+            self._failed = True
 
 
 def _send_parses(jobs: Sequence[tuple[Path, bytes]], deck: str | None, sender: _Sender) -> None:
