@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,10 @@ def create_private_file(path: Path) -> None:
 
 def backup_to(source: Path, target: Path) -> None:
     """A consistent copy of a live database (WAL included), via SQLite's backup API."""
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+    # closing(): `with sqlite3.connect()` only commits. Left to the cyclic GC, the open
+    # source connection kept its WAL alive, and later opens in this process could read
+    # that stale WAL even after the file itself was replaced.
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
     os.chmod(target, 0o600)
 
@@ -79,5 +83,7 @@ def read_schema_version(path: Path) -> tuple[str | None, bool]:
 
 def restore_from(backup: Path, target: Path) -> None:
     """Copy `backup` into the live database `target` page by page (WAL-safe, atomic)."""
-    with sqlite3.connect(backup) as src, sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000) as dst:
+    with closing(sqlite3.connect(backup)) as src, closing(
+        sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000)
+    ) as dst:
         src.backup(dst)
