@@ -298,13 +298,13 @@ def _store(
     stored_skipped = SkippedJson()
     if not root_has_cards(conn, parse.root):
         storing = NewRootImport(conn, root=parse.root, source_path=source_path, now=now)
-        for cards, more_skipped, digests in parse.batches:
-            storing.add(cards, digests)
+        for cards, more_skipped in parse.batches:
+            storing.add(cards)
             skipped += more_skipped
             stored_skipped.add(more_skipped)
         return storing.finish(), skipped, stored_skipped
     drafts: list[CardDraft] = []
-    for cards, more_skipped, _digests in parse.batches:
+    for cards, more_skipped in parse.batches:
         drafts += cards
         skipped += more_skipped
     stored_skipped.add(skipped)

@@ -21,12 +21,12 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from queue import SimpleQueue
 from typing import IO, Any
 
-from llmcards.cards import DECK_SEP, CardDraft, Skipped
+from llmcards.cards import CardDraft, Skipped
 
 # Below this many bytes to parse, starting a worker costs more than it overlaps.
 MIN_WORKER_BYTES = 256 * 1024
@@ -34,8 +34,7 @@ MIN_WORKER_BYTES = 256 * 1024
 # short, large enough that a batch's pickling and round trip are noise.
 BATCH = 2000
 
-# (cards, skipped, each card's uid digest when the worker computed it) in note order
-Batch = tuple[list[CardDraft], list[Skipped], list[str] | None]
+Batch = tuple[list[CardDraft], list[Skipped]]  # in note order
 
 
 @dataclass
@@ -52,7 +51,7 @@ def parse_here(path: Path, data: bytes, deck: str | None, batch: int = 0) -> Fil
 
     decoded = decode_note(data, str(path))
     stream = note_batches(decoded.text, root=deck, stem=path.stem, batch=batch)
-    return FileParse(stream.root, decoded.notice, ((cards, skipped, None) for cards, skipped in stream.batches))
+    return FileParse(stream.root, decoded.notice, stream.batches)
 
 
 class ParseAhead:
@@ -130,17 +129,17 @@ class ParseAhead:
             skipped = [Skipped(*fields) for fields in message[2]]
             cards_sent += len(cards)
             skipped_sent += len(skipped)
-            yield cards, skipped, message[3]
+            yield cards, skipped
         # The worker stopped mid-file: parse it here, past what it delivered.
         self._stop()
         path, data = self._jobs[index]
-        for cards, skipped, _ in parse_here(path, data, self._deck, BATCH).batches:
+        for cards, skipped in parse_here(path, data, self._deck, BATCH).batches:
             drop = min(cards_sent, len(cards))
             cards_sent -= drop
             drop_skipped = min(skipped_sent, len(skipped))
             skipped_sent -= drop_skipped
             if drop < len(cards) or drop_skipped < len(skipped):
-                yield cards[drop:], skipped[drop_skipped:], None
+                yield cards[drop:], skipped[drop_skipped:]
 
     def _receive(self) -> tuple[Any, ...] | None:
         assert self._pipe is not None
@@ -236,7 +235,7 @@ def _send_parses(jobs: Sequence[tuple[Path, bytes]], deck: str | None, sender: _
                 stream = note_batches(decoded.text, root=deck, stem=path.stem, batch=BATCH, raw=True)
                 sender.send(("file", stream.root, decoded.notice))
                 for cards, skipped in stream.batches:
-                    sender.send(("batch", cards, skipped, _uid_digests(stream.root, cards)))
+                    sender.send(("batch", cards, skipped))
                 sender.send(("end",))
             except BrokenPipeError:
                 return
@@ -246,16 +245,3 @@ def _send_parses(jobs: Sequence[tuple[Path, bytes]], deck: str | None, sender: _
     finally:
         sender.close()
 
-
-_CARD_FIELD = {f.name: i for i, f in enumerate(fields(CardDraft))}
-_CONTEXT, _FRONT, _KIND, _ORD, _HEADING = (
-    _CARD_FIELD[name] for name in ("context", "front", "kind", "cloze_ord", "heading_path")
-)
-
-
-def _uid_digests(root: str, cards: list[tuple[Any, ...]]) -> list[str]:
-    """Each card's uid hash, computed here rather than by the busier importing process."""
-    from llmcards.store.identity import uid_digest
-
-    join = DECK_SEP.join
-    return [uid_digest(root, (c[_CONTEXT], c[_FRONT], c[_KIND], c[_ORD]), join(c[_HEADING])) for c in cards]

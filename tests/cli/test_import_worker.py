@@ -38,7 +38,7 @@ def big_note(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def everything(path: Path, batch: int = 500) -> tuple[list[CardDraft], list[Skipped]]:
     cards: list[CardDraft] = []
     skipped: list[Skipped] = []
-    for more_cards, more_skipped, _ in parse_here(path, path.read_bytes(), None, batch).batches:
+    for more_cards, more_skipped in parse_here(path, path.read_bytes(), None, batch).batches:
         cards += more_cards
         skipped += more_skipped
     return cards, skipped
@@ -83,7 +83,7 @@ def test_a_worker_delivers_exactly_the_parse(big_note: Path) -> None:
         assert ahead.forked
         parse = ahead.take(big_note, data)
         cards, skipped = [], []
-        for more_cards, more_skipped, _ in parse.batches:
+        for more_cards, more_skipped in parse.batches:
             cards += more_cards
             skipped += more_skipped
     assert parse.root == "生成的笔记"
@@ -95,10 +95,10 @@ def test_a_worker_that_dies_mid_file_is_taken_over(big_note: Path) -> None:
     with ParseAhead([(big_note, data)], None, worker=True) as ahead:
         parse = ahead.take(big_note, data)
         batches = iter(parse.batches)
-        first_cards, first_skipped, _ = next(batches)
+        first_cards, first_skipped = next(batches)
         cards, skipped = list(first_cards), list(first_skipped)
         os.kill(ahead._pid, signal.SIGKILL)  # type: ignore[arg-type]
-        for more_cards, more_skipped, _ in batches:
+        for more_cards, more_skipped in batches:
             cards += more_cards
             skipped += more_skipped
         assert not ahead.forked  # reaped
@@ -113,7 +113,7 @@ def test_a_file_the_worker_cannot_parse_fails_here_with_its_own_error(tmp_path: 
         with pytest.raises(NoteError, match="image.md: is not a text file"):
             ahead.take(*jobs[0])
         later = ahead.take(*jobs[1])  # parsed here: the worker has stopped
-        assert [c for cards, _, _ in later.batches for c in cards] == everything(big_note)[0]
+        assert [c for cards, _ in later.batches for c in cards] == everything(big_note)[0]
 
 
 def test_skipped_and_unlisted_files(tmp_path: Path, big_note: Path) -> None:
@@ -125,7 +125,7 @@ def test_skipped_and_unlisted_files(tmp_path: Path, big_note: Path) -> None:
     with ParseAhead(jobs, "Deck", worker=True) as ahead:
         ahead.skip(big_note)  # found unchanged after all
         here = ahead.take(small, small.read_bytes())  # never given to the worker
-        assert [c.front for cards, _, _ in here.batches for c in cards] == ["Dropout"]
+        assert [c.front for cards, _ in here.batches for c in cards] == ["Dropout"]
         parse = ahead.take(copy, copy.read_bytes())
         assert parse.root == "Deck"
-        assert len([c for cards, _, _ in parse.batches for c in cards]) == len(everything(big_note)[0])
+        assert len([c for cards, _ in parse.batches for c in cards]) == len(everything(big_note)[0])

@@ -45,9 +45,8 @@ class NewRootImport:
         # the note uid its stored siblings carry (None: none stored yet)]
         self._notes: dict[tuple[str, int], list] = {}
 
-    def add(self, drafts: Sequence[CardDraft], digests: Sequence[str] | None = None) -> None:
-        """Store the next drafts of the file, in note order. `digests`: each draft's
-        `identity.uid_digest`, when the parse worker computed them already."""
+    def add(self, drafts: Sequence[CardDraft]) -> None:
+        """Store the next drafts of the file, in note order."""
         if not drafts:
             return
         deck_ids = self._deck_ids
@@ -57,14 +56,14 @@ class NewRootImport:
         groups, notes, rows, taken, root = self._groups, self._notes, self._rows, self._taken, self._root
         clozes: list[tuple[CardDraft, str, int, str, int]] = []
         position = self._position
-        for index, draft in enumerate(drafts):
+        for draft in drafts:
             key = (draft.context, draft.front, draft.kind, draft.cloze_ord)
             group = groups.get(key)
             if group is None:
                 group = groups[key] = (position, [])
             group[1].append(draft)
             heading = DECK_SEP.join(draft.heading_path)
-            uid = new_uid(root, key, heading, taken, None if digests is None else digests[index])
+            uid = new_uid(root, key, heading, taken)
             deck_id = deck_ids[draft.deck]
             if draft.kind == "cloze":
                 note = notes.get((draft.cloze_text, draft.line))
