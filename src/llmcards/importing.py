@@ -1,7 +1,10 @@
 """Import notes files into a database: find files, read, parse, sync, report.
 
-The pure parsing lives in `llmcards.notes`; the history-keeping sync in
-`llmcards.store.sync`. This module is the I/O glue between them.
+The pure parsing lives in `llmcards.notes` (run ahead in a worker process for large
+notes, `parse_ahead`); the history-keeping sync in `llmcards.store.sync`, and a new
+root deck's first import in `llmcards.store.new_root`. This module is the I/O glue
+between them. Files unchanged since their last import are answered from the `source`
+table (`store.unchanged`), without loading SQLAlchemy when nothing else is to be done.
 """
 
 from __future__ import annotations
@@ -234,11 +237,10 @@ def _to_parse(files: Sequence[NoteFile], cached: Sequence[CachedSource | None] |
 def _import_files(
     db: Database, files: Sequence[NoteFile], ahead: ParseAhead, *, deck: str | None, dry_run: bool, now: datetime
 ) -> ImportReport:
-    reports: list[FileReport] = []
     gc_was_enabled = gc.isenabled()
     # Every batch of cards allocates thousands of tuples and strings that hold no cycles;
     # letting the cyclic GC rescan the store's and SQLAlchemy's objects meanwhile costs
-    # ~0.15 s on 100k bullets.
+    # ~0.1 s of CPU on 100k bullets.
     gc.disable()
     try:
         return _import_in_transaction(db, files, ahead, deck=deck, dry_run=dry_run, now=now)
