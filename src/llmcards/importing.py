@@ -291,10 +291,10 @@ def _store(
     conn: Connection, parse: FileParse, source_path: str, now: datetime
 ) -> tuple[SyncResult, list[Skipped], SkippedJson]:
     """Store one file's cards: batch by batch as they are parsed when its root deck is
-    new, else all at once through the history-keeping sync."""
+    new, else all at once through the history-keeping sync (`store.sync`)."""
     from llmcards.store.new_root import NewRootImport, root_has_cards
     from llmcards.store.sources import SkippedJson
-    from llmcards.store.sync import sync_file
+    from llmcards.store.sync import apply_drafts, existing_cards
 
     skipped: list[Skipped] = []
     stored_skipped = SkippedJson()
@@ -305,20 +305,14 @@ def _store(
             skipped += more_skipped
             stored_skipped.add(more_skipped)
         return storing.finish(), skipped, stored_skipped
+    # Read what the drafts can match while the rest of the file is still being parsed.
+    known = existing_cards(conn, root=parse.root, source_path=source_path, path_is_gone=lambda p: not os.path.exists(p))
     drafts: list[CardDraft] = []
     for cards, more_skipped in parse.batches:
         drafts += cards
         skipped += more_skipped
     stored_skipped.add(skipped)
-    result = sync_file(
-        conn,
-        root=parse.root,
-        source_path=source_path,
-        drafts=drafts,
-        now=now,
-        path_is_gone=lambda p: not os.path.exists(p),
-    )
-    return result, skipped, stored_skipped
+    return apply_drafts(conn, known, drafts=drafts, now=now), skipped, stored_skipped
 
 
 def _unchanged_report(path: Path, cached: CachedSource) -> FileReport:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -59,22 +60,36 @@ def dump(db_path: Path) -> dict[str, list]:
 def test_the_cli_s_worker_import_stores_what_an_import_without_one_stores(
     tmp_path: Path, big_note: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    env = {**os.environ, "LLMCARDS_NOW": NOW.isoformat()}
-    with_worker = tmp_path / "worker.db"
-    done = subprocess.run(
-        [sys.executable, "-m", "llmcards", "--db", str(with_worker), "import", str(big_note), "--json"],
-        capture_output=True, text=True, env=env, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    without = tmp_path / "here.db"
-    monkeypatch.setattr(parse_ahead, "MIN_WORKER_BYTES", 1 << 40)  # the reference: no worker
-    db = open_db(without)
-    try:
-        report = import_paths(db, [big_note], now=NOW).as_json()
-    finally:
-        db.close()
-    assert report["new"] > 1500
-    assert dump(with_worker) == dump(without)
+    note = tmp_path / "learning.md"
+    note.write_bytes(big_note.read_bytes())
+    with_worker, without = tmp_path / "worker.db", tmp_path / "here.db"
+
+    def import_both() -> dict:
+        env = {**os.environ, "LLMCARDS_NOW": NOW.isoformat()}
+        done = subprocess.run(
+            [sys.executable, "-m", "llmcards", "--db", str(with_worker), "import", str(note), "--json"],
+            capture_output=True, text=True, env=env, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        with monkeypatch.context() as patch:
+            patch.setattr(parse_ahead, "MIN_WORKER_BYTES", 1 << 40)  # the reference: no worker
+            db = open_db(without)
+            try:
+                report = import_paths(db, [note], now=NOW).as_json()
+            finally:
+                db.close()
+        assert json.loads(done.stdout) == report
+        assert dump(with_worker) == dump(without)
+        return report
+
+    assert import_both()["new"] > 1500  # a new root: stored batch by batch
+    # An existing root: what the drafts can match is read while the worker parses.
+    text = note.read_text(encoding="utf-8")
+    front_matter, body = text.split("---\n\n", 1)
+    edited = front_matter + "---\n\n- 新概念：放在最前面\n\n" + body.replace("：", "：（已修改）", 3)
+    note.write_text(edited, encoding="utf-8")
+    again = import_both()
+    assert again["new"] >= 1 and again["updated"] >= 1 and again["unchanged"] > 1500
 
 
 def test_a_worker_delivers_exactly_the_parse(big_note: Path) -> None:

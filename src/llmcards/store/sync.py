@@ -23,7 +23,6 @@ from llmcards.store.new_cards import NewCardRows
 CARD = Card.__table__  # type: ignore[attr-defined]
 
 
-
 @dataclass
 class SyncResult:
     new: int = 0
@@ -60,7 +59,24 @@ def sync_file(
     Cards of `root` that came from another file are taken over only when that file is
     gone (`path_is_gone`): that is how a renamed or moved file keeps its history.
     """
-    result = SyncResult()
+    known = existing_cards(conn, root=root, source_path=source_path, path_is_gone=path_is_gone)
+    return apply_drafts(conn, known, drafts=drafts, now=now)
+
+
+@dataclass
+class Existing:
+    """What a file's drafts can match: read first, so an import reads it while the
+    file is still being parsed. Valid until the transaction writes to the root."""
+
+    root: str
+    source_path: str
+    rows: list  # every card of the root, retired ones too
+    candidates: dict[Key, list[tuple[int, object]]]  # by key: (rank, row), rank 0 best
+
+
+def existing_cards(
+    conn: Connection, *, root: str, source_path: str, path_is_gone: Callable[[str], bool] = lambda _p: False
+) -> Existing:
     rows = conn.execute(select(*_EXISTING_COLUMNS).where(CARD.c.root == root)).all()
     candidates: dict[Key, list[tuple[int, object]]] = defaultdict(list)
     gone_cache: dict[str, bool] = {}
@@ -77,7 +93,13 @@ def sync_file(
                 continue
             rank = 1
         candidates[(row.context, row.front, row.kind, row.cloze_ord)].append((rank, row))
+    return Existing(root, source_path, rows, candidates)
 
+
+def apply_drafts(conn: Connection, known: Existing, *, drafts: Sequence[CardDraft], now: datetime) -> SyncResult:
+    """`sync_file` once `existing_cards` was read (`known`)."""
+    result = SyncResult()
+    root, source_path, rows, candidates = known.root, known.source_path, known.rows, known.candidates
     deck_ids = ensure_decks(conn, (d.deck for d in drafts))
     by_key: dict[Key, list[tuple[int, CardDraft]]] = defaultdict(list)
     for position, draft in enumerate(drafts):
