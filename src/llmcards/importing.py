@@ -175,7 +175,8 @@ def import_at(
         problem = None
         cached = unchanged_sources(db_path, files, deck=deck)
         if cached is not None and all(c is not None for c in cached):
-            return ImportReport([_unchanged_report(f.path, c) for f, c in zip(files, cached)], dry_run=dry_run)
+            reports = [_unchanged_report(f.path, c) for f, c in zip(files, cached, strict=True)]
+            return ImportReport(reports, dry_run=dry_run)
     with ParseAhead(_to_parse(files, cached), deck) as ahead:
         from llmcards.store.db import open_db
 

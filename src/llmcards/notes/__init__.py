@@ -75,7 +75,9 @@ def _batches(body: str, root_name: str, batch: int, raw: bool) -> Iterator[tuple
                 deck = decks[out.path] = (root_name, *out.path)
             if out.is_card:
                 context = CONTEXT_SEP.join(reversed(out.context)) if out.context else ""
-                fields = (deck, out.front, out.back, out.line, out.kind, context, out.path, out.cloze_ord, out.cloze_text)
+                fields = (
+                    deck, out.front, out.back, out.line, out.kind, context, out.path, out.cloze_ord, out.cloze_text,
+                )  # fmt: skip
                 cards.append(fields if raw else CardDraft(*fields))
             else:
                 fields = (out.line, out.front, out.reason, out.category, deck)
