@@ -248,9 +248,12 @@ def _import_files(
     finally:
         # Everything allocated meanwhile (the report: ~100k objects) is still young, and
         # the first collection after enabling would scan it all right after the commit
-        # (~0.05 s): freeze + unfreeze moves it to the oldest generation unscanned.
-        gc.freeze()
-        gc.unfreeze()
+        # (~0.05 s): freeze + unfreeze moves it to the oldest generation unscanned. Not
+        # when someone froze objects on purpose (the study app does): unfreeze would
+        # thaw theirs too.
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if gc_was_enabled:
             gc.enable()
 
