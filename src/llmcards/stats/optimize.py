@@ -24,8 +24,8 @@ The two fits are independent, and fsrs-rs holds the GIL while it fits, so they r
 processes: this one fits every item and evaluates the result, a child (`stats.fsrs_fit`,
 which says why it is a plain child interpreter) fits the earlier items and does every
 evaluation of the current parameters. The log is read with the standard library's
-sqlite3 (SQLAlchemy's imports alone cost ~0.35 s) into flat arrays, which both
-processes turn into identical items.
+sqlite3 (`store.fastread.rated_reviews`: SQLAlchemy's imports alone cost ~0.35 s) into
+flat arrays, which both processes turn into identical items.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from llmcards.errors import UserError
 from llmcards.stats import fsrs_fit
 from llmcards.stats.days import EPOCH, day_shift
 from llmcards.stats.fsrs_fit import DECIMALS, HeldOut, build_items
-from llmcards.store.fastread import encode_time
+from llmcards.store.fastread import rated_reviews
 
 # fsrs-rs answers "NotEnoughData" below a handful of items and fits noise below a few
 # hundred; Anki asks for about this many before it will optimize.
@@ -113,20 +113,10 @@ class History:
         return max(0, MIN_REVIEWS - self.cross_day_reviews)
 
 
-# The study day as whole days since 1970-01-01, as `stats.days.sql_study_day_number`
-# computes it; ties in time keep the order they were written in.
-_LOG_QUERY = """
-SELECT card_id, (CAST(strftime('%s', reviewed_at) AS INTEGER) + {shift}) / 86400, rating, state_before
-FROM review_log WHERE reviewed_at <= ? AND rating BETWEEN 1 AND 4
-ORDER BY card_id, reviewed_at, id
-"""
-
-
 def load_history(conn: sqlite3.Connection, *, now: datetime, rollover_hour: int) -> History:
     """Every card's reviews up to `now`, cut into items (`store.fastread.open_fast` gives
     the connection; any sqlite3 connection to the database will do)."""
-    shift = int(day_shift(now, rollover_hour).total_seconds())
-    rows = conn.execute(_LOG_QUERY.format(shift=shift), (encode_time(now),)).fetchall()
+    rows = rated_reviews(conn, until=now, shift=day_shift(now, rollover_hour))
     ratings = bytearray()
     deltas = array("i")
     dated: list[tuple[int, int, int, int]] = []  # (day, card, start, end)
