@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -10,15 +9,6 @@ import pytest
 
 from tests.clihelp import llmcards
 from tests.conftest import SEEDS
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-@pytest.fixture
-def notes(tmp_path: Path) -> Path:
-    folder = tmp_path / "notes"
-    shutil.copytree(FIXTURES, folder)
-    return folder
 
 
 def run(db: Path, *args: str):

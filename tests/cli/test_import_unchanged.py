@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -13,15 +12,7 @@ import pytest
 
 from tests.clihelp import llmcards
 
-FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def notes(tmp_path: Path) -> Path:
-    folder = tmp_path / "notes"
-    shutil.copytree(FIXTURES, folder)
-    return folder
 
 
 def run(db: Path, *args: str):
