@@ -221,3 +221,22 @@ def test_a_deck_name_that_matches_nothing_is_refused_by_the_fast_start_too(db_pa
     monkeypatch.setattr(STATE, "db_option", str(db_path))
     with pytest.raises(UserError, match="no deck named 'Vision'"):
         _fast_start("Vision", settings)
+
+
+async def test_t_shows_the_studied_decks_stats_and_escape_returns_to_the_same_card(db_path: Path, settings: Settings) -> None:
+    from llmcards.tui.screens.stats import StatsScreen
+
+    app = create_app(db_path=db_path, deck="NLP", settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "3")
+        await settle(pilot)
+        assert front(app) == "GRU"
+        await pilot.press("t")
+        await settle(pilot)
+        stats = app.screen
+        assert isinstance(stats, StatsScreen)
+        assert stats.stats is not None and stats.stats.deck == f"{ROOT}::NLP" and stats.stats.today_reviews == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StudyScreen) and front(app) == "GRU"

@@ -55,6 +55,11 @@ class StudyDriver:
         self._ready: StudyView | None = None  # the first view, built by warm_up
         self._undoable = 0  # ratings, suspends and buries of this session not taken back
 
+    @property
+    def deck(self) -> str | None:
+        """The deck studied (full name), None for all decks."""
+        return self._deck
+
     def _open(self):  # type: ignore[no-untyped-def]
         if self._session is None:
             from llmcards.scheduling.session import StudySession

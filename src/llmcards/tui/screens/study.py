@@ -56,6 +56,7 @@ class StudyScreen(Screen[None]):
         Binding("s", "suspend", "Suspend", id="study.suspend", tooltip="Never show this card again until unsuspended"),
         Binding("b", "bury", "Bury", id="study.bury", tooltip="Hide this card until tomorrow"),
         Binding("o", "open_link", "Open link", id="study.open_link", show=False, tooltip="Open the first link or image of the answer in a browser"),
+        Binding("t", "stats", "Stats", id="study.stats", show=False, tooltip="Statistics of the deck being studied"),
         Binding("escape", "back", "Decks", id="study.back", tooltip="Back to the deck list"),
     ]
 
@@ -202,6 +203,12 @@ class StudyScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.close_study()  # type: ignore[attr-defined]
+
+    def action_stats(self) -> None:
+        from llmcards.tui.screens.stats import StatsScreen
+
+        app = self.app
+        app.push_screen(StatsScreen(app.db, self.driver.deck, app.settings, clock=app.clock))  # type: ignore[attr-defined]
 
     def action_open_link(self) -> None:
         url = self.query_one(CardView).first_link

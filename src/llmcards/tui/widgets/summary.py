@@ -35,6 +35,8 @@ def summary_content(summary: SessionSummary, now: datetime, rollover_hour: int) 
         "\n\n",
         ("Enter", "bold"),
         " back to decks   ",
+        ("t", "bold"),
+        " stats   ",
         ("u", "bold"),
         " undo the last rating",
     )
