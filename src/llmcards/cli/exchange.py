@@ -92,8 +92,9 @@ def export_anki(
 
     history = f" with {summary.reviews:,} reviews" if summary.scheduling else " as new cards (no scheduling)"
     moved = f"; {summary.moved_from_future} review times in the future set to now" if summary.moved_from_future else ""
+    images = f", {summary.media} image{'s' if summary.media != 1 else ''}" if summary.media else ""
     console().print(
-        f"Exported {summary.cards:,} cards ({summary.notes:,} notes, {summary.decks} decks){history} "
+        f"Exported {summary.cards:,} cards ({summary.notes:,} notes, {summary.decks} decks{images}){history} "
         f"to [bold]{escape(str(summary.path))}[/bold]{moved}"
     )
 

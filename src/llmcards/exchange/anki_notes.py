@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 from llmcards.cards import DECK_SEP
 from llmcards.exchange import apkg_schema as s
 from llmcards.exchange.anki_ids import guid_for, stable_id, tag_of
+from llmcards.exchange.media import MediaPacker
 from llmcards.exchange.render import inline_to_html, markdown_to_html, plain_to_html
 from llmcards.exchange.selection import ExportCard
 
@@ -53,7 +55,8 @@ def cloze_ord(card: ExportCard) -> int:
     return max(card.cloze_ord, 1) - 1
 
 
-def build_notes(cards: list[ExportCard]) -> list[AnkiNote]:
+def build_notes(cards: list[ExportCard], media: MediaPacker | None = None) -> list[AnkiNote]:
+    """`media`, when given, collects the local images the fields show (see `media.py`)."""
     notes: dict[str, AnkiNote] = {}
     for card in cards:
         is_cloze = card.kind == "cloze" and bool(card.cloze_text.strip())
@@ -66,6 +69,9 @@ def build_notes(cards: list[ExportCard]) -> list[AnkiNote]:
             else:
                 fields = [inline_to_html(card.front), markdown_to_html(card.back), plain_to_html(card.context)]
                 note = AnkiNote(guid_for(card.uid), s.BASIC_MODEL_ID, fields, [])
+            if media is not None:
+                notes_dir = Path(card.source_path).parent
+                note.fields = [media.localize(value, notes_dir) for value in note.fields]
             notes[key] = note
         ordinal = cloze_ord(card) if is_cloze else 0
         if any(existing == ordinal for existing, _ in note.cards):

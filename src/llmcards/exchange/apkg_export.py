@@ -7,6 +7,7 @@ holding `collection.anki2` (SQLite, Anki schema 11, see `apkg_schema`) and `medi
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import tempfile
 import zipfile
@@ -26,8 +27,14 @@ from llmcards.exchange.anki_cards import card_schedule, new_schedule
 from llmcards.exchange.anki_days import AnkiDays, day_shift_seconds
 from llmcards.exchange.anki_ids import field_checksum
 from llmcards.exchange.anki_notes import AnkiNote, build_notes, deck_ids
+from llmcards.exchange.media import MediaPacker
 from llmcards.exchange.outfile import atomic_output, check_target
-from llmcards.exchange.revlog_sql import Staged, merge_revlog, stage_revlog, stage_revlog_from_file
+from llmcards.exchange.revlog_sql import (
+    Staged,
+    merge_revlog,
+    stage_revlog,
+    stage_revlog_from_file,
+)
 from llmcards.exchange.selection import ExportCard, selected_cards
 from llmcards.store.db import Database
 from llmcards.store.models import NEW, ReviewLog
@@ -47,6 +54,7 @@ class ExportSummary:
     reviews: int
     scheduling: bool
     moved_from_future: int = 0
+    media: int = 0  # local image files packed
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -58,6 +66,7 @@ class ExportSummary:
             "reviews": self.reviews,
             "scheduling": self.scheduling,
             "reviews_moved_from_future": self.moved_from_future,
+            "media": self.media,
         }
 
 
@@ -101,7 +110,8 @@ def export_apkg(
             first_review, review_count = (
                 conn.execute(select(func.min(REVIEW.c.reviewed_at), func.count())).one() if scheduling else (None, 0)
             )
-        notes = build_notes(cards)
+        media = MediaPacker()
+        notes = build_notes(cards, media)
         decks = deck_ids({c.deck for c in cards})
         days = AnkiDays(_anchor(cards, first_review, now), settings.rollover_hour)
         with atomic_output(path, force=force) as temp:
@@ -119,10 +129,26 @@ def export_apkg(
                 sqlite.close()
             with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
                 archive.write(collection, "collection.anki2")
-                archive.writestr("media", "{}")
+                packed = _pack_media(archive, media)
     return ExportSummary(
-        path, len(decks), len(notes), writer.cards_written, writer.reviews_written, scheduling, writer.moved_from_future
+        path, len(decks), len(notes), writer.cards_written, writer.reviews_written, scheduling, writer.moved_from_future,
+        len(packed),
     )
+
+
+def _pack_media(archive: zipfile.ZipFile, media: MediaPacker) -> dict[str, str]:
+    """The images as entries "0", "1", … and the `media` map of entry to file name (the
+    legacy package layout every Anki reads). A file gone since it was found is left out."""
+    packed: dict[str, str] = {}
+    for name, file in media.files.items():
+        entry = str(len(packed))
+        try:
+            archive.write(file, entry, compress_type=zipfile.ZIP_STORED)  # images are compressed already
+        except OSError:
+            continue
+        packed[entry] = name
+    archive.writestr("media", json.dumps(packed, ensure_ascii=False))
+    return packed
 
 
 @contextmanager

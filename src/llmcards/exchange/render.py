@@ -5,8 +5,8 @@ already uses: markdown-it-py took ~0.5 ms a card, a minute for 100k cards, again
 10 s budget for the whole export. Raw HTML in the notes (a `<script>`, an `<iframe>`)
 is shown as text, never run inside Anki's card view: pulldown-cmark has no switch for
 that (markdown-it's `html=False`), so the spans it reports as raw HTML have their `<`
-written as `&lt;` before rendering, which makes them plain text. Images stay links to
-their URL; no media is bundled.
+written as `&lt;` before rendering, which makes them plain text. Images keep their URL;
+images stored beside the notes are packed with the package (`media.py`).
 """
 
 from __future__ import annotations

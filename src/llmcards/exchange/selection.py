@@ -45,6 +45,7 @@ class ExportCard:
     last_review: float | None
     reps: int
     lapses: int
+    source_path: str  # the notes file: local images are found beside it
 
 
 def _epoch(column: Any) -> Any:
@@ -65,7 +66,7 @@ def selected_cards(conn: Connection, deck: str | None) -> list[ExportCard]:
             func.coalesce(_epoch(CARD.c.created_at), zero), func.coalesce(_epoch(CARD.c.updated_at), zero),
             func.coalesce(CARD.c.state, zero), CARD.c.step, CARD.c.stability, CARD.c.difficulty,
             _epoch(CARD.c.due), _epoch(CARD.c.last_review), func.coalesce(CARD.c.reps, zero),
-            func.coalesce(CARD.c.lapses, zero),
+            func.coalesce(CARD.c.lapses, zero), CARD.c.source_path,
         )  # fmt: skip
         .join(DECK, DECK.c.id == CARD.c.deck_id)
         .where(CARD.c.retired.is_(False))
