@@ -30,6 +30,17 @@ def test_images_become_link_lines_and_links_are_collected_in_order() -> None:
     )
 
 
+def test_an_image_beside_the_notes_links_to_its_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "picture").mkdir()
+    (tmp_path / "picture" / "生成式 AI.png").write_bytes(b"png")
+    back = "![图](picture/生成式%20AI.png \"图\")\n\n见 ![缺](picture/missing.png) 图"
+    prepared = prepare_answer(back, tmp_path)
+    target = (tmp_path / "picture" / "生成式 AI.png").as_uri()
+    assert "[↗ picture/生成式%20AI.png](picture/生成式%20AI.png)" in prepared.markdown
+    assert "(picture/missing.png)" in prepared.markdown  # not there: shown, but nothing to open
+    assert prepared.links == (target,)
+
+
 def test_editor_command_uses_visual_then_editor_then_vi() -> None:
     assert editor_command("/n/a.md", 12, {"VISUAL": "code --wait", "EDITOR": "nano"}) == ["code", "--wait", "+12", "/n/a.md"]
     assert editor_command("/n/a.md", 0, {"EDITOR": "nano"}) == ["nano", "+1", "/n/a.md"]

@@ -2,7 +2,9 @@
 
 A terminal cannot show pictures, so each image becomes a `↗ host/path` link line that
 a click or `o` opens. Every link (images, Markdown links, bare URLs) is collected so
-`o` knows which one is "the first".
+`o` knows which one is "the first". An image stored beside the notes (`picture/arch.png`)
+opens as its file (a file: URL, which the Markdown itself cannot carry: markdown-it
+refuses file: links), so it shows in the image viewer.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from llmcards.tui.format import short_url
 
@@ -23,9 +27,22 @@ class PreparedAnswer:
     links: tuple[str, ...]  # in reading order, without repeats
 
 
-def prepare_answer(back: str) -> PreparedAnswer:
+def prepare_answer(back: str, notes_dir: Path | None = None) -> PreparedAnswer:
+    """`notes_dir`: the folder of the card's notes file, where relative images are."""
     markdown = _images_as_links(back)
-    return PreparedAnswer(markdown, _links_in(markdown))
+    return PreparedAnswer(markdown, _links_in(markdown, notes_dir))
+
+
+def link_target(href: str, notes_dir: Path | None) -> str | None:
+    """What opening `href` opens: a web URL as it is, a path relative to the notes as the
+    file: URL of that file when it exists; None when there is nothing to open."""
+    if href.startswith(("http://", "https://")):
+        return href
+    parts = urlsplit(href)
+    if notes_dir is None or parts.scheme or parts.netloc or not parts.path:
+        return None
+    path = (notes_dir / unquote(parts.path)).resolve()
+    return path.as_uri() if path.is_file() else None
 
 
 def _images_as_links(text: str) -> str:
@@ -47,7 +64,7 @@ def _images_as_links(text: str) -> str:
     return "\n".join(lines)
 
 
-def _links_in(markdown: str) -> tuple[str, ...]:
+def _links_in(markdown: str, notes_dir: Path | None) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for token in _parser().parse(markdown):
         for child in token.children or ():
@@ -57,8 +74,9 @@ def _links_in(markdown: str) -> tuple[str, ...]:
                 href = str(child.attrs.get("src", ""))
             else:
                 continue
-            if href.startswith(("http://", "https://")):
-                seen.setdefault(href, None)
+            target = link_target(href, notes_dir)
+            if target is not None:
+                seen.setdefault(target, None)
     return tuple(seen)
 
 

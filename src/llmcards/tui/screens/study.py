@@ -8,6 +8,7 @@ flight is ignored rather than queued: it was meant for a card that is not shown 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,6 +20,7 @@ from textual.widgets import ContentSwitcher, Footer, Static
 from llmcards.cards import DECK_SEP
 from llmcards.scheduling.types import AGAIN, EASY, GOOD, HARD
 from llmcards.tui import heap
+from llmcards.tui.answer import link_target
 from llmcards.tui.editor import edit_source
 from llmcards.tui.messages import DatabaseFailed, NothingToUndo, StudyUpdated
 from llmcards.tui.study_driver import StudyDriver, StudyView
@@ -223,7 +225,10 @@ class StudyScreen(Screen[None]):
 
     def on_markdown_link_clicked(self, event) -> None:  # type: ignore[no-untyped-def]
         # By handler name: importing Markdown here would slow down the first card.
-        self.app.open_url(event.href)
+        card = self.view.card if self.view else None
+        target = link_target(event.href, Path(card.source_path).parent if card else None)
+        if target is not None:
+            self.app.open_url(target)
 
     # ---------------------------------------------------------------- keys
 

@@ -8,6 +8,8 @@ is needed before Space, and all of it used to delay the first card.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.css.query import NoMatches
@@ -74,7 +76,7 @@ class CardView(VerticalScroll, can_focus=True):
     def _build_answer(self, card_id: int) -> None:
         if self.card is None or self.card.id != card_id:
             return
-        self.prepared = prepare_answer(self.card.back)
+        self.prepared = prepare_answer(self.card.back, Path(self.card.source_path).parent)
         links = self.query_one("#links", Static)
         if self.prepared.links:
             count = len(self.prepared.links)
