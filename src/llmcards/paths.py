@@ -1,4 +1,5 @@
-"""Where llmcards keeps things on disk, and where its bundled files live."""
+"""Where llmcards keeps things on disk, where its bundled files live, and where a file a
+note refers to is."""
 
 from __future__ import annotations
 
@@ -49,3 +50,16 @@ def bundled_decks_dir() -> Path:
 
 def migrations_dir() -> Path:
     return _bundled("migrations")
+
+
+def file_beside_notes(src: str, notes_dir: Path) -> Path | None:
+    """The existing file a note's relative link (`picture/arch.png`, %-escapes allowed)
+    names, looked up beside the notes file; None for a URL or a file that is not there."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None  # a URL (or a Windows drive, `C:`)
+    path = (notes_dir / unquote(parts.path)).resolve()
+    return path if path.is_file() else None
+

@@ -13,7 +13,8 @@ import hashlib
 import html
 import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+
+from llmcards.paths import file_beside_notes
 
 # Only the renderer's own <img> tags: raw HTML in notes is neutralized before rendering.
 _IMG_SRC = re.compile(r'(<img src=")([^"]*)(")')
@@ -36,14 +37,11 @@ class MediaPacker:
         return _IMG_SRC.sub(rename, rendered)
 
     def _add(self, src: str, notes_dir: Path) -> str | None:
-        parts = urlsplit(src)
-        if parts.scheme or parts.netloc or not parts.path:
-            return None  # a URL (or a Windows drive, `C:`): left for Anki to fetch
-        path = (notes_dir / unquote(parts.path)).resolve()
+        path = file_beside_notes(src, notes_dir)
+        if path is None:
+            return None  # a URL (left for Anki to fetch) or a missing file
         if path in self._names:
             return self._names[path]
-        if not path.is_file():
-            return None
         name = path.name
         if name in self.files:  # another folder's file of the same name
             digest = hashlib.sha256(str(path).encode()).hexdigest()[:8]

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
+from llmcards.paths import file_beside_notes
 from llmcards.tui.format import short_url
 
 _IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -38,11 +38,8 @@ def link_target(href: str, notes_dir: Path | None) -> str | None:
     file: URL of that file when it exists; None when there is nothing to open."""
     if href.startswith(("http://", "https://")):
         return href
-    parts = urlsplit(href)
-    if notes_dir is None or parts.scheme or parts.netloc or not parts.path:
-        return None
-    path = (notes_dir / unquote(parts.path)).resolve()
-    return path.as_uri() if path.is_file() else None
+    path = file_beside_notes(href, notes_dir) if notes_dir is not None else None
+    return path.as_uri() if path is not None else None
 
 
 def _images_as_links(text: str) -> str:
