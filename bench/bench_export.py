@@ -12,11 +12,11 @@ import random
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchkit import Row, env_for, row, run_llmcards  # noqa: E402
+from benchkit import Row, env_for, row, run_llmcards
 from llmcards.config import Settings
 from llmcards.exchange.apkg_export import export_apkg
 from llmcards.store.db import open_db
@@ -40,13 +40,37 @@ def build(path: Path, cards: int, reviews: int, now: datetime) -> None:
             reviewed = per_card > 0
             last = now - timedelta(days=rng.randint(1, 30))
             due = last + timedelta(days=rng.randint(1, 60))
-            rows.append((
-                f"u{i:08x}", f"u{i:08x}", deck_ids[i % len(deck_ids)], "LLM 学习笔记", "",
-                f"概念 {i}：注意力 `softmax(QK^T)`", f"**答案** {i}\n\n- 要点一\n- 要点二", "basic", 0, "", "",
-                "/notes/big.md", i, i, created, created, 0, 0, "", 2 if reviewed else 0, None,
-                rng.uniform(1, 80) if reviewed else None, rng.uniform(1, 10) if reviewed else None,
-                _stamp(due) if reviewed else None, _stamp(last) if reviewed else None, per_card, 0,
-            ))  # fmt: skip
+            rows.append(
+                (
+                    f"u{i:08x}",
+                    f"u{i:08x}",
+                    deck_ids[i % len(deck_ids)],
+                    "LLM 学习笔记",
+                    "",
+                    f"概念 {i}：注意力 `softmax(QK^T)`",
+                    f"**答案** {i}\n\n- 要点一\n- 要点二",
+                    "basic",
+                    0,
+                    "",
+                    "",
+                    "/notes/big.md",
+                    i,
+                    i,
+                    created,
+                    created,
+                    0,
+                    0,
+                    "",
+                    2 if reviewed else 0,
+                    None,
+                    rng.uniform(1, 80) if reviewed else None,
+                    rng.uniform(1, 10) if reviewed else None,
+                    _stamp(due) if reviewed else None,
+                    _stamp(last) if reviewed else None,
+                    per_card,
+                    0,
+                )
+            )
         conn.exec_driver_sql(
             "insert into card (uid, note_uid, deck_id, root, context, front, back, kind, cloze_ord,"
             " cloze_text, heading_path, source_path, source_line, position, created_at, updated_at,"
@@ -59,10 +83,23 @@ def build(path: Path, cards: int, reviews: int, now: datetime) -> None:
         batch = []
         for n in range(reviews):
             at = start + timedelta(seconds=n * 31)
-            batch.append((
-                card_ids[n % len(card_ids)], rng.choice((1, 3, 3, 3, 4)), _stamp(at), 5000, 2, 2,
-                3.0, 5.0, 5.0, 5.0, None, _stamp(at + timedelta(days=5)), "{}",
-            ))  # fmt: skip
+            batch.append(
+                (
+                    card_ids[n % len(card_ids)],
+                    rng.choice((1, 3, 3, 3, 4)),
+                    _stamp(at),
+                    5000,
+                    2,
+                    2,
+                    3.0,
+                    5.0,
+                    5.0,
+                    5.0,
+                    None,
+                    _stamp(at + timedelta(days=5)),
+                    "{}",
+                )
+            )
             if len(batch) == 100_000:
                 _reviews(conn, batch)
         _reviews(conn, batch)
@@ -87,7 +124,7 @@ def measure(db_path: Path, folder: Path) -> list[Row]:
     db = open_db(db_path)
     out = folder / "bench.apkg"
     began, cpu = time.perf_counter(), time.process_time()
-    summary = export_apkg(db, out, settings=Settings(), now=datetime.now(timezone.utc))
+    summary = export_apkg(db, out, settings=Settings(), now=datetime.now(UTC))
     seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
     db.close()
     size = out.stat().st_size / 2**20
@@ -107,13 +144,15 @@ def main() -> None:
     parser.add_argument("--reviews", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path, help="reuse (or build once) this database")
     args = parser.parse_args()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with tempfile.TemporaryDirectory() as folder:
         db_path = args.db or Path(folder) / "bench.db"
         if not db_path.exists():
             began = time.perf_counter()
             build(db_path, args.cards, args.reviews, now)
-            print(f"built {args.cards:,} cards / {args.reviews:,} reviews in {time.perf_counter() - began:.1f} s")
+            print(
+                f"built {args.cards:,} cards / {args.reviews:,} reviews in {time.perf_counter() - began:.1f} s"
+            )
         db = open_db(db_path)
         out = Path(folder) / "bench.apkg"
         began, cpu = time.perf_counter(), time.process_time()

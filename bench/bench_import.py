@@ -18,9 +18,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_notes import generate_notes  # noqa: E402
-
-from benchkit import Row, env_for, row, run_llmcards  # noqa: E402
+from benchkit import Row, env_for, row, run_llmcards
+from gen_notes import generate_notes
 
 
 def timed(args: list[str], env: dict[str, str]) -> tuple[float, int, float]:

@@ -19,10 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gen_notes import generate_notes  # noqa: E402
-
-from llmcards.notes import decode_note, parse_note  # noqa: E402
-from llmcards.notes.parser import parse_events  # noqa: E402
+from gen_notes import generate_notes
+from llmcards.notes import decode_note, parse_note
+from llmcards.notes.parser import parse_events
 
 
 def best_cpu(run, repeat: int) -> float:
@@ -44,10 +43,14 @@ def main(argv: list[str]) -> None:
     decode = best_cpu(lambda: decode_note(data), repeat)
     parse = best_cpu(lambda: parse_note(text, stem="bench"), repeat)
     note = parse_note(text, stem="bench")
-    print(f"{len(data) / 1e6:.1f} MB, {n_bullets} bullets -> {len(note.cards)} cards, "
-          f"{len(note.skipped)} skipped")
-    print(f"CPU best of {repeat}: pyromark events {floor:.3f} s, decode {decode:.3f} s, "
-          f"parse_note {parse:.3f} s")
+    print(
+        f"{len(data) / 1e6:.1f} MB, {n_bullets} bullets -> {len(note.cards)} cards, "
+        f"{len(note.skipped)} skipped"
+    )
+    print(
+        f"CPU best of {repeat}: pyromark events {floor:.3f} s, decode {decode:.3f} s, "
+        f"parse_note {parse:.3f} s"
+    )
     if "--profile" in argv:
         profiler = cProfile.Profile()
         profiler.enable()

@@ -18,12 +18,12 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchkit import Row, env_for, row, run_llmcards  # noqa: E402
+from benchkit import Row, env_for, row, run_llmcards
 
 NOW = "2026-11-22T09:30:00+08:00"
 
@@ -40,19 +40,26 @@ def build_review_log(path: Path, reviews: int, cards: int) -> None:
     card_table = Card.__table__  # type: ignore[attr-defined]
     log = ReviewLog.__table__  # type: ignore[attr-defined]
     rng = random.Random(1)
-    now = datetime.fromisoformat(NOW).astimezone(timezone.utc)
+    now = datetime.fromisoformat(NOW).astimezone(UTC)
     db = open_db(path)
     with db.write() as conn:
         per_deck = cards // 20
         for deck in range(20):
             drafts = [
-                CardDraft(deck=("Bench", f"Deck {deck}"), front=f"term {deck}-{i}", back="answer", line=i + 1)
+                CardDraft(
+                    deck=("Bench", f"Deck {deck}"),
+                    front=f"term {deck}-{i}",
+                    back="answer",
+                    line=i + 1,
+                )
                 for i in range(per_deck)
             ]
             sync_file(conn, root="Bench", source_path=f"deck{deck}.md", drafts=drafts, now=now)
         ids = list(conn.execute(select(card_table.c.id)).scalars())
         conn.execute(
-            update(card_table).values(state=2, stability=10.0, difficulty=5.0, lapses=0, due=now + timedelta(days=3))
+            update(card_table).values(
+                state=2, stability=10.0, difficulty=5.0, lapses=0, due=now + timedelta(days=3)
+            )
         )
         batch: list[dict[str, object]] = []
         start = now - timedelta(days=365)
@@ -61,10 +68,14 @@ def build_review_log(path: Path, reviews: int, cards: int) -> None:
             rating = rng.choices((1, 2, 3, 4), (0.1, 0.15, 0.65, 0.1))[0]
             batch.append(
                 {
-                    "card_id": ids[n % len(ids)], "rating": rating, "reviewed_at": start + step * n,
-                    "duration_ms": rng.randint(2000, 15000), "state_before": 2 if n >= len(ids) else 0,
-                    "state_after": 2, "card_before": "{}",
-                }  # fmt: skip
+                    "card_id": ids[n % len(ids)],
+                    "rating": rating,
+                    "reviewed_at": start + step * n,
+                    "duration_ms": rng.randint(2000, 15000),
+                    "state_before": 2 if n >= len(ids) else 0,
+                    "state_after": 2,
+                    "card_before": "{}",
+                }
             )
             if len(batch) == 50_000:
                 conn.execute(insert(log), batch)
@@ -92,7 +103,9 @@ def time_stats(path: Path, deck: str | None) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
-def time_command(path: Path, tmp: Path, args: tuple[str, ...] = ("stats", "--json")) -> tuple[float, float]:
+def time_command(
+    path: Path, tmp: Path, args: tuple[str, ...] = ("stats", "--json")
+) -> tuple[float, float]:
     """Wall and CPU seconds of one fresh `llmcards ARGS` on the database at `path`."""
     child = run_llmcards(list(args), env_for(path, tmp, NOW))
     return child.wall, child.cpu
@@ -101,16 +114,21 @@ def time_command(path: Path, tmp: Path, args: tuple[str, ...] = ("stats", "--jso
 def build_synthetic(path: Path, reviews: int) -> int:
     """A simulated learner with about `reviews` reviews; returns the exact count."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from llmcards.stats.synthetic import simulate_learner, write_history
     from tests.stats.history import make_collection, true_parameters
+
+    from llmcards.stats.synthetic import simulate_learner, write_history
 
     cards = max(100, reviews // 19)
     fronts = [f"术语 {i}" for i in range(cards)]
     db, ids = make_collection(path, {"NLP": fronts})
     simulated, final = simulate_learner(
-        cards=cards, days=320, start=datetime(2026, 1, 1, 1, tzinfo=timezone.utc),
-        true_parameters=true_parameters(), new_per_day=max(10, cards // 250), seed=3,
-    )  # fmt: skip
+        cards=cards,
+        days=320,
+        start=datetime(2026, 1, 1, 1, tzinfo=UTC),
+        true_parameters=true_parameters(),
+        new_per_day=max(10, cards // 250),
+        seed=3,
+    )
     with db.write() as conn:
         write_history(conn, [ids[f] for f in fronts], simulated, final)
     db.close()
@@ -125,7 +143,14 @@ def time_optimize(path: Path) -> dict[str, tuple[float, float]]:
     from llmcards import clock
     from llmcards.config import Settings
     from llmcards.stats.fsrs_fit import HeldOut
-    from llmcards.stats.optimize import default_parameters, evaluate, fit, load_history, optimize, split_point
+    from llmcards.stats.optimize import (
+        default_parameters,
+        evaluate,
+        fit,
+        load_history,
+        optimize,
+        split_point,
+    )
     from llmcards.store.fastread import open_fast
 
     def timed(work: Any) -> tuple[Any, tuple[float, float]]:
@@ -146,9 +171,14 @@ def time_optimize(path: Path) -> dict[str, tuple[float, float]]:
     history, loaded = timed(read)
     _, fitted = timed(lambda: evaluate(fit(history.items), history.items))
     job = {
-        "ratings": history.ratings, "deltas": history.deltas, "starts": history.starts, "ends": history.ends,
-        "cut": split_point(history.days), "current": default_parameters(), "relearning_steps": 1,
-    }  # fmt: skip
+        "ratings": history.ratings,
+        "deltas": history.deltas,
+        "starts": history.starts,
+        "ends": history.ends,
+        "cut": split_point(history.days),
+        "current": default_parameters(),
+        "relearning_steps": 1,
+    }
 
     def held_out_here() -> None:
         with HeldOut(job, in_process=True) as part:
@@ -158,7 +188,13 @@ def time_optimize(path: Path) -> dict[str, tuple[float, float]]:
     history, _ = timed(read)  # items built anew: optimize() pays for them as the command does
     result, whole = timed(lambda: optimize(history, Settings()))
     assert result.worker_trouble is None, result.worker_trouble
-    return {"read": loaded, "fit": fitted, "held_out": held, "optimize": whole, "items": (history.cross_day_reviews, 0.0)}
+    return {
+        "read": loaded,
+        "fit": fitted,
+        "held_out": held,
+        "optimize": whole,
+        "items": (history.cross_day_reviews, 0.0),
+    }
 
 
 def measure_stats(stats_db: Path, deck: str, tmp: Path) -> list[Row]:
@@ -170,9 +206,25 @@ def measure_stats(stats_db: Path, deck: str, tmp: Path) -> list[Row]:
     one_deck = time_stats(stats_db, deck)
     command = time_command(stats_db, tmp)
     return [
-        row(f"`llmcards stats --json`, {reviews:,} review rows (fresh process)", command[0], "s", 1.0, command[1]),
-        row("compute_stats, all decks (in process, median of 3)", all_decks[0], "s", cpu=all_decks[1]),
-        row(f"compute_stats, one deck ({deck}) (in process, median of 3)", one_deck[0], "s", cpu=one_deck[1]),
+        row(
+            f"`llmcards stats --json`, {reviews:,} review rows (fresh process)",
+            command[0],
+            "s",
+            1.0,
+            command[1],
+        ),
+        row(
+            "compute_stats, all decks (in process, median of 3)",
+            all_decks[0],
+            "s",
+            cpu=all_decks[1],
+        ),
+        row(
+            f"compute_stats, one deck ({deck}) (in process, median of 3)",
+            one_deck[0],
+            "s",
+            cpu=one_deck[1],
+        ),
     ]
 
 
@@ -186,11 +238,26 @@ def measure_optimize(opt_db: Path, tmp: Path) -> list[Row]:
     command = time_command(opt_db, tmp, ("optimize", "--evaluate", "--json"))
     items = int(parts["items"][0])
     return [
-        row(f"`llmcards optimize --evaluate --json`, {count:,} reviews (fresh process)", command[0], "s", 2.0, command[1]),
-        row(f"optimize: read log + build items ({items:,} cross-day) (in process)", *_wall_cpu(parts["read"])),
+        row(
+            f"`llmcards optimize --evaluate --json`, {count:,} reviews (fresh process)",
+            command[0],
+            "s",
+            2.0,
+            command[1],
+        ),
+        row(
+            f"optimize: read log + build items ({items:,} cross-day) (in process)",
+            *_wall_cpu(parts["read"]),
+        ),
         row("optimize: fit all items + evaluate (in process)", *_wall_cpu(parts["fit"])),
-        row("optimize: held-out split, the second process's work (in process)", *_wall_cpu(parts["held_out"])),
-        row("optimize() with its second process (in process; CPU of this one)", *_wall_cpu(parts["optimize"])),
+        row(
+            "optimize: held-out split, the second process's work (in process)",
+            *_wall_cpu(parts["held_out"]),
+        ),
+        row(
+            "optimize() with its second process (in process; CPU of this one)",
+            *_wall_cpu(parts["optimize"]),
+        ),
     ]
 
 
@@ -239,7 +306,11 @@ def main() -> None:
         (f"compute_stats, one deck of 20, {opts.reviews:,} reviews", one_deck, 1.0),
         ("`llmcards stats --json` end to end (process start, imports)", command, None),
         ("`llmcards optimize --evaluate --json` end to end", optimize_command, 2.0),
-        (f"optimize {count:,} reviews ({items:,} cross-day): read log + items", parts["read"], None),
+        (
+            f"optimize {count:,} reviews ({items:,} cross-day): read log + items",
+            parts["read"],
+            None,
+        ),
         ("optimize: fit all items + evaluate", parts["fit"], None),
         ("optimize: held-out split (the second process's work)", parts["held_out"], None),
         ("optimize() with its second process (CPU: this process)", parts["optimize"], None),
@@ -247,9 +318,14 @@ def main() -> None:
     print(f"{'':<66} {'wall':>8} {'cpu':>8}")
     for label, (wall, cpu), target in rows:
         best = wall if cpu is None else min(wall, cpu)
-        verdict = "" if target is None else (f"  ≤ {target:g} s ok" if best <= target else f"  > {target:g} s SLOW")
+        verdict = (
+            ""
+            if target is None
+            else (f"  ≤ {target:g} s ok" if best <= target else f"  > {target:g} s SLOW")
+        )
         cpu_text = "" if cpu is None else f"{cpu:7.3f}s"
         print(f"{label:<66} {wall:7.3f}s {cpu_text:>8}{verdict}")
+
 
 if __name__ == "__main__":
     main()

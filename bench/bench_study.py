@@ -18,13 +18,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchkit import Row, p99, row  # noqa: E402
+from benchkit import Row, p99, row
 
-NOW = datetime(2026, 11, 22, 1, 30, tzinfo=timezone.utc)  # 09:30 at UTC+8
+NOW = datetime(2026, 11, 22, 1, 30, tzinfo=UTC)  # 09:30 at UTC+8
 NOW_ENV = "2026-11-22T09:30:00+08:00"
 DECKS = [f"Bench::Topic {d:02}" for d in range(10)]
 FILES_PER_DECK = 10
@@ -32,7 +32,7 @@ FILES_PER_DECK = 10
 
 def stamp(moment: datetime) -> str:
     """The text SQLAlchemy stores for a UTC datetime in SQLite (naive UTC, microseconds)."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def build(path: Path, n_cards: int, n_reviews: int) -> None:
@@ -42,7 +42,9 @@ def build(path: Path, n_cards: int, n_reviews: int) -> None:
     db = open_db(path)
     created = stamp(NOW - timedelta(days=400))
     with db.write() as conn:
-        conn.exec_driver_sql("INSERT INTO deck (name) VALUES (?)", [("Bench",)] + [(d,) for d in DECKS])
+        conn.exec_driver_sql(
+            "INSERT INTO deck (name) VALUES (?)", [("Bench",)] + [(d,) for d in DECKS]
+        )
         deck_ids = dict(conn.exec_driver_sql("SELECT name, id FROM deck").fetchall())
         cards = []
         review_ids = []
@@ -55,15 +57,53 @@ def build(path: Path, n_cards: int, n_reviews: int) -> None:
             elif kind_roll < 0.995:  # review, due from a month ago to a year ahead
                 due = NOW + timedelta(days=rng.uniform(-30, 365))
                 last = due - timedelta(days=rng.uniform(1, 120))
-                sched = (2, None, rng.uniform(1, 300), rng.uniform(1, 10), stamp(due), stamp(last), rng.randint(1, 30), rng.randint(0, 3))
+                sched = (
+                    2,
+                    None,
+                    rng.uniform(1, 300),
+                    rng.uniform(1, 10),
+                    stamp(due),
+                    stamp(last),
+                    rng.randint(1, 30),
+                    rng.randint(0, 3),
+                )
                 review_ids.append(i + 1)
             else:  # learning / relearning, due within the day
                 due = NOW + timedelta(minutes=rng.uniform(-600, 600))
-                sched = (rng.choice((1, 3)), 0, rng.uniform(0.5, 5), rng.uniform(1, 10), stamp(due), stamp(due - timedelta(minutes=10)), 1, 0)
-            cards.append((
-                uid, uid, deck_ids[deck], "Bench", "", f"concept {i}", f"answer {i} " * 8, "basic", 0, "", "",
-                f"{deck}/file{(i // len(DECKS)) % FILES_PER_DECK}.md", i, i, created, created, 0, 0, "", *sched,
-            ))  # fmt: skip
+                sched = (
+                    rng.choice((1, 3)),
+                    0,
+                    rng.uniform(0.5, 5),
+                    rng.uniform(1, 10),
+                    stamp(due),
+                    stamp(due - timedelta(minutes=10)),
+                    1,
+                    0,
+                )
+            cards.append(
+                (
+                    uid,
+                    uid,
+                    deck_ids[deck],
+                    "Bench",
+                    "",
+                    f"concept {i}",
+                    f"answer {i} " * 8,
+                    "basic",
+                    0,
+                    "",
+                    "",
+                    f"{deck}/file{(i // len(DECKS)) % FILES_PER_DECK}.md",
+                    i,
+                    i,
+                    created,
+                    created,
+                    0,
+                    0,
+                    "",
+                    *sched,
+                )
+            )
         conn.exec_driver_sql(
             "INSERT INTO card (uid, note_uid, deck_id, root, context, front, back, kind, cloze_ord, cloze_text,"
             " heading_path, source_path, source_line, position, created_at, updated_at, retired, suspended, tags,"
@@ -74,8 +114,28 @@ def build(path: Path, n_cards: int, n_reviews: int) -> None:
         logs = []
         for j in range(n_reviews):
             card_id = review_ids[j % len(review_ids)]
-            when = NOW - timedelta(days=rng.uniform(0, 700)) if j % 2000 else NOW - timedelta(hours=rng.uniform(0, 5))
-            logs.append((card_id, rng.randint(1, 4), stamp(when), rng.randint(1000, 20000), 2, 2, 10.0, 12.0, 5.0, 5.1, None, None, "{}"))
+            when = (
+                NOW - timedelta(days=rng.uniform(0, 700))
+                if j % 2000
+                else NOW - timedelta(hours=rng.uniform(0, 5))
+            )
+            logs.append(
+                (
+                    card_id,
+                    rng.randint(1, 4),
+                    stamp(when),
+                    rng.randint(1000, 20000),
+                    2,
+                    2,
+                    10.0,
+                    12.0,
+                    5.0,
+                    5.1,
+                    None,
+                    None,
+                    "{}",
+                )
+            )
         conn.exec_driver_sql(
             "INSERT INTO review_log (card_id, rating, reviewed_at, duration_ms, state_before, state_after,"
             " stability_before, stability_after, difficulty_before, difficulty_after, due_before, due_after, card_before)"
@@ -127,8 +187,16 @@ def measure(path: Path, ratings: int, say=print) -> list[Row]:  # type: ignore[n
         runs.append(time.perf_counter() - start)
         db.close()
     assert first is not None
-    fresh = [subprocess.run([sys.executable, "-c", FIRST_CARD, str(path)], capture_output=True, text=True, check=True,
-                            env=os.environ).stdout.split() for _ in range(3)]  # fmt: skip
+    fresh = [
+        subprocess.run(
+            [sys.executable, "-c", FIRST_CARD, str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=os.environ,
+        ).stdout.split()
+        for _ in range(3)
+    ]
     imports = statistics.median(float(f[0]) for f in fresh)
     work = statistics.median(float(f[1]) for f in fresh)
 
@@ -157,15 +225,23 @@ def measure(path: Path, ratings: int, say=print) -> list[Row]:  # type: ignore[n
     undo = time.perf_counter() - start
     db.close()
     return [
-        row("first card, StudySession in process (open db + queue + card + previews), median of 5",
-            statistics.median(runs) * 1000, "ms"),
+        row(
+            "first card, StudySession in process (open db + queue + card + previews), median of 5",
+            statistics.median(runs) * 1000,
+            "ms",
+        ),
         row("first card, StudySession in a fresh process: imports", imports * 1000, "ms"),
-        row("first card, StudySession in a fresh process: open db + queue + card", work * 1000, "ms"),
-        row(f"rate → next card, StudySession (commit + next + previews), median of {len(times)}",
-            statistics.median(times) * 1000, "ms"),
+        row(
+            "first card, StudySession in a fresh process: open db + queue + card", work * 1000, "ms"
+        ),
+        row(
+            f"rate → next card, StudySession (commit + next + previews), median of {len(times)}",
+            statistics.median(times) * 1000,
+            "ms",
+        ),
         row(f"rate → next card, StudySession, p99 of {len(times)}", p99(times) * 1000, "ms"),
         row("undo (rebuilds the queue)", undo * 1000, "ms"),
-    ]  # fmt: skip
+    ]
 
 
 def main() -> None:
@@ -181,10 +257,14 @@ def main() -> None:
         if not path.exists():
             start = time.perf_counter()
             build(path, args.cards, args.reviews)
-            print(f"build {args.cards:,} cards + {args.reviews:,} review rows: {time.perf_counter() - start:.1f} s")
+            print(
+                f"build {args.cards:,} cards + {args.reviews:,} review rows: {time.perf_counter() - start:.1f} s"
+            )
         for what, value, unit, *_ in measure(path, args.ratings):
             print(f"{what}: {value:.1f} {unit}")
-        print("targets: first card ≤ 600 ms (on screen: bench_tui.py); rate → next card ≤ 16 ms median, ≤ 50 ms p99")
+        print(
+            "targets: first card ≤ 600 ms (on screen: bench_tui.py); rate → next card ≤ 16 ms median, ≤ 50 ms p99"
+        )
 
 
 if __name__ == "__main__":

@@ -47,10 +47,15 @@ def _open_in_tmux(db: Path) -> tuple[str, float]:
     seconds from process start to the first card's front on screen."""
     name = f"bench-tui-{uuid.uuid4().hex[:8]}"
     command = f"exec env LLMCARDS_NOW={NOW_ENV} {shlex.quote(sys.executable)} -m llmcards --db {shlex.quote(str(db))} study --deck Bench"
-    for attempt in range(3):  # a new tmux server now and then exits at once ("server exited unexpectedly")
+    for attempt in range(
+        3
+    ):  # a new tmux server now and then exits at once ("server exited unexpectedly")
         start = time.perf_counter()
-        started = subprocess.run([*TMUX, "new-session", "-d", "-s", name, "-x", "100", "-y", "30", command],
-                                 capture_output=True, text=True)  # fmt: skip
+        started = subprocess.run(
+            [*TMUX, "new-session", "-d", "-s", name, "-x", "100", "-y", "30", command],
+            capture_output=True,
+            text=True,
+        )
         if started.returncode == 0:
             break
         time.sleep(0.5)
@@ -58,7 +63,9 @@ def _open_in_tmux(db: Path) -> tuple[str, float]:
         raise RuntimeError(f"tmux new-session failed: {started.stderr.strip()}")
     try:
         while True:
-            pane = subprocess.run([*TMUX, "capture-pane", "-p", "-t", name], capture_output=True, text=True).stdout
+            pane = subprocess.run(
+                [*TMUX, "capture-pane", "-p", "-t", name], capture_output=True, text=True
+            ).stdout
             if "concept " in pane:
                 return name, time.perf_counter() - start
             if time.perf_counter() - start > 30:
@@ -89,8 +96,12 @@ def tui_peak_memory(db: Path, ratings: int = 20) -> float | None:
         return None
     name, _ = _open_in_tmux(db)
     try:
-        pid = subprocess.run([*TMUX, "display-message", "-p", "-t", name, "#{pane_pid}"],
-                             capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+        pid = subprocess.run(
+            [*TMUX, "display-message", "-p", "-t", name, "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         for i in range(ratings):
             subprocess.run([*TMUX, "send-keys", "-t", name, "Space"], check=True)
             time.sleep(0.05)
@@ -100,12 +111,17 @@ def tui_peak_memory(db: Path, ratings: int = 20) -> float | None:
         status = Path(f"/proc/{pid}/status").read_text()
         if "llmcards" not in Path(f"/proc/{pid}/cmdline").read_text():
             raise RuntimeError(f"pane process {pid} is not llmcards")
-        return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")) / 1024
+        return (
+            next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+            / 1024
+        )
     finally:
         subprocess.run([*TMUX, "kill-session", "-t", name], capture_output=True)
 
 
-async def rate_latencies(db: Path, ratings: int, *, direct: bool = False) -> tuple[float, list[float]]:
+async def rate_latencies(
+    db: Path, ratings: int, *, direct: bool = False
+) -> tuple[float, list[float]]:
     """Milliseconds from a rating key to the next card rendered, over `ratings` ratings.
 
     With Pilot's `press` (direct=False) each figure includes Pilot's own waits for an idle
@@ -123,13 +139,20 @@ async def rate_latencies(db: Path, ratings: int, *, direct: bool = False) -> tup
 
     settings = Settings(new_per_day=100, reviews_per_day=1000)
     start = time.perf_counter()
-    app = create_app(db_path=db, deck="Bench", settings=settings, now=NOW, bundled_dir=Path("/nonexistent"))
+    app = create_app(
+        db_path=db, deck="Bench", settings=settings, now=NOW, bundled_dir=Path("/nonexistent")
+    )
     latencies: list[float] = []
     waiting: dict[str, object] = {}
     painted = app.post_display_hook
 
     def on_frame() -> None:  # runs on the event loop, right after a frame is written
-        if waiting and "at" not in waiting and app.screen.query("#front") and front(app) != waiting["before"]:
+        if (
+            waiting
+            and "at" not in waiting
+            and app.screen.query("#front")
+            and front(app) != waiting["before"]
+        ):
             waiting["at"] = time.perf_counter()
             waiting["seen"].set()  # type: ignore[attr-defined]
         painted()
@@ -174,8 +197,13 @@ async def screenshot() -> Path:
         db = open_db(path)
         import_paths(db, [bundled_decks_dir() / "03_sequence_models.md"], now=NOW)
         db.close()
-        app = create_app(db_path=path, deck="入门：序列模型与参数量::LSTM", settings=Settings(fuzz=False), now=NOW,
-                         bundled_dir=Path("/nonexistent"))  # fmt: skip
+        app = create_app(
+            db_path=path,
+            deck="入门：序列模型与参数量::LSTM",
+            settings=Settings(fuzz=False),
+            now=NOW,
+            bundled_dir=Path("/nonexistent"),
+        )
         async with app.run_test(size=(100, 30)) as pilot:
             while not app.screen.query("#front") or getattr(app.screen, "view", None) is None:
                 await pilot.pause(0.01)
@@ -194,9 +222,14 @@ async def screenshot() -> Path:
     if shutil.which("rsvg-convert"):
         # xml:space keeps the leading no-break spaces librsvg would otherwise drop.
         fixed = svg.read_text(encoding="utf-8").replace("<svg ", '<svg xml:space="preserve" ', 1)
-        with tempfile.NamedTemporaryFile("w", suffix=".svg", delete=False, encoding="utf-8") as handle:
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".svg", delete=False, encoding="utf-8"
+        ) as handle:
             handle.write(fixed)
-        subprocess.run(["rsvg-convert", "-z", "1.5", handle.name, "-o", str(svg.with_suffix(".png"))], check=True)
+        subprocess.run(
+            ["rsvg-convert", "-z", "1.5", handle.name, "-o", str(svg.with_suffix(".png"))],
+            check=True,
+        )
         os.unlink(handle.name)
     return svg
 
@@ -208,17 +241,28 @@ def measure(db: Path, ratings: int, runs: int = 5) -> list[Row]:
     rows = []
     times = first_card_in_tmux(db, runs)
     if times:
-        rows.append(row(f"process start → first card on screen (tmux, median of {len(times)})",
-                        statistics.median(times), "s", 0.6))  # fmt: skip
+        rows.append(
+            row(
+                f"process start → first card on screen (tmux, median of {len(times)})",
+                statistics.median(times),
+                "s",
+                0.6,
+            )
+        )
     first, lat = asyncio.run(rate_latencies(db, ratings, direct=True))
     _, pilot = asyncio.run(rate_latencies(db, max(20, ratings // 5)))
     rows += [
         row("in-process create_app → first card (headless)", first, "s"),
-        row(f"rate key → next card painted, median of {len(lat)}", statistics.median(lat), "ms", 16),
+        row(
+            f"rate key → next card painted, median of {len(lat)}", statistics.median(lat), "ms", 16
+        ),
         row(f"rate key → next card painted, p99 of {len(lat)}", p99(lat), "ms", 50),
-        row(f"rate → next card with Pilot.press (+ its ≥ 40 ms idle waits), median of {len(pilot)}",
-            statistics.median(pilot), "ms"),
-    ]  # fmt: skip
+        row(
+            f"rate → next card with Pilot.press (+ its ≥ 40 ms idle waits), median of {len(pilot)}",
+            statistics.median(pilot),
+            "ms",
+        ),
+    ]
     peak = tui_peak_memory(db)
     if peak is not None:
         rows.append(row("study app peak memory (VmHWM, first card + 20 ratings)", peak, "MB", 200))
@@ -241,23 +285,33 @@ def main() -> None:
             if not path.exists():
                 start = time.perf_counter()
                 build(path, args.cards, args.reviews)
-                print(f"build {args.cards:,} cards + {args.reviews:,} review rows: {time.perf_counter() - start:.1f} s")
+                print(
+                    f"build {args.cards:,} cards + {args.reviews:,} review rows: {time.perf_counter() - start:.1f} s"
+                )
             times = first_card_in_tmux(path)
             if times:
-                print(f"process start → first card on screen (tmux, real binary): median {statistics.median(times):.3f} s"
-                      f"  [{', '.join(f'{t:.3f}' for t in times)}]   target ≤ 0.6 s")  # fmt: skip
+                print(
+                    f"process start → first card on screen (tmux, real binary): median {statistics.median(times):.3f} s"
+                    f"  [{', '.join(f'{t:.3f}' for t in times)}]   target ≤ 0.6 s"
+                )
             first, lat = asyncio.run(rate_latencies(path, args.ratings))
             lat.sort()
             print(f"in-process create_app → first card (Pilot): {first:.3f} s")
-            print(f"rate → next card rendered (Pilot, {len(lat)} ratings): median {statistics.median(lat):.1f} ms,"
-                  f" p99 {p99(lat):.1f} ms, max {lat[-1]:.1f} ms   (Pilot's own idle waits included)")  # fmt: skip
+            print(
+                f"rate → next card rendered (Pilot, {len(lat)} ratings): median {statistics.median(lat):.1f} ms,"
+                f" p99 {p99(lat):.1f} ms, max {lat[-1]:.1f} ms   (Pilot's own idle waits included)"
+            )
             _, lat = asyncio.run(rate_latencies(path, args.ratings, direct=True))
             lat.sort()
-            print(f"rate key → next card painted (key to the driver, first frame with the new card, {len(lat)} ratings):"
-                  f" median {statistics.median(lat):.1f} ms, p99 {p99(lat):.1f} ms, max {lat[-1]:.1f} ms   target ≤ 16 / ≤ 50 ms")  # fmt: skip
+            print(
+                f"rate key → next card painted (key to the driver, first frame with the new card, {len(lat)} ratings):"
+                f" median {statistics.median(lat):.1f} ms, p99 {p99(lat):.1f} ms, max {lat[-1]:.1f} ms   target ≤ 16 / ≤ 50 ms"
+            )
             peak = tui_peak_memory(path)
             if peak is not None:
-                print(f"study app peak memory (VmHWM after first card + 20 ratings): {peak:.0f} MB   target ≤ 200 MB")
+                print(
+                    f"study app peak memory (VmHWM after first card + 20 ratings): {peak:.0f} MB   target ≤ 200 MB"
+                )
     svg = asyncio.run(screenshot())
     print(f"screenshot: {svg} (+ .png)")
 

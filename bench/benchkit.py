@@ -26,7 +26,9 @@ class Row(NamedTuple):
     cpu: float | None = None  # CPU seconds (user + system), where the figure has one
 
 
-def row(what: str, value: float, unit: str, target: float | None = None, cpu: float | None = None) -> Row:
+def row(
+    what: str, value: float, unit: str, target: float | None = None, cpu: float | None = None
+) -> Row:
     return Row(what, value, unit, target, None if target is None else value <= target, cpu)
 
 
@@ -43,8 +45,13 @@ def run_llmcards(args: list[str], env: dict[str, str]) -> Child:
     """Run `python -m llmcards ARGS` to the end; a failure stops the benchmark with its stderr."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "llmcards", *args], env=env, stdin=subprocess.DEVNULL,
-                                stdout=out, stderr=err)  # fmt: skip
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "llmcards", *args],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
@@ -58,7 +65,11 @@ def run_llmcards(args: list[str], env: dict[str, str]) -> Child:
 
 def env_for(db: Path, folder: Path, now: str | None = None) -> dict[str, str]:
     """The environment of a benchmark command: its own database and config, never $HOME's."""
-    env = {**os.environ, "LLMCARDS_DB": str(db), "LLMCARDS_CONFIG": str(folder / "bench-config.toml")}
+    env = {
+        **os.environ,
+        "LLMCARDS_DB": str(db),
+        "LLMCARDS_CONFIG": str(folder / "bench-config.toml"),
+    }
     if now is not None:
         env["LLMCARDS_NOW"] = now
     return env

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchkit import Row, env_for, row, run_llmcards  # noqa: E402
+from benchkit import Row, env_for, row, run_llmcards
 
 COMMANDS = {
     "llmcards --help": ["--help"],
@@ -30,7 +30,9 @@ def median_seconds(args: list[str], env: dict[str, str], runs: int) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "llmcards", *args], env=env, capture_output=True, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "llmcards", *args], env=env, capture_output=True, check=True
+        )
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -41,9 +43,13 @@ def measure(folder: Path, runs: int = 7) -> list[Row]:
     run_llmcards(["decks"], env)  # creates the database (and its first backup) outside the timings
     rows = [row("`python -c pass` (the interpreter alone)", median_seconds_python(env, runs), "s")]
     for label, args in COMMANDS.items():
-        children = sorted((run_llmcards(args, env) for _ in range(runs)), key=lambda child: child.wall)
+        children = sorted(
+            (run_llmcards(args, env) for _ in range(runs)), key=lambda child: child.wall
+        )
         middle = children[len(children) // 2]
-        rows.append(row(f"{label} (median of {runs})", middle.wall, "s", TARGETS.get(label), middle.cpu))
+        rows.append(
+            row(f"{label} (median of {runs})", middle.wall, "s", TARGETS.get(label), middle.cpu)
+        )
     return rows
 
 
@@ -52,8 +58,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     opts = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "LLMCARDS_DB": str(Path(tmp) / "c.db"), "LLMCARDS_CONFIG": str(Path(tmp) / "c.toml")}
-        subprocess.run([sys.executable, "-m", "llmcards", "decks"], env=env, capture_output=True, check=True)
+        env = {
+            **os.environ,
+            "LLMCARDS_DB": str(Path(tmp) / "c.db"),
+            "LLMCARDS_CONFIG": str(Path(tmp) / "c.toml"),
+        }
+        subprocess.run(
+            [sys.executable, "-m", "llmcards", "decks"], env=env, capture_output=True, check=True
+        )
         baseline = median_seconds_python(env, opts.runs)
         print(f"{'python -c pass (interpreter alone)':40} {baseline:6.3f} s")
         for label, args in COMMANDS.items():

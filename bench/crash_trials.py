@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.hardening.crash import fresh_db, kill_trial, power_cut_trial  # noqa: E402
+from tests.hardening.crash import fresh_db, kill_trial, power_cut_trial
 
 
 def main() -> None:
@@ -31,7 +31,9 @@ def main() -> None:
         acknowledged = 0
         for trial in range(opts.trials):
             acknowledged += len(kill_trial(db, rng, trial % 300))
-        print(f"SIGKILL trials: {opts.trials} passed (integrity ok, {acknowledged} acknowledged ratings all kept)")
+        print(
+            f"SIGKILL trials: {opts.trials} passed (integrity ok, {acknowledged} acknowledged ratings all kept)"
+        )
         cut_db = fresh_db(Path(tmp) / "cut.db")
         kept = 0
         for trial in range(opts.trials):
@@ -39,7 +41,9 @@ def main() -> None:
             kept += acknowledged_n
             for leftover in Path(tmp).glob("cut-*"):
                 leftover.unlink()
-        print(f"power-cut copies: {opts.trials} passed (integrity ok, {kept} acknowledged ratings all present)")
+        print(
+            f"power-cut copies: {opts.trials} passed (integrity ok, {kept} acknowledged ratings all present)"
+        )
     print(f"total time {time.perf_counter() - start:.0f} s")
 
 

@@ -24,11 +24,11 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -50,8 +50,19 @@ class Size:
     cold_runs: int
 
 
-FULL = Size(100_000, 100_000, 1_000_000, 100_000, study_ratings=400, tui_ratings=300, tmux_runs=5, cold_runs=7)
-QUICK = Size(10_000, 10_000, 100_000, 10_000, study_ratings=100, tui_ratings=50, tmux_runs=3, cold_runs=3)
+FULL = Size(
+    100_000,
+    100_000,
+    1_000_000,
+    100_000,
+    study_ratings=400,
+    tui_ratings=300,
+    tmux_runs=5,
+    cold_runs=7,
+)
+QUICK = Size(
+    10_000, 10_000, 100_000, 10_000, study_ratings=100, tui_ratings=50, tmux_runs=3, cold_runs=3
+)
 
 
 def say(text: str) -> None:
@@ -148,8 +159,12 @@ def group_tui(data: Data) -> list[Row]:
     import bench_tui
 
     if shutil.which("tmux") is None:
-        say("  tui: tmux is not installed: first card on screen and the app's memory are not measured")
-    return bench_tui.measure(data.study_copy("study-tui"), data.size.tui_ratings, runs=data.size.tmux_runs)
+        say(
+            "  tui: tmux is not installed: first card on screen and the app's memory are not measured"
+        )
+    return bench_tui.measure(
+        data.study_copy("study-tui"), data.size.tui_ratings, runs=data.size.tmux_runs
+    )
 
 
 def group_stats(data: Data) -> list[Row]:
@@ -171,9 +186,14 @@ def group_export(data: Data) -> list[Row]:
 
 
 MEASURES: dict[str, Callable[[Data], list[Row]]] = {
-    "import": group_import, "cold": group_cold, "study": group_study, "tui": group_tui,
-    "stats": group_stats, "optimize": group_optimize, "export": group_export,
-}  # fmt: skip
+    "import": group_import,
+    "cold": group_cold,
+    "study": group_study,
+    "tui": group_tui,
+    "stats": group_stats,
+    "optimize": group_optimize,
+    "export": group_export,
+}
 
 
 def value_text(row: Row) -> str:
@@ -196,7 +216,10 @@ def plain_table(rows: list[tuple[str, Row]]) -> str:
     cells = [("group", "what", "measured", "target", "ok")]
     cells += [(group, r.what, value_text(r), target_text(r), ok_text(r)) for group, r in rows]
     widths = [max(len(line[i]) for line in cells) for i in range(5)]
-    lines = [" | ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in cells]
+    lines = [
+        " | ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip()
+        for line in cells
+    ]
     lines.insert(1, "-+-".join("-" * width for width in widths))
     return "\n".join(lines)
 
@@ -211,13 +234,23 @@ def markdown_table(rows: list[tuple[str, Row]]) -> str:
 
 
 def load_average() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
+    return (
+        " ".join(Path("/proc/loadavg").read_text().split()[:3])
+        if Path("/proc/loadavg").exists()
+        else "?"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="10k cards + 100k review rows (a smoke run)")
-    parser.add_argument("--only", default=",".join(GROUPS), help=f"comma-separated groups of: {' '.join(GROUPS)}")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="10k cards + 100k review rows (a smoke run)"
+    )
+    parser.add_argument(
+        "--only", default=",".join(GROUPS), help=f"comma-separated groups of: {' '.join(GROUPS)}"
+    )
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     opts = parser.parse_args(argv)
     groups = [g.strip() for g in opts.only.split(",") if g.strip()]
@@ -242,11 +275,13 @@ def main(argv: list[str] | None = None) -> int:
             say(f"[{group}] {time.perf_counter() - started:.0f} s")
 
     stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-    context = (f"{stamp}; {os.cpu_count()} CPUs; Python {platform.python_version()}; "
-               f"load average {load_before} before, {load_average()} after; "
-               f"{'quick' if opts.quick else 'full'} size: {size.bullets:,} bullets, {size.cards:,} cards + "
-               f"{size.reviews:,} review rows, {size.optimize_reviews:,} reviews to optimize; "
-               f"{time.perf_counter() - began:.0f} s in all")  # fmt: skip
+    context = (
+        f"{stamp}; {os.cpu_count()} CPUs; Python {platform.python_version()}; "
+        f"load average {load_before} before, {load_average()} after; "
+        f"{'quick' if opts.quick else 'full'} size: {size.bullets:,} bullets, {size.cards:,} cards + "
+        f"{size.reviews:,} review rows, {size.optimize_reviews:,} reviews to optimize; "
+        f"{time.perf_counter() - began:.0f} s in all"
+    )
     if opts.markdown:
         print(f"Measured {context}. Rows marked · break a figure down.\n")
         print(markdown_table(rows))

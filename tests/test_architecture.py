@@ -5,11 +5,24 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import pytest
 
-CORE = ("cards", "notes", "store", "scheduling", "exchange", "stats", "importing", "config", "clock", "paths", "errors")
+CORE = (
+    "cards",
+    "notes",
+    "store",
+    "scheduling",
+    "exchange",
+    "stats",
+    "importing",
+    "config",
+    "clock",
+    "paths",
+    "errors",
+)
 SRC = Path(__file__).resolve().parents[1] / "src" / "llmcards"
 
 
@@ -25,7 +38,8 @@ def _core_modules() -> list[str]:
         package = SRC / top
         if package.is_dir():
             names += [
-                "llmcards." + ".".join(p.relative_to(SRC).with_suffix("").parts).removesuffix(".__init__")
+                "llmcards."
+                + ".".join(p.relative_to(SRC).with_suffix("").parts).removesuffix(".__init__")
                 for p in package.rglob("*.py")
             ]
         else:
@@ -66,7 +80,7 @@ def test_commands_without_the_tui_never_import_textual(args: list[str], tmp_path
 def test_study_shows_its_first_card_before_loading_the_store(tmp_path: Path) -> None:
     # SQLAlchemy + SQLModel cost more than the rest of start-up: `study --deck` reads its
     # first card with the stdlib and the TUI modules it loads must not pull them in.
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from llmcards.cards import CardDraft
     from llmcards.store.db import open_db
@@ -75,8 +89,10 @@ def test_study_shows_its_first_card_before_loading_the_store(tmp_path: Path) -> 
     path = tmp_path / "c.db"
     db = open_db(path)
     with db.write() as conn:
-        drafts = [CardDraft(deck=("深度学习",), front="Dropout", back="训练时随机失活部分神经元", line=1)]
-        sync_file(conn, root="深度学习", source_path="n.md", drafts=drafts, now=datetime.now(timezone.utc))
+        drafts = [
+            CardDraft(deck=("深度学习",), front="Dropout", back="训练时随机失活部分神经元", line=1)
+        ]
+        sync_file(conn, root="深度学习", source_path="n.md", drafts=drafts, now=datetime.now(UTC))
     db.close()
     out = _python(
         "import sys\n"

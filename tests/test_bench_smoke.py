@@ -20,8 +20,13 @@ pytestmark = pytest.mark.slow
 def bench(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     # TMPDIR keeps the generated data under tmp_path; the bench gives every command its own db and config.
     env = {**os.environ, "TMPDIR": str(tmp_path)}
-    return subprocess.run([sys.executable, str(RUN), "--quick", *args], env=env, capture_output=True, text=True,
-                          timeout=300)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, str(RUN), "--quick", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_quick_import_run_prints_each_figure_with_its_target(tmp_path: Path) -> None:
@@ -29,8 +34,16 @@ def test_quick_import_run_prints_each_figure_with_its_target(tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert "quick size: 10,000 bullets" in lines[0]
-    assert [cell.strip() for cell in lines[1].split("|")] == ["group", "what", "measured", "target", "ok"]
-    rows = {cells[1]: cells for cells in ([c.strip() for c in line.split("|")] for line in lines[3:])}
+    assert [cell.strip() for cell in lines[1].split("|")] == [
+        "group",
+        "what",
+        "measured",
+        "target",
+        "ok",
+    ]
+    rows = {
+        cells[1]: cells for cells in ([c.strip() for c in line.split("|")] for line in lines[3:])
+    }
     assert list(rows) == [
         "import 10,000 bullets (1.2 MB)",
         "re-import, unchanged",
@@ -45,7 +58,9 @@ def test_quick_import_run_prints_each_figure_with_its_target(tmp_path: Path) -> 
     assert rows["import 10,000 bullets (1.2 MB)"][3] == "≤ 2.5 s"
     assert rows["re-import, unchanged"][3] == "≤ 0.5 s"
     assert rows["peak memory of the first import"][2].endswith(" MB")
-    assert float(rows["peak memory of the first import"][2].split()[0]) > 10  # a Python process, really measured
+    assert (
+        float(rows["peak memory of the first import"][2].split()[0]) > 10
+    )  # a Python process, really measured
     assert not list(tmp_path.glob("llmcards-bench-*")), "the generated data is removed afterwards"
 
 
@@ -54,7 +69,7 @@ def test_markdown_table_of_the_cold_start_group(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("Measured ") and "load average" in lines[0]
-    table = lines[lines.index("| what | measured | target | ok |"):]
+    table = lines[lines.index("| what | measured | target | ok |") :]
     assert table[1] == "| --- | --- | --- | --- |"
     help_row = next(line for line in table if line.startswith("| llmcards --help"))
     _, what, measured, target, ok, _ = (cell.strip() for cell in help_row.split("|"))

@@ -28,7 +28,7 @@ CARDS = 30
 
 # Rates cards round-robin, one minute apart in simulated time, and prints each review-log
 # id only after rate_card returned (that is: after the commit).
-RATE_LOOP = """
+RATE_LOOP = f"""
 import sys
 from datetime import datetime, timedelta, timezone
 from llmcards.config import Settings
@@ -41,16 +41,19 @@ settings = Settings()
 scheduler = build_scheduler(settings)
 start = datetime(2026, 11, 22, 1, 0, tzinfo=timezone.utc) + timedelta(days=int(sys.argv[2]))
 for i in range(100_000):
-    outcome = rate_card(db, 1 + i % {cards}, 1 + i % 4, now=start + timedelta(minutes=i), duration_ms=i,
+    outcome = rate_card(db, 1 + i % {CARDS}, 1 + i % 4, now=start + timedelta(minutes=i), duration_ms=i,
                         settings=settings, scheduler=scheduler)
     print(outcome.review_log_id, flush=True)
-""".format(cards=CARDS)
+"""
 
 
 def _make_db(path: Path) -> None:
     db = open_db(path)
     now = __import__("llmcards.clock", fromlist=["now"]).now()
-    drafts = [CardDraft(deck=("LLM", "NLP"), front=f"term {i}", back=f"answer {i}", line=i + 1) for i in range(CARDS)]
+    drafts = [
+        CardDraft(deck=("LLM", "NLP"), front=f"term {i}", back=f"answer {i}", line=i + 1)
+        for i in range(CARDS)
+    ]
     with db.write() as conn:
         sync_file(conn, root="LLM", source_path="notes.md", drafts=drafts, now=now)
     db.close()
@@ -78,8 +81,10 @@ def test_kill_9_during_a_loop_of_ratings_loses_nothing_reported(tmp_path: Path) 
     for round_no in range(3):
         proc = subprocess.Popen(
             [sys.executable, "-c", RATE_LOOP, str(path), str(round_no)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         assert proc.stdout is not None
         wanted = rng.randint(5, 60)  # ratings to let through before a random extra delay
         for _ in range(wanted):
@@ -111,7 +116,9 @@ def test_kill_9_of_llmcards_rate_loses_no_rating_whose_command_returned(tmp_path
             assert done.returncode == 0, done.stderr
             returned += 1
         else:  # kill it late in its run: around where it opens the database and commits
-            proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            proc = subprocess.Popen(
+                command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
             time.sleep(full_run * rng.uniform(0.6, 1.0))
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
@@ -144,18 +151,28 @@ print("imported", flush=True)
 def test_studying_while_importing_never_fails_with_database_locked(tmp_path: Path) -> None:
     path = tmp_path / "cards.db"
     _make_db(path)
-    rater = subprocess.Popen([sys.executable, "-c", RATE_LOOP, str(path), "0"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    rater = subprocess.Popen(
+        [sys.executable, "-c", RATE_LOOP, str(path), "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     importers = [
-        subprocess.Popen([sys.executable, "-c", IMPORT_LOOP, str(path), "25"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        subprocess.Popen(
+            [sys.executable, "-c", IMPORT_LOOP, str(path), "25"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(2)
     ]
     try:
         for importer in importers:
             out, err = importer.communicate(timeout=120)
             assert importer.returncode == 0 and out.strip() == "imported", err
-        assert rater.poll() is None, rater.stderr.read() if rater.stderr else ""  # still rating, no crash
+        assert rater.poll() is None, (
+            rater.stderr.read() if rater.stderr else ""
+        )  # still rating, no crash
     finally:
         rater.kill()
         out, err = rater.communicate()

@@ -5,9 +5,8 @@ Revises: 0001
 Create Date: 2026-11-22 15:10:00
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0002"
 down_revision = "0001"
@@ -18,7 +17,9 @@ depends_on = None
 def upgrade() -> None:
     # Reviews written before this revision were all made in llmcards.
     with op.batch_alter_table("review_log", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("origin", sa.String(), nullable=False, server_default="llmcards"))
+        batch_op.add_column(
+            sa.Column("origin", sa.String(), nullable=False, server_default="llmcards")
+        )
 
 
 def downgrade() -> None:

@@ -12,7 +12,6 @@ Create Date: 2026-11-22 15:50:00
 
 from alembic import op
 
-
 revision = "0003"
 down_revision = "0002"
 branch_labels = None

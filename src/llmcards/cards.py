@@ -45,7 +45,9 @@ def find_deck(names: Iterable[str], typed: str) -> str:
     if len(tail) == 1:
         return tail[0]
     if len(tail) > 1:
-        raise UserError(f"deck {typed!r} is ambiguous ({', '.join(sorted(tail)[:4])}); give its full path")
+        raise UserError(
+            f"deck {typed!r} is ambiguous ({', '.join(sorted(tail)[:4])}); give its full path"
+        )
     raise UserError(f"no deck named {typed!r}; run `llmcards decks` to see the deck names")
 
 

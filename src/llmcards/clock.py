@@ -8,7 +8,7 @@ the local offset (of `LLMCARDS_NOW` when set) only matters for where a day start
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from llmcards.errors import UserError
 
@@ -32,8 +32,8 @@ def now() -> datetime:
     """The current moment as tz-aware UTC."""
     value = os.environ.get(ENV_NOW)
     if value:
-        return _parse_now(value).astimezone(timezone.utc)
-    return datetime.now(timezone.utc)
+        return _parse_now(value).astimezone(UTC)
+    return datetime.now(UTC)
 
 
 def local_zone() -> tzinfo:
@@ -50,8 +50,8 @@ def local_zone() -> tzinfo:
 
 def ensure_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def day_start(moment: datetime, rollover_hour: int = 4) -> datetime:
@@ -60,7 +60,7 @@ def day_start(moment: datetime, rollover_hour: int = 4) -> datetime:
     start = local.replace(hour=rollover_hour, minute=0, second=0, microsecond=0)
     if local < start:
         start -= timedelta(days=1)
-    return start.astimezone(timezone.utc)
+    return start.astimezone(UTC)
 
 
 def next_day_start(moment: datetime, rollover_hour: int = 4) -> datetime:

@@ -28,7 +28,9 @@ class Settings:
     leech_threshold: int = 8
     fsrs_parameters: list[float] = field(default_factory=list)  # empty: FSRS-6 defaults
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s)
-    deck_limits: dict[str, dict[str, int]] = field(default_factory=dict)  # deck -> {new_per_day, reviews_per_day}
+    deck_limits: dict[str, dict[str, int]] = field(
+        default_factory=dict
+    )  # deck -> {new_per_day, reviews_per_day}
 
     def learning_deltas(self) -> tuple[timedelta, ...]:
         return tuple(parse_step(s) for s in self.learning_steps)
@@ -38,7 +40,9 @@ class Settings:
 
     def limits_for(self, deck: str) -> tuple[int, int]:
         own = self.deck_limits.get(deck, {})
-        return own.get("new_per_day", self.new_per_day), own.get("reviews_per_day", self.reviews_per_day)
+        return own.get("new_per_day", self.new_per_day), own.get(
+            "reviews_per_day", self.reviews_per_day
+        )
 
 
 _STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
@@ -54,7 +58,9 @@ def parse_step(text: str) -> timedelta:
 
 def _validate(settings: Settings, where: str) -> Settings:
     def bad(key: str, why: str) -> UserError:
-        return UserError(f"{where}: {key} {why}; fix it with `llmcards config {key} VALUE` or edit the file")
+        return UserError(
+            f"{where}: {key} {why}; fix it with `llmcards config {key} VALUE` or edit the file"
+        )
 
     if not 0.7 <= settings.desired_retention <= 0.99:
         raise bad("desired_retention", f"= {settings.desired_retention} is outside 0.70–0.99")
@@ -72,7 +78,9 @@ def _validate(settings: Settings, where: str) -> Settings:
     except UserError as exc:
         raise UserError(f"{where}: {exc}") from None
     if settings.fsrs_parameters and len(settings.fsrs_parameters) not in (19, 21):
-        raise bad("fsrs_parameters", f"has {len(settings.fsrs_parameters)} numbers, not 21 (FSRS-6)")
+        raise bad(
+            "fsrs_parameters", f"has {len(settings.fsrs_parameters)} numbers, not 21 (FSRS-6)"
+        )
     return settings
 
 
@@ -123,7 +131,9 @@ def save_setting(key: str, text: str, path: Path | None = None) -> Settings:
     defaults = asdict(Settings())
     if key not in defaults or key in ("keys", "deck_limits"):
         settable = ", ".join(k for k in defaults if k not in ("keys", "deck_limits"))
-        raise UserError(f"unknown setting {key!r}; settable: {settable} (keys and deck limits: edit {path})")
+        raise UserError(
+            f"unknown setting {key!r}; settable: {settable} (keys and deck limits: edit {path})"
+        )
     raw = read_raw(path)
     raw[key] = _coerce(key, text, defaults[key])
     known = {k: v for k, v in raw.items() if k in defaults}
@@ -135,7 +145,9 @@ def save_setting(key: str, text: str, path: Path | None = None) -> Settings:
             tomli_w.dump(raw, handle)
         os.replace(tmp, path)
     except OSError as exc:
-        raise UserError(f"cannot write {path} ({exc.strerror}); check the folder's permissions") from None
+        raise UserError(
+            f"cannot write {path} ({exc.strerror}); check the folder's permissions"
+        ) from None
     return load_settings(path)
 
 

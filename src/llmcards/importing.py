@@ -133,7 +133,9 @@ def read_note(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except PermissionError:
-        raise NoteError(str(path), "cannot be read (permission denied)", "check its permissions") from None
+        raise NoteError(
+            str(path), "cannot be read (permission denied)", "check its permissions"
+        ) from None
     except OSError as exc:
         raise NoteError(str(path), f"cannot be read ({exc.strerror})") from None
 
@@ -225,18 +227,28 @@ def import_paths(
 
     files = read_notes(paths)
     with db.read() as conn:
-        cached = [find_unchanged_source(conn, f.resolved, f.digest, PARSER_VERSION, deck) for f in files]
+        cached = [
+            find_unchanged_source(conn, f.resolved, f.digest, PARSER_VERSION, deck) for f in files
+        ]
     with ParseAhead(_to_parse(files, cached), deck) as ahead:
         return _import_files(db, files, ahead, deck=deck, dry_run=dry_run, now=now)
 
 
-def _to_parse(files: Sequence[NoteFile], cached: Sequence[CachedSource | None] | None) -> list[tuple[Path, bytes]]:
+def _to_parse(
+    files: Sequence[NoteFile], cached: Sequence[CachedSource | None] | None
+) -> list[tuple[Path, bytes]]:
     """The files an import will parse, as far as a look before its transaction tells."""
     return [(f.path, f.data) for i, f in enumerate(files) if cached is None or cached[i] is None]
 
 
 def _import_files(
-    db: Database, files: Sequence[NoteFile], ahead: ParseAhead, *, deck: str | None, dry_run: bool, now: datetime
+    db: Database,
+    files: Sequence[NoteFile],
+    ahead: ParseAhead,
+    *,
+    deck: str | None,
+    dry_run: bool,
+    now: datetime,
 ) -> ImportReport:
     gc_was_enabled = gc.isenabled()
     # Every batch of cards allocates thousands of tuples and strings that hold no cycles;
@@ -259,7 +271,13 @@ def _import_files(
 
 
 def _import_in_transaction(
-    db: Database, files: Sequence[NoteFile], ahead: ParseAhead, *, deck: str | None, dry_run: bool, now: datetime
+    db: Database,
+    files: Sequence[NoteFile],
+    ahead: ParseAhead,
+    *,
+    deck: str | None,
+    dry_run: bool,
+    now: datetime,
 ) -> ImportReport:
     from llmcards.store.sources import find_unchanged_source, save_source
 
@@ -274,7 +292,9 @@ def _import_in_transaction(
                 continue
             parse = ahead.take(path, file.data)
             result, skipped, stored_skipped = _store(conn, parse, resolved, now)
-            save_source(conn, parse.root, resolved, digest, PARSER_VERSION, stored_skipped, now, deck)
+            save_source(
+                conn, parse.root, resolved, digest, PARSER_VERSION, stored_skipped, now, deck
+            )
             reports.append(
                 FileReport(
                     path=path,
@@ -315,7 +335,9 @@ def _store(
             stored_skipped.add(more_skipped)
         return storing.finish(), skipped, stored_skipped
     # Read what the drafts can match while the rest of the file is still being parsed.
-    known = existing_cards(conn, root=parse.root, source_path=source_path, path_is_gone=lambda p: not os.path.exists(p))
+    known = existing_cards(
+        conn, root=parse.root, source_path=source_path, path_is_gone=lambda p: not os.path.exists(p)
+    )
     drafts: list[CardDraft] = []
     for cards, more_skipped in parse.batches:
         drafts += cards
@@ -326,7 +348,13 @@ def _store(
 
 def _unchanged_report(path: Path, cached: CachedSource) -> FileReport:
     skipped = [
-        Skipped(line=s["line"], text=s["text"], reason=s["reason"], category=s["category"], deck=tuple(s["deck"]))
+        Skipped(
+            line=s["line"],
+            text=s["text"],
+            reason=s["reason"],
+            category=s["category"],
+            deck=tuple(s["deck"]),
+        )
         for s in json.loads(cached.skipped_json)
     ]
     return FileReport(

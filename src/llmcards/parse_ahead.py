@@ -62,7 +62,9 @@ class ParseAhead:
     leaving stops the worker.
     """
 
-    def __init__(self, jobs: Sequence[tuple[Path, bytes]], deck: str | None, *, worker: bool | None = None) -> None:
+    def __init__(
+        self, jobs: Sequence[tuple[Path, bytes]], deck: str | None, *, worker: bool | None = None
+    ) -> None:
         """`worker`: None decides by size and platform; tests force it either way."""
         self._jobs = list(jobs)
         self._deck = deck
@@ -232,16 +234,17 @@ def _send_parses(jobs: Sequence[tuple[Path, bytes]], deck: str | None, sender: _
 
                 decoded = decode_note(data, str(path))
                 # Field tuples cross the pipe: pickling dataclasses with slots costs ~4x more.
-                stream = note_batches(decoded.text, root=deck, stem=path.stem, batch=BATCH, raw=True)
+                stream = note_batches(
+                    decoded.text, root=deck, stem=path.stem, batch=BATCH, raw=True
+                )
                 sender.send(("file", stream.root, decoded.notice))
                 for cards, skipped in stream.batches:
                     sender.send(("batch", cards, skipped))
                 sender.send(("end",))
             except BrokenPipeError:
                 return
-            except Exception:  # noqa: BLE001 - the parent parses this file itself and raises
+            except Exception:
                 sender.send(("failed",))
                 return
     finally:
         sender.close()
-

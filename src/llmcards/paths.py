@@ -62,4 +62,3 @@ def file_beside_notes(src: str, notes_dir: Path) -> Path | None:
         return None  # a URL (or a Windows drive, `C:`)
     path = (notes_dir / unquote(parts.path)).resolve()
     return path if path.is_file() else None
-

@@ -29,9 +29,13 @@ HEAT_STYLES = ("grey35", "green4", "green3", "green1", "bold bright_green")
 EIGHTHS = " ▁▂▃▄▅▆▇█"  # vertical bars
 LEFT_EIGHTHS = " ▏▎▍▌▋▊▉█"  # horizontal bars
 STATE_STYLES = {
-    "new": "blue", "learning": "red", "review": "green", "relearning": "yellow",
-    "suspended": "grey50", "retired": "grey35",
-}  # fmt: skip
+    "new": "blue",
+    "learning": "red",
+    "review": "green",
+    "relearning": "yellow",
+    "suspended": "grey50",
+    "retired": "grey35",
+}
 
 
 EMPTY = (
@@ -44,11 +48,16 @@ def stats_renderable(stats: Stats) -> RenderableType:
     """The whole stats page: header, heatmap, charts, tables."""
     seen = sum(stats.counts.values()) - stats.counts["new"]
     if not stats.total_reviews and not seen:
-        return Group(header(stats), _panel("Cards", counts_bar(stats.counts)), Text(EMPTY, style="dim"))
+        return Group(
+            header(stats), _panel("Cards", counts_bar(stats.counts)), Text(EMPTY, style="dim")
+        )
     side = Table.grid(padding=(0, 2), expand=False)
     side.add_column()
     side.add_column()
-    side.add_row(_panel("Cards", counts_bar(stats.counts)), _panel(retention_title(stats), retention_table(stats)))
+    side.add_row(
+        _panel("Cards", counts_bar(stats.counts)),
+        _panel(retention_title(stats), retention_table(stats)),
+    )
     histograms = Table.grid(padding=(0, 2))
     histograms.add_column()
     histograms.add_column()
@@ -68,12 +77,20 @@ def stats_renderable(stats: Stats) -> RenderableType:
 
 
 def _panel(title: str, body: RenderableType) -> Panel:
-    return Panel(body, title=f"[bold]{escape(title)}[/bold]", title_align="left", expand=False, padding=(0, 1))
+    return Panel(
+        body,
+        title=f"[bold]{escape(title)}[/bold]",
+        title_align="left",
+        expand=False,
+        padding=(0, 1),
+    )
 
 
 def header(stats: Stats) -> Text:
     where = stats.deck or "all decks"
-    text = Text.assemble(("Stats", "bold"), " — ", (where, "bold cyan"), f"   {stats.today:%a %Y-%m-%d}\n")
+    text = Text.assemble(
+        ("Stats", "bold"), " — ", (where, "bold cyan"), f"   {stats.today:%a %Y-%m-%d}\n"
+    )
     minutes = stats.today_seconds / 60
     if stats.today_reviews:
         text.append(f"Today: {stats.today_reviews} reviews in {_minutes(minutes)}")
@@ -82,7 +99,10 @@ def header(stats: Stats) -> Text:
     if stats.today_reviews:
         text.append(f" · again {stats.today_again} ({stats.today_again / stats.today_reviews:.0%})")
     text.append(" · streak ")
-    text.append(f"{stats.streak} day{'s' if stats.streak != 1 else ''}", style="bold yellow" if stats.streak else "")
+    text.append(
+        f"{stats.streak} day{'s' if stats.streak != 1 else ''}",
+        style="bold yellow" if stats.streak else "",
+    )
     return text
 
 
@@ -130,7 +150,10 @@ def heatmap(stats: Stats) -> Text:
             if level is None:
                 text.append(" ")
             else:
-                text.append(HEAT_CELLS[level], style=HEAT_STYLES[level] + (" underline" if day == stats.today else ""))
+                text.append(
+                    HEAT_CELLS[level],
+                    style=HEAT_STYLES[level] + (" underline" if day == stats.today else ""),
+                )
         text.append("\n")
     text.append("    less ", style="dim")
     for cell, style in zip(HEAT_CELLS, HEAT_STYLES, strict=True):
@@ -139,20 +162,27 @@ def heatmap(stats: Stats) -> Text:
     return text
 
 
-def bar_chart(values: Sequence[float], *, height: int = 6, style: str = "green", bar_width: int = 2) -> Text:
+def bar_chart(
+    values: Sequence[float], *, height: int = 6, style: str = "green", bar_width: int = 2
+) -> Text:
     """Vertical bars in eighth-blocks, the tallest `height` rows high, with a scale."""
     top = max(values, default=0)
     text = Text()
     scale_width = len(_number(top))
     for row in range(height, 0, -1):
         label = _number(top) if row == height else ""
-        text.append(label.rjust(scale_width) + " ┤" if label else " " * scale_width + " │", style="dim")
+        text.append(
+            label.rjust(scale_width) + " ┤" if label else " " * scale_width + " │", style="dim"
+        )
         for value in values:
             eighths = round(value / top * height * 8) if top else 0
             if value > 0:
                 eighths = max(eighths, 1)  # a day with anything at all shows
             filled = min(8, max(0, eighths - (row - 1) * 8))
-            text.append((EIGHTHS[filled] * (bar_width - 1) + " ") if bar_width > 1 else EIGHTHS[filled], style=style)
+            text.append(
+                (EIGHTHS[filled] * (bar_width - 1) + " ") if bar_width > 1 else EIGHTHS[filled],
+                style=style,
+            )
         if row > 1:
             text.append("\n")
     return text
@@ -162,7 +192,9 @@ def _number(value: float) -> str:
     return f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
 
 
-def _axis(dates: Sequence[date], bar_width: int, scale_width: int, *, first_label: str, every: int = 7) -> Text:
+def _axis(
+    dates: Sequence[date], bar_width: int, scale_width: int, *, first_label: str, every: int = 7
+) -> Text:
     line = [" "] * (len(dates) * bar_width)
     for index in range(0, len(dates), every):
         label = first_label if index == 0 else f"{dates[index]:%m-%d}"
@@ -187,7 +219,9 @@ def per_day_chart(stats: Stats) -> Group:
     minutes_line = Text("minutes ", style="dim")
     top = max(minutes, default=0)
     for value in minutes:
-        minutes_line.append(EIGHTHS[max(1, round(value / top * 8))] if value and top else " ", style="cyan")
+        minutes_line.append(
+            EIGHTHS[max(1, round(value / top * 8))] if value and top else " ", style="cyan"
+        )
         minutes_line.append(" ")
     minutes_line.append(f" max {_minutes(top)}", style="dim")
     return Group(
@@ -208,7 +242,9 @@ def forecast_chart(forecast: Sequence[tuple[date, int]]) -> Group:
     dates = [d for d, _n in forecast]
     counts = [n for _d, n in forecast]
     scale = len(_number(max(counts, default=0)))
-    return Group(bar_chart(counts, height=5, style="blue"), _axis(dates, 2, scale, first_label="today"))
+    return Group(
+        bar_chart(counts, height=5, style="blue"), _axis(dates, 2, scale, first_label="today")
+    )
 
 
 def counts_bar(counts: dict[str, int], width: int = 30) -> Group:
@@ -261,17 +297,27 @@ def retention_table(stats: Stats) -> Group:
 
     days, weeks, months = stats.retention["day"], stats.retention["week"], stats.retention["month"]
     rows = [
-        ("Today", days[-1]), ("Yesterday", days[-2]), ("Last 7 days", total(days[-7:], "7d")),
-        ("This week", weeks[-1]), ("Last week", weeks[-2]), ("This month", months[-1]),
-        ("Last month", months[-2]), ("Last 365 days", stats.retention_overall),
-    ]  # fmt: skip
+        ("Today", days[-1]),
+        ("Yesterday", days[-2]),
+        ("Last 7 days", total(days[-7:], "7d")),
+        ("This week", weeks[-1]),
+        ("Last week", weeks[-2]),
+        ("This month", months[-1]),
+        ("Last month", months[-2]),
+        ("Last 365 days", stats.retention_overall),
+    ]
     table = Table(box=None, pad_edge=False, show_edge=False)
     table.add_column("")
     table.add_column("passed", justify="right")
     table.add_column("reviews", justify="right")
     table.add_column("rate", justify="right")
     for label, retention in rows:
-        table.add_row(label, str(retention.passed), str(retention.total), _rate_text(retention, stats.desired_retention))
+        table.add_row(
+            label,
+            str(retention.passed),
+            str(retention.total),
+            _rate_text(retention, stats.desired_retention),
+        )
     trend = Text("weekly  ", style="dim")
     for week in weeks:
         rate = week.rate
@@ -311,7 +357,9 @@ def hardest_table(stats: Stats) -> RenderableType:
     table.add_column("")
     for card in stats.hardest:
         mark = Text("leech · suspended", style="bold red") if card.leech else Text("")
-        lapses = Text(str(card.lapses), style="red" if card.lapses >= stats.leech_threshold > 0 else "")
+        lapses = Text(
+            str(card.lapses), style="red" if card.lapses >= stats.leech_threshold > 0 else ""
+        )
         table.add_row(str(card.id), card.front, card.deck.rsplit(DECK_SEP, 1)[-1], lapses, mark)
     return table
 
@@ -327,7 +375,10 @@ def optimize_renderable(result: OptimizeResult, *, saved: bool | None) -> Render
             f"card's previous one); FSRS needs about {MIN_REVIEWS} — {result.missing} more. "
             "Keeping the current parameters.",
         )
-    table = Table(title=f"{result.cross_day_reviews} cross-day reviews of {result.cards} cards", title_justify="left")
+    table = Table(
+        title=f"{result.cross_day_reviews} cross-day reviews of {result.cards} cards",
+        title_justify="left",
+    )
     table.add_column("")
     table.add_column("log loss", justify="right")
     table.add_column("RMSE(bins)", justify="right")
@@ -340,11 +391,18 @@ def optimize_renderable(result: OptimizeResult, *, saved: bool | None) -> Render
         since = "" if held.since is None else f" since {held.since:%Y-%m-%d}"
         table.add_row(f"held out: the latest {held.tested:,} reviews{since}", "", "", style="bold")
         table.add_row("  current", f"{held.current.log_loss:.4f}", f"{held.current.rmse_bins:.4f}")
-        table.add_row(f"  fitted on the {held.trained:,} before", _compare(held.fitted.log_loss, held.current.log_loss),
-                      _compare(held.fitted.rmse_bins, held.current.rmse_bins))  # fmt: skip
+        table.add_row(
+            f"  fitted on the {held.trained:,} before",
+            _compare(held.fitted.log_loss, held.current.log_loss),
+            _compare(held.fitted.rmse_bins, held.current.rmse_bins),
+        )
     table.add_row("all reviews", "", "", style="bold")
     table.add_row("  current", f"{cur_all.log_loss:.4f}", f"{cur_all.rmse_bins:.4f}")
-    table.add_row("  fitted", _compare(fit_all.log_loss, cur_all.log_loss), _compare(fit_all.rmse_bins, cur_all.rmse_bins))
+    table.add_row(
+        "  fitted",
+        _compare(fit_all.log_loss, cur_all.log_loss),
+        _compare(fit_all.rmse_bins, cur_all.rmse_bins),
+    )
     lines: list[RenderableType] = [table, Text("Lower is better for both.", style="dim")]
     if result.improved:
         verdict = (
@@ -354,17 +412,27 @@ def optimize_renderable(result: OptimizeResult, *, saved: bool | None) -> Render
         )
         lines.append(Text(verdict, style="bold green"))
     else:
-        lines.append(Text("The current parameters predict your reviews as well or better: keeping them.", style="bold"))
+        lines.append(
+            Text(
+                "The current parameters predict your reviews as well or better: keeping them.",
+                style="bold",
+            )
+        )
     return Group(*lines)
 
 
 def _compare(value: float, baseline: float) -> Text:
-    return Text(f"{value:.4f}", style="green" if value < baseline else ("red" if value > baseline else ""))
+    return Text(
+        f"{value:.4f}", style="green" if value < baseline else ("red" if value > baseline else "")
+    )
 
 
-def workload_renderable(points: Sequence[WorkloadPoint], *, current: float, deck_size: int, new_per_day: int) -> RenderableType:
+def workload_renderable(
+    points: Sequence[WorkloadPoint], *, current: float, deck_size: int, new_per_day: int
+) -> RenderableType:
     table = Table(
-        title=f"Workload over a year: {deck_size} cards, {new_per_day} new a day", title_justify="left"
+        title=f"Workload over a year: {deck_size} cards, {new_per_day} new a day",
+        title_justify="left",
     )
     table.add_column("retention", justify="right", no_wrap=True)
     table.add_column("reviews/day", justify="right")
@@ -388,7 +456,7 @@ def workload_renderable(points: Sequence[WorkloadPoint], *, current: float, deck
         )
     note = Text(
         "◂ yours. Higher retention: fewer cards forgotten, more reviews; "
-        "\"remembered\" is cards you would know at the end of the year, \"per min\" what each minute buys. "
+        '"remembered" is cards you would know at the end of the year, "per min" what each minute buys. '
         "Change it with `llmcards config desired_retention 0.85`.",
         style="dim",
     )

@@ -19,7 +19,10 @@ def test_shows_every_setting_and_the_file() -> None:
 
 def test_set_then_show_one_and_it_is_used() -> None:
     assert llmcards("config", "desired_retention", "0.85").stdout == "desired_retention = 0.85\n"
-    assert llmcards("config", "learning_steps", "1m 5m 30m").stdout == 'learning_steps = ["1m", "5m", "30m"]\n'
+    assert (
+        llmcards("config", "learning_steps", "1m 5m 30m").stdout
+        == 'learning_steps = ["1m", "5m", "30m"]\n'
+    )
     assert llmcards("config", "desired_retention").stdout == "desired_retention = 0.85\n"
     text = Path(os.environ["LLMCARDS_CONFIG"]).read_text()
     assert "desired_retention = 0.85" in text

@@ -12,7 +12,9 @@ def test_new_counts_are_capped_by_the_daily_limit_minus_what_was_done(
 ) -> None:
     monkeypatch.setenv("LLMCARDS_NOW", "2026-11-22T09:00:00+08:00")
     note = tmp_path / "n.md"
-    note.write_text("# 词汇\n\n" + "".join(f"{i}. 概念{i}：解释{i}\n" for i in range(1, 31)), encoding="utf-8")
+    note.write_text(
+        "# 词汇\n\n" + "".join(f"{i}. 概念{i}：解释{i}\n" for i in range(1, 31)), encoding="utf-8"
+    )
     db = str(db_path)
     assert llmcards("--db", db, "import", str(note), "--deck", "L").exit_code == 0
     decks = {d["name"]: d for d in llmcards("--db", db, "decks", "--json").json()}
@@ -38,9 +40,13 @@ def test_suspend_and_unsuspend_from_the_command_line(db_path: Path, tmp_path: Pa
     ids = {c["front"]: c["id"] for c in llmcards("--db", db, "cards", "--json").json()}
     done = llmcards("--db", db, "suspend", str(ids["GRU"]))
     assert done.exit_code == 0 and "Suspended 1 of 1" in done.stdout
-    assert [c["front"] for c in llmcards("--db", db, "cards", "--state", "suspended", "--json").json()] == ["GRU"]
+    assert [
+        c["front"] for c in llmcards("--db", db, "cards", "--state", "suspended", "--json").json()
+    ] == ["GRU"]
     assert [c["front"] for c in llmcards("--db", db, "due", "--json").json()["cards"]] == ["LSTM"]
     assert llmcards("--db", db, "unsuspend", str(ids["GRU"])).exit_code == 0
     assert llmcards("--db", db, "cards", "--state", "suspended", "--json").json() == []
     missing = llmcards("--db", db, "suspend", "424242")
-    assert missing.exit_code == 1 and "424242" in missing.stderr and "Traceback" not in missing.stderr
+    assert (
+        missing.exit_code == 1 and "424242" in missing.stderr and "Traceback" not in missing.stderr
+    )

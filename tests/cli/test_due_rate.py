@@ -53,7 +53,9 @@ def test_due_json_lists_cards_in_study_order_with_counts(db: Path) -> None:
     assert data["now"] == "2026-11-22T01:00:00+00:00"
     assert data["counts"] == {"new": 5, "learning": 0, "review": 0}
     assert [c["front"] for c in data["cards"]] == ["LSTM", "GRU", "Dropout", "Q-learning", "PPO"]
-    assert data["cards"][0].keys() == run(db, "cards", "--json").json()[0].keys()  # the `cards --json` shape
+    assert (
+        data["cards"][0].keys() == run(db, "cards", "--json").json()[0].keys()
+    )  # the `cards --json` shape
 
 
 def test_rate_prints_the_new_state_and_due(db: Path) -> None:
@@ -118,16 +120,22 @@ def test_daily_new_limit_shows_in_due(db: Path) -> None:
 def test_mistakes_are_one_line_errors(db: Path, args: tuple[str, ...], message: str) -> None:
     result = run(db, *args)
     assert result.exit_code == 1 and result.stdout == ""
-    assert result.stderr.startswith(f"llmcards: error: {message}") and result.stderr.count("\n") == 1
+    assert (
+        result.stderr.startswith(f"llmcards: error: {message}") and result.stderr.count("\n") == 1
+    )
 
 
 def test_a_retired_card_cannot_be_rated(db: Path, tmp_path: Path) -> None:
     ppo = ids(db)["PPO"]
     notes = tmp_path / "learning.md"
-    notes.write_text(NOTES.replace("2. PPO：限制策略更新幅度的策略梯度方法\n", ""), encoding="utf-8")
+    notes.write_text(
+        NOTES.replace("2. PPO：限制策略更新幅度的策略梯度方法\n", ""), encoding="utf-8"
+    )
     assert run(db, "import", str(notes), "--deck", "LLM").exit_code == 0
     result = run(db, "rate", str(ppo), "good")
-    assert result.exit_code == 1 and "was retired" in result.stderr and result.stderr.count("\n") == 1
+    assert (
+        result.exit_code == 1 and "was retired" in result.stderr and result.stderr.count("\n") == 1
+    )
 
 
 def test_study_opens_the_app_on_the_deck_named(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -31,9 +31,17 @@ def test_import_makes_cards_and_reports_what_it_passed_over(db_path: Path, notes
     assert all(s["file"].endswith("learning.md") and s["line"] > 0 for s in report["skipped"])
     assert any("link" in s["reason"] for s in report["skipped"])  # PPO: only a link
     cards = cards_by_front(db_path)
-    assert set(cards) == {"折扣回报 Discounted Return", "Q-learning", "Dropout", "LSTM", "seq2seq 优化技巧"}
+    assert set(cards) == {
+        "折扣回报 Discounted Return",
+        "Q-learning",
+        "Dropout",
+        "LSTM",
+        "seq2seq 优化技巧",
+    }
     lstm = cards["LSTM"]
-    assert lstm["deck"] == "LLM 学习笔记::NLP" and lstm["kind"] == "basic" and lstm["state"] == "new"
+    assert (
+        lstm["deck"] == "LLM 学习笔记::NLP" and lstm["kind"] == "basic" and lstm["state"] == "new"
+    )
     assert "W_f" in lstm["back"] and "(units * (input_dim + units) + units) * 4" in lstm["back"]
     assert lstm["source"].endswith("learning.md:19")
     assert cards["Dropout"]["back"].count("\n") >= 2  # the nested bullets belong to the answer
@@ -83,16 +91,25 @@ def test_decks_tree_counts(db_path: Path, notes: Path) -> None:
     assert decks["LLM 学习笔记"]["cards"] == sum(
         d["cards"] for n, d in decks.items() if n.count("::") == 1
     )
-    assert decks["LLM 学习笔记::NLP"] == {"name": "LLM 学习笔记::NLP", "cards": 3, "new": 3, "due": 0}
+    assert decks["LLM 学习笔记::NLP"] == {
+        "name": "LLM 学习笔记::NLP",
+        "cards": 3,
+        "new": 3,
+        "due": 0,
+    }
     human = run(db_path, "decks").stdout
     assert "LLM 学习笔记" in human and "  NLP" in human
 
 
 def test_cards_filters(db_path: Path, notes: Path) -> None:
     run(db_path, "import", str(notes / "learning.md"), "--deck", "LLM 学习笔记")
-    found = run(db_path, "cards", "--deck", "LLM 学习笔记::NLP", "--search", "lstm", "--json").json()
+    found = run(
+        db_path, "cards", "--deck", "LLM 学习笔记::NLP", "--search", "lstm", "--json"
+    ).json()
     assert [c["front"] for c in found] == ["LSTM"]
-    short = run(db_path, "cards", "--deck", "NLP", "--json").json()  # the last part of a path is enough
+    short = run(
+        db_path, "cards", "--deck", "NLP", "--json"
+    ).json()  # the last part of a path is enough
     assert {c["front"] for c in short} == {"Dropout", "LSTM", "seq2seq 优化技巧"}
     assert run(db_path, "cards", "--state", "review", "--json").json() == []
     missing = run(db_path, "cards", "--deck", "Nope")
@@ -104,7 +121,9 @@ def test_reimport_after_edits_keeps_identity(db_path: Path, notes: Path) -> None
     run(db_path, "import", str(source), "--deck", "L")
     before = cards_by_front(db_path)
     text = source.read_text(encoding="utf-8")
-    text = text.replace("正则化技术，训练时让部分神经元失活", "正则化技术：随机丢弃神经元")  # answer edit
+    text = text.replace(
+        "正则化技术，训练时让部分神经元失活", "正则化技术：随机丢弃神经元"
+    )  # answer edit
     text = text.replace("5. Q-learning：离散动作，学习最优动作价值函数\n", "")  # moved below…
     text += "\n# 新章节\n\n1. Q-learning：离散动作，学习最优动作价值函数\n"
     text = text.replace("1. 折扣回报 Discounted Return：", "1. 折扣回报：")  # front edit
@@ -129,19 +148,26 @@ def test_renamed_file_keeps_its_cards(db_path: Path, notes: Path) -> None:
     (notes / "learning.md").rename(moved)
     report = run(db_path, "import", str(moved), "--deck", "L", "--json").json()
     assert report["new"] == 0 and report["retired"] == 0
-    assert {f: c["id"] for f, c in cards_by_front(db_path).items()} == {f: c["id"] for f, c in before.items()}
+    assert {f: c["id"] for f, c in cards_by_front(db_path).items()} == {
+        f: c["id"] for f, c in before.items()
+    }
 
 
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("gbk.md", "# 编码\n\n1. 注意力机制：让模型关注输入中相关的部分\n".encode("gb18030"), "GB18030"),
+        (
+            "gbk.md",
+            "# 编码\n\n1. 注意力机制：让模型关注输入中相关的部分\n".encode("gb18030"),
+            "GB18030",
+        ),
         ("utf16.md", "# 编码\n\n1. 归一化：把特征缩放到相近的范围\n".encode("utf-16"), "UTF-16"),
         ("crlf.md", "# 编码\r\n\r\n1. 词向量：把词映射成稠密向量\r\n".encode(), None),
     ],
 )
-def test_other_encodings_and_line_endings_just_work(db_path: Path, tmp_path: Path, name: str,
-                                                     data: bytes, message: str | None) -> None:
+def test_other_encodings_and_line_endings_just_work(
+    db_path: Path, tmp_path: Path, name: str, data: bytes, message: str | None
+) -> None:
     note = tmp_path / name
     note.write_bytes(data)
     result = run(db_path, "import", str(note))
@@ -168,7 +194,9 @@ def test_empty_file_is_zero_cards_not_an_error(db_path: Path, tmp_path: Path) ->
     ],
     ids=["missing", "no-notes", "binary"],
 )
-def test_bad_input_is_one_line_and_writes_nothing(db_path: Path, notes: Path, tmp_path: Path, setup, expected) -> None:
+def test_bad_input_is_one_line_and_writes_nothing(
+    db_path: Path, notes: Path, tmp_path: Path, setup, expected
+) -> None:
     run(db_path, "import", str(notes / "learning.md"))
     before = cards_by_front(db_path)
     bad = setup(tmp_path)
@@ -187,7 +215,11 @@ def test_newer_database_is_a_clear_error(db_path: Path, notes: Path) -> None:
     con.commit()
     con.close()
     result = run(db_path, "cards")
-    assert result.exit_code == 1 and "newer llmcards" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        result.exit_code == 1
+        and "newer llmcards" in result.stderr
+        and "Traceback" not in result.stderr
+    )
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the repo")

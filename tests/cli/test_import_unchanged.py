@@ -5,21 +5,23 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from tests.clihelp import llmcards
 
-NOW = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def run(db: Path, *args: str):
     return llmcards("--db", str(db), *args)
 
 
-def full_path_report(db: Path, paths: list[Path], deck: str | None = None, dry_run: bool = False) -> dict:
+def full_path_report(
+    db: Path, paths: list[Path], deck: str | None = None, dry_run: bool = False
+) -> dict:
     """What the import with the whole store (SQLAlchemy, one write transaction) reports."""
     from llmcards.importing import import_paths
     from llmcards.store.db import open_db
@@ -107,7 +109,10 @@ def test_bad_paths_still_fail_as_before(db_path: Path, notes: Path) -> None:
     run(db_path, "import", str(notes))
     missing = run(db_path, "import", str(notes), str(notes / "nope.md"))
     assert missing.exit_code == 1
-    assert missing.stderr.startswith("llmcards: error: ") and "nope.md: no such file or folder" in missing.stderr
+    assert (
+        missing.stderr.startswith("llmcards: error: ")
+        and "nope.md: no such file or folder" in missing.stderr
+    )
     not_a_db = db_path.parent / "not.db"
     not_a_db.write_bytes(b"this is not sqlite" * 100)
     broken = run(not_a_db, "import", str(notes / "nope.md"))

@@ -7,7 +7,7 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,9 +22,9 @@ from llmcards.parse_ahead import MIN_WORKER_BYTES, ParseAhead, parse_here
 from llmcards.store.db import open_db
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from gen_notes import generate_notes  # noqa: E402
+from gen_notes import generate_notes
 
-NOW = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -67,9 +67,21 @@ def test_the_cli_s_worker_import_stores_what_an_import_without_one_stores(
     def import_both() -> dict:
         env = {**os.environ, "LLMCARDS_NOW": NOW.isoformat()}
         done = subprocess.run(
-            [sys.executable, "-m", "llmcards", "--db", str(with_worker), "import", str(note), "--json"],
-            capture_output=True, text=True, env=env, timeout=120,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "llmcards",
+                "--db",
+                str(with_worker),
+                "import",
+                str(note),
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
         assert done.returncode == 0, done.stderr
         with monkeypatch.context() as patch:
             patch.setattr(parse_ahead, "MIN_WORKER_BYTES", 1 << 40)  # the reference: no worker
@@ -86,7 +98,9 @@ def test_the_cli_s_worker_import_stores_what_an_import_without_one_stores(
     # An existing root: what the drafts can match is read while the worker parses.
     text = note.read_text(encoding="utf-8")
     front_matter, body = text.split("---\n\n", 1)
-    edited = front_matter + "---\n\n- 新概念：放在最前面\n\n" + body.replace("：", "：（已修改）", 3)
+    edited = (
+        front_matter + "---\n\n- 新概念：放在最前面\n\n" + body.replace("：", "：（已修改）", 3)
+    )
     note.write_text(edited, encoding="utf-8")
     again = import_both()
     assert again["new"] >= 1 and again["updated"] >= 1 and again["unchanged"] > 1500
@@ -120,7 +134,9 @@ def test_a_worker_that_dies_mid_file_is_taken_over(big_note: Path) -> None:
     assert (cards, skipped) == everything(big_note)
 
 
-def test_a_file_the_worker_cannot_parse_fails_here_with_its_own_error(tmp_path: Path, big_note: Path) -> None:
+def test_a_file_the_worker_cannot_parse_fails_here_with_its_own_error(
+    tmp_path: Path, big_note: Path
+) -> None:
     binary = tmp_path / "image.md"
     binary.write_bytes(b"\x89PNG\x00\x00" * 1000)
     jobs = [(binary, binary.read_bytes()), (big_note, big_note.read_bytes())]

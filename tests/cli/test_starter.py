@@ -7,7 +7,9 @@ from pathlib import Path
 from tests.clihelp import llmcards
 
 
-def test_starter_adds_the_bundled_decks_and_rerunning_keeps_history(db_path: Path, monkeypatch) -> None:
+def test_starter_adds_the_bundled_decks_and_rerunning_keeps_history(
+    db_path: Path, monkeypatch
+) -> None:
     monkeypatch.setenv("LLMCARDS_NOW", "2026-11-22T09:00:00+08:00")
     db = str(db_path)
     first = llmcards("--db", db, "starter", "--json")

@@ -16,15 +16,21 @@ def open_anki(path: Path):  # type: ignore[no-untyped-def]
 def import_package(col, package: Path, *, with_scheduling: bool = True):  # type: ignore[no-untyped-def]
     from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
-    options = ImportAnkiPackageOptions(with_scheduling=with_scheduling, with_deck_configs=with_scheduling)
-    return col.import_anki_package(ImportAnkiPackageRequest(package_path=str(package), options=options))
+    options = ImportAnkiPackageOptions(
+        with_scheduling=with_scheduling, with_deck_configs=with_scheduling
+    )
+    return col.import_anki_package(
+        ImportAnkiPackageRequest(package_path=str(package), options=options)
+    )
 
 
 def export_legacy_package(col, out: Path) -> None:  # type: ignore[no-untyped-def]
     """What a user gets from Anki with "Support older Anki versions" ticked."""
     from anki.collection import ExportAnkiPackageOptions
 
-    options = ExportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True, with_media=False, legacy=True)
+    options = ExportAnkiPackageOptions(
+        with_scheduling=True, with_deck_configs=True, with_media=False, legacy=True
+    )
     col.export_anki_package(out_path=str(out), options=options, limit=None)
 
 

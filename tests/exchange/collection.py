@@ -8,7 +8,7 @@ Times are relative to the real clock, because Anki's backend counts days by it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select, update
@@ -32,22 +32,62 @@ CLOZE_TEXT = "Transformer 用 {{c1::自注意力::机制}} 代替循环，用 {{
 def drafts() -> list[CardDraft]:
     nlp, cv = (ROOT, "NLP"), (ROOT, "CV", "生成模型")
     return [
-        CardDraft(deck=nlp, front="Dropout", back="训练时随机**失活**部分神经元，防止过拟合。", line=3,
-                  heading_path=("NLP",)),
-        CardDraft(deck=nlp, front="LSTM", line=5, heading_path=("NLP",),
-                  back="三个门：\n\n- 输入门\n- 遗忘门\n- 输出门\n\n```python\nnn.LSTM(512, 512)\n```"),
-        CardDraft(deck=nlp, front="预训练模型（Pre-trained Model）", back="在大规模语料上先训练的模型", line=9,
-                  context="GPT，GPT-2，GPT-3 论文精读", heading_path=("NLP",)),
-        CardDraft(deck=nlp, front="Transformer 用 [机制] 代替循环，用 位置编码 表示顺序。",
-                  back="Transformer 用 自注意力 代替循环，用 位置编码 表示顺序。", line=12, kind="cloze",
-                  cloze_ord=1, cloze_text=CLOZE_TEXT, heading_path=("NLP",)),
-        CardDraft(deck=nlp, front="Transformer 用 自注意力 代替循环，用 [...] 表示顺序。",
-                  back="Transformer 用 自注意力 代替循环，用 位置编码 表示顺序。", line=12, kind="cloze",
-                  cloze_ord=2, cloze_text=CLOZE_TEXT, heading_path=("NLP",)),
-        CardDraft(deck=cv, front="VAE", line=20, heading_path=("CV", "生成模型"),
-                  back="| 部分 | 作用 |\n|---|---|\n| encoder | q(z\\|x) |\n\n![vae](https://example.org/vae.png)"),
-        CardDraft(deck=cv, front="`x<script>`", back="<script>alert(1)</script> 不应执行", line=22,
-                  heading_path=("CV", "生成模型")),
+        CardDraft(
+            deck=nlp,
+            front="Dropout",
+            back="训练时随机**失活**部分神经元，防止过拟合。",
+            line=3,
+            heading_path=("NLP",),
+        ),
+        CardDraft(
+            deck=nlp,
+            front="LSTM",
+            line=5,
+            heading_path=("NLP",),
+            back="三个门：\n\n- 输入门\n- 遗忘门\n- 输出门\n\n```python\nnn.LSTM(512, 512)\n```",
+        ),
+        CardDraft(
+            deck=nlp,
+            front="预训练模型（Pre-trained Model）",
+            back="在大规模语料上先训练的模型",
+            line=9,
+            context="GPT，GPT-2，GPT-3 论文精读",
+            heading_path=("NLP",),
+        ),
+        CardDraft(
+            deck=nlp,
+            front="Transformer 用 [机制] 代替循环，用 位置编码 表示顺序。",
+            back="Transformer 用 自注意力 代替循环，用 位置编码 表示顺序。",
+            line=12,
+            kind="cloze",
+            cloze_ord=1,
+            cloze_text=CLOZE_TEXT,
+            heading_path=("NLP",),
+        ),
+        CardDraft(
+            deck=nlp,
+            front="Transformer 用 自注意力 代替循环，用 [...] 表示顺序。",
+            back="Transformer 用 自注意力 代替循环，用 位置编码 表示顺序。",
+            line=12,
+            kind="cloze",
+            cloze_ord=2,
+            cloze_text=CLOZE_TEXT,
+            heading_path=("NLP",),
+        ),
+        CardDraft(
+            deck=cv,
+            front="VAE",
+            line=20,
+            heading_path=("CV", "生成模型"),
+            back="| 部分 | 作用 |\n|---|---|\n| encoder | q(z\\|x) |\n\n![vae](https://example.org/vae.png)",
+        ),
+        CardDraft(
+            deck=cv,
+            front="`x<script>`",
+            back="<script>alert(1)</script> 不应执行",
+            line=22,
+            heading_path=("CV", "生成模型"),
+        ),
     ]
 
 
@@ -60,7 +100,7 @@ class Built:
 
 
 def build(tmp_path: Path, *, now: datetime | None = None, history: bool = True) -> Built:
-    now = now or datetime.now(timezone.utc).replace(microsecond=0)
+    now = now or datetime.now(UTC).replace(microsecond=0)
     settings = Settings()
     path = tmp_path / "llm.db"
     db = open_db(path)
@@ -89,24 +129,50 @@ def add_history(db: Database, settings: Settings, now: datetime) -> None:
     minute = timedelta(minutes=1)
     t = now - 40 * day
     # graduated, reviewed, lapsed, relearned: a review card with lapses
-    rate(db, settings, "Dropout", [(t, 3), (t + minute, 3), (t + 3 * day, 3), (t + 12 * day, 1),
-                                   (t + 12 * day + 10 * minute, 3), (t + 20 * day, 3)])
+    rate(
+        db,
+        settings,
+        "Dropout",
+        [
+            (t, 3),
+            (t + minute, 3),
+            (t + 3 * day, 3),
+            (t + 12 * day, 1),
+            (t + 12 * day + 10 * minute, 3),
+            (t + 20 * day, 3),
+        ],
+    )
     # a long-interval review card
     rate(db, settings, "LSTM", [(t, 4), (t + 10 * day, 3)])
     # still in learning, due a few minutes from now (intraday learning)
     rate(db, settings, "VAE", [(now - 2 * minute, 1)])
     # one cloze sibling reviewed, the other new
-    rate(db, settings, "Transformer 用 [机制] 代替循环，用 位置编码 表示顺序。", [(t, 3), (t + minute, 3)])
+    rate(
+        db,
+        settings,
+        "Transformer 用 [机制] 代替循环，用 位置编码 表示顺序。",
+        [(t, 3), (t + minute, 3)],
+    )
     # suspended review card
     rate(db, settings, "预训练模型（Pre-trained Model）", [(t, 3), (t + 2 * minute, 4)])
     with db.write() as conn:
-        conn.execute(update(CARD).where(CARD.c.front == "预训练模型（Pre-trained Model）").values(suspended=True))
+        conn.execute(
+            update(CARD)
+            .where(CARD.c.front == "预训练模型（Pre-trained Model）")
+            .values(suspended=True)
+        )
 
 
 def cards(db: Database) -> list:
     with db.read() as conn:
-        return list(conn.execute(select(CARD, DECK.c.name.label("deck")).join(DECK, DECK.c.id == CARD.c.deck_id)
-                                 .where(CARD.c.retired.is_(False)).order_by(CARD.c.id)))
+        return list(
+            conn.execute(
+                select(CARD, DECK.c.name.label("deck"))
+                .join(DECK, DECK.c.id == CARD.c.deck_id)
+                .where(CARD.c.retired.is_(False))
+                .order_by(CARD.c.id)
+            )
+        )
 
 
 def reviews(db: Database) -> list:

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from llmcards.exchange.revlog_sql import revlog_ids
 from llmcards.exchange.anki_days import AnkiDays, source_day_start
+from llmcards.exchange.revlog_sql import revlog_ids
 
 UTC8 = timezone(timedelta(hours=8))
 
@@ -59,11 +59,11 @@ def test_revlog_ids_leave_past_times_alone() -> None:
 
 
 def test_staged_revlog_counts_days_by_rollover_and_steps_in_seconds(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
     from sqlalchemy import insert
 
     from llmcards.exchange.anki_days import day_shift_seconds
-    import sqlite3
-
     from llmcards.exchange.revlog_sql import stage_revlog
     from tests.exchange import collection as fixture
 
@@ -76,17 +76,31 @@ def test_staged_revlog_counts_days_by_rollover_and_steps_in_seconds(tmp_path) ->
         (2, 3, at + timedelta(minutes=10), None),
     ]
     with built.db.write() as conn:
-        conn.execute(insert(fixture.REVIEW), [
-            {"card_id": card, "rating": 3, "reviewed_at": at + timedelta(seconds=i), "duration_ms": 1500,
-             "state_before": before, "state_after": after, "due_after": due, "difficulty_after": d}
-            for i, (before, after, due, d) in enumerate(rows)
-        ])  # fmt: skip
+        conn.execute(
+            insert(fixture.REVIEW),
+            [
+                {
+                    "card_id": card,
+                    "rating": 3,
+                    "reviewed_at": at + timedelta(seconds=i),
+                    "duration_ms": 1500,
+                    "state_before": before,
+                    "state_after": after,
+                    "due_after": due,
+                    "difficulty_after": d,
+                }
+                for i, (before, after, due, d) in enumerate(rows)
+            ],
+        )
     target = str(tmp_path / "staged.sqlite")
     source = sqlite3.connect(built.path)
     stage_revlog(source, target, day_shift_seconds(4), now_ms=int(at.timestamp() * 1000) + 1500)
     source.close()
-    out = sqlite3.connect(target).execute(
-        "select id, ivl, lastIvl, factor, time, type, future from staging order by id").fetchall()
+    out = (
+        sqlite3.connect(target)
+        .execute("select id, ivl, lastIvl, factor, time, type, future from staging order by id")
+        .fetchall()
+    )
     ms = int(at.timestamp()) * 1000
     assert out == [
         (ms, -600, 0, 600, 1500, 0, 0),

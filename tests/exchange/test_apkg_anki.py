@@ -45,14 +45,23 @@ def _day(moment: datetime, rollover: int) -> datetime:
     return clock.day_start(moment, rollover)
 
 
-def test_anki_imports_decks_notes_fields_and_card_states(built: fixture.Built, tmp_path: Path) -> None:
+def test_anki_imports_decks_notes_fields_and_card_states(
+    built: fixture.Built, tmp_path: Path
+) -> None:
     summary = _export(built, tmp_path / "llm.apkg")
     col = open_anki(tmp_path / "anki.anki2")
     try:
         import_package(col, tmp_path / "llm.apkg")
         ours = fixture.cards(built.db)
-        assert deck_names(col) == {"LLM 学习笔记", "LLM 学习笔记::NLP", "LLM 学习笔记::CV", "LLM 学习笔记::CV::生成模型"}
-        assert col.note_count() == summary.notes == 6  # five basic notes, one cloze note with two cards
+        assert deck_names(col) == {
+            "LLM 学习笔记",
+            "LLM 学习笔记::NLP",
+            "LLM 学习笔记::CV",
+            "LLM 学习笔记::CV::生成模型",
+        }
+        assert (
+            col.note_count() == summary.notes == 6
+        )  # five basic notes, one cloze note with two cards
         anki = _by_front(col)
         assert len(anki) == len(ours) == summary.cards
         today = col.sched.today
@@ -118,15 +127,20 @@ def test_no_scheduling_exports_everything_as_new(built: fixture.Built, tmp_path:
         col.close()
 
 
-def test_exporting_again_updates_notes_instead_of_duplicating(built: fixture.Built, tmp_path: Path) -> None:
+def test_exporting_again_updates_notes_instead_of_duplicating(
+    built: fixture.Built, tmp_path: Path
+) -> None:
     _export(built, tmp_path / "first.apkg")
     col = open_anki(tmp_path / "anki.anki2")
     try:
         import_package(col, tmp_path / "first.apkg")
         # the learner edits an answer in the notes; llmcards re-imports it later
         with built.db.write() as conn:
-            conn.execute(update(fixture.CARD).where(fixture.CARD.c.front == "Dropout").values(
-                back="新的答案：**随机失活**", updated_at=built.now + timedelta(seconds=5)))
+            conn.execute(
+                update(fixture.CARD)
+                .where(fixture.CARD.c.front == "Dropout")
+                .values(back="新的答案：**随机失活**", updated_at=built.now + timedelta(seconds=5))
+            )
         _export(built, tmp_path / "second.apkg")
         import_package(col, tmp_path / "second.apkg")
         assert col.note_count() == 6
@@ -150,12 +164,16 @@ def test_html_in_notes_is_escaped_not_run(built: fixture.Built, tmp_path: Path) 
         col.close()
 
 
-def test_review_times_in_the_future_are_pulled_back_keeping_order(built: fixture.Built, tmp_path: Path) -> None:
+def test_review_times_in_the_future_are_pulled_back_keeping_order(
+    built: fixture.Built, tmp_path: Path
+) -> None:
     from llmcards.exchange.package_reader import read_package
 
     earlier = built.now - timedelta(days=25)  # e.g. a clock that runs behind the reviews
     summary = export_apkg(built.db, tmp_path / "llm.apkg", settings=built.settings, now=earlier)
-    assert summary.moved_from_future == sum(1 for r in fixture.reviews(built.db) if r.reviewed_at > earlier)
+    assert summary.moved_from_future == sum(
+        1 for r in fixture.reviews(built.db) if r.reviewed_at > earlier
+    )
     assert summary.moved_from_future > 0
     col = read_package(tmp_path / "llm.apkg")
     rows = sorted(row for rows in col.revlog.values() for row in rows)
@@ -170,7 +188,9 @@ def test_review_times_in_the_future_are_pulled_back_keeping_order(built: fixture
         anki.close()
 
 
-def test_review_log_staged_in_a_worker_process_equals_staged_in_process(built: fixture.Built, tmp_path: Path) -> None:
+def test_review_log_staged_in_a_worker_process_equals_staged_in_process(
+    built: fixture.Built, tmp_path: Path
+) -> None:
     import sqlite3
     import zipfile
 

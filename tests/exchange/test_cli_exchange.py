@@ -36,11 +36,25 @@ def test_export_anki_prints_one_summary_line(db: Path, tmp_path: Path) -> None:
 
 
 def test_export_json_summary_and_deck_selection(db: Path, tmp_path: Path) -> None:
-    result = llmcards("--db", str(db), "export", "anki", str(tmp_path / "nlp.apkg"),
-                      "--deck", "LLM 学习笔记::NLP", "--no-scheduling", "--json")
+    result = llmcards(
+        "--db",
+        str(db),
+        "export",
+        "anki",
+        str(tmp_path / "nlp.apkg"),
+        "--deck",
+        "LLM 学习笔记::NLP",
+        "--no-scheduling",
+        "--json",
+    )
     assert result.exit_code == 0, result.stderr
     summary = result.json()
-    assert (summary["cards"], summary["notes"], summary["reviews"], summary["scheduling"]) == (5, 4, 0, False)
+    assert (summary["cards"], summary["notes"], summary["reviews"], summary["scheduling"]) == (
+        5,
+        4,
+        0,
+        False,
+    )
     assert summary["decks"] == 2  # NLP and its parent
 
 
@@ -49,7 +63,10 @@ def test_existing_file_needs_force_and_is_left_untouched(db: Path, tmp_path: Pat
     out.write_bytes(b"keep me")
     result = llmcards("--db", str(db), "export", "anki", str(out))
     assert result.exit_code == 1
-    assert result.stderr.strip() == f"llmcards: error: {out} already exists; pass --force to replace it or choose another name"
+    assert (
+        result.stderr.strip()
+        == f"llmcards: error: {out} already exists; pass --force to replace it or choose another name"
+    )
     assert out.read_bytes() == b"keep me"
     assert llmcards("--db", str(db), "export", "anki", str(out), "--force").exit_code == 0
     assert zipfile.is_zipfile(out)
@@ -84,8 +101,14 @@ def test_export_csv_has_the_header_anki_reads(db: Path, tmp_path: Path) -> None:
     result = llmcards("--db", str(db), "export", "csv", str(out))
     assert result.exit_code == 0, result.stderr
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[:6] == ["#separator:Comma", "#html:true", "#guid column:1", "#notetype column:2",
-                         "#deck column:3", "#tags column:6"]
+    assert lines[:6] == [
+        "#separator:Comma",
+        "#html:true",
+        "#guid column:1",
+        "#notetype column:2",
+        "#deck column:3",
+        "#tags column:6",
+    ]
     assert "Exported 7 cards (6 notes, 4 decks)" in result.stdout
 
 
@@ -94,7 +117,9 @@ def test_export_csv_has_the_header_anki_reads(db: Path, tmp_path: Path) -> None:
     [(b"not a zip at all", "not a zip archive"), (None, "no collection inside")],
     ids=["not-zip", "zip-without-collection"],
 )
-def test_import_anki_rejects_what_is_not_a_package(tmp_path: Path, content: bytes | None, why: str) -> None:
+def test_import_anki_rejects_what_is_not_a_package(
+    tmp_path: Path, content: bytes | None, why: str
+) -> None:
     bad = tmp_path / "bad.apkg"
     if content is None:
         with zipfile.ZipFile(bad, "w") as archive:
@@ -113,7 +138,10 @@ def test_import_anki_then_again_reports_updates(db: Path, tmp_path: Path) -> Non
     target = tmp_path / "other.db"
     first = llmcards("--db", str(target), "import-anki", str(package))
     assert first.exit_code == 0, first.stderr
-    assert first.stdout.splitlines()[0] == "llm.apkg: 7 new, 0 updated cards in 4 decks, 13 reviews added"
+    assert (
+        first.stdout.splitlines()[0]
+        == "llm.apkg: 7 new, 0 updated cards in 4 decks, 13 reviews added"
+    )
     again = llmcards("--db", str(target), "import-anki", str(package), "--json").json()
     assert (again["new"], again["updated"], again["reviews"]) == (0, 7, 0)
     cards = llmcards("--db", str(target), "cards", "--json").json()
@@ -127,7 +155,12 @@ def test_progress_reports_climb_to_the_total(db: Path, tmp_path: Path) -> None:
 
     seen: list[tuple[int, int]] = []
     database = open_db(db)
-    export_apkg(database, tmp_path / "x.apkg", settings=Settings(), progress=lambda done, total: seen.append((done, total)))
+    export_apkg(
+        database,
+        tmp_path / "x.apkg",
+        settings=Settings(),
+        progress=lambda done, total: seen.append((done, total)),
+    )
     database.close()
     assert {total for _, total in seen} == {7 + 13}
     assert [done for done, _ in seen] == sorted(done for done, _ in seen) and seen[-1] == (20, 20)

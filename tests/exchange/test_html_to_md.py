@@ -22,7 +22,9 @@ ROUND_TRIP = [
 
 @pytest.mark.parametrize("markdown", ROUND_TRIP)
 def test_llmcards_markdown_survives_a_trip_through_html(markdown: str) -> None:
-    assert markdown_to_html(html_to_markdown(markdown_to_html(markdown))) == markdown_to_html(markdown)
+    assert markdown_to_html(html_to_markdown(markdown_to_html(markdown))) == markdown_to_html(
+        markdown
+    )
 
 
 def test_typical_anki_field_html() -> None:
@@ -31,7 +33,10 @@ def test_typical_anki_field_html() -> None:
 
 
 def test_scripts_and_styles_are_dropped_and_entities_decoded() -> None:
-    assert html_to_markdown("<style>.x{}</style>a &lt;b&gt; &amp; c<script>alert(1)</script>") == "a <b> & c"
+    assert (
+        html_to_markdown("<style>.x{}</style>a &lt;b&gt; &amp; c<script>alert(1)</script>")
+        == "a <b> & c"
+    )
 
 
 def test_unclosed_tags_still_give_the_text() -> None:

@@ -43,7 +43,9 @@ def _anki_collection(tmp_path: Path, *, legacy: bool = True) -> Path:
         queued = col.sched.get_queued_cards().cards[0]
         card = col.get_card(queued.card.id)
         card.start_timer()
-        col.sched.answer_card(col.sched.build_answer(card=card, states=queued.states, rating=CardAnswer.GOOD))
+        col.sched.answer_card(
+            col.sched.build_answer(card=card, states=queued.states, rating=CardAnswer.GOOD)
+        )
         assert col.db.scalar("select count() from revlog") == 1
         package = tmp_path / "mine.apkg"
         if legacy:
@@ -51,7 +53,9 @@ def _anki_collection(tmp_path: Path, *, legacy: bool = True) -> Path:
         else:
             from anki.collection import ExportAnkiPackageOptions
 
-            options = ExportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True, with_media=False, legacy=False)
+            options = ExportAnkiPackageOptions(
+                with_scheduling=True, with_deck_configs=True, with_media=False, legacy=False
+            )
             col.export_anki_package(out_path=str(package), options=options, limit=None)
     finally:
         col.close()
@@ -80,7 +84,10 @@ def test_notes_made_in_anki_become_cards_with_their_history(tmp_path: Path, lega
     assert cards["梯度"].back == "gradient" and cards["梯度"].deck == "词汇"
     assert {c.deck for c in cards.values()} == {"深度学习::序列模型", "词汇"}
     clozes = sorted((c for c in cards.values() if c.kind == "cloze"), key=lambda c: c.cloze_ord)
-    assert [c.front for c in clozes] == ["[...] 由 Vaswani 等人提出", "Transformer 由 [作者] 等人提出"]
+    assert [c.front for c in clozes] == [
+        "[...] 由 Vaswani 等人提出",
+        "Transformer 由 [作者] 等人提出",
+    ]
     assert all(c.back == "Transformer 由 Vaswani 等人提出" for c in clozes)
     assert clozes[0].note_uid == clozes[1].note_uid != clozes[0].uid
     studied = [c for c in cards.values() if c.reps]

@@ -45,15 +45,22 @@ def test_local_images_are_renamed_flat_and_collected_once(tmp_path: Path) -> Non
     again = packer.localize('<img src="./picture/vae.png" alt="b" />', notes)
     clash = packer.localize('<img src="picture/vae.png" alt="c" />', other.parent)
     spaced = packer.localize('<img src="picture/gan%20arch.png" alt="d" />', notes)
-    assert first == '<p><img src="vae.png" alt="a" /></p>' and again == '<img src="vae.png" alt="b" />'
+    assert (
+        first == '<p><img src="vae.png" alt="a" /></p>' and again == '<img src="vae.png" alt="b" />'
+    )
     clash_name = clash.split('"')[1]
     assert clash_name.startswith("vae-") and clash_name.endswith(".png")
     assert spaced == '<img src="gan arch.png" alt="d" />'
-    assert [(name, path.read_bytes()[len(PNG):]) for name, path in packer.files.items()] == [
-        ("vae.png", b"vae"), (clash_name, b"another vae"), ("gan arch.png", b"gan"),
-    ]  # fmt: skip
-    for untouched in ('<img src="https://example.org/x.png" />', '<img src="picture/missing.png" />',
-                      '<img src="data:image/png;base64,AAAA" />'):  # fmt: skip
+    assert [(name, path.read_bytes()[len(PNG) :]) for name, path in packer.files.items()] == [
+        ("vae.png", b"vae"),
+        (clash_name, b"another vae"),
+        ("gan arch.png", b"gan"),
+    ]
+    for untouched in (
+        '<img src="https://example.org/x.png" />',
+        '<img src="picture/missing.png" />',
+        '<img src="data:image/png;base64,AAAA" />',
+    ):
         assert packer.localize(untouched, notes) == untouched
     assert len(packer.files) == 3
 
@@ -74,7 +81,10 @@ def test_anki_receives_the_images_beside_the_notes(tmp_path: Path) -> None:
         assert (media / "gan arch.png").read_bytes() == PNG + b"gan"
         backs = {c.note().fields[0]: c.note().fields[1] for c in anki_cards(col)}
         assert '<img src="vae.png"' in backs["VAE"]
-        assert '<img src="gan arch.png"' in backs["GAN"] and "https://example.org/gan.png" in backs["GAN"]
+        assert (
+            '<img src="gan arch.png"' in backs["GAN"]
+            and "https://example.org/gan.png" in backs["GAN"]
+        )
         assert '<img src="picture/missing.png"' in backs["GAN"]  # not there: left as written
     finally:
         col.close()

@@ -15,7 +15,11 @@ from tests.exchange.anki_backend import export_legacy_package, import_package, o
 
 
 def _key(card) -> tuple[str, str, int]:  # type: ignore[no-untyped-def]
-    return (card.deck, card.kind, card.cloze_ord) if card.kind == "cloze" else (card.deck, card.front, 0)
+    return (
+        (card.deck, card.kind, card.cloze_ord)
+        if card.kind == "cloze"
+        else (card.deck, card.front, 0)
+    )
 
 
 @pytest.fixture
@@ -31,7 +35,9 @@ def through_anki(tmp_path: Path) -> tuple[fixture.Built, Path]:
     return built, tmp_path / "from-anki.apkg"
 
 
-def test_round_trip_keeps_every_card_and_review(through_anki: tuple[fixture.Built, Path], tmp_path: Path) -> None:
+def test_round_trip_keeps_every_card_and_review(
+    through_anki: tuple[fixture.Built, Path], tmp_path: Path
+) -> None:
     built, package = through_anki
     db = open_db(tmp_path / "back.db")
     report = import_apkg(db, package, settings=built.settings, now=built.now)
@@ -43,7 +49,12 @@ def test_round_trip_keeps_every_card_and_review(through_anki: tuple[fixture.Buil
         new = after[key]
         assert markdown_to_html(new.back) == markdown_to_html(old.back), key
         assert (new.context, new.state, new.reps, new.lapses, new.suspended) == (
-            old.context, old.state, old.reps, old.lapses, old.suspended), key  # fmt: skip
+            old.context,
+            old.state,
+            old.reps,
+            old.lapses,
+            old.suspended,
+        ), key
         assert new.source_path == "anki:from-anki.apkg"
         if old.stability is None:
             assert new.stability is None
@@ -52,7 +63,9 @@ def test_round_trip_keeps_every_card_and_review(through_anki: tuple[fixture.Buil
             assert new.difficulty == pytest.approx(old.difficulty, rel=1e-3), key
             # the schedule is kept: the same study day (learning steps: the same minute)
             assert abs((new.due - old.due).total_seconds()) < 86400, key
-    old_reviews = sorted((r.rating, int(r.reviewed_at.timestamp())) for r in fixture.reviews(built.db))
+    old_reviews = sorted(
+        (r.rating, int(r.reviewed_at.timestamp())) for r in fixture.reviews(built.db)
+    )
     new_reviews = sorted((r.rating, int(r.reviewed_at.timestamp())) for r in fixture.reviews(db))
     assert new_reviews == old_reviews and report.reviews == 13
     cloze = [c for c in after.values() if c.kind == "cloze"]
@@ -61,7 +74,9 @@ def test_round_trip_keeps_every_card_and_review(through_anki: tuple[fixture.Buil
     assert {c.front for c in cloze} == {f.front for f in fixture.drafts() if f.kind == "cloze"}
 
 
-def test_importing_again_updates_instead_of_duplicating(through_anki: tuple[fixture.Built, Path], tmp_path: Path) -> None:
+def test_importing_again_updates_instead_of_duplicating(
+    through_anki: tuple[fixture.Built, Path], tmp_path: Path
+) -> None:
     built, package = through_anki
     db = open_db(tmp_path / "back.db")
     import_apkg(db, package, settings=built.settings, now=built.now)

@@ -20,8 +20,10 @@ from tests.test_durability import RATE_LOOP, _check, _make_db
 def start_rating_loop(db: Path, round_no: int) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-c", RATE_LOOP, str(db), str(round_no)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def read_acknowledged(proc: subprocess.Popen[str], count: int) -> set[int]:
@@ -74,7 +76,9 @@ def power_cut_trial(db: Path, copy_dir: Path, rng: random.Random, round_no: int)
     with sqlite3.connect(copy) as con:
         assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         logged = {row[0] for row in con.execute("SELECT id FROM review_log")}
-    assert acknowledged <= logged, f"acknowledged but missing after the cut: {sorted(acknowledged - logged)[:5]}"
+    assert acknowledged <= logged, (
+        f"acknowledged but missing after the cut: {sorted(acknowledged - logged)[:5]}"
+    )
     _check(copy, set())  # every card's reps still matches its log rows
     return len(acknowledged), len(logged)
 

@@ -49,11 +49,13 @@ def assert_one_line_error(result: Result, *needles: str) -> None:
 
 # --- notes that must be refused -------------------------------------------------------
 
+
 def _write(name: str, data: bytes) -> Callable[[Path], Path]:
     def make(folder: Path) -> Path:
         path = folder / name
         path.write_bytes(data)
         return path
+
     return make
 
 
@@ -66,10 +68,19 @@ def _empty_dir(folder: Path) -> Path:
 REFUSED = {
     "missing file": (lambda d: d / "nope.md", ["nope.md", "no such file"]),
     "folder without notes": (_empty_dir, ["empty", "no notes"]),
-    "binary (png)": (_write("img.md", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40), ["img.md", "binary"]),
-    "NUL bytes": (_write("nul.md", "1. 术语：解释\n".encode() + b"\x00\x00\x00" * 10), ["nul.md", "binary"]),
+    "binary (png)": (
+        _write("img.md", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40),
+        ["img.md", "binary"],
+    ),
+    "NUL bytes": (
+        _write("nul.md", "1. 术语：解释\n".encode() + b"\x00\x00\x00" * 10),
+        ["nul.md", "binary"],
+    ),
     "random bytes": (_write("rand.txt", os.urandom(4096)), ["rand.txt", "binary"]),
-    "a fifo, not a file": (lambda d: (os.mkfifo(d / "pipe.md"), d / "pipe.md")[1], ["pipe.md", "not a regular file"]),
+    "a fifo, not a file": (
+        lambda d: (os.mkfifo(d / "pipe.md"), d / "pipe.md")[1],
+        ["pipe.md", "not a regular file"],
+    ),
 }
 
 
@@ -90,19 +101,39 @@ WORKS = {
     "GB18030": ("gb.md", "# 编码\n\n1. 注意力机制：关注相关部分\n".encode("gb18030"), "GB18030", 1),
     "GBK": ("gbk.md", "# 编码\n\n1. 归一化：缩放特征\n".encode("gbk"), "GB", 1),
     "UTF-16 LE BOM": ("le.md", "1. 词向量：稠密表示\n".encode("utf-16"), "UTF-16", 1),
-    "UTF-16 BE BOM": ("be.md", b"\xfe\xff" + "1. 词向量：稠密表示\n".encode("utf-16-be"), "UTF-16", 1),
+    "UTF-16 BE BOM": (
+        "be.md",
+        b"\xfe\xff" + "1. 词向量：稠密表示\n".encode("utf-16-be"),
+        "UTF-16",
+        1,
+    ),
     "UTF-16 without BOM": ("nobom.md", "1. 词向量：稠密表示\n".encode("utf-16-le"), "UTF-16", 1),
     "UTF-8 BOM": ("bom.md", "\ufeff1. 词向量：稠密表示\n".encode(), None, 1),
-    "Latin-1": ("latin.md", "1. Entropie: mesure de l'incertitude, très utilisée\n".encode("latin-1"), "1252", 1),
+    "Latin-1": (
+        "latin.md",
+        "1. Entropie: mesure de l'incertitude, très utilisée\n".encode("latin-1"),
+        "1252",
+        1,
+    ),
     "CRLF": ("crlf.md", "1. 词向量：稠密表示\r\n2. 池化：下采样\r\n".encode(), None, 2),
     "lone CR": ("cr.md", "1. 词向量：稠密表示\r2. 池化：下采样\r".encode(), None, 2),
     "empty": ("empty.md", b"", None, 0),
     "only front matter": ("fm.md", b"---\ntitle: x\n---\n", None, 0),
-    "unclosed fence": ("fence.md", "1. 代码：见下\n\n   ```python\n   print(1)\n".encode(), None, 1),
+    "unclosed fence": (
+        "fence.md",
+        "1. 代码：见下\n\n   ```python\n   print(1)\n".encode(),
+        None,
+        1,
+    ),
     "unclosed HTML": ("html.md", "1. 公式：a<sub>i\n2. 列表：<ul><li>x\n".encode(), None, 2),
     "script tag": ("script.md", "1. 危险：<script>alert(1)</script> 文本\n".encode(), None, 1),
     "500-deep list": ("deep.md", NESTED_500.encode(), None, 1),
-    "10k headings": ("heads.md", "".join(f"# 标题{i}\n\n- 概念{i}：解释\n" for i in range(10_000)).encode(), None, 10_000),
+    "10k headings": (
+        "heads.md",
+        "".join(f"# 标题{i}\n\n- 概念{i}：解释\n" for i in range(10_000)).encode(),
+        None,
+        10_000,
+    ),
 }
 
 
@@ -147,6 +178,7 @@ def test_symlink_loop_in_notes_folder(tmp_path: Path) -> None:
 
 
 # --- databases ------------------------------------------------------------------------
+
 
 def _corrupt(db: Path) -> None:
     db.write_bytes(b"SQLite format 3\x00" + os.urandom(8192))
@@ -206,12 +238,17 @@ def test_database_path_is_a_folder(tmp_path: Path) -> None:
 def test_database_below_a_file(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    assert_one_line_error(llmcards("--db", str(blocker / "c.db"), "decks"), "cannot create database", "--db")
+    assert_one_line_error(
+        llmcards("--db", str(blocker / "c.db"), "decks"), "cannot create database", "--db"
+    )
 
 
 def test_read_only_database(world: dict[str, Path]) -> None:
     db = world["db"]
-    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(db)], capture_output=True).returncode:
+    if (
+        shutil.which("chattr") is None
+        or subprocess.run(["chattr", "+i", str(db)], capture_output=True).returncode
+    ):
         if os.geteuid() == 0:
             pytest.skip("root ignores file modes and chattr is unavailable here")
         db.chmod(0o400)
@@ -226,6 +263,7 @@ def test_read_only_database(world: dict[str, Path]) -> None:
 
 
 # --- settings and environment ---------------------------------------------------------
+
 
 def test_bad_llmcards_now(world: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LLMCARDS_NOW", "next tuesday")
@@ -265,6 +303,7 @@ def test_unknown_setting_and_bad_value(world: dict[str, Path]) -> None:
 
 # --- ratings, decks, packages ---------------------------------------------------------
 
+
 def test_rating_unknown_card_and_bad_rating(world: dict[str, Path]) -> None:
     db = str(world["db"])
     assert_one_line_error(llmcards("--db", db, "rate", "999999", "good"), "999999")
@@ -275,7 +314,11 @@ def test_rating_unknown_card_and_bad_rating(world: dict[str, Path]) -> None:
 
 
 def test_unknown_deck(world: dict[str, Path]) -> None:
-    assert_one_line_error(llmcards("--db", str(world["db"]), "due", "--deck", "没有这个"), "没有这个", "llmcards decks")
+    assert_one_line_error(
+        llmcards("--db", str(world["db"]), "due", "--deck", "没有这个"),
+        "没有这个",
+        "llmcards decks",
+    )
 
 
 def test_apkg_that_is_a_zip_of_junk(world: dict[str, Path]) -> None:
@@ -284,20 +327,26 @@ def test_apkg_that_is_a_zip_of_junk(world: dict[str, Path]) -> None:
         archive.writestr("collection.anki2", os.urandom(4096))
         archive.writestr("media", "not json")
     before = snapshot(world["db"])
-    assert_one_line_error(llmcards("--db", str(world["db"]), "import-anki", str(package)), "junk.apkg")
+    assert_one_line_error(
+        llmcards("--db", str(world["db"]), "import-anki", str(package)), "junk.apkg"
+    )
     assert snapshot(world["db"]) == before
 
 
 def test_apkg_that_is_not_a_zip(world: dict[str, Path]) -> None:
     package = world["dir"] / "notes.apkg"
     package.write_text(GOOD_NOTE, encoding="utf-8")
-    assert_one_line_error(llmcards("--db", str(world["db"]), "import-anki", str(package)), "notes.apkg")
+    assert_one_line_error(
+        llmcards("--db", str(world["db"]), "import-anki", str(package)), "notes.apkg"
+    )
 
 
 def test_export_refuses_to_overwrite_without_force(world: dict[str, Path]) -> None:
     target = world["dir"] / "out.apkg"
     target.write_text("precious")
-    assert_one_line_error(llmcards("--db", str(world["db"]), "export", "anki", str(target)), "out.apkg", "--force")
+    assert_one_line_error(
+        llmcards("--db", str(world["db"]), "export", "anki", str(target)), "out.apkg", "--force"
+    )
     assert target.read_text() == "precious"
 
 
@@ -315,5 +364,9 @@ def test_apkg_in_the_newest_format_with_damaged_contents(world: dict[str, Path])
         archive.writestr("collection.anki2", b"stub")
         archive.writestr("collection.anki21b", b"\x28\xb5\x2f\xfd" + os.urandom(512))
     before = snapshot(world["db"])
-    assert_one_line_error(llmcards("--db", str(world["db"]), "import-anki", str(package)), "modern.apkg", "Anki package")
+    assert_one_line_error(
+        llmcards("--db", str(world["db"]), "import-anki", str(package)),
+        "modern.apkg",
+        "Anki package",
+    )
     assert snapshot(world["db"]) == before

@@ -5,7 +5,7 @@ history."""
 from __future__ import annotations
 
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -15,14 +15,17 @@ from llmcards.importing import import_paths
 from llmcards.store.db import open_db
 from tests.notes.test_property import notes
 
-NOW = datetime(2026, 11, 22, 1, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
 
 
 def _state(db) -> list[tuple]:  # type: ignore[no-untyped-def]
     with db.read() as conn:
-        return conn.execute(text(
-            "SELECT c.id, c.uid, d.name, c.front, c.back, c.retired, c.updated_at FROM card c "
-            "JOIN deck d ON d.id = c.deck_id ORDER BY c.id")).all()  # fmt: skip
+        return conn.execute(
+            text(
+                "SELECT c.id, c.uid, d.name, c.front, c.back, c.retired, c.updated_at FROM card c "
+                "JOIN deck d ON d.id = c.deck_id ORDER BY c.id"
+            )
+        ).all()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -42,7 +45,11 @@ def test_import_twice_is_a_no_op_and_edits_keep_history(first: str, second: str)
                 conn.execute(text("DELETE FROM source"))
             parsed_again = import_paths(db, [note], deck="F", now=NOW)
             assert parsed_again.files[0].parsed_again
-            assert (parsed_again.total("new"), parsed_again.total("updated"), parsed_again.total("retired")) == (0, 0, 0)
+            assert (
+                parsed_again.total("new"),
+                parsed_again.total("updated"),
+                parsed_again.total("retired"),
+            ) == (0, 0, 0)
             assert _state(db) == before
             # Study everything, then edit the notes arbitrarily: no card disappears.
             with db.write() as conn:
@@ -52,6 +59,8 @@ def test_import_twice_is_a_no_op_and_edits_keep_history(first: str, second: str)
             after = {row[0]: row for row in _state(db)}
             assert {row[0] for row in before} <= after.keys()
             with db.read() as conn:
-                assert conn.execute(text("SELECT COUNT(*) FROM card WHERE reps = 3")).scalar() == len(before)
+                assert conn.execute(
+                    text("SELECT COUNT(*) FROM card WHERE reps = 3")
+                ).scalar() == len(before)
         finally:
             db.close()

@@ -15,7 +15,7 @@ from tests.notes.helpers import FIXTURES, SEEDS
 from tests.notes.test_property import notes
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from gen_notes import generate_notes  # noqa: E402
+from gen_notes import generate_notes
 
 # Outputs that only a later part of the note settles: an ordered list whose numbering
 # resumes after a block (the block joins the last item's answer), a question heading
@@ -102,5 +102,9 @@ def test_raw_batches_hold_the_fields_of_the_same_cards() -> None:
     stream = note_batches(TRICKY, stem="notes", batch=2, raw=True)
     cards = [CardDraft(*fields) for more, _ in stream.batches for fields in more]
     assert cards == whole.cards
-    skipped = [Skipped(*fields) for _, more in note_batches(TRICKY, stem="notes", raw=True).batches for fields in more]
+    skipped = [
+        Skipped(*fields)
+        for _, more in note_batches(TRICKY, stem="notes", raw=True).batches
+        for fields in more
+    ]
     assert skipped == whole.skipped

@@ -31,7 +31,9 @@ def test_utf16_with_bom(codec: str) -> None:
 
 
 def test_utf16_without_bom() -> None:
-    decoded = decode_note(("# Notes\n- Dropout: random zeroing of activations\n" * 20).encode("utf-16-le"))
+    decoded = decode_note(
+        ("# Notes\n- Dropout: random zeroing of activations\n" * 20).encode("utf-16-le")
+    )
     assert decoded.text.startswith("# Notes\n- Dropout")
     assert decoded.notice == "decoded as UTF-16 (no BOM)"
 
@@ -46,7 +48,10 @@ def test_gb18030_and_gbk(codec: str) -> None:
 
 
 def test_latin1_french_is_not_mojibake_chinese() -> None:
-    text = "# Apprentissage\n- Rétropropagation : calcul du gradient, très utile. Ça marche déjà !\n" * 3
+    text = (
+        "# Apprentissage\n- Rétropropagation : calcul du gradient, très utile. Ça marche déjà !\n"
+        * 3
+    )
     decoded = decode_note(text.encode("cp1252"))
     assert decoded.text == text
     assert decoded.notice is not None and "1252" in decoded.notice
@@ -74,7 +79,10 @@ def test_crlf_given_straight_to_parse_note() -> None:
 def test_binary_is_a_note_error(data: bytes) -> None:
     with pytest.raises(NoteError) as raised:
         decode_note(data, "notes/picture.png")
-    assert str(raised.value) == "notes/picture.png: is not a text file (binary data); pass Markdown notes"
+    assert (
+        str(raised.value)
+        == "notes/picture.png: is not a text file (binary data); pass Markdown notes"
+    )
 
 
 def test_bytes_that_are_neither_utf8_nor_gb18030_are_binary() -> None:

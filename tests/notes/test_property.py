@@ -8,12 +8,40 @@ from hypothesis import strategies as st
 from llmcards.notes import parse_note
 
 WORDS = st.sampled_from(
-    ["Dropout", "注意力", "LSTM", "梯度", "a", "std::vector", "https://x.org/a:b", "`c: d`", "“引号：x”",
-     "(未闭合", "**粗体：**", "*斜体*", "{{c1::隐藏}}", "{{c2::词::提示}}", "a<sub>i</sub>", "<img src=x.png alt=图>",
-     "[链接](https://x.org)", "![图](y.png)", "——", "→", " :: ", "：", ": ", "？", "[X]", "<br>", "<ul><li>x</li></ul>"]
+    [
+        "Dropout",
+        "注意力",
+        "LSTM",
+        "梯度",
+        "a",
+        "std::vector",
+        "https://x.org/a:b",
+        "`c: d`",
+        "“引号：x”",
+        "(未闭合",
+        "**粗体：**",
+        "*斜体*",
+        "{{c1::隐藏}}",
+        "{{c2::词::提示}}",
+        "a<sub>i</sub>",
+        "<img src=x.png alt=图>",
+        "[链接](https://x.org)",
+        "![图](y.png)",
+        "——",
+        "→",
+        " :: ",
+        "：",
+        ": ",
+        "？",
+        "[X]",
+        "<br>",
+        "<ul><li>x</li></ul>",
+    ]
 )
 LINE = st.lists(WORDS, min_size=0, max_size=8).map(" ".join)
-MARKER = st.sampled_from(["- ", "* ", "1. ", "17. ", "- [ ] ", "- [x] ", "# ", "## ", "", "> ", "```\n"])
+MARKER = st.sampled_from(
+    ["- ", "* ", "1. ", "17. ", "- [ ] ", "- [x] ", "# ", "## ", "", "> ", "```\n"]
+)
 
 
 @st.composite

@@ -10,7 +10,11 @@ from .helpers import fronts
 
 
 def test_lists_nested_600_deep() -> None:
-    text = "".join("  " * depth + f"- 第 {depth} 层\n" for depth in range(600)) + "  " * 600 + "- 最深：答案\n"
+    text = (
+        "".join("  " * depth + f"- 第 {depth} 层\n" for depth in range(600))
+        + "  " * 600
+        + "- 最深：答案\n"
+    )
     note = parse_note(text)
     assert fronts(note) == ["最深"]
     assert note.cards[0].context.count(" › ") >= 10  # every level is a group around it

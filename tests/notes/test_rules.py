@@ -14,7 +14,11 @@ from .helpers import card, fronts, only, parse, skipped
 @pytest.mark.parametrize(
     ("line", "front", "back"),
     [
-        ("17. Dropout：正则化技术、训练时期使得部分神经元失活", "Dropout", "正则化技术、训练时期使得部分神经元失活"),
+        (
+            "17. Dropout：正则化技术、训练时期使得部分神经元失活",
+            "Dropout",
+            "正则化技术、训练时期使得部分神经元失活",
+        ),
         ("- Adam: adaptive moments", "Adam", "adaptive moments"),
         ("- prefetch :在迭代数据时预加载", "prefetch", "在迭代数据时预加载"),
         ("- **GRU 单元：** reset_after=False", "GRU 单元", "reset_after=False"),
@@ -25,7 +29,11 @@ from .helpers import card, fronts, only, parse, skipped
         ("- **Adam** — adaptive", "Adam", "adaptive"),
         ("- **SGD** - plain gradient descent", "SGD", "plain gradient descent"),
         ("- cache() ：在整个数据集上缓存", "cache()", "在整个数据集上缓存"),
-        ("- 多任务学习（Multi-Task Learning）：同时学多个任务", "多任务学习（Multi-Task Learning）", "同时学多个任务"),
+        (
+            "- 多任务学习（Multi-Task Learning）：同时学多个任务",
+            "多任务学习（Multi-Task Learning）",
+            "同时学多个任务",
+        ),
         ("- it's: an apostrophe, not a quote", "it's", "an apostrophe, not a quote"),
         ("- 权重正则化：Dropout、L2：约束参数", "权重正则化", "Dropout、L2：约束参数"),
     ],
@@ -129,7 +137,9 @@ def test_term_with_paragraph_and_image() -> None:
 
 
 def test_reading_list_item_front_is_the_links_text() -> None:
-    drafted = only('1. ["Attention is All You Need" by Vaswani et al. (2017)](https://arxiv.org/abs/1706.03762)\n\n   介绍了 Transformer。\n')
+    drafted = only(
+        '1. ["Attention is All You Need" by Vaswani et al. (2017)](https://arxiv.org/abs/1706.03762)\n\n   介绍了 Transformer。\n'
+    )
     assert drafted.front == '"Attention is All You Need" by Vaswani et al. (2017)'
     assert drafted.back == "介绍了 Transformer。"
 
@@ -180,14 +190,21 @@ def test_only_links() -> None:
 def test_front_length_limits() -> None:
     defined = "定" * 81 + "：答案"
     plain_long = "x" * 201
-    note = parse(f"- {'定' * 80}：答案\n- {defined}\n- {'y' * 200}\n  正文\n- {plain_long}\n  正文\n")
+    note = parse(
+        f"- {'定' * 80}：答案\n- {defined}\n- {'y' * 200}\n  正文\n- {plain_long}\n  正文\n"
+    )
     assert fronts(note) == ["定" * 80, "y" * 200]
-    assert [s.reason for s in note.skipped] == ["front longer than 80 characters", "front longer than 200 characters"]
+    assert [s.reason for s in note.skipped] == [
+        "front longer than 80 characters",
+        "front longer than 200 characters",
+    ]
     assert {s.category for s in note.skipped} == {"front-too-long"}
 
 
 def test_image_is_an_answer_also_html_img() -> None:
-    note = parse('- 图示\n  ![结构](https://x.org/a.png)\n- HTML 图\n  <img src="https://x.org/b.png" alt="B">\n')
+    note = parse(
+        '- 图示\n  ![结构](https://x.org/a.png)\n- HTML 图\n  <img src="https://x.org/b.png" alt="B">\n'
+    )
     assert card(note, "图示").back == "![结构](https://x.org/a.png)"
     assert card(note, "HTML 图").back == "![B](https://x.org/b.png)"
 
@@ -251,7 +268,10 @@ def test_clozes_with_hints_and_shared_numbers() -> None:
 
 def test_cloze_inside_an_answer_still_counts() -> None:
     note = parse("- BERT：双向编码器\n  - 预训练任务是 {{c1::掩码语言模型}}\n")
-    assert [(c.front, c.kind) for c in note.cards] == [("BERT", "basic"), ("预训练任务是 [...]", "cloze")]
+    assert [(c.front, c.kind) for c in note.cards] == [
+        ("BERT", "basic"),
+        ("预训练任务是 [...]", "cloze"),
+    ]
     assert note.cards[0].back == "双向编码器\n- 预训练任务是 掩码语言模型"
 
 
@@ -261,7 +281,9 @@ def test_cloze_item_is_not_also_a_definition() -> None:
 
 
 def test_front_back_double_colon() -> None:
-    note = parse("梯度消失 :: 反向传播时梯度逐层变小\n继续解释\n\n- 学习率 :: 每步更新的幅度\n  - 太大会发散\n")
+    note = parse(
+        "梯度消失 :: 反向传播时梯度逐层变小\n继续解释\n\n- 学习率 :: 每步更新的幅度\n  - 太大会发散\n"
+    )
     assert [(c.front, c.back) for c in note.cards] == [
         ("梯度消失", "反向传播时梯度逐层变小\n继续解释"),
         ("学习率", "每步更新的幅度\n- 太大会发散"),
@@ -280,7 +302,9 @@ def test_paragraphs_are_not_cards() -> None:
 
 
 def test_decks_from_headings() -> None:
-    note = parse("# CLIP\n## 训练：\n- 对比学习：图文配对\n#\n- 损失：InfoNCE\n", root="LLM 学习笔记")
+    note = parse(
+        "# CLIP\n## 训练：\n- 对比学习：图文配对\n#\n- 损失：InfoNCE\n", root="LLM 学习笔记"
+    )
     assert note.cards[0].deck == ("LLM 学习笔记", "CLIP", "训练")
     assert note.cards[0].heading_path == ("CLIP", "训练")
     assert note.cards[1].deck == ("LLM 学习笔记",)  # an empty heading adds no level

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ ZONE = timezone(timedelta(hours=8))
 
 def local(text: str) -> datetime:
     """`"2026-11-22 09:00"` local (UTC+8) as an aware UTC datetime."""
-    return datetime.fromisoformat(text).replace(tzinfo=ZONE).astimezone(timezone.utc)
+    return datetime.fromisoformat(text).replace(tzinfo=ZONE).astimezone(UTC)
 
 
 def set_now(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> None:
@@ -52,7 +52,9 @@ class Clock:
 
 
 def basic(deck: str, front: str, line: int, back: str | None = None) -> CardDraft:
-    return CardDraft(deck=split_deck(deck), front=front, back=back or f"answer to {front}", line=line)
+    return CardDraft(
+        deck=split_deck(deck), front=front, back=back or f"answer to {front}", line=line
+    )
 
 
 def cloze_note(deck: str, text: str, answers: Sequence[str], line: int) -> list[CardDraft]:
@@ -62,8 +64,17 @@ def cloze_note(deck: str, text: str, answers: Sequence[str], line: int) -> list[
         front = text
         for other in answers:
             front = front.replace(other, "[...]" if other == answer else other)
-        drafts.append(CardDraft(deck=split_deck(deck), front=front, back=text, line=line, kind="cloze",
-                                cloze_ord=n, cloze_text=text))  # fmt: skip
+        drafts.append(
+            CardDraft(
+                deck=split_deck(deck),
+                front=front,
+                back=text,
+                line=line,
+                kind="cloze",
+                cloze_ord=n,
+                cloze_text=text,
+            )
+        )
     return drafts
 
 

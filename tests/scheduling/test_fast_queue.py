@@ -30,7 +30,9 @@ def _random_collection(tmp_path: Path, seed: int, now) -> Database:  # type: ign
         f"{deck.replace('::', '_')}.md": [basic(deck, f"{deck} 术语 {i}", i + 1) for i in range(25)]
         for deck in DECKS
     }
-    files["cloze.md"] = cloze_note("AI::NLP", "LSTM 有 输入门、遗忘门 和 输出门", ["输入门", "遗忘门", "输出门"], 1)
+    files["cloze.md"] = cloze_note(
+        "AI::NLP", "LSTM 有 输入门、遗忘门 和 输出门", ["输入门", "遗忘门", "输出门"], 1
+    )
     db = make_db(tmp_path, files, now)
     with db.write() as conn:
         ids = [row[0] for row in conn.execute(CARD.select().with_only_columns(CARD.c.id))]
@@ -54,18 +56,29 @@ def _random_collection(tmp_path: Path, seed: int, now) -> Database:  # type: ign
     # Some ratings today, so the daily limits have used-up room to account for.
     for card_id in rng.sample(ids, 12):
         try:
-            rate_card(db, card_id, GOOD, now=now - timedelta(minutes=30), duration_ms=1000, settings=Settings(fuzz=False))
-        except Exception:  # noqa: BLE001 - retired/suspended cards cannot be rated; skip them
+            rate_card(
+                db,
+                card_id,
+                GOOD,
+                now=now - timedelta(minutes=30),
+                duration_ms=1000,
+                settings=Settings(fuzz=False),
+            )
+        except Exception:
             pass
     return db
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_fast_reads_build_the_same_queue_and_rows_as_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+def test_fast_reads_build_the_same_queue_and_rows_as_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
     now = local("2026-11-22 09:00")
     set_now(monkeypatch, now)
     db = _random_collection(tmp_path, seed, now)
-    settings = Settings(new_per_day=7, reviews_per_day=9, deck_limits={"AI::NLP": {"new_per_day": 3}})
+    settings = Settings(
+        new_per_day=7, reviews_per_day=9, deck_limits={"AI::NLP": {"new_per_day": 3}}
+    )
     fast = open_fast(tmp_path / "cards.db")
     assert fast is not None
     try:

@@ -19,7 +19,9 @@ from tests.scheduling.helpers import basic, card, local, logs, make_db, set_now
 NO_FUZZ = Settings(fuzz=False)
 
 
-def test_a_card_history_matches_py_fsrs_step_by_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_card_history_matches_py_fsrs_step_by_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     start = local("2026-11-22 10:00")
     set_now(monkeypatch, start)
     db = make_db(tmp_path, {"a.md": [basic("LLM", "LSTM", 1)]}, start)
@@ -29,10 +31,15 @@ def test_a_card_history_matches_py_fsrs_step_by_step(tmp_path: Path, monkeypatch
     # New → learning steps → review; a lapse → relearning → review; reviews days apart,
     # always whole days apart so study days and 24-hour periods agree.
     plan = [
-        (timedelta(0), GOOD), (timedelta(minutes=10), GOOD), (timedelta(days=3), GOOD),
-        (timedelta(days=11), AGAIN), (timedelta(minutes=10), GOOD), (timedelta(days=2), HARD),
-        (timedelta(days=5), EASY), (timedelta(days=40), GOOD),
-    ]  # fmt: skip
+        (timedelta(0), GOOD),
+        (timedelta(minutes=10), GOOD),
+        (timedelta(days=3), GOOD),
+        (timedelta(days=11), AGAIN),
+        (timedelta(minutes=10), GOOD),
+        (timedelta(days=2), HARD),
+        (timedelta(days=5), EASY),
+        (timedelta(days=40), GOOD),
+    ]
     states = []
     for delta, rating in plan:
         moment += delta
@@ -51,18 +58,27 @@ def test_a_card_history_matches_py_fsrs_step_by_step(tmp_path: Path, monkeypatch
     assert row["reps"] == len(plan) and row["lapses"] == 1  # only Again on a review card lapses
 
 
-def test_review_log_keeps_state_before_and_after(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_review_log_keeps_state_before_and_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     now = local("2026-11-22 10:00")
     set_now(monkeypatch, now)
     db = make_db(tmp_path, {"a.md": [basic("LLM", "GRU", 1)]}, now)
     rate_card(db, 1, EASY, now=now, duration_ms=4200, settings=NO_FUZZ)
     (log,) = logs(db, 1)
-    assert (log.rating, log.duration_ms, log.state_before, log.state_after) == (EASY, 4200, NEW, REVIEW)
+    assert (log.rating, log.duration_ms, log.state_before, log.state_after) == (
+        EASY,
+        4200,
+        NEW,
+        REVIEW,
+    )
     assert log.reviewed_at == now and log.stability_before is None and log.stability_after > 0
     assert log.due_after == card(db, 1)["due"]
 
 
-def test_elapsed_time_is_counted_in_study_days_not_24_hour_periods(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_elapsed_time_is_counted_in_study_days_not_24_hour_periods(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Reviewed at 23:00, due next day, answered at 08:00: one day later for FSRS, as in Anki."""
     evening = local("2026-11-22 23:00")
     set_now(monkeypatch, evening)
@@ -75,11 +91,23 @@ def test_elapsed_time_is_counted_in_study_days_not_24_hour_periods(tmp_path: Pat
     after = card(db, 1)
 
     reference = Scheduler(enable_fuzzing=False)
-    as_seen = FsrsCard(card_id=1, state=State.Review, stability=before["stability"], difficulty=before["difficulty"],
-                       due=before["due"], last_review=morning - timedelta(days=2))  # fmt: skip
+    as_seen = FsrsCard(
+        card_id=1,
+        state=State.Review,
+        stability=before["stability"],
+        difficulty=before["difficulty"],
+        due=before["due"],
+        last_review=morning - timedelta(days=2),
+    )
     expected, _ = reference.review_card(as_seen, Rating.Good, review_datetime=morning)
-    naive = FsrsCard(card_id=1, state=State.Review, stability=before["stability"], difficulty=before["difficulty"],
-                     due=before["due"], last_review=evening)  # fmt: skip
+    naive = FsrsCard(
+        card_id=1,
+        state=State.Review,
+        stability=before["stability"],
+        difficulty=before["difficulty"],
+        due=before["due"],
+        last_review=evening,
+    )
     naive_after, _ = reference.review_card(naive, Rating.Good, review_datetime=morning)
     assert after["stability"] == pytest.approx(expected.stability)
     assert after["stability"] != pytest.approx(naive_after.stability)
@@ -106,7 +134,9 @@ def test_study_days_between_counts_days_starting_at_the_rollover_hour(
 def test_settings_change_the_schedule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     now = local("2026-11-22 10:00")
     set_now(monkeypatch, now)
-    db = make_db(tmp_path, {"a.md": [basic("LLM", "A", 1), basic("LLM", "B", 2), basic("LLM", "C", 3)]}, now)
+    db = make_db(
+        tmp_path, {"a.md": [basic("LLM", "A", 1), basic("LLM", "B", 2), basic("LLM", "C", 3)]}, now
+    )
     lower = rate_card(db, 1, EASY, now=now, settings=Settings(fuzz=False, desired_retention=0.8))
     higher = rate_card(db, 2, EASY, now=now, settings=Settings(fuzz=False, desired_retention=0.95))
     assert lower.due - now > higher.due - now
@@ -114,10 +144,14 @@ def test_settings_change_the_schedule(tmp_path: Path, monkeypatch: pytest.Monkey
     capped = rate_card(db, 1, EASY, now=later, settings=Settings(fuzz=False, maximum_interval=3))
     assert capped.due - later == timedelta(days=3)
     steps = Settings(fuzz=False, learning_steps=["2m", "1h"])
-    assert rate_card(db, 3, GOOD, now=now, settings=steps).due - now == timedelta(hours=1)  # 2nd step
+    assert rate_card(db, 3, GOOD, now=now, settings=steps).due - now == timedelta(
+        hours=1
+    )  # 2nd step
 
 
-def test_fuzz_spreads_long_intervals_and_stays_near_the_unfuzzed_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fuzz_spreads_long_intervals_and_stays_near_the_unfuzzed_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     now = local("2026-11-22 10:00")
     set_now(monkeypatch, now)
     drafts = [basic("LLM", f"card {i}", i) for i in range(40)]

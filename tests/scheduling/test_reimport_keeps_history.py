@@ -24,7 +24,9 @@ def run(db: Path, *args: str):
     return result
 
 
-def test_reimport_after_editing_answers_keeps_reps_lapses_due_and_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reimport_after_editing_answers_keeps_reps_lapses_due_and_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "cards.db"
     notes = tmp_path / "transformer.md"
     notes.write_text(NOTES, encoding="utf-8")

@@ -16,7 +16,17 @@ from llmcards.scheduling.session import StudySession
 from llmcards.scheduling.types import AGAIN, EASY, GOOD, HARD, Counts
 from llmcards.store.db import open_db
 from llmcards.store.models import LEARNING, NEW, RELEARNING, REVIEW
-from tests.scheduling.helpers import CARD, Clock, add_file, basic, card, cloze_note, local, logs, make_db
+from tests.scheduling.helpers import (
+    CARD,
+    Clock,
+    add_file,
+    basic,
+    card,
+    cloze_note,
+    local,
+    logs,
+    make_db,
+)
 
 NO_FUZZ = Settings(fuzz=False)
 
@@ -35,7 +45,12 @@ def test_a_rating_is_committed_when_rate_returns(tmp_path: Path, clock: Clock) -
     try:
         (log,) = logs(other, shown.id)
         assert (log.id, log.rating, log.duration_ms, log.state_before, log.state_after) == (
-            outcome.review_log_id, GOOD, 2500, NEW, LEARNING)  # fmt: skip
+            outcome.review_log_id,
+            GOOD,
+            2500,
+            NEW,
+            LEARNING,
+        )
         assert card(other, shown.id)["reps"] == 1
     finally:
         other.close()
@@ -86,7 +101,9 @@ def test_undo_of_a_review_restores_its_memory_and_due(tmp_path: Path, clock: Clo
 
 
 def test_undo_unburies_the_siblings_the_rating_buried(tmp_path: Path, clock: Clock) -> None:
-    db = make_db(tmp_path, {"a.md": cloze_note("D", "RLHF 先 SFT 再 PPO", ["SFT", "PPO"], 1)}, clock())
+    db = make_db(
+        tmp_path, {"a.md": cloze_note("D", "RLHF 先 SFT 再 PPO", ["SFT", "PPO"], 1)}, clock()
+    )
     session = StudySession(db, settings=NO_FUZZ, clock=clock)
     outcome = session.rate(GOOD, 1000)
     (sibling,) = outcome.buried_siblings

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +18,12 @@ LOG = ReviewLog.__table__  # type: ignore[attr-defined]
 ROOT = "LLM 学习笔记"
 
 
-def make_collection(path: Path, fronts_by_deck: dict[str, list[str]]) -> tuple[Database, dict[str, int]]:
+def make_collection(
+    path: Path, fronts_by_deck: dict[str, list[str]]
+) -> tuple[Database, dict[str, int]]:
     """A database with one notes file per sub-deck; returns it and card ids by front."""
     db = open_db(path)
-    created = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    created = datetime(2025, 1, 1, tzinfo=UTC)
     with db.write() as conn:
         for sub, fronts in fronts_by_deck.items():
             drafts = [
@@ -35,15 +37,21 @@ def make_collection(path: Path, fronts_by_deck: dict[str, list[str]]) -> tuple[D
 
 def local(text: str) -> datetime:
     """'2026-11-22 09:30' at +08:00 (the zone LLMCARDS_NOW sets in these tests), as UTC."""
-    return datetime.fromisoformat(text + "+08:00").astimezone(timezone.utc)
+    return datetime.fromisoformat(text + "+08:00").astimezone(UTC)
 
 
-def add_review(conn: Any, card_id: int, at: str, rating: int, state_before: int, seconds: float = 5) -> None:
+def add_review(
+    conn: Any, card_id: int, at: str, rating: int, state_before: int, seconds: float = 5
+) -> None:
     conn.execute(
         insert(LOG).values(
-            card_id=card_id, rating=rating, reviewed_at=local(at), duration_ms=int(seconds * 1000),
-            state_before=state_before, state_after=2 if rating > 1 else 3,
-        )  # fmt: skip
+            card_id=card_id,
+            rating=rating,
+            reviewed_at=local(at),
+            duration_ms=int(seconds * 1000),
+            state_before=state_before,
+            state_after=2 if rating > 1 else 3,
+        )
     )
 
 
@@ -68,12 +76,49 @@ def hand_checked_collection(path: Path) -> tuple[Database, dict[str, int]]:
         add_review(conn, c, "2026-11-22 09:00", 1, LEARNING, seconds=6)  # not a retention review
         add_review(conn, d, "2026-11-22 09:10", 4, REVIEW, seconds=3)
         add_review(conn, d, "2026-11-23 05:00", 3, REVIEW)  # after now: ignored
-        set_card(conn, a, state=REVIEW, due=local("2026-11-25 10:00"), stability=5.0, difficulty=1.0, lapses=2)
-        set_card(conn, b, state=RELEARNING, due=local("2026-11-20 10:00"), stability=0.5, difficulty=10.0, lapses=9)
-        set_card(conn, c, state=LEARNING, due=local("2026-11-22 09:40"), stability=0.2, difficulty=3.25)
-        set_card(conn, d, state=REVIEW, due=local("2026-11-23 03:00"), stability=400.0, difficulty=5.5)
-        set_card(conn, f, state=REVIEW, due=local("2026-11-23 10:00"), stability=3.0, difficulty=2.0, suspended=True)
-        set_card(conn, g, state=REVIEW, due=local("2026-11-23 10:00"), stability=3.0, difficulty=2.0, lapses=20, retired=True)
+        set_card(
+            conn,
+            a,
+            state=REVIEW,
+            due=local("2026-11-25 10:00"),
+            stability=5.0,
+            difficulty=1.0,
+            lapses=2,
+        )
+        set_card(
+            conn,
+            b,
+            state=RELEARNING,
+            due=local("2026-11-20 10:00"),
+            stability=0.5,
+            difficulty=10.0,
+            lapses=9,
+        )
+        set_card(
+            conn, c, state=LEARNING, due=local("2026-11-22 09:40"), stability=0.2, difficulty=3.25
+        )
+        set_card(
+            conn, d, state=REVIEW, due=local("2026-11-23 03:00"), stability=400.0, difficulty=5.5
+        )
+        set_card(
+            conn,
+            f,
+            state=REVIEW,
+            due=local("2026-11-23 10:00"),
+            stability=3.0,
+            difficulty=2.0,
+            suspended=True,
+        )
+        set_card(
+            conn,
+            g,
+            state=REVIEW,
+            due=local("2026-11-23 10:00"),
+            stability=3.0,
+            difficulty=2.0,
+            lapses=20,
+            retired=True,
+        )
     return db, ids
 
 
@@ -104,16 +149,22 @@ def true_parameters() -> list[float]:
     return parameters
 
 
-def synthetic_collection(path: Path, *, cards: int = 400, days: int = 120, seed: int = 7) -> Database:
+def synthetic_collection(
+    path: Path, *, cards: int = 400, days: int = 120, seed: int = 7
+) -> Database:
     """~14 reviews a card, scheduled with the defaults from 2026-01-01 on, 10 new cards a day."""
     from llmcards.stats.synthetic import simulate_learner, write_history
 
     fronts = [f"术语 {i}" for i in range(cards)]
     db, ids = make_collection(path, {"NLP": fronts})
     reviews, final = simulate_learner(
-        cards=cards, days=days, start=datetime(2026, 1, 1, 1, 0, tzinfo=timezone.utc),
-        true_parameters=true_parameters(), new_per_day=10, seed=seed,
-    )  # fmt: skip
+        cards=cards,
+        days=days,
+        start=datetime(2026, 1, 1, 1, 0, tzinfo=UTC),
+        true_parameters=true_parameters(),
+        new_per_day=10,
+        seed=seed,
+    )
     with db.write() as conn:
         write_history(conn, [ids[f] for f in fronts], reviews, final)
     return db

@@ -6,7 +6,7 @@ the 21st belongs to the 20th. Deck NLP holds A, B, C, E, F, G; deck RL holds D.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
@@ -76,7 +76,14 @@ def test_forecast_puts_overdue_and_pre_rollover_cards_on_today(collection) -> No
 
 def test_counts_are_exclusive(collection) -> None:  # type: ignore[no-untyped-def]
     counts = stats_of(collection).counts
-    assert counts == {"new": 1, "learning": 1, "review": 2, "relearning": 1, "suspended": 1, "retired": 1}
+    assert counts == {
+        "new": 1,
+        "learning": 1,
+        "review": 2,
+        "relearning": 1,
+        "suspended": 1,
+        "retired": 1,
+    }
 
 
 def test_stability_and_difficulty_histograms(collection) -> None:  # type: ignore[no-untyped-def]
@@ -105,14 +112,24 @@ def test_deck_filter_keeps_only_that_deck(collection) -> None:  # type: ignore[n
     data = stats_of(collection, deck="NLP").as_json()
     assert data["deck"] == "LLM 学习笔记::NLP"
     assert data["today"]["reviews"] == 2
-    assert data["retention"]["day"][-1] == {"period": "2026-11-22", "passed": 1, "total": 1, "rate": 1.0}
+    assert data["retention"]["day"][-1] == {
+        "period": "2026-11-22",
+        "passed": 1,
+        "total": 1,
+        "rate": 1.0,
+    }
     assert data["counts"]["review"] == 1  # A; D is in RL
-    assert {f["date"]: f["due"] for f in data["forecast"] if f["due"]} == {"2026-11-22": 2, "2026-11-25": 1}
+    assert {f["date"]: f["due"] for f in data["forecast"] if f["due"]} == {
+        "2026-11-22": 2,
+        "2026-11-25": 1,
+    }
     rl = stats_of(collection, deck="RL").as_json()
     assert rl["today"]["reviews"] == 1 and rl["hardest"] == []
 
 
-def test_empty_collection_has_zeros_not_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_empty_collection_has_zeros_not_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LLMCARDS_NOW", NOW)
     db, _ = make_collection(tmp_path / "empty.db", {})
     data = stats_of(db).as_json()
@@ -120,21 +137,29 @@ def test_empty_collection_has_zeros_not_errors(tmp_path: Path, monkeypatch: pyte
     assert sum(d["reviews"] for d in data["heatmap"]) == 0 and len(data["heatmap"]) == 365
     assert all(r["rate"] is None for r in data["retention"]["day"])
     assert sum(f["due"] for f in data["forecast"]) == 0
-    assert data["counts"] == dict.fromkeys(("new", "learning", "review", "relearning", "suspended", "retired"), 0)
+    assert data["counts"] == dict.fromkeys(
+        ("new", "learning", "review", "relearning", "suspended", "retired"), 0
+    )
     db.close()
 
 
 def test_study_date_in_sql_matches_clock_day_start(monkeypatch: pytest.MonkeyPatch) -> None:
     """The SQL day key and `clock.day_start` agree, across zones and rollover hours."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from sqlalchemy import create_engine, literal, select
 
     from llmcards import clock
-    from llmcards.stats.days import EPOCH, day_shift, sql_study_date, sql_study_day_number, study_date
+    from llmcards.stats.days import (
+        EPOCH,
+        day_shift,
+        sql_study_date,
+        sql_study_day_number,
+        study_date,
+    )
 
     engine = create_engine("sqlite://")
-    base = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    base = datetime(2026, 3, 1, tzinfo=UTC)
     with engine.connect() as conn:
         for zone in ("+08:00", "-05:30", "+00:00", "+13:45"):
             monkeypatch.setenv("LLMCARDS_NOW", f"2026-11-22T09:30:00{zone}")
@@ -142,14 +167,18 @@ def test_study_date_in_sql_matches_clock_day_start(monkeypatch: pytest.MonkeyPat
                 shift = day_shift(clock.now(), rollover)
                 for minutes in range(0, 48 * 60, 37):
                     moment = base + timedelta(minutes=minutes)
-                    expected = clock.day_start(moment, rollover).astimezone(clock.local_zone()).date()
+                    expected = (
+                        clock.day_start(moment, rollover).astimezone(clock.local_zone()).date()
+                    )
                     if rollover == 0:
                         assert expected == moment.astimezone(clock.local_zone()).date()
                     assert study_date(moment, shift) == expected
                     stored = moment.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
                     key = conn.execute(select(sql_study_date(literal(stored), shift))).scalar()
                     assert date.fromisoformat(key) == expected
-                    number = conn.execute(select(sql_study_day_number(literal(stored), shift))).scalar()
+                    number = conn.execute(
+                        select(sql_study_day_number(literal(stored), shift))
+                    ).scalar()
                     assert number == (expected - EPOCH).days
 
 

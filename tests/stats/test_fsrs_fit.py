@@ -54,9 +54,14 @@ def same(a: object, b: object) -> bool:
 
 def job_of(history: History) -> dict[str, object]:
     return {
-        "ratings": history.ratings, "deltas": history.deltas, "starts": history.starts, "ends": history.ends,
-        "cut": split_point(history.days), "current": default_parameters(), "relearning_steps": 1,
-    }  # fmt: skip
+        "ratings": history.ratings,
+        "deltas": history.deltas,
+        "starts": history.starts,
+        "ends": history.ends,
+        "cut": split_point(history.days),
+        "current": default_parameters(),
+        "relearning_steps": 1,
+    }
 
 
 def test_the_worker_process_gives_the_numbers_of_fitting_in_process(history: History) -> None:
@@ -78,35 +83,55 @@ def test_the_worker_process_gives_the_numbers_of_fitting_in_process(history: His
 
 def test_a_worker_that_dies_is_replaced_by_fitting_here(history: History) -> None:
     job = job_of(history)
-    with HeldOut(job, command=[sys.executable, "-c", "import sys; sys.exit('no fsrs here')"]) as broken:
+    with HeldOut(
+        job, command=[sys.executable, "-c", "import sys; sys.exit('no fsrs here')"]
+    ) as broken:
         answer = broken.result()
     assert broken.fallback == "worker exit code 1: no fsrs here"
     with HeldOut(job, in_process=True) as here:
         assert same(answer, here.result())
     with HeldOut(job, command=[str(Path(sys.executable).parent / "no-such-python")]) as missing:
         assert missing.process is None and same(missing.result(), answer)
-    assert missing.fallback is not None and missing.fallback.startswith("could not start the worker")
+    assert missing.fallback is not None and missing.fallback.startswith(
+        "could not start the worker"
+    )
 
 
 @pytest.mark.parametrize("interrupt", [KeyboardInterrupt, RuntimeError])
-def test_leaving_early_kills_and_reaps_the_worker(history: History, interrupt: type[BaseException]) -> None:
-    with pytest.raises(interrupt):
-        with HeldOut(job_of(history), command=[sys.executable, "-c", "import time; time.sleep(60)"]) as worker:
-            pid = worker.process.pid
-            raise interrupt()
+def test_leaving_early_kills_and_reaps_the_worker(
+    history: History, interrupt: type[BaseException]
+) -> None:
+    with (
+        pytest.raises(interrupt),
+        HeldOut(
+            job_of(history), command=[sys.executable, "-c", "import time; time.sleep(60)"]
+        ) as worker,
+    ):
+        pid = worker.process.pid
+        raise interrupt()
     assert worker.process.returncode is not None  # waited for: no zombie, no orphan
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
 
 
 @pytest.mark.slow
-def test_the_installed_console_script_fits_in_two_processes(collection: Path, tmp_path: Path, history: History) -> None:
-    script = shutil.which("llmcards", path=str(Path(sys.executable).parent)) or shutil.which("llmcards")
+def test_the_installed_console_script_fits_in_two_processes(
+    collection: Path, tmp_path: Path, history: History
+) -> None:
+    script = shutil.which("llmcards", path=str(Path(sys.executable).parent)) or shutil.which(
+        "llmcards"
+    )
     if script is None:
         pytest.skip("the llmcards script is not installed in this environment")
     env = {**os.environ, "LLMCARDS_NOW": NOW, "LLMCARDS_CONFIG": str(tmp_path / "config.toml")}
-    done = subprocess.run([script, "--db", str(collection), "optimize", "--evaluate", "--json"],
-                          env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)  # fmt: skip
+    done = subprocess.run(
+        [script, "--db", str(collection), "optimize", "--evaluate", "--json"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0 and done.stderr == ""  # no "fitted in one process" note
     import json
 

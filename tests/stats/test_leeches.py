@@ -12,7 +12,10 @@ from tests.stats.history import CARD, make_collection, set_card
 
 def _cards(db):  # type: ignore[no-untyped-def]
     with db.read() as conn:
-        return {r.front: (r.tags, r.suspended) for r in conn.execute(select(CARD.c.front, CARD.c.tags, CARD.c.suspended))}
+        return {
+            r.front: (r.tags, r.suspended)
+            for r in conn.execute(select(CARD.c.front, CARD.c.tags, CARD.c.suspended))
+        }
 
 
 def test_cards_at_the_threshold_are_tagged_and_suspended_once(tmp_path: Path) -> None:

@@ -19,7 +19,15 @@ from llmcards.stats.optimize import (
     split_point,
 )
 from llmcards.store.models import LEARNING, NEW, REVIEW
-from tests.stats.history import CARD, LOG, add_review, history_of, make_collection, synthetic_collection
+from tests.stats.history import (
+    CARD,
+    LOG,
+    add_review,
+    history_of,
+    make_collection,
+    synthetic_collection,
+)
+
 
 def pairs(item: object) -> list[tuple[int, int]]:
     """(rating, delta_t) of each review in an FSRSItem (the binding exposes only its repr)."""
@@ -43,7 +51,9 @@ def test_fitted_parameters_predict_held_out_reviews_at_least_as_well_as_defaults
     assert len(result.fitted_parameters) == 21 and result.fitted_parameters != default_parameters()
     held = result.held_out
     assert held is not None and held.tested + held.trained == history.cross_day_reviews
-    assert abs(held.tested - HELD_OUT * history.cross_day_reviews) < 0.05 * history.cross_day_reviews
+    assert (
+        abs(held.tested - HELD_OUT * history.cross_day_reviews) < 0.05 * history.cross_day_reviews
+    )
     assert held.fitted.log_loss <= held.current.log_loss
     assert held.fitted.rmse_bins <= held.current.rmse_bins
     assert result.fitted_all is not None and result.current_all is not None
@@ -72,7 +82,9 @@ def test_parameters_already_fitted_are_not_replaced_by_a_refit(synthetic) -> Non
     assert not again.improved
 
 
-def test_items_are_cross_day_reviews_with_study_day_gaps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_items_are_cross_day_reviews_with_study_day_gaps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LLMCARDS_NOW", "2026-11-22T09:30:00+08:00")
     db, ids = make_collection(tmp_path / "c.db", {"NLP": ["A", "B", "C"]})
     with db.write() as conn:
@@ -116,7 +128,9 @@ def test_held_out_items_are_the_latest_fifth_cut_between_days(synthetic) -> None
     days, count = history.days, history.cross_day_reviews
     cut = split_point(days)
     assert cut is not None and abs((count - cut) - HELD_OUT * count) < 0.05 * count
-    assert max(days[:cut]) < min(days[cut:])  # every held-out review is later than every training one
+    assert max(days[:cut]) < min(
+        days[cut:]
+    )  # every held-out review is later than every training one
     result = optimize(history, Settings())
     assert result.held_out is not None and result.held_out.trained == cut
     assert result.held_out.since == history.item_days[cut]
@@ -124,7 +138,9 @@ def test_held_out_items_are_the_latest_fifth_cut_between_days(synthetic) -> None
 
 def test_split_point_keeps_each_day_on_one_side() -> None:
     assert split_point([1] * 8 + [2, 2]) == 8
-    assert split_point([1, 2, 2, 2, 2, 2, 2, 2, 2, 3]) == 9  # the boundary nearest to the last fifth
+    assert (
+        split_point([1, 2, 2, 2, 2, 2, 2, 2, 2, 3]) == 9
+    )  # the boundary nearest to the last fifth
     assert split_point([1, 1, 1, 1, 1, 1, 1, 1, 1, 2]) == 9
     assert split_point([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]) is None  # one day: nothing to hold out
     assert split_point([]) is None
@@ -150,8 +166,15 @@ def test_reviews_all_due_on_one_day_are_judged_on_everything_only(
     assert result.current_all is not None and result.fitted_all is not None
     shown = llmcards("--db", str(tmp_path / "c.db"), "optimize", "--evaluate")
     assert shown.exit_code == 0, shown.stderr
-    assert "held out: none (all reviews on one day)" in shown.stdout and "all reviews" in shown.stdout
-    assert llmcards("--db", str(tmp_path / "c.db"), "optimize", "--evaluate", "--json").json()["held_out"] is None
+    assert (
+        "held out: none (all reviews on one day)" in shown.stdout and "all reviews" in shown.stdout
+    )
+    assert (
+        llmcards("--db", str(tmp_path / "c.db"), "optimize", "--evaluate", "--json").json()[
+            "held_out"
+        ]
+        is None
+    )
 
 
 def test_reschedule_replays_history_and_keeps_the_log(synthetic) -> None:  # type: ignore[no-untyped-def]
@@ -159,13 +182,19 @@ def test_reschedule_replays_history_and_keeps_the_log(synthetic) -> None:  # typ
 
     result = optimize(history_of(synthetic), Settings())
     with synthetic.read() as conn:
-        before = dict(conn.execute(select(CARD.c.id, CARD.c.stability).where(CARD.c.state != NEW)).all())
+        before = dict(
+            conn.execute(select(CARD.c.id, CARD.c.stability).where(CARD.c.state != NEW)).all()
+        )
         log_rows = conn.execute(select(func.count()).select_from(LOG)).scalar()
     assert result.fitted_parameters is not None
     with synthetic.write() as conn:
-        report = reschedule_cards(conn, result.fitted_parameters, Settings(fuzz=False), now=clock.now())
+        report = reschedule_cards(
+            conn, result.fitted_parameters, Settings(fuzz=False), now=clock.now()
+        )
     with synthetic.read() as conn:
-        after = dict(conn.execute(select(CARD.c.id, CARD.c.stability).where(CARD.c.state != NEW)).all())
+        after = dict(
+            conn.execute(select(CARD.c.id, CARD.c.stability).where(CARD.c.state != NEW)).all()
+        )
         assert conn.execute(select(func.count()).select_from(LOG)).scalar() == log_rows
     assert report.rescheduled == len(before) == 400 and report.skipped == 0
     # The fitted learner forgets faster: most cards end up with a smaller stability.

@@ -49,8 +49,15 @@ def test_stats_for_people_draws_the_charts(hand_checked: Path) -> None:
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert "Stats — LLM 学习笔记::NLP" in out and "streak 3 days" in out
-    for title in ("Reviews in the last year", "Reviews per day", "Due — today 1", "True retention (desired 90%)",
-                  "Stability", "Difficulty", "Hardest cards"):  # fmt: skip
+    for title in (
+        "Reviews in the last year",
+        "Reviews per day",
+        "Due — today 1",
+        "True retention (desired 90%)",
+        "Stability",
+        "Difficulty",
+        "Hardest cards",
+    ):
         assert title in out
     assert "Mon " in out and "less ·░▒▓█ more" in out
     # B, overdue, was just suspended as a leech: only C (a learning step) is due today.
@@ -60,15 +67,26 @@ def test_stats_for_people_draws_the_charts(hand_checked: Path) -> None:
 def test_unknown_deck_is_one_line_error(hand_checked: Path) -> None:
     result = llmcards("--db", str(hand_checked), "stats", "--deck", "Nope")
     assert result.exit_code == 1
-    assert result.stderr.startswith("llmcards: error: no deck named 'Nope'") and "Traceback" not in result.stderr
+    assert (
+        result.stderr.startswith("llmcards: error: no deck named 'Nope'")
+        and "Traceback" not in result.stderr
+    )
 
 
-def test_optimize_with_little_history_says_how_much_more_and_keeps_defaults(hand_checked: Path) -> None:
+def test_optimize_with_little_history_says_how_much_more_and_keeps_defaults(
+    hand_checked: Path,
+) -> None:
     result = llmcards("--db", str(hand_checked), "optimize")
     assert result.exit_code == 0, result.stderr
-    assert "Not enough history" in result.stdout and "400" in result.stdout and "more" in result.stdout
+    assert (
+        "Not enough history" in result.stdout and "400" in result.stdout and "more" in result.stdout
+    )
     data = llmcards("--db", str(hand_checked), "optimize", "--json").json()
-    assert data["enough"] is False and data["saved"] is False and data["missing"] == 400 - data["cross_day_reviews"]
+    assert (
+        data["enough"] is False
+        and data["saved"] is False
+        and data["missing"] == 400 - data["cross_day_reviews"]
+    )
     assert llmcards("config", "fsrs_parameters", "--json").json() == {"fsrs_parameters": []}
 
 
@@ -79,7 +97,9 @@ def test_optimize_saves_better_parameters_once(synthetic: Path) -> None:
 
     result = llmcards("--db", str(synthetic), "optimize")
     assert result.exit_code == 0, result.stderr
-    assert "held out: the latest " in result.stdout and "Saved the fitted parameters" in result.stdout
+    assert (
+        "held out: the latest " in result.stdout and "Saved the fitted parameters" in result.stdout
+    )
     held = evaluated["held_out"]
     assert f"the latest {held['tested']:,} reviews since {held['since']}" in result.stdout
     assert f"fitted on the {held['trained']:,} before" in result.stdout
@@ -109,7 +129,9 @@ def test_optimize_simulate_shows_the_workload_of_each_retention(hand_checked: Pa
     assert "Workload over a year" in shown.stdout and "◂ 90%" in shown.stdout
 
 
-def test_stats_on_a_new_collection_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_stats_on_a_new_collection_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LLMCARDS_NOW", "2026-11-22T09:30:00+08:00")
     result = llmcards("--db", str(tmp_path / "new.db"), "stats")
     assert result.exit_code == 0, result.stderr

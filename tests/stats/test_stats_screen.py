@@ -34,7 +34,9 @@ class _Host(App[None]):
         self.push_screen(self.stats_screen)
 
 
-async def test_screen_shows_the_decks_stats_and_toggles_to_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_screen_shows_the_decks_stats_and_toggles_to_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LLMCARDS_NOW", "2026-11-22T09:30:00+08:00")
     db, _ids = hand_checked_collection(tmp_path / "cards.db")
     screen = StatsScreen(db, "NLP", Settings(), clock=clock.now)
@@ -55,7 +57,9 @@ async def test_screen_shows_the_decks_stats_and_toggles_to_all(tmp_path: Path, m
     db.close()
 
 
-async def test_screen_takes_precomputed_stats_without_a_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_screen_takes_precomputed_stats_without_a_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from llmcards.stats.compute import compute_stats
 
     monkeypatch.setenv("LLMCARDS_NOW", "2026-11-22T09:30:00+08:00")

@@ -7,7 +7,9 @@ from llmcards.stats.workload import simulate_workload
 
 
 def test_higher_retention_means_more_reviews_and_more_remembered() -> None:
-    points = simulate_workload(default_parameters(), deck_size=500, new_per_day=10, retentions=(0.75, 0.85, 0.95))
+    points = simulate_workload(
+        default_parameters(), deck_size=500, new_per_day=10, retentions=(0.75, 0.85, 0.95)
+    )
     assert [p.desired_retention for p in points] == [0.75, 0.85, 0.95]
     reviews = [p.reviews_per_day for p in points]
     minutes = [p.minutes_per_day for p in points]

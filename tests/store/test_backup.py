@@ -70,7 +70,9 @@ def test_restore_refuses_a_file_that_is_not_a_backup(db_path: Path, tmp_path: Pa
     junk.write_bytes(b"")
     result = llmcards("--db", str(db_path), "restore", str(junk), "--yes")
     assert result.exit_code == 1
-    assert result.stderr.startswith("llmcards: error:") and "not an llmcards backup" in result.stderr
+    assert (
+        result.stderr.startswith("llmcards: error:") and "not an llmcards backup" in result.stderr
+    )
 
 
 def test_a_new_database_has_its_days_backup_at_once(db_path: Path) -> None:

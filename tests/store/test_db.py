@@ -25,7 +25,9 @@ def _pragma(path: Path, name: str) -> object:
 def test_fresh_database_is_private_wal_and_at_head(db_path: Path) -> None:
     db = open_db(db_path)
     with db.read() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
+        assert (
+            conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
+        )
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
     with db.write() as conn:
@@ -104,9 +106,14 @@ def test_older_database_is_backed_up_then_migrated(db_path: Path, tmp_path: Path
             assert conn.execute(text("SELECT name FROM deck")).scalars().all() == ["kept"]
             columns = {row[1] for row in conn.execute(text("PRAGMA table_info(review_log)"))}
             assert "origin" in columns
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
+            assert (
+                conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                == HEAD_REVISION
+            )
         db.close()
-        backups = list((tmp_path / "backups").glob(f"llmcards-*-migration-{base}-to-{HEAD_REVISION}.db"))
+        backups = list(
+            (tmp_path / "backups").glob(f"llmcards-*-migration-{base}-to-{HEAD_REVISION}.db")
+        )
         assert len(backups) == 1
         con = sqlite3.connect(backups[0])
         assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == base

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,15 +16,23 @@ from llmcards.store.new_root import NewRootImport, root_has_cards
 from llmcards.store.sync import SyncResult, sync_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from gen_notes import generate_notes  # noqa: E402
+from gen_notes import generate_notes
 
-T0 = datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 PATH = "/notes/learning.md"
 
 
 def cloze(front: str, ord_: int, text_: str, line: int) -> CardDraft:
-    return CardDraft(deck=("LLM", "NLP"), front=front, back=text_, line=line, kind="cloze", cloze_ord=ord_,
-                     cloze_text=text_, heading_path=("NLP",))
+    return CardDraft(
+        deck=("LLM", "NLP"),
+        front=front,
+        back=text_,
+        line=line,
+        kind="cloze",
+        cloze_ord=ord_,
+        cloze_text=text_,
+        heading_path=("NLP",),
+    )
 
 
 # Siblings of the note at line 10: the key of its c2 first appeared at line 5, before
@@ -44,15 +52,22 @@ def generated() -> list[CardDraft]:
 
 def tables(db: Database) -> tuple[list, list]:
     with db.read() as conn:
-        return (conn.execute(text("SELECT * FROM card ORDER BY id")).all(),
-                conn.execute(text("SELECT * FROM deck ORDER BY id")).all())
+        return (
+            conn.execute(text("SELECT * FROM card ORDER BY id")).all(),
+            conn.execute(text("SELECT * FROM deck ORDER BY id")).all(),
+        )
 
 
 def fresh(tmp_path: Path, name: str) -> Database:
     db = open_db(tmp_path / name)
     with db.write() as conn:  # a database with another root in it, and a deck of this root
-        sync_file(conn, root="Other", source_path="/o.md", now=T0,
-                  drafts=[CardDraft(deck=("Other", "X"), front="q", back="a", line=1)])
+        sync_file(
+            conn,
+            root="Other",
+            source_path="/o.md",
+            now=T0,
+            drafts=[CardDraft(deck=("Other", "X"), front="q", back="a", line=1)],
+        )
         conn.execute(text("INSERT INTO deck (name) VALUES ('LLM::NLP')"))
     return db
 
@@ -80,8 +95,14 @@ def test_cloze_notes_and_repeated_fronts(tmp_path: Path, size: int) -> None:
     assert in_batches(batched, CLOZE_ORDER, size) == expected
     assert tables(batched) == tables(whole)
     with batched.read() as conn:
-        notes = dict(conn.execute(text("SELECT source_line, count(DISTINCT note_uid) FROM card GROUP BY 1")).all())
-        line_10 = conn.execute(text("SELECT uid, note_uid, cloze_ord FROM card WHERE source_line = 10")).all()
+        notes = dict(
+            conn.execute(
+                text("SELECT source_line, count(DISTINCT note_uid) FROM card GROUP BY 1")
+            ).all()
+        )
+        line_10 = conn.execute(
+            text("SELECT uid, note_uid, cloze_ord FROM card WHERE source_line = 10")
+        ).all()
     assert notes[10] == 1 and {uid for uid, note, ord_ in line_10 if ord_ == 2} == {line_10[0][1]}
 
 
@@ -109,13 +130,29 @@ def test_skipped_items_stored_in_batches_read_back_as_one_list() -> None:
     from llmcards.cards import Skipped
     from llmcards.store.sources import SkippedJson
 
-    items = [Skipped(line, f"术语 {line} \"q\"", "no answer", "term", ("LLM", "NLP")) for line in range(1, 8)]
+    items = [
+        Skipped(line, f'术语 {line} "q"', "no answer", "term", ("LLM", "NLP"))
+        for line in range(1, 8)
+    ]
     whole = SkippedJson(items).text
     stored = SkippedJson()
     for batch in (items[:3], [], items[3:4], items[4:]):
         stored.add(batch)
-    assert stored.text == whole == json.dumps(
-        [{"line": s.line, "text": s.text, "reason": s.reason, "category": s.category, "deck": list(s.deck)} for s in items],
-        ensure_ascii=False,
+    assert (
+        stored.text
+        == whole
+        == json.dumps(
+            [
+                {
+                    "line": s.line,
+                    "text": s.text,
+                    "reason": s.reason,
+                    "category": s.category,
+                    "deck": list(s.deck),
+                }
+                for s in items
+            ],
+            ensure_ascii=False,
+        )
     )
     assert SkippedJson().text == "[]"

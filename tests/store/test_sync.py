@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select, text, update
@@ -13,34 +13,68 @@ from llmcards.store.models import Card
 from llmcards.store.sync import sync_file
 
 CARD = Card.__table__
-T0 = datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 
 
-def draft(front: str, back: str = "answer", *, deck: tuple[str, ...] = ("LLM", "NLP"), line: int = 1,
-          context: str = "") -> CardDraft:
-    return CardDraft(deck=deck, front=front, back=back, line=line, context=context, heading_path=deck[1:])
+def draft(
+    front: str,
+    back: str = "answer",
+    *,
+    deck: tuple[str, ...] = ("LLM", "NLP"),
+    line: int = 1,
+    context: str = "",
+) -> CardDraft:
+    return CardDraft(
+        deck=deck, front=front, back=back, line=line, context=context, heading_path=deck[1:]
+    )
 
 
-def sync(db: Database, drafts: list[CardDraft], path: str = "/notes/a.md", *, root: str = "LLM",
-         now: datetime = T0, gone: tuple[str, ...] = ()):
+def sync(
+    db: Database,
+    drafts: list[CardDraft],
+    path: str = "/notes/a.md",
+    *,
+    root: str = "LLM",
+    now: datetime = T0,
+    gone: tuple[str, ...] = (),
+):
     with db.write() as conn:
-        return sync_file(conn, root=root, source_path=path, drafts=drafts, now=now,
-                         path_is_gone=lambda p: p in gone)
+        return sync_file(
+            conn,
+            root=root,
+            source_path=path,
+            drafts=drafts,
+            now=now,
+            path_is_gone=lambda p: p in gone,
+        )
 
 
 def cards(db: Database) -> list:
     with db.read() as conn:
         return conn.execute(
-            select(CARD.c.id, CARD.c.front, CARD.c.back, CARD.c.retired, CARD.c.reps, CARD.c.deck_id,
-                   CARD.c.source_path, CARD.c.context).order_by(CARD.c.id)
+            select(
+                CARD.c.id,
+                CARD.c.front,
+                CARD.c.back,
+                CARD.c.retired,
+                CARD.c.reps,
+                CARD.c.deck_id,
+                CARD.c.source_path,
+                CARD.c.context,
+            ).order_by(CARD.c.id)
         ).all()
 
 
 def study(db: Database, card_id: int) -> None:
     """Pretend the learner reviewed the card: give it a schedule to protect."""
     with db.write() as conn:
-        conn.execute(update(CARD).where(CARD.c.id == card_id).values(
-            state=2, reps=3, lapses=1, stability=5.0, difficulty=6.0, due=T0 + timedelta(days=4)))
+        conn.execute(
+            update(CARD)
+            .where(CARD.c.id == card_id)
+            .values(
+                state=2, reps=3, lapses=1, stability=5.0, difficulty=6.0, due=T0 + timedelta(days=4)
+            )
+        )
 
 
 def test_first_import_creates_cards_in_note_order(tmp_path: Path) -> None:
@@ -118,18 +152,26 @@ def test_front_edit_retires_old_card_and_makes_a_new_one(tmp_path: Path) -> None
 
 def test_same_front_under_two_headings_is_two_cards_matched_by_heading(tmp_path: Path) -> None:
     db = open_db(tmp_path / "c.db")
-    sync(db, [draft("例子", "rl", deck=("LLM", "强化学习")), draft("例子", "nlp", deck=("LLM", "NLP"))])
+    sync(
+        db,
+        [draft("例子", "rl", deck=("LLM", "强化学习")), draft("例子", "nlp", deck=("LLM", "NLP"))],
+    )
     first = cards(db)
     assert len(first) == 2
     # Swap the order of the sections: each card follows its heading, not its position.
-    result = sync(db, [draft("例子", "nlp", deck=("LLM", "NLP")), draft("例子", "rl", deck=("LLM", "强化学习"))])
+    result = sync(
+        db,
+        [draft("例子", "nlp", deck=("LLM", "NLP")), draft("例子", "rl", deck=("LLM", "强化学习"))],
+    )
     assert (result.new, result.updated, result.retired) == (0, 0, 0)
     assert cards(db) == first
 
 
 def test_same_front_under_two_group_heads_is_two_cards(tmp_path: Path) -> None:
     db = open_db(tmp_path / "c.db")
-    result = sync(db, [draft("定义", "a", context="GPT 论文"), draft("定义", "b", context="BERT 论文")])
+    result = sync(
+        db, [draft("定义", "a", context="GPT 论文"), draft("定义", "b", context="BERT 论文")]
+    )
     assert result.new == 2
 
 

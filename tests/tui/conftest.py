@@ -51,8 +51,21 @@ def drafts() -> list[CardDraft]:
     nlp = (ROOT, "NLP")
     rl = (ROOT, "强化学习")
     return [
-        CardDraft(deck=nlp, front="LSTM", back=LSTM_BACK, line=3, context="RNN 家族", heading_path=("NLP",)),
-        CardDraft(deck=nlp, front="GRU", back="门控循环单元：只有**更新门**和**重置门**两个门。", line=4, heading_path=("NLP",)),
+        CardDraft(
+            deck=nlp,
+            front="LSTM",
+            back=LSTM_BACK,
+            line=3,
+            context="RNN 家族",
+            heading_path=("NLP",),
+        ),
+        CardDraft(
+            deck=nlp,
+            front="GRU",
+            back="门控循环单元：只有**更新门**和**重置门**两个门。",
+            line=4,
+            heading_path=("NLP",),
+        ),
         CardDraft(
             deck=rl,
             front="折扣回报 Discounted Return",
@@ -105,7 +118,11 @@ def reviews_in(path: Path) -> list[tuple[str, int]]:
     db = open_db(path)
     try:
         with db.read() as conn:
-            rows = conn.execute(select(card.c.front, log.c.rating).join(card, card.c.id == log.c.card_id).order_by(log.c.id))
+            rows = conn.execute(
+                select(card.c.front, log.c.rating)
+                .join(card, card.c.id == log.c.card_id)
+                .order_by(log.c.id)
+            )
             return [(front, rating) for front, rating in rows]
     finally:
         db.close()
@@ -124,5 +141,8 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
 
 def text_of(widget) -> str:  # type: ignore[no-untyped-def]
     """What the widget shows, as lines of text (whatever it renders with)."""
-    lines = ("".join(segment.text for segment in widget.render_line(y)) for y in range(widget.size.height))
+    lines = (
+        "".join(segment.text for segment in widget.render_line(y))
+        for y in range(widget.size.height)
+    )
     return "\n".join(line.rstrip() for line in lines).strip("\n")

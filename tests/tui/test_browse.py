@@ -6,7 +6,6 @@ import contextlib
 from pathlib import Path
 
 from sqlalchemy import select
-
 from textual.widgets import Markdown
 
 from llmcards.config import Settings
@@ -24,7 +23,9 @@ def suspended_fronts(path: Path) -> set[str]:
     db = open_db(path)
     try:
         with db.read() as conn:
-            return set(conn.execute(select(card.c.front).where(card.c.suspended.is_(True))).scalars())
+            return set(
+                conn.execute(select(card.c.front).where(card.c.suspended.is_(True))).scalars()
+            )
     finally:
         db.close()
 
@@ -33,7 +34,9 @@ def fronts_shown(screen: BrowseScreen) -> list[str]:
     return [screen.rows[int(key.value)].front for key in screen.query_one("#browse-table").rows]  # type: ignore[attr-defined]
 
 
-async def test_slash_browses_the_highlighted_deck_search_filters_and_s_suspends(db_path: Path, settings: Settings) -> None:
+async def test_slash_browses_the_highlighted_deck_search_filters_and_s_suspends(
+    db_path: Path, settings: Settings
+) -> None:
     app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -67,7 +70,9 @@ async def test_slash_browses_the_highlighted_deck_search_filters_and_s_suspends(
         assert isinstance(app.screen, HomeScreen)
 
 
-async def test_search_in_answers_and_enter_hides_the_answer(db_path: Path, settings: Settings) -> None:
+async def test_search_in_answers_and_enter_hides_the_answer(
+    db_path: Path, settings: Settings
+) -> None:
     app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -102,7 +107,9 @@ async def test_help_on_the_browser_lists_its_keys_first(db_path: Path, settings:
         assert "browse.suspend" in {row.binding_id for row in app.screen.sections[0][1]}
 
 
-async def test_a_long_list_is_capped_with_a_line_saying_so(db_path: Path, settings: Settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_a_long_list_is_capped_with_a_line_saying_so(
+    db_path: Path, settings: Settings, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr("llmcards.tui.browse_data.MAX_ROWS", 2)
     app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -114,7 +121,9 @@ async def test_a_long_list_is_capped_with_a_line_saying_so(db_path: Path, settin
         assert "2 of 3 shown — refine the search" in str(screen.query_one("#browse-count").render())
 
 
-async def test_e_opens_the_highlighted_card_at_its_line(db_path: Path, settings: Settings, note_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_e_opens_the_highlighted_card_at_its_line(
+    db_path: Path, settings: Settings, note_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     ran: list[list[str]] = []
     monkeypatch.setattr("subprocess.run", lambda cmd, check=False: ran.append(cmd))
     monkeypatch.setenv("EDITOR", "nvim -p")

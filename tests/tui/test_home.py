@@ -52,7 +52,11 @@ async def test_click_on_a_deck_studies_it(db_path: Path, settings: Settings) -> 
 async def test_a_deck_with_nothing_due_says_when_it_is(db_path: Path, settings: Settings) -> None:
     db = open_db(db_path)
     with db.write() as conn:
-        conn.execute(update(CARD).values(state=REVIEW, stability=3.0, difficulty=5.0, due=NOW_DT + timedelta(days=1)))
+        conn.execute(
+            update(CARD).values(
+                state=REVIEW, stability=3.0, difficulty=5.0, due=NOW_DT + timedelta(days=1)
+            )
+        )
     db.close()
     app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=NO_BUNDLE)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -60,8 +64,12 @@ async def test_a_deck_with_nothing_due_says_when_it_is(db_path: Path, settings: 
         assert tree_lines(app)[1] == "NLP next due tomorrow 0 0 0"
 
 
-async def test_empty_database_loads_the_bundled_decks_and_says_so(tmp_path: Path, settings: Settings) -> None:
-    app = create_app(db_path=tmp_path / "new.db", settings=settings, now=NOW_DT, bundled_dir=bundled_decks_dir())
+async def test_empty_database_loads_the_bundled_decks_and_says_so(
+    tmp_path: Path, settings: Settings
+) -> None:
+    app = create_app(
+        db_path=tmp_path / "new.db", settings=settings, now=NOW_DT, bundled_dir=bundled_decks_dir()
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
@@ -72,8 +80,12 @@ async def test_empty_database_loads_the_bundled_decks_and_says_so(tmp_path: Path
         assert not app.screen.query_one("#empty").display
 
 
-async def test_empty_database_without_bundled_decks_explains_how_to_import(tmp_path: Path, settings: Settings) -> None:
-    app = create_app(db_path=tmp_path / "new.db", settings=settings, now=NOW_DT, bundled_dir=NO_BUNDLE)
+async def test_empty_database_without_bundled_decks_explains_how_to_import(
+    tmp_path: Path, settings: Settings
+) -> None:
+    app = create_app(
+        db_path=tmp_path / "new.db", settings=settings, now=NOW_DT, bundled_dir=NO_BUNDLE
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         empty = app.screen.query_one("#empty")

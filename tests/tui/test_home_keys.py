@@ -13,7 +13,9 @@ from llmcards.tui.widgets.deck_tree import DeckTree
 from tests.tui.conftest import NOW_DT, settle
 
 
-async def test_t_opens_stats_for_the_highlighted_deck_and_escape_returns(db_path: Path, settings: Settings) -> None:
+async def test_t_opens_stats_for_the_highlighted_deck_and_escape_returns(
+    db_path: Path, settings: Settings
+) -> None:
     app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -26,10 +28,14 @@ async def test_t_opens_stats_for_the_highlighted_deck_and_escape_returns(db_path
         assert isinstance(app.screen, HomeScreen)
 
 
-async def test_i_imports_a_notes_file_and_the_tree_shows_it(db_path: Path, settings: Settings, tmp_path: Path) -> None:
+async def test_i_imports_a_notes_file_and_the_tree_shows_it(
+    db_path: Path, settings: Settings, tmp_path: Path
+) -> None:
     notes = tmp_path / "more.md"
-    notes.write_text("# 优化器\n\n1. AdamW：把权重衰减从梯度更新中解耦\n2. SGD：随机梯度下降\n3. Lion\n",
-                     encoding="utf-8")  # fmt: skip
+    notes.write_text(
+        "# 优化器\n\n1. AdamW：把权重衰减从梯度更新中解耦\n2. SGD：随机梯度下降\n3. Lion\n",
+        encoding="utf-8",
+    )
     app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -47,7 +53,9 @@ async def test_i_imports_a_notes_file_and_the_tree_shows_it(db_path: Path, setti
         assert "新笔记::优化器" in decks
 
 
-async def test_import_of_a_missing_file_says_why_and_stays_open(db_path: Path, settings: Settings, tmp_path: Path) -> None:
+async def test_import_of_a_missing_file_says_why_and_stays_open(
+    db_path: Path, settings: Settings, tmp_path: Path
+) -> None:
     app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

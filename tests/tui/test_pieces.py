@@ -21,7 +21,10 @@ def test_images_become_link_lines_and_links_are_collected_in_order() -> None:
         "```\n![not an image](in-code)\n```"
     )
     prepared = prepare_answer(back)
-    assert "[↗ p1-juejin.byteimg.com/tos/abc.image?](https://p1-juejin.byteimg.com/tos/abc.image?)" in prepared.markdown
+    assert (
+        "[↗ p1-juejin.byteimg.com/tos/abc.image?](https://p1-juejin.byteimg.com/tos/abc.image?)"
+        in prepared.markdown
+    )
     assert "![not an image](in-code)" in prepared.markdown  # code is left alone
     assert prepared.links == (
         "https://p1-juejin.byteimg.com/tos/abc.image?",
@@ -33,7 +36,7 @@ def test_images_become_link_lines_and_links_are_collected_in_order() -> None:
 def test_an_image_beside_the_notes_links_to_its_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "picture").mkdir()
     (tmp_path / "picture" / "生成式 AI.png").write_bytes(b"png")
-    back = "![图](picture/生成式%20AI.png \"图\")\n\n见 ![缺](picture/missing.png) 图"
+    back = '![图](picture/生成式%20AI.png "图")\n\n见 ![缺](picture/missing.png) 图'
     prepared = prepare_answer(back, tmp_path)
     target = (tmp_path / "picture" / "生成式 AI.png").as_uri()
     assert "[↗ picture/生成式%20AI.png](picture/生成式%20AI.png)" in prepared.markdown
@@ -42,7 +45,12 @@ def test_an_image_beside_the_notes_links_to_its_file(tmp_path) -> None:  # type:
 
 
 def test_editor_command_uses_visual_then_editor_then_vi() -> None:
-    assert editor_command("/n/a.md", 12, {"VISUAL": "code --wait", "EDITOR": "nano"}) == ["code", "--wait", "+12", "/n/a.md"]
+    assert editor_command("/n/a.md", 12, {"VISUAL": "code --wait", "EDITOR": "nano"}) == [
+        "code",
+        "--wait",
+        "+12",
+        "/n/a.md",
+    ]
     assert editor_command("/n/a.md", 0, {"EDITOR": "nano"}) == ["nano", "+1", "/n/a.md"]
     assert editor_command("/n/a.md", 5, {}) == ["vi", "+5", "/n/a.md"]
 
@@ -55,14 +63,24 @@ def test_when_due_reads_like_speech() -> None:
 
 
 async def test_command_palette_lists_every_study_key(db_path: Path) -> None:
-    app = create_app(db_path=db_path, deck=ROOT, settings=Settings(fuzz=False), now=NOW_DT, bundled_dir=Path("/nonexistent"))
+    app = create_app(
+        db_path=db_path,
+        deck=ROOT,
+        settings=Settings(fuzz=False),
+        now=NOW_DT,
+        bundled_dir=Path("/nonexistent"),
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
         for binding in StudyScreen.BINDINGS:
-            assert any(title.startswith(binding.description) for title in titles), binding.description  # type: ignore[union-attr]
+            assert any(title.startswith(binding.description) for title in titles), (
+                binding.description
+            )  # type: ignore[union-attr]
         assert "Good  [3]" in titles
-        reveal = next(c for c in app.get_system_commands(app.screen) if c.title.startswith("Show answer"))
+        reveal = next(
+            c for c in app.get_system_commands(app.screen) if c.title.startswith("Show answer")
+        )
         reveal.callback()
         await pilot.pause()
         assert app.screen.revealed

@@ -14,7 +14,13 @@ SIZE = (100, 30)
 
 
 def make_app(db_path: Path, deck: str | None = None):  # type: ignore[no-untyped-def]
-    return create_app(db_path=db_path, deck=deck, settings=Settings(fuzz=False), now=NOW_DT, bundled_dir=Path("/nonexistent"))
+    return create_app(
+        db_path=db_path,
+        deck=deck,
+        settings=Settings(fuzz=False),
+        now=NOW_DT,
+        bundled_dir=Path("/nonexistent"),
+    )
 
 
 def test_home_screen(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -40,7 +46,9 @@ def test_study_answer_with_a_table(snap_compare, db_path: Path) -> None:  # type
         await pilot.press("space")
         await pilot.pause()
 
-    assert snap_compare(make_app(db_path, f"{ROOT}::强化学习"), terminal_size=SIZE, run_before=reveal)
+    assert snap_compare(
+        make_app(db_path, f"{ROOT}::强化学习"), terminal_size=SIZE, run_before=reveal
+    )
 
 
 def test_help_screen(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]

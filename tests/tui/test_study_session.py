@@ -28,7 +28,9 @@ def card_flags(db_path: Path, front: str) -> tuple[bool, object]:
     db = open_db(db_path)
     try:
         with db.read() as conn:
-            row = conn.execute(select(CARD.c.suspended, CARD.c.buried_until).where(CARD.c.front == front)).one()
+            row = conn.execute(
+                select(CARD.c.suspended, CARD.c.buried_until).where(CARD.c.front == front)
+            ).one()
     finally:
         db.close()
     return bool(row.suspended), row.buried_until
@@ -38,8 +40,12 @@ def front(app) -> str:  # type: ignore[no-untyped-def]
     return text_of(app.screen.query_one("#front", Static)).strip()
 
 
-async def test_whole_session_reveal_rate_undo_suspend_finish(db_path: Path, settings: Settings) -> None:
-    app = create_app(db_path=db_path, deck=ROOT, settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent"))
+async def test_whole_session_reveal_rate_undo_suspend_finish(
+    db_path: Path, settings: Settings
+) -> None:
+    app = create_app(
+        db_path=db_path, deck=ROOT, settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent")
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -102,7 +108,9 @@ async def test_whole_session_reveal_rate_undo_suspend_finish(db_path: Path, sett
 
 
 async def test_rating_buttons_work_with_the_mouse(db_path: Path, settings: Settings) -> None:
-    app = create_app(db_path=db_path, deck=ROOT, settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent"))
+    app = create_app(
+        db_path=db_path, deck=ROOT, settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent")
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.click("#reveal")
@@ -114,7 +122,9 @@ async def test_rating_buttons_work_with_the_mouse(db_path: Path, settings: Setti
 
 async def test_keys_remapped_in_settings_work_and_show(db_path: Path) -> None:
     settings = Settings(fuzz=False, keys={"study.good": "j", "study.reveal": "k"})
-    app = create_app(db_path=db_path, deck=ROOT, settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent"))
+    app = create_app(
+        db_path=db_path, deck=ROOT, settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent")
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("space")  # no longer bound
@@ -131,9 +141,13 @@ async def test_keys_remapped_in_settings_work_and_show(db_path: Path) -> None:
         assert good_line.split()[0] == "j"
 
 
-async def test_open_link_and_edit(db_path: Path, settings: Settings, note_path: Path, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_open_link_and_edit(
+    db_path: Path, settings: Settings, note_path: Path, monkeypatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     opened: list[str] = []
-    app = create_app(db_path=db_path, deck=ROOT, settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent"))
+    app = create_app(
+        db_path=db_path, deck=ROOT, settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent")
+    )
     monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
     ran: list[list[str]] = []
     monkeypatch.setattr("subprocess.run", lambda cmd, check=False: ran.append(cmd))
@@ -167,8 +181,15 @@ async def test_a_warmed_up_driver_shows_its_first_card_and_escape_builds_the_dec
     db = open_db(db_path)
     driver = StudyDriver(db, deck=ROOT, settings=settings, clock=lambda: clock.ensure_utc(NOW_DT))
     driver.warm_up()
-    app = create_app(db_path=db_path, deck=ROOT, settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent"),
-                     db=db, first_driver=driver)  # fmt: skip
+    app = create_app(
+        db_path=db_path,
+        deck=ROOT,
+        settings=settings,
+        now=NOW_DT,
+        bundled_dir=Path("/nonexistent"),
+        db=db,
+        first_driver=driver,
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, StudyScreen) and front(app) == "LSTM"
@@ -195,8 +216,15 @@ async def test_study_from_a_fast_start_shows_the_card_then_opens_the_store_and_k
     assert started is not None
     db, full, driver = started
     assert isinstance(db, DeferredDatabase) and not db.is_open and full == f"{ROOT}::NLP"
-    app = create_app(db_path=db_path, deck=full, settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent"),
-                     db=db, first_driver=driver)  # fmt: skip
+    app = create_app(
+        db_path=db_path,
+        deck=full,
+        settings=settings,
+        now=NOW_DT,
+        bundled_dir=Path("/nonexistent"),
+        db=db,
+        first_driver=driver,
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, StudyScreen) and front(app) == "LSTM"
@@ -211,7 +239,9 @@ async def test_study_from_a_fast_start_shows_the_card_then_opens_the_store_and_k
         assert reviews(db_path) == [("LSTM", 3)]
 
 
-def test_a_deck_name_that_matches_nothing_is_refused_by_the_fast_start_too(db_path: Path, settings: Settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_deck_name_that_matches_nothing_is_refused_by_the_fast_start_too(
+    db_path: Path, settings: Settings, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     import pytest
 
     from llmcards.cli.state import STATE
@@ -223,10 +253,14 @@ def test_a_deck_name_that_matches_nothing_is_refused_by_the_fast_start_too(db_pa
         _fast_start("Vision", settings)
 
 
-async def test_t_shows_the_studied_decks_stats_and_escape_returns_to_the_same_card(db_path: Path, settings: Settings) -> None:
+async def test_t_shows_the_studied_decks_stats_and_escape_returns_to_the_same_card(
+    db_path: Path, settings: Settings
+) -> None:
     from llmcards.tui.screens.stats import StatsScreen
 
-    app = create_app(db_path=db_path, deck="NLP", settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent"))
+    app = create_app(
+        db_path=db_path, deck="NLP", settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent")
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("space", "3")
@@ -236,7 +270,11 @@ async def test_t_shows_the_studied_decks_stats_and_escape_returns_to_the_same_ca
         await settle(pilot)
         stats = app.screen
         assert isinstance(stats, StatsScreen)
-        assert stats.stats is not None and stats.stats.deck == f"{ROOT}::NLP" and stats.stats.today_reviews == 1
+        assert (
+            stats.stats is not None
+            and stats.stats.deck == f"{ROOT}::NLP"
+            and stats.stats.today_reviews == 1
+        )
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, StudyScreen) and front(app) == "GRU"

@@ -31,7 +31,10 @@ class Pane:
 
     def text(self) -> str:
         return subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name], check=True, capture_output=True, text=True
+            ["tmux", "capture-pane", "-p", "-t", self.name],
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
 
     def wait_for(self, needle: str, timeout: float = 20.0) -> str:
@@ -44,7 +47,10 @@ class Pane:
         raise AssertionError(f"{needle!r} never appeared; the pane shows:\n{self.text()}")
 
     def alive(self) -> bool:
-        return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode == 0
+        return (
+            subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode
+            == 0
+        )
 
 
 def binary() -> str:
@@ -56,10 +62,16 @@ def binary() -> str:
 
 def start(db_path: Path) -> Pane:
     name = f"llmcards-test-{uuid.uuid4().hex[:8]}"
-    env = {k: os.environ[k] for k in ("LLMCARDS_NOW", "LLMCARDS_CONFIG", "HOME", "PATH") if k in os.environ}
+    env = {
+        k: os.environ[k]
+        for k in ("LLMCARDS_NOW", "LLMCARDS_CONFIG", "HOME", "PATH")
+        if k in os.environ
+    }
     exports = " ".join(f"{k}={v!r}" for k, v in env.items())
     command = f"exec env {exports} TERM=xterm-256color {binary()} --db {str(db_path)!r} study --deck {ROOT!r}"
-    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", command], check=True)
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", command], check=True
+    )
     return Pane(name)
 
 
@@ -94,7 +106,10 @@ def test_kill_9_loses_no_rating_already_shown_as_done(db_path: Path) -> None:
         pane.send("4")
         pane.wait_for("GRU")  # LSTM is done as far as the user can see
         pid = subprocess.run(
-            ["tmux", "display-message", "-p", "-t", pane.name, "#{pane_pid}"], capture_output=True, text=True, check=True
+            ["tmux", "display-message", "-p", "-t", pane.name, "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         os.kill(int(pid), 9)
     finally:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from llmcards.cli.state import STATE
 
 
-def decks(as_json: Annotated[bool, typer.Option("--json", help="Print the decks as JSON.")] = False) -> None:
+def decks(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the decks as JSON.")] = False,
+) -> None:
     """The deck tree: cards, and what each deck has for today after daily limits."""
     from llmcards import clock
     from llmcards.config import load_settings
@@ -59,11 +61,18 @@ def _print_deck_tree(counts: list) -> None:  # type: ignore[type-arg]
 
 
 def cards(
-    deck: Annotated[Optional[str], typer.Option("--deck", "-d", help="Deck (full path or its last part); includes sub-decks.")] = None,
-    search: Annotated[Optional[str], typer.Option("--search", "-s", help="Text in the front, back or context.")] = None,
+    deck: Annotated[
+        str | None,
+        typer.Option("--deck", "-d", help="Deck (full path or its last part); includes sub-decks."),
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", help="Text in the front, back or context.")
+    ] = None,
     state: Annotated[
-        Optional[str],
-        typer.Option("--state", help="new, learning, review, relearning, due, suspended, retired or all."),
+        str | None,
+        typer.Option(
+            "--state", help="new, learning, review, relearning, due, suspended, retired or all."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the cards as JSON.")] = False,
 ) -> None:
@@ -101,7 +110,9 @@ def _print_cards(rows: list) -> None:  # type: ignore[type-arg]
     for name, style in (("ID", "dim"), ("Deck", "cyan"), ("Front", ""), ("State", ""), ("Due", "")):
         table.add_column(name, style=style or None, overflow="fold")
     for r in rows:
-        front = f"[dim]{escape(r.context)} › [/dim]{escape(r.front)}" if r.context else escape(r.front)
+        front = (
+            f"[dim]{escape(r.context)} › [/dim]{escape(r.front)}" if r.context else escape(r.front)
+        )
         flags = " [yellow]suspended[/yellow]" if r.suspended else ""
         flags += " [red]retired[/red]" if r.retired else ""
         due = r.due.astimezone().strftime("%Y-%m-%d %H:%M") if r.due else ""
@@ -112,9 +123,7 @@ def _print_cards(rows: list) -> None:  # type: ignore[type-arg]
 
 def _set_suspended(card_ids: list[int], flag: bool) -> None:
     from llmcards.cli.output import console
-    from llmcards.scheduling.review import set_suspended
-
-    from llmcards.scheduling.review import card_row
+    from llmcards.scheduling.review import card_row, set_suspended
 
     db = STATE.open()
     try:
@@ -125,15 +134,29 @@ def _set_suspended(card_ids: list[int], flag: bool) -> None:
     finally:
         db.close()
     verb = "Suspended" if flag else "Unsuspended"
-    console().print(f"{verb} {changed} of {len(card_ids)} cards" + (" (the others already were)" if changed < len(card_ids) else ""))
+    console().print(
+        f"{verb} {changed} of {len(card_ids)} cards"
+        + (" (the others already were)" if changed < len(card_ids) else "")
+    )
 
 
-def suspend(card_ids: Annotated[list[int], typer.Argument(help="Card ids (see `llmcards cards`).", show_default=False)]) -> None:
+def suspend(
+    card_ids: Annotated[
+        list[int], typer.Argument(help="Card ids (see `llmcards cards`).", show_default=False)
+    ],
+) -> None:
     """Keep cards out of study until unsuspended (their history stays)."""
     _set_suspended(card_ids, True)
 
 
-def unsuspend(card_ids: Annotated[list[int], typer.Argument(help="Card ids (see `llmcards cards --state suspended`).", show_default=False)]) -> None:
+def unsuspend(
+    card_ids: Annotated[
+        list[int],
+        typer.Argument(
+            help="Card ids (see `llmcards cards --state suspended`).", show_default=False
+        ),
+    ],
+) -> None:
     """Bring suspended cards (leeches too) back into study."""
     _set_suspended(card_ids, False)
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
 
 def config(
-    key: Annotated[Optional[str], typer.Argument(help="A setting's name; omit to show them all.", show_default=False)] = None,
-    value: Annotated[Optional[str], typer.Argument(help="New value (lists: space or comma separated).", show_default=False)] = None,
+    key: Annotated[
+        str | None,
+        typer.Argument(help="A setting's name; omit to show them all.", show_default=False),
+    ] = None,
+    value: Annotated[
+        str | None,
+        typer.Argument(help="New value (lists: space or comma separated).", show_default=False),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the settings as JSON.")] = False,
 ) -> None:
     """Show all settings, one setting, or set one: `llmcards config new_per_day 30`."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -21,7 +21,10 @@ export_app = typer.Typer(
 )
 
 DeckOption = Annotated[
-    Optional[str], typer.Option("--deck", "-d", help="Only this deck and its sub-decks (full path or its last part).")
+    str | None,
+    typer.Option(
+        "--deck", "-d", help="Only this deck and its sub-decks (full path or its last part)."
+    ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", "-f", help="Replace the file if it exists.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print a summary object as JSON.")]
@@ -36,14 +39,24 @@ def _progress(label: str, enabled: bool) -> Iterator[Callable[[int, int], None]]
         if not enabled or total < PROGRESS_FROM:
             return
         if "bar" not in state:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
 
             from llmcards.cli.output import err_console
 
             bar = Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                console=err_console(), transient=True,
-            )  # fmt: skip
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=err_console(),
+                transient=True,
+            )
             bar.start()
             state["bar"], state["task"] = bar, bar.add_task(label, total=total)
         state["bar"].update(state["task"], completed=done, total=total)
@@ -59,7 +72,8 @@ def export_anki(
     path: Annotated[Path, typer.Argument(help="The .apkg file to write.", show_default=False)],
     deck: DeckOption = None,
     no_scheduling: Annotated[
-        bool, typer.Option("--no-scheduling", help="Export every card as new, without review history.")
+        bool,
+        typer.Option("--no-scheduling", help="Export every card as new, without review history."),
     ] = False,
     force: ForceOption = False,
     as_json: JsonOption = False,
@@ -76,9 +90,15 @@ def export_anki(
     try:
         with _progress("Exporting", enabled=not as_json) as progress:
             summary = export_apkg(
-                db, path, settings=settings, deck=deck, scheduling=not no_scheduling, force=force,
-                now=clock.now(), progress=progress,
-            )  # fmt: skip
+                db,
+                path,
+                settings=settings,
+                deck=deck,
+                scheduling=not no_scheduling,
+                force=force,
+                now=clock.now(),
+                progress=progress,
+            )
     finally:
         db.close()
     if as_json:
@@ -90,8 +110,16 @@ def export_anki(
 
     from llmcards.cli.output import console
 
-    history = f" with {summary.reviews:,} reviews" if summary.scheduling else " as new cards (no scheduling)"
-    moved = f"; {summary.moved_from_future} review times in the future set to now" if summary.moved_from_future else ""
+    history = (
+        f" with {summary.reviews:,} reviews"
+        if summary.scheduling
+        else " as new cards (no scheduling)"
+    )
+    moved = (
+        f"; {summary.moved_from_future} review times in the future set to now"
+        if summary.moved_from_future
+        else ""
+    )
     images = f", {summary.media} image{'s' if summary.media != 1 else ''}" if summary.media else ""
     console().print(
         f"Exported {summary.cards:,} cards ({summary.notes:,} notes, {summary.decks} decks{images}){history} "
@@ -130,7 +158,9 @@ def export_csv(
 
 
 def import_anki(
-    path: Annotated[Path, typer.Argument(help="An Anki package (.apkg or .colpkg).", show_default=False)],
+    path: Annotated[
+        Path, typer.Argument(help="An Anki package (.apkg or .colpkg).", show_default=False)
+    ],
     as_json: JsonOption = False,
 ) -> None:
     """Import an Anki package: Basic-like and Cloze notes become cards (HTML to Markdown),
@@ -162,9 +192,13 @@ def import_anki(
         f"in {report.decks} decks, {report.reviews:,} reviews added"
     )
     for name, count in sorted(report.other_note_types.items()):
-        out.print(f"  [yellow]{escape(name)}[/yellow]: {count:,} notes imported by their first two fields")
+        out.print(
+            f"  [yellow]{escape(name)}[/yellow]: {count:,} notes imported by their first two fields"
+        )
     if report.skipped_reviews:
-        out.print(f"  [dim]{report.skipped_reviews:,} manual schedule changes in the review log were not imported[/dim]")
+        out.print(
+            f"  [dim]{report.skipped_reviews:,} manual schedule changes in the review log were not imported[/dim]"
+        )
 
 
 def register(app: typer.Typer) -> None:

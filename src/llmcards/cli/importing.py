@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,17 +17,29 @@ MAX_TERMS_PER_DECK = 8
 
 
 def import_notes(
-    paths: Annotated[list[Path], typer.Argument(help="Notes files or folders (searched recursively).", show_default=False)],
-    deck: Annotated[Optional[str], typer.Option("--deck", "-d", help="Root deck (default: the file's title or name).")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Show what would change; write nothing.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every item passed over.")] = False,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Notes files or folders (searched recursively).", show_default=False),
+    ],
+    deck: Annotated[
+        str | None,
+        typer.Option("--deck", "-d", help="Root deck (default: the file's title or name)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Show what would change; write nothing.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List every item passed over.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Import Markdown notes; re-importing updates cards and keeps their history."""
     from llmcards import clock
     from llmcards.importing import import_at
 
-    report = import_at(STATE.db_path, [str(p) for p in paths], deck=deck, dry_run=dry_run, now=clock.now())
+    report = import_at(
+        STATE.db_path, [str(p) for p in paths], deck=deck, dry_run=dry_run, now=clock.now()
+    )
     if as_json:
         from llmcards.cli.output import print_json
 
@@ -54,7 +66,9 @@ def _print_report(report: ImportReport, *, verbose: bool) -> None:
             + ("" if file.parsed_again else " [dim](file unchanged)[/dim]")
         )
         if file.retired_fronts:
-            shown = ", ".join(file.retired_fronts[:6]) + (" …" if len(file.retired_fronts) > 6 else "")
+            shown = ", ".join(file.retired_fronts[:6]) + (
+                " …" if len(file.retired_fronts) > 6 else ""
+            )
             out.print(f"  [yellow]retired[/yellow] (kept with their history): {escape(shown)}")
     if len(report.files) > 1:
         out.print(
@@ -68,7 +82,9 @@ def _print_report(report: ImportReport, *, verbose: bool) -> None:
     if report.dry_run:
         out.print("[bold yellow]Dry run[/bold yellow]: nothing was written.")
     elif report.skipped:
-        out.print("[dim]Run with --dry-run to preview, --verbose to list every item passed over.[/dim]")
+        out.print(
+            "[dim]Run with --dry-run to preview, --verbose to list every item passed over.[/dim]"
+        )
 
 
 def _print_dry_run_cards(file: FileReport) -> None:
@@ -82,7 +98,9 @@ def _print_dry_run_cards(file: FileReport) -> None:
         for d in drafts:
             where = CONTEXT_SEP.join(d.deck)
             context = f"[dim]{escape(d.context)} › [/dim]" if d.context else ""
-            out.print(f"  [green]{label:>7}[/green] l.{d.line:<5} {escape(where)}: {context}{escape(d.front)}")
+            out.print(
+                f"  [green]{label:>7}[/green] l.{d.line:<5} {escape(where)}: {context}{escape(d.front)}"
+            )
 
 
 def _print_never_explained(report: ImportReport) -> None:
@@ -101,7 +119,9 @@ def _print_never_explained(report: ImportReport) -> None:
     out = console()
     out.print("Named but never explained (add an answer in your notes to get a card):")
     for label, terms in by_deck.items():
-        shown = ", ".join(terms[:MAX_TERMS_PER_DECK]) + (", …" if len(terms) > MAX_TERMS_PER_DECK else "")
+        shown = ", ".join(terms[:MAX_TERMS_PER_DECK]) + (
+            ", …" if len(terms) > MAX_TERMS_PER_DECK else ""
+        )
         out.print(f"  [cyan]{escape(label)}[/cyan]: {escape(shown)}")
 
 
@@ -113,7 +133,9 @@ def _print_passed_over(report: ImportReport) -> None:
     out = console()
     for file, item in report.skipped:
         text = item.text if len(item.text) <= 60 else item.text[:59] + "…"
-        out.print(f"  [dim]passed over[/dim] {escape(file.shown)}:{item.line}  {escape(text)}  [dim]— {escape(item.reason)}[/dim]")
+        out.print(
+            f"  [dim]passed over[/dim] {escape(file.shown)}:{item.line}  {escape(text)}  [dim]— {escape(item.reason)}[/dim]"
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -34,11 +34,19 @@ def _version(value: bool) -> None:
 def main(
     ctx: typer.Context,
     db: Annotated[
-        Optional[str],
-        typer.Option("--db", envvar="LLMCARDS_DB", metavar="PATH", help="Database file (default: in your user data folder)."),
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="LLMCARDS_DB",
+            metavar="PATH",
+            help="Database file (default: in your user data folder).",
+        ),
     ] = None,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = False,
 ) -> None:
     STATE.db_option = db
@@ -82,7 +90,7 @@ def run() -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         _handle_other(exc)
     # Outside standalone mode a `typer.Exit(n)` from a command, and Ctrl-C (130), come
     # back as a return value instead of being raised.

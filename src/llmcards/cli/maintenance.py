@@ -10,7 +10,11 @@ import typer
 from llmcards.cli.state import STATE
 
 
-def starter(as_json: Annotated[bool, typer.Option("--json", help="Print the import result as JSON.")] = False) -> None:
+def starter(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the import result as JSON.")
+    ] = False,
+) -> None:
     """Add or update the bundled decks (LLM/ML basics); review history is kept."""
     from llmcards import clock
     from llmcards.importing import import_paths
@@ -52,7 +56,9 @@ def backup() -> None:
 
 
 def restore(
-    file: Annotated[Path, typer.Argument(help="A backup file (see the backups/ folder beside the database).")],
+    file: Annotated[
+        Path, typer.Argument(help="A backup file (see the backups/ folder beside the database).")
+    ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Replace the database with a backup (the current state is backed up first)."""
@@ -61,10 +67,14 @@ def restore(
     from llmcards.store.backup import restore as restore_backup
 
     if not file.is_file():
-        raise UserError(f"{file}: no such backup file; list them with `ls {STATE.db_path.parent / 'backups'}`")
+        raise UserError(
+            f"{file}: no such backup file; list them with `ls {STATE.db_path.parent / 'backups'}`"
+        )
     path = STATE.db_path
     if not yes:
-        if not typer.confirm(f"Replace {path} with {file}? Your current data is backed up first.", default=False):
+        if not typer.confirm(
+            f"Replace {path} with {file}? Your current data is backed up first.", default=False
+        ):
             raise typer.Exit(1)
     safety = restore_backup(path, file)
     STATE.open().close()  # migrate an older backup to the current schema

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -10,8 +10,14 @@ from llmcards.cli.state import STATE
 
 
 def stats(
-    deck: Annotated[Optional[str], typer.Option("--deck", "-d", help="Deck (full path or its last part); includes sub-decks.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON (shape: llmcards.stats.compute).")] = False,
+    deck: Annotated[
+        str | None,
+        typer.Option("--deck", "-d", help="Deck (full path or its last part); includes sub-decks."),
+    ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print the numbers as JSON (shape: llmcards.stats.compute)."),
+    ] = False,
 ) -> None:
     """Heatmap, reviews per day, true retention, due forecast, memory, hardest cards.
 
@@ -51,11 +57,28 @@ def stats(
 
 
 def optimize(
-    evaluate: Annotated[bool, typer.Option("--evaluate", help="Only compare current and fitted parameters; save nothing.")] = False,
-    simulate: Annotated[bool, typer.Option("--simulate", help="Show the daily workload of a range of desired retentions.")] = False,
-    reschedule: Annotated[bool, typer.Option("--reschedule", help="After saving new parameters, reschedule every card with them.")] = False,
+    evaluate: Annotated[
+        bool,
+        typer.Option(
+            "--evaluate", help="Only compare current and fitted parameters; save nothing."
+        ),
+    ] = False,
+    simulate: Annotated[
+        bool,
+        typer.Option(
+            "--simulate", help="Show the daily workload of a range of desired retentions."
+        ),
+    ] = False,
+    reschedule: Annotated[
+        bool,
+        typer.Option(
+            "--reschedule", help="After saving new parameters, reschedule every card with them."
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before rescheduling.")] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask before rescheduling.")
+    ] = False,
 ) -> None:
     """Fit FSRS parameters to your review history; keep them only if they predict it better."""
     from llmcards import clock
@@ -65,7 +88,9 @@ def optimize(
     if reschedule and not yes and (as_json or not _interactive()):
         from llmcards.errors import UserError
 
-        raise UserError("--reschedule changes every card's due date; add --yes to confirm it non-interactively")
+        raise UserError(
+            "--reschedule changes every card's due date; add --yes to confirm it non-interactively"
+        )
     settings = load_settings()
     now = clock.now()
     history = _read_history(now, settings.rollover_hour)
@@ -73,7 +98,9 @@ def optimize(
     if result.worker_trouble:
         import sys
 
-        sys.stderr.write(f"llmcards: note: fitted in one process, which takes longer ({result.worker_trouble})\n")
+        sys.stderr.write(
+            f"llmcards: note: fitted in one process, which takes longer ({result.worker_trouble})\n"
+        )
     saved = False
     if result.improved and not evaluate and result.fitted_parameters:
         settings = save_setting("fsrs_parameters", opt.parameters_text(result.fitted_parameters))
@@ -87,8 +114,14 @@ def optimize(
             rescheduled = _reschedule(db, settings, now, wanted=reschedule and saved, yes=yes)
             if rescheduled is not None and not as_json:
                 skipped = rescheduled["skipped"]
-                _say(f"Rescheduled {rescheduled['rescheduled']} cards with the new parameters"
-                     + (f" ({skipped} without their first rating kept their dates)." if skipped else "."))  # fmt: skip
+                _say(
+                    f"Rescheduled {rescheduled['rescheduled']} cards with the new parameters"
+                    + (
+                        f" ({skipped} without their first rating kept their dates)."
+                        if skipped
+                        else "."
+                    )
+                )
             workload = _workload(db, settings) if simulate else None
         finally:
             db.close()
@@ -111,7 +144,10 @@ def optimize(
         points, deck_size = workload
         console().print(
             workload_renderable(
-                points, current=settings.desired_retention, deck_size=deck_size, new_per_day=settings.new_per_day
+                points,
+                current=settings.desired_retention,
+                deck_size=deck_size,
+                new_per_day=settings.new_per_day,
             )
         )
 
@@ -128,7 +164,9 @@ def _read_history(now: Any, rollover_hour: int) -> Any:
         db = STATE.open()
         try:
             with db.read() as full:
-                return load_history(full.connection.driver_connection, now=now, rollover_hour=rollover_hour)
+                return load_history(
+                    full.connection.driver_connection, now=now, rollover_hour=rollover_hour
+                )
         finally:
             db.close()
     try:
@@ -160,13 +198,18 @@ def _say(text: str, style: str = "") -> None:
     console().print(text, style=style, markup=False)
 
 
-def _reschedule(db: Any, settings: Any, now: Any, *, wanted: bool, yes: bool) -> dict[str, int] | None:
+def _reschedule(
+    db: Any, settings: Any, now: Any, *, wanted: bool, yes: bool
+) -> dict[str, int] | None:
     if not wanted:
         return None
     from llmcards.stats.reschedule import reschedule_cards
 
     if not yes:
-        if not typer.confirm("Reschedule every card with the new parameters? (the review history is kept)", default=False):
+        if not typer.confirm(
+            "Reschedule every card with the new parameters? (the review history is kept)",
+            default=False,
+        ):
             return None
     with db.write() as conn:
         report = reschedule_cards(conn, settings.fsrs_parameters, settings, now=now)
@@ -183,10 +226,14 @@ def _workload(db: Any, settings: Any) -> tuple[list[Any], int]:
     card = Card.__table__  # type: ignore[attr-defined]
     with db.read() as conn:
         active = conn.execute(
-            select(func.count()).select_from(card).where(card.c.retired.is_(False), card.c.suspended.is_(False))
+            select(func.count())
+            .select_from(card)
+            .where(card.c.retired.is_(False), card.c.suspended.is_(False))
         ).scalar_one()
     deck_size = max(int(active), 100)
-    points = simulate_workload(current_parameters(settings), deck_size=deck_size, new_per_day=settings.new_per_day)
+    points = simulate_workload(
+        current_parameters(settings), deck_size=deck_size, new_per_day=settings.new_per_day
+    )
     return points, deck_size
 
 

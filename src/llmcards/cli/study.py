@@ -7,7 +7,7 @@ uses, so a script and a person produce the same schedule and the same review log
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,8 +19,13 @@ if TYPE_CHECKING:
 
 
 def due(
-    deck: Annotated[Optional[str], typer.Option("--deck", "-d", help="Deck (full path or its last part); includes sub-decks.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print counts and cards, in study order, as JSON.")] = False,
+    deck: Annotated[
+        str | None,
+        typer.Option("--deck", "-d", help="Deck (full path or its last part); includes sub-decks."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print counts and cards, in study order, as JSON.")
+    ] = False,
 ) -> None:
     """What is due now, per deck, after daily limits."""
     from llmcards import clock
@@ -40,9 +45,20 @@ def due(
             rows: dict[int, Any] = {}
             for start in range(0, len(order), 500):
                 chunk = order[start : start + 500]
-                rows.update((r.id, r) for r in conn.execute(select_cards().where(CARD.c.id.in_(chunk))))
-            upcoming = next_due_in(conn, deck=full, now=now, settings=settings,
-                                   learning_due=queue.next_learning_due(now)) if not order else (None, 0)  # fmt: skip
+                rows.update(
+                    (r.id, r) for r in conn.execute(select_cards().where(CARD.c.id.in_(chunk)))
+                )
+            upcoming = (
+                next_due_in(
+                    conn,
+                    deck=full,
+                    now=now,
+                    settings=settings,
+                    learning_due=queue.next_learning_due(now),
+                )
+                if not order
+                else (None, 0)
+            )
     finally:
         db.close()
     counts = queue.counts(now)
@@ -61,7 +77,13 @@ def due(
     _print_due(queue, now, full, upcoming, settings)
 
 
-def _print_due(queue: Queue, now: datetime, deck: str | None, upcoming: tuple[datetime | None, int], settings: Settings) -> None:
+def _print_due(
+    queue: Queue,
+    now: datetime,
+    deck: str | None,
+    upcoming: tuple[datetime | None, int],
+    settings: Settings,
+) -> None:
     from rich.markup import escape
     from rich.table import Table
 
@@ -73,9 +95,13 @@ def _print_due(queue: Queue, now: datetime, deck: str | None, upcoming: tuple[da
         where = f" in {escape(deck)}" if deck else ""
         moment, how_many = upcoming
         if moment is None:
-            out.print(f"Nothing due{where}. Import notes with [bold]llmcards import NOTES.md[/bold] to get cards.")
+            out.print(
+                f"Nothing due{where}. Import notes with [bold]llmcards import NOTES.md[/bold] to get cards."
+            )
         else:
-            out.print(f"Nothing due now{where}. Next: {_when(moment, now, settings)}, {how_many} card{'s' * (how_many != 1)}.")
+            out.print(
+                f"Nothing due now{where}. Next: {_when(moment, now, settings)}, {how_many} card{'s' * (how_many != 1)}."
+            )
         return
     from llmcards.scheduling.labels import LEARN_AHEAD
 
@@ -94,7 +120,12 @@ def _print_due(queue: Queue, now: datetime, deck: str | None, upcoming: tuple[da
     for name in sorted(per_deck):
         new, learning, review = per_deck[name]
         table.add_row(escape(name), str(new), str(learning), str(review))
-    table.add_row("[bold]Total[/bold]", f"[bold]{counts.new}[/bold]", f"[bold]{counts.learning}[/bold]", f"[bold]{counts.review}[/bold]")
+    table.add_row(
+        "[bold]Total[/bold]",
+        f"[bold]{counts.new}[/bold]",
+        f"[bold]{counts.learning}[/bold]",
+        f"[bold]{counts.review}[/bold]",
+    )
     out.print(table)
 
 
@@ -113,10 +144,22 @@ def _when(moment: datetime, now: datetime, settings: Settings) -> str:
 
 
 def rate(
-    card_id: Annotated[int, typer.Argument(help="The card's id (see `llmcards due --json` or `llmcards cards`).", show_default=False)],
-    rating: Annotated[str, typer.Argument(help="again, hard, good or easy (or 1-4).", show_default=False)],
-    duration_ms: Annotated[int, typer.Option("--duration-ms", help="Time taken to answer, in milliseconds.")] = 0,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the card's new state as JSON.")] = False,
+    card_id: Annotated[
+        int,
+        typer.Argument(
+            help="The card's id (see `llmcards due --json` or `llmcards cards`).",
+            show_default=False,
+        ),
+    ],
+    rating: Annotated[
+        str, typer.Argument(help="again, hard, good or easy (or 1-4).", show_default=False)
+    ],
+    duration_ms: Annotated[
+        int, typer.Option("--duration-ms", help="Time taken to answer, in milliseconds.")
+    ] = 0,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the card's new state as JSON.")
+    ] = False,
 ) -> None:
     """Record a review of one card now (or at LLMCARDS_NOW), as the study app would."""
     from llmcards import clock
@@ -183,7 +226,9 @@ def parse_rating(text: str) -> int:
 
 
 def study(
-    deck: Annotated[Optional[str], typer.Option("--deck", "-d", help="Study only this deck and its sub-decks.")] = None,
+    deck: Annotated[
+        str | None, typer.Option("--deck", "-d", help="Study only this deck and its sub-decks.")
+    ] = None,
 ) -> None:
     """Open the study app (on one deck with --deck)."""
     from llmcards.config import load_settings

@@ -50,7 +50,9 @@ def card_schedule(
     if card.state == REVIEW:
         queue = s.QUEUE_SUSPENDED if card.suspended else s.QUEUE_REVIEW
         due_day = days.day_of_seconds(card.due)
-        return AnkiSchedule(s.CARD_REVIEW, queue, due_day, review_interval(card, days), INITIAL_FACTOR, 0, data)
+        return AnkiSchedule(
+            s.CARD_REVIEW, queue, due_day, review_interval(card, days), INITIAL_FACTOR, 0, data
+        )
     relearning = card.state == RELEARNING
     steps = relearning_steps if relearning else learning_steps
     # Anki keeps the steps still to do in `left`; it reads them as `left % 1000`.

@@ -10,7 +10,7 @@ number days with llmcards' own `clock.day_start`, which makes both counts agree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from llmcards import clock
 
@@ -48,7 +48,7 @@ class AnkiDays:
         bucket = int(seconds // _BUCKET)
         day = self._cache.get(bucket)
         if day is None:
-            moment = datetime.fromtimestamp(bucket * _BUCKET, timezone.utc)
+            moment = datetime.fromtimestamp(bucket * _BUCKET, UTC)
             start = clock.day_start(moment, self.rollover_hour)
             day = (start.astimezone(clock.local_zone()).date() - self._day0).days
             self._cache[bucket] = day
@@ -61,7 +61,7 @@ class AnkiDays:
         """The UTC moment day number `day` begins."""
         local = datetime.combine(self._day0 + timedelta(days=day), datetime.min.time())
         local = local.replace(hour=self.rollover_hour, tzinfo=clock.local_zone())
-        return local.astimezone(timezone.utc)
+        return local.astimezone(UTC)
 
 
 def day_shift_seconds(rollover_hour: int) -> int:
@@ -83,7 +83,7 @@ def source_day_start(day: int, crt: int, conf: dict[str, object]) -> datetime:
     """
     zone = clock.local_zone()
     if conf.get("schedVer", 1) == 1:
-        return datetime.fromtimestamp(crt + day * 86400, timezone.utc)
+        return datetime.fromtimestamp(crt + day * 86400, UTC)
     rollover = conf.get("rollover")
     if not isinstance(rollover, int):
         rollover = 4  # Anki's default when a v2 collection does not say
@@ -91,6 +91,8 @@ def source_day_start(day: int, crt: int, conf: dict[str, object]) -> datetime:
     if isinstance(offset, int):
         created = datetime.fromtimestamp(crt, timezone(timedelta(minutes=-offset)))
         local = datetime.combine(created.date() + timedelta(days=day), datetime.min.time())
-        return local.replace(hour=rollover % 24, tzinfo=zone).astimezone(timezone.utc)
-    created = datetime.fromtimestamp(crt, zone).replace(hour=rollover % 24, minute=0, second=0, microsecond=0)
-    return (created + timedelta(days=day)).astimezone(timezone.utc)
+        return local.replace(hour=rollover % 24, tzinfo=zone).astimezone(UTC)
+    created = datetime.fromtimestamp(crt, zone).replace(
+        hour=rollover % 24, minute=0, second=0, microsecond=0
+    )
+    return (created + timedelta(days=day)).astimezone(UTC)

@@ -11,8 +11,7 @@ import re
 
 # Anki's GUID alphabet (base91 without quotes or backslash), as Anki and genanki use it.
 _BASE91 = (
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-    "!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
 )
 
 # Anki ids are JavaScript-safe integers; keep derived ones well inside 2**53.

@@ -67,7 +67,11 @@ def build_notes(cards: list[ExportCard], media: MediaPacker | None = None) -> li
                 fields = [markdown_to_html(card.cloze_text), "", plain_to_html(card.context)]
                 note = AnkiNote(guid_for(card.note_uid), s.CLOZE_MODEL_ID, fields, [])
             else:
-                fields = [inline_to_html(card.front), markdown_to_html(card.back), plain_to_html(card.context)]
+                fields = [
+                    inline_to_html(card.front),
+                    markdown_to_html(card.back),
+                    plain_to_html(card.context),
+                ]
                 note = AnkiNote(guid_for(card.uid), s.BASIC_MODEL_ID, fields, [])
             if media is not None:
                 notes_dir = Path(card.source_path).parent

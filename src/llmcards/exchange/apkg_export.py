@@ -102,13 +102,22 @@ def export_apkg(
     if deck:  # a mistyped --deck fails before any work starts
         with db.read() as conn:
             resolve_deck(conn, deck)
-    with tempfile.TemporaryDirectory(prefix="llmcards-export-") as work, _revlog_worker(db, scheduling) as worker:
+    with (
+        tempfile.TemporaryDirectory(prefix="llmcards-export-") as work,
+        _revlog_worker(db, scheduling) as worker,
+    ):
         staging = str(Path(work) / "revlog.sqlite")
-        pending = worker(staging, day_shift_seconds(settings.rollover_hour), now_ms) if scheduling else None
+        pending = (
+            worker(staging, day_shift_seconds(settings.rollover_hour), now_ms)
+            if scheduling
+            else None
+        )
         with db.read() as conn:
             cards = selected_cards(conn, deck)
             first_review, review_count = (
-                conn.execute(select(func.min(REVIEW.c.reviewed_at), func.count())).one() if scheduling else (None, 0)
+                conn.execute(select(func.min(REVIEW.c.reviewed_at), func.count())).one()
+                if scheduling
+                else (None, 0)
             )
         media = MediaPacker()
         notes = build_notes(cards, media)
@@ -122,16 +131,26 @@ def export_apkg(
                 writer.total = len(cards) + review_count  # the bar's length is known from the start
                 writer.write(notes, scheduling)
                 if pending is not None:
-                    writer.merge_revlog(_staged(pending, db, staging, settings.rollover_hour, now_ms))
+                    writer.merge_revlog(
+                        _staged(pending, db, staging, settings.rollover_hour, now_ms)
+                    )
                 s.create_indexes(sqlite)
                 sqlite.commit()
             finally:
                 sqlite.close()
-            with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+            with zipfile.ZipFile(
+                temp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1
+            ) as archive:
                 archive.write(collection, "collection.anki2")
                 packed = _pack_media(archive, media)
     return ExportSummary(
-        path, len(decks), len(notes), writer.cards_written, writer.reviews_written, scheduling, writer.moved_from_future,
+        path,
+        len(decks),
+        len(notes),
+        writer.cards_written,
+        writer.reviews_written,
+        scheduling,
+        writer.moved_from_future,
         len(packed),
     )
 
@@ -143,7 +162,9 @@ def _pack_media(archive: zipfile.ZipFile, media: MediaPacker) -> dict[str, str]:
     for name, file in media.files.items():
         entry = str(len(packed))
         try:
-            archive.write(file, entry, compress_type=zipfile.ZIP_STORED)  # images are compressed already
+            archive.write(
+                file, entry, compress_type=zipfile.ZIP_STORED
+            )  # images are compressed already
         except OSError:
             continue
         packed[entry] = name
@@ -152,7 +173,9 @@ def _pack_media(archive: zipfile.ZipFile, media: MediaPacker) -> dict[str, str]:
 
 
 @contextmanager
-def _revlog_worker(db: Database, scheduling: bool) -> Iterator[Callable[[str, int, int], Future[Staged]]]:
+def _revlog_worker(
+    db: Database, scheduling: bool
+) -> Iterator[Callable[[str, int, int], Future[Staged]]]:
     """Stages the review log in a second process (its own read of the database file) while
     this one renders cards; an in-memory database is staged right here instead."""
     if not scheduling or db.path is None:
@@ -161,7 +184,9 @@ def _revlog_worker(db: Database, scheduling: bool) -> Iterator[Callable[[str, in
             done: Future[Staged] = Future()
             if scheduling:
                 with db.read() as conn:
-                    done.set_result(stage_revlog(conn.connection.dbapi_connection, target, shift, now_ms))  # type: ignore[arg-type]
+                    done.set_result(
+                        stage_revlog(conn.connection.dbapi_connection, target, shift, now_ms)
+                    )  # type: ignore[arg-type]
             return done
 
         yield inline
@@ -170,11 +195,17 @@ def _revlog_worker(db: Database, scheduling: bool) -> Iterator[Callable[[str, in
     from concurrent.futures import ProcessPoolExecutor
 
     # spawn: a clean interpreter that imports only the stdlib-only staging module
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield lambda target, shift, now_ms: pool.submit(stage_revlog_from_file, str(db.path), target, shift, now_ms)
+    with ProcessPoolExecutor(
+        max_workers=1, mp_context=multiprocessing.get_context("spawn")
+    ) as pool:
+        yield lambda target, shift, now_ms: pool.submit(
+            stage_revlog_from_file, str(db.path), target, shift, now_ms
+        )
 
 
-def _staged(pending: Future[Staged], db: Database, target: str, rollover_hour: int, now_ms: int) -> Staged:
+def _staged(
+    pending: Future[Staged], db: Database, target: str, rollover_hour: int, now_ms: int
+) -> Staged:
     """The worker's result; if the worker process could not run (a host program that
     cannot be re-imported by `spawn`, a sandbox without processes), stage it here."""
     from concurrent.futures.process import BrokenProcessPool
@@ -184,7 +215,9 @@ def _staged(pending: Future[Staged], db: Database, target: str, rollover_hour: i
     except BrokenProcessPool:
         Path(target).unlink(missing_ok=True)
         with db.read() as conn:
-            return stage_revlog(conn.connection.dbapi_connection, target, day_shift_seconds(rollover_hour), now_ms)  # type: ignore[arg-type]
+            return stage_revlog(
+                conn.connection.dbapi_connection, target, day_shift_seconds(rollover_hour), now_ms
+            )  # type: ignore[arg-type]
 
 
 def _anchor(cards: list[ExportCard], first_review: datetime | None, now: datetime) -> datetime:
@@ -231,7 +264,9 @@ class _Writer:
         self.db.execute("pragma synchronous = off")
         s.create_schema(self.db)
         now_ms = int(self.now.timestamp() * 1000)
-        s.write_col_row(self.db, self._collection_settings(), {i: n for n, i in self.decks.items()}, now_ms)
+        s.write_col_row(
+            self.db, self._collection_settings(), {i: n for n, i in self.decks.items()}, now_ms
+        )
         self._notes_and_cards(notes, scheduling)
 
     def merge_revlog(self, staged: Staged) -> None:
@@ -262,38 +297,75 @@ class _Writer:
         card_ids = _unique_ids([c.created for c in ordered])
         self.card_ids = {card.id: anki_id for card, anki_id in zip(ordered, card_ids)}
         today_ends = clock.next_day_start(self.now, self.settings.rollover_hour).timestamp()
-        learning, relearning = len(self.settings.learning_steps), len(self.settings.relearning_steps)
+        learning, relearning = (
+            len(self.settings.learning_steps),
+            len(self.settings.relearning_steps),
+        )
         note_rows, card_rows = [], []
         position = 0
         for note, note_id in zip(notes, note_ids):
             mod = int(note.modified)
-            note_rows.append((
-                note_id, note.guid, note.model_id, mod, -1, f" {' '.join(note.tags)} " if note.tags else "",
-                "\x1f".join(note.fields), note.fields[0], field_checksum(note.fields[0]), 0, "",
-            ))  # fmt: skip
+            note_rows.append(
+                (
+                    note_id,
+                    note.guid,
+                    note.model_id,
+                    mod,
+                    -1,
+                    f" {' '.join(note.tags)} " if note.tags else "",
+                    "\x1f".join(note.fields),
+                    note.fields[0],
+                    field_checksum(note.fields[0]),
+                    0,
+                    "",
+                )
+            )
             for ordinal, card in note.cards:
                 position += 1
                 if scheduling:
                     sched = card_schedule(
-                        card, position=position, days=self.days, today_ends=today_ends,
-                        learning_steps=learning, relearning_steps=relearning,
+                        card,
+                        position=position,
+                        days=self.days,
+                        today_ends=today_ends,
+                        learning_steps=learning,
+                        relearning_steps=relearning,
                         desired_retention=self.settings.desired_retention,
-                    )  # fmt: skip
+                    )
                     reps, lapses = card.reps, card.lapses
                 else:
                     sched, reps, lapses = new_schedule(position, suspended=False), 0, 0
-                card_rows.append((
-                    self.card_ids[card.id], note_id, self.decks[card.deck], ordinal, int(card.updated), -1,
-                    sched.type, sched.queue, sched.due, sched.ivl, sched.factor, reps, lapses,
-                    sched.left, 0, 0, 0, sched.data,
-                ))  # fmt: skip
+                card_rows.append(
+                    (
+                        self.card_ids[card.id],
+                        note_id,
+                        self.decks[card.deck],
+                        ordinal,
+                        int(card.updated),
+                        -1,
+                        sched.type,
+                        sched.queue,
+                        sched.due,
+                        sched.ivl,
+                        sched.factor,
+                        reps,
+                        lapses,
+                        sched.left,
+                        0,
+                        0,
+                        0,
+                        sched.data,
+                    )
+                )
             if len(card_rows) >= 5000:
                 self._flush_cards(note_rows, card_rows)
         self._flush_cards(note_rows, card_rows)
 
     def _flush_cards(self, note_rows: list[tuple], card_rows: list[tuple]) -> None:  # type: ignore[type-arg]
         self.db.executemany("insert into notes values (?,?,?,?,?,?,?,?,?,?,?)", note_rows)
-        self.db.executemany("insert into cards values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
+        self.db.executemany(
+            "insert into cards values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows
+        )
         self.cards_written += len(card_rows)
         self._tick(len(card_rows))
         note_rows.clear()

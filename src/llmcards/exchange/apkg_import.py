@@ -15,7 +15,7 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Connection, bindparam, insert, select, update
@@ -38,7 +38,12 @@ DECK = Deck.__table__  # type: ignore[attr-defined]
 REVIEW_LOG = ReviewLog.__table__  # type: ignore[attr-defined]
 
 Progress = Callable[[int, int], None]
-_STATE_OF_TYPE = {s.CARD_NEW: NEW, s.CARD_LEARN: 1, s.CARD_REVIEW: REVIEW, s.CARD_RELEARN: RELEARNING}
+_STATE_OF_TYPE = {
+    s.CARD_NEW: NEW,
+    s.CARD_LEARN: 1,
+    s.CARD_REVIEW: REVIEW,
+    s.CARD_RELEARN: RELEARNING,
+}
 
 
 @dataclass
@@ -89,13 +94,39 @@ def import_apkg(
 
 
 _TEXT_COLUMNS = (
-    "deck_id", "context", "front", "back", "kind", "cloze_ord", "cloze_text", "source_path", "tags",
-    "suspended", "retired", "retired_at", "updated_at",
-)  # fmt: skip
-_SCHEDULE_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
-_UPDATE_TEXT = update(CARD).where(CARD.c.id == bindparam("_id")).values({c: bindparam(c) for c in _TEXT_COLUMNS})
+    "deck_id",
+    "context",
+    "front",
+    "back",
+    "kind",
+    "cloze_ord",
+    "cloze_text",
+    "source_path",
+    "tags",
+    "suspended",
+    "retired",
+    "retired_at",
+    "updated_at",
+)
+_SCHEDULE_COLUMNS = (
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
+)
+_UPDATE_TEXT = (
+    update(CARD)
+    .where(CARD.c.id == bindparam("_id"))
+    .values({c: bindparam(c) for c in _TEXT_COLUMNS})
+)
 _UPDATE_SCHEDULE = (
-    update(CARD).where(CARD.c.id == bindparam("_id")).values({c: bindparam(c) for c in _SCHEDULE_COLUMNS})
+    update(CARD)
+    .where(CARD.c.id == bindparam("_id"))
+    .values({c: bindparam(c) for c in _SCHEDULE_COLUMNS})
 )
 
 
@@ -123,7 +154,11 @@ class _Importer:
         self.pending_updates: list[dict[str, object]] = []
 
     def run(self, conn: Connection) -> None:
-        cards = [c for c in self.col.cards if c[1] in self.col.notes and self.col.notes[c[1]][1] in self.col.models]
+        cards = [
+            c
+            for c in self.col.cards
+            if c[1] in self.col.notes and self.col.notes[c[1]][1] in self.col.models
+        ]
         self._count_other_note_types()
         existing = self._existing(conn, cards)
         total = len(cards)
@@ -156,7 +191,9 @@ class _Importer:
         found: dict[str, int] = {}
         for start in range(0, len(uids), 500):
             chunk = uids[start : start + 500]
-            found.update(conn.execute(select(CARD.c.uid, CARD.c.id).where(CARD.c.uid.in_(chunk))).all())  # type: ignore[arg-type]
+            found.update(
+                conn.execute(select(CARD.c.uid, CARD.c.id).where(CARD.c.uid.in_(chunk))).all()
+            )  # type: ignore[arg-type]
         return found
 
     def _deck_id(self, conn: Connection, name: str) -> int:
@@ -175,7 +212,23 @@ class _Importer:
         return self.deck_ids[name]
 
     def _card(self, conn: Connection, row: tuple, existing: dict[str, int]) -> None:  # type: ignore[type-arg]
-        cid, nid, did, ordinal, ctype, queue, due, ivl, _factor, reps, lapses, left, odue, odid, data = row
+        (
+            cid,
+            nid,
+            did,
+            ordinal,
+            ctype,
+            queue,
+            due,
+            ivl,
+            _factor,
+            reps,
+            lapses,
+            left,
+            odue,
+            odid,
+            data,
+        ) = row
         guid, mid, tags, flds = self.col.notes[nid]
         if odid and odue:  # in a filtered deck: the home deck's due is kept in odue
             due = odue
@@ -202,10 +255,16 @@ class _Importer:
         known: list[Rating] = []
         if card_id is None:
             values.update(
-                uid=uid, note_uid=note_uid(guid) if text.kind == "cloze" else uid, root=split_deck(deck)[0],
-                source_line=0, position=due if ctype == s.CARD_NEW else 0, created_at=self._created(nid),
-                state=NEW, reps=0, lapses=0,
-            )  # fmt: skip
+                uid=uid,
+                note_uid=note_uid(guid) if text.kind == "cloze" else uid,
+                root=split_deck(deck)[0],
+                source_line=0,
+                position=due if ctype == s.CARD_NEW else 0,
+                created_at=self._created(nid),
+                state=NEW,
+                reps=0,
+                lapses=0,
+            )
             card_id = conn.execute(insert(CARD), [values]).inserted_primary_key[0]  # type: ignore[index]
             self.report.new += 1
         else:
@@ -228,7 +287,7 @@ class _Importer:
     def _created(self, nid: int) -> datetime:
         """Anki note ids are their creation time in ms."""
         if 10**11 < nid < 10**14:
-            return datetime.fromtimestamp(nid / 1000, timezone.utc)
+            return datetime.fromtimestamp(nid / 1000, UTC)
         return self.now
 
     def _known_ratings(self, conn: Connection, card_id: int) -> list[Rating]:
@@ -237,7 +296,9 @@ class _Importer:
                 REVIEW_LOG.c.card_id == card_id
             )
         ).all()
-        return [Rating(clock.ensure_utc(at), rating, duration or 0) for at, rating, duration in rows]
+        return [
+            Rating(clock.ensure_utc(at), rating, duration or 0) for at, rating, duration in rows
+        ]
 
     def _ratings(self, cid: int) -> tuple[list[Rating], int]:
         """The card's answers in time order; manual schedule changes are not answers.
@@ -248,11 +309,16 @@ class _Importer:
         ratings: list[Rating] = []
         skipped = 0
         for revlog_id, _cid, ease, ivl, _last, factor, taken, kind in self.col.revlog.get(cid, []):
-            if 1 <= ease <= 4 and kind in (s.REVLOG_LEARN, s.REVLOG_REVIEW, s.REVLOG_RELEARN, s.REVLOG_FILTERED):
+            if 1 <= ease <= 4 and kind in (
+                s.REVLOG_LEARN,
+                s.REVLOG_REVIEW,
+                s.REVLOG_RELEARN,
+                s.REVLOG_FILTERED,
+            ):
                 # Revlog ids are times made unique by nudging equal ones a few ms apart;
                 # rounding to the second undoes that, and FSRS counts whole days anyway
                 # (a nudge across a day boundary would change the replayed memory).
-                at = datetime.fromtimestamp(round(revlog_id / 1000), timezone.utc)
+                at = datetime.fromtimestamp(round(revlog_id / 1000), UTC)
                 ratings.append(Rating(at, ease, max(0, taken)))
             else:
                 skipped += 1
@@ -261,7 +327,16 @@ class _Importer:
         return ratings, skipped
 
     def _final(
-        self, steps: list[Step], ctype: int, queue: int, due: int, ivl: int, reps: int, lapses: int, data: str, left: int
+        self,
+        steps: list[Step],
+        ctype: int,
+        queue: int,
+        due: int,
+        ivl: int,
+        reps: int,
+        lapses: int,
+        data: str,
+        left: int,
     ) -> Schedule:
         """The card's schedule: memory from the replay, due date from Anki when they agree."""
         anki_state = _STATE_OF_TYPE.get(ctype, NEW)
@@ -273,14 +348,20 @@ class _Importer:
         replayed = steps[-1].after
         if replayed.state == anki_state and anki_due is not None:
             return Schedule(
-                replayed.state, replayed.step, replayed.stability, replayed.difficulty, anki_due,
-                replayed.last_review, max(reps, replayed.reps), max(lapses, replayed.lapses),
-            )  # fmt: skip
+                replayed.state,
+                replayed.step,
+                replayed.stability,
+                replayed.difficulty,
+                anki_due,
+                replayed.last_review,
+                max(reps, replayed.reps),
+                max(lapses, replayed.lapses),
+            )
         return replayed
 
     def _anki_due(self, queue: int, due: int) -> datetime | None:
         if queue == s.QUEUE_LEARN or (queue == s.QUEUE_SUSPENDED and due > 10**9):
-            return datetime.fromtimestamp(due, timezone.utc)
+            return datetime.fromtimestamp(due, UTC)
         if -100_000 < due < 100_000:
             return source_day_start(due, self.col.crt, self.col.conf)
         return None
@@ -310,4 +391,8 @@ def _memory(data: str) -> dict[str, float]:
         parsed = json.loads(data or "{}")
     except ValueError:
         return {}
-    return {k: float(v) for k, v in parsed.items() if k in ("s", "d") and isinstance(v, (int, float))} if isinstance(parsed, dict) else {}
+    return (
+        {k: float(v) for k, v in parsed.items() if k in ("s", "d") and isinstance(v, (int, float))}
+        if isinstance(parsed, dict)
+        else {}
+    )

@@ -167,7 +167,14 @@ def _conf(settings: CollectionSettings) -> dict[str, object]:
     }
 
 
-def _model(model_id: int, name: str, kind: int, fields: tuple[str, ...], template: dict[str, str], mod_s: int) -> dict[str, object]:
+def _model(
+    model_id: int,
+    name: str,
+    kind: int,
+    fields: tuple[str, ...],
+    template: dict[str, str],
+    mod_s: int,
+) -> dict[str, object]:
     return {
         "id": model_id,
         "name": name,
@@ -176,9 +183,19 @@ def _model(model_id: int, name: str, kind: int, fields: tuple[str, ...], templat
         "usn": -1,
         "sortf": 0,
         "did": DEFAULT_DECK_ID,
-        "tmpls": [{**template, "ord": 0, "bqfmt": "", "bafmt": "", "did": None, "bfont": "", "bsize": 0}],
+        "tmpls": [
+            {**template, "ord": 0, "bqfmt": "", "bafmt": "", "did": None, "bfont": "", "bsize": 0}
+        ],
         "flds": [
-            {"name": f, "ord": i, "sticky": False, "rtl": False, "font": "Arial", "size": 20, "media": []}
+            {
+                "name": f,
+                "ord": i,
+                "sticky": False,
+                "rtl": False,
+                "font": "Arial",
+                "size": 20,
+                "media": [],
+            }
             for i, f in enumerate(fields)
         ],
         "css": CSS,
@@ -195,8 +212,17 @@ def _model(model_id: int, name: str, kind: int, fields: tuple[str, ...], templat
 
 def _models(mod_s: int) -> dict[str, object]:
     return {
-        str(BASIC_MODEL_ID): _model(BASIC_MODEL_ID, BASIC_MODEL_NAME, NOTE_TYPE_STANDARD, BASIC_FIELDS, BASIC_TEMPLATE, mod_s),
-        str(CLOZE_MODEL_ID): _model(CLOZE_MODEL_ID, CLOZE_MODEL_NAME, NOTE_TYPE_CLOZE, CLOZE_FIELDS, CLOZE_TEMPLATE, mod_s),
+        str(BASIC_MODEL_ID): _model(
+            BASIC_MODEL_ID,
+            BASIC_MODEL_NAME,
+            NOTE_TYPE_STANDARD,
+            BASIC_FIELDS,
+            BASIC_TEMPLATE,
+            mod_s,
+        ),
+        str(CLOZE_MODEL_ID): _model(
+            CLOZE_MODEL_ID, CLOZE_MODEL_NAME, NOTE_TYPE_CLOZE, CLOZE_FIELDS, CLOZE_TEMPLATE, mod_s
+        ),
     }
 
 

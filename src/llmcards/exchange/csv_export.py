@@ -36,10 +36,18 @@ class CsvSummary:
     decks: int
 
     def as_json(self) -> dict[str, object]:
-        return {"path": str(self.path), "format": "csv", "notes": self.notes, "cards": self.cards, "decks": self.decks}
+        return {
+            "path": str(self.path),
+            "format": "csv",
+            "notes": self.notes,
+            "cards": self.cards,
+            "decks": self.decks,
+        }
 
 
-def export_csv(db: Database, path: Path, *, deck: str | None = None, force: bool = False) -> CsvSummary:
+def export_csv(
+    db: Database, path: Path, *, deck: str | None = None, force: bool = False
+) -> CsvSummary:
     path = check_target(path, force=force)
     with db.read() as conn:
         cards = selected_cards(conn, deck)
@@ -54,6 +62,15 @@ def export_csv(db: Database, path: Path, *, deck: str | None = None, force: bool
                     first = f'<div class="context">{context}</div>{first}'
                 cloze = note.model_id == s.CLOZE_MODEL_ID
                 deck_name = note.cards[0][1].deck
-                writer.writerow([note.guid, "Cloze" if cloze else "Basic", deck_name, first, second, " ".join(note.tags)])
+                writer.writerow(
+                    [
+                        note.guid,
+                        "Cloze" if cloze else "Basic",
+                        deck_name,
+                        first,
+                        second,
+                        " ".join(note.tags),
+                    ]
+                )
     decks = len(deck_ids({c.deck for c in cards}))  # with their parents, as the .apkg counts them
     return CsvSummary(path, len(notes), sum(len(n.cards) for n in notes), decks)

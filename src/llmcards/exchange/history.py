@@ -46,7 +46,9 @@ def schedule_values(schedule: Schedule) -> dict[str, object]:
     }
 
 
-def write_history(conn: Connection, card_id: int, steps: list[Step], final: Schedule | None = None) -> None:
+def write_history(
+    conn: Connection, card_id: int, steps: list[Step], final: Schedule | None = None
+) -> None:
     """Append these reviews to the card's log and give the card the resulting schedule."""
     if steps:
         conn.execute(insert(REVIEW), review_rows(card_id, steps))

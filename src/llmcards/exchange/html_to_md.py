@@ -14,8 +14,33 @@ from html.parser import HTMLParser
 
 _VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "col", "source"}
 _DROP = {"script", "style", "head", "title"}
-_BLOCK = {"p", "div", "ul", "ol", "li", "pre", "table", "blockquote", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
-          "section", "article", "thead", "tbody", "tr", "td", "th", "dl", "dt", "dd"}  # fmt: skip
+_BLOCK = {
+    "p",
+    "div",
+    "ul",
+    "ol",
+    "li",
+    "pre",
+    "table",
+    "blockquote",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "thead",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+    "dl",
+    "dt",
+    "dd",
+}
 
 
 @dataclass
@@ -139,7 +164,9 @@ def _pre(node: _Node) -> str:
     language = ""
     if isinstance(code, _Node) and code.tag == "code":
         classes = code.attrs.get("class", "").split()
-        language = next((c.removeprefix("language-") for c in classes if c.startswith("language-")), "")
+        language = next(
+            (c.removeprefix("language-") for c in classes if c.startswith("language-")), ""
+        )
         text = _raw_text(code)
     else:
         text = _raw_text(node)
@@ -155,9 +182,16 @@ def _table(node: _Node) -> str:
             if not isinstance(child, _Node):
                 continue
             if child.tag == "tr":
-                cells = [c for c in child.children if isinstance(c, _Node) and c.tag in ("td", "th")]
+                cells = [
+                    c for c in child.children if isinstance(c, _Node) and c.tag in ("td", "th")
+                ]
                 header = any(c.tag == "th" for c in cells)
-                rows.append((header, [" ".join(_inline(c.children).split()).replace("|", "\\|") for c in cells]))
+                rows.append(
+                    (
+                        header,
+                        [" ".join(_inline(c.children).split()).replace("|", "\\|") for c in cells],
+                    )
+                )
             else:
                 walk(child)
 
@@ -172,7 +206,9 @@ def _table(node: _Node) -> str:
         cells = cells + [""] * (width - len(cells))
         return "| " + " | ".join(cells) + " |"
 
-    return "\n".join([line(head), "|" + "|".join(["---"] * width) + "|", *(line(cells) for cells in body)])
+    return "\n".join(
+        [line(head), "|" + "|".join(["---"] * width) + "|", *(line(cells) for cells in body)]
+    )
 
 
 def _raw_text(node: _Node) -> str:
@@ -217,7 +253,9 @@ def _inline(children: list[_Node | str]) -> str:
         elif tag == "a":
             text = _inline(child.children)
             href = child.attrs.get("href", "")
-            out.append(f"[{text}]({href})" if href and text.strip() and text != href else (href or text))
+            out.append(
+                f"[{text}]({href})" if href and text.strip() and text != href else (href or text)
+            )
         elif _is_block(child):
             out.append("\n" + _block(child) + "\n")
         else:

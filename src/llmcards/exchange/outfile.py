@@ -24,9 +24,13 @@ def check_target(path: Path, *, force: bool) -> Path:
         raise UserError(f"{path} already exists; pass --force to replace it or choose another name")
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
-        raise UserError(f"cannot write {path}: folder {parent} does not exist; create it or choose another place")
+        raise UserError(
+            f"cannot write {path}: folder {parent} does not exist; create it or choose another place"
+        )
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise UserError(f"cannot write {path}: folder {parent} is not writable; choose another place")
+        raise UserError(
+            f"cannot write {path}: folder {parent} is not writable; choose another place"
+        )
     return path
 
 
@@ -35,7 +39,9 @@ def atomic_output(path: Path, *, force: bool) -> Iterator[Path]:
     """Yields a temp path to write; on success it becomes `path`, on failure it is removed."""
     path = check_target(path, force=force)
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        handle, temp_name = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".part", dir=path.parent
+        )
     except OSError as exc:
         raise UserError(f"cannot write {path}: {exc.strerror}; choose another place") from None
     os.close(handle)
@@ -44,10 +50,14 @@ def atomic_output(path: Path, *, force: bool) -> Iterator[Path]:
         yield temp
         os.chmod(temp, 0o644 & ~_umask())
         if path.exists() and not force:  # someone else created it meanwhile
-            raise UserError(f"{path} already exists; pass --force to replace it or choose another name")
+            raise UserError(
+                f"{path} already exists; pass --force to replace it or choose another name"
+            )
         os.replace(temp, path)
     except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror}; check free space and permissions") from None
+        raise UserError(
+            f"cannot write {path}: {exc.strerror}; check free space and permissions"
+        ) from None
     finally:
         temp.unlink(missing_ok=True)
 

@@ -36,13 +36,17 @@ class AnkiCollection:
     conf: dict[str, object]
     models: dict[int, Model]
     decks: dict[int, str]
-    notes: dict[int, tuple[str, int, str, str]] = field(default_factory=dict)  # id -> guid, mid, tags, flds
+    notes: dict[int, tuple[str, int, str, str]] = field(
+        default_factory=dict
+    )  # id -> guid, mid, tags, flds
     cards: list[tuple] = field(default_factory=list)  # type: ignore[type-arg]
     revlog: dict[int, list[tuple]] = field(default_factory=dict)  # type: ignore[type-arg]  # cid -> rows by id
 
 
 def _not_a_package(path: Path, why: str) -> UserError:
-    return UserError(f"{path} is not an Anki package ({why}); export an .apkg from Anki (File › Export) and try again")
+    return UserError(
+        f"{path} is not an Anki package ({why}); export an .apkg from Anki (File › Export) and try again"
+    )
 
 
 def read_package(path: Path) -> AnkiCollection:
@@ -87,7 +91,9 @@ def _read_collection(path: Path) -> AnkiCollection:
         tables = {r[0] for r in db.execute("select name from sqlite_master where type = 'table'")}
         if not {"col", "notes", "cards", "revlog"} <= tables:
             raise sqlite3.DatabaseError("Anki tables missing")
-        crt, conf_text, models_text, decks_text = db.execute("select crt, conf, models, decks from col").fetchone()
+        crt, conf_text, models_text, decks_text = db.execute(
+            "select crt, conf, models, decks from col"
+        ).fetchone()
         if "notetypes" in tables:
             conf, models, decks = _schema18(db)
         else:
@@ -101,7 +107,9 @@ def _read_collection(path: Path) -> AnkiCollection:
             "select id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, data"
             " from cards order by nid, ord"
         ).fetchall()
-        for row in db.execute("select id, cid, ease, ivl, lastIvl, factor, time, type from revlog order by id"):
+        for row in db.execute(
+            "select id, cid, ease, ivl, lastIvl, factor, time, type from revlog order by id"
+        ):
             col.revlog.setdefault(row[1], []).append(row)
         return col
     finally:
@@ -110,7 +118,12 @@ def _read_collection(path: Path) -> AnkiCollection:
 
 def _models11(raw: dict[str, dict]) -> dict[int, Model]:  # type: ignore[type-arg]
     return {
-        int(key): Model(int(key), m.get("name", "?"), m.get("type", 0) == 1, [f["name"] for f in m.get("flds", [])])
+        int(key): Model(
+            int(key),
+            m.get("name", "?"),
+            m.get("type", 0) == 1,
+            [f["name"] for f in m.get("flds", [])],
+        )
         for key, m in raw.items()
     }
 
@@ -125,10 +138,14 @@ def _schema18(db: sqlite3.Connection) -> tuple[dict[str, object], dict[int, Mode
             continue
     models: dict[int, Model] = {}
     for ntid, name in db.execute("select id, name from notetypes"):
-        fields = [r[0] for r in db.execute("select name from fields where ntid = ? order by ord", (ntid,))]
+        fields = [
+            r[0] for r in db.execute("select name from fields where ntid = ? order by ord", (ntid,))
+        ]
         # the note type kind sits in a protobuf blob; a cloze template is the visible sign
         templates = db.execute("select config from templates where ntid = ?", (ntid,)).fetchall()
         cloze = any(b"{{cloze:" in (t[0] or b"") for t in templates)
         models[ntid] = Model(ntid, name, cloze, fields)
-    decks = {did: name.replace("\x1f", "::") for did, name in db.execute("select id, name from decks")}
+    decks = {
+        did: name.replace("\x1f", "::") for did, name in db.execute("select id, name from decks")
+    }
     return conf, models, decks

@@ -35,12 +35,18 @@ class Schedule:
     lapses: int = 0
 
     def as_json(self) -> str:
-        return json.dumps({
-            "state": self.state, "step": self.step, "stability": self.stability,
-            "difficulty": self.difficulty, "due": self.due.isoformat() if self.due else None,
-            "last_review": self.last_review.isoformat() if self.last_review else None,
-            "reps": self.reps, "lapses": self.lapses,
-        })  # fmt: skip
+        return json.dumps(
+            {
+                "state": self.state,
+                "step": self.step,
+                "stability": self.stability,
+                "difficulty": self.difficulty,
+                "due": self.due.isoformat() if self.due else None,
+                "last_review": self.last_review.isoformat() if self.last_review else None,
+                "reps": self.reps,
+                "lapses": self.lapses,
+            }
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +76,9 @@ class Replayer:
 
         return build_scheduler(self.settings, fuzz=False)
 
-    def replay(self, ratings: list[Rating], start: Schedule | None = None, card_id: int = 1) -> list[Step]:
+    def replay(
+        self, ratings: list[Rating], start: Schedule | None = None, card_id: int = 1
+    ) -> list[Step]:
         """Each rating in time order with the schedule before and after it."""
         from llmcards.scheduling import fsrs_bridge
 
@@ -80,8 +88,14 @@ class Replayer:
             memory = fsrs_bridge.review(
                 self.scheduler,
                 card_id,
-                fsrs_bridge.Schedule(current.state, current.step, current.stability, current.difficulty,
-                                     current.due, current.last_review),  # fmt: skip
+                fsrs_bridge.Schedule(
+                    current.state,
+                    current.step,
+                    current.stability,
+                    current.difficulty,
+                    current.due,
+                    current.last_review,
+                ),
                 rating.rating,
                 rating.at,
                 self.settings.rollover_hour,

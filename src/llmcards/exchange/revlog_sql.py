@@ -82,7 +82,9 @@ class Staged:
     path: str  # SQLite file holding table `staging`, keyed by llmcards card id
 
 
-def stage_revlog(source: sqlite3.Connection, target: str, shift_seconds: int, now_ms: int) -> Staged:
+def stage_revlog(
+    source: sqlite3.Connection, target: str, shift_seconds: int, now_ms: int
+) -> Staged:
     """Every review (of live and retired cards: the merge keeps the exported ones)."""
     rows = source.execute(REVLOG_SQL, {"shift": shift_seconds}).fetchall()
     ids, _moved = revlog_ids([r[1] for r in rows], now_ms)
@@ -95,8 +97,22 @@ def stage_revlog(source: sqlite3.Connection, target: str, shift_seconds: int, no
         previous = last.get
         staged = []
         append = staged.append
-        for (card_id, ms, ease, ivl, factor, taken, kind), revlog_id in zip(rows, ids):  # 1M rows: lean
-            append((revlog_id, card_id, ease, ivl, previous(card_id, 0), factor, taken, kind, ms > now_ms))
+        for (card_id, ms, ease, ivl, factor, taken, kind), revlog_id in zip(
+            rows, ids
+        ):  # 1M rows: lean
+            append(
+                (
+                    revlog_id,
+                    card_id,
+                    ease,
+                    ivl,
+                    previous(card_id, 0),
+                    factor,
+                    taken,
+                    kind,
+                    ms > now_ms,
+                )
+            )
             last[card_id] = ivl
         out.executemany("insert into staging values (?,?,?,?,?,?,?,?,?)", staged)
         out.commit()
@@ -121,11 +137,15 @@ from staged.staging s join temp.card_map m on m.llm_id = s.card_id
 """
 
 
-def merge_revlog(apkg: sqlite3.Connection, staged: Staged, card_ids: dict[int, int]) -> tuple[int, int]:
+def merge_revlog(
+    apkg: sqlite3.Connection, staged: Staged, card_ids: dict[int, int]
+) -> tuple[int, int]:
     """Copy the staged reviews of exported cards into the package's revlog.
 
     Returns (reviews written, how many of them were pulled back from the future)."""
-    apkg.execute("create temp table card_map (llm_id integer primary key, anki_id integer not null)")
+    apkg.execute(
+        "create temp table card_map (llm_id integer primary key, anki_id integer not null)"
+    )
     apkg.executemany("insert into temp.card_map values (?, ?)", card_ids.items())
     apkg.commit()
     apkg.execute("attach database ? as staged", (staged.path,))

@@ -59,15 +59,31 @@ def selected_cards(conn: Connection, deck: str | None) -> list[ExportCard]:
     zero, empty = literal(0), literal("")
     query = (
         select(
-            CARD.c.id, CARD.c.uid, CARD.c.note_uid, DECK.c.name, CARD.c.kind,
-            func.coalesce(CARD.c.cloze_ord, zero), func.coalesce(CARD.c.cloze_text, empty),
-            func.coalesce(CARD.c.context, empty), CARD.c.front, func.coalesce(CARD.c.back, empty),
-            func.coalesce(CARD.c.tags, empty), CARD.c.suspended, func.coalesce(CARD.c.position, zero),
-            func.coalesce(_epoch(CARD.c.created_at), zero), func.coalesce(_epoch(CARD.c.updated_at), zero),
-            func.coalesce(CARD.c.state, zero), CARD.c.step, CARD.c.stability, CARD.c.difficulty,
-            _epoch(CARD.c.due), _epoch(CARD.c.last_review), func.coalesce(CARD.c.reps, zero),
-            func.coalesce(CARD.c.lapses, zero), CARD.c.source_path,
-        )  # fmt: skip
+            CARD.c.id,
+            CARD.c.uid,
+            CARD.c.note_uid,
+            DECK.c.name,
+            CARD.c.kind,
+            func.coalesce(CARD.c.cloze_ord, zero),
+            func.coalesce(CARD.c.cloze_text, empty),
+            func.coalesce(CARD.c.context, empty),
+            CARD.c.front,
+            func.coalesce(CARD.c.back, empty),
+            func.coalesce(CARD.c.tags, empty),
+            CARD.c.suspended,
+            func.coalesce(CARD.c.position, zero),
+            func.coalesce(_epoch(CARD.c.created_at), zero),
+            func.coalesce(_epoch(CARD.c.updated_at), zero),
+            func.coalesce(CARD.c.state, zero),
+            CARD.c.step,
+            CARD.c.stability,
+            CARD.c.difficulty,
+            _epoch(CARD.c.due),
+            _epoch(CARD.c.last_review),
+            func.coalesce(CARD.c.reps, zero),
+            func.coalesce(CARD.c.lapses, zero),
+            CARD.c.source_path,
+        )
         .join(DECK, DECK.c.id == CARD.c.deck_id)
         .where(CARD.c.retired.is_(False))
         .order_by(DECK.c.name, CARD.c.source_path, CARD.c.position, CARD.c.id)
@@ -84,5 +100,7 @@ def selected_cards(conn: Connection, deck: str | None) -> list[ExportCard]:
         cursor.close()
     if not cards:
         where = f" in deck {deck!r}" if deck else ""
-        raise UserError(f"no cards to export{where}; import notes first (llmcards import NOTES.md) or pick another --deck")
+        raise UserError(
+            f"no cards to export{where}; import notes first (llmcards import NOTES.md) or pick another --deck"
+        )
     return cards

@@ -76,8 +76,16 @@ def _batches(body: str, root_name: str, batch: int, raw: bool) -> Iterator[tuple
             if out.is_card:
                 context = CONTEXT_SEP.join(reversed(out.context)) if out.context else ""
                 fields = (
-                    deck, out.front, out.back, out.line, out.kind, context, out.path, out.cloze_ord, out.cloze_text,
-                )  # fmt: skip
+                    deck,
+                    out.front,
+                    out.back,
+                    out.line,
+                    out.kind,
+                    context,
+                    out.path,
+                    out.cloze_ord,
+                    out.cloze_text,
+                )
                 cards.append(fields if raw else CardDraft(*fields))
             else:
                 fields = (out.line, out.front, out.reason, out.category, deck)

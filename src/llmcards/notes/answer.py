@@ -12,7 +12,7 @@ from llmcards.notes.source import Source, dedent
 class Answers:
     """Slices the note; knows where pyromark saw raw HTML (and only there converts)."""
 
-    __slots__ = ("source", "html_starts", "html_ends")
+    __slots__ = ("html_ends", "html_starts", "source")
 
     def __init__(self, source: Source) -> None:
         self.source = source
@@ -23,7 +23,9 @@ class Answers:
         self.html_starts.append(start)
         self.html_ends.append(end)
 
-    def markdown(self, start: int, end: int, item: int = -1, prefix: str = "", reveal: bool = True) -> str:
+    def markdown(
+        self, start: int, end: int, item: int = -1, prefix: str = "", reveal: bool = True
+    ) -> str:
         """Markdown of bytes [start, end), dedented as the content of the list item that
         starts at byte `item` (-1: not in an item); `prefix` re-opens emphasis the cut
         left open."""

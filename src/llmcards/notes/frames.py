@@ -21,8 +21,18 @@ class Out:
     group head first) as groups adopt it, and is reversed at the end."""
 
     __slots__ = (
-        "is_card", "front", "back", "back_span", "line", "kind", "path", "context",
-        "cloze_ord", "cloze_text", "reason", "category",
+        "back",
+        "back_span",
+        "category",
+        "cloze_ord",
+        "cloze_text",
+        "context",
+        "front",
+        "is_card",
+        "kind",
+        "line",
+        "path",
+        "reason",
     )
 
     def __init__(
@@ -60,7 +70,7 @@ class Sandwich:
     numbering resumes right after them (`17.` … bullets … `18.`), the author meant
     them as item 17's answer."""
 
-    __slots__ = ("tail", "number", "at", "tail_len", "saved_body")
+    __slots__ = ("at", "number", "saved_body", "tail", "tail_len")
 
     def __init__(self, tail: Frame, number: int, at: int, tail_len: int, saved_body: int) -> None:
         self.tail = tail
@@ -74,8 +84,22 @@ class Frame:
     """A list item being walked (or the document itself, `root`)."""
 
     __slots__ = (
-        "start", "end", "task", "phase", "head", "head_end", "para_start", "para_end",
-        "body", "outs", "child_card", "path", "sandwich", "decision", "in_answer", "cut",
+        "body",
+        "child_card",
+        "cut",
+        "decision",
+        "end",
+        "head",
+        "head_end",
+        "in_answer",
+        "outs",
+        "para_end",
+        "para_start",
+        "path",
+        "phase",
+        "sandwich",
+        "start",
+        "task",
     )
 
     def __init__(self, start: int, end: int, path: tuple[str, ...], phase: int = NEW) -> None:
@@ -96,11 +120,20 @@ class Frame:
         # Nested in a definition: part of its answer, so only its clozes count.
         self.in_answer = False
         # `first_cut(head)` once a nested list asked for it (False: not computed yet).
-        self.cut: tuple[Cut, str] | None | bool = False
+        self.cut: tuple[Cut, str] | bool | None = False
 
 
 class ListFrame:
-    __slots__ = ("ordered", "in_answer", "all_task", "count", "flags", "last", "last_at", "last_len")
+    __slots__ = (
+        "all_task",
+        "count",
+        "flags",
+        "in_answer",
+        "last",
+        "last_at",
+        "last_len",
+        "ordered",
+    )
 
     def __init__(self, ordered: bool, in_answer: bool) -> None:
         self.ordered = ordered

@@ -25,7 +25,7 @@ class _Question:
 
 
 class Headings:
-    __slots__ = ("answers", "outs", "stack", "path", "pending", "saw_content")
+    __slots__ = ("answers", "outs", "path", "pending", "saw_content", "stack")
 
     def __init__(self, answers: Answers, outs: list[Out | None]) -> None:
         self.answers = answers
@@ -67,8 +67,14 @@ class Headings:
         if not back:
             return
         if len(question.front) > MAX_FRONT:
-            out = Out(False, question.front, question.line, question.path,
-                      reason=f"front longer than {MAX_FRONT} characters", category="front-too-long")
+            out = Out(
+                False,
+                question.front,
+                question.line,
+                question.path,
+                reason=f"front longer than {MAX_FRONT} characters",
+                category="front-too-long",
+            )
         else:
             out = Out(True, question.front, question.line, question.path, back=back)
         self.outs[question.slot] = out

@@ -15,7 +15,9 @@ TAG = re.compile(
 )
 _ATTR = re.compile(r"""([A-Za-z_:][-\w:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 
-SUB = dict(zip("0123456789+-−=()aehijklmnoprstuvxβγρφχə", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪₔ"))
+SUB = dict(
+    zip("0123456789+-−=()aehijklmnoprstuvxβγρφχə", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪₔ")
+)
 SUP = dict(
     zip(
         "0123456789+-−=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVWαβγδεθιφχ",
@@ -25,11 +27,33 @@ SUP = dict(
 _SUB_CHARS, _SUB_TABLE = frozenset(SUB), str.maketrans(SUB)
 _SUP_CHARS, _SUP_TABLE = frozenset(SUP), str.maketrans(SUP)
 _DROP_CONTENT = {"script", "style", "head", "title"}
-_BLOCK = {"p", "div", "section", "article", "center", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "pre", "figure", "details", "summary"}
+_BLOCK = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "center",
+    "blockquote",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "tr",
+    "pre",
+    "figure",
+    "details",
+    "summary",
+}
 
 
 def attrs(raw: str) -> dict[str, str]:
-    return {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in _ATTR.finditer(raw)}
+    return {
+        m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
+        for m in _ATTR.finditer(raw)
+    }
 
 
 def script(text: str, sup: bool) -> str:
@@ -44,7 +68,7 @@ def script(text: str, sup: bool) -> str:
 
 
 class _Frame:
-    __slots__ = ("tag", "attrs", "buf", "items")
+    __slots__ = ("attrs", "buf", "items", "tag")
 
     def __init__(self, tag: str, attributes: dict[str, str]) -> None:
         self.tag = tag

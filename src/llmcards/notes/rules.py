@@ -22,7 +22,7 @@ _MARKER_LEN = {"Strong": 2, "Emphasis": 1, "Superscript": 1, "Subscript": 1}
 
 
 class Rules:
-    __slots__ = ("source", "answers")
+    __slots__ = ("answers", "source")
 
     def __init__(self, source: Source, answers: Answers) -> None:
         self.source = source
@@ -69,7 +69,9 @@ class Rules:
             return children
         body = item.body
         if body:
-            out = self._judged(item, text, body & ~P.HAS_TODO, body & P.HAS_TODO, MAX_FRONT, line, text)
+            out = self._judged(
+                item, text, body & ~P.HAS_TODO, body & P.HAS_TODO, MAX_FRONT, line, text
+            )
             if out is None:
                 out = Out(True, text, line, item.path)
                 out.back_span = (item.head_end, item.end, item.start, "")
@@ -100,9 +102,16 @@ class Rules:
         matters: long nested parameter lists under a term are common."""
         item.decision = "answer"
         children = item.outs
-        if item.para_start >= 0 and self.source.data.find(b"{{c", item.para_start, item.para_end) >= 0:
+        if (
+            item.para_start >= 0
+            and self.source.data.find(b"{{c", item.para_start, item.para_end) >= 0
+        ):
             made = self.cloze_outs(
-                item.para_start, item.para_end, item.start, item.path, self.source.line_of(item.start)
+                item.para_start,
+                item.para_end,
+                item.start,
+                item.path,
+                self.source.line_of(item.start),
             )
             if made:
                 return made + children
@@ -117,7 +126,12 @@ class Rules:
         that is text. Then the answer is simply the rest of the line.
         """
         kind, text, start, end = item.head[0]
-        if kind != P.TEXT or ("：" not in text and ":" not in text) or "{{c" in text or "::" in text:
+        if (
+            kind != P.TEXT
+            or ("：" not in text and ":" not in text)
+            or "{{c" in text
+            or "::" in text
+        ):
             return None
         span = simple_cut(text, True)
         if span is None:
@@ -142,7 +156,13 @@ class Rules:
         answer |= item.body & ~P.HAS_TODO
         if not answer or answer == P.HAS_LINK or len(front) > MAX_DEFINED_FRONT:
             skipped = self._judged(
-                item, front, answer, item.body & P.HAS_TODO, MAX_DEFINED_FRONT, line, head_plain(head)
+                item,
+                front,
+                answer,
+                item.body & P.HAS_TODO,
+                MAX_DEFINED_FRONT,
+                line,
+                head_plain(head),
             )
             if skipped is not None:
                 return skipped
@@ -169,7 +189,9 @@ class Rules:
         if answer == P.HAS_LINK:
             return _skip(text, line, item.path, "answer is only links", "only-links")
         if len(front) > limit:
-            return _skip(text, line, item.path, f"front longer than {limit} characters", "front-too-long")
+            return _skip(
+                text, line, item.path, f"front longer than {limit} characters", "front-too-long"
+            )
         return None
 
     def _back_start(self, head: Sequence[P.Piece], cut: Cut) -> tuple[int, str]:
@@ -212,12 +234,23 @@ class Rules:
 
     # -- paragraphs ----------------------------------------------------------------
 
-    def cloze_outs(self, start: int, end: int, item: int, path: tuple[str, ...], line: int) -> list[Out | None]:
+    def cloze_outs(
+        self, start: int, end: int, item: int, path: tuple[str, ...], line: int
+    ) -> list[Out | None]:
         """Cloze cards of one paragraph; `item` is where its list item starts (-1: none)."""
         raw = self.answers.raw(start, end, item)
         markdown = self.answers.markdown(start, end, item, reveal=False)
         return [
-            Out(True, c.front, line, path, back=c.back, kind="cloze", cloze_ord=c.ord, cloze_text=raw)
+            Out(
+                True,
+                c.front,
+                line,
+                path,
+                back=c.back,
+                kind="cloze",
+                cloze_ord=c.ord,
+                cloze_text=raw,
+            )
             for c in clozes(markdown)
             if c.front
         ]

@@ -153,7 +153,7 @@ def separators(pieces: Sequence[P.Piece]) -> Iterator[Cut]:
 class _Scanner:
     """Quote and bracket state across the text pieces of one head."""
 
-    __slots__ = ("straight_left", "brackets", "quote")
+    __slots__ = ("brackets", "quote", "straight_left")
 
     def __init__(self, straight_quotes: int) -> None:
         self.straight_left = straight_quotes

@@ -11,7 +11,7 @@ _MARKER = re.compile(rb"[ \t]*(?:[-*+]|\d{1,9}[.)])([ \t]*)")
 
 
 class Source:
-    __slots__ = ("data", "_newlines")
+    __slots__ = ("_newlines", "data")
 
     def __init__(self, text: str) -> None:
         self.data = text.encode("utf-8", "surrogatepass")

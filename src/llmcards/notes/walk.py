@@ -27,7 +27,7 @@ _EMPHASIS = frozenset({"Emphasis", "Strong", "Strikethrough", "Superscript", "Su
 _LEVELS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
 
 
-def walk(text: str, batch: int = 0) -> Iterator[list[Out]]:  # noqa: C901, PLR0912, PLR0915 -- the hot loop stays flat on purpose
+def walk(text: str, batch: int = 0) -> Iterator[list[Out]]:
     """The note's outputs in note order: lists of about `batch` (0: one list at the end)."""
     source = Source(text)
     data = source.data
@@ -70,7 +70,11 @@ def walk(text: str, batch: int = 0) -> Iterator[list[Out]]:  # noqa: C901, PLR09
                 heading.append((TEXT, value, 0, 0))
             elif link:
                 cur.body |= HAS_LINK
-            elif not image and not cur.body & HAS_TEXT and (cur is not root or root.sandwich is not None):
+            elif (
+                not image
+                and not cur.body & HAS_TEXT
+                and (cur is not root or root.sandwich is not None)
+            ):
                 # Once text is seen, more flags change no verdict (see Rules._judged).
                 cur.body |= classify_text(value)
             continue
@@ -147,8 +151,12 @@ def walk(text: str, batch: int = 0) -> Iterator[list[Out]]:  # noqa: C901, PLR09
                         cur.para_end = span["end"]
                     else:
                         start, end = span["start"], span["end"]
-                        if (cur is root and data.find(b"::", start, end) >= 0) or data.find(b"{{c", start, end) >= 0:
-                            cur.outs.extend(_paragraph(rules, cur is root, start, end, headings.path))
+                        if (cur is root and data.find(b"::", start, end) >= 0) or data.find(
+                            b"{{c", start, end
+                        ) >= 0:
+                            cur.outs.extend(
+                                _paragraph(rules, cur is root, start, end, headings.path)
+                            )
                 elif value == "Item":
                     item = stack.pop()
                     cur = stack[-1]
@@ -205,10 +213,18 @@ def walk(text: str, batch: int = 0) -> Iterator[list[Out]]:  # noqa: C901, PLR09
                 if lst.ordered and lst.last is not None and cur.sandwich is None:
                     number = _item_number(data, lst.last.start)
                     if number is not None:
-                        cur.sandwich = Sandwich(lst.last, number, lst.last_at, lst.last_len, cur.body)
+                        cur.sandwich = Sandwich(
+                            lst.last, number, lst.last_at, lst.last_len, cur.body
+                        )
                         cur.body = 0
             elif tag == "Heading" and heading is not None:
-                headings.heading(_LEVELS[detail], heading, heading_start, span["end"], source.line_of(heading_start))
+                headings.heading(
+                    _LEVELS[detail],
+                    heading,
+                    heading_start,
+                    span["end"],
+                    source.line_of(heading_start),
+                )
                 heading = None
             continue
 
@@ -248,7 +264,9 @@ def walk(text: str, batch: int = 0) -> Iterator[list[Out]]:  # noqa: C901, PLR09
     yield _finished(root.outs, released, len(root.outs), answers.markdown)
 
 
-def _finished(outs: list[Out | None], start: int, end: int, markdown: Callable[..., str]) -> list[Out]:
+def _finished(
+    outs: list[Out | None], start: int, end: int, markdown: Callable[..., str]
+) -> list[Out]:
     """outs[start:end] without empty slots, answers sliced (every byte of them walked)."""
     done: list[Out] = []
     for out in outs[start:end]:
@@ -259,7 +277,9 @@ def _finished(outs: list[Out | None], start: int, end: int, markdown: Callable[.
     return done
 
 
-def _inline(cur: Frame, heading: list[P.Piece] | None, kind: int, value: str, span: dict[str, int]) -> None:
+def _inline(
+    cur: Frame, heading: list[P.Piece] | None, kind: int, value: str, span: dict[str, int]
+) -> None:
     phase = cur.phase
     if phase <= HEAD:
         if phase == NEW:
@@ -282,7 +302,9 @@ def _end_head(cur: Frame) -> None:
         cur.phase = BODY
 
 
-def _paragraph(rules: Rules, top_level: bool, start: int, end: int, path: tuple[str, ...]) -> list[Out | None]:
+def _paragraph(
+    rules: Rules, top_level: bool, start: int, end: int, path: tuple[str, ...]
+) -> list[Out | None]:
     if top_level:
         return rules.paragraph(start, end, path)
     # Inside an item only clozes count ("anywhere, also inside another card's answer").
@@ -313,7 +335,9 @@ def _apply_sandwich(container: Frame, rules: Rules, resume: int) -> None:
     tail.body |= extra
     between = container.outs[sandwich.at + sandwich.tail_len :]
     redone = rules.decide(tail)
-    container.outs[sandwich.at :] = redone + [o for o in between if o is not None and o.kind == "cloze"]
+    container.outs[sandwich.at :] = redone + [
+        o for o in between if o is not None and o.kind == "cloze"
+    ]
 
 
 def _drop_sandwich(container: Frame) -> None:

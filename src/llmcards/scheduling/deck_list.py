@@ -20,9 +20,13 @@ from llmcards.scheduling.queue_sql import SqlQueueReads
 from llmcards.store.queries import DeckCount
 
 
-def limited_counts(conn: Connection, counts: list[DeckCount], *, now: datetime, settings: Settings) -> list[DeckCount]:
+def limited_counts(
+    conn: Connection, counts: list[DeckCount], *, now: datetime, settings: Settings
+) -> list[DeckCount]:
     reads = SqlQueueReads(conn)
-    done_new, done_reviews = done_today(reads, since=day_start(now, settings.rollover_hour), deck_names=reads.deck_names())
+    done_new, done_reviews = done_today(
+        reads, since=day_start(now, settings.rollover_hour), deck_names=reads.deck_names()
+    )
     shown = []
     for count in counts:
         new_limit, review_limit = settings.limits_for(count.name)

@@ -12,7 +12,7 @@ The stored `last_review` stays the real moment.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fsrs import Card as FsrsCard
@@ -85,10 +85,15 @@ def to_fsrs(card_id: int, schedule: Schedule, now: datetime, rollover_hour: int)
 
 
 def review(
-    scheduler: Scheduler, card_id: int, schedule: Schedule, rating: int, now: datetime, rollover_hour: int
+    scheduler: Scheduler,
+    card_id: int,
+    schedule: Schedule,
+    rating: int,
+    now: datetime,
+    rollover_hour: int,
 ) -> Schedule:
     """The schedule after rating the card at `now`."""
-    now = now.astimezone(timezone.utc)
+    now = now.astimezone(UTC)
     card = to_fsrs(card_id, schedule, now, rollover_hour)
     after, _log = scheduler.review_card(card, Rating(rating), review_datetime=now)
     return Schedule(

@@ -42,15 +42,21 @@ class QueueReads(Protocol):
 
     def decks_of(self, card_ids: list[int]) -> dict[int, int]: ...
 
-    def learning(self, deck_ids: list[int] | None, now: datetime, end: datetime) -> Iterable[tuple[int, int, datetime]]:
+    def learning(
+        self, deck_ids: list[int] | None, now: datetime, end: datetime
+    ) -> Iterable[tuple[int, int, datetime]]:
         """(id, deck id, due) of learning and relearning cards due before `end`, by due."""
         ...
 
-    def reviews(self, deck_ids: list[int] | None, now: datetime, end: datetime) -> Iterator[tuple[int, int, str]]:
+    def reviews(
+        self, deck_ids: list[int] | None, now: datetime, end: datetime
+    ) -> Iterator[tuple[int, int, str]]:
         """(id, deck id, note uid) of review cards due before `end`, by due; read lazily."""
         ...
 
-    def new_cards(self, deck_id: int, now: datetime, limit: int, offset: int) -> list[tuple[int, str]]:
+    def new_cards(
+        self, deck_id: int, now: datetime, limit: int, offset: int
+    ) -> list[tuple[int, str]]:
         """(id, note uid) of a deck's new cards in note order: one page."""
         ...
 
@@ -114,7 +120,9 @@ class Queue:
 class _Limits:
     """Room left today per deck, for new cards or reviews, along each card's deck chain."""
 
-    def __init__(self, settings: Settings, which: int, done: dict[str, int], top: str | None, tops: list[str]) -> None:
+    def __init__(
+        self, settings: Settings, which: int, done: dict[str, int], top: str | None, tops: list[str]
+    ) -> None:
         self._settings = settings
         self._which = which  # 0: new_per_day, 1: reviews_per_day (Settings.limits_for order)
         self._done = done
@@ -124,7 +132,9 @@ class _Limits:
 
     def _remaining(self, name: str) -> int:
         if name not in self._left:
-            self._left[name] = max(0, self._settings.limits_for(name)[self._which] - self._done.get(name, 0))
+            self._left[name] = max(
+                0, self._settings.limits_for(name)[self._which] - self._done.get(name, 0)
+            )
         return self._left[name]
 
     def chain(self, deck: str) -> list[str]:
@@ -148,17 +158,23 @@ class _Limits:
         return all(self._remaining(name) <= 0 for name in self._tops)
 
 
-def build_queue(reads: QueueReads, *, now: datetime, settings: Settings, deck: str | None = None) -> Queue:
+def build_queue(
+    reads: QueueReads, *, now: datetime, settings: Settings, deck: str | None = None
+) -> Queue:
     """Today's queue for one deck (full name, sub-decks included) or for all decks."""
     start = day_start(now, settings.rollover_hour)
     end = next_day_start(now, settings.rollover_hour)
     queue = Queue(day_start=start, day_end=end)
     deck_names = reads.deck_names()
     if deck is not None:
-        deck_names = {i: n for i, n in deck_names.items() if n == deck or n.startswith(deck + DECK_SEP)}
+        deck_names = {
+            i: n for i, n in deck_names.items() if n == deck or n.startswith(deck + DECK_SEP)
+        }
     if not deck_names:
         return queue
-    tops = [deck] if deck is not None else sorted({n.split(DECK_SEP)[0] for n in deck_names.values()})
+    tops = (
+        [deck] if deck is not None else sorted({n.split(DECK_SEP)[0] for n in deck_names.values()})
+    )
     done_new, done_reviews = done_today(reads, since=start, deck_names=deck_names)
     selection = list(deck_names) if deck is not None else None
 
@@ -182,7 +198,9 @@ def build_queue(reads: QueueReads, *, now: datetime, settings: Settings, deck: s
     reviews.close()
 
     limits = _Limits(settings, 0, done_new, deck, tops)
-    for deck_id, name in sorted(deck_names.items(), key=lambda item: item[1]):  # note order: deck name first
+    for deck_id, name in sorted(
+        deck_names.items(), key=lambda item: item[1]
+    ):  # note order: deck name first
         if limits.full():
             break
         room = limits.room(name)
@@ -204,7 +222,9 @@ def build_queue(reads: QueueReads, *, now: datetime, settings: Settings, deck: s
     return queue
 
 
-def done_today(reads: QueueReads, *, since: datetime, deck_names: dict[int, str]) -> tuple[dict[str, int], dict[str, int]]:
+def done_today(
+    reads: QueueReads, *, since: datetime, deck_names: dict[int, str]
+) -> tuple[dict[str, int], dict[str, int]]:
     """New cards introduced and reviews answered since `since`, per deck with its sub-decks."""
     today = reads.reviewed_since(since)
     deck_of = reads.decks_of(list({card_id for card_id, state in today if state in (NEW, REVIEW)}))

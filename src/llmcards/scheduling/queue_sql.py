@@ -52,18 +52,30 @@ class SqlQueueReads:
         out: dict[int, int] = {}
         for start in range(0, len(card_ids), CHUNK):
             chunk = card_ids[start : start + CHUNK]
-            out.update(self._conn.execute(select(CARD.c.id, CARD.c.deck_id).where(CARD.c.id.in_(chunk))).all())
+            out.update(
+                self._conn.execute(
+                    select(CARD.c.id, CARD.c.deck_id).where(CARD.c.id.in_(chunk))
+                ).all()
+            )
         return out
 
-    def learning(self, deck_ids: list[int] | None, now: datetime, end: datetime) -> list[tuple[int, int, datetime]]:
+    def learning(
+        self, deck_ids: list[int] | None, now: datetime, end: datetime
+    ) -> list[tuple[int, int, datetime]]:
         query = (
             select(CARD.c.id, CARD.c.deck_id, CARD.c.due)
-            .where(*_studyable(now, deck_ids), CARD.c.state.in_((LEARNING, RELEARNING)), CARD.c.due < end)
+            .where(
+                *_studyable(now, deck_ids),
+                CARD.c.state.in_((LEARNING, RELEARNING)),
+                CARD.c.due < end,
+            )
             .order_by(CARD.c.due, CARD.c.id)
         )
         return list(self._conn.execute(query))
 
-    def reviews(self, deck_ids: list[int] | None, now: datetime, end: datetime) -> Iterator[tuple[int, int, str]]:
+    def reviews(
+        self, deck_ids: list[int] | None, now: datetime, end: datetime
+    ) -> Iterator[tuple[int, int, str]]:
         query = (
             select(CARD.c.id, CARD.c.deck_id, CARD.c.note_uid)
             .where(*_studyable(now, deck_ids), CARD.c.state == REVIEW, CARD.c.due < end)
@@ -75,7 +87,9 @@ class SqlQueueReads:
         finally:
             result.close()
 
-    def new_cards(self, deck_id: int, now: datetime, limit: int, offset: int) -> list[tuple[int, str]]:
+    def new_cards(
+        self, deck_id: int, now: datetime, limit: int, offset: int
+    ) -> list[tuple[int, str]]:
         query = (
             select(CARD.c.id, CARD.c.note_uid)
             .where(*_studyable(now, None), CARD.c.deck_id == deck_id, CARD.c.state == NEW)
@@ -90,7 +104,11 @@ class SqlQueueReads:
         out: dict[int, StudyRow] = {}
         for start in range(0, len(card_ids), CHUNK):
             chunk = card_ids[start : start + CHUNK]
-            query = select(*columns, DECK.c.name).join(DECK, DECK.c.id == CARD.c.deck_id).where(CARD.c.id.in_(chunk))
+            query = (
+                select(*columns, DECK.c.name)
+                .join(DECK, DECK.c.id == CARD.c.deck_id)
+                .where(CARD.c.id.in_(chunk))
+            )
             for row in self._conn.execute(query):
                 out[row[0]] = _study_row(row)
         return out
@@ -115,25 +133,50 @@ def deck_counts_today(conn: Connection, *, now: datetime, settings: Settings) ->
     """Each deck's numbers as if it were the one studied (Anki's deck list), after limits."""
     reads = SqlQueueReads(conn)
     names = sorted(reads.deck_names().values())
-    return {name: build_queue(reads, now=now, settings=settings, deck=name).counts(now) for name in names}
+    return {
+        name: build_queue(reads, now=now, settings=settings, deck=name).counts(now)
+        for name in names
+    }
 
 
 def next_due_in(
-    conn: Connection, *, deck: str | None, now: datetime, settings: Settings, learning_due: datetime | None = None
+    conn: Connection,
+    *,
+    deck: str | None,
+    now: datetime,
+    settings: Settings,
+    learning_due: datetime | None = None,
 ) -> tuple[datetime | None, int]:
     """When a seen card of this selection is next due after today's queue, and how many
     cards are due by the end of that day (buried ones included: they come back then)."""
     end = next_day_start(now, settings.rollover_hour)
-    where = [CARD.c.retired.is_(False), CARD.c.suspended.is_(False), CARD.c.state != NEW, CARD.c.due.is_not(None)]
+    where = [
+        CARD.c.retired.is_(False),
+        CARD.c.suspended.is_(False),
+        CARD.c.state != NEW,
+        CARD.c.due.is_not(None),
+    ]
     if deck is not None:
-        ids = [i for i, n in conn.execute(select(DECK.c.id, DECK.c.name)).all() if n == deck or n.startswith(deck + DECK_SEP)]
+        ids = [
+            i
+            for i, n in conn.execute(select(DECK.c.id, DECK.c.name)).all()
+            if n == deck or n.startswith(deck + DECK_SEP)
+        ]
         where.append(CARD.c.deck_id.in_(ids))
-    upcoming = or_(and_(CARD.c.state == REVIEW, CARD.c.due >= end), and_(CARD.c.state != REVIEW, CARD.c.due > now))
+    upcoming = or_(
+        and_(CARD.c.state == REVIEW, CARD.c.due >= end),
+        and_(CARD.c.state != REVIEW, CARD.c.due > now),
+    )
     moment = conn.execute(select(func.min(CARD.c.due)).where(*where, upcoming)).scalar()
     if learning_due is not None and (moment is None or learning_due < moment):
         moment = learning_due
     if moment is None:
         return None, 0
     day_end = next_day_start(moment, settings.rollover_hour)
-    count = conn.execute(select(func.count()).select_from(CARD).where(*where, CARD.c.due < day_end)).scalar() or 0
+    count = (
+        conn.execute(
+            select(func.count()).select_from(CARD).where(*where, CARD.c.due < day_end)
+        ).scalar()
+        or 0
+    )
     return moment, int(count)

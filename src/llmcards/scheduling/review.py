@@ -29,8 +29,19 @@ LOG = ReviewLog.__table__  # type: ignore[attr-defined]
 from llmcards.cards import LEECH_TAG  # noqa: E402 - one spelling, shared with stats
 
 # What undo must put back; the FSRS columns plus what a rating may change beside them.
-_RESTORED = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses",
-             "suspended", "buried_until", "tags")  # fmt: skip
+_RESTORED = (
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
+    "suspended",
+    "buried_until",
+    "tags",
+)
 _DATETIMES = ("due", "last_review", "buried_until")
 
 
@@ -41,10 +52,14 @@ class CardUnavailable(UserError):
 def card_row(conn: Connection, card_id: int) -> Any:
     """One card with its deck name and every column a rating reads."""
     row = conn.execute(
-        select(CARD, DECK.c.name.label("deck")).join(DECK, DECK.c.id == CARD.c.deck_id).where(CARD.c.id == card_id)
+        select(CARD, DECK.c.name.label("deck"))
+        .join(DECK, DECK.c.id == CARD.c.deck_id)
+        .where(CARD.c.id == card_id)
     ).first()
     if row is None:
-        raise CardUnavailable(f"no card #{card_id}; run `llmcards cards` or `llmcards due --json` to see card ids")
+        raise CardUnavailable(
+            f"no card #{card_id}; run `llmcards cards` or `llmcards due --json` to see card ids"
+        )
     return row
 
 
@@ -72,12 +87,26 @@ def rate_card(
     check_rating(rating)
     scheduler = scheduler or fsrs_bridge.build_scheduler(settings)
     with db.write() as conn:
-        return _rate_in(conn, card_id, rating, now=now, duration_ms=max(0, int(duration_ms)),
-                        settings=settings, scheduler=scheduler)  # fmt: skip
+        return _rate_in(
+            conn,
+            card_id,
+            rating,
+            now=now,
+            duration_ms=max(0, int(duration_ms)),
+            settings=settings,
+            scheduler=scheduler,
+        )
 
 
 def _rate_in(
-    conn: Connection, card_id: int, rating: int, *, now: datetime, duration_ms: int, settings: Settings, scheduler: Any
+    conn: Connection,
+    card_id: int,
+    rating: int,
+    *,
+    now: datetime,
+    duration_ms: int,
+    settings: Settings,
+    scheduler: Any,
 ) -> RateOutcome:
     row = card_row(conn, card_id)
     if row.retired:
@@ -156,7 +185,9 @@ def _is_leech(lapses: int, threshold: int) -> bool:
     return (lapses - threshold) % max(1, threshold // 2) == 0
 
 
-def _bury_siblings(conn: Connection, row: Any, until: datetime) -> list[tuple[int, datetime | None]]:
+def _bury_siblings(
+    conn: Connection, row: Any, until: datetime
+) -> list[tuple[int, datetime | None]]:
     """Hide the note's other new and review cards until the next day (Anki's sibling burying)."""
     found = conn.execute(
         select(CARD.c.id, CARD.c.buried_until).where(
@@ -169,7 +200,11 @@ def _bury_siblings(conn: Connection, row: Any, until: datetime) -> list[tuple[in
     ).all()
     siblings = [(sid, old) for sid, old in found if old is None or old < until]
     if siblings:
-        conn.execute(update(CARD).where(CARD.c.id.in_([sid for sid, _ in siblings])).values(buried_until=until))
+        conn.execute(
+            update(CARD)
+            .where(CARD.c.id.in_([sid for sid, _ in siblings]))
+            .values(buried_until=until)
+        )
     return siblings
 
 
@@ -193,7 +228,10 @@ def _values_from_json(text: str) -> tuple[dict[str, Any], list[tuple[int, dateti
     for name in _RESTORED:
         value = data.get(name)
         values[name] = datetime.fromisoformat(value) if (name in _DATETIMES and value) else value
-    siblings = [(int(sid), datetime.fromisoformat(old) if old else None) for sid, old in data.get("buried_siblings", [])]
+    siblings = [
+        (int(sid), datetime.fromisoformat(old) if old else None)
+        for sid, old in data.get("buried_siblings", [])
+    ]
     return values, siblings
 
 
@@ -204,14 +242,18 @@ def undo_review(db: Database, review_log_id: int) -> int:
     away the reviews after it.
     """
     with db.write() as conn:
-        log = conn.execute(select(LOG.c.card_id, LOG.c.card_before).where(LOG.c.id == review_log_id)).first()
+        log = conn.execute(
+            select(LOG.c.card_id, LOG.c.card_before).where(LOG.c.id == review_log_id)
+        ).first()
         if log is None:
             raise UserError(f"review #{review_log_id} is not in the review log; nothing to undo")
         later = conn.execute(
             select(LOG.c.id).where(LOG.c.card_id == log.card_id, LOG.c.id > review_log_id).limit(1)
         ).first()
         if later is not None:
-            raise UserError(f"card #{log.card_id} was rated again after review #{review_log_id}; undo that first")
+            raise UserError(
+                f"card #{log.card_id} was rated again after review #{review_log_id}; undo that first"
+            )
         values, siblings = _values_from_json(log.card_before)
         conn.execute(update(CARD).where(CARD.c.id == log.card_id).values(**values))
         for sid, old in siblings:

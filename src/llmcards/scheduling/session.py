@@ -71,10 +71,19 @@ def _review():  # type: ignore[no-untyped-def]
 
 def study_card(row: StudyRow) -> StudyCard:
     return StudyCard(
-        id=row.id, deck=row.deck, front=row.front, back=row.back, context=row.context, kind=row.kind,
-        source_path=row.source_path, source_line=row.source_line, state=row.state, due=row.due,
-        reps=row.reps, lapses=row.lapses,
-    )  # fmt: skip
+        id=row.id,
+        deck=row.deck,
+        front=row.front,
+        back=row.back,
+        context=row.context,
+        kind=row.kind,
+        source_path=row.source_path,
+        source_line=row.source_line,
+        state=row.state,
+        due=row.due,
+        reps=row.reps,
+        lapses=row.lapses,
+    )
 
 
 class StudySession:
@@ -136,10 +145,21 @@ class StudySession:
         now = self._clock()
         out = []
         for rating in (AGAIN, HARD, GOOD, EASY):
-            after = fsrs_bridge.review(self._preview_scheduler, card_id, schedule, rating, now, self._settings.rollover_hour)
+            after = fsrs_bridge.review(
+                self._preview_scheduler,
+                card_id,
+                schedule,
+                rating,
+                now,
+                self._settings.rollover_hour,
+            )
             assert after.due is not None
             interval = after.due - now
-            out.append(Preview(rating=rating, due=after.due, interval=interval, label=interval_label(interval)))
+            out.append(
+                Preview(
+                    rating=rating, due=after.due, interval=interval, label=interval_label(interval)
+                )
+            )
         return out
 
     def summary(self) -> SessionSummary:
@@ -148,12 +168,19 @@ class StudySession:
             seconds = self._milliseconds / 1000
             now = self._clock()
             waiting = self._pick()
-            next_due, next_count = (now, self._queue.counts(now).total) if waiting is not None else self._next_due(now)
+            next_due, next_count = (
+                (now, self._queue.counts(now).total) if waiting is not None else self._next_due(now)
+            )
         return SessionSummary(
-            cards=sum(ratings.values()), seconds=seconds,
-            again=ratings[AGAIN], hard=ratings[HARD], good=ratings[GOOD], easy=ratings[EASY],
-            next_due=next_due, next_due_count=next_count,
-        )  # fmt: skip
+            cards=sum(ratings.values()),
+            seconds=seconds,
+            again=ratings[AGAIN],
+            hard=ratings[HARD],
+            good=ratings[GOOD],
+            easy=ratings[EASY],
+            next_due=next_due,
+            next_due_count=next_count,
+        )
 
     # -- changing (worker thread) -----------------------------------------------------
 
@@ -164,15 +191,24 @@ class StudySession:
             now = self._clock()
             review = _review()
             try:
-                outcome = review.rate_card(self._db, card_id, rating, now=now, duration_ms=duration_ms,
-                                           settings=self._settings, scheduler=self._scheduler)  # fmt: skip
+                outcome = review.rate_card(
+                    self._db,
+                    card_id,
+                    rating,
+                    now=now,
+                    duration_ms=duration_ms,
+                    settings=self._settings,
+                    scheduler=self._scheduler,
+                )
             except review.CardUnavailable:
                 with self._state:
                     self._drop(card_id)  # retired by an import meanwhile: move on
                 raise
             with self._state:
                 self._apply(card_id, outcome, now)
-                self._done.append(_Done("rate", card_id, outcome.review_log_id, rating, max(0, duration_ms)))
+                self._done.append(
+                    _Done("rate", card_id, outcome.review_log_id, rating, max(0, duration_ms))
+                )
                 self._ratings[rating] += 1
                 self._milliseconds += max(0, duration_ms)
                 self._last_rated = card_id
@@ -227,7 +263,9 @@ class StudySession:
 
     # -- inside -------------------------------------------------------------------------
 
-    def _load(self, now: datetime, also: list[int] | None = None, reads: QueueReads | None = None) -> Queue:
+    def _load(
+        self, now: datetime, also: list[int] | None = None, reads: QueueReads | None = None
+    ) -> Queue:
         if reads is not None:
             return self._fill(reads, now, also)
         from llmcards.scheduling.queue_sql import SqlQueueReads
@@ -239,7 +277,9 @@ class StudySession:
         queue = build_queue(reads, now=now, settings=self._settings, deck=self._deck)
         ids = [cid for _, cid in queue.learning] + queue.reviews + queue.new + list(also or ())
         rows = reads.study_rows(list(dict.fromkeys(ids)))
-        self._entries = {cid: _Entry(study_card(row), fsrs_bridge.Schedule.of(row)) for cid, row in rows.items()}
+        self._entries = {
+            cid: _Entry(study_card(row), fsrs_bridge.Schedule.of(row)) for cid, row in rows.items()
+        }
         return queue
 
     def _pick(self, now: datetime | None = None) -> int | None:
@@ -269,10 +309,21 @@ class StudySession:
         for sibling in outcome.buried_siblings:
             self._queue.remove(sibling)
         entry = self._entries[card_id]
-        entry.card = replace(entry.card, state=outcome.state, due=outcome.due, reps=outcome.reps, lapses=outcome.lapses)
-        entry.schedule = fsrs_bridge.Schedule(outcome.state, outcome.step, outcome.stability, outcome.difficulty,
-                                              outcome.due, now)  # fmt: skip
-        if outcome.state in (LEARNING, RELEARNING) and not outcome.leech and outcome.due < self._queue.day_end:
+        entry.card = replace(
+            entry.card,
+            state=outcome.state,
+            due=outcome.due,
+            reps=outcome.reps,
+            lapses=outcome.lapses,
+        )
+        entry.schedule = fsrs_bridge.Schedule(
+            outcome.state, outcome.step, outcome.stability, outcome.difficulty, outcome.due, now
+        )
+        if (
+            outcome.state in (LEARNING, RELEARNING)
+            and not outcome.leech
+            and outcome.due < self._queue.day_end
+        ):
             self._queue.add_learning(card_id, outcome.due)
 
     def _next_due(self, now: datetime) -> tuple[datetime | None, int]:
@@ -281,4 +332,6 @@ class StudySession:
 
         later_learning = self._queue.next_learning_due(now)
         with self._db.read() as conn:
-            return next_due_in(conn, deck=self._deck, now=now, settings=self._settings, learning_due=later_learning)
+            return next_due_in(
+                conn, deck=self._deck, now=now, settings=self._settings, learning_due=later_learning
+            )

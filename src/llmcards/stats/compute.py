@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, select
@@ -60,9 +60,16 @@ HARDEST = 10
 
 # (label, low, high): stability in days, difficulty as Anki shows it, 0–100 %.
 STABILITY_BUCKETS = (
-    ("<1d", 0, 1), ("1–3d", 1, 3), ("3–7d", 3, 7), ("1–2w", 7, 14), ("2w–1mo", 14, 30),
-    ("1–3mo", 30, 90), ("3–6mo", 90, 180), ("6mo–1y", 180, 365), ("≥1y", 365, None),
-)  # fmt: skip
+    ("<1d", 0, 1),
+    ("1–3d", 1, 3),
+    ("3–7d", 3, 7),
+    ("1–2w", 7, 14),
+    ("2w–1mo", 14, 30),
+    ("1–3mo", 30, 90),
+    ("3–6mo", 90, 180),
+    ("6mo–1y", 180, 365),
+    ("≥1y", 365, None),
+)
 DIFFICULTY_BUCKETS = tuple((f"{p}–{p + 10}%", p, p + 10) for p in range(0, 100, 10))
 
 
@@ -85,8 +92,12 @@ class Retention:
 
     def as_json(self) -> dict[str, Any]:
         rate = self.rate
-        return {"period": self.period, "passed": self.passed, "total": self.total,
-                "rate": round(rate, 4) if rate is not None else None}  # fmt: skip
+        return {
+            "period": self.period,
+            "passed": self.passed,
+            "total": self.total,
+            "rate": round(rate, 4) if rate is not None else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -134,11 +145,17 @@ class Stats:
             "now": self.now.isoformat(),
             "desired_retention": self.desired_retention,
             "counts": dict(self.counts),
-            "today": {"date": self.today.isoformat(), "reviews": self.today_reviews,
-                      "seconds": round(self.today_seconds, 1), "again": self.today_again},
+            "today": {
+                "date": self.today.isoformat(),
+                "reviews": self.today_reviews,
+                "seconds": round(self.today_seconds, 1),
+                "again": self.today_again,
+            },
             "heatmap": [{"date": d.date.isoformat(), "reviews": d.reviews} for d in self.heatmap],
-            "per_day": [{"date": d.date.isoformat(), "reviews": d.reviews, "seconds": round(d.seconds, 1)}
-                        for d in self.per_day],
+            "per_day": [
+                {"date": d.date.isoformat(), "reviews": d.reviews, "seconds": round(d.seconds, 1)}
+                for d in self.per_day
+            ],
             "retention": {
                 **{period: [r.as_json() for r in rows] for period, rows in self.retention.items()},
                 "overall": self.retention_overall.as_json(),
@@ -146,11 +163,13 @@ class Stats:
             "forecast": [{"date": d.isoformat(), "due": n} for d, n in self.forecast],
             "stability": [_bucket_json(b) for b in self.stability],
             "difficulty": [_bucket_json(b) for b in self.difficulty],
-            "hardest": [{"id": h.id, "front": h.front, "deck": h.deck, "lapses": h.lapses, "leech": h.leech}
-                        for h in self.hardest],
+            "hardest": [
+                {"id": h.id, "front": h.front, "deck": h.deck, "lapses": h.lapses, "leech": h.leech}
+                for h in self.hardest
+            ],
             "leech_threshold": self.leech_threshold,
             "streak": self.streak,
-        }  # fmt: skip
+        }
 
 
 def _bucket_json(bucket: Bucket) -> dict[str, Any]:
@@ -166,7 +185,9 @@ class _Day:
     review_passed: int
 
 
-def compute_stats(conn: Connection, *, deck: str | None, now: datetime, settings: Settings) -> Stats:
+def compute_stats(
+    conn: Connection, *, deck: str | None, now: datetime, settings: Settings
+) -> Stats:
     """Statistics of `deck` (full path or its last parts; sub-decks included) or all decks."""
     deck_name = resolve_deck(conn, deck) if deck else None
     deck_ids = _deck_ids(conn, deck_name) if deck_name else None
@@ -180,9 +201,14 @@ def compute_stats(conn: Connection, *, deck: str | None, now: datetime, settings
     def day(d: date) -> _Day:
         return days.get(d, zero)
 
-    heatmap = [DayCount(d, day(d).reviews) for d in date_range(today - timedelta(days=HEATMAP_DAYS - 1), HEATMAP_DAYS)]
-    per_day = [DayCount(d, day(d).reviews, day(d).seconds)
-               for d in date_range(today - timedelta(days=PER_DAY_DAYS - 1), PER_DAY_DAYS)]  # fmt: skip
+    heatmap = [
+        DayCount(d, day(d).reviews)
+        for d in date_range(today - timedelta(days=HEATMAP_DAYS - 1), HEATMAP_DAYS)
+    ]
+    per_day = [
+        DayCount(d, day(d).reviews, day(d).seconds)
+        for d in date_range(today - timedelta(days=PER_DAY_DAYS - 1), PER_DAY_DAYS)
+    ]
     return Stats(
         deck=deck_name,
         now=now,
@@ -196,10 +222,14 @@ def compute_stats(conn: Connection, *, deck: str | None, now: datetime, settings
         heatmap=heatmap,
         per_day=per_day,
         retention=_retention(days, today),
-        retention_overall=_sum_retention("365d", (day(d) for d in date_range(heatmap[0].date, HEATMAP_DAYS))),
+        retention_overall=_sum_retention(
+            "365d", (day(d) for d in date_range(heatmap[0].date, HEATMAP_DAYS))
+        ),
         forecast=due_forecast(conn, now=now, shift=shift, days=FORECAST_DAYS, deck_ids=deck_ids),
         stability=_histogram(conn, CARD.c.stability, STABILITY_BUCKETS, deck_ids),
-        difficulty=_histogram(conn, (CARD.c.difficulty - 1) / 9 * 100, DIFFICULTY_BUCKETS, deck_ids),
+        difficulty=_histogram(
+            conn, (CARD.c.difficulty - 1) / 9 * 100, DIFFICULTY_BUCKETS, deck_ids
+        ),
         hardest=_hardest(conn, deck_ids),
         streak=_streak(conn, days, today, first, shift, deck_ids),
         total_reviews=sum(d.reviews for d in heatmap),
@@ -217,13 +247,15 @@ def _month_start(today: date, months_back: int) -> date:
 
 def _utc_start(day: date, shift: timedelta) -> datetime:
     """The first UTC moment whose study date is `day`."""
-    return datetime.combine(day, time.min, timezone.utc) - shift
+    return datetime.combine(day, time.min, UTC) - shift
 
 
 def _log_query(columns: Sequence[Any], deck_ids: list[int] | None) -> Any:
     query = select(*columns)
     if deck_ids is not None:
-        query = query.select_from(LOG.join(CARD, CARD.c.id == LOG.c.card_id)).where(CARD.c.deck_id.in_(deck_ids))
+        query = query.select_from(LOG.join(CARD, CARD.c.id == LOG.c.card_id)).where(
+            CARD.c.deck_id.in_(deck_ids)
+        )
     return query
 
 
@@ -258,7 +290,8 @@ def _per_day(
     days: dict[date, _Day] = {}
     for day in date_range(first, (today - first).days + 1):
         reviews, ms, again, total, passed = conn.execute(
-            query, {"start": _utc_start(day, shift), "end": _utc_start(day + timedelta(days=1), shift)}
+            query,
+            {"start": _utc_start(day, shift), "end": _utc_start(day + timedelta(days=1), shift)},
         ).one()
         if reviews:
             days[day] = _Day(reviews, ms / 1000, again, total, passed)
@@ -299,7 +332,9 @@ def _retention(days: dict[date, _Day], today: date) -> dict[str, list[Retention]
     for weeks_back in range(RETENTION_WEEKS - 1, -1, -1):
         start = monday - timedelta(weeks=weeks_back)
         year, week, _ = start.isocalendar()
-        by_week.append(_sum_retention(f"{year}-W{week:02d}", [days.get(d, zero) for d in date_range(start, 7)]))
+        by_week.append(
+            _sum_retention(f"{year}-W{week:02d}", [days.get(d, zero) for d in date_range(start, 7)])
+        )
     by_month = []
     for months_back in range(RETENTION_MONTHS - 1, -1, -1):
         start = _month_start(today, months_back)
@@ -328,20 +363,35 @@ def _counts(conn: Connection, deck_ids: list[int] | None) -> dict[str, int]:
     if deck_ids is not None:
         query = query.where(CARD.c.deck_id.in_(deck_ids))
     values = conn.execute(query).one()
-    return dict(zip(("new", "learning", "review", "relearning", "suspended", "retired"), values, strict=True))
+    return dict(
+        zip(
+            ("new", "learning", "review", "relearning", "suspended", "retired"), values, strict=True
+        )
+    )
 
 
 def _histogram(
-    conn: Connection, value: Any, buckets: Sequence[tuple[str, float, float | None]], deck_ids: list[int] | None
+    conn: Connection,
+    value: Any,
+    buckets: Sequence[tuple[str, float, float | None]],
+    deck_ids: list[int] | None,
 ) -> list[Bucket]:
     """Seen, not retired cards (suspended ones too: their memory is still there)."""
     index = case(
         *((value < high, i) for i, (_label, _low, high) in enumerate(buckets) if high is not None),
         else_=len(buckets) - 1,
     ).label("bucket")
-    where = _card_where(deck_ids, CARD.c.retired.is_(False), CARD.c.state != NEW, value.is_not(None))
-    counts = dict(conn.execute(select(index, func.count()).select_from(CARD).where(where).group_by(index)).all())
-    return [Bucket(label, low, high, counts.get(i, 0)) for i, (label, low, high) in enumerate(buckets)]
+    where = _card_where(
+        deck_ids, CARD.c.retired.is_(False), CARD.c.state != NEW, value.is_not(None)
+    )
+    counts = dict(
+        conn.execute(
+            select(index, func.count()).select_from(CARD).where(where).group_by(index)
+        ).all()
+    )
+    return [
+        Bucket(label, low, high, counts.get(i, 0)) for i, (label, low, high) in enumerate(buckets)
+    ]
 
 
 def _hardest(conn: Connection, deck_ids: list[int] | None) -> list[HardCard]:
@@ -352,11 +402,19 @@ def _hardest(conn: Connection, deck_ids: list[int] | None) -> list[HardCard]:
         .order_by(CARD.c.lapses.desc(), CARD.c.id)
         .limit(HARDEST)
     )
-    return [HardCard(i, front, deck, lapses, has_tag(tags)) for i, front, deck, lapses, tags in conn.execute(query)]
+    return [
+        HardCard(i, front, deck, lapses, has_tag(tags))
+        for i, front, deck, lapses, tags in conn.execute(query)
+    ]
 
 
 def _streak(
-    conn: Connection, days: dict[date, _Day], today: date, first: date, shift: timedelta, deck_ids: list[int] | None
+    conn: Connection,
+    days: dict[date, _Day],
+    today: date,
+    first: date,
+    shift: timedelta,
+    deck_ids: list[int] | None,
 ) -> int:
     """Study days in a row, up to today; a day not yet studied today does not break it."""
     cursor = today if today in days else today - timedelta(days=1)
@@ -387,7 +445,9 @@ def _older_streak(conn: Connection, cursor: date, shift: timedelta) -> int:
     latest = select(func.max(LOG.c.reviewed_at)).where(LOG.c.reviewed_at < bindparam("end"))
     streak = 0
     while True:
-        moment = conn.execute(latest, {"end": _utc_start(cursor + timedelta(days=1), shift)}).scalar()
+        moment = conn.execute(
+            latest, {"end": _utc_start(cursor + timedelta(days=1), shift)}
+        ).scalar()
         if moment is None or study_date(moment, shift) != cursor:
             return streak
         streak += 1

@@ -35,7 +35,6 @@ def date_range(first: date, days: int) -> list[date]:
     return [first + timedelta(days=i) for i in range(days)]
 
 
-
 EPOCH = date(1970, 1, 1)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Connection, and_, func, select
 
@@ -14,14 +14,19 @@ CARD = Card.__table__  # type: ignore[attr-defined]
 
 
 def due_forecast(
-    conn: Connection, *, now: datetime, shift: timedelta, days: int = 30, deck_ids: Sequence[int] | None = None
+    conn: Connection,
+    *,
+    now: datetime,
+    shift: timedelta,
+    days: int = 30,
+    deck_ids: Sequence[int] | None = None,
 ) -> list[tuple[date, int]]:
     """(study date, cards due) for `days` days from today; overdue cards count today.
 
     Suspended, retired and never-seen cards are not due; `deck_ids` narrows to some decks.
     """
     today = study_date(now, shift)
-    horizon_end = datetime.combine(today + timedelta(days=days), datetime.min.time(), timezone.utc) - shift
+    horizon_end = datetime.combine(today + timedelta(days=days), datetime.min.time(), UTC) - shift
     day = sql_study_date(CARD.c.due, shift)
     condition = and_(
         CARD.c.retired.is_(False),
@@ -33,7 +38,7 @@ def due_forecast(
     if deck_ids is not None:
         condition = and_(condition, CARD.c.deck_id.in_(list(deck_ids)))
     rows = conn.execute(select(day, func.count()).where(condition).group_by(day)).all()
-    counts = {d: 0 for d in date_range(today, days)}
+    counts = dict.fromkeys(date_range(today, days), 0)
     for key, count in rows:
         counts[max(date.fromisoformat(key), today)] += count
     return list(counts.items())

@@ -76,7 +76,11 @@ def held_out_job(job: Job) -> Job:
     if cut is not None:
         fitted = fit(items[:cut], job["relearning_steps"])
         test = items[cut:]
-        answer.update(fitted=fitted, current_test=evaluate(job["current"], test), fitted_test=evaluate(fitted, test))
+        answer.update(
+            fitted=fitted,
+            current_test=evaluate(job["current"], test),
+            fitted_test=evaluate(fitted, test),
+        )
     return answer
 
 
@@ -87,7 +91,9 @@ def worker_command() -> list[str]:
 class HeldOut:
     """`held_out_job(job)` in a child process; `result()` waits for it (or does it here)."""
 
-    def __init__(self, job: Job, *, in_process: bool = False, command: Sequence[str] | None = None) -> None:
+    def __init__(
+        self, job: Job, *, in_process: bool = False, command: Sequence[str] | None = None
+    ) -> None:
         self.job = job
         self.process: Any = None  # subprocess.Popen, once started
         self.fallback: str | None = "asked to run in process" if in_process else None
@@ -102,7 +108,9 @@ class HeldOut:
             with tempfile.TemporaryFile() as payload:
                 pickle.dump(self.job, payload, protocol=pickle.HIGHEST_PROTOCOL)
                 payload.seek(0)
-                self.process = subprocess.Popen(command, stdin=payload, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                self.process = subprocess.Popen(
+                    command, stdin=payload, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+                )
         except (OSError, ValueError) as exc:  # no interpreter, no temporary folder, …
             self.fallback = f"could not start the worker: {exc}"
 
@@ -112,7 +120,7 @@ class HeldOut:
             if self.process.returncode == 0:
                 try:
                     answer = pickle.loads(out)
-                except Exception as exc:  # noqa: BLE001 - anything unreadable means: do it here
+                except Exception as exc:
                     self.fallback = f"unreadable answer from the worker: {exc}"
                 else:
                     if isinstance(answer, dict) and "current_all" in answer:
@@ -120,7 +128,9 @@ class HeldOut:
                     self.fallback = "unexpected answer from the worker"
             else:
                 last = err.decode(errors="replace").strip().splitlines()
-                self.fallback = f"worker exit code {self.process.returncode}: {last[-1] if last else ''}"
+                self.fallback = (
+                    f"worker exit code {self.process.returncode}: {last[-1] if last else ''}"
+                )
         return held_out_job(self.job)
 
     def close(self) -> None:

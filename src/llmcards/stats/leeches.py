@@ -28,7 +28,9 @@ def _tagged_sql(tag: str = LEECH_TAG):  # type: ignore[no-untyped-def]
     return padded.like(f"% {tag} %")
 
 
-def mark_leeches(conn: Connection, threshold: int, *, card_ids: Iterable[int] | None = None) -> list[int]:
+def mark_leeches(
+    conn: Connection, threshold: int, *, card_ids: Iterable[int] | None = None
+) -> list[int]:
     """Tag and suspend untagged cards with at least `threshold` lapses; their ids.
 
     `threshold` 0 turns leech detection off. Runs inside the caller's write transaction.

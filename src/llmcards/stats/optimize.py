@@ -227,7 +227,10 @@ class OptimizeResult:
         """Whether the fitted parameters predict the whole history better than the current ones."""
         if self.fitted_all is None or self.current_all is None or self.fitted_parameters is None:
             return False
-        return self.fitted_parameters != self.current_parameters and self.fitted_all.log_loss < self.current_all.log_loss
+        return (
+            self.fitted_parameters != self.current_parameters
+            and self.fitted_all.log_loss < self.current_all.log_loss
+        )
 
     def as_json(self) -> dict[str, Any]:
         held = self.held_out
@@ -239,16 +242,23 @@ class OptimizeResult:
             "missing": self.missing,
             "current_parameters": self.current_parameters,
             "fitted_parameters": self.fitted_parameters,
-            "held_out": None if held is None else {
-                "tested": held.tested, "trained": held.trained,
+            "held_out": None
+            if held is None
+            else {
+                "tested": held.tested,
+                "trained": held.trained,
                 "since": None if held.since is None else held.since.isoformat(),
-                "current": held.current.as_json(), "fitted": held.fitted.as_json(),
+                "current": held.current.as_json(),
+                "fitted": held.fitted.as_json(),
             },
-            "all": None if self.current_all is None or self.fitted_all is None else {
-                "current": self.current_all.as_json(), "fitted": self.fitted_all.as_json(),
+            "all": None
+            if self.current_all is None or self.fitted_all is None
+            else {
+                "current": self.current_all.as_json(),
+                "fitted": self.fitted_all.as_json(),
             },
             "improved": self.improved,
-        }  # fmt: skip
+        }
 
 
 def optimize(history: History, settings: Settings, *, in_process: bool = False) -> OptimizeResult:
@@ -262,9 +272,14 @@ def optimize(history: History, settings: Settings, *, in_process: bool = False) 
     relearning = len(settings.relearning_steps)
     cut = split_point(history.days)
     job = {
-        "ratings": history.ratings, "deltas": history.deltas, "starts": history.starts, "ends": history.ends,
-        "cut": cut, "current": current, "relearning_steps": relearning,
-    }  # fmt: skip
+        "ratings": history.ratings,
+        "deltas": history.deltas,
+        "starts": history.starts,
+        "ends": history.ends,
+        "cut": cut,
+        "current": current,
+        "relearning_steps": relearning,
+    }
     with HeldOut(job, in_process=in_process) as other:
         items = history.items  # built here while the other process builds its own
         result.fitted_parameters = fit(items, relearning_steps=relearning)
@@ -274,13 +289,15 @@ def optimize(history: History, settings: Settings, *, in_process: bool = False) 
     result.current_all = Metrics(*answer["current_all"])
     if cut is not None and answer["fitted"] is not None:
         result.held_out = SplitEvaluation(
-            Metrics(*answer["current_test"]), Metrics(*answer["fitted_test"]),
-            tested=len(items) - cut, trained=cut, since=EPOCH + timedelta(days=history.days[cut]),
-        )  # fmt: skip
+            Metrics(*answer["current_test"]),
+            Metrics(*answer["fitted_test"]),
+            tested=len(items) - cut,
+            trained=cut,
+            since=EPOCH + timedelta(days=history.days[cut]),
+        )
     return result
 
 
 def parameters_text(parameters: Sequence[float]) -> str:
     """The form `save_setting("fsrs_parameters", …)` takes."""
     return ",".join(f"{p:.{DECIMALS}f}".rstrip("0").rstrip(".") if p else "0" for p in parameters)
-

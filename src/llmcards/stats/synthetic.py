@@ -76,7 +76,9 @@ def simulate_learner(
         desired_retention=desired_retention,
         enable_fuzzing=False,
     )
-    truth = Scheduler(parameters=tuple(true_parameters), desired_retention=desired_retention, enable_fuzzing=False)
+    truth = Scheduler(
+        parameters=tuple(true_parameters), desired_retention=desired_retention, enable_fuzzing=False
+    )
     scheduled: list[Any] = [None] * cards
     remembered: list[Any] = [None] * cards
     lapses = [0] * cards
@@ -87,7 +89,9 @@ def simulate_learner(
         clock = start + timedelta(days=day, minutes=rng.randint(0, 180))
         day_end = start + timedelta(days=day + 1) - timedelta(hours=1)
         queue: list[tuple[datetime, int]] = [
-            (c.due, i) for i, c in enumerate(scheduled[:introduced]) if c is not None and c.due < day_end
+            (c.due, i)
+            for i, c in enumerate(scheduled[:introduced])
+            if c is not None and c.due < day_end
         ]
         for i in range(introduced, min(cards, introduced + new_per_day)):
             scheduled[i] = Card(card_id=i + 1, due=clock)
@@ -109,19 +113,35 @@ def simulate_learner(
             reps[i] += 1
             reviews.append(
                 SimReview(
-                    card=i, rating=rating, reviewed_at=clock, duration_ms=duration,
-                    state_before=state_before, state_after=int(after.state),
-                    stability_before=before.stability, stability_after=after.stability,
-                    difficulty_before=before.difficulty, difficulty_after=after.difficulty,
-                    due_before=before.due if state_before else None, due_after=after.due,
-                )  # fmt: skip
+                    card=i,
+                    rating=rating,
+                    reviewed_at=clock,
+                    duration_ms=duration,
+                    state_before=state_before,
+                    state_after=int(after.state),
+                    stability_before=before.stability,
+                    stability_after=after.stability,
+                    difficulty_before=before.difficulty,
+                    difficulty_after=after.difficulty,
+                    due_before=before.due if state_before else None,
+                    due_after=after.due,
+                )
             )
             scheduled[i] = after
             clock += timedelta(milliseconds=duration)
             if after.due < day_end:
                 heapq.heappush(queue, (after.due, i))
     final = [
-        SimCard(int(c.state), c.step, c.stability, c.difficulty, c.due, c.last_review, reps[i], lapses[i])
+        SimCard(
+            int(c.state),
+            c.step,
+            c.stability,
+            c.difficulty,
+            c.due,
+            c.last_review,
+            reps[i],
+            lapses[i],
+        )
         if c is not None and reps[i]
         else None
         for i, c in enumerate(scheduled)
@@ -129,7 +149,9 @@ def simulate_learner(
     return reviews, final
 
 
-def _draw_rating(rng: random.Random, truth: Any, memory: Any, moment: datetime, *, first: bool) -> int:
+def _draw_rating(
+    rng: random.Random, truth: Any, memory: Any, moment: datetime, *, first: bool
+) -> int:
     if first:
         return rng.choices((1, 2, 3, 4), FIRST_RATING_PROB)[0]
     elapsed = (moment - memory.last_review).days if memory.last_review else 0
@@ -139,7 +161,12 @@ def _draw_rating(rng: random.Random, truth: Any, memory: Any, moment: datetime, 
     return rng.choices((2, 3, 4), PASS_RATING_PROB)[0]
 
 
-def write_history(conn: Any, card_ids: Sequence[int], reviews: Sequence[SimReview], final: Sequence[SimCard | None]) -> None:
+def write_history(
+    conn: Any,
+    card_ids: Sequence[int],
+    reviews: Sequence[SimReview],
+    final: Sequence[SimCard | None],
+) -> None:
     """Store the simulated reviews of `card_ids` (one per simulated card) and their end states."""
     from sqlalchemy import bindparam, insert, update
 
@@ -149,22 +176,36 @@ def write_history(conn: Any, card_ids: Sequence[int], reviews: Sequence[SimRevie
     card = Card.__table__  # type: ignore[attr-defined]
     rows = [
         {
-            "card_id": card_ids[r.card], "rating": r.rating, "reviewed_at": r.reviewed_at,
-            "duration_ms": r.duration_ms, "state_before": r.state_before, "state_after": r.state_after,
-            "stability_before": r.stability_before, "stability_after": r.stability_after,
-            "difficulty_before": r.difficulty_before, "difficulty_after": r.difficulty_after,
-            "due_before": r.due_before, "due_after": r.due_after, "card_before": "{}",
-        }  # fmt: skip
+            "card_id": card_ids[r.card],
+            "rating": r.rating,
+            "reviewed_at": r.reviewed_at,
+            "duration_ms": r.duration_ms,
+            "state_before": r.state_before,
+            "state_after": r.state_after,
+            "stability_before": r.stability_before,
+            "stability_after": r.stability_after,
+            "difficulty_before": r.difficulty_before,
+            "difficulty_after": r.difficulty_after,
+            "due_before": r.due_before,
+            "due_after": r.due_after,
+            "card_before": "{}",
+        }
         for r in reviews
     ]
     if rows:
         conn.execute(insert(log), rows)
     updates = [
         {
-            "cid": card_ids[i], "state": c.state, "step": c.step, "stability": c.stability,
-            "difficulty": c.difficulty, "due": c.due, "last_review": c.last_review,
-            "reps": c.reps, "lapses": c.lapses,
-        }  # fmt: skip
+            "cid": card_ids[i],
+            "state": c.state,
+            "step": c.step,
+            "stability": c.stability,
+            "difficulty": c.difficulty,
+            "due": c.due,
+            "last_review": c.last_review,
+            "reps": c.reps,
+            "lapses": c.lapses,
+        }
         for i, c in enumerate(final)
         if c is not None
     ]

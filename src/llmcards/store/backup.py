@@ -44,7 +44,9 @@ def make_backup(db_path: Path, reason: str = "manual", *, when: datetime | None 
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise DatabaseError(f"cannot write backup {target} ({exc.strerror}); free space or fix permissions") from None
+        raise DatabaseError(
+            f"cannot write backup {target} ({exc.strerror}); free space or fix permissions"
+        ) from None
     return target
 
 
@@ -66,7 +68,9 @@ def restore(db_path: Path, backup: Path) -> Path:
     """Replace the database's content with `backup`; the current state is backed up first."""
     version, has_tables = sqlite_impl.read_schema_version(backup)
     if version is None:
-        raise DatabaseError(f"{backup} is not an llmcards backup; pick one from {backup_dir(db_path)}")
+        raise DatabaseError(
+            f"{backup} is not an llmcards backup; pick one from {backup_dir(db_path)}"
+        )
     safety = make_backup(db_path, "before-restore") if db_path.exists() else None
     sqlite_impl.restore_from(backup, db_path)
     return safety or backup

@@ -30,17 +30,15 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            with conn.begin():
-                yield conn
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
 
     @contextmanager
     def session(self, *, write: bool = False) -> Iterator[Session]:
         ctx = self.write() if write else self.read()
-        with ctx as conn:
-            with Session(bind=conn, expire_on_commit=False) as session:
-                yield session
-                session.flush()
+        with ctx as conn, Session(bind=conn, expire_on_commit=False) as session:
+            yield session
+            session.flush()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -71,7 +69,7 @@ def open_db(path: Path | None, *, daily_backup: bool = True) -> Database:
             version = _current_revision(conn)
         if version != HEAD_REVISION:
             _upgrade(engine)
-    except Exception as exc:  # noqa: BLE001 - translated to one line for the user
+    except Exception as exc:
         engine.dispose()
         raise _explain(path, exc) from None
     if daily_backup:
@@ -96,7 +94,7 @@ def _current_revision(conn: Connection) -> str | None:
 
     try:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except Exception:  # noqa: BLE001 - table absent on a fresh file
+    except Exception:
         conn.rollback()
         return None
 

@@ -49,7 +49,7 @@ class DeferredDatabase:
         def run() -> None:
             try:
                 self.get()
-            except Exception:  # noqa: BLE001 - reported by the next caller of get()
+            except Exception:
                 return
             if then is not None:
                 then()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from llmcards.cards import StudyRow
@@ -34,7 +34,9 @@ def open_fast(path: Path) -> sqlite3.Connection | None:
             return None
         # Not `mode=ro`: a read-only open of a WAL database fails when its -shm file is
         # missing; query_only gives the same guarantee without that trap.
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        )
     except (OSError, sqlite3.Error):
         return None
     try:
@@ -51,13 +53,13 @@ def open_fast(path: Path) -> sqlite3.Connection | None:
 
 def encode_time(moment: datetime) -> str:
     """A tz-aware datetime as the stored text it compares with."""
-    return moment.astimezone(timezone.utc).strftime(_STORED_FORMAT)
+    return moment.astimezone(UTC).strftime(_STORED_FORMAT)
 
 
 def decode_time(stored: str | None) -> datetime | None:
     if stored is None:
         return None
-    return datetime.fromisoformat(stored).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(stored).replace(tzinfo=UTC)
 
 
 # -- today's queue (`scheduling.queue.QueueReads`; `scheduling.queue_sql` is the portable twin)
@@ -91,13 +93,17 @@ class FastQueueReads:
             out.update(self._conn.execute(query, chunk))
         return out
 
-    def learning(self, deck_ids: list[int] | None, now: datetime, end: datetime) -> list[tuple[int, int, datetime]]:
+    def learning(
+        self, deck_ids: list[int] | None, now: datetime, end: datetime
+    ) -> list[tuple[int, int, datetime]]:
         where, params = _selection(now, deck_ids)
         query = f"SELECT id, deck_id, due FROM card WHERE {where} AND state IN (1, 3) AND due < ? ORDER BY due, id"
         rows = self._conn.execute(query, (*params, encode_time(end)))
         return [(card_id, deck_id, decode_time(due)) for card_id, deck_id, due in rows]
 
-    def reviews(self, deck_ids: list[int] | None, now: datetime, end: datetime) -> Iterator[tuple[int, int, str]]:
+    def reviews(
+        self, deck_ids: list[int] | None, now: datetime, end: datetime
+    ) -> Iterator[tuple[int, int, str]]:
         where, params = _selection(now, deck_ids)
         query = f"SELECT id, deck_id, note_uid FROM card WHERE {where} AND state = 2 AND due < ? ORDER BY due, id"
         cursor = self._conn.execute(query, (*params, encode_time(end)))
@@ -106,7 +112,9 @@ class FastQueueReads:
         finally:
             cursor.close()
 
-    def new_cards(self, deck_id: int, now: datetime, limit: int, offset: int) -> list[tuple[int, str]]:
+    def new_cards(
+        self, deck_id: int, now: datetime, limit: int, offset: int
+    ) -> list[tuple[int, str]]:
         query = (
             f"SELECT id, note_uid FROM card WHERE {_STUDYABLE} AND deck_id = ? AND state = 0"
             " ORDER BY source_path, position, id LIMIT ? OFFSET ?"
@@ -117,8 +125,12 @@ class FastQueueReads:
         out: dict[int, StudyRow] = {}
         for start in range(0, len(card_ids), _CHUNK):
             chunk = card_ids[start : start + _CHUNK]
-            for row in self._conn.execute(f"{_STUDY_SELECT} WHERE card.id IN ({_marks(chunk)})", chunk):
-                out[row[0]] = StudyRow(*row[:12], decode_time(row[12]), decode_time(row[13]), *row[14:])
+            for row in self._conn.execute(
+                f"{_STUDY_SELECT} WHERE card.id IN ({_marks(chunk)})", chunk
+            ):
+                out[row[0]] = StudyRow(
+                    *row[:12], decode_time(row[12]), decode_time(row[13]), *row[14:]
+                )
         return out
 
 
@@ -144,8 +156,9 @@ ORDER BY card_id, reviewed_at, id
 """
 
 
-def rated_reviews(conn: sqlite3.Connection, *, until: datetime, shift: timedelta) -> list[tuple[int, int, int, int]]:
+def rated_reviews(
+    conn: sqlite3.Connection, *, until: datetime, shift: timedelta
+) -> list[tuple[int, int, int, int]]:
     """(card id, study day number, rating, state before) of every rating up to `until`,
     by card, then in the order they were given; `shift` moves a moment into its study day."""
     return conn.execute(_RATED_QUERY, (int(shift.total_seconds()), encode_time(until))).fetchall()
-

@@ -82,7 +82,14 @@ class ReviewLog(SQLModel, table=True):
     # from the index alone.
     __table_args__ = (
         Index("ix_review_log_time_stats", "reviewed_at", "rating", "state_before", "duration_ms"),
-        Index("ix_review_log_card_time_stats", "card_id", "reviewed_at", "rating", "state_before", "duration_ms"),
+        Index(
+            "ix_review_log_card_time_stats",
+            "card_id",
+            "reviewed_at",
+            "rating",
+            "state_before",
+            "duration_ms",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -99,7 +106,9 @@ class ReviewLog(SQLModel, table=True):
     due_before: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
     due_after: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
     card_before: str = "{}"
-    origin: str = Field(default="llmcards", sa_column_kwargs={"server_default": "llmcards"})  # or "anki"
+    origin: str = Field(
+        default="llmcards", sa_column_kwargs={"server_default": "llmcards"}
+    )  # or "anki"
 
 
 class Meta(SQLModel, table=True):

@@ -20,10 +20,29 @@ CARD = Card.__table__  # type: ignore[attr-defined]
 
 # In table order; every other column starts NULL (no schedule yet).
 COLUMNS = (
-    "uid", "note_uid", "deck_id", "root", "context", "front", "back", "kind", "cloze_ord",
-    "cloze_text", "heading_path", "source_path", "source_line", "position", "created_at",
-    "updated_at", "retired", "suspended", "tags", "state", "reps", "lapses",
-)  # fmt: skip
+    "uid",
+    "note_uid",
+    "deck_id",
+    "root",
+    "context",
+    "front",
+    "back",
+    "kind",
+    "cloze_ord",
+    "cloze_text",
+    "heading_path",
+    "source_path",
+    "source_line",
+    "position",
+    "created_at",
+    "updated_at",
+    "retired",
+    "suspended",
+    "tags",
+    "state",
+    "reps",
+    "lapses",
+)
 POSITION = COLUMNS.index("position")
 
 
@@ -42,13 +61,43 @@ class NewCardRows:
         self._false = _stored(CARD.c.retired, dialect, False)
         self.rows: list[tuple[object, ...]] = []
 
-    def add(self, draft: CardDraft, *, uid: str, note_uid: str, deck_id: int, heading: str, position: int) -> None:
+    def add(
+        self,
+        draft: CardDraft,
+        *,
+        uid: str,
+        note_uid: str,
+        deck_id: int,
+        heading: str,
+        position: int,
+    ) -> None:
         now, false = self._now, self._false
-        self.rows.append((
-            uid, note_uid, deck_id, self._root, draft.context, draft.front, draft.back, draft.kind,
-            draft.cloze_ord, draft.cloze_text, heading, self._source_path, draft.line, position,
-            now, now, false, false, "", 0, 0, 0,
-        ))  # fmt: skip
+        self.rows.append(
+            (
+                uid,
+                note_uid,
+                deck_id,
+                self._root,
+                draft.context,
+                draft.front,
+                draft.back,
+                draft.kind,
+                draft.cloze_ord,
+                draft.cloze_text,
+                heading,
+                self._source_path,
+                draft.line,
+                position,
+                now,
+                now,
+                false,
+                false,
+                "",
+                0,
+                0,
+                0,
+            )
+        )
 
     def insert(self, conn: Connection) -> None:
         """Insert the rows collected so far, in note order (so new ids follow it)."""

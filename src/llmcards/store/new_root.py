@@ -16,8 +16,8 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from llmcards.cards import DECK_SEP, CardDraft
-from llmcards.store.new_cards import CARD, NewCardRows
 from llmcards.store.identity import Key, new_uid
+from llmcards.store.new_cards import CARD, NewCardRows
 from llmcards.store.sync import SyncResult, ensure_decks
 
 
@@ -53,7 +53,13 @@ class NewRootImport:
         unseen = [d.deck for d in drafts if d.deck not in deck_ids]
         if unseen:
             deck_ids.update(ensure_decks(self._conn, unseen))
-        groups, notes, rows, taken, root = self._groups, self._notes, self._rows, self._taken, self._root
+        groups, notes, rows, taken, root = (
+            self._groups,
+            self._notes,
+            self._rows,
+            self._taken,
+            self._root,
+        )
         clozes: list[tuple[CardDraft, str, int, str, int]] = []
         position = self._position
         for draft in drafts:
@@ -73,7 +79,14 @@ class NewRootImport:
                     note[0], note[1] = group[0], uid
                 clozes.append((draft, uid, deck_id, heading, position))
             else:
-                rows.add(draft, uid=uid, note_uid=uid, deck_id=deck_id, heading=heading, position=position)
+                rows.add(
+                    draft,
+                    uid=uid,
+                    note_uid=uid,
+                    deck_id=deck_id,
+                    heading=heading,
+                    position=position,
+                )
             position += 1
         self._position = position
         for draft, uid, deck_id, heading, at in clozes:  # their note's sibling is known now
@@ -84,7 +97,9 @@ class NewRootImport:
                 update = CARD.update().where(CARD.c.note_uid == note[2]).values(note_uid=note[1])
                 self._conn.execute(update)
             note[2] = note[1]
-            rows.add(draft, uid=uid, note_uid=note[1], deck_id=deck_id, heading=heading, position=at)
+            rows.add(
+                draft, uid=uid, note_uid=note[1], deck_id=deck_id, heading=heading, position=at
+            )
         rows.insert(self._conn)
 
     def finish(self) -> SyncResult:

@@ -26,7 +26,9 @@ def resolve_deck(conn: Connection, name: str) -> str:
 
 def deck_filter(full_name: str) -> Any:
     """Cards in this deck or below it."""
-    return or_(DECK.c.name == full_name, DECK.c.name.startswith(full_name + DECK_SEP, autoescape=True))
+    return or_(
+        DECK.c.name == full_name, DECK.c.name.startswith(full_name + DECK_SEP, autoescape=True)
+    )
 
 
 def card_json(row: Any) -> dict[str, object]:
@@ -48,10 +50,21 @@ def card_json(row: Any) -> dict[str, object]:
 
 
 CARD_COLUMNS = (
-    CARD.c.id, DECK.c.name.label("deck"), CARD.c.front, CARD.c.back, CARD.c.kind,
-    CARD.c.context, CARD.c.source_path, CARD.c.source_line, CARD.c.state, CARD.c.due,
-    CARD.c.reps, CARD.c.lapses, CARD.c.suspended, CARD.c.retired,
-)  # fmt: skip
+    CARD.c.id,
+    DECK.c.name.label("deck"),
+    CARD.c.front,
+    CARD.c.back,
+    CARD.c.kind,
+    CARD.c.context,
+    CARD.c.source_path,
+    CARD.c.source_line,
+    CARD.c.state,
+    CARD.c.due,
+    CARD.c.reps,
+    CARD.c.lapses,
+    CARD.c.suspended,
+    CARD.c.retired,
+)
 
 
 def select_cards() -> Any:
@@ -73,7 +86,11 @@ def list_cards(
     if search:
         pattern = f"%{search}%"
         query = query.where(
-            or_(CARD.c.front.ilike(pattern), CARD.c.back.ilike(pattern), CARD.c.context.ilike(pattern))
+            or_(
+                CARD.c.front.ilike(pattern),
+                CARD.c.back.ilike(pattern),
+                CARD.c.context.ilike(pattern),
+            )
         )
     if state in (None, ""):
         query = query.where(CARD.c.retired.is_(False))
@@ -83,7 +100,9 @@ def list_cards(
         query = query.where(CARD.c.retired.is_(False), CARD.c.suspended.is_(True))
     elif state == "due":
         assert now is not None and day_end is not None
-        query = query.where(CARD.c.retired.is_(False), CARD.c.suspended.is_(False), is_due(now, day_end))
+        query = query.where(
+            CARD.c.retired.is_(False), CARD.c.suspended.is_(False), is_due(now, day_end)
+        )
     elif state == "all":
         pass
     else:
@@ -118,15 +137,22 @@ class DeckCount:
 def deck_counts(conn: Connection, now: datetime, day_end: datetime) -> list[DeckCount]:
     """Each deck with the cards in it and below it; raw counts, before daily limits."""
     active = and_(CARD.c.retired.is_(False))
-    studyable = and_(active, CARD.c.suspended.is_(False),
-                     or_(CARD.c.buried_until.is_(None), CARD.c.buried_until <= now))  # fmt: skip
+    studyable = and_(
+        active,
+        CARD.c.suspended.is_(False),
+        or_(CARD.c.buried_until.is_(None), CARD.c.buried_until <= now),
+    )
     rows = conn.execute(
         select(
             DECK.c.name,
             func.count(CARD.c.id).filter(active),
             func.count(CARD.c.id).filter(and_(studyable, CARD.c.state == NEW)),
-            func.count(CARD.c.id).filter(and_(studyable, CARD.c.state != NEW, CARD.c.state != REVIEW, is_due(now, day_end))),
-            func.count(CARD.c.id).filter(and_(studyable, CARD.c.state == REVIEW, is_due(now, day_end))),
+            func.count(CARD.c.id).filter(
+                and_(studyable, CARD.c.state != NEW, CARD.c.state != REVIEW, is_due(now, day_end))
+            ),
+            func.count(CARD.c.id).filter(
+                and_(studyable, CARD.c.state == REVIEW, is_due(now, day_end))
+            ),
         )
         .select_from(DECK)
         .join(CARD, CARD.c.deck_id == DECK.c.id, isouter=True)

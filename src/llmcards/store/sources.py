@@ -39,8 +39,16 @@ class SkippedJson:
     def add(self, skipped: Sequence[Skipped]) -> None:
         if skipped:
             # Plain dicts, not dataclasses.asdict: that deep-copies (~0.5 s per 30k items).
-            items = [{"line": s.line, "text": s.text, "reason": s.reason, "category": s.category, "deck": s.deck}
-                     for s in skipped]  # fmt: skip
+            items = [
+                {
+                    "line": s.line,
+                    "text": s.text,
+                    "reason": s.reason,
+                    "category": s.category,
+                    "deck": s.deck,
+                }
+                for s in skipped
+            ]
             self._pieces.append(json.dumps(items, ensure_ascii=False)[1:-1])
 
     @property
@@ -58,8 +66,13 @@ def save_source(
     now: datetime,
     deck_arg: str | None,
 ) -> None:
-    values = {"sha256": sha256, "parser_version": parser_version, "skipped_json": skipped.text, "imported_at": now,
-              "deck_arg": deck_arg or ""}
+    values = {
+        "sha256": sha256,
+        "parser_version": parser_version,
+        "skipped_json": skipped.text,
+        "imported_at": now,
+        "deck_arg": deck_arg or "",
+    }
     changed = conn.execute(
         update(SOURCE).where(SOURCE.c.root == root, SOURCE.c.path == path).values(**values)
     ).rowcount

@@ -72,7 +72,9 @@ def read_schema_version(path: Path) -> tuple[str | None, bool]:
     """(alembic revision or None, whether the file holds any tables)."""
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
-        tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = {
+            row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
         if "alembic_version" not in tables:
             return None, bool(tables)
         row = con.execute("SELECT version_num FROM alembic_version").fetchone()
@@ -83,7 +85,8 @@ def read_schema_version(path: Path) -> tuple[str | None, bool]:
 
 def restore_from(backup: Path, target: Path) -> None:
     """Copy `backup` into the live database `target` page by page (WAL-safe, atomic)."""
-    with closing(sqlite3.connect(backup)) as src, closing(
-        sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000)
-    ) as dst:
+    with (
+        closing(sqlite3.connect(backup)) as src,
+        closing(sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000)) as dst,
+    ):
         src.backup(dst)

@@ -39,10 +39,22 @@ def _key_of_draft(d: CardDraft) -> Key:
 
 
 _EXISTING_COLUMNS = (
-    CARD.c.id, CARD.c.uid, CARD.c.context, CARD.c.front, CARD.c.kind, CARD.c.cloze_ord,
-    CARD.c.heading_path, CARD.c.source_path, CARD.c.retired, CARD.c.deck_id, CARD.c.back,
-    CARD.c.cloze_text, CARD.c.source_line, CARD.c.position, CARD.c.note_uid,
-)  # fmt: skip
+    CARD.c.id,
+    CARD.c.uid,
+    CARD.c.context,
+    CARD.c.front,
+    CARD.c.kind,
+    CARD.c.cloze_ord,
+    CARD.c.heading_path,
+    CARD.c.source_path,
+    CARD.c.retired,
+    CARD.c.deck_id,
+    CARD.c.back,
+    CARD.c.cloze_text,
+    CARD.c.source_line,
+    CARD.c.position,
+    CARD.c.note_uid,
+)
 
 
 def sync_file(
@@ -75,7 +87,11 @@ class Existing:
 
 
 def existing_cards(
-    conn: Connection, *, root: str, source_path: str, path_is_gone: Callable[[str], bool] = lambda _p: False
+    conn: Connection,
+    *,
+    root: str,
+    source_path: str,
+    path_is_gone: Callable[[str], bool] = lambda _p: False,
 ) -> Existing:
     rows = conn.execute(select(*_EXISTING_COLUMNS).where(CARD.c.root == root)).all()
     candidates: dict[Key, list[tuple[int, object]]] = defaultdict(list)
@@ -96,10 +112,17 @@ def existing_cards(
     return Existing(root, source_path, rows, candidates)
 
 
-def apply_drafts(conn: Connection, known: Existing, *, drafts: Sequence[CardDraft], now: datetime) -> SyncResult:
+def apply_drafts(
+    conn: Connection, known: Existing, *, drafts: Sequence[CardDraft], now: datetime
+) -> SyncResult:
     """`sync_file` once `existing_cards` was read (`known`)."""
     result = SyncResult()
-    root, source_path, rows, candidates = known.root, known.source_path, known.rows, known.candidates
+    root, source_path, rows, candidates = (
+        known.root,
+        known.source_path,
+        known.rows,
+        known.candidates,
+    )
     deck_ids = ensure_decks(conn, (d.deck for d in drafts))
     by_key: dict[Key, list[tuple[int, CardDraft]]] = defaultdict(list)
     for position, draft in enumerate(drafts):
@@ -121,7 +144,12 @@ def apply_drafts(conn: Connection, known: Existing, *, drafts: Sequence[CardDraf
                 else:
                     note_uid = uid
                 new_rows.add(
-                    draft, uid=uid, note_uid=note_uid, deck_id=deck_ids[draft.deck], heading=heading, position=position
+                    draft,
+                    uid=uid,
+                    note_uid=note_uid,
+                    deck_id=deck_ids[draft.deck],
+                    heading=heading,
+                    position=position,
                 )
                 result.new += 1
                 result.new_drafts.append(draft)
@@ -178,7 +206,9 @@ def apply_drafts(conn: Connection, known: Existing, *, drafts: Sequence[CardDraf
     _apply_updates(conn, updates)
     new_rows.insert(conn)
     to_retire = [
-        r for r in rows if r.source_path == source_path and not r.retired and r.id not in matched_ids
+        r
+        for r in rows
+        if r.source_path == source_path and not r.retired and r.id not in matched_ids
     ]
     if to_retire:
         conn.execute(
@@ -222,11 +252,17 @@ def _apply_updates(conn: Connection, updates: list[dict[str, object]]) -> None:
         groups[tuple(sorted(change))].append(change)
     for columns, batch in groups.items():
         names = [c for c in columns if c != "_id"]
-        stmt = update(CARD).where(CARD.c.id == bindparam("_id")).values({c: bindparam(c) for c in names})
+        stmt = (
+            update(CARD)
+            .where(CARD.c.id == bindparam("_id"))
+            .values({c: bindparam(c) for c in names})
+        )
         _executemany(conn, stmt, list(columns), batch)
 
 
-def _executemany(conn: Connection, stmt: Executable, keys: list[str], rows: list[dict[str, object]]) -> None:
+def _executemany(
+    conn: Connection, stmt: Executable, keys: list[str], rows: list[dict[str, object]]
+) -> None:
     """Run `stmt` for every row: values go through each column type's bind processor
     (so the dialect stores them as it always does) and then straight to the driver's
     executemany, skipping SQLAlchemy's per-row parameter handling, which dominated
@@ -270,7 +306,11 @@ def ensure_decks(conn: Connection, paths: Iterable[tuple[str, ...]]) -> dict[tup
     """Deck ids for these paths, creating missing decks (and their parents) in the order
     the paths first name them: importing a file in pieces makes the same ids."""
     paths = list(dict.fromkeys(paths))
-    wanted = list(dict.fromkeys(deck_name(path[:depth]) for path in paths for depth in range(1, len(path) + 1)))
+    wanted = list(
+        dict.fromkeys(
+            deck_name(path[:depth]) for path in paths for depth in range(1, len(path) + 1)
+        )
+    )
     existing = _deck_ids(conn, wanted)
     missing = [name for name in wanted if name not in existing]
     if missing:
@@ -286,7 +326,11 @@ def _deck_ids(conn: Connection, names: list[str]) -> dict[str, int]:
     for start in range(0, len(names), _MAX_VARIABLES):
         chunk = names[start : start + _MAX_VARIABLES]
         marks = ",".join("?" * len(chunk))
-        found.update(conn.exec_driver_sql(f"SELECT name, id FROM deck WHERE name IN ({marks})", tuple(chunk)).all())
+        found.update(
+            conn.exec_driver_sql(
+                f"SELECT name, id FROM deck WHERE name IN ({marks})", tuple(chunk)
+            ).all()
+        )
     return found
 
 

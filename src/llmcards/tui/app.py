@@ -36,8 +36,16 @@ Clock = Callable[[], datetime]
 class LlmcardsApp(App[None]):
     TITLE = "llmcards"
     BINDINGS = [
-        Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key, on every screen"),
-        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (a rating being saved is finished first)"),
+        Binding(
+            "question_mark", "help", "Help", id="app.help", tooltip="Every key, on every screen"
+        ),
+        Binding(
+            "q",
+            "quit",
+            "Quit",
+            id="app.quit",
+            tooltip="Quit (a rating being saved is finished first)",
+        ),
     ]
 
     def __init__(
@@ -128,7 +136,11 @@ class LlmcardsApp(App[None]):
         for node_class in classes:
             if not bindings_of(node_class):
                 continue
-            target = screen.query_one(DeckTree) if node_class is DeckTree else targets.get(node_class, screen)
+            target = (
+                screen.query_one(DeckTree)
+                if node_class is DeckTree
+                else targets.get(node_class, screen)
+            )
             for row in key_help(self, [node_class]):
                 yield SystemCommand(
                     f"{row.description}  [{row.keys}]",
@@ -159,7 +171,9 @@ class LlmcardsApp(App[None]):
         from llmcards.tui.data import load_home
 
         with self.db.read() as conn:
-            return load_home(conn, self.clock(), self.settings.rollover_hour, self.bundled_dir, self.settings)
+            return load_home(
+                conn, self.clock(), self.settings.rollover_hour, self.bundled_dir, self.settings
+            )
 
 
 def create_app(
@@ -217,5 +231,7 @@ def run_app(
         from llmcards.config import load_settings
 
         settings = load_settings()
-    app = create_app(db_path=db_path, deck=deck, settings=settings, db=db, first_driver=first_driver)
+    app = create_app(
+        db_path=db_path, deck=deck, settings=settings, db=db, first_driver=first_driver
+    )
     app.run()

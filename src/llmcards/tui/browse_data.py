@@ -43,18 +43,29 @@ class BrowseResult:
     total: int  # matches before the MAX_ROWS cap
 
 
-def browse_rows(db: Database, *, deck: str | None, search: str, limit: int | None = None) -> BrowseResult:
+def browse_rows(
+    db: Database, *, deck: str | None, search: str, limit: int | None = None
+) -> BrowseResult:
     """Cards of `deck` (and below; all decks when None) whose front, answer or context
     contain `search`, case-insensitively; retired cards left out, suspended ones kept."""
     with db.read() as conn:
         found = list_cards(conn, deck=deck, search=search.strip() or None)
     rows = [
         BrowseRow(
-            id=r.id, deck=r.deck, front=r.front, context=r.context, back=r.back or "",
-            state=STATE_NAMES.get(r.state, str(r.state)), is_new=r.state == NEW, due=r.due,
-            reps=r.reps, lapses=r.lapses, suspended=bool(r.suspended),
-            source_path=r.source_path, source_line=r.source_line,
-        )  # fmt: skip
+            id=r.id,
+            deck=r.deck,
+            front=r.front,
+            context=r.context,
+            back=r.back or "",
+            state=STATE_NAMES.get(r.state, str(r.state)),
+            is_new=r.state == NEW,
+            due=r.due,
+            reps=r.reps,
+            lapses=r.lapses,
+            suspended=bool(r.suspended),
+            source_path=r.source_path,
+            source_line=r.source_line,
+        )
         for r in found[: MAX_ROWS if limit is None else limit]
     ]
     return BrowseResult(rows, len(found))

@@ -29,11 +29,16 @@ def database_is_empty(conn: Connection) -> bool:
 
 
 def load_home(
-    conn: Connection, now: datetime, rollover_hour: int, bundled_dir: Path | None = None,
+    conn: Connection,
+    now: datetime,
+    rollover_hour: int,
+    bundled_dir: Path | None = None,
     settings: Settings | None = None,
 ) -> HomeData:
     day_end = clock.next_day_start(now, rollover_hour)
-    counts = limited_counts(conn, deck_counts(conn, now, day_end), now=now, settings=settings or Settings())
+    counts = limited_counts(
+        conn, deck_counts(conn, now, day_end), now=now, settings=settings or Settings()
+    )
     idle = [c.name for c in counts if not (c.new or c.learning or c.due)]
     next_due = _next_due(conn, idle, now) if idle else {}
     bundled = _bundled_roots(conn, bundled_dir) if bundled_dir else set()

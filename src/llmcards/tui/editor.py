@@ -29,7 +29,9 @@ def edit_source(screen: Screen[object], path: str, line: int) -> None:
     from textual.app import SuspendNotSupported
 
     if not Path(path).is_file():
-        screen.notify(f"{path} is gone; re-import your notes to update this card.", severity="error")
+        screen.notify(
+            f"{path} is gone; re-import your notes to update this card.", severity="error"
+        )
         return
     command = editor_command(path, line)
     try:

@@ -53,7 +53,9 @@ def key_help(app: App[object], node_classes: Iterable[type[DOMNode]]) -> list[Ke
     for node_class in node_classes:
         for binding in bindings_of(node_class):
             keys = " / ".join(_display(app, k) for k in effective_key(app, binding).split(","))
-            rows.append(KeyHelp(binding.id or "", keys, binding.description, binding.tooltip, binding.action))
+            rows.append(
+                KeyHelp(
+                    binding.id or "", keys, binding.description, binding.tooltip, binding.action
+                )
+            )
     return rows
-
-

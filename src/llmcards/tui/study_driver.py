@@ -65,8 +65,9 @@ class StudyDriver:
             from llmcards.scheduling.session import StudySession
 
             reads, self._first_reads = self._first_reads, None  # only ever the first try
-            self._session = StudySession(self._db, deck=self._deck, settings=self._settings, clock=self._clock,
-                                         reads=reads)  # fmt: skip
+            self._session = StudySession(
+                self._db, deck=self._deck, settings=self._settings, clock=self._clock, reads=reads
+            )
         return self._session
 
     def open_store_in_background(self) -> None:
@@ -87,7 +88,7 @@ class StudyDriver:
             with self._lock:
                 try:
                     self._ready = self._view()
-                except Exception:  # noqa: BLE001 - start() tries again and reports it on screen
+                except Exception:
                     self._ready = None
 
     def take_ready_view(self) -> StudyView | None:
@@ -110,7 +111,7 @@ class StudyDriver:
         try:
             with self._lock:
                 self._open()
-        except Exception:  # noqa: BLE001 - start() opens again and reports it on screen
+        except Exception:
             self._session = None
 
     def start(self) -> StudyView:
@@ -153,4 +154,6 @@ class StudyDriver:
         counts = session.counts()
         summary = session.summary()
         previews = tuple(session.previews()) if card is not None else ()
-        return StudyView(card, counts, previews, summary.cards, summary if card is None else None, self._undoable)
+        return StudyView(
+            card, counts, previews, summary.cards, summary if card is None else None, self._undoable
+        )

@@ -32,8 +32,14 @@ from llmcards.tui.format import when_due
 # Typing "attention" should run one query, not nine.
 DEBOUNCE_SECONDS = 0.15
 
-COLUMNS = (("deck", "Deck", 14), ("front", "Front", 28), ("state", "State", 18),
-           ("due", "Due", 10), ("reps", "Reps", 4), ("lapses", "Lapses", 6))  # fmt: skip
+COLUMNS = (
+    ("deck", "Deck", 14),
+    ("front", "Front", 28),
+    ("state", "State", 18),
+    ("due", "Due", 10),
+    ("reps", "Reps", 4),
+    ("lapses", "Lapses", 6),
+)
 
 
 class RowsLoaded(Message):
@@ -85,11 +91,35 @@ class BrowseScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="browse.back", tooltip="Back to the deck list"),
-        Binding("slash", "focus_search", "Search", id="browse.search", tooltip="Type to filter fronts, answers and context"),
-        Binding("enter", "toggle_answer", "Answer", id="browse.answer", priority=True,
-                tooltip="Show or hide the highlighted card's answer (from the search box: go to the list)"),  # fmt: skip
-        Binding("s", "suspend", "Suspend", id="browse.suspend", tooltip="Suspend the highlighted card, or unsuspend it"),
-        Binding("e", "edit", "Edit", id="browse.edit", tooltip="Open the card's note in $EDITOR at its line"),
+        Binding(
+            "slash",
+            "focus_search",
+            "Search",
+            id="browse.search",
+            tooltip="Type to filter fronts, answers and context",
+        ),
+        Binding(
+            "enter",
+            "toggle_answer",
+            "Answer",
+            id="browse.answer",
+            priority=True,
+            tooltip="Show or hide the highlighted card's answer (from the search box: go to the list)",
+        ),
+        Binding(
+            "s",
+            "suspend",
+            "Suspend",
+            id="browse.suspend",
+            tooltip="Suspend the highlighted card, or unsuspend it",
+        ),
+        Binding(
+            "e",
+            "edit",
+            "Edit",
+            id="browse.edit",
+            tooltip="Open the card's note in $EDITOR at its line",
+        ),
     ]
 
     def __init__(
@@ -112,7 +142,9 @@ class BrowseScreen(Screen[None]):
         yield Input(placeholder=f"Search {where}: front, answer, context", id="browse-search")
         yield Static("Loading…", id="browse-count", markup=False)
         yield Static(id="browse-error", markup=False)
-        table: DataTable[str | Text] = DataTable(id="browse-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str | Text] = DataTable(
+            id="browse-table", cursor_type="row", zebra_stripes=True
+        )
         for key, label, width in COLUMNS:
             table.add_column(label, width=width, key=key)
         yield table
@@ -140,7 +172,7 @@ class BrowseScreen(Screen[None]):
             return
         try:
             result = browse_rows(self.db, deck=self.deck, search=search)
-        except Exception as exc:  # noqa: BLE001 - one line on screen, not a crash
+        except Exception as exc:
             self.post_message(BrowseFailed("search the cards", exc))
             return
         if not get_current_worker().is_cancelled:
@@ -160,15 +192,28 @@ class BrowseScreen(Screen[None]):
         if shown < result.total:
             count = f"{shown} of {result.total} shown — refine the search"
         else:
-            count = f"{shown} card{'s' if shown != 1 else ''}" + (f" matching {message.search.strip()!r}" if message.search.strip() else "")
+            count = f"{shown} card{'s' if shown != 1 else ''}" + (
+                f" matching {message.search.strip()!r}" if message.search.strip() else ""
+            )
         self.query_one("#browse-count", Static).update(count)
         if before is not None and before.id in self.rows:
             table.move_cursor(row=table.get_row_index(str(before.id)))
         self._show_answer(self.current_card())
 
     def _cells(self, row: BrowseRow, now: datetime) -> tuple[str | Text, ...]:
-        due = "—" if row.is_new or row.due is None else when_due(row.due, now, self.settings.rollover_hour)
-        return (short_deck(row.deck, self.deck), front_text(row), state_text(row), due, str(row.reps), str(row.lapses))
+        due = (
+            "—"
+            if row.is_new or row.due is None
+            else when_due(row.due, now, self.settings.rollover_hour)
+        )
+        return (
+            short_deck(row.deck, self.deck),
+            front_text(row),
+            state_text(row),
+            due,
+            str(row.reps),
+            str(row.lapses),
+        )
 
     # ---------------------------------------------------------------- answer panel
 
@@ -213,7 +258,7 @@ class BrowseScreen(Screen[None]):
 
         try:
             set_suspended(self.db, card_id, flag)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self.post_message(BrowseFailed("save the suspension", exc))
             return
         self.post_message(SuspendSaved(card_id, flag))

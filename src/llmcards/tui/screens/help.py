@@ -44,7 +44,13 @@ class HelpScreen(ModalScreen[None]):
     """
 
     BINDINGS = [
-        Binding("escape,question_mark,q", "dismiss", "Close help", id="help.close", tooltip="Close this screen"),
+        Binding(
+            "escape,question_mark,q",
+            "dismiss",
+            "Close help",
+            id="help.close",
+            tooltip="Close this screen",
+        ),
     ]
 
     def __init__(self, sections: list[tuple[str, list[KeyHelp]]]) -> None:
@@ -62,4 +68,3 @@ class HelpScreen(ModalScreen[None]):
                 id="help-foot",
                 markup=False,
             )
-

@@ -46,9 +46,19 @@ class HomeScreen(Screen[None]):
     """
 
     BINDINGS = [
-        Binding("t", "stats", "Stats", id="home.stats", tooltip="Statistics of the highlighted deck"),
-        Binding("i", "import_notes", "Import", id="home.import", tooltip="Import a notes file or folder"),
-        Binding("slash", "browse", "Browse", id="home.browse", tooltip="Search and manage the cards of the highlighted deck"),
+        Binding(
+            "t", "stats", "Stats", id="home.stats", tooltip="Statistics of the highlighted deck"
+        ),
+        Binding(
+            "i", "import_notes", "Import", id="home.import", tooltip="Import a notes file or folder"
+        ),
+        Binding(
+            "slash",
+            "browse",
+            "Browse",
+            id="home.browse",
+            tooltip="Search and manage the cards of the highlighted deck",
+        ),
     ]
 
     def action_browse(self) -> None:
@@ -71,7 +81,11 @@ class HomeScreen(Screen[None]):
         def done(result: ImportDone | None) -> None:
             if result is None:
                 return
-            extra = f" · {result.never_explained} named but never explained" if result.never_explained else ""
+            extra = (
+                f" · {result.never_explained} named but never explained"
+                if result.never_explained
+                else ""
+            )
             self.say(f"Imported: {result.summary}{extra}")
             self.notify(result.summary, title="Import")
             self.reload()
@@ -102,11 +116,13 @@ class HomeScreen(Screen[None]):
         app = self.app
         try:
             if app.needs_first_import():  # type: ignore[attr-defined]
-                self.app.call_from_thread(self.say, "Empty database: loading the bundled starter decks…")
+                self.app.call_from_thread(
+                    self.say, "Empty database: loading the bundled starter decks…"
+                )
                 cards, files = app.import_bundled()  # type: ignore[attr-defined]
                 self.post_message(BundledImported(cards, files))
             self.post_message(HomeLoaded(app.load_home()))  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - one line on screen, not a crash
+        except Exception as exc:
             self.post_message(DatabaseFailed("load the decks", exc))
 
     def say(self, text: str) -> None:

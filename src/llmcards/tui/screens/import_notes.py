@@ -42,7 +42,15 @@ class ImportScreen(ModalScreen[ImportDone | None]):
     }
     """
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", id="import.cancel", tooltip="Close without importing")]
+    BINDINGS = [
+        Binding(
+            "escape",
+            "dismiss_none",
+            "Cancel",
+            id="import.cancel",
+            tooltip="Close without importing",
+        )
+    ]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-box") as box:
@@ -51,7 +59,10 @@ class ImportScreen(ModalScreen[ImportDone | None]):
             yield Input(placeholder="~/notes/learning.md", id="import-paths")
             yield Label("Root deck (empty: the file's title or name):")
             yield Input(placeholder="LLM 学习笔记", id="import-deck")
-            yield Static("Enter imports · Esc cancels. Re-importing keeps your review history.", id="import-result")
+            yield Static(
+                "Enter imports · Esc cancels. Re-importing keeps your review history.",
+                id="import-result",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#import-paths", Input).focus()
@@ -91,12 +102,15 @@ class ImportScreen(ModalScreen[ImportDone | None]):
         app = self.app
         try:
             report = import_paths(
-                app.db, [str(Path(p).expanduser()) for p in paths], deck=deck, now=app.clock()  # type: ignore[attr-defined]
+                app.db,
+                [str(Path(p).expanduser()) for p in paths],
+                deck=deck,
+                now=app.clock(),  # type: ignore[attr-defined]
             )
         except UserError as exc:
             app.call_from_thread(self._show, str(exc), error=True)
             return
-        except Exception as exc:  # noqa: BLE001 - said on screen in one line, not a crash
+        except Exception as exc:
             app.call_from_thread(self._show, f"Import failed: {exc}", error=True)
             return
         terms = sum(1 for _f, s in report.skipped if s.category == "term")

@@ -51,8 +51,13 @@ class StatsScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape,t", "close", "Back", id="stats.back", tooltip="Back to where you were"),
-        Binding("a", "toggle_all", "Deck / all", id="stats.toggle_all",
-                tooltip="Switch between the chosen deck and all decks"),  # fmt: skip
+        Binding(
+            "a",
+            "toggle_all",
+            "Deck / all",
+            id="stats.toggle_all",
+            tooltip="Switch between the chosen deck and all decks",
+        ),
         Binding("r", "reload", "Refresh", id="stats.reload", tooltip="Compute the numbers again"),
     ]
 
@@ -95,8 +100,10 @@ class StatsScreen(Screen[None]):
             return
         try:
             with self.db.read() as conn:
-                stats = compute_stats(conn, deck=self.deck, now=self.clock(), settings=self.settings)
-        except Exception as exc:  # noqa: BLE001 - shown as one line, the app keeps running
+                stats = compute_stats(
+                    conn, deck=self.deck, now=self.clock(), settings=self.settings
+                )
+        except Exception as exc:
             self.post_message(StatsFailed(exc))
             return
         self.post_message(StatsLoaded(stats))
@@ -107,7 +114,9 @@ class StatsScreen(Screen[None]):
 
     @on(StatsFailed)
     def _failed(self, message: StatsFailed) -> None:
-        self.query_one("#stats-error", Static).update(f"Could not compute the stats: {message.error}")
+        self.query_one("#stats-error", Static).update(
+            f"Could not compute the stats: {message.error}"
+        )
         self.set_class(True, "-failed")
         self.set_class(True, "-ready")
 

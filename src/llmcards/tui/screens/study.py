@@ -32,7 +32,12 @@ from llmcards.tui.widgets.summary import SessionSummaryView
 # Anki's default: a card left on screen while the kettle boils counts as one minute.
 MAX_ANSWER_MS = 60_000
 
-RATING_BINDING_IDS = {AGAIN: "study.again", HARD: "study.hard", GOOD: "study.good", EASY: "study.easy"}
+RATING_BINDING_IDS = {
+    AGAIN: "study.again",
+    HARD: "study.hard",
+    GOOD: "study.good",
+    EASY: "study.easy",
+}
 
 
 class StudyScreen(Screen[None]):
@@ -48,17 +53,64 @@ class StudyScreen(Screen[None]):
     """
 
     BINDINGS = [
-        Binding("space,enter", "reveal", "Show answer", id="study.reveal", tooltip="Show the answer (on the summary: back to the decks)"),
-        Binding("1", "rate(1)", "Again", id="study.again", show=False, tooltip="Forgot it: see it again soon"),
-        Binding("2", "rate(2)", "Hard", id="study.hard", show=False, tooltip="Recalled with effort"),
+        Binding(
+            "space,enter",
+            "reveal",
+            "Show answer",
+            id="study.reveal",
+            tooltip="Show the answer (on the summary: back to the decks)",
+        ),
+        Binding(
+            "1",
+            "rate(1)",
+            "Again",
+            id="study.again",
+            show=False,
+            tooltip="Forgot it: see it again soon",
+        ),
+        Binding(
+            "2", "rate(2)", "Hard", id="study.hard", show=False, tooltip="Recalled with effort"
+        ),
         Binding("3", "rate(3)", "Good", id="study.good", show=False, tooltip="Recalled"),
         Binding("4", "rate(4)", "Easy", id="study.easy", show=False, tooltip="Recalled at once"),
-        Binding("u", "undo", "Undo", id="study.undo", tooltip="Take back the last rating (repeat to go further back)"),
-        Binding("e", "edit", "Edit", id="study.edit", tooltip="Open the card's note in $EDITOR at its line"),
-        Binding("s", "suspend", "Suspend", id="study.suspend", tooltip="Never show this card again until unsuspended"),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            id="study.undo",
+            tooltip="Take back the last rating (repeat to go further back)",
+        ),
+        Binding(
+            "e",
+            "edit",
+            "Edit",
+            id="study.edit",
+            tooltip="Open the card's note in $EDITOR at its line",
+        ),
+        Binding(
+            "s",
+            "suspend",
+            "Suspend",
+            id="study.suspend",
+            tooltip="Never show this card again until unsuspended",
+        ),
         Binding("b", "bury", "Bury", id="study.bury", tooltip="Hide this card until tomorrow"),
-        Binding("o", "open_link", "Open link", id="study.open_link", show=False, tooltip="Open the first link or image of the answer in a browser"),
-        Binding("t", "stats", "Stats", id="study.stats", show=False, tooltip="Statistics of the deck being studied"),
+        Binding(
+            "o",
+            "open_link",
+            "Open link",
+            id="study.open_link",
+            show=False,
+            tooltip="Open the first link or image of the answer in a browser",
+        ),
+        Binding(
+            "t",
+            "stats",
+            "Stats",
+            id="study.stats",
+            show=False,
+            tooltip="Statistics of the deck being studied",
+        ),
         Binding("escape", "back", "Decks", id="study.back", tooltip="Back to the deck list"),
     ]
 
@@ -100,7 +152,7 @@ class StudyScreen(Screen[None]):
     def _run(self, cause: str, call, *args) -> None:  # type: ignore[no-untyped-def]
         try:
             view = call(*args)
-        except Exception as exc:  # noqa: BLE001 - shown on screen, the session stays usable
+        except Exception as exc:
             self.post_message(DatabaseFailed(cause, exc))
             return
         if view is None:
@@ -126,8 +178,13 @@ class StudyScreen(Screen[None]):
             self.call_after_refresh(self._started)
         self.view = view = message.view
         self.query_one(StudyProgress).show(view.done, view.counts)
-        self._say({"undo": "Taken back: this card is shown again.", "suspend": "Suspended (u takes it back).",
-                   "bury": "Buried until tomorrow (u takes it back)."}.get(message.cause, ""))  # fmt: skip
+        self._say(
+            {
+                "undo": "Taken back: this card is shown again.",
+                "suspend": "Suspended (u takes it back).",
+                "bury": "Buried until tomorrow (u takes it back).",
+            }.get(message.cause, "")
+        )
         if view.card is None:
             self._finish(view)
             return
@@ -154,7 +211,9 @@ class StudyScreen(Screen[None]):
         self._show_side(revealed=False, finished=True)
         if view.summary is not None:
             settings = self.app.settings  # type: ignore[attr-defined]
-            self.query_one(SessionSummaryView).show(view.summary, self.app.clock(), settings.rollover_hour)  # type: ignore[attr-defined]
+            self.query_one(SessionSummaryView).show(
+                view.summary, self.app.clock(), settings.rollover_hour
+            )  # type: ignore[attr-defined]
 
     @on(NothingToUndo)
     def _nothing_to_undo(self) -> None:
@@ -238,4 +297,6 @@ class StudyScreen(Screen[None]):
         return key_display(self.app, type(self), binding_id) or fallback
 
     def _rating_keys(self) -> dict[int, str]:
-        return {rating: self._key_of(bid, str(rating)) for rating, bid in RATING_BINDING_IDS.items()}
+        return {
+            rating: self._key_of(bid, str(rating)) for rating, bid in RATING_BINDING_IDS.items()
+        }

@@ -32,7 +32,9 @@ def deck_grid() -> Table:
 
 def header_row() -> Table:
     grid = deck_grid()
-    grid.add_row(Text("Deck", style="bold"), *(Text(t, style="bold") for t in ("New", "Learn", "Due")))
+    grid.add_row(
+        Text("Deck", style="bold"), *(Text(t, style="bold") for t in ("New", "Learn", "Due"))
+    )
     return grid
 
 
@@ -48,10 +50,36 @@ class DeckTree(OptionList):
     """
 
     BINDINGS = [
-        Binding("enter", "select", "Study", id="home.study", tooltip="Study the highlighted deck (with its sub-decks)"),
-        Binding("right,l", "expand", "Unfold", id="home.expand", show=False, tooltip="Show the sub-decks"),
-        Binding("left,h", "collapse", "Fold", id="home.collapse", show=False, tooltip="Hide the sub-decks"),
-        Binding("space", "toggle", "Fold/unfold", id="home.toggle", tooltip="Fold or unfold the highlighted deck"),
+        Binding(
+            "enter",
+            "select",
+            "Study",
+            id="home.study",
+            tooltip="Study the highlighted deck (with its sub-decks)",
+        ),
+        Binding(
+            "right,l",
+            "expand",
+            "Unfold",
+            id="home.expand",
+            show=False,
+            tooltip="Show the sub-decks",
+        ),
+        Binding(
+            "left,h",
+            "collapse",
+            "Fold",
+            id="home.collapse",
+            show=False,
+            tooltip="Hide the sub-decks",
+        ),
+        Binding(
+            "space",
+            "toggle",
+            "Fold/unfold",
+            id="home.toggle",
+            tooltip="Fold or unfold the highlighted deck",
+        ),
     ]
 
     class Chosen(Message):
@@ -91,7 +119,9 @@ class DeckTree(OptionList):
         parents = self._parents()
         visible = self._visible()
         self.clear_options()
-        self.add_options(Option(self._prompt(row, row.name in parents), id=row.name) for row in visible)
+        self.add_options(
+            Option(self._prompt(row, row.name in parents), id=row.name) for row in visible
+        )
         ids = [r.name for r in visible]
         if ids:
             self.highlighted = ids.index(keep) if keep in ids else 0
@@ -103,7 +133,10 @@ class DeckTree(OptionList):
         if row.bundled:
             name.append(" (bundled)", style="dim")
         if not row.to_study and row.next_due is not None and self.now is not None:
-            name.append(f"  next due {when_due(row.next_due, self.now, self.rollover_hour)}", style="dim italic")
+            name.append(
+                f"  next due {when_due(row.next_due, self.now, self.rollover_hour)}",
+                style="dim italic",
+            )
         elif not row.to_study:
             name.append("  nothing scheduled", style="dim italic")
         grid = deck_grid()

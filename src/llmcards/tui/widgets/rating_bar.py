@@ -31,7 +31,13 @@ class RevealBar(Horizontal):
     """
 
     def compose(self) -> ComposeResult:
-        yield _Key("Space  show answer", id="reveal", action="screen.reveal", compact=True, variant="primary")
+        yield _Key(
+            "Space  show answer",
+            id="reveal",
+            action="screen.reveal",
+            compact=True,
+            variant="primary",
+        )
 
     def set_key(self, key: str) -> None:
         self.query_one("#reveal", Button).label = f"{key}  show answer"
@@ -63,4 +69,6 @@ class RatingBar(Horizontal):
             button = self.query_one(f"#rate-{rating}", Button)
             interval = labels.get(rating, "")
             button.label = f"{keys.get(rating, rating)} {name} {interval}".rstrip()
-            button.tooltip = f"{name}: next review {interval}" if interval else f"Rate this card {name}"
+            button.tooltip = (
+                f"{name}: next review {interval}" if interval else f"Rate this card {name}"
+            )

@@ -22,7 +22,11 @@ def summary_content(summary: SessionSummary, now: datetime, rollover_hour: int) 
         head = "Nothing to study here right now"
         ratings = ""
     if summary.next_due is not None:
-        count = f", {summary.next_due_count} card{'s' if summary.next_due_count != 1 else ''}" if summary.next_due_count else ""
+        count = (
+            f", {summary.next_due_count} card{'s' if summary.next_due_count != 1 else ''}"
+            if summary.next_due_count
+            else ""
+        )
         upcoming = f"Next due: {when_due(summary.next_due, now, rollover_hour)}{count}"
     else:
         upcoming = "No cards scheduled yet"
