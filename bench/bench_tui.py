@@ -47,7 +47,7 @@ def _open_in_tmux(db: Path) -> tuple[str, float]:
     seconds from process start to the first card's front on screen."""
     name = f"bench-tui-{uuid.uuid4().hex[:8]}"
     command = f"exec env LLMCARDS_NOW={NOW_ENV} {shlex.quote(sys.executable)} -m llmcards --db {shlex.quote(str(db))} study --deck Bench"
-    for attempt in range(
+    for _attempt in range(
         3
     ):  # a new tmux server now and then exits at once ("server exited unexpectedly")
         start = time.perf_counter()

@@ -37,7 +37,7 @@ def main() -> None:
         cut_db = fresh_db(Path(tmp) / "cut.db")
         kept = 0
         for trial in range(opts.trials):
-            acknowledged_n, found = power_cut_trial(cut_db, Path(tmp), rng, trial % 300)
+            acknowledged_n, _found = power_cut_trial(cut_db, Path(tmp), rng, trial % 300)
             kept += acknowledged_n
             for leftover in Path(tmp).glob("cut-*"):
                 leftover.unlink()

@@ -217,7 +217,7 @@ def plain_table(rows: list[tuple[str, Row]]) -> str:
     cells += [(group, r.what, value_text(r), target_text(r), ok_text(r)) for group, r in rows]
     widths = [max(len(line[i]) for line in cells) for i in range(5)]
     lines = [
-        " | ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip()
+        " | ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False)).rstrip()
         for line in cells
     ]
     lines.insert(1, "-+-".join("-" * width for width in widths))

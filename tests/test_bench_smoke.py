@@ -72,7 +72,7 @@ def test_markdown_table_of_the_cold_start_group(tmp_path: Path) -> None:
     table = lines[lines.index("| what | measured | target | ok |") :]
     assert table[1] == "| --- | --- | --- | --- |"
     help_row = next(line for line in table if line.startswith("| llmcards --help"))
-    _, what, measured, target, ok, _ = (cell.strip() for cell in help_row.split("|"))
+    _, _what, measured, target, ok, _ = (cell.strip() for cell in help_row.split("|"))
     assert MEASURED.match(measured) and target == "≤ 0.3 s" and ok in ("yes", "**no**")
 
 

@@ -252,7 +252,7 @@ def counts_bar(counts: dict[str, int], width: int = 30) -> Group:
     bar = Text()
     if total:
         cells = _proportional([counts[k] for k in STATE_STYLES], width)
-        for (state, style), cell in zip(STATE_STYLES.items(), cells, strict=True):
+        for (_state, style), cell in zip(STATE_STYLES.items(), cells, strict=True):
             bar.append("█" * cell, style=style)
     else:
         bar.append("·" * width, style="dim")

@@ -106,7 +106,7 @@ def test_review_history_arrives_row_for_row(built: fixture.Built, tmp_path: Path
         assert [r[0] // 1000 for r in rows] == [int(r.reviewed_at.timestamp()) for r in ours]
         assert [r[3] for r in rows] == [r.duration_ms for r in ours]
         kinds = {(0, 0), (1, 0), (2, 1), (3, 2)}  # (state before, revlog type)
-        assert {(r.state_before, row[2]) for r, row in zip(ours, rows)} <= kinds
+        assert {(r.state_before, row[2]) for r, row in zip(ours, rows, strict=False)} <= kinds
         per_card = {c.id: c.reps for c in fixture.cards(built.db)}
         anki_reps = {card.id: card.reps for card in anki_cards(col)}
         assert sorted(per_card.values()) == sorted(anki_reps.values())

@@ -4,6 +4,7 @@ shown would not be the one a rating then goes to."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 from datetime import timedelta
 from pathlib import Path
@@ -55,7 +56,7 @@ def _random_collection(tmp_path: Path, seed: int, now) -> Database:  # type: ign
             conn.execute(update(CARD).where(CARD.c.id == card_id).values(**values))
     # Some ratings today, so the daily limits have used-up room to account for.
     for card_id in rng.sample(ids, 12):
-        try:
+        with contextlib.suppress(Exception):
             rate_card(
                 db,
                 card_id,
@@ -64,8 +65,6 @@ def _random_collection(tmp_path: Path, seed: int, now) -> Database:  # type: ign
                 duration_ms=1000,
                 settings=Settings(fuzz=False),
             )
-        except Exception:
-            pass
     return db
 
 

@@ -61,7 +61,7 @@ def test_true_retention_counts_only_reviews_of_cards_in_review(collection) -> No
     assert len(retention["week"]) == 12 and retention["week"][-1]["period"] == "2026-W47"
     assert weeks["2026-W47"] == (3, 4)
     months = {r["period"]: (r["passed"], r["total"]) for r in retention["month"]}
-    assert [r["period"] for r in retention["month"]][0] == "2025-12"
+    assert next(r["period"] for r in retention["month"]) == "2025-12"
     assert months["2026-11"] == (3, 4) and months["2025-12"] == (1, 1)
     assert retention["overall"] == {"period": "365d", "passed": 4, "total": 5, "rate": 0.8}
 

@@ -55,7 +55,7 @@ def test_newer_database_is_refused_with_advice(db_path: Path) -> None:
     con.execute("UPDATE alembic_version SET version_num = '9999_future'")
     con.commit()
     con.close()
-    with pytest.raises(DatabaseError, match="newer llmcards.*upgrade llmcards"):
+    with pytest.raises(DatabaseError, match=r"newer llmcards.*upgrade llmcards"):
         open_db(db_path)
 
 

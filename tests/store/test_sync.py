@@ -178,7 +178,7 @@ def test_same_front_under_two_group_heads_is_two_cards(tmp_path: Path) -> None:
 def test_same_front_twice_in_one_place_is_told_apart_by_order(tmp_path: Path) -> None:
     db = open_db(tmp_path / "c.db")
     sync(db, [draft("例子", "one"), draft("例子", "two")])
-    first, second = cards(db)
+    _first, second = cards(db)
     study(db, second.id)
     result = sync(db, [draft("例子", "one"), draft("例子", "two, edited")])
     assert (result.new, result.updated, result.retired) == (0, 1, 0)

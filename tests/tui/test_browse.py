@@ -103,7 +103,7 @@ async def test_help_on_the_browser_lists_its_keys_first(db_path: Path, settings:
         await pilot.press("question_mark")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
-        assert [title for title, _ in app.screen.sections][0] == "Browse"
+        assert next(title for title, _ in app.screen.sections) == "Browse"
         assert "browse.suspend" in {row.binding_id for row in app.screen.sections[0][1]}
 
 

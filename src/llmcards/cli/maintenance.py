@@ -71,11 +71,10 @@ def restore(
             f"{file}: no such backup file; list them with `ls {STATE.db_path.parent / 'backups'}`"
         )
     path = STATE.db_path
-    if not yes:
-        if not typer.confirm(
-            f"Replace {path} with {file}? Your current data is backed up first.", default=False
-        ):
-            raise typer.Exit(1)
+    if not yes and not typer.confirm(
+        f"Replace {path} with {file}? Your current data is backed up first.", default=False
+    ):
+        raise typer.Exit(1)
     safety = restore_backup(path, file)
     STATE.open().close()  # migrate an older backup to the current schema
     console().print(f"Restored {file.name}. The previous state is saved as {safety}")

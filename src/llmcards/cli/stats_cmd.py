@@ -205,12 +205,11 @@ def _reschedule(
         return None
     from llmcards.stats.reschedule import reschedule_cards
 
-    if not yes:
-        if not typer.confirm(
-            "Reschedule every card with the new parameters? (the review history is kept)",
-            default=False,
-        ):
-            return None
+    if not yes and not typer.confirm(
+        "Reschedule every card with the new parameters? (the review history is kept)",
+        default=False,
+    ):
+        return None
     with db.write() as conn:
         report = reschedule_cards(conn, settings.fsrs_parameters, settings, now=now)
     return {"rescheduled": report.rescheduled, "skipped": report.skipped}

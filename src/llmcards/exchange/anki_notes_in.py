@@ -54,7 +54,7 @@ def cloze_answer(text: str) -> str:
 
 
 def card_text(model: Model, fields: list[str], ordinal: int) -> CardText:
-    fields = fields + ["", ""]
+    fields = [*fields, "", ""]
     context = _context(model, fields)
     if model.cloze:
         source = html_to_markdown(fields[0])

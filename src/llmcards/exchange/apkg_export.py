@@ -295,7 +295,7 @@ class _Writer:
         note_ids = _unique_ids([n.created for n in notes])
         ordered = [card for note in notes for _, card in note.cards]
         card_ids = _unique_ids([c.created for c in ordered])
-        self.card_ids = {card.id: anki_id for card, anki_id in zip(ordered, card_ids)}
+        self.card_ids = {card.id: anki_id for card, anki_id in zip(ordered, card_ids, strict=False)}
         today_ends = clock.next_day_start(self.now, self.settings.rollover_hour).timestamp()
         learning, relearning = (
             len(self.settings.learning_steps),
@@ -303,7 +303,7 @@ class _Writer:
         )
         note_rows, card_rows = [], []
         position = 0
-        for note, note_id in zip(notes, note_ids):
+        for note, note_id in zip(notes, note_ids, strict=False):
             mod = int(note.modified)
             note_rows.append(
                 (

@@ -98,7 +98,7 @@ def stage_revlog(
         staged = []
         append = staged.append
         for (card_id, ms, ease, ivl, factor, taken, kind), revlog_id in zip(
-            rows, ids
+            rows, ids, strict=False
         ):  # 1M rows: lean
             append(
                 (

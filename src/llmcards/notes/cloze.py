@@ -26,8 +26,8 @@ def clozes(markdown: str) -> list[Cloze]:
     numbers = sorted({int(m.group(1)) for m in CLOZE.finditer(markdown)})
     cards = []
     for number in numbers:
-        front_md = CLOZE.sub(lambda m: _hide(m, number), markdown)
-        back = CLOZE.sub(lambda m: _reveal(m, number), markdown)
+        front_md = CLOZE.sub(lambda m, n=number: _hide(m, n), markdown)
+        back = CLOZE.sub(lambda m, n=number: _reveal(m, n), markdown)
         cards.append(Cloze(number, markdown_to_plain(front_md), back))
     return cards
 

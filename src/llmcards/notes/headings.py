@@ -47,7 +47,7 @@ class Headings:
         name = deck_name(pieces)
         if name:
             self.stack.append((level, name))
-            self.path = parent + (name,)
+            self.path = (*parent, name)
         if name.endswith(("?", "？")):
             self.pending.append(_Question(level, name, parent, line, end, len(self.outs)))
             self.outs.append(None)

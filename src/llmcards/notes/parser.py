@@ -7,15 +7,15 @@ from collections.abc import Iterator
 import pyromark
 from pyromark.event import Event, Range
 
-O = pyromark.Options
+_Opt = pyromark.Options
 # Front matter is handled before parsing (see frontmatter.py): pyromark would also
 # take a `---` … `---` pair in the middle of a note for metadata and swallow it.
 OPTIONS = (
-    O.ENABLE_TABLES
-    | O.ENABLE_TASKLISTS
-    | O.ENABLE_MATH
-    | O.ENABLE_STRIKETHROUGH
-    | O.ENABLE_FOOTNOTES
+    _Opt.ENABLE_TABLES
+    | _Opt.ENABLE_TASKLISTS
+    | _Opt.ENABLE_MATH
+    | _Opt.ENABLE_STRIKETHROUGH
+    | _Opt.ENABLE_FOOTNOTES
 )
 _MARKDOWN = pyromark.Markdown(options=OPTIONS)
 

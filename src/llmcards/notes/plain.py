@@ -66,7 +66,7 @@ def without_counter(pieces: Sequence[P.Piece]) -> Sequence[P.Piece]:
 def markdown_to_plain(markdown: str) -> str:
     """Plain text of a small Markdown snippet (a cloze paragraph), parsed for real."""
     collected: list[P.Piece] = []
-    for event, span in parse_events(markdown):
+    for event, _span in parse_events(markdown):
         if event.__class__ is str:
             collected.append((P.TEXT, " ", 0, 0))
             continue

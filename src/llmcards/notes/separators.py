@@ -122,10 +122,7 @@ def _may_separate(pieces: Sequence[P.Piece]) -> bool:
     bold opener, so a head with neither (a link title, `seq2seq 优化技巧`) has none."""
     if pieces[0][0] == P.EMPH and pieces[0][1] == "Strong":
         return True
-    for kind, text, _s, _e in pieces:
-        if kind == P.TEXT and (":" in text or "：" in text):
-            return True
-    return False
+    return any(kind == P.TEXT and (":" in text or "：" in text) for kind, text, _s, _e in pieces)
 
 
 def separators(pieces: Sequence[P.Piece]) -> Iterator[Cut]:

@@ -146,7 +146,7 @@ def walk(text: str, batch: int = 0) -> Iterator[list[Out]]:
                     _inline(cur, heading, P.EMPH_END, value, span)
                 elif value == "Paragraph":
                     phase = cur.phase
-                    if phase == HEAD or phase == REST:
+                    if phase in (HEAD, REST):
                         cur.phase = BODY
                         cur.para_end = span["end"]
                     else:

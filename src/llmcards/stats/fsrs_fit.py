@@ -46,8 +46,8 @@ def build_items(ratings: bytes, deltas: array, starts: array, ends: array) -> li
     """Item i holds reviews starts[i]:ends[i] of the flat (rating, delta_t) sequence."""
     from fsrs_rs_python import FSRSItem, FSRSReview
 
-    reviews = [FSRSReview(rating, delta) for rating, delta in zip(ratings, deltas)]
-    return [FSRSItem(reviews[start:end]) for start, end in zip(starts, ends)]
+    reviews = [FSRSReview(rating, delta) for rating, delta in zip(ratings, deltas, strict=False)]
+    return [FSRSItem(reviews[start:end]) for start, end in zip(starts, ends, strict=False)]
 
 
 def fit(items: Sequence[Any], relearning_steps: int = 1) -> list[float]:

@@ -144,7 +144,7 @@ def load_history(conn: sqlite3.Connection, *, now: datetime, rollover_hour: int)
     dated.sort()
     history = History(bytes(ratings), deltas, cards=cards, reviews=count)
     if dated:
-        days, card_ids, starts, ends = zip(*dated)
+        days, card_ids, starts, ends = zip(*dated, strict=False)
         history.days, history.card_ids = array("i", days), array("q", card_ids)
         history.starts, history.ends = array("i", starts), array("i", ends)
     return history

@@ -66,7 +66,7 @@ def daily_backup_if_due(db_path: Path, *, today: datetime | None = None) -> Path
 
 def restore(db_path: Path, backup: Path) -> Path:
     """Replace the database's content with `backup`; the current state is backed up first."""
-    version, has_tables = sqlite_impl.read_schema_version(backup)
+    version, _has_tables = sqlite_impl.read_schema_version(backup)
     if version is None:
         raise DatabaseError(
             f"{backup} is not an llmcards backup; pick one from {backup_dir(db_path)}"
