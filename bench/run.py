@@ -2,7 +2,7 @@
 
     bench/run                      # full size: 100k bullets / 100k cards + 1M review rows (a few minutes)
     bench/run --quick              # 10k cards + 100k review rows: a smoke run
-    bench/run --only import,tui    # some groups only (import cold study tui stats optimize export)
+    bench/run --only import,tui    # some groups only (import vs_anki cold study tui stats optimize export)
     bench/run --markdown           # the table as Markdown (the README's Performance table)
 
 The data is generated once into a temporary folder (notes by gen_notes.generate_notes,
@@ -35,7 +35,7 @@ sys.path.insert(0, str(HERE))
 
 from benchkit import Row  # noqa: E402
 
-GROUPS = ("import", "cold", "study", "tui", "stats", "optimize", "export")
+GROUPS = ("import", "vs_anki", "cold", "study", "tui", "stats", "optimize", "export")
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class Size:
     tui_ratings: int
     tmux_runs: int
     cold_runs: int
+    vs_anki_runs: int = 5
 
 
 FULL = Size(
@@ -61,7 +62,15 @@ FULL = Size(
     cold_runs=7,
 )
 QUICK = Size(
-    10_000, 10_000, 100_000, 10_000, study_ratings=100, tui_ratings=50, tmux_runs=3, cold_runs=3
+    10_000,
+    10_000,
+    100_000,
+    10_000,
+    study_ratings=100,
+    tui_ratings=50,
+    tmux_runs=3,
+    cold_runs=3,
+    vs_anki_runs=2,
 )
 
 
@@ -143,6 +152,12 @@ def group_import(data: Data) -> list[Row]:
     return bench_import.measure(notes, folder, data.size.bullets, with_help=False)
 
 
+def group_vs_anki(data: Data) -> list[Row]:
+    import vs_anki
+
+    return vs_anki.measure(data.notes, data.workdir("vs_anki"), data.size.vs_anki_runs)
+
+
 def group_cold(data: Data) -> list[Row]:
     import cold_start
 
@@ -187,6 +202,7 @@ def group_export(data: Data) -> list[Row]:
 
 MEASURES: dict[str, Callable[[Data], list[Row]]] = {
     "import": group_import,
+    "vs_anki": group_vs_anki,
     "cold": group_cold,
     "study": group_study,
     "tui": group_tui,
