@@ -51,6 +51,7 @@ class FileReport:
     new_drafts: list[CardDraft] = field(default_factory=list)
     updated_drafts: list[CardDraft] = field(default_factory=list)
     retired_fronts: list[str] = field(default_factory=list)
+    kept: list[tuple[str, str]] = field(default_factory=list)  # (old, new): history kept
     parsed_again: bool = True
 
     def as_json(self) -> dict[str, object]:
@@ -63,6 +64,7 @@ class FileReport:
             "unchanged": self.unchanged,
             "retired": self.retired,
             "skipped": len(self.skipped),
+            "kept_history": [{"old": old, "new": new} for old, new in self.kept],
         }
 
 
@@ -87,6 +89,9 @@ class ImportReport:
             "skipped": [
                 {"file": f.shown, "line": s.line, "text": s.text, "reason": s.reason}
                 for f, s in self.skipped
+            ],
+            "kept_history": [
+                {"file": f.shown, "old": old, "new": new} for f in self.files for old, new in f.kept
             ],
             "files": [f.as_json() for f in self.files],
             "dry_run": self.dry_run,
@@ -309,6 +314,7 @@ def _import_in_transaction(
                     new_drafts=result.new_drafts,
                     updated_drafts=result.updated_drafts,
                     retired_fronts=result.retired_fronts,
+                    kept=result.kept,
                 )
             )
         if dry_run:

@@ -126,16 +126,19 @@ def test_reimport_after_edits_keeps_identity(db_path: Path, notes: Path) -> None
     )  # answer edit
     text = text.replace("5. Q-learning：离散动作，学习最优动作价值函数\n", "")  # moved below…
     text += "\n# 新章节\n\n1. Q-learning：离散动作，学习最优动作价值函数\n"
-    text = text.replace("1. 折扣回报 Discounted Return：", "1. 折扣回报：")  # front edit
+    text = text.replace("1. 折扣回报 Discounted Return：", "1. 折扣回报：")  # small front edit
     source.write_text(text, encoding="utf-8")
     report = run(db_path, "import", str(source), "--deck", "L", "--json").json()
-    assert (report["new"], report["updated"], report["retired"]) == (1, 2, 1)
+    assert (report["new"], report["updated"], report["retired"]) == (0, 3, 0)
+    assert report["kept_history"] == [
+        {"file": str(source), "old": "折扣回报 Discounted Return", "new": "折扣回报"}
+    ]
     after = cards_by_front(db_path)
     assert after["Dropout"]["id"] == before["Dropout"]["id"]
     assert after["Q-learning"]["id"] == before["Q-learning"]["id"]
     assert after["Q-learning"]["deck"] == "L::新章节"
-    retired = cards_by_front(db_path, "--state", "retired")
-    assert retired["折扣回报 Discounted Return"]["id"] == before["折扣回报 Discounted Return"]["id"]
+    assert after["折扣回报"]["id"] == before["折扣回报 Discounted Return"]["id"]
+    assert run(db_path, "cards", "--state", "retired", "--json").json() == []
     again = run(db_path, "import", str(source), "--deck", "L", "--json").json()
     assert (again["new"], again["updated"], again["retired"], again["unchanged"]) == (0, 0, 0, 5)
 

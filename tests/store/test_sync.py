@@ -142,12 +142,13 @@ def test_front_edit_retires_old_card_and_makes_a_new_one(tmp_path: Path) -> None
     sync(db, [draft("LSTM")])
     (old,) = cards(db)
     study(db, old.id)
-    result = sync(db, [draft("LSTM 长短期记忆")])
+    # Not a small edit of the front, and another answer: a different card.
+    result = sync(db, [draft("长短期记忆网络", "门控")])
     assert (result.new, result.retired) == (1, 1)
     assert result.retired_fronts == ["LSTM"]
     rows = cards(db)
     assert rows[0].id == old.id and rows[0].retired and rows[0].reps == 3  # kept, with history
-    assert rows[1].front == "LSTM 长短期记忆" and not rows[1].retired
+    assert rows[1].front == "长短期记忆网络" and not rows[1].retired
 
 
 def test_same_front_under_two_headings_is_two_cards_matched_by_heading(tmp_path: Path) -> None:
@@ -191,7 +192,7 @@ def test_restoring_an_edited_front_revives_the_retired_card(tmp_path: Path) -> N
     sync(db, [draft("LSTM")])
     (old,) = cards(db)
     study(db, old.id)
-    sync(db, [draft("LSTMs")])
+    sync(db, [draft("GRU", "another answer")])
     sync(db, [draft("LSTM")])
     live = [c for c in cards(db) if not c.retired]
     assert [c.id for c in live] == [old.id] and live[0].reps == 3

@@ -65,6 +65,8 @@ def _print_report(report: ImportReport, *, verbose: bool) -> None:
             f"{file.retired} retired, {len(file.skipped)} passed over"
             + ("" if file.parsed_again else " [dim](file unchanged)[/dim]")
         )
+        for old, new in file.kept:
+            out.print(f"  [cyan]kept history[/cyan]: {escape(old)} → {escape(new)}")
         if file.retired_fronts:
             shown = ", ".join(file.retired_fronts[:6]) + (
                 " …" if len(file.retired_fronts) > 6 else ""

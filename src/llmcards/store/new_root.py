@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from llmcards.cards import DECK_SEP, CardDraft
-from llmcards.store.identity import Key, new_uid
+from llmcards.store.identity import Key, Uids
 from llmcards.store.new_cards import CARD, NewCardRows
 from llmcards.store.sync import SyncResult, ensure_decks
 
@@ -36,7 +36,7 @@ class NewRootImport:
         self._rows = NewCardRows(conn, root=root, source_path=source_path, now=now)
         self._position = 0
         self._deck_ids: dict[tuple[str, ...], int] = {}
-        self._taken: set[str] = set()
+        self._uids = Uids()
         # sync_file walks drafts grouped by key, groups in order of first appearance:
         # its report lists new cards that way, and a cloze note takes the uid of the
         # sibling whose key appeared first.
@@ -53,11 +53,11 @@ class NewRootImport:
         unseen = [d.deck for d in drafts if d.deck not in deck_ids]
         if unseen:
             deck_ids.update(ensure_decks(self._conn, unseen))
-        groups, notes, rows, taken, root = (
+        groups, notes, rows, uids, root = (
             self._groups,
             self._notes,
             self._rows,
-            self._taken,
+            self._uids,
             self._root,
         )
         clozes: list[tuple[CardDraft, str, int, str, int]] = []
@@ -69,7 +69,7 @@ class NewRootImport:
                 group = groups[key] = (position, [])
             group[1].append(draft)
             heading = DECK_SEP.join(draft.heading_path)
-            uid = new_uid(root, key, heading, taken)
+            uid = uids.new(root, key, heading)
             deck_id = deck_ids[draft.deck]
             if draft.kind == "cloze":
                 note = notes.get((draft.cloze_text, draft.line))

@@ -7,20 +7,23 @@ file that match no draft are retired (kept with their history), never deleted.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
+from typing import Any
 
-from sqlalchemy import Connection, Executable, bindparam, select, update
+from sqlalchemy import Connection, Executable, bindparam, delete, select, update
 
-from llmcards.cards import DECK_SEP, CardDraft, deck_name
-from llmcards.store.identity import Key, new_uid
-from llmcards.store.models import Card
+from llmcards.cards import CONTEXT_SEP, DECK_SEP, CardDraft, deck_name
+from llmcards.store import pairing
+from llmcards.store.identity import Key, Uids
+from llmcards.store.models import Card, ReviewLog
 from llmcards.store.new_cards import NewCardRows
 
 CARD = Card.__table__  # type: ignore[attr-defined]
+REVIEW_LOG = ReviewLog.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -32,10 +35,17 @@ class SyncResult:
     retired_fronts: list[str] = field(default_factory=list)
     new_drafts: list[CardDraft] = field(default_factory=list)
     updated_drafts: list[CardDraft] = field(default_factory=list)
+    # Cards that kept their history through a front, context or file change: (old, new)
+    kept: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _key_of_draft(d: CardDraft) -> Key:
     return (d.context, d.front, d.kind, d.cloze_ord)
+
+
+def card_label(context: str, front: str) -> str:
+    """A card as the summary names it: its context, when it has one, then its front."""
+    return f"{context}{CONTEXT_SEP}{front}" if context else front
 
 
 _EXISTING_COLUMNS = (
@@ -54,6 +64,7 @@ _EXISTING_COLUMNS = (
     CARD.c.source_line,
     CARD.c.position,
     CARD.c.note_uid,
+    CARD.c.reps,
 )
 
 
@@ -82,8 +93,10 @@ class Existing:
 
     root: str
     source_path: str
-    rows: list  # every card of the root, retired ones too
-    candidates: dict[Key, list[tuple[int, object]]]  # by key: (rank, row), rank 0 best
+    rows: Sequence[Any]  # every card of the root, retired ones too
+    candidates: dict[Key, list[tuple[int, Any]]]  # by key: (rank, row), rank 0 best
+    # Active cards this import may retire or pair: the file's own and those of gone files.
+    takeable: list[Any] = field(default_factory=list)
 
 
 def existing_cards(
@@ -93,14 +106,18 @@ def existing_cards(
     source_path: str,
     path_is_gone: Callable[[str], bool] = lambda _p: False,
 ) -> Existing:
+    """Ranks: 0 the file's own card, 1 a card of a file that is gone (renamed or moved),
+    2 a card the file retired before (a front restored), 3 a card another file of the
+    root retired (a bullet moved between files)."""
     rows = conn.execute(select(*_EXISTING_COLUMNS).where(CARD.c.root == root)).all()
-    candidates: dict[Key, list[tuple[int, object]]] = defaultdict(list)
+    candidates: dict[Key, list[tuple[int, Any]]] = defaultdict(list)
+    takeable = []
     gone_cache: dict[str, bool] = {}
     for row in rows:
         if row.source_path == source_path:
             rank = 0 if not row.retired else 2
         elif row.retired:
-            continue
+            rank = 3
         else:
             gone = gone_cache.get(row.source_path)
             if gone is None:
@@ -108,37 +125,123 @@ def existing_cards(
             if not gone:
                 continue
             rank = 1
+        if rank < 2:
+            takeable.append(row)
         candidates[(row.context, row.front, row.kind, row.cloze_ord)].append((rank, row))
-    return Existing(root, source_path, rows, candidates)
+    return Existing(root, source_path, rows, candidates, takeable)
+
+
+@dataclass
+class _Slot:
+    """A draft at its position in the file and the stored card it turned out to be."""
+
+    position: int
+    draft: CardDraft
+    row: Any = None  # None: a new card
+    kept: bool = False  # paired by `pairing` rather than matched by key
 
 
 def apply_drafts(
     conn: Connection, known: Existing, *, drafts: Sequence[CardDraft], now: datetime
 ) -> SyncResult:
-    """`sync_file` once `existing_cards` was read (`known`)."""
-    result = SyncResult()
-    root, source_path, rows, candidates = (
-        known.root,
-        known.source_path,
-        known.rows,
-        known.candidates,
-    )
+    """`sync_file` once `existing_cards` was read (`known`): match drafts to cards by key,
+    pair what is left over (front edits, new contexts), write, then retire the rest."""
     deck_ids = ensure_decks(conn, (d.deck for d in drafts))
-    by_key: dict[Key, list[tuple[int, CardDraft]]] = defaultdict(list)
-    for position, draft in enumerate(drafts):
-        by_key[_key_of_draft(draft)].append((position, draft))
+    groups = _match(known, drafts)
+    _pair_leftovers(known, groups, deck_ids)
+    result = SyncResult()
+    matched_ids = _write(conn, known, groups, deck_ids, now, result)
+    _retire_unmatched(conn, known, matched_ids, now, result)
+    return result
 
+
+def _match(known: Existing, drafts: Sequence[CardDraft]) -> list[tuple[Key, list[_Slot]]]:
+    """Drafts by key (groups in order of first appearance), each with the stored card of
+    the same key it is: same heading first, then order."""
+    by_key: dict[Key, list[_Slot]] = defaultdict(list)
+    for position, draft in enumerate(drafts):
+        by_key[_key_of_draft(draft)].append(_Slot(position, draft))
+    for key, slots in by_key.items():
+        found = known.candidates.get(key)
+        if found:
+            _match_group(slots, [row for _rank, row in sorted(found, key=itemgetter(0))])
+    return list(by_key.items())
+
+
+def _match_group(slots: list[_Slot], pool: list[Any]) -> None:
+    """Match slots sharing one key with stored cards (best rank first): a card under the
+    same heading first, then the remaining cards in order. Linear: by heading through a
+    hash, never by scanning the pool once per draft."""
+    by_heading: dict[str, deque[int]] = defaultdict(deque)
+    for index, row in enumerate(pool):
+        by_heading[row.heading_path].append(index)
+    used = [False] * len(pool)
+    unmatched: list[_Slot] = []
+    for slot in slots:
+        same = by_heading.get(DECK_SEP.join(slot.draft.heading_path))
+        if not same:
+            unmatched.append(slot)
+            continue
+        index = same.popleft()
+        used[index] = True
+        slot.row = pool[index]
+    free = (pool[i] for i in range(len(pool)) if not used[i])
+    for slot in unmatched:
+        slot.row = next(free, None)
+
+
+def _pair_leftovers(
+    known: Existing, groups: list[tuple[Key, list[_Slot]]], deck_ids: dict[tuple[str, ...], int]
+) -> None:
+    """Pair the would-be-new drafts with the would-be-retired cards (`store.pairing`)."""
+    matched = {slot.row.id for _key, slots in groups for slot in slots if slot.row is not None}
+    old = [row for row in known.takeable if row.id not in matched]
+    if not old:
+        return
+    new = [slot for _key, slots in groups for slot in slots if slot.row is None]
+    pairs = pairing.pair(
+        [
+            pairing.Side(r.front, r.context, r.kind, r.cloze_ord, r.deck_id, r.back, r.position)
+            for r in old
+        ],
+        [
+            pairing.Side(
+                s.draft.front,
+                s.draft.context,
+                s.draft.kind,
+                s.draft.cloze_ord,
+                deck_ids[s.draft.deck],
+                s.draft.back,
+                s.position,
+            )
+            for s in new
+        ],
+    )
+    for i, j in pairs:
+        new[j].row, new[j].kept = old[i], True
+
+
+def _write(
+    conn: Connection,
+    known: Existing,
+    groups: list[tuple[Key, list[_Slot]]],
+    deck_ids: dict[tuple[str, ...], int],
+    now: datetime,
+    result: SyncResult,
+) -> set[int]:
+    """Insert new cards and update matched ones; the ids of the cards the drafts are."""
+    root, source_path = known.root, known.source_path
     matched_ids: set[int] = set()
     new_rows = NewCardRows(conn, root=root, source_path=source_path, now=now)
     updates: list[dict[str, object]] = []
     note_uids: dict[tuple[str, int], str] = {}  # (cloze_text, line) -> note uid of siblings
-    taken_uids: set[str] = {row.uid for row in rows}
-    for key, group in by_key.items():
-        pairs = _pair(group, sorted(candidates.get(key, ()), key=lambda c: c[0]))
-        for (position, draft), existing in pairs:
+    uids = Uids(row.uid for row in known.rows)
+    for key, slots in groups:
+        for slot in slots:
+            position, draft, existing = slot.position, slot.draft, slot.row
             heading = DECK_SEP.join(draft.heading_path)
             if existing is None:
-                uid = new_uid(root, key, heading, taken_uids)
+                uid = uids.new(root, key, heading)
                 if draft.kind == "cloze":
                     note_uid = note_uids.setdefault((draft.cloze_text, draft.line), uid)
                 else:
@@ -154,62 +257,114 @@ def apply_drafts(
                 result.new += 1
                 result.new_drafts.append(draft)
                 continue
-            values = {
-                "deck_id": deck_ids[draft.deck],
-                "back": draft.back,
-                "cloze_text": draft.cloze_text,
-                "heading_path": heading,
-                "source_path": source_path,
-                "source_line": draft.line,
-                "position": position,
-            }
-            matched_ids.add(existing.id)  # type: ignore[attr-defined]
+            matched_ids.add(existing.id)
             if draft.kind == "cloze":
-                note_uids.setdefault((draft.cloze_text, draft.line), existing.note_uid)  # type: ignore[attr-defined]
-            meaningful = (
-                existing.back != draft.back  # type: ignore[attr-defined]
-                or existing.deck_id != values["deck_id"]  # type: ignore[attr-defined]
-                or existing.cloze_text != draft.cloze_text  # type: ignore[attr-defined]
-                or existing.retired  # type: ignore[attr-defined]
-                or existing.source_path != source_path  # type: ignore[attr-defined]
+                note_uids.setdefault((draft.cloze_text, draft.line), existing.note_uid)
+            change, meaningful = _change(
+                existing, draft, source_path, deck_ids[draft.deck], heading, position, slot.kept
             )
-            cosmetic = (
-                existing.source_line != draft.line  # type: ignore[attr-defined]
-                or existing.position != position  # type: ignore[attr-defined]
-                or existing.heading_path != heading  # type: ignore[attr-defined]
-            )
-            if meaningful or cosmetic:
-                if meaningful:
-                    change = {**values, "_id": existing.id}  # type: ignore[attr-defined]
-                else:
-                    # Only where the card sits moved (an edit above it shifts every
-                    # later position): leaving the indexed deck_id/source_path out of
-                    # the SET spares SQLite their index upkeep for each such card.
-                    change = {
-                        "_id": existing.id,  # type: ignore[attr-defined]
-                        "source_line": draft.line,
-                        "position": position,
-                        "heading_path": heading,
-                    }
-                if meaningful:
-                    change["updated_at"] = now
-                    change["retired"] = False
-                    change["retired_at"] = None
-                    result.updated += 1
-                    result.updated_drafts.append(draft)
-                else:
-                    result.unchanged += 1
-                updates.append(change)
+            if slot.kept:
+                result.kept.append(
+                    (
+                        card_label(existing.context, existing.front),
+                        card_label(draft.context, draft.front),
+                    )
+                )
+            if meaningful:
+                change["updated_at"] = now
+                result.updated += 1
+                result.updated_drafts.append(draft)
             else:
                 result.unchanged += 1
-
+            if change:
+                change["_id"] = existing.id
+                updates.append(change)
     _apply_updates(conn, updates)
     new_rows.insert(conn)
+    return matched_ids
+
+
+def _change(
+    existing: Any,
+    draft: CardDraft,
+    source_path: str,
+    deck_id: int,
+    heading: str,
+    position: int,
+    kept: bool,
+) -> tuple[dict[str, object], bool]:
+    """The columns to set on the stored card a draft is ({} when nothing moved), and
+    whether the change is meaningful (counted as "updated") or only where it sits."""
+    meaningful = (
+        kept
+        or existing.back != draft.back
+        or existing.deck_id != deck_id
+        or existing.cloze_text != draft.cloze_text
+        or existing.retired
+        or existing.source_path != source_path
+    )
+    if meaningful:
+        change: dict[str, object] = {
+            "deck_id": deck_id,
+            "back": draft.back,
+            "cloze_text": draft.cloze_text,
+            "heading_path": heading,
+            "source_path": source_path,
+            "source_line": draft.line,
+            "position": position,
+            "retired": False,
+            "retired_at": None,
+        }
+        if kept:  # the card keeps its row (id, uid, history); what it says is the draft's
+            change.update(front=draft.front, context=draft.context)
+        return change, True
+    if (
+        existing.source_line != draft.line
+        or existing.position != position
+        or existing.heading_path != heading
+    ):
+        # Only where the card sits moved (an edit above it shifts every later
+        # position): leaving the indexed deck_id/source_path out of the SET spares
+        # SQLite their index upkeep for each such card.
+        return {"source_line": draft.line, "position": position, "heading_path": heading}, False
+    return {}, False
+
+
+def _retire_unmatched(
+    conn: Connection, known: Existing, matched_ids: set[int], now: datetime, result: SyncResult
+) -> None:
+    """Retire the file's cards no draft turned out to be (kept with their history). One
+    that another file of the root now holds as a card with no history of its own (the
+    bullet moved there, and that file was imported first) takes that card's place."""
     to_retire = [
         r
-        for r in rows
-        if r.source_path == source_path and not r.retired and r.id not in matched_ids
+        for r in known.rows
+        if r.source_path == known.source_path and not r.retired and r.id not in matched_ids
     ]
+    if not to_retire:
+        return
+    moved = _moved_elsewhere(conn, known, to_retire)
+    for old, elsewhere in moved:
+        conn.execute(delete(CARD).where(CARD.c.id == elsewhere.id))
+        conn.execute(
+            update(CARD)
+            .where(CARD.c.id == old.id)
+            .values(
+                deck_id=elsewhere.deck_id,
+                back=elsewhere.back,
+                cloze_text=elsewhere.cloze_text,
+                heading_path=elsewhere.heading_path,
+                source_path=elsewhere.source_path,
+                source_line=elsewhere.source_line,
+                position=elsewhere.position,
+                note_uid=elsewhere.note_uid,
+                updated_at=now,
+            )
+        )
+        label = card_label(old.context, old.front)
+        result.kept.append((label, label))
+    adopted = {old.id for old, _elsewhere in moved}
+    to_retire = [r for r in to_retire if r.id not in adopted]
     if to_retire:
         conn.execute(
             update(CARD)
@@ -218,30 +373,41 @@ def apply_drafts(
         )
         result.retired = len(to_retire)
         result.retired_fronts = [r.front for r in to_retire]
-    return result
 
 
-def _pair(
-    drafts: list[tuple[int, CardDraft]], existing: list[tuple[int, object]]
-) -> list[tuple[tuple[int, CardDraft], object | None]]:
-    """Match drafts sharing one key with existing cards: same heading first, then order."""
-    if not existing:
-        return [(d, None) for d in drafts]
-    pool = [row for _rank, row in existing]
-    out: list[tuple[tuple[int, CardDraft], object | None]] = []
-    unmatched: list[tuple[int, CardDraft]] = []
-    for item in drafts:
-        heading = DECK_SEP.join(item[1].heading_path)
-        hit = next((row for row in pool if row.heading_path == heading), None)  # type: ignore[attr-defined]
-        if hit is None:
-            unmatched.append(item)
-            continue
-        pool.remove(hit)
-        out.append((item, hit))
-    for item in unmatched:
-        out.append((item, pool.pop(0) if pool else None))
-    out.sort(key=lambda pair: pair[0][0])
-    return out
+def _moved_elsewhere(
+    conn: Connection, known: Existing, leaving: list[Any]
+) -> list[tuple[Any, Any]]:
+    """(card leaving this file, the same card another file of the root holds now) where
+    that other card was made by an import and never reviewed: merging loses nothing."""
+    fresh: dict[Key, list[Any]] = defaultdict(list)
+    for row in known.rows:
+        if row.source_path != known.source_path and not row.retired and row.reps == 0:
+            fresh[(row.context, row.front, row.kind, row.cloze_ord)].append(row)
+    wanted = [(old, fresh[key]) for old in leaving if (key := _key_of_row(old)) in fresh]
+    if not wanted:
+        return []
+    ids = [row.id for _old, rows in wanted for row in rows]
+    reviewed = {
+        card_id
+        for start in range(0, len(ids), _MAX_VARIABLES)
+        for (card_id,) in conn.execute(
+            select(REVIEW_LOG.c.card_id)
+            .where(REVIEW_LOG.c.card_id.in_(ids[start : start + _MAX_VARIABLES]))
+            .distinct()
+        )
+    }
+    pairs = []
+    for old, rows in wanted:
+        while rows and rows[0].id in reviewed:
+            rows.pop(0)
+        if rows:
+            pairs.append((old, rows.pop(0)))
+    return pairs
+
+
+def _key_of_row(row: Any) -> Key:
+    return (row.context, row.front, row.kind, row.cloze_ord)
 
 
 def _apply_updates(conn: Connection, updates: list[dict[str, object]]) -> None:

@@ -1,0 +1,105 @@
+"""Which of a file's would-be-retired cards a would-be-new card really is.
+
+Without this, a one-character front fix (`Transfomer` → `Transformer`), a renamed group
+head or a new lead-in context would retire the card and start the learner from zero.
+Before anything is retired, the cards an import would retire and the drafts it would
+create are paired one to one (docs/import-rules.md, "Identity and re-import"):
+
+1. the same front (same kind and cloze number) in the same root deck: its heading, group
+   head or lead-in changed;
+2. the same deck and context, and a small edit of the front or an identical answer.
+
+Rule 1 wins over rule 2; among equals an old card takes the new card nearest to where it
+stood. Only the nearest few new cards by position are looked at for each old card, so a
+file with thousands of edited fronts pairs in linear time.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+# New cards looked at on each side of an old card's position, per rule.
+NEAREST = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One card as pairing sees it: an old card (stored) or a new one (a draft)."""
+
+    front: str
+    context: str
+    kind: str
+    cloze_ord: int
+    deck_id: int
+    back: str
+    position: int
+
+
+def plain_front(front: str) -> str:
+    """A front as small edits are judged: lowercase, no spaces, punctuation or controls."""
+    return "".join(ch for ch in front.casefold() if unicodedata.category(ch)[0] not in "PZC")
+
+
+def small_edit(old: str, new: str) -> bool:
+    """One plain front contains the other, or they differ in at most a third of the
+    longer one's characters (`Dropout` → `Dropout（随机失活）`, `Transfomer` → `Transformer`)."""
+    a, b = plain_front(old), plain_front(new)
+    if not a or not b:
+        return False
+    if a in b or b in a:
+        return True
+    limit = max(len(a), len(b)) // 3
+    return Levenshtein.distance(a, b, score_cutoff=limit) <= limit
+
+
+def pair(old: Sequence[Side], new: Sequence[Side]) -> list[tuple[int, int]]:
+    """(index in `old`, index in `new`) for every pair, each side used at most once."""
+    if not old or not new:
+        return []
+    candidates: list[tuple[int, int, int, int]] = []  # rule, distance, old, new
+    same_front = _index(new, lambda s: (s.front, s.kind, s.cloze_ord))
+    same_place = _index(new, lambda s: (s.deck_id, s.context, s.kind, s.cloze_ord))
+    same_answer = _index(new, lambda s: (s.deck_id, s.context, s.kind, s.cloze_ord, s.back))
+    for i, card in enumerate(old):
+        for j in _nearest(same_front.get((card.front, card.kind, card.cloze_ord)), card, new):
+            candidates.append((1, abs(new[j].position - card.position), i, j))
+        place = (card.deck_id, card.context, card.kind, card.cloze_ord)
+        for j in _nearest(same_answer.get((*place, card.back)), card, new):
+            candidates.append((2, abs(new[j].position - card.position), i, j))
+        for j in _nearest(same_place.get(place), card, new):
+            if small_edit(card.front, new[j].front):
+                candidates.append((2, abs(new[j].position - card.position), i, j))
+    candidates.sort()
+    pairs: list[tuple[int, int]] = []
+    old_used: set[int] = set()
+    new_used: set[int] = set()
+    for _rule, _distance, i, j in candidates:
+        if i not in old_used and j not in new_used:
+            old_used.add(i)
+            new_used.add(j)
+            pairs.append((i, j))
+    return pairs
+
+
+def _index(sides: Sequence[Side], key: object) -> dict[Hashable, list[int]]:
+    """Indexes of `sides` by `key(side)`, each list in position order."""
+    found: dict[Hashable, list[int]] = defaultdict(list)
+    for j, side in enumerate(sides):
+        found[key(side)].append(j)  # type: ignore[operator]
+    for indexes in found.values():
+        indexes.sort(key=lambda j: sides[j].position)
+    return found
+
+
+def _nearest(indexes: list[int] | None, card: Side, new: Sequence[Side]) -> list[int]:
+    """The NEAREST new cards on each side of `card`'s position among `indexes`."""
+    if not indexes:
+        return []
+    at = bisect_left(indexes, card.position, key=lambda j: new[j].position)
+    return indexes[max(0, at - NEAREST) : at + NEAREST]
