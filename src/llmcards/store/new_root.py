@@ -16,9 +16,10 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from llmcards.cards import DECK_SEP, CardDraft
+from llmcards.store.bulk import ensure_decks
 from llmcards.store.identity import Key, Uids
 from llmcards.store.new_cards import CARD, NewCardRows
-from llmcards.store.sync import SyncResult, ensure_decks
+from llmcards.store.sync import SyncResult
 
 
 def root_has_cards(conn: Connection, root: str) -> bool:
