@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from llmcards.cards import CardDraft, Skipped
 from llmcards.errors import NoteError
+from llmcards.import_lookup import LookUp, fast_look_up, look_up, named_folders
 from llmcards.parse_ahead import FileParse, ParseAhead
 
 if TYPE_CHECKING:  # SQLAlchemy stays out of import time
@@ -51,8 +52,10 @@ class FileReport:
     new_drafts: list[CardDraft] = field(default_factory=list)
     updated_drafts: list[CardDraft] = field(default_factory=list)
     retired_fronts: list[str] = field(default_factory=list)
+    retired_ids: list[int] = field(default_factory=list)  # parallel to retired_fronts, if known
     kept: list[tuple[str, str]] = field(default_factory=list)  # (old, new): history kept
     parsed_again: bool = True
+    gone: bool = False  # the file left its folder: its cards were retired
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -65,6 +68,7 @@ class FileReport:
             "retired": self.retired,
             "skipped": len(self.skipped),
             "kept_history": [{"old": old, "new": new} for old, new in self.kept],
+            "gone": self.gone,
         }
 
 
@@ -174,49 +178,36 @@ def import_at(
     when every file is unchanged the stored outcome is the answer, read without
     SQLAlchemy. Otherwise the parse starts (in a worker, when large) before the store
     loads. A dry run never creates a missing database."""
+    folders = named_folders(paths)
+    problem: NoteError | None
     try:
         files = read_notes(paths)
     except NoteError as exc:
-        files, problem, cached = [], exc, None  # raised after opening the database, as always
+        files, problem, look = [], exc, None  # raised after opening the database, as always
     else:
         problem = None
-        cached = unchanged_sources(db_path, files, deck=deck)
-        if cached is not None and all(c is not None for c in cached):
-            reports = [_unchanged_report(f.path, c) for f, c in zip(files, cached, strict=True)]
+        look = fast_look_up(
+            db_path, files, deck=deck, folders=folders, parser_version=PARSER_VERSION
+        )
+        if look is not None and look.nothing_to_do:
+            reports = [
+                _unchanged_report(f.path, c)
+                for f, c in zip(files, look.cached, strict=True)
+                if c is not None  # all of them: nothing to do
+            ]
             return ImportReport(reports, dry_run=dry_run)
-    with ParseAhead(_to_parse(files, cached), deck) as ahead:
+    with ParseAhead(_to_parse(files, look), look.decks if look else deck) as ahead:
         from llmcards.store.db import open_db
 
         db = open_db(db_path if (db_path.exists() or not dry_run) else None)
         try:
             if problem is not None:
                 raise problem
-            return _import_files(db, files, ahead, deck=deck, dry_run=dry_run, now=now)
+            return _import_files(
+                db, files, ahead, deck=deck, folders=folders, dry_run=dry_run, now=now
+            )
         finally:
             db.close()
-
-
-def unchanged_sources(
-    db_path: Path, files: Sequence[NoteFile], *, deck: str | None
-) -> list[CachedSource | None] | None:
-    """What an import stored for each file that has not changed since (None: changed),
-    read in one snapshot with the standard library; None when the database cannot be
-    read that way (missing, another schema revision, locked too long)."""
-    import sqlite3
-
-    from llmcards.store.fastread import open_fast
-    from llmcards.store.unchanged import find_unchanged
-
-    conn = open_fast(db_path)
-    if conn is None:
-        return None
-    try:
-        conn.execute("BEGIN")
-        return [find_unchanged(conn, f.resolved, f.digest, PARSER_VERSION, deck) for f in files]
-    except sqlite3.Error:
-        return None
-    finally:
-        conn.close()
 
 
 def import_paths(
@@ -227,23 +218,23 @@ def import_paths(
     dry_run: bool = False,
     now: datetime,
 ) -> ImportReport:
-    """Import every notes file under `paths`. All or nothing: one transaction."""
-    from llmcards.store.sources import find_unchanged_source
+    """Import every notes file under `paths`. All or nothing: one transaction. Without
+    `deck`, a file imported before keeps the deck it was imported under."""
+    from llmcards.store.sources import store_query
 
+    folders = named_folders(paths)
     files = read_notes(paths)
     with db.read() as conn:
-        cached = [
-            find_unchanged_source(conn, f.resolved, f.digest, PARSER_VERSION, deck) for f in files
-        ]
-    with ParseAhead(_to_parse(files, cached), deck) as ahead:
-        return _import_files(db, files, ahead, deck=deck, dry_run=dry_run, now=now)
+        look = look_up(
+            store_query(conn), files, deck=deck, folders=folders, parser_version=PARSER_VERSION
+        )
+    with ParseAhead(_to_parse(files, look), look.decks) as ahead:
+        return _import_files(db, files, ahead, deck=deck, folders=folders, dry_run=dry_run, now=now)
 
 
-def _to_parse(
-    files: Sequence[NoteFile], cached: Sequence[CachedSource | None] | None
-) -> list[tuple[Path, bytes]]:
+def _to_parse(files: Sequence[NoteFile], look: LookUp | None) -> list[tuple[Path, bytes]]:
     """The files an import will parse, as far as a look before its transaction tells."""
-    return [(f.path, f.data) for i, f in enumerate(files) if cached is None or cached[i] is None]
+    return [(f.path, f.data) for i, f in enumerate(files) if look is None or look.cached[i] is None]
 
 
 def _import_files(
@@ -252,6 +243,7 @@ def _import_files(
     ahead: ParseAhead,
     *,
     deck: str | None,
+    folders: Sequence[str],
     dry_run: bool,
     now: datetime,
 ) -> ImportReport:
@@ -261,7 +253,9 @@ def _import_files(
     # ~0.1 s of CPU on 100k bullets.
     gc.disable()
     try:
-        return _import_in_transaction(db, files, ahead, deck=deck, dry_run=dry_run, now=now)
+        return _import_in_transaction(
+            db, files, ahead, deck=deck, folders=folders, dry_run=dry_run, now=now
+        )
     finally:
         # Everything allocated meanwhile (the report: ~100k objects) is still young, and
         # the first collection after enabling would scan it all right after the commit
@@ -281,24 +275,34 @@ def _import_in_transaction(
     ahead: ParseAhead,
     *,
     deck: str | None,
+    folders: Sequence[str],
     dry_run: bool,
     now: datetime,
 ) -> ImportReport:
-    from llmcards.store.sources import find_unchanged_source, save_source
+    from llmcards.parse_ahead import BATCH, parse_here
+    from llmcards.store.sources import forget_source, save_source, store_query
 
     reports: list[FileReport] = []
     with db.write() as conn:
-        for file in files:
+        # Asked again inside the transaction: another import may have run since the look.
+        look = look_up(
+            store_query(conn), files, deck=deck, folders=folders, parser_version=PARSER_VERSION
+        )
+        for file, cached in zip(files, look.cached, strict=True):
             path, resolved, digest = file.path, file.resolved, file.digest
-            cached = find_unchanged_source(conn, resolved, digest, PARSER_VERSION, deck)
+            file_deck = look.decks[path]
             if cached is not None:
                 ahead.skip(path)
                 reports.append(_unchanged_report(path, cached))
                 continue
-            parse = ahead.take(path, file.data)
+            if ahead.deck_for(path) == file_deck:
+                parse = ahead.take(path, file.data)
+            else:  # the look before the transaction could not tell the remembered deck
+                ahead.skip(path)
+                parse = parse_here(path, file.data, file_deck, BATCH)
             result, skipped, stored_skipped = _store(conn, parse, resolved, now)
             save_source(
-                conn, parse.root, resolved, digest, PARSER_VERSION, stored_skipped, now, deck
+                conn, parse.root, resolved, digest, PARSER_VERSION, stored_skipped, now, file_deck
             )
             reports.append(
                 FileReport(
@@ -314,7 +318,22 @@ def _import_in_transaction(
                     new_drafts=result.new_drafts,
                     updated_drafts=result.updated_drafts,
                     retired_fronts=result.retired_fronts,
+                    retired_ids=result.retired_ids,
                     kept=result.kept,
+                )
+            )
+        # After every file: a file renamed inside the folder has taken its cards over.
+        for root, gone in look.gone:
+            fronts = forget_source(conn, root, gone, now)
+            reports.append(
+                FileReport(
+                    path=Path(gone),
+                    shown=gone,
+                    root=root,
+                    retired=len(fronts),
+                    retired_fronts=fronts,
+                    parsed_again=False,
+                    gone=True,
                 )
             )
         if dry_run:

@@ -20,7 +20,7 @@ import pickle
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from queue import SimpleQueue
@@ -35,6 +35,13 @@ MIN_WORKER_BYTES = 256 * 1024
 BATCH = 2000
 
 Batch = tuple[list[CardDraft], list[Skipped]]  # in note order
+# The --deck of an import: one for every file, or per file (a re-import remembers each
+# file's own deck).
+Decks = str | None | Mapping[Path, str | None]
+
+
+def deck_of(decks: Decks, path: Path) -> str | None:
+    return decks.get(path) if isinstance(decks, Mapping) else decks
 
 
 @dataclass
@@ -63,7 +70,7 @@ class ParseAhead:
     """
 
     def __init__(
-        self, jobs: Sequence[tuple[Path, bytes]], deck: str | None, *, worker: bool | None = None
+        self, jobs: Sequence[tuple[Path, bytes]], deck: Decks, *, worker: bool | None = None
     ) -> None:
         """`worker`: None decides by size and platform; tests force it either way."""
         self._jobs = list(jobs)
@@ -92,13 +99,17 @@ class ParseAhead:
         other file's here."""
         index = self._advance(path)
         if index is None or self._pipe is None:
-            return parse_here(path, data, self._deck, BATCH)
+            return parse_here(path, data, deck_of(self._deck, path), BATCH)
         message = self._receive()
         if message is None or message[0] != "file":
             self._stop()
-            return parse_here(path, data, self._deck, BATCH)
+            return parse_here(path, data, deck_of(self._deck, path), BATCH)
         _, root, notice = message
         return FileParse(root, notice, self._delivered(index))
+
+    def deck_for(self, path: Path) -> str | None:
+        """The --deck this parses `path` under."""
+        return deck_of(self._deck, path)
 
     def skip(self, path: Path) -> None:
         """Pass over `path`, unchanged after all: its parse, if the worker's, is dropped."""
@@ -135,7 +146,7 @@ class ParseAhead:
         # The worker stopped mid-file: parse it here, past what it delivered.
         self._stop()
         path, data = self._jobs[index]
-        for cards, skipped in parse_here(path, data, self._deck, BATCH).batches:
+        for cards, skipped in parse_here(path, data, deck_of(self._deck, path), BATCH).batches:
             drop = min(cards_sent, len(cards))
             cards_sent -= drop
             drop_skipped = min(skipped_sent, len(skipped))
@@ -174,7 +185,7 @@ def _worth_a_worker(jobs: Sequence[tuple[Path, bytes]]) -> bool:
     )
 
 
-def _fork_worker(jobs: Sequence[tuple[Path, bytes]], deck: str | None) -> tuple[int, IO[bytes]]:
+def _fork_worker(jobs: Sequence[tuple[Path, bytes]], deck: Decks) -> tuple[int, IO[bytes]]:
     read_end, write_end = os.pipe()
     try:
         pid = os.fork()
@@ -226,7 +237,7 @@ class _Sender:
             self._failed = True
 
 
-def _send_parses(jobs: Sequence[tuple[Path, bytes]], deck: str | None, sender: _Sender) -> None:
+def _send_parses(jobs: Sequence[tuple[Path, bytes]], deck: Decks, sender: _Sender) -> None:
     try:
         for path, data in jobs:
             try:
@@ -235,7 +246,7 @@ def _send_parses(jobs: Sequence[tuple[Path, bytes]], deck: str | None, sender: _
                 decoded = decode_note(data, str(path))
                 # Field tuples cross the pipe: pickling dataclasses with slots costs ~4x more.
                 stream = note_batches(
-                    decoded.text, root=deck, stem=path.stem, batch=BATCH, raw=True
+                    decoded.text, root=deck_of(deck, path), stem=path.stem, batch=BATCH, raw=True
                 )
                 sender.send(("file", stream.root, decoded.notice))
                 for cards, skipped in stream.batches:

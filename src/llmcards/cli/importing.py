@@ -59,6 +59,13 @@ def _print_report(report: ImportReport, *, verbose: bool) -> None:
             out.print(f"[dim]{escape(file.shown)}: {escape(file.notice)}[/dim]")
         if report.dry_run:
             _print_dry_run_cards(file)
+        if file.gone:
+            out.print(
+                f"{escape(file.shown)} → [bold]{escape(file.root)}[/bold]: "
+                f"gone from its folder, {file.retired} retired"
+            )
+            _print_retired(file)
+            continue
         out.print(
             f"{escape(file.path.name)} → [bold]{escape(file.root)}[/bold]: "
             f"[green]{file.new} new[/green], {file.updated} updated, {file.unchanged} unchanged, "
@@ -67,11 +74,7 @@ def _print_report(report: ImportReport, *, verbose: bool) -> None:
         )
         for old, new in file.kept:
             out.print(f"  [cyan]kept history[/cyan]: {escape(old)} → {escape(new)}")
-        if file.retired_fronts:
-            shown = ", ".join(file.retired_fronts[:6]) + (
-                " …" if len(file.retired_fronts) > 6 else ""
-            )
-            out.print(f"  [yellow]retired[/yellow] (kept with their history): {escape(shown)}")
+        _print_retired(file)
     if len(report.files) > 1:
         out.print(
             f"[bold]Total[/bold]: {report.total('new')} new, {report.total('updated')} updated, "
@@ -86,6 +89,23 @@ def _print_report(report: ImportReport, *, verbose: bool) -> None:
     elif report.skipped:
         out.print(
             "[dim]Run with --dry-run to preview, --verbose to list every item passed over.[/dim]"
+        )
+
+
+def _print_retired(file: FileReport) -> None:
+    from rich.markup import escape
+
+    from llmcards.cli.output import console
+
+    if file.retired_fronts:
+        named = [
+            f"{front} #{card_id}"
+            for front, card_id in zip(file.retired_fronts, file.retired_ids, strict=False)
+        ] or file.retired_fronts
+        shown = ", ".join(named[:6]) + (" …" if len(named) > 6 else "")
+        console().print(
+            f"  [yellow]retired[/yellow] (kept with their history): {escape(shown)}"
+            + ("" if file.gone else "  [dim](llmcards relink OLD NEW moves a history)[/dim]")
         )
 
 
@@ -141,4 +161,7 @@ def _print_passed_over(report: ImportReport) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    from llmcards.cli import sources
+
     app.command("import")(import_notes)
+    sources.register(app)

@@ -1,30 +1,28 @@
-"""Which notes files were imported, and their content hash, so unchanged ones are skipped."""
+"""Which notes files were imported, under which deck, and their content hash: unchanged
+files are skipped, a re-import without --deck keeps the file's deck, and the cards of a
+file that is gone can be retired (by a folder import, or by hand with `sources forget`)."""
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from llmcards.cards import Skipped
-from llmcards.store.models import Source
-from llmcards.store.unchanged import ACTIVE_CARDS_SQL, LATEST_MATCH_SQL, CachedSource
+from llmcards.store.models import Card, Source
+from llmcards.store.unchanged import Query
 
 SOURCE = Source.__table__  # type: ignore[attr-defined]
+CARD = Card.__table__  # type: ignore[attr-defined]
 
 
-def find_unchanged_source(
-    conn: Connection, path: str, sha256: str, parser_version: int, deck: str | None
-) -> CachedSource | None:
-    """`unchanged.find_unchanged` inside an open SQLAlchemy transaction: the same queries."""
-    row = conn.exec_driver_sql(LATEST_MATCH_SQL, (path, sha256, parser_version, deck or "")).first()
-    if row is None:
-        return None
-    root, skipped_json = row
-    active = conn.exec_driver_sql(ACTIVE_CARDS_SQL, (path, root)).scalar_one()
-    return CachedSource(root, skipped_json, active)
+def store_query(conn: Connection) -> Query:
+    """`unchanged.Query` on an open SQLAlchemy connection: the same SQL as the fast path."""
+    return lambda sql, params: conn.exec_driver_sql(sql, params).all()
 
 
 class SkippedJson:
@@ -78,3 +76,80 @@ def save_source(
     ).rowcount
     if not changed:
         conn.execute(insert(SOURCE).values(root=root, path=path, **values))
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """One imported file, as `llmcards sources` lists it."""
+
+    path: str
+    root: str
+    deck_arg: str  # "" when the root came from the file itself
+    imported_at: datetime
+    cards: int  # in study
+    retired: int
+    exists: bool
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "deck": self.root,
+            "deck_option": self.deck_arg or None,
+            "imported_at": self.imported_at.isoformat(),
+            "cards": self.cards,
+            "retired": self.retired,
+            "exists": self.exists,
+        }
+
+
+def list_sources(conn: Connection) -> list[SourceInfo]:
+    """Every imported file with its card counts, by path."""
+    counts: dict[tuple[str, str, bool], int] = {
+        (root, path, bool(retired)): n
+        for root, path, retired, n in conn.execute(
+            select(CARD.c.root, CARD.c.source_path, CARD.c.retired, func.count()).group_by(
+                CARD.c.root, CARD.c.source_path, CARD.c.retired
+            )
+        )
+    }
+    rows = conn.execute(
+        select(SOURCE.c.path, SOURCE.c.root, SOURCE.c.deck_arg, SOURCE.c.imported_at).order_by(
+            SOURCE.c.path, SOURCE.c.root
+        )
+    ).all()
+    return [
+        SourceInfo(
+            path=r.path,
+            root=r.root,
+            deck_arg=r.deck_arg,
+            imported_at=r.imported_at,
+            cards=counts.get((r.root, r.path, False), 0),
+            retired=counts.get((r.root, r.path, True), 0),
+            exists=os.path.exists(r.path),
+        )
+        for r in rows
+    ]
+
+
+def sources_at(conn: Connection, path: str) -> list[tuple[str, str]]:
+    """(root, path) of the imports of `path`, as given or resolved."""
+    wanted = {path, os.path.realpath(os.path.expanduser(path))}
+    return [
+        (root, p)
+        for root, p in conn.execute(
+            select(SOURCE.c.root, SOURCE.c.path).where(SOURCE.c.path.in_(wanted))
+        )
+    ]
+
+
+def forget_source(conn: Connection, root: str, path: str, now: datetime) -> list[str]:
+    """Retire the cards the file at `path` made under `root` (kept with their history)
+    and forget the file; the fronts retired."""
+    active = (CARD.c.root == root, CARD.c.source_path == path, CARD.c.retired.is_(False))
+    fronts = [front for (front,) in conn.execute(select(CARD.c.front).where(*active))]
+    if fronts:
+        conn.execute(
+            update(CARD).where(*active).values(retired=True, retired_at=now, updated_at=now)
+        )
+    conn.execute(delete(SOURCE).where(SOURCE.c.root == root, SOURCE.c.path == path))
+    return fronts

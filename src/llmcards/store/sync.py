@@ -34,6 +34,7 @@ class SyncResult:
     unchanged: int = 0
     retired: int = 0
     retired_fronts: list[str] = field(default_factory=list)
+    retired_ids: list[int] = field(default_factory=list)  # for `llmcards relink OLD NEW`
     new_drafts: list[CardDraft] = field(default_factory=list)
     updated_drafts: list[CardDraft] = field(default_factory=list)
     # Cards that kept their history through a front, context or file change: (old, new)
@@ -374,6 +375,7 @@ def _retire_unmatched(
         )
         result.retired = len(to_retire)
         result.retired_fronts = [r.front for r in to_retire]
+        result.retired_ids = [r.id for r in to_retire]
 
 
 def _moved_elsewhere(

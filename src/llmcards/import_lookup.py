@@ -1,0 +1,91 @@
+"""What the database knows about an import's files before it starts: the deck each was
+imported under (a re-import without --deck keeps it), whether it is unchanged, and which
+files the named folders held and no longer do. Asked once with the standard library
+before anything heavy loads, and again inside the import's transaction."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from llmcards.importing import NoteFile
+    from llmcards.store.unchanged import CachedSource, Query
+
+
+@dataclass
+class LookUp:
+    """What the database says about an import's files before it starts."""
+
+    decks: dict[Path, str | None]  # each file's --deck: as given, else as remembered
+    cached: list[CachedSource | None]  # the stored outcome of each unchanged file
+    gone: list[tuple[str, str]]  # (root, path): files the named folders held and lost
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not self.gone and all(c is not None for c in self.cached)
+
+
+def look_up(
+    query: Query,
+    files: Sequence[NoteFile],
+    *,
+    deck: str | None,
+    folders: Sequence[str],
+    parser_version: int,
+) -> LookUp:
+    """Each file's deck and stored outcome, and the files `folders` lost."""
+    from llmcards.store.unchanged import find_unchanged, gone_sources, remembered_deck
+
+    decks = {
+        f.path: deck if deck is not None else remembered_deck(query, f.resolved, f.digest)
+        for f in files
+    }
+    cached = [
+        find_unchanged(query, f.resolved, f.digest, parser_version, decks[f.path]) for f in files
+    ]
+    imported = {f.resolved for f in files}
+    gone = [found for folder in folders for found in gone_sources(query, folder, imported)]
+    return LookUp(decks, cached, list(dict.fromkeys(gone)))
+
+
+def fast_look_up(
+    db_path: Path,
+    files: Sequence[NoteFile],
+    *,
+    deck: str | None,
+    folders: Sequence[str],
+    parser_version: int,
+) -> LookUp | None:
+    """`look_up` in one snapshot read with the standard library; None when the database
+    cannot be read that way (missing, another schema revision, locked too long)."""
+    import sqlite3
+
+    from llmcards.store.fastread import open_fast
+    from llmcards.store.unchanged import stdlib_query
+
+    conn = open_fast(db_path)
+    if conn is None:
+        return None
+    try:
+        conn.execute("BEGIN")
+        return look_up(
+            stdlib_query(conn), files, deck=deck, folders=folders, parser_version=parser_version
+        )
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def named_folders(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
+    """The named folders, resolved: an import of a folder answers for the files it lost."""
+    found = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            found.append(str(path.resolve()))
+    return found
