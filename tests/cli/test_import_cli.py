@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.clihelp import llmcards
-from tests.conftest import SEEDS
+
+NOTE_STYLES = Path(__file__).resolve().parents[1] / "notes" / "fixtures"
 
 
 def run(db: Path, *args: str):
@@ -225,22 +226,19 @@ def test_newer_database_is_a_clear_error(db_path: Path, notes: Path) -> None:
     )
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the repo")
-def test_seed_notes_import(db_path: Path) -> None:
-    result = run(db_path, "import", str(SEEDS), "--json")
+def test_a_folder_of_real_style_notes_imports(db_path: Path) -> None:
+    result = run(db_path, "import", str(NOTE_STYLES), "--json")
     assert result.exit_code == 0, result.stderr
     report = result.json()
-    assert len(report["files"]) == 3 and report["new"] > 50
+    assert len(report["files"]) == 5 and report["new"] > 30
     cards = run(db_path, "cards", "--json").json()
     by_front = {c["front"]: c for c in cards}
-    for term in ("LSTM", "VAE", "seq2seq 优化技巧", "预训练模型（Pre-trained Model）"):
-        assert term in by_front, term
-    assert "GRU 单元" in by_front or any(f.startswith("GRU") for f in by_front)
-    lstm = by_front["LSTM"]["back"]
-    assert lstm.count("`W_") == 4 and lstm.count("`b_") == 4  # the whole nested list
-    assert "重参数化技巧" in by_front["VAE"]["back"]
-    assert "GPT，GPT-2，GPT-3 论文精读" in by_front["预训练模型（Pre-trained Model）"]["context"]
-    fronts = set(by_front)
-    assert not fronts & {"dsf", "", "Proximal Policy Optimization（PPO）"}
+    for front in ("GRU", "GAN", "LSTM", "VAE", "指令微调（Instruction Tuning）"):
+        assert front in by_front, front
+    gru = by_front["GRU"]["back"]
+    assert gru.count("`W_") == 3 and gru.count("`b_") == 3  # the whole nested list
+    assert "生成器和判别器互相博弈" in by_front["GAN"]["back"]
+    assert by_front["指令微调（Instruction Tuning）"]["context"] == "InstructGPT 论文精读"
+    assert not set(by_front) & {"abc", "", "DQN"}
     skipped = {s["text"] for s in report["skipped"]}
-    assert {"dsf", "策略价值函数", "softmax"} <= skipped
+    assert {"abc", "状态价值函数", "relu"} <= skipped

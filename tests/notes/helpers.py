@@ -6,8 +6,6 @@ from llmcards.cards import CardDraft, ParsedNote, Skipped
 from llmcards.notes import parse_note
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-# The repo sits next to `shared/` (…/main/tests/notes/helpers.py -> …/shared/seeds).
-SEEDS = (Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds").resolve()
 
 
 def parse(markdown: str, **kwargs: str) -> ParsedNote:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from llmcards.cards import CardDraft, Skipped
 from llmcards.notes import note_batches, parse_note
-from tests.notes.helpers import FIXTURES, SEEDS
+from tests.notes.helpers import FIXTURES
 from tests.notes.test_property import notes
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
@@ -85,7 +85,7 @@ def test_generated_notes_in_batches_match_the_whole_parse() -> None:
 
 
 @pytest.mark.parametrize(
-    "path", sorted(FIXTURES.glob("*.md")) + sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name
+    "path", sorted(FIXTURES.glob("*.md")) + sorted(FIXTURES.glob("*.txt")), ids=lambda p: p.name
 )
 def test_real_style_notes_in_batches(path: Path) -> None:
     assert_same_as_whole(path.read_text(encoding="utf-8"), 2)

@@ -1,4 +1,4 @@
-"""Markdown study notes -> card drafts (see /work/shared/docs/import-rules.md).
+"""Markdown study notes -> card drafts (the rules: docs/import-rules.md).
 
 Pure: bytes or text in, objects out. `decode_note` turns a file's bytes into text;
 `parse_note` turns text into a `ParsedNote` of `CardDraft`s and `Skipped` items.
