@@ -49,7 +49,11 @@ def plain_front(front: str) -> str:
 def small_edit(old: str, new: str) -> bool:
     """One plain front contains the other, or they differ in at most a third of the
     longer one's characters (`Dropout` → `Dropout（随机失活）`, `Transfomer` → `Transformer`)."""
-    a, b = plain_front(old), plain_front(new)
+    return _small_plain_edit(plain_front(old), plain_front(new))
+
+
+def _small_plain_edit(a: str, b: str) -> bool:
+    """`small_edit` on fronts already made plain."""
     if not a or not b:
         return False
     if a in b or b in a:
@@ -66,14 +70,18 @@ def pair(old: Sequence[Side], new: Sequence[Side]) -> list[tuple[int, int]]:
     same_front = _index(new, lambda s: (s.front, s.kind, s.cloze_ord))
     same_place = _index(new, lambda s: (s.deck_id, s.context, s.kind, s.cloze_ord))
     same_answer = _index(new, lambda s: (s.deck_id, s.context, s.kind, s.cloze_ord, s.back))
+    plain_new: dict[int, str] = {}  # made plain once, though compared with many old cards
     for i, card in enumerate(old):
         for j in _nearest(same_front.get((card.front, card.kind, card.cloze_ord)), card, new):
             candidates.append((1, abs(new[j].position - card.position), i, j))
         place = (card.deck_id, card.context, card.kind, card.cloze_ord)
         for j in _nearest(same_answer.get((*place, card.back)), card, new):
             candidates.append((2, abs(new[j].position - card.position), i, j))
+        plain_old = plain_front(card.front)
         for j in _nearest(same_place.get(place), card, new):
-            if small_edit(card.front, new[j].front):
+            if j not in plain_new:
+                plain_new[j] = plain_front(new[j].front)
+            if _small_plain_edit(plain_old, plain_new[j]):
                 candidates.append((2, abs(new[j].position - card.position), i, j))
     candidates.sort()
     pairs: list[tuple[int, int]] = []
