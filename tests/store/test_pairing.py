@@ -9,11 +9,8 @@ from sqlalchemy import select
 
 from llmcards.notes import parse_note
 from llmcards.store.db import open_db
-from llmcards.store.models import ReviewLog
 from llmcards.store.pairing import small_edit
 from tests.store.test_sync import CARD, T0, cards, draft, study, sync
-
-REVIEW_LOG = ReviewLog.__table__
 
 
 def live(db) -> list:
@@ -156,3 +153,11 @@ def test_a_card_studied_in_both_files_is_not_merged(tmp_path: Path) -> None:
         study(db, card.id)
     result = sync(db, [draft("GRU", "other")], path="/notes/a.md")
     assert result.retired == 1 and len(cards(db)) == 3
+
+
+def test_an_unreviewed_card_leaving_a_file_is_simply_retired(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "c.db")
+    sync(db, [draft("LSTM"), draft("GRU")], path="/notes/a.md")
+    sync(db, [draft("LSTM")], path="/notes/b.md")
+    result = sync(db, [draft("GRU")], path="/notes/a.md")
+    assert (result.retired, result.kept) == (1, [])  # no history to carry over

@@ -381,13 +381,18 @@ def _retire_unmatched(
 def _moved_elsewhere(
     conn: Connection, known: Existing, leaving: list[Any]
 ) -> list[tuple[Any, Any]]:
-    """(card leaving this file, the same card another file of the root holds now) where
-    that other card was made by an import and never reviewed: merging loses nothing."""
+    """(reviewed card leaving this file, the same card another file of the root holds
+    now) where that other card was made by an import and never reviewed: merging loses
+    nothing."""
     fresh: dict[Key, list[Any]] = defaultdict(list)
     for row in known.rows:
         if row.source_path != known.source_path and not row.retired and row.reps == 0:
             fresh[(row.context, row.front, row.kind, row.cloze_ord)].append(row)
-    wanted = [(old, fresh[key]) for old in leaving if (key := _key_of_row(old)) in fresh]
+    wanted = [
+        (old, fresh[key])
+        for old in leaving
+        if old.reps > 0 and (key := _key_of_row(old)) in fresh  # a history worth keeping
+    ]
     if not wanted:
         return []
     ids = [row.id for _old, rows in wanted for row in rows]
