@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from operator import itemgetter
 
-from sqlalchemy import Connection, Executable, bindparam, update
+from sqlalchemy import Connection, Update, bindparam, update
 
 from llmcards.cards import deck_name
 from llmcards.store.models import Card
@@ -35,7 +35,7 @@ def apply_updates(conn: Connection, updates: list[dict[str, object]]) -> None:
 
 
 def _executemany(
-    conn: Connection, stmt: Executable, keys: list[str], rows: list[dict[str, object]]
+    conn: Connection, stmt: Update, keys: list[str], rows: list[dict[str, object]]
 ) -> None:
     """Run `stmt` for every row: values go through each column type's bind processor
     (so the dialect stores them as it always does) and then straight to the driver's
