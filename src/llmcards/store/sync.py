@@ -1,8 +1,11 @@
 """Bring one file's card drafts into the database without losing review history.
 
 A card is matched by (root deck, group context, front, kind, cloze ord). Among cards
-sharing that key, the heading path and then the order tell them apart. Cards of the
-file that match no draft are retired (kept with their history), never deleted.
+sharing that key, the heading path and then the order tell them apart. What is left
+over on both sides is paired (`store.pairing`: a front fixed, a context changed) before
+anything is retired. Cards of the file that are still unmatched are retired (kept with
+their history), never deleted; a bullet moved to another file of the root keeps its
+card whichever file is imported first.
 """
 
 from __future__ import annotations
