@@ -82,19 +82,26 @@ def test_a_small_edit_in_another_deck_is_a_different_card(tmp_path: Path) -> Non
 def test_each_old_card_takes_the_nearest_new_one(tmp_path: Path) -> None:
     # Two lists whose items share fronts; a lead-in gives each list its own context.
     first = [
-        draft("Input", "i1"),
-        draft("Output", "o1"),
-        draft("Input", "i2"),
-        draft("Output", "o2"),
+        draft("Input", "i1", line=3),
+        draft("Output", "o1", line=4),
+        draft("Input", "i2", line=8),
+        draft("Output", "o2", line=9),
     ]
     db = open_db(tmp_path / "c.db")
     sync(db, first)
     before = {(c.front, c.back): c.id for c in cards(db)}
+    for card in cards(db):
+        study(db, card.id)
     contexts = ["微调步骤", "微调步骤", "推理步骤", "推理步骤"]
     second = [replace(d, context=c) for d, c in zip(first, contexts, strict=True)]
-    result = sync(db, second)
-    assert (result.new, result.retired, len(result.kept)) == (0, 0, 4)
-    assert {(c.front, c.back): c.id for c in cards(db)} == before  # nobody swapped histories
+    # The new rules also find cards in a table above both lists: every card's place in
+    # the file moves by five, its line does not.
+    table = [draft(f"方法 {n}", "行", line=1) for n in range(5)]
+    result = sync(db, table + second)
+    assert (result.new, result.retired, len(result.kept)) == (5, 0, 4)
+    after = {(c.front, c.back): c.id for c in cards(db) if c.back != "行"}
+    assert after == before  # nobody swapped histories
+    assert {c.context for c in cards(db) if c.front == "Input" and c.back == "i2"} == {"推理步骤"}
 
 
 def test_only_contexts_change_nothing_is_retired(tmp_path: Path) -> None:

@@ -9,9 +9,12 @@ create are paired one to one (docs/import-rules.md, "Identity and re-import"):
    head or lead-in changed;
 2. the same deck and context, and a small edit of the front or an identical answer.
 
-Rule 1 wins over rule 2; among equals an old card takes the new card nearest to where it
-stood. Only the nearest few new cards by position are looked at for each old card, so a
-file with thousands of edited fronts pairs in linear time.
+Rule 1 wins over rule 2, a card in the same deck over one in another; among equals an
+old card takes the new card nearest to where it stood. "Where" is first the line, then
+the place among the file's cards: an upgrade that adds cards (a table's rows, say)
+shifts every later card's place but no line, and must not swap two equal fronts'
+histories. Only the nearest few new cards are looked at for each old card, so a file
+with thousands of edited fronts pairs in linear time.
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ class Side:
     cloze_ord: int
     deck_id: int
     back: str
-    position: int
+    line: int
+    position: int  # among the file's cards
 
 
 def plain_front(front: str) -> str:
@@ -66,28 +70,43 @@ def pair(old: Sequence[Side], new: Sequence[Side]) -> list[tuple[int, int]]:
     """(index in `old`, index in `new`) for every pair, each side used at most once."""
     if not old or not new:
         return []
-    candidates: list[tuple[int, int, int, int]] = []  # rule, distance, old, new
+    # (rule, other deck, line distance, place distance, old, new): best first when sorted
+    candidates: list[tuple[int, bool, int, int, int, int]] = []
+
+    def add(rule: int, i: int, j: int) -> None:
+        card, other = old[i], new[j]
+        candidates.append(
+            (
+                rule,
+                card.deck_id != other.deck_id,
+                abs(card.line - other.line),
+                abs(card.position - other.position),
+                i,
+                j,
+            )
+        )
+
     same_front = _index(new, lambda s: (s.front, s.kind, s.cloze_ord))
     same_place = _index(new, lambda s: (s.deck_id, s.context, s.kind, s.cloze_ord))
     same_answer = _index(new, lambda s: (s.deck_id, s.context, s.kind, s.cloze_ord, s.back))
     plain_new: dict[int, str] = {}  # made plain once, though compared with many old cards
     for i, card in enumerate(old):
         for j in _nearest(same_front.get((card.front, card.kind, card.cloze_ord)), card, new):
-            candidates.append((1, abs(new[j].position - card.position), i, j))
+            add(1, i, j)
         place = (card.deck_id, card.context, card.kind, card.cloze_ord)
         for j in _nearest(same_answer.get((*place, card.back)), card, new):
-            candidates.append((2, abs(new[j].position - card.position), i, j))
+            add(2, i, j)
         plain_old = plain_front(card.front)
         for j in _nearest(same_place.get(place), card, new):
             if j not in plain_new:
                 plain_new[j] = plain_front(new[j].front)
             if _small_plain_edit(plain_old, plain_new[j]):
-                candidates.append((2, abs(new[j].position - card.position), i, j))
+                add(2, i, j)
     candidates.sort()
     pairs: list[tuple[int, int]] = []
     old_used: set[int] = set()
     new_used: set[int] = set()
-    for _rule, _distance, i, j in candidates:
+    for *_best, i, j in candidates:
         if i not in old_used and j not in new_used:
             old_used.add(i)
             new_used.add(j)
@@ -96,18 +115,18 @@ def pair(old: Sequence[Side], new: Sequence[Side]) -> list[tuple[int, int]]:
 
 
 def _index(sides: Sequence[Side], key: object) -> dict[Hashable, list[int]]:
-    """Indexes of `sides` by `key(side)`, each list in position order."""
+    """Indexes of `sides` by `key(side)`, each list in line order."""
     found: dict[Hashable, list[int]] = defaultdict(list)
     for j, side in enumerate(sides):
         found[key(side)].append(j)  # type: ignore[operator]
     for indexes in found.values():
-        indexes.sort(key=lambda j: sides[j].position)
+        indexes.sort(key=lambda j: sides[j].line)
     return found
 
 
 def _nearest(indexes: list[int] | None, card: Side, new: Sequence[Side]) -> list[int]:
-    """The NEAREST new cards on each side of `card`'s position among `indexes`."""
+    """The NEAREST new cards on each side of `card`'s line among `indexes`."""
     if not indexes:
         return []
-    at = bisect_left(indexes, card.position, key=lambda j: new[j].position)
+    at = bisect_left(indexes, card.line, key=lambda j: new[j].line)
     return indexes[max(0, at - NEAREST) : at + NEAREST]

@@ -206,7 +206,16 @@ def _pair_leftovers(
     new = [slot for _key, slots in groups for slot in slots if slot.row is None]
     pairs = pairing.pair(
         [
-            pairing.Side(r.front, r.context, r.kind, r.cloze_ord, r.deck_id, r.back, r.position)
+            pairing.Side(
+                r.front,
+                r.context,
+                r.kind,
+                r.cloze_ord,
+                r.deck_id,
+                r.back,
+                r.source_line,
+                r.position,
+            )
             for r in old
         ],
         [
@@ -217,6 +226,7 @@ def _pair_leftovers(
                 s.draft.cloze_ord,
                 deck_ids[s.draft.deck],
                 s.draft.back,
+                s.draft.line,
                 s.position,
             )
             for s in new
