@@ -136,7 +136,7 @@ def existing_cards(
     return Existing(root, source_path, rows, candidates, takeable)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Slot:
     """A draft at its position in the file and the stored card it turned out to be."""
 
@@ -199,11 +199,13 @@ def _pair_leftovers(
     known: Existing, groups: list[tuple[Key, list[_Slot]]], deck_ids: dict[tuple[str, ...], int]
 ) -> None:
     """Pair the would-be-new drafts with the would-be-retired cards (`store.pairing`)."""
+    new = [slot for _key, slots in groups for slot in slots if slot.row is None]
+    if not new:  # the usual re-import: every draft is a card already
+        return
     matched = {slot.row.id for _key, slots in groups for slot in slots if slot.row is not None}
     old = [row for row in known.takeable if row.id not in matched]
     if not old:
         return
-    new = [slot for _key, slots in groups for slot in slots if slot.row is None]
     pairs = pairing.pair(
         [
             pairing.Side(
