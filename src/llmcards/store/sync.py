@@ -21,13 +21,13 @@ from sqlalchemy import Connection, delete, select, update
 
 from llmcards.cards import CONTEXT_SEP, DECK_SEP, CardDraft
 from llmcards.store import pairing
-from llmcards.store.bulk import MAX_VARIABLES, apply_updates, ensure_decks
+from llmcards.store.bulk import apply_updates, ensure_decks
 from llmcards.store.identity import Key, Uids
-from llmcards.store.models import Card, ReviewLog
+from llmcards.store.models import Card
+from llmcards.store.moved import moved_elsewhere
 from llmcards.store.new_cards import NewCardRows
 
 CARD = Card.__table__  # type: ignore[attr-defined]
-REVIEW_LOG = ReviewLog.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -360,7 +360,7 @@ def _retire_unmatched(
     ]
     if not to_retire:
         return
-    moved = _moved_elsewhere(conn, known, to_retire)
+    moved = moved_elsewhere(conn, known, to_retire)
     for old, elsewhere in moved:
         conn.execute(delete(CARD).where(CARD.c.id == elsewhere.id))
         conn.execute(
@@ -391,43 +391,3 @@ def _retire_unmatched(
         result.retired = len(to_retire)
         result.retired_fronts = [r.front for r in to_retire]
         result.retired_ids = [r.id for r in to_retire]
-
-
-def _moved_elsewhere(
-    conn: Connection, known: Existing, leaving: list[Any]
-) -> list[tuple[Any, Any]]:
-    """(reviewed card leaving this file, the same card another file of the root holds
-    now) where that other card was made by an import and never reviewed: merging loses
-    nothing."""
-    fresh: dict[Key, list[Any]] = defaultdict(list)
-    for row in known.rows:
-        if row.source_path != known.source_path and not row.retired and row.reps == 0:
-            fresh[(row.context, row.front, row.kind, row.cloze_ord)].append(row)
-    wanted = [
-        (old, fresh[key])
-        for old in leaving
-        if old.reps > 0 and (key := _key_of_row(old)) in fresh  # a history worth keeping
-    ]
-    if not wanted:
-        return []
-    ids = [row.id for _old, rows in wanted for row in rows]
-    reviewed = {
-        card_id
-        for start in range(0, len(ids), MAX_VARIABLES)
-        for (card_id,) in conn.execute(
-            select(REVIEW_LOG.c.card_id)
-            .where(REVIEW_LOG.c.card_id.in_(ids[start : start + MAX_VARIABLES]))
-            .distinct()
-        )
-    }
-    pairs = []
-    for old, rows in wanted:
-        while rows and rows[0].id in reviewed:
-            rows.pop(0)
-        if rows:
-            pairs.append((old, rows.pop(0)))
-    return pairs
-
-
-def _key_of_row(row: Any) -> Key:
-    return (row.context, row.front, row.kind, row.cloze_ord)

@@ -1,0 +1,62 @@
+"""A bullet moved to another file of the same root deck, when that file was imported first.
+
+Then the other file's import made a new card (its old home still held the bullet), and
+this file's import would retire the old card with its history. When the new card was
+never reviewed, the old card takes its place instead: nothing is lost, and the history
+follows the bullet. (The other order, the old file imported first, needs nothing here:
+the card it retired is matched again by key, `sync.existing_cards` rank 3.)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, select
+
+from llmcards.store.bulk import MAX_VARIABLES
+from llmcards.store.identity import Key
+from llmcards.store.models import ReviewLog
+
+if TYPE_CHECKING:
+    from llmcards.store.sync import Existing
+
+REVIEW_LOG = ReviewLog.__table__  # type: ignore[attr-defined]
+
+
+def moved_elsewhere(conn: Connection, known: Existing, leaving: list[Any]) -> list[tuple[Any, Any]]:
+    """(reviewed card leaving this file, the same card another file of the root holds
+    now) where that other card was made by an import and never reviewed: merging loses
+    nothing."""
+    fresh: dict[Key, list[Any]] = defaultdict(list)
+    for row in known.rows:
+        if row.source_path != known.source_path and not row.retired and row.reps == 0:
+            fresh[(row.context, row.front, row.kind, row.cloze_ord)].append(row)
+    wanted = [
+        (old, fresh[key])
+        for old in leaving
+        if old.reps > 0 and (key := _key_of_row(old)) in fresh  # a history worth keeping
+    ]
+    if not wanted:
+        return []
+    ids = [row.id for _old, rows in wanted for row in rows]
+    reviewed = {
+        card_id
+        for start in range(0, len(ids), MAX_VARIABLES)
+        for (card_id,) in conn.execute(
+            select(REVIEW_LOG.c.card_id)
+            .where(REVIEW_LOG.c.card_id.in_(ids[start : start + MAX_VARIABLES]))
+            .distinct()
+        )
+    }
+    pairs = []
+    for old, rows in wanted:
+        while rows and rows[0].id in reviewed:
+            rows.pop(0)
+        if rows:
+            pairs.append((old, rows.pop(0)))
+    return pairs
+
+
+def _key_of_row(row: Any) -> Key:
+    return (row.context, row.front, row.kind, row.cloze_ord)
