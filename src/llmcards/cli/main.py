@@ -10,10 +10,12 @@ import typer
 
 from llmcards import __version__
 from llmcards.cli import browse, importing
+from llmcards.cli.anywhere import AnywhereGroup
 from llmcards.cli.state import STATE
 
 app = typer.Typer(
     name="llmcards",
+    cls=AnywhereGroup,
     help="Spaced-repetition flashcards from your own Markdown notes.\n\n"
     "Run with no command to open the study app.",
     no_args_is_help=False,
@@ -39,7 +41,7 @@ def main(
             "--db",
             envvar="LLMCARDS_DB",
             metavar="PATH",
-            help="Database file (default: in your user data folder).",
+            help="Database file (default: in your user data folder); before or after the command.",
         ),
     ] = None,
     version: Annotated[
