@@ -1,49 +1,23 @@
 """User settings: a TOML file in the platformdirs config folder (or `LLMCARDS_CONFIG`).
 
-Unknown keys are kept (so a newer llmcards' settings survive an older one writing the
-file); known keys are validated with a one-line error naming the file and the fix.
+Every key is declared once here, with its type, its bounds and a docstring (shown by
+`llmcards config`). Reading the file validates all of it, nested tables included, so a
+wrong value is one line naming the key and the file instead of a traceback later, deep in
+py-fsrs or the queue. A key llmcards does not know is an error too: a typo must not be
+ignored silently. Changing one key from the command line lives in `config_edit`.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import asdict, dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from llmcards.errors import UserError
-
-
-@dataclass
-class Settings:
-    desired_retention: float = 0.9
-    learning_steps: list[str] = field(default_factory=lambda: ["1m", "10m"])
-    relearning_steps: list[str] = field(default_factory=lambda: ["10m"])
-    maximum_interval: int = 36500
-    fuzz: bool = True
-    rollover_hour: int = 4
-    new_per_day: int = 20
-    reviews_per_day: int = 200
-    leech_threshold: int = 8
-    fsrs_parameters: list[float] = field(default_factory=list)  # empty: FSRS-6 defaults
-    keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s)
-    deck_limits: dict[str, dict[str, int]] = field(
-        default_factory=dict
-    )  # deck -> {new_per_day, reviews_per_day}
-
-    def learning_deltas(self) -> tuple[timedelta, ...]:
-        return tuple(parse_step(s) for s in self.learning_steps)
-
-    def relearning_deltas(self) -> tuple[timedelta, ...]:
-        return tuple(parse_step(s) for s in self.relearning_steps)
-
-    def limits_for(self, deck: str) -> tuple[int, int]:
-        own = self.deck_limits.get(deck, {})
-        return own.get("new_per_day", self.new_per_day), own.get(
-            "reviews_per_day", self.reviews_per_day
-        )
-
 
 _STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -56,52 +30,171 @@ def parse_step(text: str) -> timedelta:
     return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
 
 
-def _validate(settings: Settings, where: str) -> Settings:
-    def bad(key: str, why: str) -> UserError:
-        return UserError(
-            f"{where}: {key} {why}; fix it with `llmcards config {key} VALUE` or edit the file"
-        )
+def _steps(steps: list[str]) -> list[str]:
+    for step in steps:
+        if not _STEP.match(step):
+            raise ValueError(f"has {step!r}, which is not a duration; write e.g. 1m, 10m, 1h or 1d")
+    return steps
 
-    if not 0.7 <= settings.desired_retention <= 0.99:
-        raise bad("desired_retention", f"= {settings.desired_retention} is outside 0.70–0.99")
-    if not 0 <= settings.rollover_hour <= 23:
-        raise bad("rollover_hour", f"= {settings.rollover_hour} is not an hour 0–23")
-    for key in ("maximum_interval", "new_per_day", "reviews_per_day", "leech_threshold"):
-        value = getattr(settings, key)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise bad(key, f"= {value!r} is not a whole number ≥ 0")
-    if settings.maximum_interval < 1:
-        raise bad("maximum_interval", "must be at least 1 day")
-    try:
-        settings.learning_deltas()
-        settings.relearning_deltas()
-    except UserError as exc:
-        raise UserError(f"{where}: {exc}") from None
-    if settings.fsrs_parameters and len(settings.fsrs_parameters) not in (19, 21):
-        raise bad(
-            "fsrs_parameters", f"has {len(settings.fsrs_parameters)} numbers, not 21 (FSRS-6)"
+
+def _retention(value: float) -> float:
+    if not 0.7 <= value <= 0.99:
+        raise ValueError("is outside 0.70–0.99")
+    return value
+
+
+def _hour(value: int) -> int:
+    if not 0 <= value <= 23:
+        raise ValueError("is not an hour 0–23")
+    return value
+
+
+def _fsrs_parameters(values: list[float]) -> list[float]:
+    """Empty, or the 21 numbers of FSRS-6 within the bounds py-fsrs itself enforces."""
+    if not values:
+        return values
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+    if len(values) != len(LOWER_BOUNDS_PARAMETERS):
+        raise ValueError(
+            f"has {len(values)} numbers, not {len(LOWER_BOUNDS_PARAMETERS)} (FSRS-6); "
+            "run `llmcards optimize`, or set it to '' for the defaults"
         )
-    return settings
+    bounds = zip(values, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
+    for index, (value, low, high) in enumerate(bounds):
+        if not (math.isfinite(value) and low <= value <= high):
+            raise ValueError(f"number {index + 1} ({value}) is outside {low}–{high}")
+    return values
+
+
+Count = Annotated[int, Field(ge=0)]
+Steps = Annotated[list[str], AfterValidator(_steps)]
+
+
+class DeckLimits(BaseModel):
+    """Daily limits of one deck (and its sub-decks); unset ones fall back to the global."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", use_attribute_docstrings=True)
+
+    new_per_day: Count | None = None
+    """New cards a day from this deck."""
+    reviews_per_day: Count | None = None
+    """Reviews a day from this deck."""
+
+
+class Settings(BaseModel):
+    """Everything a user can set; the defaults are what a fresh install uses."""
+
+    model_config = ConfigDict(
+        strict=True, extra="forbid", frozen=True, use_attribute_docstrings=True
+    )
+
+    desired_retention: Annotated[float, AfterValidator(_retention)] = 0.9
+    """The chance of remembering a card when it comes due (0.70–0.99); higher means more reviews."""
+    learning_steps: Steps = Field(default_factory=lambda: ["1m", "10m"])
+    """Waits between the first reviews of a new card (s, m, h or d)."""
+    relearning_steps: Steps = Field(default_factory=lambda: ["10m"])
+    """Waits between reviews of a forgotten card before it graduates again."""
+    maximum_interval: Annotated[int, Field(ge=1)] = 36500
+    """The longest wait between two reviews, in days."""
+    fuzz: bool = True
+    """Spread due dates by a little, so cards learned together do not stay together."""
+    rollover_hour: Annotated[int, AfterValidator(_hour)] = 4
+    """The hour (0–23, local time) at which a new study day starts."""
+    new_per_day: Count = 20
+    """New cards a day, over all decks."""
+    reviews_per_day: Count = 200
+    """Reviews a day, over all decks."""
+    leech_threshold: Count = 8
+    """Lapses after which a card is a leech and is suspended (0: never)."""
+    fsrs_parameters: Annotated[list[float], AfterValidator(_fsrs_parameters)] = Field(
+        default_factory=list
+    )
+    """Your own 21 FSRS-6 parameters, overriding the fitted ones (empty: not overridden)."""
+    keys: dict[str, str] = Field(default_factory=dict)
+    """Key bindings: binding id (e.g. "study.good") to key(s), e.g. "j" or "j,space"."""
+    deck_limits: dict[str, DeckLimits] = Field(default_factory=dict)
+    """Daily limits per deck, by full deck name: new_per_day and reviews_per_day."""
+
+    def learning_deltas(self) -> tuple[timedelta, ...]:
+        return tuple(parse_step(s) for s in self.learning_steps)
+
+    def relearning_deltas(self) -> tuple[timedelta, ...]:
+        return tuple(parse_step(s) for s in self.relearning_steps)
+
+    def limits_for(self, deck: str) -> tuple[int, int]:
+        """(new, reviews) a day for `deck`: its own limits, else the global ones."""
+        own = self.deck_limits.get(deck, DeckLimits())
+        new = self.new_per_day if own.new_per_day is None else own.new_per_day
+        reviews = self.reviews_per_day if own.reviews_per_day is None else own.reviews_per_day
+        return new, reviews
+
+    def shown(self) -> dict[str, Any]:
+        """The settings as the TOML file would hold them (unset deck limits left out)."""
+        return self.model_dump(exclude_none=True)
+
+
+def dotted(path: tuple[str | int, ...] | list[str]) -> str:
+    """A key path as TOML writes it: `deck_limits."LLM::NLP".new_per_day`."""
+    return ".".join(str(p) if re.fullmatch(r"[A-Za-z0-9_-]+", str(p)) else f'"{p}"' for p in path)
+
+
+_PHRASES = {
+    "int_type": "is not a whole number",
+    "int_parsing": "is not a whole number",
+    "int_from_float": "is not a whole number",
+    "float_type": "is not a number",
+    "float_parsing": "is not a number",
+    "finite_number": "is not a number",
+    "bool_type": "is not true or false",
+    "bool_parsing": "is not true or false",
+    "string_type": "is not text (quote it)",
+    "list_type": "is not a list",
+    "dict_type": "is not a table",
+    "model_type": "is not a table",
+    "greater_than_equal": "is below {ge}",
+}
+
+
+def problem_text(problem: Any) -> str:
+    """Why pydantic rejected a value, in the words of this app's other errors."""
+    phrase = _PHRASES.get(problem["type"])
+    if phrase:
+        return phrase.format(**problem.get("ctx", {}))
+    return str(problem["msg"]).removeprefix("Value error, ")
+
+
+def validation_error(error: ValidationError, where: str) -> UserError:
+    """The first problem pydantic found, as one line naming the key and the file."""
+    problem = error.errors()[0]
+    loc = tuple(problem["loc"])
+    # A list item is named by its position in words, not as a key nobody could type.
+    item = next((i for i, part in enumerate(loc) if isinstance(part, int)), len(loc))
+    key = dotted(loc[:item])
+    if problem["type"] == "extra_forbidden":
+        return UserError(f"{where}: unknown setting {key}; run `llmcards config` to see them all")
+    shown = repr(problem["input"])
+    what = key if len(shown) > 40 else f"{key} = {shown}"
+    if item < len(loc):
+        what = f"{key}: item {int(loc[item]) + 1} ({problem['input']!r})"
+    return UserError(
+        f"{where}: {what} {problem_text(problem)}; "
+        f"fix it with `llmcards config {key} VALUE` or edit the file"
+    )
+
+
+def validate(raw: dict[str, Any], where: str) -> Settings:
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise validation_error(exc, where) from None
 
 
 def load_settings(path: Path | None = None) -> Settings:
     from llmcards.paths import config_path
 
     path = path or config_path()
-    raw = read_raw(path)
-    known = {f.name for f in fields(Settings)}
-    values = {k: v for k, v in raw.items() if k in known}
-    defaults = asdict(Settings())
-    for key, value in values.items():
-        expected = type(defaults[key])
-        if expected is float and isinstance(value, int) and not isinstance(value, bool):
-            values[key] = float(value)
-        elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise UserError(
-                f"{path}: {key} = {value!r} should be {expected.__name__}; "
-                f"fix it with `llmcards config {key} VALUE` or edit the file"
-            )
-    return _validate(Settings(**values), str(path))
+    return validate(read_raw(path), str(path))
 
 
 def read_raw(path: Path) -> dict[str, Any]:
@@ -116,56 +209,3 @@ def read_raw(path: Path) -> dict[str, Any]:
         raise UserError(f"{path}: not valid TOML ({exc}); fix or delete the file") from None
     except OSError as exc:
         raise UserError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
-
-
-def save_setting(key: str, text: str, path: Path | None = None) -> Settings:
-    """Set one key from its command-line text; the file is replaced atomically."""
-    import os
-    import tempfile
-
-    import tomli_w
-
-    from llmcards.paths import config_path
-
-    path = path or config_path()
-    defaults = asdict(Settings())
-    if key not in defaults or key in ("keys", "deck_limits"):
-        settable = ", ".join(k for k in defaults if k not in ("keys", "deck_limits"))
-        raise UserError(
-            f"unknown setting {key!r}; settable: {settable} (keys and deck limits: edit {path})"
-        )
-    raw = read_raw(path)
-    raw[key] = _coerce(key, text, defaults[key])
-    known = {k: v for k, v in raw.items() if k in defaults}
-    _validate(Settings(**{**defaults, **known}), str(path))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
-        with os.fdopen(fd, "wb") as handle:
-            tomli_w.dump(raw, handle)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise UserError(
-            f"cannot write {path} ({exc.strerror}); check the folder's permissions"
-        ) from None
-    return load_settings(path)
-
-
-def _coerce(key: str, text: str, default: Any) -> Any:
-    try:
-        if isinstance(default, bool):
-            if text.lower() in ("true", "yes", "on", "1"):
-                return True
-            if text.lower() in ("false", "no", "off", "0"):
-                return False
-            raise ValueError
-        if isinstance(default, int):
-            return int(text)
-        if isinstance(default, float):
-            return float(text)
-        if isinstance(default, list):
-            items = [t for t in re.split(r"[,\s]+", text.strip()) if t]
-            return [float(t) for t in items] if key == "fsrs_parameters" else items
-    except ValueError:
-        raise UserError(f"{key}: {text!r} is not a valid {type(default).__name__}") from None
-    return text

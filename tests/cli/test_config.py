@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+from fsrs import Scheduler
+
 from tests.clihelp import llmcards
 
 
@@ -34,12 +37,94 @@ def test_bad_values_are_one_line_errors_and_change_nothing() -> None:
     for args, fragment in [
         (("config", "desired_retention", "1.5"), "outside 0.70–0.99"),
         (("config", "rollover_hour", "25"), "not an hour"),
-        (("config", "new_per_day", "many"), "not a valid int"),
+        (("config", "new_per_day", "many"), "not a whole number"),
         (("config", "learning_steps", "soon"), "not a duration"),
-        (("config", "colour", "red"), "unknown setting 'colour'"),
-        (("config", "colour"), "unknown setting 'colour'"),
+        (("config", "colour", "red"), "unknown setting colour"),
+        (("config", "colour"), "unknown setting colour"),
     ]:
         result = llmcards(*args)
         assert result.exit_code == 1, args
         assert fragment in result.stderr and result.stderr.count("\n") == 1, result.stderr
     assert llmcards("config", "new_per_day").stdout == "new_per_day = 30\n"
+
+
+FSRS6 = list(Scheduler().parameters)
+
+
+def config_file() -> Path:
+    path = Path(os.environ["LLMCARDS_CONFIG"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ('deck_limits."LLM::NLP".new_per_day = "many"', 'deck_limits."LLM::NLP".new_per_day'),
+        ('keys = {"study.good" = 5}', 'keys."study.good" = 5 is not text'),
+        ("colour = 1", "unknown setting colour"),
+        ("deck_limits.A.daily = 3", "unknown setting deck_limits.A.daily"),
+        (f"fsrs_parameters = {[0.5] * 19}", "fsrs_parameters has 19 numbers, not 21"),
+        (f"fsrs_parameters = {['0.5'] * 21}", "fsrs_parameters: item 1 ('0.5') is not a number"),
+        (f"fsrs_parameters = {[*FSRS6[:20], 500.0]}", "number 21 (500.0) is outside"),
+        ('desired_retention = "high"', "desired_retention = 'high' is not a number"),
+        ("new_per_day = -1", "new_per_day = -1 is below 0"),
+        ("fuzz = 1", "fuzz = 1 is not true or false"),
+        ('learning_steps = ["1m", "soon"]', "'soon', which is not a duration"),
+        ("rollover_hour = 24", "rollover_hour = 24 is not an hour"),
+    ],
+)
+def test_a_wrong_value_in_the_file_is_one_line_naming_key_and_file(
+    body: str, fragment: str, db_path: Path
+) -> None:
+    config_file().write_text(body + "\n")
+    for command in (("due", "--db", str(db_path)), ("config",)):
+        result = llmcards(*command)
+        assert result.exit_code == 1, command
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
+        assert str(config_file()) in result.stderr and fragment in result.stderr, result.stderr
+
+
+def test_nested_keys_are_set_shown_and_used() -> None:
+    from llmcards.config import load_settings
+
+    set_limit = llmcards("config", 'deck_limits."LLM::NLP".new_per_day', "30")
+    assert set_limit.stdout == 'deck_limits."LLM::NLP".new_per_day = 30\n', set_limit.stderr
+    # Unquoted, a deck name with `::` is still one deck.
+    assert llmcards("config", "deck_limits.LLM::NLP.reviews_per_day", "50").exit_code == 0
+    assert llmcards("config", "keys.study.good", "j").stdout == 'keys."study.good" = "j"\n'
+    settings = load_settings()
+    assert settings.limits_for("LLM::NLP") == (30, 50)
+    assert settings.limits_for("LLM") == (20, 200)  # others keep the global limits
+    assert settings.keys == {"study.good": "j"}
+    assert '[deck_limits."LLM::NLP"]' in config_file().read_text()
+    shown = llmcards("config", "--json").json()["settings"]
+    assert shown["deck_limits"] == {"LLM::NLP": {"new_per_day": 30, "reviews_per_day": 50}}
+
+    assert llmcards("config", "deck_limits.LLM::NLP.reviews_per_day", "").exit_code == 0
+    assert load_settings().limits_for("LLM::NLP") == (30, 200)  # removed: back to the global
+    assert llmcards("config", "keys.study.good", "").exit_code == 0
+    assert "keys" not in config_file().read_text()
+
+
+def test_bad_nested_values_are_refused_and_change_nothing() -> None:
+    llmcards("config", "keys.study.good", "j")
+    before = config_file().read_text()
+    for args, fragment in [
+        (("deck_limits.X.new_per_day", "many"), "deck_limits.X.new_per_day: 'many' is not a whole"),
+        (("--", "deck_limits.X.new_per_day", "-3"), "is below 0"),
+        (("deck_limits.X.daily", "3"), "unknown setting deck_limits.X.daily"),
+        (("deck_limits.X", "3"), "deck_limits.X is a table"),
+        (("keys", "j"), "keys is a table"),
+        (("fsrs_parameters", "1 2 3"), "has 3 numbers, not 21"),
+    ]:
+        result = llmcards("config", *args)
+        assert result.exit_code == 1, args
+        assert fragment in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert config_file().read_text() == before
+
+
+def test_the_listing_explains_each_key() -> None:
+    lines = llmcards("config").stdout.splitlines()
+    rollover = lines.index("rollover_hour = 4")
+    assert lines[rollover - 1].startswith("# The hour (0–23, local time)")

@@ -66,7 +66,8 @@ def test_fitted_parameters_predict_held_out_reviews_at_least_as_well_as_defaults
 def test_fitted_parameters_are_accepted_by_settings_and_py_fsrs(synthetic, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from fsrs import Scheduler
 
-    from llmcards.config import load_settings, save_setting
+    from llmcards.config import load_settings
+    from llmcards.config_edit import save_setting
 
     result = optimize(history_of(synthetic), Settings())
     assert result.fitted_parameters is not None
@@ -206,9 +207,11 @@ def test_parameters_text_round_trips() -> None:
     assert parameters_text([0.212, 1.0, 0.0, 12.5]) == "0.212,1,0,12.5"
 
 
-def test_fsrs5_parameters_in_the_config_are_filled_to_fsrs6() -> None:
-    from llmcards.stats.optimize import current_parameters
+def test_fsrs5_parameters_in_the_config_are_a_one_line_error(tmp_path: Path) -> None:
+    from llmcards.config import load_settings
+    from llmcards.errors import UserError
 
-    fsrs5 = default_parameters()[:19]
-    filled = current_parameters(Settings(fsrs_parameters=fsrs5))
-    assert len(filled) == 21 and filled[:19] == fsrs5
+    config = tmp_path / "config.toml"
+    config.write_text(f"fsrs_parameters = {default_parameters()[:19]}\n")
+    with pytest.raises(UserError, match=r"fsrs_parameters has 19 numbers, not 21 \(FSRS-6\)"):
+        load_settings(config)

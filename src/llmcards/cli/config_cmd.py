@@ -10,40 +10,50 @@ import typer
 def config(
     key: Annotated[
         str | None,
-        typer.Argument(help="A setting's name; omit to show them all.", show_default=False),
+        typer.Argument(
+            help='A setting\'s name, nested ones as in TOML (deck_limits."LLM::NLP".new_per_day, '
+            "keys.study.good); omit to show them all.",
+            show_default=False,
+        ),
     ] = None,
     value: Annotated[
         str | None,
-        typer.Argument(help="New value (lists: space or comma separated).", show_default=False),
+        typer.Argument(
+            help="New value (lists: space or comma separated; '' removes a deck limit or key).",
+            show_default=False,
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the settings as JSON.")] = False,
 ) -> None:
     """Show all settings, one setting, or set one: `llmcards config new_per_day 30`."""
-    from dataclasses import asdict
-
-    from llmcards.config import load_settings, save_setting
-    from llmcards.errors import UserError
+    from llmcards.config import Settings, dotted, load_settings
+    from llmcards.config_edit import lookup, resolve, save_setting
     from llmcards.paths import config_path
 
     path = config_path()
-    if value is not None:
-        assert key is not None
+    if key is not None and value is not None:
         settings = save_setting(key, value, path)
     else:
         settings = load_settings(path)
-    values = asdict(settings)
-    if key is not None and key not in values:
-        raise UserError(f"unknown setting {key!r}; run `llmcards config` to see them all")
+    values = settings.shown()
+    if key is not None:
+        names, _ = resolve(key)
+        current = lookup(values, names)
+        if as_json:
+            from llmcards.cli.output import print_json
+
+            print_json({dotted(names): current})
+        else:
+            print(f"{dotted(names)} = {'(not set)' if current is None else format_value(current)}")
+        return
     if as_json:
         from llmcards.cli.output import print_json
 
-        print_json({"path": str(path), "settings": values} if key is None else {key: values[key]})
-        return
-    if key is not None:
-        print(f"{key} = {format_value(values[key])}")
+        print_json({"path": str(path), "settings": values})
         return
     print(f"# {path}{'' if path.exists() else ' (not created yet: all defaults)'}")
     for name, current in values.items():
+        print(f"\n# {Settings.model_fields[name].description}")
         print(f"{name} = {format_value(current)}")
 
 

@@ -82,7 +82,8 @@ def optimize(
 ) -> None:
     """Fit FSRS parameters to your review history; keep them only if they predict it better."""
     from llmcards import clock
-    from llmcards.config import load_settings, save_setting
+    from llmcards.config import load_settings
+    from llmcards.config_edit import save_setting
     from llmcards.stats import optimize as opt
 
     if reschedule and not yes and (as_json or not _interactive()):

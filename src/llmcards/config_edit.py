@@ -1,0 +1,158 @@
+"""`llmcards config KEY VALUE`: one key, nested ones included, from command-line text.
+
+A key is written as in TOML (`deck_limits."LLM::NLP".new_per_day`, `keys.study.good`); its
+type comes from the declaration in `config.Settings`, so the text is read as that type,
+the whole file is validated with the change, and only then is the file replaced.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+from pathlib import Path
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from llmcards.config import Settings, dotted, problem_text, read_raw, validate
+from llmcards.errors import UserError
+
+
+def split_key(key: str) -> list[str]:
+    """`a."b.c".d` → [a, b.c, d]; an unquoted deck name may contain `::` (`LLM::NLP`)."""
+    import tomllib
+
+    try:
+        parsed: Any = tomllib.loads(f"{key} = 0")
+    except tomllib.TOMLDecodeError:
+        parts = key.split(".")
+        if len(parts) >= 3 and parts[0] == "deck_limits":  # deck_limits.LLM::NLP.new_per_day
+            return [parts[0], ".".join(parts[1:-1]), parts[-1]]
+        raise UserError(f"{key!r} is not a setting's name; run `llmcards config`") from None
+    parts = []
+    while isinstance(parsed, dict):
+        (name, parsed), *_ = parsed.items()
+        parts.append(name)
+    return parts
+
+
+def resolve(key: str) -> tuple[list[str], Any]:
+    """The key's path (binding ids kept whole) and the type its value must have."""
+    parts = split_key(key)
+    annotation: Any = Settings
+    path: list[str] = []
+    while parts:
+        origin = get_origin(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(parts[0])
+            if field is None:
+                raise _unknown(path + parts[:1])
+            annotation = field.annotation if not field.metadata else _with(field)
+            path.append(parts.pop(0))
+        elif origin is dict:
+            value_type = get_args(annotation)[1]
+            # A binding id has dots of its own: `keys.study.good` is keys["study.good"].
+            name = ".".join(parts) if value_type is str else parts[0]
+            path.append(name)
+            parts = [] if value_type is str else parts[1:]
+            annotation = value_type
+        else:
+            raise _unknown(path + parts)
+    return path, annotation
+
+
+def _with(field: Any) -> Any:
+    """A field's type with its bounds, so the text is checked as the file would be."""
+    return Annotated[(field.annotation, *field.metadata)]
+
+
+def _unknown(path: list[str]) -> UserError:
+    return UserError(f"unknown setting {dotted(path)}; run `llmcards config` to see them all")
+
+
+def lookup(values: dict[str, Any], path: list[str]) -> Any:
+    """The value at `path` in `Settings.shown()`; an unknown key is an error."""
+    current: Any = values
+    for name in path:
+        if not isinstance(current, dict) or name not in current:
+            return None
+        current = current[name]
+    return current
+
+
+def _nullable(annotation: Any) -> bool:
+    return get_origin(annotation) in (Union, types.UnionType) and type(None) in get_args(annotation)
+
+
+def parse_value(path: list[str], annotation: Any, text: str) -> Any:
+    """`text` read as the key's type; lists are space or comma separated."""
+    base = annotation
+    while get_origin(base) is Annotated:
+        base = get_args(base)[0]
+    candidate: Any = text
+    if get_origin(base) is list:
+        candidate = [t for t in re.split(r"[,\s]+", text.strip()) if t]
+    try:
+        return TypeAdapter(annotation).validate_python(candidate, strict=False)
+    except ValidationError as exc:
+        raise UserError(f"{dotted(path)}: {text!r} {problem_text(exc.errors()[0])}") from None
+
+
+def save_setting(key: str, text: str, path: Path | None = None) -> Settings:
+    """Set one key from its command-line text; the file is replaced atomically.
+
+    An empty text removes a per-deck limit or a key binding (back to the default)."""
+    from llmcards.paths import config_path
+
+    path = path or config_path()
+    names, annotation = resolve(key)
+    if get_origin(annotation) is dict or (
+        isinstance(annotation, type) and issubclass(annotation, BaseModel)
+    ):
+        raise UserError(
+            f"{dotted(names)} is a table; set one of its keys, e.g. {_EXAMPLES[names[0]]}"
+        )
+    raw = read_raw(path)
+    table = raw
+    for name in names[:-1]:
+        table = table.setdefault(name, {})
+        if not isinstance(table, dict):
+            raise UserError(f"{path}: {dotted(names[:-1])} is not a table; fix it in the file")
+    removing = text == "" and (_nullable(annotation) or annotation is str)
+    if removing:
+        table.pop(names[-1], None)
+        _prune(raw, names[:-1])
+    else:
+        table[names[-1]] = parse_value(names, annotation, text)
+    settings = validate(raw, str(path))
+    _write(raw, path)
+    return settings
+
+
+_EXAMPLES = {"deck_limits": 'deck_limits."LLM::NLP".new_per_day', "keys": "keys.study.good"}
+
+
+def _prune(raw: dict[str, Any], names: list[str]) -> None:
+    """Drop tables left empty by a removal, innermost first."""
+    for depth in range(len(names), 0, -1):
+        parent = lookup(raw, names[: depth - 1]) if depth > 1 else raw
+        if isinstance(parent, dict) and parent.get(names[depth - 1]) == {}:
+            del parent[names[depth - 1]]
+
+
+def _write(raw: dict[str, Any], path: Path) -> None:
+    import os
+    import tempfile
+
+    import tomli_w
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
+        with os.fdopen(fd, "wb") as handle:
+            tomli_w.dump(raw, handle)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise UserError(
+            f"cannot write {path} ({exc.strerror}); check the folder's permissions"
+        ) from None
