@@ -273,7 +273,7 @@ def test_bad_llmcards_now(world: dict[str, Path], monkeypatch: pytest.MonkeyPatc
 @pytest.mark.parametrize(
     ("content", "needles"),
     [
-        ("desired_retention = 'high'\n", ["desired_retention", "float"]),
+        ("desired_retention = 'high'\n", ["desired_retention", "not a number"]),
         ("desired_retention = 1.5\n", ["desired_retention", "0.70"]),
         ("learning_steps = ['1 minute']\n", ["1 minute", "duration"]),
         ("rollover_hour = 27\n", ["rollover_hour"]),
