@@ -63,7 +63,7 @@ def test_staged_revlog_counts_days_by_rollover_and_steps_in_seconds(tmp_path) ->
 
     from sqlalchemy import insert
 
-    from llmcards.exchange.anki_days import day_shift_seconds
+    from llmcards import clock
     from llmcards.exchange.revlog_sql import stage_revlog
     from tests.exchange import collection as fixture
 
@@ -94,7 +94,7 @@ def test_staged_revlog_counts_days_by_rollover_and_steps_in_seconds(tmp_path) ->
         )
     target = str(tmp_path / "staged.sqlite")
     source = sqlite3.connect(built.path)
-    stage_revlog(source, target, day_shift_seconds(4), now_ms=int(at.timestamp() * 1000) + 1500)
+    stage_revlog(source, target, clock.calendar(4), now_ms=int(at.timestamp() * 1000) + 1500)
     source.close()
     out = (
         sqlite3.connect(target)

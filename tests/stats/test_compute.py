@@ -150,13 +150,7 @@ def test_study_date_in_sql_matches_clock_day_start(monkeypatch: pytest.MonkeyPat
     from sqlalchemy import create_engine, literal, select
 
     from llmcards import clock
-    from llmcards.stats.days import (
-        EPOCH,
-        day_shift,
-        sql_study_date,
-        sql_study_day_number,
-        study_date,
-    )
+    from llmcards.stats.days import EPOCH, sql_study_date, sql_study_day_number
 
     engine = create_engine("sqlite://")
     base = datetime(2026, 3, 1, tzinfo=UTC)
@@ -164,7 +158,7 @@ def test_study_date_in_sql_matches_clock_day_start(monkeypatch: pytest.MonkeyPat
         for zone in ("+08:00", "-05:30", "+00:00", "+13:45"):
             monkeypatch.setenv("LLMCARDS_NOW", f"2026-11-22T09:30:00{zone}")
             for rollover in (0, 4, 23):
-                shift = day_shift(clock.now(), rollover)
+                study_days = clock.calendar(rollover)
                 for minutes in range(0, 48 * 60, 37):
                     moment = base + timedelta(minutes=minutes)
                     expected = (
@@ -172,12 +166,12 @@ def test_study_date_in_sql_matches_clock_day_start(monkeypatch: pytest.MonkeyPat
                     )
                     if rollover == 0:
                         assert expected == moment.astimezone(clock.local_zone()).date()
-                    assert study_date(moment, shift) == expected
+                    assert study_days.date_of(moment) == expected
                     stored = moment.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
-                    key = conn.execute(select(sql_study_date(literal(stored), shift))).scalar()
+                    key = conn.execute(select(sql_study_date(literal(stored), study_days))).scalar()
                     assert date.fromisoformat(key) == expected
                     number = conn.execute(
-                        select(sql_study_day_number(literal(stored), shift))
+                        select(sql_study_day_number(literal(stored), study_days))
                     ).scalar()
                     assert number == (expected - EPOCH).days
 

@@ -4,7 +4,7 @@ A review card's `due` in Anki is the number of days since the collection was cre
 (`col.crt`). With `schedVer` 2 and a `creationOffset`, Anki counts a day as passed when
 the local clock crosses the rollover hour, so a card due "tomorrow" stays due tomorrow
 whatever the hour of export. We put `crt` on a rollover boundary in llmcards' zone and
-number days with llmcards' own `clock.day_start`, which makes both counts agree.
+number days with llmcards' own `clock.StudyCalendar`, which makes both counts agree.
 """
 
 from __future__ import annotations
@@ -26,12 +26,14 @@ class AnkiDays:
     anchor: datetime
     rollover_hour: int = 4
     crt: datetime = field(init=False)  # UTC start of day 0
+    _days: clock.StudyCalendar = field(init=False)
     _day0: date = field(init=False)
     _cache: dict[int, int] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.crt = clock.day_start(self.anchor, self.rollover_hour)
-        self._day0 = self.crt.astimezone(clock.local_zone()).date()
+        self._days = clock.calendar(self.rollover_hour)
+        self._day0 = self._days.date_of(self.anchor)
+        self.crt = self._days.start_of(self._day0)
 
     @property
     def crt_seconds(self) -> int:
@@ -49,8 +51,7 @@ class AnkiDays:
         day = self._cache.get(bucket)
         if day is None:
             moment = datetime.fromtimestamp(bucket * _BUCKET, UTC)
-            start = clock.day_start(moment, self.rollover_hour)
-            day = (start.astimezone(clock.local_zone()).date() - self._day0).days
+            day = (self._days.date_of(moment) - self._day0).days
             self._cache[bucket] = day
         return day
 
@@ -59,19 +60,7 @@ class AnkiDays:
 
     def start_of_day(self, day: int) -> datetime:
         """The UTC moment day number `day` begins."""
-        local = datetime.combine(self._day0 + timedelta(days=day), datetime.min.time())
-        local = local.replace(hour=self.rollover_hour, tzinfo=clock.local_zone())
-        return local.astimezone(UTC)
-
-
-def day_shift_seconds(rollover_hour: int) -> int:
-    """Seconds to add to a unix time so that whole days of the result are study days.
-
-    llmcards counts days in a fixed UTC offset (`clock.local_zone`), so a study day is
-    `floor((t + offset - rollover) / 86400)`; SQL uses this to number days in bulk.
-    """
-    offset = clock.local_zone().utcoffset(None) or timedelta(0)
-    return int(offset.total_seconds()) - rollover_hour * 3600
+        return self._days.start_of(self._day0 + timedelta(days=day))
 
 
 def source_day_start(day: int, crt: int, conf: dict[str, object]) -> datetime:

@@ -21,10 +21,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from llmcards import clock
+from llmcards.clock import StudyCalendar
 from llmcards.config import Settings
 from llmcards.exchange import apkg_schema as s
 from llmcards.exchange.anki_cards import card_schedule, new_schedule
-from llmcards.exchange.anki_days import AnkiDays, day_shift_seconds
+from llmcards.exchange.anki_days import AnkiDays
 from llmcards.exchange.anki_ids import field_checksum
 from llmcards.exchange.anki_notes import AnkiNote, build_notes, deck_ids
 from llmcards.exchange.media import MediaPacker
@@ -108,9 +109,7 @@ def export_apkg(
     ):
         staging = str(Path(work) / "revlog.sqlite")
         pending = (
-            worker(staging, day_shift_seconds(settings.rollover_hour), now_ms)
-            if scheduling
-            else None
+            worker(staging, clock.calendar(settings.rollover_hour), now_ms) if scheduling else None
         )
         with db.read() as conn:
             cards = selected_cards(conn, deck)
@@ -175,17 +174,17 @@ def _pack_media(archive: zipfile.ZipFile, media: MediaPacker) -> dict[str, str]:
 @contextmanager
 def _revlog_worker(
     db: Database, scheduling: bool
-) -> Iterator[Callable[[str, int, int], Future[Staged]]]:
+) -> Iterator[Callable[[str, StudyCalendar, int], Future[Staged]]]:
     """Stages the review log in a second process (its own read of the database file) while
     this one renders cards; an in-memory database is staged right here instead."""
     if not scheduling or db.path is None:
 
-        def inline(target: str, shift: int, now_ms: int) -> Future[Staged]:
+        def inline(target: str, study_days: StudyCalendar, now_ms: int) -> Future[Staged]:
             done: Future[Staged] = Future()
             if scheduling:
                 with db.read() as conn:
                     done.set_result(
-                        stage_revlog(conn.connection.dbapi_connection, target, shift, now_ms)
+                        stage_revlog(conn.connection.dbapi_connection, target, study_days, now_ms)
                     )  # type: ignore[arg-type]
             return done
 
@@ -198,8 +197,8 @@ def _revlog_worker(
     with ProcessPoolExecutor(
         max_workers=1, mp_context=multiprocessing.get_context("spawn")
     ) as pool:
-        yield lambda target, shift, now_ms: pool.submit(
-            stage_revlog_from_file, str(db.path), target, shift, now_ms
+        yield lambda target, study_days, now_ms: pool.submit(
+            stage_revlog_from_file, str(db.path), target, study_days, now_ms
         )
 
 
@@ -216,7 +215,7 @@ def _staged(
         Path(target).unlink(missing_ok=True)
         with db.read() as conn:
             return stage_revlog(
-                conn.connection.dbapi_connection, target, day_shift_seconds(rollover_hour), now_ms
+                conn.connection.dbapi_connection, target, clock.calendar(rollover_hour), now_ms
             )  # type: ignore[arg-type]
 
 

@@ -13,9 +13,8 @@ machine has two cores and each half takes seconds. Rules, per review:
 - `type`: 0 learn (a new or learning card), 1 review, 2 relearn, from the state before;
 - `time`: answer time in ms, clamped to Anki's 32-bit column.
 
-Study days are counted like `clock.day_start`: local time (llmcards' zone is a fixed UTC
-offset) shifted back by the rollover hour, cut into whole days (`day_shift_seconds`).
-This module imports only the standard library, so the worker process starts fast.
+Study days are `clock.StudyCalendar`'s, in the SQL it writes. This module imports only
+the standard library (and `clock`, which does too), so the worker process starts fast.
 The `+` in `ORDER BY +reviewed_at` keeps SQLite off the reviewed_at index: walking it
 fetches each row from a random place in the table (3.5 s for 1M reviews whose ids are
 not in time order), where one scan and a sort take 1.7 s.
@@ -26,15 +25,16 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-_EPOCH = "((julianday({0}) - 2440587.5) * 86400.0)"
-_DAY = "CAST((" + _EPOCH + " + :shift) / 86400 AS INTEGER)"
+from llmcards.clock import StudyCalendar
 
-REVLOG_SQL = f"""
+_EPOCH = "((julianday({0}) - 2440587.5) * 86400.0)"
+
+_REVLOG_SQL = f"""
 SELECT card_id,
        CAST(round({_EPOCH.format("reviewed_at")} * 1000) AS INTEGER) AS ms,
        rating,
        CASE WHEN due_after IS NULL THEN 0
-            WHEN state_after = 2 THEN max(1, {_DAY.format("due_after")} - {_DAY.format("reviewed_at")})
+            WHEN state_after = 2 THEN max(1, {{due_day}} - {{review_day}})
             ELSE -max(1, CAST(round({_EPOCH.format("due_after")} - {_EPOCH.format("reviewed_at")}) AS INTEGER))
        END AS ivl,
        CASE WHEN difficulty_after IS NULL THEN 0
@@ -45,6 +45,14 @@ SELECT card_id,
 FROM review_log
 ORDER BY +reviewed_at, id
 """
+
+
+def revlog_sql(study_days: StudyCalendar) -> str:
+    return _REVLOG_SQL.format(
+        due_day=study_days.sql_day_number("due_after"),
+        review_day=study_days.sql_day_number("reviewed_at"),
+    )
+
 
 STAGING_SQL = """
 create table staging (
@@ -83,10 +91,10 @@ class Staged:
 
 
 def stage_revlog(
-    source: sqlite3.Connection, target: str, shift_seconds: int, now_ms: int
+    source: sqlite3.Connection, target: str, study_days: StudyCalendar, now_ms: int
 ) -> Staged:
     """Every review (of live and retired cards: the merge keeps the exported ones)."""
-    rows = source.execute(REVLOG_SQL, {"shift": shift_seconds}).fetchall()
+    rows = source.execute(revlog_sql(study_days)).fetchall()
     ids, _moved = revlog_ids([r[1] for r in rows], now_ms)
     out = sqlite3.connect(target)
     try:
@@ -121,11 +129,13 @@ def stage_revlog(
     return Staged(target)
 
 
-def stage_revlog_from_file(db_path: str, target: str, shift_seconds: int, now_ms: int) -> Staged:
+def stage_revlog_from_file(
+    db_path: str, target: str, study_days: StudyCalendar, now_ms: int
+) -> Staged:
     """Entry point of the worker process: reads the llmcards database read-only."""
     source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
     try:
-        return stage_revlog(source, target, shift_seconds, now_ms)
+        return stage_revlog(source, target, study_days, now_ms)
     finally:
         source.close()
 

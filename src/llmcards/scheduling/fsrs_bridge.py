@@ -19,7 +19,7 @@ from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
 from llmcards.cards import NEW
-from llmcards.clock import day_start
+from llmcards.clock import calendar
 from llmcards.config import Settings
 
 RATINGS = (Rating.Again, Rating.Hard, Rating.Good, Rating.Easy)
@@ -59,8 +59,8 @@ def build_scheduler(settings: Settings, *, fuzz: bool | None = None) -> Schedule
 
 def study_days_between(earlier: datetime, later: datetime, rollover_hour: int) -> int:
     """Whole study days from `earlier`'s day to `later`'s day (0 = same day)."""
-    seconds = (day_start(later, rollover_hour) - day_start(earlier, rollover_hour)).total_seconds()
-    return round(seconds / 86400)  # round: a DST change makes one day 23 or 25 hours
+    days = calendar(rollover_hour)
+    return (days.date_of(later) - days.date_of(earlier)).days
 
 
 def to_fsrs(card_id: int, schedule: Schedule, now: datetime, rollover_hour: int) -> FsrsCard:

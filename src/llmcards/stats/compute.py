@@ -36,15 +36,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, select
 
+from llmcards.clock import StudyCalendar, calendar
 from llmcards.config import Settings
-from llmcards.stats.days import date_range, day_shift, sql_study_date, study_date
+from llmcards.stats.days import date_range, sql_study_date
 from llmcards.stats.forecast import due_forecast
 from llmcards.stats.leeches import has_tag
+from llmcards.stats.streak import count_streak, studied_on
 from llmcards.store.models import LEARNING, NEW, RELEARNING, REVIEW, Card, Deck, ReviewLog
 from llmcards.store.queries import deck_filter, resolve_deck
 
@@ -191,11 +193,11 @@ def compute_stats(
     """Statistics of `deck` (full path or its last parts; sub-decks included) or all decks."""
     deck_name = resolve_deck(conn, deck) if deck else None
     deck_ids = _deck_ids(conn, deck_name) if deck_name else None
-    shift = day_shift(now, settings.rollover_hour)
-    today = study_date(now, shift)
+    study_days = calendar(settings.rollover_hour)
+    today = study_days.date_of(now)
 
     first = min(today - timedelta(days=HEATMAP_DAYS - 1), _month_start(today, RETENTION_MONTHS - 1))
-    days = _per_day(conn, shift, first, today, deck_ids)
+    days = _per_day(conn, study_days, first, today, deck_ids)
     zero = _Day(0, 0.0, 0, 0, 0)
 
     def day(d: date) -> _Day:
@@ -225,13 +227,15 @@ def compute_stats(
         retention_overall=_sum_retention(
             "365d", (day(d) for d in date_range(heatmap[0].date, HEATMAP_DAYS))
         ),
-        forecast=due_forecast(conn, now=now, shift=shift, days=FORECAST_DAYS, deck_ids=deck_ids),
+        forecast=due_forecast(
+            conn, now=now, study_days=study_days, days=FORECAST_DAYS, deck_ids=deck_ids
+        ),
         stability=_histogram(conn, CARD.c.stability, STABILITY_BUCKETS, deck_ids),
         difficulty=_histogram(
             conn, (CARD.c.difficulty - 1) / 9 * 100, DIFFICULTY_BUCKETS, deck_ids
         ),
         hardest=_hardest(conn, deck_ids),
-        streak=_streak(conn, days, today, first, shift, deck_ids),
+        streak=_streak(conn, days, today, first, study_days, deck_ids),
         total_reviews=sum(d.reviews for d in heatmap),
     )
 
@@ -243,11 +247,6 @@ def _deck_ids(conn: Connection, full_name: str) -> list[int]:
 def _month_start(today: date, months_back: int) -> date:
     index = today.year * 12 + today.month - 1 - months_back
     return date(index // 12, index % 12 + 1, 1)
-
-
-def _utc_start(day: date, shift: timedelta) -> datetime:
-    """The first UTC moment whose study date is `day`."""
-    return datetime.combine(day, time.min, UTC) - shift
 
 
 def _log_query(columns: Sequence[Any], deck_ids: list[int] | None) -> Any:
@@ -271,7 +270,11 @@ def _day_aggregates() -> tuple[Any, ...]:
 
 
 def _per_day(
-    conn: Connection, shift: timedelta, first: date, today: date, deck_ids: list[int] | None
+    conn: Connection,
+    study_days: StudyCalendar,
+    first: date,
+    today: date,
+    deck_ids: list[int] | None,
 ) -> dict[date, _Day]:
     """Reviews of each study day from `first` to `today`.
 
@@ -281,7 +284,7 @@ def _per_day(
     rows through the card index, then sorting only those.
     """
     if deck_ids is not None:
-        return _per_day_grouped(conn, shift, first, today, deck_ids)
+        return _per_day_grouped(conn, study_days, first, today, deck_ids)
     from sqlalchemy import bindparam
 
     query = _log_query(_day_aggregates(), None).where(
@@ -291,7 +294,10 @@ def _per_day(
     for day in date_range(first, (today - first).days + 1):
         reviews, ms, again, total, passed = conn.execute(
             query,
-            {"start": _utc_start(day, shift), "end": _utc_start(day + timedelta(days=1), shift)},
+            {
+                "start": study_days.start_of(day),
+                "end": study_days.start_of(day + timedelta(days=1)),
+            },
         ).one()
         if reviews:
             days[day] = _Day(reviews, ms / 1000, again, total, passed)
@@ -299,12 +305,12 @@ def _per_day(
 
 
 def _per_day_grouped(
-    conn: Connection, shift: timedelta, first: date, today: date, deck_ids: list[int]
+    conn: Connection, study_days: StudyCalendar, first: date, today: date, deck_ids: list[int]
 ) -> dict[date, _Day]:
-    day = sql_study_date(LOG.c.reviewed_at, shift).label("day")
+    day = sql_study_date(LOG.c.reviewed_at, study_days).label("day")
     query = _log_query((day, *_day_aggregates()), deck_ids).where(
-        LOG.c.reviewed_at >= _utc_start(first, shift),
-        LOG.c.reviewed_at < _utc_start(today + timedelta(days=1), shift),
+        LOG.c.reviewed_at >= study_days.start_of(first),
+        LOG.c.reviewed_at < study_days.start_of(today + timedelta(days=1)),
     )
     rows = conn.execute(query.group_by(day)).all()
     return {
@@ -413,42 +419,24 @@ def _streak(
     days: dict[date, _Day],
     today: date,
     first: date,
-    shift: timedelta,
+    study_days: StudyCalendar,
     deck_ids: list[int] | None,
 ) -> int:
-    """Study days in a row, up to today; a day not yet studied today does not break it."""
-    cursor = today if today in days else today - timedelta(days=1)
-    streak = 0
-    while cursor >= first and cursor in days:
-        streak += 1
-        cursor -= timedelta(days=1)
-    if cursor >= first:
-        return streak
-    if deck_ids is None:
-        return streak + _older_streak(conn, cursor, shift)
-    # One deck: its older reviews are few and come from the card index; group them.
-    day = sql_study_date(LOG.c.reviewed_at, shift).label("day")
-    older = _log_query((day,), deck_ids).where(LOG.c.reviewed_at < _utc_start(first, shift))
-    for (key,) in conn.execute(older.group_by(day).order_by(day.desc())):
-        if date.fromisoformat(key) != cursor:
-            break
-        streak += 1
-        cursor -= timedelta(days=1)
-    return streak
+    """`streak.count_streak`, asking the days already counted, then older reviews."""
+    older: set[date] | None = None
 
+    def studied(day: date) -> bool:
+        nonlocal older
+        if day >= first:
+            return day in days
+        if deck_ids is None:
+            return studied_on(conn, study_days, day)
+        if older is None:  # one deck: its older reviews are few; date them all at once
+            key = sql_study_date(LOG.c.reviewed_at, study_days).label("day")
+            query = _log_query((key,), deck_ids).where(
+                LOG.c.reviewed_at < study_days.start_of(first)
+            )
+            older = {date.fromisoformat(k) for (k,) in conn.execute(query.group_by(key))}
+        return day in older
 
-def _older_streak(conn: Connection, cursor: date, shift: timedelta) -> int:
-    """Study days in a row ending on `cursor`, all decks: one index seek per day (the
-    latest review before the day ends) rather than dating every older review."""
-    from sqlalchemy import bindparam
-
-    latest = select(func.max(LOG.c.reviewed_at)).where(LOG.c.reviewed_at < bindparam("end"))
-    streak = 0
-    while True:
-        moment = conn.execute(
-            latest, {"end": _utc_start(cursor + timedelta(days=1), shift)}
-        ).scalar()
-        if moment is None or study_date(moment, shift) != cursor:
-            return streak
-        streak += 1
-        cursor -= timedelta(days=1)
+    return count_streak(today, studied)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection, and_, func, select
 
-from llmcards.stats.days import date_range, sql_study_date, study_date
+from llmcards.clock import StudyCalendar
+from llmcards.stats.days import date_range, sql_study_date
 from llmcards.store.models import NEW, Card
 
 CARD = Card.__table__  # type: ignore[attr-defined]
@@ -17,7 +18,7 @@ def due_forecast(
     conn: Connection,
     *,
     now: datetime,
-    shift: timedelta,
+    study_days: StudyCalendar,
     days: int = 30,
     deck_ids: Sequence[int] | None = None,
 ) -> list[tuple[date, int]]:
@@ -25,9 +26,9 @@ def due_forecast(
 
     Suspended, retired and never-seen cards are not due; `deck_ids` narrows to some decks.
     """
-    today = study_date(now, shift)
-    horizon_end = datetime.combine(today + timedelta(days=days), datetime.min.time(), UTC) - shift
-    day = sql_study_date(CARD.c.due, shift)
+    today = study_days.date_of(now)
+    horizon_end = study_days.start_of(today + timedelta(days=days))
+    day = sql_study_date(CARD.c.due, study_days)
     condition = and_(
         CARD.c.retired.is_(False),
         CARD.c.suspended.is_(False),

@@ -40,10 +40,10 @@ from functools import cached_property
 from typing import Any
 
 from llmcards.cards import LEARNING, NEW
+from llmcards.clock import EPOCH, calendar
 from llmcards.config import Settings
 from llmcards.errors import UserError
 from llmcards.stats import fsrs_fit
-from llmcards.stats.days import EPOCH, day_shift
 from llmcards.stats.fsrs_fit import DECIMALS, HeldOut, build_items
 from llmcards.store.fastread import rated_reviews
 
@@ -116,7 +116,7 @@ class History:
 def load_history(conn: sqlite3.Connection, *, now: datetime, rollover_hour: int) -> History:
     """Every card's reviews up to `now`, cut into items (`store.fastread.open_fast` gives
     the connection; any sqlite3 connection to the database will do)."""
-    rows = rated_reviews(conn, until=now, shift=day_shift(now, rollover_hour))
+    rows = rated_reviews(conn, until=now, study_days=calendar(rollover_hour))
     ratings = bytearray()
     deltas = array("i")
     dated: list[tuple[int, int, int, int]] = []  # (day, card, start, end)

@@ -16,10 +16,11 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from llmcards.cards import StudyRow
+from llmcards.clock import StudyCalendar
 from llmcards.store.schema import HEAD_REVISION
 
 BUSY_TIMEOUT_S = 30.0
@@ -147,18 +148,18 @@ def _marks(values: list[int]) -> str:
 
 # -- the review log as the optimizer learns from it (`stats.optimize.load_history`)
 
-# The study day as whole days since 1970-01-01, as `stats.days.sql_study_day_number`
-# computes it; ties in time keep the order they were written in.
+# Ties in time keep the order they were written in.
 _RATED_QUERY = """
-SELECT card_id, (CAST(strftime('%s', reviewed_at) AS INTEGER) + ?) / 86400, rating, state_before
+SELECT card_id, {day}, rating, state_before
 FROM review_log WHERE reviewed_at <= ? AND rating BETWEEN 1 AND 4
 ORDER BY card_id, reviewed_at, id
 """
 
 
 def rated_reviews(
-    conn: sqlite3.Connection, *, until: datetime, shift: timedelta
+    conn: sqlite3.Connection, *, until: datetime, study_days: StudyCalendar
 ) -> list[tuple[int, int, int, int]]:
     """(card id, study day number, rating, state before) of every rating up to `until`,
-    by card, then in the order they were given; `shift` moves a moment into its study day."""
-    return conn.execute(_RATED_QUERY, (int(shift.total_seconds()), encode_time(until))).fetchall()
+    by card, then in the order they were given."""
+    query = _RATED_QUERY.format(day=study_days.sql_day_number("reviewed_at"))
+    return conn.execute(query, (encode_time(until),)).fetchall()

@@ -3,15 +3,16 @@ these functions run on worker threads and hand back plain values."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, and_, exists, func, or_, select
+from sqlalchemy import Connection, and_, func, or_, select
 
 from llmcards import clock
 from llmcards.cards import DECK_SEP
 from llmcards.config import Settings
 from llmcards.scheduling.deck_list import limited_counts
+from llmcards.stats.streak import study_streak
 from llmcards.store.models import NEW, Card, Deck, ReviewLog, Source
 from llmcards.store.queries import deck_counts
 from llmcards.tui.home_rows import DeckRow, HomeData
@@ -20,8 +21,6 @@ CARD = Card.__table__  # type: ignore[attr-defined]
 DECK = Deck.__table__  # type: ignore[attr-defined]
 LOG = ReviewLog.__table__  # type: ignore[attr-defined]
 SOURCE = Source.__table__  # type: ignore[attr-defined]
-
-MAX_STREAK_DAYS = 3660
 
 
 def database_is_empty(conn: Connection) -> bool:
@@ -91,22 +90,3 @@ def _bundled_roots(conn: Connection, bundled_dir: Path) -> set[str]:
     prefix = str(bundled_dir.resolve())
     rows = conn.execute(select(SOURCE.c.root, SOURCE.c.path)).all()
     return {root for root, path in rows if path.startswith(prefix)}
-
-
-def study_streak(conn: Connection, now: datetime, rollover_hour: int) -> int:
-    """Days in a row with at least one review, ending today (or yesterday, when today
-    has no review yet: a streak is not broken before the day is over)."""
-
-    def studied(start: datetime) -> bool:
-        end = start + timedelta(days=1)
-        query = select(exists().where(LOG.c.reviewed_at >= start, LOG.c.reviewed_at < end))
-        return bool(conn.execute(query).scalar())
-
-    start = clock.day_start(now, rollover_hour)
-    if not studied(start):
-        start -= timedelta(days=1)
-    streak = 0
-    while streak < MAX_STREAK_DAYS and studied(start):
-        streak += 1
-        start -= timedelta(days=1)
-    return streak
