@@ -106,3 +106,13 @@ def test_study_shows_its_first_card_before_loading_the_store(tmp_path: Path) -> 
         "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'alembic') if m in sys.modules))"
     )
     assert out.split("\n")[:2] == ["Dropout", "[]"]
+
+
+def test_import_contracts_hold() -> None:
+    """The import-linter contracts in pyproject.toml (what `.ci/run` checks with
+    `lint-imports`): cli/tui leave SQL to the store, the store stays below scheduling
+    and exchange, and the core never imports Textual or Typer, not even indirectly."""
+    from importlinter.cli import lint_imports
+
+    root = Path(__file__).resolve().parents[1]
+    assert lint_imports(str(root / "pyproject.toml"), no_cache=True, no_logo=True) == 0

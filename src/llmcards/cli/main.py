@@ -9,7 +9,15 @@ from typing import Annotated
 import typer
 
 from llmcards import __version__
-from llmcards.cli import browse, importing
+from llmcards.cli import (
+    browse,
+    config_cmd,
+    exchange,
+    importing,
+    maintenance,
+    stats_cmd,
+    study,
+)
 from llmcards.cli.anywhere import AnywhereGroup
 from llmcards.cli.state import STATE
 
@@ -58,25 +66,9 @@ def main(
         open_app()
 
 
-importing.register(app)
-browse.register(app)
-
-
-def _register_optional() -> None:
-    """Command groups added by later modules; each registers itself if present."""
-    import importlib
-
-    for name in ("study", "config_cmd", "exchange", "stats_cmd", "maintenance"):
-        try:
-            module = importlib.import_module(f"llmcards.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"llmcards.cli.{name}":
-                raise
-            continue
-        module.register(app)
-
-
-_register_optional()
+# Help lists the commands in this order.
+for group in (importing, browse, study, config_cmd, exchange, stats_cmd, maintenance):
+    group.register(app)
 
 
 def run() -> None:

@@ -158,22 +158,10 @@ def _read_history(now: Any, rollover_hour: int) -> Any:
     of imports); a file it cannot read that way (missing, older schema) takes the usual
     open first, which creates, migrates or explains."""
     from llmcards.stats.optimize import load_history
-    from llmcards.store.fastread import open_fast
+    from llmcards.store.fastread import raw_connection
 
-    conn = open_fast(STATE.db_path)
-    if conn is None:
-        db = STATE.open()
-        try:
-            with db.read() as full:
-                return load_history(
-                    full.connection.driver_connection, now=now, rollover_hour=rollover_hour
-                )
-        finally:
-            db.close()
-    try:
+    with raw_connection(STATE.db_path) as conn:
         return load_history(conn, now=now, rollover_hour=rollover_hour)
-    finally:
-        conn.close()
 
 
 def _show_result(result: Any, *, saved: bool, reschedule: bool) -> None:
@@ -217,20 +205,12 @@ def _reschedule(
 
 
 def _workload(db: Any, settings: Any) -> tuple[list[Any], int]:
-    from sqlalchemy import func, select
-
     from llmcards.stats.optimize import current_parameters
     from llmcards.stats.workload import simulate_workload
-    from llmcards.store.models import Card
+    from llmcards.store.reads import active_card_count
 
-    card = Card.__table__  # type: ignore[attr-defined]
     with db.read() as conn:
-        active = conn.execute(
-            select(func.count())
-            .select_from(card)
-            .where(card.c.retired.is_(False), card.c.suspended.is_(False))
-        ).scalar_one()
-    deck_size = max(int(active), 100)
+        deck_size = max(active_card_count(conn), 100)
     points = simulate_workload(
         current_parameters(settings), deck_size=deck_size, new_per_day=settings.new_per_day
     )

@@ -32,7 +32,8 @@ def due(
     from llmcards.config import load_settings
     from llmcards.scheduling.queue import build_queue
     from llmcards.scheduling.queue_sql import SqlQueueReads, next_due_in
-    from llmcards.store.queries import CARD, resolve_deck, select_cards
+    from llmcards.store.queries import resolve_deck
+    from llmcards.store.reads import cards_by_id
 
     settings = load_settings()
     now = clock.now()
@@ -42,12 +43,7 @@ def due(
             full = resolve_deck(conn, deck) if deck else None
             queue = build_queue(SqlQueueReads(conn), now=now, settings=settings, deck=full)
             order = queue.ordered(now)
-            rows: dict[int, Any] = {}
-            for start in range(0, len(order), 500):
-                chunk = order[start : start + 500]
-                rows.update(
-                    (r.id, r) for r in conn.execute(select_cards().where(CARD.c.id.in_(chunk)))
-                )
+            rows = cards_by_id(conn, order)
             upcoming = (
                 next_due_in(
                     conn,
@@ -166,7 +162,8 @@ def rate(
     from llmcards.config import load_settings
     from llmcards.scheduling.review import rate_card
     from llmcards.scheduling.types import RATING_NAMES
-    from llmcards.store.queries import CARD, card_json, select_cards
+    from llmcards.store.queries import card_json
+    from llmcards.store.reads import card_by_id
 
     value = parse_rating(rating)
     settings = load_settings()
@@ -175,7 +172,7 @@ def rate(
     try:
         outcome = rate_card(db, card_id, value, now=now, duration_ms=duration_ms, settings=settings)
         with db.read() as conn:
-            row = conn.execute(select_cards().where(CARD.c.id == card_id)).one()
+            row = card_by_id(conn, card_id)
     finally:
         db.close()
     from llmcards.store.models import STATE_NAMES

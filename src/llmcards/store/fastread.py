@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -50,6 +51,29 @@ def open_fast(path: Path) -> sqlite3.Connection | None:
         conn.close()
         return None
     return conn
+
+
+@contextmanager
+def raw_connection(path: Path) -> Iterator[sqlite3.Connection]:
+    """A plain sqlite3 connection for bulk reads: the fast one when the file allows it,
+    else through the full store, which creates, migrates or explains the file first."""
+    fast = open_fast(path)
+    if fast is not None:
+        try:
+            yield fast
+        finally:
+            fast.close()
+        return
+    from llmcards.store.db import open_db
+
+    db = open_db(path)
+    try:
+        with db.read() as conn:
+            driver = conn.connection.driver_connection
+            assert isinstance(driver, sqlite3.Connection)
+            yield driver
+    finally:
+        db.close()
 
 
 def encode_time(moment: datetime) -> str:

@@ -151,7 +151,7 @@ class LlmcardsApp(App[None]):
     # ------------------------------------------------------------ data (worker threads)
 
     def needs_first_import(self) -> bool:
-        from llmcards.tui.data import database_is_empty
+        from llmcards.store.reads import database_is_empty
 
         if self._first_import_tried or self.bundled_dir is None or not self.bundled_dir.is_dir():
             return False
