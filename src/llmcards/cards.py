@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import IntEnum
 from typing import Literal, NamedTuple
 
 from llmcards.errors import UserError
@@ -19,10 +20,19 @@ LEECH_TAG = "leech"  # Anki's tag for a card forgotten over and over (suspended 
 
 Kind = Literal["basic", "cloze"]
 
-# A card's schedule state (the `card.state` column). py-fsrs has no "new": a card never
-# reviewed is ours.
-NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
-STATE_NAMES = {NEW: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
+
+class CardState(IntEnum):
+    """A card's schedule state, stored as this integer in the `card.state` column (py-fsrs's
+    `State` values; py-fsrs has no "new": a card never reviewed is ours)."""
+
+    NEW = 0
+    LEARNING = 1
+    REVIEW = 2
+    RELEARNING = 3
+
+
+NEW, LEARNING, REVIEW, RELEARNING = CardState
+STATE_NAMES = {state: state.name.lower() for state in CardState}
 
 
 def deck_name(path: tuple[str, ...]) -> str:
@@ -118,10 +128,10 @@ class StudyRow(NamedTuple):
     front: str
     back: str
     context: str
-    kind: str
+    kind: Kind
     source_path: str
     source_line: int
-    state: int
+    state: int  # a CardState, as stored
     step: int | None
     stability: float | None
     difficulty: float | None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from llmcards.cards import Kind
 from llmcards.exchange.html_to_md import html_to_markdown, html_to_text
 from llmcards.exchange.package_reader import Model
 
@@ -18,7 +19,7 @@ CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 
 @dataclass(frozen=True)
 class CardText:
-    kind: str  # basic | cloze
+    kind: Kind
     front: str
     back: str
     context: str = ""

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, literal, select
 
+from llmcards.cards import Kind
 from llmcards.errors import UserError
 from llmcards.store.models import Card, Deck
 from llmcards.store.queries import deck_filter, resolve_deck
@@ -26,7 +27,7 @@ class ExportCard:
     uid: str
     note_uid: str
     deck: str
-    kind: str
+    kind: Kind
     cloze_ord: int
     cloze_text: str
     context: str

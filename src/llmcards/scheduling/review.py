@@ -14,19 +14,18 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from llmcards.cards import LEECH_TAG, CardState
 from llmcards.clock import next_day_start
 from llmcards.config import Settings
 from llmcards.errors import UserError
 from llmcards.scheduling import fsrs_bridge
-from llmcards.scheduling.types import AGAIN, RATING_NAMES, RateOutcome
+from llmcards.scheduling.types import AGAIN, RATING_NAMES, RateOutcome, Rating
 from llmcards.store.db import Database
 from llmcards.store.models import NEW, REVIEW, Card, Deck, ReviewLog
 
 CARD = Card.__table__  # type: ignore[attr-defined]
 DECK = Deck.__table__  # type: ignore[attr-defined]
 LOG = ReviewLog.__table__  # type: ignore[attr-defined]
-
-from llmcards.cards import LEECH_TAG  # noqa: E402 - one spelling, shared with stats
 
 # What undo must put back; the FSRS columns plus what a rating may change beside them.
 _RESTORED = (
@@ -164,9 +163,9 @@ def _rate_in(
     assert after.due is not None
     return RateOutcome(
         card_id=card_id,
-        rating=rating,
+        rating=Rating(rating),
         review_log_id=int(log_id),
-        state=after.state,
+        state=CardState(after.state),
         due=after.due,
         stability=after.stability,
         difficulty=after.difficulty,

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from llmcards import clock as clock_module
-from llmcards.cards import LEARNING, RELEARNING, StudyRow, find_deck
+from llmcards.cards import LEARNING, RELEARNING, CardState, StudyRow, find_deck
 from llmcards.clock import day_start, next_day_start
 from llmcards.config import Settings, load_settings
 from llmcards.errors import UserError
@@ -79,7 +79,7 @@ def study_card(row: StudyRow) -> StudyCard:
         kind=row.kind,
         source_path=row.source_path,
         source_line=row.source_line,
-        state=row.state,
+        state=CardState(row.state),
         due=row.due,
         reps=row.reps,
         lapses=row.lapses,

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import IntEnum
 
-AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
-RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
+from llmcards.cards import CardState, Kind
+
+
+class Rating(IntEnum):
+    """An answer to a card, stored as this integer in `review_log.rating` (py-fsrs's and
+    Anki's numbering)."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+
+AGAIN, HARD, GOOD, EASY = Rating
+RATING_NAMES = {rating: rating.name.lower() for rating in Rating}
 RATINGS_BY_NAME = {name: value for value, name in RATING_NAMES.items()}
 
 
@@ -17,10 +31,10 @@ class StudyCard:
     front: str
     back: str  # Markdown
     context: str
-    kind: str  # "basic" | "cloze"
+    kind: Kind
     source_path: str
     source_line: int
-    state: int  # 0 new, 1 learning, 2 review, 3 relearning
+    state: CardState
     due: datetime | None
     reps: int
     lapses: int
@@ -43,7 +57,7 @@ class Counts:
 class Preview:
     """What one rating would do to the card shown: the interval on its button."""
 
-    rating: int
+    rating: Rating
     due: datetime
     interval: timedelta
     label: str  # "<10m", "10m", "2d", "3.5mo", "1.2y"
@@ -52,9 +66,9 @@ class Preview:
 @dataclass(frozen=True, slots=True)
 class RateOutcome:
     card_id: int
-    rating: int
+    rating: Rating
     review_log_id: int
-    state: int
+    state: CardState
     due: datetime
     stability: float | None
     difficulty: float | None

@@ -5,10 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Column, Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import AutoString, Field, SQLModel
 
-from llmcards.cards import LEARNING, NEW, RELEARNING, REVIEW, STATE_NAMES  # noqa: F401 - re-exported
+from llmcards.cards import LEARNING, NEW, RELEARNING, REVIEW, STATE_NAMES, Kind
 from llmcards.store.types import UTCDateTime
+
+# The card states are re-exported: the store's readers name them from here.
+__all__ = [
+    "LEARNING",
+    "NEW",
+    "RELEARNING",
+    "REVIEW",
+    "STATE_NAMES",
+    "Card",
+    "Deck",
+    "ReviewLog",
+    "Source",
+]
 
 
 def _utc(**kwargs: object) -> object:
@@ -49,7 +62,7 @@ class Card(SQLModel, table=True):
     context: str = ""
     front: str
     back: str
-    kind: str = "basic"  # "basic" | "cloze"
+    kind: Kind = Field(default="basic", sa_type=AutoString)
     cloze_ord: int = 0
     cloze_text: str = ""
     heading_path: str = ""  # "::"-joined; tells apart equal fronts in one file
@@ -94,10 +107,10 @@ class ReviewLog(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     card_id: int = Field(foreign_key="card.id")
-    rating: int  # 1 again, 2 hard, 3 good, 4 easy
+    rating: int  # a scheduling.types.Rating (1 again … 4 easy)
     reviewed_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
     duration_ms: int = 0
-    state_before: int
+    state_before: int  # a cards.CardState, as are state_after and card.state
     state_after: int
     stability_before: float | None = None
     stability_after: float | None = None
