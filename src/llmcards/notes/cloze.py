@@ -17,10 +17,6 @@ class Cloze:
     back: str
 
 
-def has_cloze(markdown: str) -> bool:
-    return "{{c" in markdown and CLOZE.search(markdown) is not None
-
-
 def clozes(markdown: str) -> list[Cloze]:
     """One card per cloze number, lowest first; deletions sharing a number hide together."""
     numbers = sorted({int(m.group(1)) for m in CLOZE.finditer(markdown)})

@@ -22,8 +22,6 @@ from llmcards.cards import NEW
 from llmcards.clock import calendar
 from llmcards.config import Settings
 
-RATINGS = (Rating.Again, Rating.Hard, Rating.Good, Rating.Easy)
-
 
 @dataclass(frozen=True, slots=True)
 class Schedule:

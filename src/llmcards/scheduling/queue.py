@@ -30,9 +30,9 @@ from llmcards.scheduling.types import Counts
 
 
 class QueueReads(Protocol):
-    """The rows a queue is built from. The store answers: `store.queue_reads` for any
-    database (SQLAlchemy), `store.fastread` straight from the SQLite file for a fast
-    start. Card filters: not retired, not suspended, not buried at `now`."""
+    """The rows a queue is built from: `queue_sql.SqlQueueReads` over an open SQLAlchemy
+    connection, or `store.fastread.FastQueueReads` straight from the SQLite file for a
+    fast start. Card filters: not retired, not suspended, not buried at `now`."""
 
     def deck_names(self) -> dict[int, str]: ...
 

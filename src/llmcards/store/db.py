@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.orm import Session
 
 from llmcards.errors import DatabaseError
 from llmcards.store import sqlite as sqlite_impl
@@ -32,13 +31,6 @@ class Database:
     def read(self) -> Iterator[Connection]:
         with self.engine.connect() as conn, conn.begin():
             yield conn
-
-    @contextmanager
-    def session(self, *, write: bool = False) -> Iterator[Session]:
-        ctx = self.write() if write else self.read()
-        with ctx as conn, Session(bind=conn, expire_on_commit=False) as session:
-            yield session
-            session.flush()
 
     def close(self) -> None:
         self.engine.dispose()

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
-    from sqlalchemy.orm import Session
 
     from llmcards.store.db import Database
 
@@ -69,11 +68,6 @@ class DeferredDatabase:
     def read(self) -> Iterator[Connection]:
         with self.get().read() as conn:
             yield conn
-
-    @contextmanager
-    def session(self, *, write: bool = False) -> Iterator[Session]:
-        with self.get().session(write=write) as session:
-            yield session
 
     def close(self) -> None:
         """Waits for an open under way, so nothing is left half-opened at exit."""

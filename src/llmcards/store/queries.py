@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -173,11 +172,3 @@ def deck_counts(conn: Connection, now: datetime, day_end: datetime) -> list[Deck
             count.learning += learning
             count.due += due
     return [totals[name] for name in sorted(totals) if totals[name].cards]
-
-
-def children_of(counts: list[DeckCount]) -> dict[str, list[str]]:
-    tree: dict[str, list[str]] = defaultdict(list)
-    for count in counts:
-        parent, _, _ = count.name.rpartition(DECK_SEP)
-        tree[parent].append(count.name)
-    return tree

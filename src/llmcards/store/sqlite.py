@@ -1,4 +1,9 @@
-"""Everything SQLite-specific lives here, so the rest of the store stays portable."""
+"""The SQLite file itself: the engine's connection settings (WAL, FULL sync, busy timeout,
+BEGIN IMMEDIATE for writers), creating it private to its owner, backup and restore
+through SQLite's backup API, and reading its schema version without SQLAlchemy.
+
+llmcards stores in SQLite only: `fastread` and the stats also speak its SQL directly.
+"""
 
 from __future__ import annotations
 
