@@ -9,11 +9,11 @@ import pytest
 anki_collection = pytest.importorskip("anki.collection")
 
 
-def open_anki(path: Path):  # type: ignore[no-untyped-def]
+def open_anki(path: Path):
     return anki_collection.Collection(str(path))
 
 
-def import_package(col, package: Path, *, with_scheduling: bool = True):  # type: ignore[no-untyped-def]
+def import_package(col, package: Path, *, with_scheduling: bool = True):
     from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
     options = ImportAnkiPackageOptions(
@@ -24,7 +24,7 @@ def import_package(col, package: Path, *, with_scheduling: bool = True):  # type
     )
 
 
-def export_legacy_package(col, out: Path) -> None:  # type: ignore[no-untyped-def]
+def export_legacy_package(col, out: Path) -> None:
     """What a user gets from Anki with "Support older Anki versions" ticked."""
     from anki.collection import ExportAnkiPackageOptions
 
@@ -34,9 +34,9 @@ def export_legacy_package(col, out: Path) -> None:  # type: ignore[no-untyped-de
     col.export_anki_package(out_path=str(out), options=options, limit=None)
 
 
-def deck_names(col) -> set[str]:  # type: ignore[no-untyped-def]
+def deck_names(col) -> set[str]:
     return {d.name for d in col.decks.all_names_and_ids()} - {"Default"}
 
 
-def anki_cards(col) -> list:  # type: ignore[no-untyped-def]
+def anki_cards(col) -> list:
     return [col.get_card(cid) for cid in col.find_cards("")]

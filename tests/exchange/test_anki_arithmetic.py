@@ -58,7 +58,7 @@ def test_revlog_ids_leave_past_times_alone() -> None:
     assert (ids, moved) == ([10, 20, 30], 0)
 
 
-def test_staged_revlog_counts_days_by_rollover_and_steps_in_seconds(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_staged_revlog_counts_days_by_rollover_and_steps_in_seconds(tmp_path) -> None:
     import sqlite3
 
     from sqlalchemy import insert

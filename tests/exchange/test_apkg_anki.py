@@ -23,11 +23,11 @@ def built(tmp_path: Path) -> fixture.Built:
     return fixture.build(tmp_path)
 
 
-def _export(built: fixture.Built, out: Path, **kwargs: object):  # type: ignore[no-untyped-def]
+def _export(built: fixture.Built, out: Path, **kwargs: object):
     return export_apkg(built.db, out, settings=built.settings, now=built.now, **kwargs)  # type: ignore[arg-type]
 
 
-def _by_front(col) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _by_front(col) -> dict[str, object]:
     """Anki cards keyed the way llmcards names them: a basic card by its front, a cloze by ord."""
     out = {}
     for card in anki_cards(col):
@@ -37,7 +37,7 @@ def _by_front(col) -> dict[str, object]:  # type: ignore[no-untyped-def]
     return out
 
 
-def _llm_key(card) -> str:  # type: ignore[no-untyped-def]
+def _llm_key(card) -> str:
     return inline_to_html(card.front) if card.kind == "basic" else f"cloze c{card.cloze_ord}"
 
 
@@ -196,7 +196,7 @@ def test_review_log_staged_in_a_worker_process_equals_staged_in_process(
 
     from llmcards.store.db import Database
 
-    def revlog(package: Path) -> list[tuple]:  # type: ignore[type-arg]
+    def revlog(package: Path) -> list[tuple]:
         target = tmp_path / f"{package.stem}.anki2"
         target.write_bytes(zipfile.ZipFile(package).read("collection.anki2"))
         return sqlite3.connect(target).execute("select * from revlog order by id").fetchall()

@@ -14,7 +14,7 @@ from tests.exchange import collection as fixture
 from tests.exchange.anki_backend import export_legacy_package, import_package, open_anki
 
 
-def _key(card) -> tuple[str, str, int]:  # type: ignore[no-untyped-def]
+def _key(card) -> tuple[str, str, int]:
     return (
         (card.deck, card.kind, card.cloze_ord)
         if card.kind == "cloze"

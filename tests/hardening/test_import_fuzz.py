@@ -18,7 +18,7 @@ from tests.notes.test_property import notes
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
 
 
-def _state(db) -> list[tuple]:  # type: ignore[no-untyped-def]
+def _state(db) -> list[tuple]:
     with db.read() as conn:
         return conn.execute(
             text(

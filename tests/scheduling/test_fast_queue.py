@@ -25,7 +25,7 @@ from tests.scheduling.helpers import CARD, basic, cloze_note, local, make_db, se
 DECKS = ("AI", "AI::NLP", "AI::NLP::RNN", "ML")
 
 
-def _random_collection(tmp_path: Path, seed: int, now) -> Database:  # type: ignore[no-untyped-def]
+def _random_collection(tmp_path: Path, seed: int, now) -> Database:
     rng = random.Random(seed)
     files = {
         f"{deck.replace('::', '_')}.md": [basic(deck, f"{deck} 术语 {i}", i + 1) for i in range(25)]

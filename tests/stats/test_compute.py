@@ -19,21 +19,21 @@ NOW = "2026-11-22T09:30:00+08:00"
 
 
 @pytest.fixture
-def collection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def collection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("LLMCARDS_NOW", NOW)
     db, _ids = hand_checked_collection(tmp_path / "cards.db")
     yield db
     db.close()
 
 
-def stats_of(db, deck=None):  # type: ignore[no-untyped-def]
+def stats_of(db, deck=None):
     from llmcards import clock
 
     with db.read() as conn:
         return compute_stats(conn, deck=deck, now=clock.now(), settings=Settings())
 
 
-def test_today_counts_reviews_seconds_and_agains_of_the_study_day(collection) -> None:  # type: ignore[no-untyped-def]
+def test_today_counts_reviews_seconds_and_agains_of_the_study_day(collection) -> None:
     data = stats_of(collection).as_json()
     assert data["today"] == {"date": "2026-11-22", "reviews": 3, "seconds": 13.0, "again": 1}
     per_day = {d["date"]: (d["reviews"], d["seconds"]) for d in data["per_day"]}
@@ -42,7 +42,7 @@ def test_today_counts_reviews_seconds_and_agains_of_the_study_day(collection) ->
     assert len(data["per_day"]) == 30 and data["per_day"][-1]["date"] == "2026-11-22"
 
 
-def test_heatmap_covers_365_days_ending_today(collection) -> None:  # type: ignore[no-untyped-def]
+def test_heatmap_covers_365_days_ending_today(collection) -> None:
     heatmap = stats_of(collection).as_json()["heatmap"]
     assert len(heatmap) == 365
     assert heatmap[0]["date"] == "2025-11-23" and heatmap[-1]["date"] == "2026-11-22"
@@ -50,7 +50,7 @@ def test_heatmap_covers_365_days_ending_today(collection) -> None:  # type: igno
     assert busy == {"2025-12-01": 1, "2026-11-20": 2, "2026-11-21": 1, "2026-11-22": 3}
 
 
-def test_true_retention_counts_only_reviews_of_cards_in_review(collection) -> None:  # type: ignore[no-untyped-def]
+def test_true_retention_counts_only_reviews_of_cards_in_review(collection) -> None:
     retention = stats_of(collection).as_json()["retention"]
     days = {r["period"]: (r["passed"], r["total"], r["rate"]) for r in retention["day"]}
     assert days["2026-11-22"] == (2, 2, 1.0)
@@ -66,7 +66,7 @@ def test_true_retention_counts_only_reviews_of_cards_in_review(collection) -> No
     assert retention["overall"] == {"period": "365d", "passed": 4, "total": 5, "rate": 0.8}
 
 
-def test_forecast_puts_overdue_and_pre_rollover_cards_on_today(collection) -> None:  # type: ignore[no-untyped-def]
+def test_forecast_puts_overdue_and_pre_rollover_cards_on_today(collection) -> None:
     forecast = stats_of(collection).as_json()["forecast"]
     assert len(forecast) == 30 and forecast[0]["date"] == "2026-11-22"
     due = {f["date"]: f["due"] for f in forecast if f["due"]}
@@ -74,7 +74,7 @@ def test_forecast_puts_overdue_and_pre_rollover_cards_on_today(collection) -> No
     assert due == {"2026-11-22": 3, "2026-11-25": 1}
 
 
-def test_counts_are_exclusive(collection) -> None:  # type: ignore[no-untyped-def]
+def test_counts_are_exclusive(collection) -> None:
     counts = stats_of(collection).counts
     assert counts == {
         "new": 1,
@@ -86,7 +86,7 @@ def test_counts_are_exclusive(collection) -> None:  # type: ignore[no-untyped-de
     }
 
 
-def test_stability_and_difficulty_histograms(collection) -> None:  # type: ignore[no-untyped-def]
+def test_stability_and_difficulty_histograms(collection) -> None:
     data = stats_of(collection).as_json()
     stability = {b["label"]: b["count"] for b in data["stability"] if b["count"]}
     # B 0.5 and C 0.2 days; A 5 and F 3 (suspended cards keep their memory); D 400. G is retired.
@@ -96,7 +96,7 @@ def test_stability_and_difficulty_histograms(collection) -> None:  # type: ignor
     assert difficulty == {"0–10%": 1, "10–20%": 1, "20–30%": 1, "50–60%": 1, "90–100%": 1}
 
 
-def test_hardest_cards_are_by_lapses_without_retired_ones(collection) -> None:  # type: ignore[no-untyped-def]
+def test_hardest_cards_are_by_lapses_without_retired_ones(collection) -> None:
     hardest = stats_of(collection).as_json()["hardest"]
     assert [(h["front"], h["lapses"], h["deck"]) for h in hardest] == [
         ("B", 9, "LLM 学习笔记::NLP"),
@@ -104,11 +104,11 @@ def test_hardest_cards_are_by_lapses_without_retired_ones(collection) -> None:  
     ]
 
 
-def test_streak_counts_consecutive_study_days(collection) -> None:  # type: ignore[no-untyped-def]
+def test_streak_counts_consecutive_study_days(collection) -> None:
     assert stats_of(collection).streak == 3
 
 
-def test_deck_filter_keeps_only_that_deck(collection) -> None:  # type: ignore[no-untyped-def]
+def test_deck_filter_keeps_only_that_deck(collection) -> None:
     data = stats_of(collection, deck="NLP").as_json()
     assert data["deck"] == "LLM 学习笔记::NLP"
     assert data["today"]["reviews"] == 2
@@ -176,7 +176,7 @@ def test_study_date_in_sql_matches_clock_day_start(monkeypatch: pytest.MonkeyPat
                     assert number == (expected - EPOCH).days
 
 
-def test_root_deck_and_all_decks_agree(collection) -> None:  # type: ignore[no-untyped-def]
+def test_root_deck_and_all_decks_agree(collection) -> None:
     """The deck query (grouped through the card index) and the all-decks one (one range
     per day) are two code paths for the same numbers."""
     everything = stats_of(collection).as_json()

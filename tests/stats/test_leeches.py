@@ -10,7 +10,7 @@ from llmcards.stats.leeches import mark_leeches
 from tests.stats.history import CARD, make_collection, set_card
 
 
-def _cards(db):  # type: ignore[no-untyped-def]
+def _cards(db):
     with db.read() as conn:
         return {
             r.front: (r.tags, r.suspended)

@@ -35,7 +35,7 @@ def pairs(item: object) -> list[tuple[int, int]]:
 
 
 @pytest.fixture
-def synthetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def synthetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """~5,500 reviews of 400 cards over 120 days, scheduled with the defaults."""
     monkeypatch.setenv("LLMCARDS_NOW", "2026-05-01T12:00:00+08:00")
     db = synthetic_collection(tmp_path / "cards.db")
@@ -43,7 +43,7 @@ def synthetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[
     db.close()
 
 
-def test_fitted_parameters_predict_held_out_reviews_at_least_as_well_as_defaults(synthetic) -> None:  # type: ignore[no-untyped-def]
+def test_fitted_parameters_predict_held_out_reviews_at_least_as_well_as_defaults(synthetic) -> None:
     history = history_of(synthetic)
     assert history.cross_day_reviews > 3 * MIN_REVIEWS and history.cards == 400
     result = optimize(history, Settings())
@@ -63,7 +63,7 @@ def test_fitted_parameters_predict_held_out_reviews_at_least_as_well_as_defaults
     assert result.fitted_parameters[2] < default_parameters()[2]
 
 
-def test_fitted_parameters_are_accepted_by_settings_and_py_fsrs(synthetic, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_fitted_parameters_are_accepted_by_settings_and_py_fsrs(synthetic, tmp_path: Path) -> None:
     from fsrs import Scheduler
 
     from llmcards.config import load_settings
@@ -76,7 +76,7 @@ def test_fitted_parameters_are_accepted_by_settings_and_py_fsrs(synthetic, tmp_p
     Scheduler(parameters=tuple(saved.fsrs_parameters))  # raises when a parameter is out of bounds
 
 
-def test_parameters_already_fitted_are_not_replaced_by_a_refit(synthetic) -> None:  # type: ignore[no-untyped-def]
+def test_parameters_already_fitted_are_not_replaced_by_a_refit(synthetic) -> None:
     history = history_of(synthetic)
     first = optimize(history, Settings())
     again = optimize(history, Settings(fsrs_parameters=first.fitted_parameters or []))
@@ -124,7 +124,7 @@ def test_too_little_history_keeps_defaults_and_says_how_much_is_missing(
     assert few.cross_day_reviews == 2 and few.missing == MIN_REVIEWS - 2 and few.held_out is None
 
 
-def test_held_out_items_are_the_latest_fifth_cut_between_days(synthetic) -> None:  # type: ignore[no-untyped-def]
+def test_held_out_items_are_the_latest_fifth_cut_between_days(synthetic) -> None:
     history = history_of(synthetic)
     days, count = history.days, history.cross_day_reviews
     cut = split_point(days)
@@ -178,7 +178,7 @@ def test_reviews_all_due_on_one_day_are_judged_on_everything_only(
     )
 
 
-def test_reschedule_replays_history_and_keeps_the_log(synthetic) -> None:  # type: ignore[no-untyped-def]
+def test_reschedule_replays_history_and_keeps_the_log(synthetic) -> None:
     from llmcards.stats.reschedule import reschedule_cards
 
     result = optimize(history_of(synthetic), Settings())

@@ -128,7 +128,7 @@ def reviews_in(path: Path) -> list[tuple[str, int]]:
         db.close()
 
 
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+async def settle(pilot) -> None:
     """Let database workers finish and their messages reach the screens."""
     app = pilot.app
     for _ in range(200):
@@ -139,7 +139,7 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     raise AssertionError("workers never settled")
 
 
-def text_of(widget) -> str:  # type: ignore[no-untyped-def]
+def text_of(widget) -> str:
     """What the widget shows, as lines of text (whatever it renders with)."""
     lines = (
         "".join(segment.text for segment in widget.render_line(y))

@@ -109,7 +109,7 @@ async def test_help_on_the_browser_lists_its_keys_first(db_path: Path, settings:
 
 async def test_a_long_list_is_capped_with_a_line_saying_so(
     db_path: Path, settings: Settings, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     monkeypatch.setattr("llmcards.tui.browse_data.MAX_ROWS", 2)
     app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -123,7 +123,7 @@ async def test_a_long_list_is_capped_with_a_line_saying_so(
 
 async def test_e_opens_the_highlighted_card_at_its_line(
     db_path: Path, settings: Settings, note_path: Path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     ran: list[list[str]] = []
     monkeypatch.setattr("subprocess.run", lambda cmd, check=False: ran.append(cmd))
     monkeypatch.setenv("EDITOR", "nvim -p")

@@ -21,7 +21,7 @@ CARD = Card.__table__  # type: ignore[attr-defined]
 NO_BUNDLE = Path("/nonexistent")
 
 
-def tree_lines(app) -> list[str]:  # type: ignore[no-untyped-def]
+def tree_lines(app) -> list[str]:
     return [" ".join(line.split()) for line in text_of(app.screen.query_one(DeckTree)).splitlines()]
 
 
@@ -36,7 +36,7 @@ async def test_deck_tree_counts_and_enter_studies(db_path: Path, settings: Setti
         await pilot.press("right", "down", "enter")
         await settle(pilot)
         assert isinstance(app.screen, StudyScreen)
-        assert app.screen.driver._session.deck_name() == "LLM 学习笔记::NLP"  # type: ignore[union-attr]
+        assert app.screen.driver._session.deck_name() == "LLM 学习笔记::NLP"
 
 
 async def test_click_on_a_deck_studies_it(db_path: Path, settings: Settings) -> None:

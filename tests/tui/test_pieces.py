@@ -33,7 +33,7 @@ def test_images_become_link_lines_and_links_are_collected_in_order() -> None:
     )
 
 
-def test_an_image_beside_the_notes_links_to_its_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_image_beside_the_notes_links_to_its_file(tmp_path) -> None:
     (tmp_path / "picture").mkdir()
     (tmp_path / "picture" / "生成式 AI.png").write_bytes(b"png")
     back = '![图](picture/生成式%20AI.png "图")\n\n见 ![缺](picture/missing.png) 图'
@@ -76,7 +76,7 @@ async def test_command_palette_lists_every_study_key(db_path: Path) -> None:
         for binding in StudyScreen.BINDINGS:
             assert any(title.startswith(binding.description) for title in titles), (
                 binding.description
-            )  # type: ignore[union-attr]
+            )
         assert "Good  [3]" in titles
         reveal = next(
             c for c in app.get_system_commands(app.screen) if c.title.startswith("Show answer")

@@ -13,7 +13,7 @@ from tests.tui.conftest import NOW_DT, ROOT, settle
 SIZE = (100, 30)
 
 
-def make_app(db_path: Path, deck: str | None = None):  # type: ignore[no-untyped-def]
+def make_app(db_path: Path, deck: str | None = None):
     return create_app(
         db_path=db_path,
         deck=deck,
@@ -23,16 +23,16 @@ def make_app(db_path: Path, deck: str | None = None):  # type: ignore[no-untyped
     )
 
 
-def test_home_screen(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_home_screen(snap_compare, db_path: Path) -> None:
     assert snap_compare(make_app(db_path), terminal_size=SIZE, run_before=settle)
 
 
-def test_study_question(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_study_question(snap_compare, db_path: Path) -> None:
     assert snap_compare(make_app(db_path, ROOT), terminal_size=SIZE, run_before=settle)
 
 
-def test_study_answer(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
-    async def reveal(pilot) -> None:  # type: ignore[no-untyped-def]
+def test_study_answer(snap_compare, db_path: Path) -> None:
+    async def reveal(pilot) -> None:
         await settle(pilot)
         await pilot.press("space")
         await pilot.pause()
@@ -40,8 +40,8 @@ def test_study_answer(snap_compare, db_path: Path) -> None:  # type: ignore[no-u
     assert snap_compare(make_app(db_path, ROOT), terminal_size=SIZE, run_before=reveal)
 
 
-def test_study_answer_with_a_table(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
-    async def reveal(pilot) -> None:  # type: ignore[no-untyped-def]
+def test_study_answer_with_a_table(snap_compare, db_path: Path) -> None:
+    async def reveal(pilot) -> None:
         await settle(pilot)
         await pilot.press("space")
         await pilot.pause()
@@ -51,8 +51,8 @@ def test_study_answer_with_a_table(snap_compare, db_path: Path) -> None:  # type
     )
 
 
-def test_help_screen(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
-    async def help(pilot) -> None:  # type: ignore[no-untyped-def]
+def test_help_screen(snap_compare, db_path: Path) -> None:
+    async def help(pilot) -> None:
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()

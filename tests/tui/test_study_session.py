@@ -36,7 +36,7 @@ def card_flags(db_path: Path, front: str) -> tuple[bool, object]:
     return bool(row.suspended), row.buried_until
 
 
-def front(app) -> str:  # type: ignore[no-untyped-def]
+def front(app) -> str:
     return text_of(app.screen.query_one("#front", Static)).strip()
 
 
@@ -143,7 +143,7 @@ async def test_keys_remapped_in_settings_work_and_show(db_path: Path) -> None:
 
 async def test_open_link_and_edit(
     db_path: Path, settings: Settings, note_path: Path, monkeypatch, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     opened: list[str] = []
     app = create_app(
         db_path=db_path, deck=ROOT, settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent")
@@ -204,7 +204,7 @@ async def test_a_warmed_up_driver_shows_its_first_card_and_escape_builds_the_dec
 
 async def test_study_from_a_fast_start_shows_the_card_then_opens_the_store_and_keeps_ratings(
     db_path: Path, settings: Settings, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # `llmcards study --deck nlp` on an existing database: the first card is read with
     # the stdlib alone; the store (SQLAlchemy, daily backup) opens while it is on screen.
     from llmcards.cli.state import STATE
@@ -241,7 +241,7 @@ async def test_study_from_a_fast_start_shows_the_card_then_opens_the_store_and_k
 
 def test_a_deck_name_that_matches_nothing_is_refused_by_the_fast_start_too(
     db_path: Path, settings: Settings, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     import pytest
 
     from llmcards.cli.state import STATE

@@ -33,7 +33,7 @@ def decks(
     _print_deck_tree(counts)
 
 
-def _print_deck_tree(counts: list) -> None:  # type: ignore[type-arg]
+def _print_deck_tree(counts: list) -> None:
     from rich.markup import escape
     from rich.table import Table
 
@@ -96,7 +96,7 @@ def cards(
     _print_cards(rows)
 
 
-def _print_cards(rows: list) -> None:  # type: ignore[type-arg]
+def _print_cards(rows: list) -> None:
     from rich.markup import escape
     from rich.table import Table
 

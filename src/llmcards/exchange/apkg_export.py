@@ -185,7 +185,7 @@ def _revlog_worker(
                 with db.read() as conn:
                     done.set_result(
                         stage_revlog(conn.connection.dbapi_connection, target, study_days, now_ms)
-                    )  # type: ignore[arg-type]
+                    )
             return done
 
         yield inline
@@ -216,7 +216,7 @@ def _staged(
         with db.read() as conn:
             return stage_revlog(
                 conn.connection.dbapi_connection, target, clock.calendar(rollover_hour), now_ms
-            )  # type: ignore[arg-type]
+            )
 
 
 def _anchor(cards: list[ExportCard], first_review: datetime | None, now: datetime) -> datetime:
@@ -360,7 +360,7 @@ class _Writer:
                 self._flush_cards(note_rows, card_rows)
         self._flush_cards(note_rows, card_rows)
 
-    def _flush_cards(self, note_rows: list[tuple], card_rows: list[tuple]) -> None:  # type: ignore[type-arg]
+    def _flush_cards(self, note_rows: list[tuple], card_rows: list[tuple]) -> None:
         self.db.executemany("insert into notes values (?,?,?,?,?,?,?,?,?,?,?)", note_rows)
         self.db.executemany(
             "insert into cards values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows

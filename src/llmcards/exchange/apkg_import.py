@@ -186,14 +186,14 @@ class _Importer:
             if model is not None and not model.cloze and not is_basic_like(model):
                 self.report.other_note_types[model.name] += 1
 
-    def _existing(self, conn: Connection, cards: list[tuple]) -> dict[str, int]:  # type: ignore[type-arg]
+    def _existing(self, conn: Connection, cards: list[tuple]) -> dict[str, int]:
         uids = [card_uid(self.col.notes[c[1]][0], c[3]) for c in cards]
         found: dict[str, int] = {}
         for start in range(0, len(uids), 500):
             chunk = uids[start : start + 500]
             found.update(
                 conn.execute(select(CARD.c.uid, CARD.c.id).where(CARD.c.uid.in_(chunk))).all()
-            )  # type: ignore[arg-type]
+            )
         return found
 
     def _deck_id(self, conn: Connection, name: str) -> int:
@@ -211,7 +211,7 @@ class _Importer:
         self.deck_ids[name] = self.deck_ids[DECK_SEP.join(parts)]
         return self.deck_ids[name]
 
-    def _card(self, conn: Connection, row: tuple, existing: dict[str, int]) -> None:  # type: ignore[type-arg]
+    def _card(self, conn: Connection, row: tuple, existing: dict[str, int]) -> None:
         (
             cid,
             nid,

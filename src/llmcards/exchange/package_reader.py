@@ -39,8 +39,8 @@ class AnkiCollection:
     notes: dict[int, tuple[str, int, str, str]] = field(
         default_factory=dict
     )  # id -> guid, mid, tags, flds
-    cards: list[tuple] = field(default_factory=list)  # type: ignore[type-arg]
-    revlog: dict[int, list[tuple]] = field(default_factory=dict)  # type: ignore[type-arg]  # cid -> rows by id
+    cards: list[tuple] = field(default_factory=list)
+    revlog: dict[int, list[tuple]] = field(default_factory=dict)  # cid -> rows by id
 
 
 def _not_a_package(path: Path, why: str) -> UserError:
@@ -116,7 +116,7 @@ def _read_collection(path: Path) -> AnkiCollection:
         db.close()
 
 
-def _models11(raw: dict[str, dict]) -> dict[int, Model]:  # type: ignore[type-arg]
+def _models11(raw: dict[str, dict]) -> dict[int, Model]:
     return {
         int(key): Model(
             int(key),

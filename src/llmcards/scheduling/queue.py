@@ -99,7 +99,7 @@ class Queue:
 
     def counts(self, now: datetime) -> Counts:
         cutoff = now + LEARN_AHEAD
-        learning = bisect.bisect_right(self.learning, (cutoff, float("inf")))  # type: ignore[arg-type]
+        learning = bisect.bisect_right(self.learning, (cutoff, float("inf")))
         return Counts(new=len(self.new), learning=learning, review=len(self.reviews))
 
     def remove(self, card_id: int) -> None:

@@ -62,7 +62,7 @@ class _Done:
     before: Any = None
 
 
-def _review():  # type: ignore[no-untyped-def]
+def _review():
     """The write side, imported on the first change: it loads SQLAlchemy (see `reads`)."""
     from llmcards.scheduling import review
 

@@ -22,7 +22,7 @@ def has_tag(tags: str, tag: str = LEECH_TAG) -> bool:
     return tag in tags.split()
 
 
-def _tagged_sql(tag: str = LEECH_TAG):  # type: ignore[no-untyped-def]
+def _tagged_sql(tag: str = LEECH_TAG):
     # Tags are space separated; pad both ends so "leech" never matches "leeches".
     padded = literal(" ") + func.replace(CARD.c.tags, "\t", " ") + literal(" ")
     return padded.like(f"% {tag} %")

@@ -119,7 +119,7 @@ def known_revisions() -> set[str]:
     return {script.revision for script in _script_directory().walk_revisions()}
 
 
-def _script_directory():  # type: ignore[no-untyped-def]
+def _script_directory():
     from alembic.script import ScriptDirectory
 
     from llmcards.paths import migrations_dir
@@ -127,7 +127,7 @@ def _script_directory():  # type: ignore[no-untyped-def]
     return ScriptDirectory(str(migrations_dir()))
 
 
-def _alembic_config():  # type: ignore[no-untyped-def]
+def _alembic_config():
     from alembic.config import Config
 
     from llmcards.paths import migrations_dir

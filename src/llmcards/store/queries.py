@@ -158,7 +158,7 @@ def deck_counts(conn: Connection, now: datetime, day_end: datetime) -> list[Deck
         .group_by(DECK.c.name)
     ).all()
     totals: dict[str, DeckCount] = {}
-    own: dict[str, tuple[int, int, int, int]] = {name: tuple(vals) for name, *vals in rows}  # type: ignore[misc]
+    own: dict[str, tuple[int, int, int, int]] = {name: tuple(vals) for name, *vals in rows}
     for name in own:
         parts = name.split(DECK_SEP)
         for depth in range(1, len(parts) + 1):

@@ -78,7 +78,7 @@ def _links_in(markdown: str, notes_dir: Path | None) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _parser():  # type: ignore[no-untyped-def]
+def _parser():
     # The same preset Textual's Markdown widget parses with, so links found here are
     # exactly the ones shown (bare URLs included, via linkify).
     from markdown_it import MarkdownIt

@@ -167,7 +167,7 @@ class LlmcardsApp(App[None]):
         report = import_paths(self.db, [self.bundled_dir], now=self.clock())
         return report.total("new"), len(report.files)
 
-    def load_home(self):  # type: ignore[no-untyped-def]
+    def load_home(self):
         from llmcards.tui.data import load_home
 
         with self.db.read() as conn:

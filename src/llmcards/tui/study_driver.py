@@ -60,7 +60,7 @@ class StudyDriver:
         """The deck studied (full name), None for all decks."""
         return self._deck
 
-    def _open(self):  # type: ignore[no-untyped-def]
+    def _open(self):
         if self._session is None:
             from llmcards.scheduling.session import StudySession
 

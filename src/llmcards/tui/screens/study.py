@@ -149,7 +149,7 @@ class StudyScreen(Screen[None]):
     # ---------------------------------------------------------------- workers
 
     @work(thread=True, group="db", exit_on_error=False)
-    def _run(self, cause: str, call, *args) -> None:  # type: ignore[no-untyped-def]
+    def _run(self, cause: str, call, *args) -> None:
         try:
             view = call(*args)
         except Exception as exc:
@@ -160,7 +160,7 @@ class StudyScreen(Screen[None]):
         else:
             self.post_message(StudyUpdated(view, cause=cause))
 
-    def _submit(self, cause: str, call, *args) -> bool:  # type: ignore[no-untyped-def]
+    def _submit(self, cause: str, call, *args) -> bool:
         if self.busy:
             return False
         self.busy = True
@@ -213,7 +213,7 @@ class StudyScreen(Screen[None]):
             settings = self.app.settings  # type: ignore[attr-defined]
             self.query_one(SessionSummaryView).show(
                 view.summary, self.app.clock(), settings.rollover_hour
-            )  # type: ignore[attr-defined]
+            )
 
     @on(NothingToUndo)
     def _nothing_to_undo(self) -> None:
@@ -282,7 +282,7 @@ class StudyScreen(Screen[None]):
         if card is not None:
             edit_source(self, card.source_path, card.source_line)
 
-    def on_markdown_link_clicked(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_markdown_link_clicked(self, event) -> None:
         # By handler name: importing Markdown here would slow down the first card.
         card = self.view.card if self.view else None
         target = link_target(event.href, Path(card.source_path).parent if card else None)
