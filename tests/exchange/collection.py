@@ -18,12 +18,9 @@ from llmcards.config import Settings
 from llmcards.exchange.history import write_history
 from llmcards.exchange.replay import Rating, Replayer
 from llmcards.store.db import Database, open_db
-from llmcards.store.models import Card, Deck, ReviewLog
+from llmcards.store.models import CARD, DECK
+from llmcards.store.models import LOG as REVIEW
 from llmcards.store.sync import sync_file
-
-CARD = Card.__table__
-DECK = Deck.__table__
-REVIEW = ReviewLog.__table__
 
 ROOT = "LLM 学习笔记"
 CLOZE_TEXT = "Transformer 用 {{c1::自注意力::机制}} 代替循环，用 {{c2::位置编码}} 表示顺序。"

@@ -13,11 +13,8 @@ from sqlalchemy import select
 
 from llmcards.cards import CardDraft, split_deck
 from llmcards.store.db import Database, open_db
-from llmcards.store.models import Card, ReviewLog
+from llmcards.store.models import CARD, LOG
 from llmcards.store.sync import sync_file
-
-CARD = Card.__table__  # type: ignore[attr-defined]
-LOG = ReviewLog.__table__  # type: ignore[attr-defined]
 
 # Days are counted in UTC+8 in these tests: LLMCARDS_NOW carries the offset.
 ZONE = timezone(timedelta(hours=8))

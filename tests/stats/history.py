@@ -10,11 +10,9 @@ from sqlalchemy import insert, select, update
 
 from llmcards.cards import CardDraft
 from llmcards.store.db import Database, open_db
-from llmcards.store.models import LEARNING, NEW, RELEARNING, REVIEW, Card, ReviewLog
+from llmcards.store.models import CARD, LEARNING, LOG, NEW, RELEARNING, REVIEW
 from llmcards.store.sync import sync_file
 
-CARD = Card.__table__  # type: ignore[attr-defined]
-LOG = ReviewLog.__table__  # type: ignore[attr-defined]
 ROOT = "LLM 学习笔记"
 
 

@@ -9,10 +9,9 @@ from sqlalchemy import select, text, update
 
 from llmcards.cards import CardDraft
 from llmcards.store.db import Database, open_db
-from llmcards.store.models import Card
+from llmcards.store.models import CARD
 from llmcards.store.sync import sync_file
 
-CARD = Card.__table__
 T0 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 
 

@@ -112,9 +112,9 @@ def reviews_in(path: Path) -> list[tuple[str, int]]:
     """(front, rating) of every review in the database, oldest first."""
     from sqlalchemy import select
 
-    from llmcards.store.models import Card, ReviewLog
+    from llmcards.store.models import CARD, LOG
 
-    card, log = Card.__table__, ReviewLog.__table__  # type: ignore[attr-defined]
+    card, log = CARD, LOG
     db = open_db(path)
     try:
         with db.read() as conn:

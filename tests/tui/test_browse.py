@@ -10,7 +10,7 @@ from textual.widgets import Markdown
 
 from llmcards.config import Settings
 from llmcards.store.db import open_db
-from llmcards.store.models import Card
+from llmcards.store.models import CARD
 from llmcards.tui.app import create_app
 from llmcards.tui.screens.browse import BrowseScreen
 from llmcards.tui.screens.home import HomeScreen
@@ -19,7 +19,7 @@ from tests.tui.conftest import NOW_DT, ROOT, settle, text_of
 
 
 def suspended_fronts(path: Path) -> set[str]:
-    card = Card.__table__  # type: ignore[attr-defined]
+    card = CARD
     db = open_db(path)
     try:
         with db.read() as conn:

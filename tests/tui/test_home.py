@@ -10,14 +10,13 @@ from sqlalchemy import update
 from llmcards.config import Settings
 from llmcards.paths import bundled_decks_dir
 from llmcards.store.db import open_db
-from llmcards.store.models import REVIEW, Card
+from llmcards.store.models import CARD, REVIEW
 from llmcards.tui.app import create_app
 from llmcards.tui.screens.home import HomeScreen
 from llmcards.tui.screens.study import StudyScreen
 from llmcards.tui.widgets.deck_tree import DeckTree
 from tests.tui.conftest import NOW_DT, settle, text_of
 
-CARD = Card.__table__  # type: ignore[attr-defined]
 NO_BUNDLE = Path("/nonexistent")
 
 

@@ -9,15 +9,13 @@ from textual.widgets import Button, Static
 
 from llmcards.config import Settings
 from llmcards.store.db import open_db
-from llmcards.store.models import Card
+from llmcards.store.models import CARD
 from llmcards.tui.app import create_app
 from llmcards.tui.screens.home import HomeScreen
 from llmcards.tui.screens.study import StudyScreen
 from llmcards.tui.widgets.card_view import CardView
 from llmcards.tui.widgets.rating_bar import RatingBar
 from tests.tui.conftest import NOW_DT, ROOT, reviews_in, settle, text_of
-
-CARD = Card.__table__  # type: ignore[attr-defined]
 
 
 def reviews(db_path: Path) -> list[tuple[str, int]]:

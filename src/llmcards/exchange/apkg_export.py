@@ -38,10 +38,9 @@ from llmcards.exchange.revlog_sql import (
 )
 from llmcards.exchange.selection import ExportCard, selected_cards
 from llmcards.store.db import Database
-from llmcards.store.models import NEW, ReviewLog
+from llmcards.store.models import LOG as REVIEW
+from llmcards.store.models import NEW
 from llmcards.store.queries import resolve_deck
-
-REVIEW = ReviewLog.__table__  # type: ignore[attr-defined]
 
 Progress = Callable[[int, int], None]  # (done, total) work units: cards + reviews
 

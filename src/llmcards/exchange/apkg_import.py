@@ -31,11 +31,8 @@ from llmcards.exchange.history import review_rows, schedule_values
 from llmcards.exchange.package_reader import AnkiCollection, read_package
 from llmcards.exchange.replay import Rating, Replayer, Schedule, Step
 from llmcards.store.db import Database
-from llmcards.store.models import NEW, RELEARNING, REVIEW, Card, Deck, ReviewLog
-
-CARD = Card.__table__  # type: ignore[attr-defined]
-DECK = Deck.__table__  # type: ignore[attr-defined]
-REVIEW_LOG = ReviewLog.__table__  # type: ignore[attr-defined]
+from llmcards.store.models import CARD, DECK, NEW, RELEARNING, REVIEW
+from llmcards.store.models import LOG as REVIEW_LOG
 
 Progress = Callable[[int, int], None]
 _STATE_OF_TYPE = {

@@ -5,10 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Connection, insert, update
 
 from llmcards.exchange.replay import Schedule, Step
-from llmcards.store.models import Card, ReviewLog
-
-CARD = Card.__table__  # type: ignore[attr-defined]
-REVIEW = ReviewLog.__table__  # type: ignore[attr-defined]
+from llmcards.store.models import CARD
+from llmcards.store.models import LOG as REVIEW
 
 
 def review_rows(card_id: int, steps: list[Step], origin: str = "anki") -> list[dict[str, object]]:

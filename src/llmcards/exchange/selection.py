@@ -14,11 +14,8 @@ from sqlalchemy import Connection, func, literal, select
 
 from llmcards.cards import Kind
 from llmcards.errors import UserError
-from llmcards.store.models import Card, Deck
+from llmcards.store.models import CARD, DECK
 from llmcards.store.queries import deck_filter, resolve_deck
-
-CARD = Card.__table__  # type: ignore[attr-defined]
-DECK = Deck.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(slots=True)

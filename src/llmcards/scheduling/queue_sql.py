@@ -25,11 +25,8 @@ from llmcards.clock import next_day_start
 from llmcards.config import Settings
 from llmcards.scheduling.queue import build_queue
 from llmcards.scheduling.types import Counts
-from llmcards.store.models import Card, Deck, ReviewLog
+from llmcards.store.models import CARD, DECK, LOG
 
-CARD = Card.__table__  # type: ignore[attr-defined]
-DECK = Deck.__table__  # type: ignore[attr-defined]
-LOG = ReviewLog.__table__  # type: ignore[attr-defined]
 CHUNK = 500  # ids per IN (...) list
 
 

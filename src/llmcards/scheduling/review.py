@@ -21,11 +21,7 @@ from llmcards.errors import UserError
 from llmcards.scheduling import fsrs_bridge
 from llmcards.scheduling.types import AGAIN, RATING_NAMES, RateOutcome, Rating
 from llmcards.store.db import Database
-from llmcards.store.models import NEW, REVIEW, Card, Deck, ReviewLog
-
-CARD = Card.__table__  # type: ignore[attr-defined]
-DECK = Deck.__table__  # type: ignore[attr-defined]
-LOG = ReviewLog.__table__  # type: ignore[attr-defined]
+from llmcards.store.models import CARD, DECK, LOG, NEW, REVIEW
 
 # What undo must put back; the FSRS columns plus what a rating may change beside them.
 _RESTORED = (

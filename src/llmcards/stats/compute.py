@@ -47,12 +47,16 @@ from llmcards.stats.days import date_range, sql_study_date
 from llmcards.stats.forecast import due_forecast
 from llmcards.stats.leeches import has_tag
 from llmcards.stats.streak import count_streak, studied_on
-from llmcards.store.models import LEARNING, NEW, RELEARNING, REVIEW, Card, Deck, ReviewLog
+from llmcards.store.models import (
+    CARD,
+    DECK,
+    LEARNING,
+    LOG,
+    NEW,
+    RELEARNING,
+    REVIEW,
+)
 from llmcards.store.queries import deck_filter, resolve_deck
-
-CARD = Card.__table__  # type: ignore[attr-defined]
-DECK = Deck.__table__  # type: ignore[attr-defined]
-LOG = ReviewLog.__table__  # type: ignore[attr-defined]
 
 HEATMAP_DAYS = 365
 PER_DAY_DAYS = 30

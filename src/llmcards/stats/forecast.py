@@ -9,9 +9,7 @@ from sqlalchemy import Connection, and_, func, select
 
 from llmcards.clock import StudyCalendar
 from llmcards.stats.days import date_range, sql_study_date
-from llmcards.store.models import NEW, Card
-
-CARD = Card.__table__  # type: ignore[attr-defined]
+from llmcards.store.models import CARD, NEW
 
 
 def due_forecast(

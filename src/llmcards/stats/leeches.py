@@ -12,10 +12,8 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, and_, func, literal, not_, select, update
 
-from llmcards.store.models import Card
-
-CARD = Card.__table__  # type: ignore[attr-defined]
-from llmcards.cards import LEECH_TAG  # noqa: E402 - one spelling, shared with scheduling
+from llmcards.cards import LEECH_TAG
+from llmcards.store.models import CARD
 
 
 def has_tag(tags: str, tag: str = LEECH_TAG) -> bool:

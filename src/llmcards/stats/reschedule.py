@@ -16,10 +16,7 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, select, update
 
 from llmcards.config import Settings
-from llmcards.store.models import NEW, Card, ReviewLog
-
-CARD = Card.__table__  # type: ignore[attr-defined]
-LOG = ReviewLog.__table__  # type: ignore[attr-defined]
+from llmcards.store.models import CARD, LOG, NEW
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Connection, bindparam, func, select
 
 from llmcards.clock import StudyCalendar, calendar
-from llmcards.store.models import ReviewLog
+from llmcards.store.models import LOG as REVIEW_LOG
 
-LOG = ReviewLog.__table__.c  # type: ignore[attr-defined]
+LOG = REVIEW_LOG.c
 MAX_STREAK_DAYS = 3660  # ten years: enough for any display, and a bound on the walk back
 
 _LATEST_BEFORE = select(func.max(LOG.reviewed_at)).where(LOG.reviewed_at < bindparam("end"))

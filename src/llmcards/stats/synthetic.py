@@ -170,10 +170,9 @@ def write_history(
     """Store the simulated reviews of `card_ids` (one per simulated card) and their end states."""
     from sqlalchemy import bindparam, insert, update
 
-    from llmcards.store.models import Card, ReviewLog
+    from llmcards.store.models import CARD, LOG
 
-    log = ReviewLog.__table__  # type: ignore[attr-defined]
-    card = Card.__table__  # type: ignore[attr-defined]
+    log, card = LOG, CARD
     rows = [
         {
             "card_id": card_ids[r.card],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import AutoString, Field, SQLModel
@@ -24,8 +25,9 @@ __all__ = [
 ]
 
 
-def _utc(**kwargs: object) -> object:
-    return Field(sa_column=Column(UTCDateTime(), **kwargs))  # type: ignore[arg-type]
+def _utc(*, nullable: bool) -> Any:
+    """A UTC datetime column (no Python default: the writer always says when)."""
+    return Field(sa_column=Column(UTCDateTime(), nullable=nullable))
 
 
 class Deck(SQLModel, table=True):
@@ -45,7 +47,7 @@ class Source(SQLModel, table=True):
     parser_version: int
     deck_arg: str = ""  # the --deck it was imported with ("" = root from the file itself)
     skipped_json: str = "[]"  # what the last parse passed over, for unchanged re-imports
-    imported_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+    imported_at: datetime = _utc(nullable=False)
 
 
 class Card(SQLModel, table=True):
@@ -69,20 +71,20 @@ class Card(SQLModel, table=True):
     source_path: str = Field(index=True)
     source_line: int = 0
     position: int = 0  # order within its file: new cards are studied in note order
-    created_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
-    updated_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+    created_at: datetime = _utc(nullable=False)
+    updated_at: datetime = _utc(nullable=False)
     retired: bool = False
-    retired_at: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
+    retired_at: datetime | None = _utc(nullable=True)
     suspended: bool = False
-    buried_until: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
+    buried_until: datetime | None = _utc(nullable=True)
     tags: str = ""  # space separated, Anki style ("leech")
     # FSRS memory and schedule
     state: int = NEW
     step: int | None = None
     stability: float | None = None
     difficulty: float | None = None
-    due: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
-    last_review: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
+    due: datetime | None = _utc(nullable=True)
+    last_review: datetime | None = _utc(nullable=True)
     reps: int = 0
     lapses: int = 0
 
@@ -108,7 +110,7 @@ class ReviewLog(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     card_id: int = Field(foreign_key="card.id")
     rating: int  # a scheduling.types.Rating (1 again … 4 easy)
-    reviewed_at: datetime = _utc(nullable=False)  # type: ignore[assignment]
+    reviewed_at: datetime = _utc(nullable=False)
     duration_ms: int = 0
     state_before: int  # a cards.CardState, as are state_after and card.state
     state_after: int
@@ -116,8 +118,8 @@ class ReviewLog(SQLModel, table=True):
     stability_after: float | None = None
     difficulty_before: float | None = None
     difficulty_after: float | None = None
-    due_before: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
-    due_after: datetime | None = _utc(nullable=True)  # type: ignore[assignment]
+    due_before: datetime | None = _utc(nullable=True)
+    due_after: datetime | None = _utc(nullable=True)
     card_before: str = "{}"
     origin: str = Field(
         default="llmcards", sa_column_kwargs={"server_default": "llmcards"}
@@ -127,3 +129,11 @@ class ReviewLog(SQLModel, table=True):
 class Meta(SQLModel, table=True):
     key: str = Field(primary_key=True)
     value: str
+
+
+# Each model's table, typed, for the SQLAlchemy Core queries most of the code writes.
+CARD = SQLModel.metadata.tables["card"]
+DECK = SQLModel.metadata.tables["deck"]
+SOURCE = SQLModel.metadata.tables["source"]
+LOG = SQLModel.metadata.tables["review_log"]
+META = SQLModel.metadata.tables["meta"]

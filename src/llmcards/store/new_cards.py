@@ -14,9 +14,7 @@ from datetime import datetime
 from sqlalchemy import Connection, insert
 
 from llmcards.cards import CardDraft
-from llmcards.store.models import Card
-
-CARD = Card.__table__  # type: ignore[attr-defined]
+from llmcards.store.models import CARD
 
 # In table order; every other column starts NULL (no schedule yet).
 COLUMNS = (

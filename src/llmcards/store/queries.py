@@ -10,10 +10,7 @@ from sqlalchemy import Connection, and_, case, func, or_, select
 
 from llmcards.cards import DECK_SEP, find_deck
 from llmcards.errors import UserError
-from llmcards.store.models import NEW, REVIEW, STATE_NAMES, Card, Deck
-
-CARD = Card.__table__  # type: ignore[attr-defined]
-DECK = Deck.__table__  # type: ignore[attr-defined]
+from llmcards.store.models import CARD, DECK, NEW, REVIEW, STATE_NAMES
 
 CARD_STATES = ("new", "learning", "review", "relearning", "due", "suspended", "retired", "all")
 

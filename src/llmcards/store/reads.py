@@ -15,10 +15,9 @@ from sqlalchemy import Connection, and_, func, or_, select
 
 from llmcards import clock
 from llmcards.cards import DECK_SEP
-from llmcards.store.models import NEW, Source
-from llmcards.store.queries import CARD, DECK, select_cards
+from llmcards.store.models import CARD, DECK, NEW, SOURCE
+from llmcards.store.queries import select_cards
 
-SOURCE = Source.__table__  # type: ignore[attr-defined]
 _CHUNK = 500  # ids per `IN (...)`: well under SQLite's limit on bound parameters
 
 

@@ -13,11 +13,8 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from llmcards.cards import Skipped
-from llmcards.store.models import Card, Source
+from llmcards.store.models import CARD, SOURCE
 from llmcards.store.unchanged import Query
-
-SOURCE = Source.__table__  # type: ignore[attr-defined]
-CARD = Card.__table__  # type: ignore[attr-defined]
 
 
 def store_query(conn: Connection) -> Query:

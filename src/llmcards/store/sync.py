@@ -23,11 +23,9 @@ from llmcards.cards import CONTEXT_SEP, DECK_SEP, CardDraft
 from llmcards.store import pairing
 from llmcards.store.bulk import apply_updates, ensure_decks
 from llmcards.store.identity import Key, Uids
-from llmcards.store.models import Card
+from llmcards.store.models import CARD
 from llmcards.store.moved import moved_elsewhere
 from llmcards.store.new_cards import NewCardRows
-
-CARD = Card.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
