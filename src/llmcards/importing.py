@@ -27,7 +27,7 @@ from llmcards.parse_ahead import FileParse, ParseAhead
 if TYPE_CHECKING:  # SQLAlchemy stays out of import time
     from sqlalchemy import Connection
 
-    from llmcards.store.db import Database
+    from llmcards.store.db import Store
     from llmcards.store.sources import SkippedJson
     from llmcards.store.sync import SyncResult
     from llmcards.store.unchanged import CachedSource
@@ -211,7 +211,7 @@ def import_at(
 
 
 def import_paths(
-    db: Database,
+    db: Store,
     paths: Sequence[str | os.PathLike[str]],
     *,
     deck: str | None = None,
@@ -238,7 +238,7 @@ def _to_parse(files: Sequence[NoteFile], look: LookUp | None) -> list[tuple[Path
 
 
 def _import_files(
-    db: Database,
+    db: Store,
     files: Sequence[NoteFile],
     ahead: ParseAhead,
     *,
@@ -270,7 +270,7 @@ def _import_files(
 
 
 def _import_in_transaction(
-    db: Database,
+    db: Store,
     files: Sequence[NoteFile],
     ahead: ParseAhead,
     *,

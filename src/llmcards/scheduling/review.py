@@ -20,7 +20,7 @@ from llmcards.config import Settings
 from llmcards.errors import UserError
 from llmcards.scheduling import fsrs_bridge
 from llmcards.scheduling.types import AGAIN, RATING_NAMES, RateOutcome, Rating
-from llmcards.store.db import Database
+from llmcards.store.db import Store
 from llmcards.store.models import CARD, DECK, LOG, NEW, REVIEW
 
 # What undo must put back; the FSRS columns plus what a rating may change beside them.
@@ -65,7 +65,7 @@ def check_rating(rating: int) -> int:
 
 
 def rate_card(
-    db: Database,
+    db: Store,
     card_id: int,
     rating: int,
     *,
@@ -230,7 +230,7 @@ def _values_from_json(text: str) -> tuple[dict[str, Any], list[tuple[int, dateti
     return values, siblings
 
 
-def undo_review(db: Database, review_log_id: int) -> int:
+def undo_review(db: Store, review_log_id: int) -> int:
     """Take back one rating: the card as it was before it, the log row gone. Returns the card id.
 
     Only a card's latest rating can be taken back; undoing an older one would throw
@@ -257,7 +257,7 @@ def undo_review(db: Database, review_log_id: int) -> int:
         return int(log.card_id)
 
 
-def set_buried(db: Database, card_id: int, until: datetime | None) -> datetime | None:
+def set_buried(db: Store, card_id: int, until: datetime | None) -> datetime | None:
     """Bury (or unbury, `until=None`) one card; returns what it was before, for undo."""
     with db.write() as conn:
         before = card_row(conn, card_id).buried_until
@@ -265,7 +265,7 @@ def set_buried(db: Database, card_id: int, until: datetime | None) -> datetime |
         return before
 
 
-def set_suspended(db: Database, card_id: int, suspended: bool) -> bool:
+def set_suspended(db: Store, card_id: int, suspended: bool) -> bool:
     """Suspend (or unsuspend) one card; returns whether it was suspended before, for undo."""
     with db.write() as conn:
         before = bool(card_row(conn, card_id).suspended)

@@ -38,8 +38,7 @@ from llmcards.scheduling.types import (
 )
 
 if TYPE_CHECKING:
-    from llmcards.store.db import Database
-    from llmcards.store.deferred import DeferredDatabase
+    from llmcards.store.db import Store
 
 Clock = Callable[[], datetime]
 
@@ -89,7 +88,7 @@ def study_card(row: StudyRow) -> StudyCard:
 class StudySession:
     def __init__(
         self,
-        db: Database | DeferredDatabase,
+        db: Store,
         *,
         deck: str | None = None,
         settings: Settings | None = None,

@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import Connection, Engine
 
 from llmcards.errors import DatabaseError
 from llmcards.store import sqlite as sqlite_impl
 from llmcards.store.schema import HEAD_REVISION
+
+
+class Store(Protocol):
+    """What reading and writing code needs of a database: the open `Database`, or the
+    `store.deferred.DeferredDatabase` that opens one on first use."""
+
+    def write(self) -> AbstractContextManager[Connection]: ...
+
+    def read(self) -> AbstractContextManager[Connection]: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass

@@ -27,8 +27,7 @@ from llmcards.tui.study_driver import StudyDriver
 from llmcards.tui.widgets.deck_tree import DeckTree
 
 if TYPE_CHECKING:
-    from llmcards.store.db import Database
-    from llmcards.store.deferred import DeferredDatabase
+    from llmcards.store.db import Store
 
 Clock = Callable[[], datetime]
 
@@ -51,7 +50,7 @@ class LlmcardsApp(App[None]):
     def __init__(
         self,
         *,
-        db: Database | DeferredDatabase,
+        db: Store,
         deck: str | None,
         settings: Settings,
         clock: Clock,
@@ -132,15 +131,10 @@ class LlmcardsApp(App[None]):
         classes: list[type] = [type(screen)]
         if isinstance(screen, HomeScreen):
             classes.insert(0, DeckTree)
-        targets = {StudyScreen: screen, HomeScreen: screen}
         for node_class in classes:
             if not bindings_of(node_class):
                 continue
-            target = (
-                screen.query_one(DeckTree)
-                if node_class is DeckTree
-                else targets.get(node_class, screen)
-            )
+            target = screen.query_one(DeckTree) if node_class is DeckTree else screen
             for row in key_help(self, [node_class]):
                 yield SystemCommand(
                     f"{row.description}  [{row.keys}]",
@@ -183,7 +177,7 @@ def create_app(
     settings: Settings | None = None,
     now: Clock | datetime | None = None,
     bundled_dir: Path | None = None,
-    db: Database | DeferredDatabase | None = None,
+    db: Store | None = None,
     first_driver: StudyDriver | None = None,
 ) -> LlmcardsApp:
     """The app for the database at `db_path`; opening `deck` (full path or its last
@@ -223,7 +217,7 @@ def run_app(
     deck: str | None = None,
     settings: Settings | None = None,
     *,
-    db: Database | DeferredDatabase | None = None,
+    db: Store | None = None,
     first_driver: StudyDriver | None = None,
 ) -> None:
     """Run the study app in this terminal until the user quits."""

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from llmcards.cards import DECK_SEP
-from llmcards.store.db import Database
 from llmcards.store.models import NEW, STATE_NAMES
 from llmcards.store.queries import list_cards
+
+if TYPE_CHECKING:
+    from llmcards.store.db import Store
 
 # A table of thousands of rows is slow to build and no one reads it: the search narrows.
 MAX_ROWS = 500
@@ -44,7 +47,7 @@ class BrowseResult:
 
 
 def browse_rows(
-    db: Database, *, deck: str | None, search: str, limit: int | None = None
+    db: Store, *, deck: str | None, search: str, limit: int | None = None
 ) -> BrowseResult:
     """Cards of `deck` (and below; all decks when None) whose front, answer or context
     contain `search`, case-insensitively; retired cards left out, suspended ones kept."""

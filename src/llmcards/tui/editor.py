@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -21,7 +21,7 @@ def editor_command(path: str, line: int, env: Mapping[str, str] | None = None) -
     return [*shlex.split(editor), f"+{max(1, line)}", path]
 
 
-def edit_source(screen: Screen[object], path: str, line: int) -> None:
+def edit_source(screen: Screen[Any], path: str, line: int) -> None:
     """Hand the terminal to `$EDITOR` at `path:line`, then tell the user how edits arrive."""
     import subprocess
     from pathlib import Path

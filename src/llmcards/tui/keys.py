@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -29,18 +30,18 @@ def bindings_of(node_class: type[DOMNode]) -> list[Binding]:
     return [b for b in node_class.BINDINGS if isinstance(b, Binding) and b.id]
 
 
-def effective_key(app: App[object], binding: Binding) -> str:
+def effective_key(app: App[Any], binding: Binding) -> str:
     keymap = getattr(app, "settings", None)
     overrides = keymap.keys if keymap is not None else {}
     return overrides.get(binding.id or "", binding.key)
 
 
-def _display(app: App[object], key: str) -> str:
+def _display(app: App[Any], key: str) -> str:
     shown = app.get_key_display(Binding(key.strip(), ""))
     return {"space": "Space", "enter": "Enter", "escape": "Esc"}.get(shown.lower(), shown)
 
 
-def key_display(app: App[object], node_class: type[DOMNode], binding_id: str) -> str | None:
+def key_display(app: App[Any], node_class: type[DOMNode], binding_id: str) -> str | None:
     """The first key bound to `binding_id`, for labels such as "1 Again"."""
     for binding in bindings_of(node_class):
         if binding.id == binding_id:
@@ -48,7 +49,7 @@ def key_display(app: App[object], node_class: type[DOMNode], binding_id: str) ->
     return None
 
 
-def key_help(app: App[object], node_classes: Iterable[type[DOMNode]]) -> list[KeyHelp]:
+def key_help(app: App[Any], node_classes: Iterable[type[DOMNode]]) -> list[KeyHelp]:
     rows: list[KeyHelp] = []
     for node_class in node_classes:
         for binding in bindings_of(node_class):

@@ -18,8 +18,8 @@ from llmcards.scheduling.types import Counts, Preview, SessionSummary, StudyCard
 
 if TYPE_CHECKING:
     from llmcards.scheduling.queue import QueueReads
-    from llmcards.store.db import Database
-    from llmcards.store.deferred import DeferredDatabase
+    from llmcards.scheduling.session import StudySession
+    from llmcards.store.db import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +37,7 @@ class StudyView:
 class StudyDriver:
     def __init__(
         self,
-        db: Database | DeferredDatabase,
+        db: Store,
         *,
         deck: str | None,
         settings: Settings,
@@ -51,7 +51,7 @@ class StudyDriver:
         self._settings = settings
         self._clock = clock
         self._lock = threading.Lock()
-        self._session = None  # built on the first call, off the UI thread
+        self._session: StudySession | None = None  # built on the first call, off the UI thread
         self._ready: StudyView | None = None  # the first view, built by warm_up
         self._undoable = 0  # ratings, suspends and buries of this session not taken back
 
@@ -60,7 +60,7 @@ class StudyDriver:
         """The deck studied (full name), None for all decks."""
         return self._deck
 
-    def _open(self):
+    def _open(self) -> StudySession:
         if self._session is None:
             from llmcards.scheduling.session import StudySession
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -24,10 +25,12 @@ from textual.worker import get_current_worker
 from llmcards import clock as clock_module
 from llmcards.cards import DECK_SEP
 from llmcards.config import Settings
-from llmcards.store.db import Database
 from llmcards.tui.browse_data import BrowseResult, BrowseRow, browse_rows, short_deck
 from llmcards.tui.editor import edit_source
 from llmcards.tui.format import when_due
+
+if TYPE_CHECKING:
+    from llmcards.store.db import Store
 
 # Typing "attention" should run one query, not nine.
 DEBOUNCE_SECONDS = 0.15
@@ -124,7 +127,7 @@ class BrowseScreen(Screen[None]):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         deck: str | None,
         settings: Settings,
         *,

@@ -6,7 +6,9 @@ line saying so), so a new user has something to study at once.
 
 from __future__ import annotations
 
-from textual import on, work
+from typing import TYPE_CHECKING
+
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -16,6 +18,9 @@ from llmcards.tui.home_rows import HomeData
 from llmcards.tui.messages import BundledImported, DatabaseFailed, HomeLoaded
 from llmcards.tui.widgets.deck_tree import DeckTree
 from llmcards.tui.widgets.home_header import DeckColumns, HomeHeader
+
+if TYPE_CHECKING:
+    from llmcards.tui.app import LlmcardsApp
 
 EMPTY_STATE = """\
 No cards yet.
@@ -33,6 +38,9 @@ REFRESH_SECONDS = 60  # learning cards come due by the minute
 
 
 class HomeScreen(Screen[None]):
+    if TYPE_CHECKING:  # `self.app` is this app, with its database, settings and clock
+        app = getters.app(LlmcardsApp)
+
     DEFAULT_CSS = """
     HomeScreen {
         #notice { height: auto; padding: 0 2; color: $text-accent; display: none; }
@@ -66,14 +74,14 @@ class HomeScreen(Screen[None]):
 
         app = self.app
         deck = self.query_one(DeckTree).current_deck
-        app.push_screen(BrowseScreen(app.db, deck, app.settings, clock=app.clock))  # type: ignore[attr-defined]
+        app.push_screen(BrowseScreen(app.db, deck, app.settings, clock=app.clock))
 
     def action_stats(self) -> None:
         from llmcards.tui.screens.stats import StatsScreen
 
         app = self.app
         deck = self.query_one(DeckTree).current_deck
-        app.push_screen(StatsScreen(app.db, deck, app.settings, clock=app.clock))  # type: ignore[attr-defined]
+        app.push_screen(StatsScreen(app.db, deck, app.settings, clock=app.clock))
 
     def action_import_notes(self) -> None:
         from llmcards.tui.screens.import_notes import ImportDone, ImportScreen
@@ -115,13 +123,13 @@ class HomeScreen(Screen[None]):
     def _load(self) -> None:
         app = self.app
         try:
-            if app.needs_first_import():  # type: ignore[attr-defined]
+            if app.needs_first_import():
                 self.app.call_from_thread(
                     self.say, "Empty database: loading the bundled starter decks…"
                 )
-                cards, files = app.import_bundled()  # type: ignore[attr-defined]
+                cards, files = app.import_bundled()
                 self.post_message(BundledImported(cards, files))
-            self.post_message(HomeLoaded(app.load_home()))  # type: ignore[attr-defined]
+            self.post_message(HomeLoaded(app.load_home()))
         except Exception as exc:
             self.post_message(DatabaseFailed("load the decks", exc))
 
@@ -135,7 +143,7 @@ class HomeScreen(Screen[None]):
         data: HomeData = message.data
         self.query_one(HomeHeader).show(data)
         self.set_class(data.empty, "-empty")
-        self.query_one(DeckTree).show(data.decks, data.now, self.app.settings.rollover_hour)  # type: ignore[attr-defined]
+        self.query_one(DeckTree).show(data.decks, data.now, self.app.settings.rollover_hour)
 
     @on(BundledImported)
     def _bundled(self, message: BundledImported) -> None:
@@ -153,4 +161,4 @@ class HomeScreen(Screen[None]):
 
     @on(DeckTree.Chosen)
     def _study(self, message: DeckTree.Chosen) -> None:
-        self.app.open_study(message.deck)  # type: ignore[attr-defined]
+        self.app.open_study(message.deck)

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
+
+if TYPE_CHECKING:
+    from llmcards.tui.app import LlmcardsApp
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +28,9 @@ class ImportDone:
 
 
 class ImportScreen(ModalScreen[ImportDone | None]):
+    if TYPE_CHECKING:  # `self.app` is this app, with its database, settings and clock
+        app = getters.app(LlmcardsApp)
+
     DEFAULT_CSS = """
     ImportScreen {
         align: center middle;
@@ -105,7 +112,7 @@ class ImportScreen(ModalScreen[ImportDone | None]):
                 app.db,
                 [str(Path(p).expanduser()) for p in paths],
                 deck=deck,
-                now=app.clock(),  # type: ignore[attr-defined]
+                now=app.clock(),
             )
         except UserError as exc:
             app.call_from_thread(self._show, str(exc), error=True)

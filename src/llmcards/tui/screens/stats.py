@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,7 +23,9 @@ from textual.widgets import Footer, LoadingIndicator, Static
 from llmcards import clock as clock_module
 from llmcards.config import Settings
 from llmcards.stats.compute import Stats
-from llmcards.store.db import Database
+
+if TYPE_CHECKING:
+    from llmcards.store.db import Store
 
 
 class StatsLoaded(Message):
@@ -63,7 +66,7 @@ class StatsScreen(Screen[None]):
 
     def __init__(
         self,
-        db: Database | None,
+        db: Store | None,
         deck: str | None = None,
         settings: Settings | None = None,
         *,

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -29,6 +30,9 @@ from llmcards.tui.widgets.progress import StudyProgress
 from llmcards.tui.widgets.rating_bar import RatingBar, RevealBar
 from llmcards.tui.widgets.summary import SessionSummaryView
 
+if TYPE_CHECKING:
+    from llmcards.tui.app import LlmcardsApp
+
 # Anki's default: a card left on screen while the kettle boils counts as one minute.
 MAX_ANSWER_MS = 60_000
 
@@ -41,6 +45,9 @@ RATING_BINDING_IDS = {
 
 
 class StudyScreen(Screen[None]):
+    if TYPE_CHECKING:  # `self.app` is this app, with its database, settings and clock
+        app = getters.app(LlmcardsApp)
+
     DEFAULT_CSS = """
     StudyScreen {
         #study-header { height: 1; padding: 0 1; background: $panel; }
@@ -210,7 +217,7 @@ class StudyScreen(Screen[None]):
     def _finish(self, view: StudyView) -> None:
         self._show_side(revealed=False, finished=True)
         if view.summary is not None:
-            settings = self.app.settings  # type: ignore[attr-defined]
+            settings = self.app.settings
             self.query_one(SessionSummaryView).show(
                 view.summary, self.app.clock(), settings.rollover_hour
             )
@@ -263,13 +270,13 @@ class StudyScreen(Screen[None]):
             self._submit("bury", self.driver.bury)
 
     def action_back(self) -> None:
-        self.app.close_study()  # type: ignore[attr-defined]
+        self.app.close_study()
 
     def action_stats(self) -> None:
         from llmcards.tui.screens.stats import StatsScreen
 
         app = self.app
-        app.push_screen(StatsScreen(app.db, self.driver.deck, app.settings, clock=app.clock))  # type: ignore[attr-defined]
+        app.push_screen(StatsScreen(app.db, self.driver.deck, app.settings, clock=app.clock))
 
     def action_open_link(self) -> None:
         url = self.query_one(CardView).first_link

@@ -75,7 +75,7 @@ class DeckTree(OptionList):
         ),
         Binding(
             "space",
-            "toggle",
+            "toggle_fold",
             "Fold/unfold",
             id="home.toggle",
             tooltip="Fold or unfold the highlighted deck",
@@ -170,7 +170,7 @@ class DeckTree(OptionList):
             ids = [r.name for r in self._visible()]
             self.highlighted = ids.index(parent)
 
-    def action_toggle(self) -> None:
+    def action_toggle_fold(self) -> None:
         deck = self.current_deck
         if deck in self.folded:
             self.action_expand()
