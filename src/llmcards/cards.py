@@ -32,7 +32,7 @@ class CardState(IntEnum):
 
 
 NEW, LEARNING, REVIEW, RELEARNING = CardState
-STATE_NAMES = {state: state.name.lower() for state in CardState}
+STATE_NAMES: dict[int, str] = {state: state.name.lower() for state in CardState}
 
 
 def deck_name(path: tuple[str, ...]) -> str:

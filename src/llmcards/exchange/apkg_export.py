@@ -41,6 +41,7 @@ from llmcards.store.db import Database
 from llmcards.store.models import LOG as REVIEW
 from llmcards.store.models import NEW
 from llmcards.store.queries import resolve_deck
+from llmcards.store.sqlite import driver_connection
 
 Progress = Callable[[int, int], None]  # (done, total) work units: cards + reviews
 
@@ -183,7 +184,7 @@ def _revlog_worker(
             if scheduling:
                 with db.read() as conn:
                     done.set_result(
-                        stage_revlog(conn.connection.dbapi_connection, target, study_days, now_ms)
+                        stage_revlog(driver_connection(conn), target, study_days, now_ms)
                     )
             return done
 
@@ -214,7 +215,7 @@ def _staged(
         Path(target).unlink(missing_ok=True)
         with db.read() as conn:
             return stage_revlog(
-                conn.connection.dbapi_connection, target, clock.calendar(rollover_hour), now_ms
+                driver_connection(conn), target, clock.calendar(rollover_hour), now_ms
             )
 
 

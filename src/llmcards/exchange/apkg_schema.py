@@ -247,7 +247,7 @@ def _deck(deck_id: int, name: str, mod_s: int) -> dict[str, object]:
 
 
 def _decks(decks: dict[int, str], mod_s: int) -> dict[str, object]:
-    out = {str(DEFAULT_DECK_ID): _deck(DEFAULT_DECK_ID, "Default", mod_s)}
+    out: dict[str, object] = {str(DEFAULT_DECK_ID): _deck(DEFAULT_DECK_ID, "Default", mod_s)}
     for deck_id, name in decks.items():
         out[str(deck_id)] = _deck(deck_id, name, mod_s)
     return out

@@ -103,7 +103,7 @@ def stage_revlog(
         out.execute(STAGING_SQL)
         last: dict[int, int] = {}
         previous = last.get
-        staged = []
+        staged: list[tuple[int, ...]] = []
         append = staged.append
         for (card_id, ms, ease, ivl, factor, taken, kind), revlog_id in zip(
             rows, ids, strict=False

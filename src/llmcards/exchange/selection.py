@@ -16,6 +16,7 @@ from llmcards.cards import Kind
 from llmcards.errors import UserError
 from llmcards.store.models import CARD, DECK
 from llmcards.store.queries import deck_filter, resolve_deck
+from llmcards.store.sqlite import driver_connection
 
 
 @dataclass(slots=True)
@@ -90,7 +91,7 @@ def selected_cards(conn: Connection, deck: str | None) -> list[ExportCard]:
         query = query.where(deck_filter(resolve_deck(conn, deck)))
     # straight from the driver's cursor, in ExportCard's field order
     compiled = query.compile(dialect=conn.dialect)
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor = driver_connection(conn).cursor()
     try:
         cursor.execute(str(compiled), [compiled.params[k] for k in compiled.positiontup or ()])
         cards = [ExportCard(*row) for row in cursor.fetchall()]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -50,7 +50,7 @@ class QueueReads(Protocol):
 
     def reviews(
         self, deck_ids: list[int] | None, now: datetime, end: datetime
-    ) -> Iterator[tuple[int, int, str]]:
+    ) -> Generator[tuple[int, int, str]]:
         """(id, deck id, note uid) of review cards due before `end`, by due; read lazily."""
         ...
 

@@ -6,7 +6,7 @@ tests check that both build the same queue.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from datetime import datetime
 from typing import Any
 
@@ -72,7 +72,7 @@ class SqlQueueReads:
 
     def reviews(
         self, deck_ids: list[int] | None, now: datetime, end: datetime
-    ) -> Iterator[tuple[int, int, str]]:
+    ) -> Generator[tuple[int, int, str]]:
         query = (
             select(CARD.c.id, CARD.c.deck_id, CARD.c.note_uid)
             .where(*_studyable(now, deck_ids), CARD.c.state == REVIEW, CARD.c.due < end)

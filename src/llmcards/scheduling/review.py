@@ -155,12 +155,12 @@ def _rate_in(
             due_after=after.due,
             card_before=_card_before_json(row, siblings),
         )
-    ).inserted_primary_key[0]
-    assert after.due is not None
+    ).inserted_primary_key
+    assert log_id is not None and after.due is not None
     return RateOutcome(
         card_id=card_id,
         rating=Rating(rating),
-        review_log_id=int(log_id),
+        review_log_id=int(log_id[0]),
         state=CardState(after.state),
         due=after.due,
         stability=after.stability,

@@ -20,7 +20,7 @@ class Rating(IntEnum):
 
 
 AGAIN, HARD, GOOD, EASY = Rating
-RATING_NAMES = {rating: rating.name.lower() for rating in Rating}
+RATING_NAMES: dict[int, str] = {rating: rating.name.lower() for rating in Rating}
 RATINGS_BY_NAME = {name: value for value, name in RATING_NAMES.items()}
 
 

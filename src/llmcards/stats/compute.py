@@ -394,7 +394,7 @@ def _histogram(
     where = _card_where(
         deck_ids, CARD.c.retired.is_(False), CARD.c.state != NEW, value.is_not(None)
     )
-    counts = dict(
+    counts: dict[int, int] = dict(
         conn.execute(
             select(index, func.count()).select_from(CARD).where(where).group_by(index)
         ).all()

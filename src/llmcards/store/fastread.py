@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,13 +65,12 @@ def raw_connection(path: Path) -> Iterator[sqlite3.Connection]:
             fast.close()
         return
     from llmcards.store.db import open_db
+    from llmcards.store.sqlite import driver_connection
 
     db = open_db(path)
     try:
         with db.read() as conn:
-            driver = conn.connection.driver_connection
-            assert isinstance(driver, sqlite3.Connection)
-            yield driver
+            yield driver_connection(conn)
     finally:
         db.close()
 
@@ -124,11 +123,11 @@ class FastQueueReads:
         where, params = _selection(now, deck_ids)
         query = f"SELECT id, deck_id, due FROM card WHERE {where} AND state IN (1, 3) AND due < ? ORDER BY due, id"
         rows = self._conn.execute(query, (*params, encode_time(end)))
-        return [(card_id, deck_id, decode_time(due)) for card_id, deck_id, due in rows]
+        return [(card_id, deck_id, _due(due)) for card_id, deck_id, due in rows]
 
     def reviews(
         self, deck_ids: list[int] | None, now: datetime, end: datetime
-    ) -> Iterator[tuple[int, int, str]]:
+    ) -> Generator[tuple[int, int, str]]:
         where, params = _selection(now, deck_ids)
         query = f"SELECT id, deck_id, note_uid FROM card WHERE {where} AND state = 2 AND due < ? ORDER BY due, id"
         cursor = self._conn.execute(query, (*params, encode_time(end)))
@@ -153,8 +152,8 @@ class FastQueueReads:
             for row in self._conn.execute(
                 f"{_STUDY_SELECT} WHERE card.id IN ({_marks(chunk)})", chunk
             ):
-                out[row[0]] = StudyRow(
-                    *row[:12], decode_time(row[12]), decode_time(row[13]), *row[14:]
+                out[row[0]] = StudyRow._make(
+                    (*row[:12], decode_time(row[12]), decode_time(row[13]), *row[14:])
                 )
         return out
 
@@ -164,6 +163,13 @@ def _selection(now: datetime, deck_ids: list[int] | None) -> tuple[str, list[obj
     if deck_ids is None:
         return _STUDYABLE, params
     return f"{_STUDYABLE} AND deck_id IN ({_marks(deck_ids)})", params + list(deck_ids)
+
+
+def _due(stored: str) -> datetime:
+    """A due moment the query already required to be set."""
+    moment = decode_time(stored)
+    assert moment is not None
+    return moment
 
 
 def _marks(values: list[int]) -> str:

@@ -10,6 +10,7 @@ the same in every row and are converted once.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import Connection, insert
 
@@ -101,7 +102,7 @@ class NewCardRows:
         """Insert the rows collected so far, in note order (so new ids follow it)."""
         if not self.rows:
             return
-        self.rows.sort(key=lambda row: row[POSITION])
+        self.rows.sort(key=lambda row: cast(int, row[POSITION]))
         conn.exec_driver_sql(self._sql, self.rows)
         self.rows = []
 

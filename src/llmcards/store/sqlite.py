@@ -13,7 +13,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -54,6 +54,13 @@ def create_sqlite_engine(path: Path | None) -> Engine:
             conn.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def driver_connection(conn: Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under a SQLAlchemy one, for bulk work in plain SQL."""
+    driver = conn.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    return driver
 
 
 def create_private_file(path: Path) -> None:
