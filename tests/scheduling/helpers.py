@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -12,6 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from llmcards.cards import CardDraft, split_deck
+from llmcards.scheduling.session import StudySession
+from llmcards.scheduling.types import StudyCard
 from llmcards.store.db import Database, open_db
 from llmcards.store.models import CARD, LOG
 from llmcards.store.sync import sync_file
@@ -80,7 +82,7 @@ def add_file(db: Database, source_path: str, drafts: Sequence[CardDraft], now: d
         sync_file(conn, root=drafts[0].deck[0], source_path=source_path, drafts=drafts, now=now)
 
 
-def make_db(tmp_path: Path, files: dict[str, Sequence[CardDraft]], now: datetime) -> Database:
+def make_db(tmp_path: Path, files: Mapping[str, Sequence[CardDraft]], now: datetime) -> Database:
     tmp_path.mkdir(parents=True, exist_ok=True)
     db = open_db(tmp_path / "cards.db")
     for source_path, drafts in files.items():
@@ -113,3 +115,17 @@ def opened(path: Path) -> Iterator[Database]:
         yield db
     finally:
         db.close()
+
+
+def showing(session: StudySession) -> StudyCard:
+    """The card `session` shows now; the test fails when there is none."""
+    card = session.current()
+    assert card is not None, "no card is shown"
+    return card
+
+
+def undone(session: StudySession) -> StudyCard:
+    """Undo the last action of `session`; the test fails when there was none."""
+    card = session.undo()
+    assert card is not None, "nothing to undo"
+    return card

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import update
 
 from llmcards.cards import LEARNING, NEW, RELEARNING, REVIEW
-from llmcards.config import Settings
+from llmcards.config import DeckLimits, Settings
 from llmcards.scheduling.queue import build_queue
 from llmcards.scheduling.queue_sql import SqlQueueReads
 from llmcards.scheduling.review import rate_card
@@ -76,7 +76,7 @@ def test_fast_reads_build_the_same_queue_and_rows_as_the_store(
     set_now(monkeypatch, now)
     db = _random_collection(tmp_path, seed, now)
     settings = Settings(
-        new_per_day=7, reviews_per_day=9, deck_limits={"AI::NLP": {"new_per_day": 3}}
+        new_per_day=7, reviews_per_day=9, deck_limits={"AI::NLP": DeckLimits(new_per_day=3)}
     )
     fast = open_fast(tmp_path / "cards.db")
     assert fast is not None

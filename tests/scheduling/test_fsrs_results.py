@@ -157,7 +157,8 @@ def test_fuzz_spreads_long_intervals_and_stays_near_the_unfuzzed_one(
     drafts = [basic("LLM", f"card {i}", i) for i in range(40)]
     db = make_db(tmp_path, {"a.md": drafts}, now)
     later = now + timedelta(days=30)
-    plain, fuzzed = set(), set()
+    plain: set[int] = set()
+    fuzzed: set[int] = set()
     for cid in range(1, 41):
         rate_card(db, cid, EASY, now=now, settings=NO_FUZZ)
     for cid in range(1, 41):

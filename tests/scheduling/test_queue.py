@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from llmcards.config import Settings
+from llmcards.config import DeckLimits, Settings
 from llmcards.scheduling.queue import build_queue
 from llmcards.scheduling.queue_sql import SqlQueueReads, deck_counts_today
 from llmcards.scheduling.review import rate_card
@@ -25,6 +25,7 @@ from tests.scheduling.helpers import (
     local,
     make_db,
     set_now,
+    showing,
 )
 
 NO_FUZZ = Settings(fuzz=False)
@@ -126,16 +127,16 @@ def test_learning_cards_are_due_by_the_clock_and_come_first(
         last_review=local("2026-11-17 08:00"),
     )
     session = StudySession(db, settings=NO_FUZZ, clock=clock)
-    assert session.current().front == "rev"  # reviews before new cards
+    assert showing(session).front == "rev"  # reviews before new cards
     session.rate(EASY, 1000)
-    first = session.current()
+    first = showing(session)
     assert first.front == "new 1"
     session.rate(AGAIN, 1000)  # back in 1 minute
-    assert session.current().front == "new 2"  # not due yet: other cards first
+    assert showing(session).front == "new 2"  # not due yet: other cards first
     assert session.counts() == Counts(new=2, learning=1, review=0)  # the card shown counts too
     clock.advance(minutes=1, seconds=1)
     session.rate(GOOD, 1000)  # "new 2" was pinned as current; now "new 1" is due by the clock
-    assert session.current().front == "new 1"
+    assert showing(session).front == "new 1"
 
 
 def test_learn_ahead_only_when_nothing_else_is_left(
@@ -145,7 +146,7 @@ def test_learn_ahead_only_when_nothing_else_is_left(
     db = make_db(tmp_path, {"a.md": [basic("D", "only", 1)]}, clock())
     session = StudySession(db, settings=NO_FUZZ, clock=clock)
     session.rate(GOOD, 1000)  # step 2: due in 10 minutes, inside the 20-minute learn-ahead
-    assert session.current().front == "only"
+    assert showing(session).front == "only"
     session.rate(AGAIN, 1000)
     session.rate(GOOD, 1000)  # 10 min step again; then Good → review, tomorrow or later
     session.rate(GOOD, 1000)
@@ -164,7 +165,7 @@ def test_learn_ahead_only_when_nothing_else_is_left(
     later = StudySession(db2, settings=NO_FUZZ, clock=clock)
     assert later.current() is None and later.counts().total == 0  # 30 min away: beyond learn-ahead
     clock.advance(minutes=11)
-    assert later.current().front == "x"
+    assert showing(later).front == "x"
 
 
 def test_new_cards_come_in_note_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -235,7 +236,7 @@ def test_per_deck_limits_apply_to_the_studied_deck_and_its_subdecks(
     settings = Settings(
         fuzz=False,
         new_per_day=6,
-        deck_limits={"Root::A": {"new_per_day": 2}, "Root::B": {"new_per_day": 8}},
+        deck_limits={"Root::A": DeckLimits(new_per_day=2), "Root::B": DeckLimits(new_per_day=8)},
     )
     whole = StudySession(db, settings=settings, clock=clock)
     assert whole.counts().new == 6  # Root's own limit caps the total: 2 from A + 4 from B
@@ -263,7 +264,7 @@ def test_only_one_cloze_sibling_a_day_and_rating_buries_the_others(
     db = make_db(tmp_path, {"a.md": [*note, basic("D", "other", 7)]}, clock())
     session = StudySession(db, settings=NO_FUZZ, clock=clock)
     assert session.counts().new == 2  # one sibling + "other"
-    first = session.current()
+    first = showing(session)
     assert first.kind == "cloze"
     outcome = session.rate(GOOD, 1000)
     (sibling,) = outcome.buried_siblings
@@ -274,7 +275,7 @@ def test_only_one_cloze_sibling_a_day_and_rating_buries_the_others(
     ]  # the learning card comes back; no sibling
     clock.set(local("2026-11-23 04:30"))
     tomorrow = StudySession(db, settings=NO_FUZZ, clock=clock)
-    assert sibling in [tomorrow.current().id]  # back the next day
+    assert sibling in [showing(tomorrow).id]  # back the next day
 
 
 def test_suspended_retired_and_buried_cards_are_not_studied(
@@ -286,4 +287,4 @@ def test_suspended_retired_and_buried_cards_are_not_studied(
     _schedule(db, 2, retired=True)
     _schedule(db, 3, buried_until=local("2026-11-23 04:00"))
     session = StudySession(db, settings=NO_FUZZ, clock=clock)
-    assert [session.current().front] == ["c3"] and session.counts().total == 1
+    assert [showing(session).front] == ["c3"] and session.counts().total == 1

@@ -26,6 +26,8 @@ from tests.scheduling.helpers import (
     local,
     logs,
     make_db,
+    showing,
+    undone,
 )
 
 NO_FUZZ = Settings(fuzz=False)
@@ -39,7 +41,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 def test_a_rating_is_committed_when_rate_returns(tmp_path: Path, clock: Clock) -> None:
     db = make_db(tmp_path, {"a.md": [basic("D", "LSTM", 1), basic("D", "GRU", 2)]}, clock())
     session = StudySession(db, settings=NO_FUZZ, clock=clock)
-    shown = session.current()
+    shown = showing(session)
     outcome = session.rate(GOOD, 2500)
     other = open_db(tmp_path / "cards.db")  # what another process would see right now
     try:
@@ -54,7 +56,7 @@ def test_a_rating_is_committed_when_rate_returns(tmp_path: Path, clock: Clock) -
         assert card(other, shown.id)["reps"] == 1
     finally:
         other.close()
-    assert session.current().front == "GRU"
+    assert showing(session).front == "GRU"
 
 
 def test_previews_are_what_the_rating_really_gives(tmp_path: Path, clock: Clock) -> None:
@@ -74,14 +76,14 @@ def test_undo_several_steps_restores_cards_exactly(tmp_path: Path, clock: Clock)
     before = {cid: card(db, cid) for cid in range(1, 6)}
     shown = []
     for rating in (GOOD, AGAIN, EASY):
-        shown.append(session.current().id)
+        shown.append(showing(session).id)
         session.rate(rating, 1000)
         clock.advance(seconds=10)
     assert len(logs(db)) == 3 and session.summary().cards == 3
     for expected_id in reversed(shown):
-        back = session.undo()
+        back = undone(session)
         assert back.id == expected_id and back.state == NEW
-        assert session.current().id == expected_id  # the card is shown again
+        assert showing(session).id == expected_id  # the card is shown again
         assert card(db, expected_id) == before[expected_id]
     assert logs(db) == [] and session.undo() is None
     assert session.counts() == Counts(new=5, learning=0, review=0)
@@ -96,7 +98,7 @@ def test_undo_of_a_review_restores_its_memory_and_due(tmp_path: Path, clock: Clo
     session = StudySession(db, settings=NO_FUZZ, clock=clock)
     outcome = session.rate(AGAIN, 1000)
     assert outcome.state == RELEARNING and card(db, 1)["lapses"] == 1
-    session.undo()
+    undone(session)
     assert card(db, 1) == before and len(logs(db, 1)) == 1
 
 
@@ -108,7 +110,7 @@ def test_undo_unburies_the_siblings_the_rating_buried(tmp_path: Path, clock: Clo
     outcome = session.rate(GOOD, 1000)
     (sibling,) = outcome.buried_siblings
     assert card(db, sibling)["buried_until"] is not None
-    session.undo()
+    undone(session)
     assert card(db, sibling)["buried_until"] is None
 
 
@@ -128,13 +130,13 @@ def test_bury_and_suspend_hide_the_card_and_can_be_undone(tmp_path: Path, clock:
     assert card(db, 1)["buried_until"] == local("2026-11-23 04:00")
     session.suspend()
     assert card(db, 2)["suspended"] is True
-    assert session.current().front == "c2" and session.counts().new == 1
-    assert session.undo().front == "c1" and card(db, 2)["suspended"] is False
-    assert session.undo().front == "c0" and card(db, 1)["buried_until"] is None
+    assert showing(session).front == "c2" and session.counts().new == 1
+    assert undone(session).front == "c1" and card(db, 2)["suspended"] is False
+    assert undone(session).front == "c0" and card(db, 1)["buried_until"] is None
     assert session.counts().new == 3
     clock.set(local("2026-11-23 05:00"))
     session.bury()
-    assert StudySession(db, settings=NO_FUZZ, clock=clock).current().front == "c1"
+    assert showing(StudySession(db, settings=NO_FUZZ, clock=clock)).front == "c1"
 
 
 def test_a_leech_is_tagged_and_suspended(tmp_path: Path, clock: Clock) -> None:
@@ -161,7 +163,7 @@ def test_a_new_study_day_during_the_session_gets_a_new_queue(tmp_path: Path, clo
     session.rate(EASY, 1)
     assert session.current() is None
     clock.set(local("2026-11-23 04:01"))
-    assert session.current().front == "c2" and session.counts().new == 2
+    assert showing(session).front == "c2" and session.counts().new == 2
 
 
 def test_a_card_retired_by_an_import_meanwhile_is_skipped(tmp_path: Path, clock: Clock) -> None:
@@ -170,7 +172,7 @@ def test_a_card_retired_by_an_import_meanwhile_is_skipped(tmp_path: Path, clock:
     add_file(db, "a.md", [basic("D", "stays", 2)], clock())  # re-import without "gone"
     with pytest.raises(CardUnavailable, match="retired"):
         session.rate(GOOD, 1000)
-    assert session.current().front == "stays" and logs(db) == []
+    assert showing(session).front == "stays" and logs(db) == []
 
 
 def test_rating_from_worker_threads_while_the_ui_thread_reads(tmp_path: Path, clock: Clock) -> None:
@@ -179,7 +181,7 @@ def test_rating_from_worker_threads_while_the_ui_thread_reads(tmp_path: Path, cl
     seen = []
     with ThreadPoolExecutor(max_workers=3) as pool:  # each call may land on another thread
         for _ in range(20):
-            seen.append(session.current().id)
+            seen.append(showing(session).id)
             pool.submit(session.rate, EASY, 100).result()
             session.counts()
             session.previews()
