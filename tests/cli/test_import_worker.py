@@ -7,8 +7,10 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -45,7 +47,7 @@ def everything(path: Path, batch: int = 500) -> tuple[list[CardDraft], list[Skip
     return cards, skipped
 
 
-def dump(db_path: Path) -> dict[str, list]:
+def dump(db_path: Path) -> dict[str, Sequence[Any]]:
     db = open_db(db_path)
     try:
         with db.read() as conn:

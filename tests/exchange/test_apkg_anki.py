@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import update
@@ -27,7 +28,7 @@ def _export(built: fixture.Built, out: Path, **kwargs: object):
     return export_apkg(built.db, out, settings=built.settings, now=built.now, **kwargs)  # type: ignore[arg-type]
 
 
-def _by_front(col) -> dict[str, object]:
+def _by_front(col) -> dict[str, Any]:
     """Anki cards keyed the way llmcards names them: a basic card by its front, a cloze by ord."""
     out = {}
     for card in anki_cards(col):

@@ -50,6 +50,11 @@ def assert_one_line_error(result: Result, *needles: str) -> None:
 # --- notes that must be refused -------------------------------------------------------
 
 
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
 def _write(name: str, data: bytes) -> Callable[[Path], Path]:
     def make(folder: Path) -> Path:
         path = folder / name
@@ -78,7 +83,7 @@ REFUSED = {
     ),
     "random bytes": (_write("rand.txt", os.urandom(4096)), ["rand.txt", "binary"]),
     "a fifo, not a file": (
-        lambda d: (os.mkfifo(d / "pipe.md"), d / "pipe.md")[1],
+        lambda d: _fifo(d / "pipe.md"),
         ["pipe.md", "not a regular file"],
     ),
 }

@@ -169,7 +169,7 @@ def test_study_date_in_sql_matches_clock_day_start(monkeypatch: pytest.MonkeyPat
                     assert study_days.date_of(moment) == expected
                     stored = moment.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
                     key = conn.execute(select(sql_study_date(literal(stored), study_days))).scalar()
-                    assert date.fromisoformat(key) == expected
+                    assert date.fromisoformat(str(key)) == expected
                     number = conn.execute(
                         select(sql_study_day_number(literal(stored), study_days))
                     ).scalar()

@@ -29,7 +29,7 @@ def test_fresh_database_is_private_wal_and_at_head(db_path: Path) -> None:
             conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
         )
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar_one() >= 5000
     with db.write() as conn:
         conn.execute(text("INSERT INTO deck (name) VALUES ('x')"))
         wal = db_path.with_name(db_path.name + "-wal")

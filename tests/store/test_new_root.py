@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -50,7 +52,7 @@ def generated() -> list[CardDraft]:
     return parse_note(generate_notes(1500, seed=3), root="LLM").cards
 
 
-def tables(db: Database) -> tuple[list, list]:
+def tables(db: Database) -> tuple[Sequence[Any], Sequence[Any]]:
     with db.read() as conn:
         return (
             conn.execute(text("SELECT * FROM card ORDER BY id")).all(),
@@ -95,7 +97,7 @@ def test_cloze_notes_and_repeated_fronts(tmp_path: Path, size: int) -> None:
     assert in_batches(batched, CLOZE_ORDER, size) == expected
     assert tables(batched) == tables(whole)
     with batched.read() as conn:
-        notes = dict(
+        notes: dict[int, int] = dict(
             conn.execute(
                 text("SELECT source_line, count(DISTINCT note_uid) FROM card GROUP BY 1")
             ).all()

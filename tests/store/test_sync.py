@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select, text, update
 
@@ -48,7 +50,7 @@ def sync(
         )
 
 
-def cards(db: Database) -> list:
+def cards(db: Database) -> Sequence[Any]:
     with db.read() as conn:
         return conn.execute(
             select(

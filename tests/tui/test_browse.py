@@ -79,6 +79,7 @@ async def test_search_in_answers_and_enter_hides_the_answer(
         await pilot.press("slash")
         await settle(pilot)
         screen = app.screen
+        assert isinstance(screen, BrowseScreen)
         await pilot.press("slash", *"更新门")  # only in GRU's answer
         await settle(pilot)
         assert fronts_shown(screen) == ["GRU"]
@@ -117,7 +118,8 @@ async def test_a_long_list_is_capped_with_a_line_saying_so(
         await pilot.press("slash")
         await settle(pilot)
         screen = app.screen
-        assert len(fronts_shown(screen)) == 2  # type: ignore[arg-type]
+        assert isinstance(screen, BrowseScreen)
+        assert len(fronts_shown(screen)) == 2
         assert "2 of 3 shown — refine the search" in str(screen.query_one("#browse-count").render())
 
 

@@ -35,7 +35,8 @@ async def test_deck_tree_counts_and_enter_studies(db_path: Path, settings: Setti
         await pilot.press("right", "down", "enter")
         await settle(pilot)
         assert isinstance(app.screen, StudyScreen)
-        assert app.screen.driver._session.deck_name() == "LLM 学习笔记::NLP"
+        session = app.screen.driver._session
+        assert session is not None and session.deck_name() == "LLM 学习笔记::NLP"
 
 
 async def test_click_on_a_deck_studies_it(db_path: Path, settings: Settings) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from textual.binding import Binding
+
 from llmcards.config import Settings
 from llmcards.tui.answer import prepare_answer
 from llmcards.tui.app import create_app
@@ -74,6 +76,7 @@ async def test_command_palette_lists_every_study_key(db_path: Path) -> None:
         await settle(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
         for binding in StudyScreen.BINDINGS:
+            assert isinstance(binding, Binding)
             assert any(title.startswith(binding.description) for title in titles), (
                 binding.description
             )
@@ -83,4 +86,4 @@ async def test_command_palette_lists_every_study_key(db_path: Path) -> None:
         )
         reveal.callback()
         await pilot.pause()
-        assert app.screen.revealed
+        assert isinstance(app.screen, StudyScreen) and app.screen.revealed

@@ -9,6 +9,7 @@ number days with llmcards' own `clock.StudyCalendar`, which makes both counts ag
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -63,7 +64,7 @@ class AnkiDays:
         return self._days.start_of(self._day0 + timedelta(days=day))
 
 
-def source_day_start(day: int, crt: int, conf: dict[str, object]) -> datetime:
+def source_day_start(day: int, crt: int, conf: Mapping[str, object]) -> datetime:
     """When day number `day` of another Anki collection began (UTC), as Anki counts it.
 
     schedVer 2 with `creationOffset`: days roll over at `rollover` local time, counted
