@@ -128,7 +128,8 @@ def test_a_worker_that_dies_mid_file_is_taken_over(big_note: Path) -> None:
         batches = iter(parse.batches)
         first_cards, first_skipped = next(batches)
         cards, skipped = list(first_cards), list(first_skipped)
-        os.kill(ahead._pid, signal.SIGKILL)  # type: ignore[arg-type]
+        assert ahead._pid is not None
+        os.kill(ahead._pid, signal.SIGKILL)
         for more_cards, more_skipped in batches:
             cards += more_cards
             skipped += more_skipped

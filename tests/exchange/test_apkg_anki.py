@@ -24,8 +24,8 @@ def built(tmp_path: Path) -> fixture.Built:
     return fixture.build(tmp_path)
 
 
-def _export(built: fixture.Built, out: Path, **kwargs: object):
-    return export_apkg(built.db, out, settings=built.settings, now=built.now, **kwargs)  # type: ignore[arg-type]
+def _export(built: fixture.Built, out: Path, **kwargs: Any) -> Any:
+    return export_apkg(built.db, out, settings=built.settings, now=built.now, **kwargs)
 
 
 def _by_front(col) -> dict[str, Any]:

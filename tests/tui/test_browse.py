@@ -6,7 +6,7 @@ import contextlib
 from pathlib import Path
 
 from sqlalchemy import select
-from textual.widgets import Markdown
+from textual.widgets import DataTable, Markdown
 
 from llmcards.config import Settings
 from llmcards.store.db import open_db
@@ -31,7 +31,8 @@ def suspended_fronts(path: Path) -> set[str]:
 
 
 def fronts_shown(screen: BrowseScreen) -> list[str]:
-    return [screen.rows[int(key.value)].front for key in screen.query_one("#browse-table").rows]  # type: ignore[attr-defined]
+    table = screen.query_one("#browse-table", DataTable)
+    return [screen.rows[int(str(key.value))].front for key in table.rows]
 
 
 async def test_slash_browses_the_highlighted_deck_search_filters_and_s_suspends(
@@ -139,5 +140,5 @@ async def test_e_opens_the_highlighted_card_at_its_line(
         await settle(pilot)
         await pilot.press("slash", *"GRU", "enter", "e")
         await settle(pilot)
-        assert fronts_shown(app.screen) == ["GRU"]  # type: ignore[arg-type]
+        assert isinstance(app.screen, BrowseScreen) and fronts_shown(app.screen) == ["GRU"]
     assert ran == [["nvim", "-p", "+4", str(note_path)]]

@@ -33,6 +33,7 @@ from llmcards.exchange.replay import Rating, Replayer, Schedule, Step
 from llmcards.store.db import Database
 from llmcards.store.models import CARD, DECK, NEW, RELEARNING, REVIEW
 from llmcards.store.models import LOG as REVIEW_LOG
+from llmcards.store.queries import inserted_id
 
 Progress = Callable[[int, int], None]
 _STATE_OF_TYPE = {
@@ -203,7 +204,7 @@ class _Importer:
                 continue
             found = conn.execute(select(DECK.c.id).where(DECK.c.name == path)).scalar()
             if found is None:
-                found = conn.execute(insert(DECK).values(name=path)).inserted_primary_key[0]  # type: ignore[index]
+                found = inserted_id(conn.execute(insert(DECK).values(name=path)))
             self.deck_ids[path] = found
         self.deck_ids[name] = self.deck_ids[DECK_SEP.join(parts)]
         return self.deck_ids[name]
@@ -262,7 +263,7 @@ class _Importer:
                 reps=0,
                 lapses=0,
             )
-            card_id = conn.execute(insert(CARD), [values]).inserted_primary_key[0]  # type: ignore[index]
+            card_id = inserted_id(conn.execute(insert(CARD), [values]))
             self.report.new += 1
         else:
             self.pending_updates.append({**values, "_id": card_id})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import TypeGuard
 
 _VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "col", "source"}
 _DROP = {"script", "style", "head", "title"}
@@ -90,7 +91,7 @@ def html_to_text(html: str) -> str:
     return " ".join(html_to_markdown(html).split())
 
 
-def _is_block(node: _Node | str) -> bool:
+def _is_block(node: _Node | str) -> TypeGuard[_Node]:
     return isinstance(node, _Node) and node.tag in _BLOCK
 
 
@@ -108,7 +109,7 @@ def _blocks(children: list[_Node | str], *, in_pre: bool, tight: bool = False) -
     for child in children:
         if _is_block(child):
             flush()
-            block = _block(child)  # type: ignore[arg-type]
+            block = _block(child)
             if block.strip():
                 parts.append(block)
         else:

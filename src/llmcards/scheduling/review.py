@@ -22,6 +22,7 @@ from llmcards.scheduling import fsrs_bridge
 from llmcards.scheduling.types import AGAIN, RATING_NAMES, RateOutcome, Rating
 from llmcards.store.db import Store
 from llmcards.store.models import CARD, DECK, LOG, NEW, REVIEW
+from llmcards.store.queries import inserted_id
 
 # What undo must put back; the FSRS columns plus what a rating may change beside them.
 _RESTORED = (
@@ -155,12 +156,12 @@ def _rate_in(
             due_after=after.due,
             card_before=_card_before_json(row, siblings),
         )
-    ).inserted_primary_key
-    assert log_id is not None and after.due is not None
+    )
+    assert after.due is not None
     return RateOutcome(
         card_id=card_id,
         rating=Rating(rating),
-        review_log_id=int(log_id[0]),
+        review_log_id=inserted_id(log_id),
         state=CardState(after.state),
         due=after.due,
         stability=after.stability,

@@ -55,7 +55,7 @@ def daily_backup_if_due(db_path: Path, *, today: datetime | None = None) -> Path
     today = today or datetime.now()
     stamp = f"{today:%Y%m%d}"
     daily = [p for p in list_backups(db_path) if p.name.endswith("-daily.db")]
-    if any(_NAME.match(p.name).group(1) == stamp for p in daily):  # type: ignore[union-attr]
+    if any((m := _NAME.match(p.name)) and m.group(1) == stamp for p in daily):
         return None
     made = make_backup(db_path, "daily", when=today)
     daily.append(made)

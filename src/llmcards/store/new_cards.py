@@ -10,9 +10,9 @@ the same in every row and are converted once.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Column, Connection, Dialect, insert
 
 from llmcards.cards import CardDraft
 from llmcards.store.models import CARD
@@ -107,6 +107,6 @@ class NewCardRows:
         self.rows = []
 
 
-def _stored(column: object, dialect: object, value: object) -> object:
-    processor = column.type._cached_bind_processor(dialect)  # type: ignore[attr-defined]
+def _stored(column: Column[Any], dialect: Dialect, value: object) -> object:
+    processor = column.type.bind_processor(dialect)
     return value if processor is None else processor(value)

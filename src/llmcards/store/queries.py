@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, CursorResult, and_, case, func, or_, select
 
 from llmcards.cards import DECK_SEP, find_deck
 from llmcards.errors import UserError
@@ -61,6 +61,13 @@ CARD_COLUMNS = (
     CARD.c.suspended,
     CARD.c.retired,
 )
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The id SQLite gave the row an INSERT just wrote."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def select_cards() -> Any:

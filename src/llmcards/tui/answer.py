@@ -52,8 +52,9 @@ def _images_as_links(text: str) -> str:
             indent = line[: len(line) - len(line.lstrip())]
             # An image alone on its line becomes a link line; one inside a sentence
             # becomes an inline link, so the sentence keeps its shape.
-            if _IMAGE.fullmatch(line.strip()):
-                url = _IMAGE.fullmatch(line.strip()).group(2)  # type: ignore[union-attr]
+            alone = _IMAGE.fullmatch(line.strip())
+            if alone:
+                url = alone.group(2)
                 line = f"{indent}[↗ {short_url(url)}]({url})"
             else:
                 line = _IMAGE.sub(lambda m: f"[↗ {short_url(m.group(2), 40)}]({m.group(2)})", line)

@@ -187,7 +187,10 @@ def create_app(
 
     if isinstance(now, datetime):
         frozen = clock_module.ensure_utc(now)
-        clock: Clock = lambda: frozen  # noqa: E731
+
+        def clock() -> datetime:
+            return frozen
+
     else:
         clock = now or clock_module.now
     if db is None:

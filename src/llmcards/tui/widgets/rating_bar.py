@@ -9,11 +9,17 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button
+from textual.widgets.button import ButtonVariant
 
 from llmcards.scheduling.types import AGAIN, EASY, GOOD, HARD, Preview
 
 RATING_LABELS = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
-RATING_VARIANTS = {AGAIN: "error", HARD: "warning", GOOD: "success", EASY: "primary"}
+RATING_VARIANTS: dict[int, ButtonVariant] = {
+    AGAIN: "error",
+    HARD: "warning",
+    GOOD: "success",
+    EASY: "primary",
+}
 
 
 class _Key(Button, can_focus=False):
@@ -59,7 +65,7 @@ class RatingBar(Horizontal):
                 id=f"rate-{rating}",
                 action=f"screen.rate({rating})",
                 compact=True,
-                variant=RATING_VARIANTS[rating],  # type: ignore[arg-type]
+                variant=RATING_VARIANTS[rating],
                 tooltip=f"Rate this card {name}",
             )
 
