@@ -10,6 +10,7 @@ so the card's memory state is what it would be had every rating been given to it
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from llmcards.errors import UserError
@@ -26,7 +27,7 @@ class Relinked:
     moved: int  # ratings moved from the old card
     reviews: int  # ratings the card holds now
     state: int
-    due: object  # datetime | None
+    due: datetime | None
 
 
 def relink(db: Database, old_id: int, new_id: int, settings: Settings) -> Relinked:
@@ -35,9 +36,9 @@ def relink(db: Database, old_id: int, new_id: int, settings: Settings) -> Relink
 
     from llmcards.exchange.history import schedule_values
     from llmcards.exchange.replay import Rating, Replayer, Schedule
-    from llmcards.store.models import Card, ReviewLog
+    from llmcards.store.models import CARD, LOG
 
-    card, log = Card.__table__, ReviewLog.__table__  # type: ignore[attr-defined]
+    card, log = CARD, LOG
     if old_id == new_id:
         raise UserError(f"card #{old_id} given twice; relink OLD NEW takes two different cards")
     with db.write() as conn:

@@ -37,6 +37,7 @@ def sources(
 
         print_json([s.as_json() for s in found])
         return
+    from rich.console import JustifyMethod
     from rich.markup import escape
     from rich.table import Table
 
@@ -46,13 +47,14 @@ def sources(
         console().print("No notes imported yet. Import with [bold]llmcards import NOTES.md[/bold].")
         return
     table = Table(box=None, pad_edge=False)
-    for name, justify in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("File", "left"),
         ("Deck", "left"),
         ("Cards", "right"),
         ("Retired", "right"),
-    ):
-        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    )
+    for name, justify in columns:
+        table.add_column(name, justify=justify, overflow="fold")
     for s in found:
         shown = escape(s.path) + ("" if s.exists else " [red](gone)[/red]")
         table.add_row(shown, escape(s.root), str(s.cards), str(s.retired))
@@ -108,7 +110,7 @@ def relink(
         done = move_history(db, old, new, load_settings())
     finally:
         db.close()
-    due = f", due {done.due.astimezone().strftime('%Y-%m-%d %H:%M')}" if done.due else ""  # type: ignore[attr-defined]
+    due = f", due {done.due.astimezone().strftime('%Y-%m-%d %H:%M')}" if done.due else ""
     console().print(
         f"Moved {done.moved} reviews from card #{old} to card #{new}: "
         f"{done.reviews} reviews, {STATE_NAMES.get(done.state, '?')}{due}"

@@ -13,9 +13,7 @@ from operator import itemgetter
 from sqlalchemy import Connection, Update, bindparam, update
 
 from llmcards.cards import deck_name
-from llmcards.store.models import Card
-
-CARD = Card.__table__  # type: ignore[attr-defined]
+from llmcards.store.models import CARD
 
 
 def apply_updates(conn: Connection, updates: list[dict[str, object]]) -> None:

@@ -16,12 +16,10 @@ from sqlalchemy import Connection, select
 
 from llmcards.store.bulk import MAX_VARIABLES
 from llmcards.store.identity import Key
-from llmcards.store.models import ReviewLog
+from llmcards.store.models import LOG as REVIEW_LOG
 
 if TYPE_CHECKING:
     from llmcards.store.sync import Existing
-
-REVIEW_LOG = ReviewLog.__table__  # type: ignore[attr-defined]
 
 
 def moved_elsewhere(conn: Connection, known: Existing, leaving: list[Any]) -> list[tuple[Any, Any]]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
@@ -114,11 +114,11 @@ def pair(old: Sequence[Side], new: Sequence[Side]) -> list[tuple[int, int]]:
     return pairs
 
 
-def _index(sides: Sequence[Side], key: object) -> dict[Hashable, list[int]]:
+def _index(sides: Sequence[Side], key: Callable[[Side], Hashable]) -> dict[Hashable, list[int]]:
     """Indexes of `sides` by `key(side)`, each list in line order."""
     found: dict[Hashable, list[int]] = defaultdict(list)
     for j, side in enumerate(sides):
-        found[key(side)].append(j)  # type: ignore[operator]
+        found[key(side)].append(j)
     for indexes in found.values():
         indexes.sort(key=lambda j: sides[j].line)
     return found
