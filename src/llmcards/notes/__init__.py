@@ -9,8 +9,9 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeAlias, TypeVar, overload
 
-from llmcards.cards import CONTEXT_SEP, CardDraft, ParsedNote, Skipped
+from llmcards.cards import CONTEXT_SEP, CardDraft, Kind, ParsedNote, SkipCategory, Skipped
 from llmcards.notes.decode import DecodedNote, decode_note
 from llmcards.notes.frontmatter import split_front_matter
 from llmcards.notes.walk import walk
@@ -39,18 +40,42 @@ def parse_note(text: str, *, root: str | None = None, stem: str = "notes") -> Pa
     return note
 
 
+# A card and a skipped item as the tuples of their fields (`note_batches(raw=True)`).
+CardFields: TypeAlias = tuple[tuple[str, ...], str, str, int, Kind, str, tuple[str, ...], int, str]
+SkippedFields: TypeAlias = tuple[int, str, str, SkipCategory, tuple[str, ...]]
+C = TypeVar("C")
+S = TypeVar("S")
+
+
 @dataclass
-class NoteBatches:
+class NoteBatches(Generic[C, S]):
     root: str
     title: str | None
     # (cards, skipped) in note order; a consumer that keeps everything may want the
     # cyclic GC off meanwhile, as `parse_note` does.
-    batches: Iterator[tuple[list[CardDraft], list[Skipped]]]
+    batches: Iterator[tuple[list[C], list[S]]]
+
+
+@overload
+def note_batches(
+    text: str,
+    *,
+    root: str | None = None,
+    stem: str = "notes",
+    batch: int = 0,
+    raw: Literal[False] = False,
+) -> NoteBatches[CardDraft, Skipped]: ...
+
+
+@overload
+def note_batches(
+    text: str, *, root: str | None = None, stem: str = "notes", batch: int = 0, raw: Literal[True]
+) -> NoteBatches[CardFields, SkippedFields]: ...
 
 
 def note_batches(
     text: str, *, root: str | None = None, stem: str = "notes", batch: int = 0, raw: bool = False
-) -> NoteBatches:
+) -> NoteBatches[Any, Any]:
     """`parse_note` in pieces of about `batch` outputs (0: one piece), each handed out as
     soon as the rest of the note cannot change it: an importer stores the first
     cards of a large note while the rest is being parsed. `raw`: each card and skipped
@@ -64,18 +89,20 @@ def note_batches(
     return NoteBatches(root_name, title, _batches(body, root_name, batch, raw))
 
 
-def _batches(body: str, root_name: str, batch: int, raw: bool) -> Iterator[tuple[list, list]]:
+def _batches(
+    body: str, root_name: str, batch: int, raw: bool
+) -> Iterator[tuple[list[Any], list[Any]]]:
     decks: dict[tuple[str, ...], tuple[str, ...]] = {}
     for outs in walk(body, batch):
-        cards: list = []
-        skipped: list = []
+        cards: list[CardDraft | CardFields] = []
+        skipped: list[Skipped | SkippedFields] = []
         for out in outs:
             deck = decks.get(out.path)
             if deck is None:
                 deck = decks[out.path] = (root_name, *out.path)
             if out.is_card:
                 context = CONTEXT_SEP.join(reversed(out.context)) if out.context else ""
-                fields = (
+                fields: CardFields = (
                     deck,
                     out.front,
                     out.back,
@@ -88,6 +115,6 @@ def _batches(body: str, root_name: str, batch: int, raw: bool) -> Iterator[tuple
                 )
                 cards.append(fields if raw else CardDraft(*fields))
             else:
-                fields = (out.line, out.front, out.reason, out.category, deck)
-                skipped.append(fields if raw else Skipped(*fields))
+                item: SkippedFields = (out.line, out.front, out.reason, out.category, deck)
+                skipped.append(item if raw else Skipped(*item))
         yield cards, skipped

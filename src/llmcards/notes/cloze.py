@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from llmcards.notes.plain import markdown_to_plain
 
@@ -22,8 +23,8 @@ def clozes(markdown: str) -> list[Cloze]:
     numbers = sorted({int(m.group(1)) for m in CLOZE.finditer(markdown)})
     cards = []
     for number in numbers:
-        front_md = CLOZE.sub(lambda m, n=number: _hide(m, n), markdown)
-        back = CLOZE.sub(lambda m, n=number: _reveal(m, n), markdown)
+        front_md = CLOZE.sub(partial(_hide, number=number), markdown)
+        back = CLOZE.sub(partial(_reveal, number=number), markdown)
         cards.append(Cloze(number, markdown_to_plain(front_md), back))
     return cards
 

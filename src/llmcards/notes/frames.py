@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal
 
 from llmcards.cards import Kind, SkipCategory
 from llmcards.notes.pieces import Piece
@@ -120,7 +120,7 @@ class Frame:
         # Nested in a definition: part of its answer, so only its clozes count.
         self.in_answer = False
         # `first_cut(head)` once a nested list asked for it (False: not computed yet).
-        self.cut: tuple[Cut, str] | bool | None = False
+        self.cut: tuple[Cut, str] | Literal[False] | None = False  # False: not looked for yet
 
 
 class ListFrame:

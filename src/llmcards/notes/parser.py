@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, TypeAlias, cast
 
 import pyromark
-from pyromark.event import Event, Range
+from pyromark.event import Range
 
 _Opt = pyromark.Options
 # Front matter is handled before parsing (see frontmatter.py): pyromark would also
@@ -20,6 +21,11 @@ OPTIONS = (
 _MARKDOWN = pyromark.Markdown(options=OPTIONS)
 
 
-def parse_events(text: str) -> Iterator[tuple[Event, Range]]:
+# pyromark's events as the walk reads them: a bare name ("SoftBreak", "HardBreak",
+# "Rule") or a one-key dict {kind: value}; the walk dispatches on the key by hand.
+RawEvent: TypeAlias = str | dict[str, Any]
+
+
+def parse_events(text: str) -> Iterator[tuple[RawEvent, Range]]:
     """(event, byte range) pairs, text not merged."""
-    return _MARKDOWN.events_with_range(text)
+    return cast(Iterator[tuple[RawEvent, Range]], _MARKDOWN.events_with_range(text))

@@ -67,7 +67,7 @@ def markdown_to_plain(markdown: str) -> str:
     """Plain text of a small Markdown snippet (a cloze paragraph), parsed for real."""
     collected: list[P.Piece] = []
     for event, _span in parse_events(markdown):
-        if event.__class__ is str:
+        if isinstance(event, str):
             collected.append((P.TEXT, " ", 0, 0))
             continue
         ((key, value),) = event.items()

@@ -47,10 +47,10 @@ class Rules:
                 item.decision = "explicit"
                 return made + children
         if head and data.find(b"::", item.para_start, item.head_end) >= 0:
-            made = self._double_colon(head, item.end, item.start, item.path, line)
-            if made is not None:
+            pair = self._double_colon(head, item.end, item.start, item.path, line)
+            if pair is not None:
                 item.decision = "explicit"
-                return [made, *_clozes_only(children)]
+                return [pair, *_clozes_only(children)]
         item.decision = "rule"
         found = first_cut(head) if item.cut is False else item.cut
         if found is not None:
@@ -303,7 +303,7 @@ def _first_line_pieces(markdown: str, base: int) -> list[P.Piece]:
     """Inline pieces of a paragraph's first line, offsets shifted to the whole note."""
     out: list[P.Piece] = []
     for event, span in parse_events(markdown):
-        if event.__class__ is str:
+        if isinstance(event, str):
             if out:
                 break
             continue

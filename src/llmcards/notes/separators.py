@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import NamedTuple
+from dataclasses import dataclass
 
 from llmcards.notes import pieces as P
 from llmcards.notes.plain import collapse, plain
@@ -21,7 +21,8 @@ _DOUBLE_COLON = re.compile(r"\s+::\s+")
 _SENTENCE_END = re.compile(r"[。！？；]|[.!?](?:\s|$)")
 
 
-class Cut(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Cut:
     """A separator found in piece `index`, at characters [start, end) of its text."""
 
     index: int

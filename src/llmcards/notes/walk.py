@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from pyromark.event import Range
+
 from llmcards.notes import pieces as P
 from llmcards.notes.answer import Answers
 from llmcards.notes.content import classify_html, classify_text, html_media_flags, pieces_flags
@@ -46,7 +48,7 @@ def walk(text: str, batch: int = 0) -> Iterator[list[Out]]:
     TEXT, HAS_TEXT, HAS_LINK, HAS_IMAGE = P.TEXT, P.HAS_TEXT, P.HAS_LINK, P.HAS_IMAGE
 
     for event, span in parse_events(text):
-        if event.__class__ is str:
+        if isinstance(event, str):
             if event == "Rule":
                 if cur.sandwich is not None:
                     _drop_sandwich(cur)
@@ -277,9 +279,7 @@ def _finished(
     return done
 
 
-def _inline(
-    cur: Frame, heading: list[P.Piece] | None, kind: int, value: str, span: dict[str, int]
-) -> None:
+def _inline(cur: Frame, heading: list[P.Piece] | None, kind: int, value: str, span: Range) -> None:
     phase = cur.phase
     if phase <= HEAD:
         if phase == NEW:
