@@ -21,7 +21,7 @@ _DOUBLE_COLON = re.compile(r"\s+::\s+")
 _SENTENCE_END = re.compile(r"[。！？；]|[.!?](?:\s|$)")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen __init__ costs ~3x per cut
 class Cut:
     """A separator found in piece `index`, at characters [start, end) of its text."""
 
