@@ -1,21 +1,25 @@
 """User settings: a TOML file in the platformdirs config folder (or `LLMCARDS_CONFIG`).
 
-Every key is declared once here, with its type, its bounds and a docstring (shown by
-`llmcards config`). Reading the file validates all of it, nested tables included, so a
-wrong value is one line naming the key and the file instead of a traceback later, deep in
-py-fsrs or the queue. A key llmcards does not know is an error too: a typo must not be
-ignored silently. Changing one key from the command line lives in `config_edit`.
+Every key is declared once here: its type, its default, a docstring (shown by
+`llmcards config`) and the check its value must pass. Reading the file validates all of
+it, nested tables included, so a wrong value is one line naming the key and the file
+instead of a traceback later, deep in py-fsrs or the queue. A key llmcards does not
+know is an error too: a typo must not be ignored silently.
+
+The settings are plain dataclasses: the study app's first card must not wait for
+pydantic (~80 ms), which checks the types of a config file only when there is one
+(`validate`). Changing one key from the command line lives in `config_edit`.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
-
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from typing import Any
 
 from llmcards.errors import UserError
 
@@ -30,91 +34,123 @@ def parse_step(text: str) -> timedelta:
     return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
 
 
-def _steps(steps: list[str]) -> list[str]:
+# -- the checks a key's value must pass: None when fine, else why not ("is …")
+
+Check = Callable[[Any], str | None]
+
+
+def at_least(low: int) -> Check:
+    return lambda value: None if value is None or value >= low else f"is below {low}"
+
+
+def _retention(value: float) -> str | None:
+    return None if 0.7 <= value <= 0.99 else "is outside 0.70–0.99"
+
+
+def _hour(value: int) -> str | None:
+    return None if 0 <= value <= 23 else "is not an hour 0–23"
+
+
+def _steps(steps: list[str]) -> str | None:
     for step in steps:
         if not _STEP.match(step):
-            raise ValueError(f"has {step!r}, which is not a duration; write e.g. 1m, 10m, 1h or 1d")
-    return steps
+            return f"has {step!r}, which is not a duration; write e.g. 1m, 10m, 1h or 1d"
+    return None
 
 
-def _retention(value: float) -> float:
-    if not 0.7 <= value <= 0.99:
-        raise ValueError("is outside 0.70–0.99")
-    return value
-
-
-def _hour(value: int) -> int:
-    if not 0 <= value <= 23:
-        raise ValueError("is not an hour 0–23")
-    return value
-
-
-def _fsrs_parameters(values: list[float]) -> list[float]:
+def _fsrs_parameters(values: list[float]) -> str | None:
     """Empty, or the 21 numbers of FSRS-6 within the bounds py-fsrs itself enforces."""
     if not values:
-        return values
+        return None
     from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
     if len(values) != len(LOWER_BOUNDS_PARAMETERS):
-        raise ValueError(
+        return (
             f"has {len(values)} numbers, not {len(LOWER_BOUNDS_PARAMETERS)} (FSRS-6); "
             "run `llmcards optimize`, or set it to '' for the defaults"
         )
     bounds = zip(values, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
     for index, (value, low, high) in enumerate(bounds):
         if not (math.isfinite(value) and low <= value <= high):
-            raise ValueError(f"number {index + 1} ({value}) is outside {low}–{high}")
-    return values
+            return f"number {index + 1} ({value}) is outside {low}–{high}"
+    return None
 
 
-Count = Annotated[int, Field(ge=0)]
-Steps = Annotated[list[str], AfterValidator(_steps)]
+def about(doc: str, check: Check | None = None) -> dict[str, Any]:
+    """A setting's field metadata: what it does, and the check its value must pass."""
+    return {"doc": doc, "check": check}
 
 
-class DeckLimits(BaseModel):
+def key(default: Any, doc: str, check: Check | None = None) -> Any:
+    """A setting with an immutable default (lists and tables use `field(default_factory=…,
+    metadata=about(…))`)."""
+    return field(default=default, metadata=about(doc, check))
+
+
+def doc_of(cls: type, name: str) -> str:
+    return str(next(f for f in fields(cls) if f.name == name).metadata["doc"])
+
+
+# A plain dict, read by pydantic when it validates these dataclasses.
+_STRICT = {"extra": "forbid"}
+
+
+@dataclass(frozen=True)
+class DeckLimits:
     """Daily limits of one deck (and its sub-decks); unset ones fall back to the global."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", use_attribute_docstrings=True)
+    __pydantic_config__ = _STRICT
 
-    new_per_day: Count | None = None
-    """New cards a day from this deck."""
-    reviews_per_day: Count | None = None
-    """Reviews a day from this deck."""
+    new_per_day: int | None = key(None, "New cards a day from this deck.", at_least(0))
+    reviews_per_day: int | None = key(None, "Reviews a day from this deck.", at_least(0))
 
 
-class Settings(BaseModel):
+@dataclass(frozen=True)
+class Settings:
     """Everything a user can set; the defaults are what a fresh install uses."""
 
-    model_config = ConfigDict(
-        strict=True, extra="forbid", frozen=True, use_attribute_docstrings=True
-    )
+    __pydantic_config__ = _STRICT
 
-    desired_retention: Annotated[float, AfterValidator(_retention)] = 0.9
-    """The chance of remembering a card when it comes due (0.70–0.99); higher means more reviews."""
-    learning_steps: Steps = Field(default_factory=lambda: ["1m", "10m"])
-    """Waits between the first reviews of a new card (s, m, h or d)."""
-    relearning_steps: Steps = Field(default_factory=lambda: ["10m"])
-    """Waits between reviews of a forgotten card before it graduates again."""
-    maximum_interval: Annotated[int, Field(ge=1)] = 36500
-    """The longest wait between two reviews, in days."""
-    fuzz: bool = True
-    """Spread due dates by a little, so cards learned together do not stay together."""
-    rollover_hour: Annotated[int, AfterValidator(_hour)] = 4
-    """The hour (0–23, local time) at which a new study day starts."""
-    new_per_day: Count = 20
-    """New cards a day, over all decks."""
-    reviews_per_day: Count = 200
-    """Reviews a day, over all decks."""
-    leech_threshold: Count = 8
-    """Lapses after which a card is a leech and is suspended (0: never)."""
-    fsrs_parameters: Annotated[list[float], AfterValidator(_fsrs_parameters)] = Field(
-        default_factory=list
+    desired_retention: float = key(
+        0.9,
+        "The chance of remembering a card when it comes due (0.70–0.99); higher, more reviews.",
+        _retention,
     )
-    """Your own 21 FSRS-6 parameters, overriding the fitted ones (empty: not overridden)."""
-    keys: dict[str, str] = Field(default_factory=dict)
-    """Key bindings: binding id (e.g. "study.good") to key(s), e.g. "j" or "j,space"."""
-    deck_limits: dict[str, DeckLimits] = Field(default_factory=dict)
-    """Daily limits per deck, by full deck name: new_per_day and reviews_per_day."""
+    learning_steps: list[str] = field(
+        default_factory=lambda: ["1m", "10m"],
+        metadata=about("Waits between the first reviews of a new card (s, m, h or d).", _steps),
+    )
+    relearning_steps: list[str] = field(
+        default_factory=lambda: ["10m"],
+        metadata=about("Waits between reviews of a forgotten card until it graduates.", _steps),
+    )
+    maximum_interval: int = key(
+        36500, "The longest wait between two reviews, in days.", at_least(1)
+    )
+    fuzz: bool = key(True, "Spread due dates a little, so cards learned together drift apart.")
+    rollover_hour: int = key(
+        4, "The hour (0–23, local time) at which a new study day starts.", _hour
+    )
+    new_per_day: int = key(20, "New cards a day, over all decks.", at_least(0))
+    reviews_per_day: int = key(200, "Reviews a day, over all decks.", at_least(0))
+    leech_threshold: int = key(
+        8, "Lapses after which a card is a leech and is suspended (0: never).", at_least(0)
+    )
+    fsrs_parameters: list[float] = field(
+        default_factory=list,
+        metadata=about(
+            "21 FSRS-6 parameters of your own, used instead of the fitted or default ones.",
+            _fsrs_parameters,
+        ),
+    )
+    keys: dict[str, str] = field(
+        default_factory=dict,
+        metadata=about('Key bindings: binding id (e.g. "study.good") to key(s), e.g. "j".'),
+    )
+    deck_limits: dict[str, DeckLimits] = field(
+        default_factory=dict,
+        metadata=about("Daily limits per deck, by full name: new_per_day and reviews_per_day."),
+    )
 
     def learning_deltas(self) -> tuple[timedelta, ...]:
         return tuple(parse_step(s) for s in self.learning_steps)
@@ -131,7 +167,12 @@ class Settings(BaseModel):
 
     def shown(self) -> dict[str, Any]:
         """The settings as the TOML file would hold them (unset deck limits left out)."""
-        return self.model_dump(exclude_none=True)
+        values = asdict(self)
+        values["deck_limits"] = {
+            deck: {k: v for k, v in limits.items() if v is not None}
+            for deck, limits in values["deck_limits"].items()
+        }
+        return values
 
 
 def dotted(path: tuple[str | int, ...] | list[str]) -> str:
@@ -151,8 +192,7 @@ _PHRASES = {
     "string_type": "is not text (quote it)",
     "list_type": "is not a list",
     "dict_type": "is not a table",
-    "model_type": "is not a table",
-    "greater_than_equal": "is below {ge}",
+    "dataclass_type": "is not a table",
 }
 
 
@@ -160,34 +200,59 @@ def problem_text(problem: Any) -> str:
     """Why pydantic rejected a value, in the words of this app's other errors."""
     phrase = _PHRASES.get(problem["type"])
     if phrase:
-        return phrase.format(**problem.get("ctx", {}))
+        return phrase
     return str(problem["msg"]).removeprefix("Value error, ")
 
 
-def validation_error(error: ValidationError, where: str) -> UserError:
-    """The first problem pydantic found, as one line naming the key and the file."""
-    problem = error.errors()[0]
-    loc = tuple(problem["loc"])
+def _error(where: str, loc: tuple[Any, ...], value: Any, why: str) -> UserError:
     # A list item is named by its position in words, not as a key nobody could type.
     item = next((i for i, part in enumerate(loc) if isinstance(part, int)), len(loc))
-    key = dotted(loc[:item])
-    if problem["type"] == "extra_forbidden":
-        return UserError(f"{where}: unknown setting {key}; run `llmcards config` to see them all")
-    shown = repr(problem["input"])
-    what = key if len(shown) > 40 else f"{key} = {shown}"
+    name = dotted(loc[:item])
+    shown = repr(value)
+    what = name if len(shown) > 40 else f"{name} = {shown}"
     if item < len(loc):
-        what = f"{key}: item {int(loc[item]) + 1} ({problem['input']!r})"
+        what = f"{name}: item {int(loc[item]) + 1} ({value!r})"
     return UserError(
-        f"{where}: {what} {problem_text(problem)}; "
-        f"fix it with `llmcards config {key} VALUE` or edit the file"
+        f"{where}: {what} {why}; fix it with `llmcards config {name} VALUE` or edit the file"
     )
 
 
+def check_values(settings: Settings, where: str) -> Settings:
+    """Each key's own check (bounds, formats), as one line naming the key and `where`."""
+    tables: list[tuple[tuple[str, ...], Any]] = [((), settings)]
+    tables += [(("deck_limits", deck), limits) for deck, limits in settings.deck_limits.items()]
+    for prefix, table in tables:
+        for spec in fields(table):
+            check = spec.metadata.get("check")
+            value = getattr(table, spec.name)
+            why = check(value) if check else None
+            if why:
+                raise _error(where, (*prefix, spec.name), value, why)
+    return settings
+
+
 def validate(raw: dict[str, Any], where: str) -> Settings:
+    """Settings from a parsed TOML file: types by pydantic (strict), then each key's check."""
+    if not raw:
+        return Settings()
+    import json
+
+    from pydantic import TypeAdapter, ValidationError
+
     try:
-        return Settings.model_validate(raw)
+        # Strict, from JSON: a table may stand for a dataclass, but "30" is no number and
+        # 1 is no `true` (a TOML date becomes its text, which no setting accepts).
+        text = json.dumps(raw, default=str)
+        settings = TypeAdapter(Settings).validate_json(text, strict=True)
     except ValidationError as exc:
-        raise validation_error(exc, where) from None
+        problem = exc.errors()[0]
+        loc = tuple(problem["loc"])
+        if problem["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
+            raise UserError(
+                f"{where}: unknown setting {dotted(loc)}; run `llmcards config` to see them all"
+            ) from None
+        raise _error(where, loc, problem["input"], problem_text(problem)) from None
+    return check_values(settings, where)
 
 
 def load_settings(path: Path | None = None) -> Settings:

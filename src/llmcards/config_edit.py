@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 import types
+from dataclasses import fields, is_dataclass
 from pathlib import Path
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
-
-from llmcards.config import Settings, dotted, problem_text, read_raw, validate
+from llmcards.config import Check, Settings, dotted, problem_text, read_raw, validate
 from llmcards.errors import UserError
 
 
@@ -36,34 +35,31 @@ def split_key(key: str) -> list[str]:
     return parts
 
 
-def resolve(key: str) -> tuple[list[str], Any]:
-    """The key's path (binding ids kept whole) and the type its value must have."""
+def resolve(key: str) -> tuple[list[str], Any, Check | None]:
+    """The key's path (binding ids kept whole), the type its value must have, and the
+    check it must pass."""
     parts = split_key(key)
     annotation: Any = Settings
+    check: Check | None = None
     path: list[str] = []
     while parts:
-        origin = get_origin(annotation)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            field = annotation.model_fields.get(parts[0])
-            if field is None:
+        if is_dataclass(annotation):
+            spec = next((f for f in fields(annotation) if f.name == parts[0]), None)
+            if spec is None:
                 raise _unknown(path + parts[:1])
-            annotation = field.annotation if not field.metadata else _with(field)
+            annotation = get_type_hints(annotation)[spec.name]
+            check = spec.metadata.get("check")
             path.append(parts.pop(0))
-        elif origin is dict:
+        elif get_origin(annotation) is dict:
             value_type = get_args(annotation)[1]
             # A binding id has dots of its own: `keys.study.good` is keys["study.good"].
             name = ".".join(parts) if value_type is str else parts[0]
             path.append(name)
             parts = [] if value_type is str else parts[1:]
-            annotation = value_type
+            annotation, check = value_type, None
         else:
             raise _unknown(path + parts)
-    return path, annotation
-
-
-def _with(field: Any) -> Any:
-    """A field's type with its bounds, so the text is checked as the file would be."""
-    return Annotated[(field.annotation, *field.metadata)]
+    return path, annotation, check
 
 
 def _unknown(path: list[str]) -> UserError:
@@ -84,18 +80,21 @@ def _nullable(annotation: Any) -> bool:
     return get_origin(annotation) in (Union, types.UnionType) and type(None) in get_args(annotation)
 
 
-def parse_value(path: list[str], annotation: Any, text: str) -> Any:
-    """`text` read as the key's type; lists are space or comma separated."""
-    base = annotation
-    while get_origin(base) is Annotated:
-        base = get_args(base)[0]
+def parse_value(path: list[str], annotation: Any, check: Check | None, text: str) -> Any:
+    """`text` read as the key's type and checked; lists are space or comma separated."""
+    from pydantic import TypeAdapter, ValidationError
+
     candidate: Any = text
-    if get_origin(base) is list:
+    if get_origin(annotation) is list:
         candidate = [t for t in re.split(r"[,\s]+", text.strip()) if t]
     try:
-        return TypeAdapter(annotation).validate_python(candidate, strict=False)
+        value = TypeAdapter(annotation).validate_python(candidate, strict=False)
     except ValidationError as exc:
         raise UserError(f"{dotted(path)}: {text!r} {problem_text(exc.errors()[0])}") from None
+    why = check(value) if check else None
+    if why:
+        raise UserError(f"{dotted(path)}: {text!r} {why}")
+    return value
 
 
 def save_setting(key: str, text: str, path: Path | None = None) -> Settings:
@@ -105,10 +104,8 @@ def save_setting(key: str, text: str, path: Path | None = None) -> Settings:
     from llmcards.paths import config_path
 
     path = path or config_path()
-    names, annotation = resolve(key)
-    if get_origin(annotation) is dict or (
-        isinstance(annotation, type) and issubclass(annotation, BaseModel)
-    ):
+    names, annotation, check = resolve(key)
+    if get_origin(annotation) is dict or is_dataclass(annotation):
         raise UserError(
             f"{dotted(names)} is a table; set one of its keys, e.g. {_EXAMPLES[names[0]]}"
         )
@@ -123,7 +120,7 @@ def save_setting(key: str, text: str, path: Path | None = None) -> Settings:
         table.pop(names[-1], None)
         _prune(raw, names[:-1])
     else:
-        table[names[-1]] = parse_value(names, annotation, text)
+        table[names[-1]] = parse_value(names, annotation, check, text)
     settings = validate(raw, str(path))
     _write(raw, path)
     return settings

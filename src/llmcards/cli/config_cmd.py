@@ -26,7 +26,7 @@ def config(
     as_json: Annotated[bool, typer.Option("--json", help="Print the settings as JSON.")] = False,
 ) -> None:
     """Show all settings, one setting, or set one: `llmcards config new_per_day 30`."""
-    from llmcards.config import Settings, dotted, load_settings
+    from llmcards.config import Settings, doc_of, dotted, load_settings
     from llmcards.config_edit import lookup, resolve, save_setting
     from llmcards.paths import config_path
 
@@ -37,7 +37,7 @@ def config(
         settings = load_settings(path)
     values = settings.shown()
     if key is not None:
-        names, _ = resolve(key)
+        names, _, _ = resolve(key)
         current = lookup(values, names)
         if as_json:
             from llmcards.cli.output import print_json
@@ -53,7 +53,7 @@ def config(
         return
     print(f"# {path}{'' if path.exists() else ' (not created yet: all defaults)'}")
     for name, current in values.items():
-        print(f"\n# {Settings.model_fields[name].description}")
+        print(f"\n# {doc_of(Settings, name)}")
         print(f"{name} = {format_value(current)}")
 
 

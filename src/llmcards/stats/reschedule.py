@@ -10,7 +10,7 @@ mid-life) cannot be replayed and keep their schedule.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, select, update
@@ -31,9 +31,7 @@ def reschedule_cards(
     """Inside the caller's write transaction: new schedules for every seen, not retired card."""
     from llmcards.scheduling import fsrs_bridge
 
-    scheduler = fsrs_bridge.build_scheduler(
-        settings.model_copy(update={"fsrs_parameters": list(parameters)})
-    )
+    scheduler = fsrs_bridge.build_scheduler(replace(settings, fsrs_parameters=list(parameters)))
     rows = conn.execute(
         select(LOG.c.card_id, LOG.c.rating, LOG.c.reviewed_at, LOG.c.state_before)
         .join(CARD, CARD.c.id == LOG.c.card_id)
