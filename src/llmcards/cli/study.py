@@ -32,7 +32,7 @@ def due(
     from llmcards.config import load_settings
     from llmcards.scheduling.queue import build_queue
     from llmcards.scheduling.queue_sql import SqlQueueReads, next_due_in
-    from llmcards.store.queries import CARD, resolve_deck, select_cards
+    from llmcards.store.queries import CARD, SCHEDULE_COLUMNS, resolve_deck, select_cards
 
     settings = load_settings()
     now = clock.now()
@@ -46,7 +46,10 @@ def due(
             for start in range(0, len(order), 500):
                 chunk = order[start : start + 500]
                 rows.update(
-                    (r.id, r) for r in conn.execute(select_cards().where(CARD.c.id.in_(chunk)))
+                    (r.id, r)
+                    for r in conn.execute(
+                        select_cards(*SCHEDULE_COLUMNS).where(CARD.c.id.in_(chunk))
+                    )
                 )
             upcoming = (
                 next_due_in(
@@ -64,17 +67,32 @@ def due(
     counts = queue.counts(now)
     if as_json:
         from llmcards.cli.output import print_json
-        from llmcards.store.queries import card_json
 
         print_json(
             {
                 "now": now.isoformat(),
                 "counts": {"new": counts.new, "learning": counts.learning, "review": counts.review},
-                "cards": [card_json(rows[i]) for i in order if i in rows],
+                "cards": _due_cards_json([rows[i] for i in order if i in rows], now, settings),
             }
         )
         return
     _print_due(queue, now, full, upcoming, settings)
+
+
+def _due_cards_json(rows: list[Any], now: datetime, settings: Settings) -> list[dict[str, Any]]:
+    """Each card as `cards --json` shows it, with the due moment each rating would give now
+    (the very one `llmcards rate` then gives: fuzz is seeded per card and review)."""
+    from llmcards.scheduling.rating import CardState, Rater
+    from llmcards.scheduling.types import RATING_NAMES
+    from llmcards.store.queries import card_json
+
+    rater = Rater(settings)
+    out = []
+    for row in rows:
+        previews = rater.previews(row.id, CardState.of(row), now)
+        intervals = {RATING_NAMES[r]: due.isoformat() for r, due in previews.items()}
+        out.append({**card_json(row), "intervals": intervals})
+    return out
 
 
 def _print_due(

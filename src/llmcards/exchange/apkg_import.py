@@ -27,9 +27,9 @@ from llmcards.exchange import apkg_schema as s
 from llmcards.exchange.anki_days import source_day_start
 from llmcards.exchange.anki_notes import deck_tag
 from llmcards.exchange.anki_notes_in import card_text, is_basic_like
-from llmcards.exchange.history import review_rows, schedule_values
+from llmcards.exchange.history import review_rows
 from llmcards.exchange.package_reader import AnkiCollection, read_package
-from llmcards.exchange.replay import Rating, Replayer, Schedule, Step
+from llmcards.scheduling.rating import Applied, CardState, Rater, Review
 from llmcards.store.db import Database
 from llmcards.store.models import NEW, RELEARNING, REVIEW, Card, Deck, ReviewLog
 
@@ -146,7 +146,7 @@ class _Importer:
         self.source = source
         self.report = report
         self.progress = progress
-        self.replayer = Replayer(settings)
+        self.rater = Rater(settings)
         self.deck_ids: dict[str, int] = {}
         # written in batches: one executemany per kind of statement
         self.pending_reviews: list[dict[str, object]] = []
@@ -252,7 +252,7 @@ class _Importer:
             "updated_at": self.now,
         }
         card_id = existing.get(uid)
-        known: list[Rating] = []
+        known: list[Review] = []
         if card_id is None:
             values.update(
                 uid=uid,
@@ -275,14 +275,14 @@ class _Importer:
         self.report.skipped_reviews += skipped
         seen = {round(r.at.timestamp()) for r in known}
         fresh = [r for r in ratings if round(r.at.timestamp()) not in seen]
-        steps = self.replayer.replay(sorted(known + fresh, key=lambda r: r.at), card_id=card_id)
+        steps = self.rater.replay(card_id, known + fresh)
         fresh_set = set(fresh)
-        new_steps = [step for step in steps if step.rating in fresh_set]
+        new_steps = [step for step in steps if step.review in fresh_set]
         if new_steps:
             self.pending_reviews.extend(review_rows(card_id, new_steps))
             self.report.reviews += len(new_steps)
         final = self._final(steps, ctype, queue, due, ivl, reps, lapses, data, left)
-        self.pending_schedules.append({**schedule_values(final), "_id": card_id})
+        self.pending_schedules.append({**final.columns(), "_id": card_id})
 
     def _created(self, nid: int) -> datetime:
         """Anki note ids are their creation time in ms."""
@@ -290,23 +290,23 @@ class _Importer:
             return datetime.fromtimestamp(nid / 1000, UTC)
         return self.now
 
-    def _known_ratings(self, conn: Connection, card_id: int) -> list[Rating]:
+    def _known_ratings(self, conn: Connection, card_id: int) -> list[Review]:
         rows = conn.execute(
             select(REVIEW_LOG.c.reviewed_at, REVIEW_LOG.c.rating, REVIEW_LOG.c.duration_ms).where(
                 REVIEW_LOG.c.card_id == card_id
             )
         ).all()
         return [
-            Rating(clock.ensure_utc(at), rating, duration or 0) for at, rating, duration in rows
+            Review(clock.ensure_utc(at), rating, duration or 0) for at, rating, duration in rows
         ]
 
-    def _ratings(self, cid: int) -> tuple[list[Rating], int]:
+    def _ratings(self, cid: int) -> tuple[list[Review], int]:
         """The card's answers in time order; manual schedule changes are not answers.
 
         A "Forget" (manual entry with no interval) resets the card: only answers after
         the last reset shape its memory, as in Anki.
         """
-        ratings: list[Rating] = []
+        ratings: list[Review] = []
         skipped = 0
         for revlog_id, _cid, ease, ivl, _last, factor, taken, kind in self.col.revlog.get(cid, []):
             if 1 <= ease <= 4 and kind in (
@@ -319,7 +319,7 @@ class _Importer:
                 # rounding to the second undoes that, and FSRS counts whole days anyway
                 # (a nudge across a day boundary would change the replayed memory).
                 at = datetime.fromtimestamp(round(revlog_id / 1000), UTC)
-                ratings.append(Rating(at, ease, max(0, taken)))
+                ratings.append(Review(at, ease, max(0, taken)))
             else:
                 skipped += 1
                 if ease == 0 and ivl == 0 and factor == 0:
@@ -328,7 +328,7 @@ class _Importer:
 
     def _final(
         self,
-        steps: list[Step],
+        steps: list[Applied],
         ctype: int,
         queue: int,
         due: int,
@@ -337,17 +337,17 @@ class _Importer:
         lapses: int,
         data: str,
         left: int,
-    ) -> Schedule:
+    ) -> CardState:
         """The card's schedule: memory from the replay, due date from Anki when they agree."""
         anki_state = _STATE_OF_TYPE.get(ctype, NEW)
         if anki_state == NEW:
-            return Schedule()
+            return CardState()
         anki_due = self._anki_due(queue, due)
         if not steps:
             return self._without_history(anki_state, anki_due, ivl, reps, lapses, data)
         replayed = steps[-1].after
         if replayed.state == anki_state and anki_due is not None:
-            return Schedule(
+            return CardState(
                 replayed.state,
                 replayed.step,
                 replayed.stability,
@@ -368,7 +368,7 @@ class _Importer:
 
     def _without_history(
         self, state: int, due: datetime | None, ivl: int, reps: int, lapses: int, data: str
-    ) -> Schedule:
+    ) -> CardState:
         """A seen card whose review log was left out of the package: trust Anki's card."""
         memory = _memory(data)
         stability = memory.get("s") or float(max(ivl, 1))
@@ -376,7 +376,7 @@ class _Importer:
         due = due or self.now
         last = due - timedelta(days=max(ivl, 1)) if state == REVIEW else min(due, self.now)
         step = 0 if state != REVIEW else None
-        return Schedule(state, step, stability, difficulty, due, last, reps, lapses)
+        return CardState(state, step, stability, difficulty, due, last, reps, lapses)
 
 
 def _own_tags(tags: str, deck: str) -> str:

@@ -67,8 +67,12 @@ CARD_COLUMNS = (
 )
 
 
-def select_cards() -> Any:
-    return select(*CARD_COLUMNS).join(DECK, DECK.c.id == CARD.c.deck_id)
+# The columns a rating reads beside CARD_COLUMNS (for rating previews).
+SCHEDULE_COLUMNS = (CARD.c.step, CARD.c.stability, CARD.c.difficulty, CARD.c.last_review)
+
+
+def select_cards(*extra: Any) -> Any:
+    return select(*CARD_COLUMNS, *extra).join(DECK, DECK.c.id == CARD.c.deck_id)
 
 
 def list_cards(
