@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -22,8 +22,7 @@ def decks(
     now = clock.now()
     db = STATE.open()
     with db.read() as conn:
-        raw = deck_counts(conn, now, clock.next_day_start(now, settings.rollover_hour))
-        counts = limited_counts(conn, raw, now=now, settings=settings)
+        counts = limited_counts(conn, deck_counts(conn), now=now, settings=settings)
     db.close()
     if as_json:
         from llmcards.cli.output import print_json
@@ -77,16 +76,12 @@ def cards(
     as_json: Annotated[bool, typer.Option("--json", help="Print the cards as JSON.")] = False,
 ) -> None:
     """List cards, filtered by deck, text and state."""
-    from llmcards import clock
-    from llmcards.config import load_settings
     from llmcards.store.queries import card_json, list_cards
 
-    now = clock.now()
-    settings = load_settings() if state == "due" else None
-    day_end = clock.next_day_start(now, settings.rollover_hour) if settings else None
     db = STATE.open()
     with db.read() as conn:
-        rows = list_cards(conn, deck=deck, search=search, state=state, now=now, day_end=day_end)
+        due_ids = _due_now(conn, deck) if state == "due" else None
+        rows = list_cards(conn, deck=deck, search=search, state=state, due_ids=due_ids)
     db.close()
     if as_json:
         from llmcards.cli.output import print_json
@@ -94,6 +89,20 @@ def cards(
         print_json([card_json(r) for r in rows])
         return
     _print_cards(rows)
+
+
+def _due_now(conn: Any, deck: str | None) -> list[int]:
+    """The cards `llmcards due` and the study screen would show now (the same queue)."""
+    from llmcards import clock
+    from llmcards.config import load_settings
+    from llmcards.scheduling.queue import build_queue
+    from llmcards.scheduling.queue_sql import SqlQueueReads
+    from llmcards.store.queries import resolve_deck
+
+    now = clock.now()
+    full = resolve_deck(conn, deck) if deck else None
+    queue = build_queue(SqlQueueReads(conn), now=now, settings=load_settings(), deck=full)
+    return queue.ordered(now)
 
 
 def _print_cards(rows: list) -> None:  # type: ignore[type-arg]

@@ -35,10 +35,7 @@ def load_home(
     bundled_dir: Path | None = None,
     settings: Settings | None = None,
 ) -> HomeData:
-    day_end = clock.next_day_start(now, rollover_hour)
-    counts = limited_counts(
-        conn, deck_counts(conn, now, day_end), now=now, settings=settings or Settings()
-    )
+    counts = limited_counts(conn, deck_counts(conn), now=now, settings=settings or Settings())
     idle = [c.name for c in counts if not (c.new or c.learning or c.due)]
     next_due = _next_due(conn, idle, now) if idle else {}
     bundled = _bundled_roots(conn, bundled_dir) if bundled_dir else set()
