@@ -88,7 +88,9 @@ def cards(
 
         print_json([card_json(r) for r in rows])
         return
-    _print_cards(rows)
+    from llmcards.cli.card_table import print_cards
+
+    print_cards(rows)
 
 
 def _due_now(conn: Any, deck: str | None) -> list[int]:
@@ -103,31 +105,6 @@ def _due_now(conn: Any, deck: str | None) -> list[int]:
     full = resolve_deck(conn, deck) if deck else None
     queue = build_queue(SqlQueueReads(conn), now=now, settings=load_settings(), deck=full)
     return queue.ordered(now)
-
-
-def _print_cards(rows: list) -> None:  # type: ignore[type-arg]
-    from rich.markup import escape
-    from rich.table import Table
-
-    from llmcards.cli.output import console
-    from llmcards.store.models import STATE_NAMES
-
-    if not rows:
-        console().print("No cards match.")
-        return
-    table = Table(box=None, pad_edge=False)
-    for name, style in (("ID", "dim"), ("Deck", "cyan"), ("Front", ""), ("State", ""), ("Due", "")):
-        table.add_column(name, style=style or None, overflow="fold")
-    for r in rows:
-        front = (
-            f"[dim]{escape(r.context)} › [/dim]{escape(r.front)}" if r.context else escape(r.front)
-        )
-        flags = " [yellow]suspended[/yellow]" if r.suspended else ""
-        flags += " [red]retired[/red]" if r.retired else ""
-        due = r.due.astimezone().strftime("%Y-%m-%d %H:%M") if r.due else ""
-        table.add_row(str(r.id), escape(r.deck), front, STATE_NAMES.get(r.state, "?") + flags, due)
-    console().print(table)
-    console().print(f"[dim]{len(rows)} cards[/dim]")
 
 
 def _set_suspended(card_ids: list[int], flag: bool) -> None:
