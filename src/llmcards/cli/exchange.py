@@ -189,7 +189,8 @@ def import_anki(
     out = console()
     out.print(
         f"{escape(path.name)}: [green]{report.new:,} new[/green], {report.updated:,} updated cards "
-        f"in {report.decks} decks, {report.reviews:,} reviews added"
+        + (f"({report.unchanged:,} unchanged) " if report.unchanged else "")
+        + f"in {report.decks} decks, {report.reviews:,} reviews added"
     )
     for name, count in sorted(report.other_note_types.items()):
         out.print(

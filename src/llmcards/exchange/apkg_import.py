@@ -1,8 +1,10 @@
 """`llmcards import-anki`: an Anki package's notes, decks and review history as cards.
 
-Identity: a card's `uid` derives from the Anki note GUID and card ordinal, so importing
-the same package (or a later export of the same collection) again updates cards and adds
-only reviews not seen before. History: the review log is replayed through py-fsrs with
+Identity (`anki_match`): a card's `uid` derives from the Anki note GUID and card ordinal,
+and llmcards' own exports carry GUIDs derived from its cards, so importing the same
+package (or a later export of the same collection, or llmcards' own export) again
+updates the cards it holds and adds only reviews not already there; importing the same
+package twice changes nothing. History: the review log is replayed through py-fsrs with
 llmcards' settings to rebuild memory state; Anki's own due dates are kept where the
 replay agrees on the card's state, so a user switching over keeps their schedule.
 All of it is one transaction: a failed import leaves the database as it was.
@@ -10,13 +12,13 @@ All of it is one transaction: a failed import leaves the database as it was.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
@@ -25,6 +27,16 @@ from llmcards.cards import DECK_SEP, split_deck
 from llmcards.config import Settings
 from llmcards.exchange import apkg_schema as s
 from llmcards.exchange.anki_days import source_day_start
+from llmcards.exchange.anki_match import (
+    Match,
+    Matcher,
+    card_uid,
+    current_values,
+    differs,
+    known_reviews,
+    note_uid,
+    unseen,
+)
 from llmcards.exchange.anki_notes import deck_tag
 from llmcards.exchange.anki_notes_in import card_text, is_basic_like
 from llmcards.exchange.history import review_rows
@@ -51,6 +63,7 @@ class ImportReport:
     path: Path
     new: int = 0
     updated: int = 0
+    unchanged: int = 0
     reviews: int = 0
     skipped_reviews: int = 0
     decks: int = 0
@@ -61,19 +74,12 @@ class ImportReport:
             "path": str(self.path),
             "new": self.new,
             "updated": self.updated,
+            "unchanged": self.unchanged,
             "reviews": self.reviews,
             "skipped_reviews": self.skipped_reviews,
             "decks": self.decks,
             "other_note_types": dict(self.other_note_types),
         }
-
-
-def card_uid(guid: str, ordinal: int) -> str:
-    return hashlib.blake2b(f"anki\x1f{guid}\x1f{ordinal}".encode(), digest_size=8).hexdigest()
-
-
-def note_uid(guid: str) -> str:
-    return hashlib.blake2b(f"anki\x1f{guid}".encode(), digest_size=8).hexdigest()
 
 
 def import_apkg(
@@ -160,10 +166,13 @@ class _Importer:
             if c[1] in self.col.notes and self.col.notes[c[1]][1] in self.col.models
         ]
         self._count_other_note_types()
-        existing = self._existing(conn, cards)
+        matcher = Matcher(conn)
+        matches = {c[0]: matcher.find(self.col.notes[c[1]][0], c[3]) for c in cards}
+        ids = [m.card_id for m in matches.values() if m and not m.own]
+        texts = current_values(conn, ids, [c for c in _TEXT_COLUMNS if c != "updated_at"])
         total = len(cards)
         for done, row in enumerate(cards, 1):
-            self._card(conn, row, existing)
+            self._card(conn, row, matches[row[0]], texts)
             if done % 1000 == 0 or done == total:
                 self._flush(conn)
                 if self.progress:
@@ -186,16 +195,6 @@ class _Importer:
             if model is not None and not model.cloze and not is_basic_like(model):
                 self.report.other_note_types[model.name] += 1
 
-    def _existing(self, conn: Connection, cards: list[tuple]) -> dict[str, int]:  # type: ignore[type-arg]
-        uids = [card_uid(self.col.notes[c[1]][0], c[3]) for c in cards]
-        found: dict[str, int] = {}
-        for start in range(0, len(uids), 500):
-            chunk = uids[start : start + 500]
-            found.update(
-                conn.execute(select(CARD.c.uid, CARD.c.id).where(CARD.c.uid.in_(chunk))).all()
-            )  # type: ignore[arg-type]
-        return found
-
     def _deck_id(self, conn: Connection, name: str) -> int:
         if name in self.deck_ids:
             return self.deck_ids[name]
@@ -211,7 +210,13 @@ class _Importer:
         self.deck_ids[name] = self.deck_ids[DECK_SEP.join(parts)]
         return self.deck_ids[name]
 
-    def _card(self, conn: Connection, row: tuple, existing: dict[str, int]) -> None:  # type: ignore[type-arg]
+    def _card(
+        self,
+        conn: Connection,
+        row: tuple[Any, ...],
+        match: Match | None,
+        texts: dict[int, dict[str, object]],
+    ) -> None:
         (
             cid,
             nid,
@@ -236,8 +241,9 @@ class _Importer:
         deck = self.col.decks.get(odid or did) or self.col.decks.get(did) or "Anki"
         deck = DECK_SEP.join(split_deck(deck)) or "Anki"
         uid = card_uid(guid, ordinal)
+        own = match is not None and match.own  # llmcards' own card: its text stays
         values = {
-            "deck_id": self._deck_id(conn, deck),
+            "deck_id": self.deck_ids.get(deck, 0) if own else self._deck_id(conn, deck),
             "context": text.context,
             "front": text.front,
             "back": text.back,
@@ -251,9 +257,8 @@ class _Importer:
             "retired_at": None,
             "updated_at": self.now,
         }
-        card_id = existing.get(uid)
         known: list[Review] = []
-        if card_id is None:
+        if match is None:
             values.update(
                 uid=uid,
                 note_uid=note_uid(guid) if text.kind == "cloze" else uid,
@@ -268,13 +273,20 @@ class _Importer:
             card_id = conn.execute(insert(CARD), [values]).inserted_primary_key[0]  # type: ignore[index]
             self.report.new += 1
         else:
-            self.pending_updates.append({**values, "_id": card_id})
-            self.report.updated += 1
-            known = self._known_ratings(conn, card_id)
+            card_id = match.card_id
+            known = known_reviews(conn, card_id)
         ratings, skipped = self._ratings(cid)
         self.report.skipped_reviews += skipped
-        seen = {round(r.at.timestamp()) for r in known}
-        fresh = [r for r in ratings if round(r.at.timestamp()) not in seen]
+        fresh = unseen(ratings, known)
+        changed = match is not None and not own and differs(values, texts[card_id])
+        if changed:
+            self.pending_updates.append({**values, "_id": card_id})
+        if match is not None and not fresh:  # nothing new for a card already here
+            self.report.updated += changed
+            self.report.unchanged += not changed
+            return
+        if match is not None:
+            self.report.updated += 1
         steps = self.rater.replay(card_id, known + fresh)
         fresh_set = set(fresh)
         new_steps = [step for step in steps if step.review in fresh_set]
@@ -289,16 +301,6 @@ class _Importer:
         if 10**11 < nid < 10**14:
             return datetime.fromtimestamp(nid / 1000, UTC)
         return self.now
-
-    def _known_ratings(self, conn: Connection, card_id: int) -> list[Review]:
-        rows = conn.execute(
-            select(REVIEW_LOG.c.reviewed_at, REVIEW_LOG.c.rating, REVIEW_LOG.c.duration_ms).where(
-                REVIEW_LOG.c.card_id == card_id
-            )
-        ).all()
-        return [
-            Review(clock.ensure_utc(at), rating, duration or 0) for at, rating, duration in rows
-        ]
 
     def _ratings(self, cid: int) -> tuple[list[Review], int]:
         """The card's answers in time order; manual schedule changes are not answers.
