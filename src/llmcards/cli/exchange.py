@@ -82,10 +82,9 @@ def export_anki(
     card's schedule, FSRS memory state and every review. Retired cards are not exported.
     Exporting again and importing into the same Anki collection updates the notes."""
     from llmcards import clock
-    from llmcards.config import load_settings
     from llmcards.exchange.apkg_export import export_apkg
 
-    settings = load_settings()
+    settings = STATE.settings()
     db = STATE.open()
     try:
         with _progress("Exporting", enabled=not as_json) as progress:
@@ -167,10 +166,9 @@ def import_anki(
     decks are kept, and the review log becomes history with FSRS state recomputed.
     Importing the same package again updates the cards instead of duplicating them."""
     from llmcards import clock
-    from llmcards.config import load_settings
     from llmcards.exchange.apkg_import import import_apkg
 
-    settings = load_settings()
+    settings = STATE.settings()
     db = STATE.open()
     try:
         with _progress("Importing", enabled=not as_json) as progress:

@@ -29,12 +29,11 @@ def due(
 ) -> None:
     """What is due now, per deck, after daily limits."""
     from llmcards import clock
-    from llmcards.config import load_settings
     from llmcards.scheduling.queue import build_queue
     from llmcards.scheduling.queue_sql import SqlQueueReads, next_due_in
     from llmcards.store.queries import CARD, SCHEDULE_COLUMNS, resolve_deck, select_cards
 
-    settings = load_settings()
+    settings = STATE.settings()
     now = clock.now()
     db = STATE.open()
     try:
@@ -181,13 +180,12 @@ def rate(
 ) -> None:
     """Record a review of one card now (or at LLMCARDS_NOW), as the study app would."""
     from llmcards import clock
-    from llmcards.config import load_settings
     from llmcards.scheduling.review import rate_card
     from llmcards.scheduling.types import RATING_NAMES
     from llmcards.store.queries import CARD, card_json, select_cards
 
     value = parse_rating(rating)
-    settings = load_settings()
+    settings = STATE.settings()
     now = clock.now()
     db = STATE.open()
     try:
@@ -249,13 +247,12 @@ def study(
     ] = None,
 ) -> None:
     """Open the study app (on one deck with --deck)."""
-    from llmcards.config import load_settings
     from llmcards.tui import heap  # Textual-free
 
     if deck:
         heap.pause()  # until the first card is on screen (the study screen calls settle)
 
-    settings = load_settings()
+    settings = STATE.settings()
     if not deck:
         from llmcards.tui.app import run_app
 
@@ -317,7 +314,7 @@ def open_app() -> None:
     """`llmcards` with no command: the study app's home screen."""
     from llmcards.tui.app import run_app
 
-    run_app(db_path=STATE.db_path, deck=None)
+    run_app(db_path=STATE.db_path, deck=None, settings=STATE.settings())
 
 
 def register(app: typer.Typer) -> None:
