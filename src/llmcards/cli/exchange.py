@@ -190,6 +190,18 @@ def import_anki(
         + (f"({report.unchanged:,} unchanged) " if report.unchanged else "")
         + f"in {report.decks} decks, {report.reviews:,} reviews added"
     )
+    media = report.media
+    if media.imported or media.left_out:
+        line = (
+            f"  {media.imported:,} images imported into {media.folder}"
+            if media.imported
+            else "  No images imported"
+        )
+        if media.left_out:
+            line += "; left out: " + ", ".join(
+                f"{count:,} {why}" for why, count in sorted(media.left_out.items())
+            )
+        out.print(escape(line))
     for name, count in sorted(report.other_note_types.items()):
         out.print(
             f"  [yellow]{escape(name)}[/yellow]: {count:,} notes imported by their first two fields"

@@ -13,9 +13,7 @@ All of it is one transaction: a failed import leaves the database as it was.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,6 +25,7 @@ from llmcards.cards import DECK_SEP, split_deck
 from llmcards.config import Settings
 from llmcards.exchange import apkg_schema as s
 from llmcards.exchange.anki_days import source_day_start
+from llmcards.exchange.anki_import_report import ImportReport
 from llmcards.exchange.anki_match import (
     Match,
     Matcher,
@@ -40,6 +39,7 @@ from llmcards.exchange.anki_match import (
 from llmcards.exchange.anki_notes import deck_tag
 from llmcards.exchange.anki_notes_in import card_text, is_basic_like
 from llmcards.exchange.history import review_rows
+from llmcards.exchange.media_in import image_names, import_images, rewrite_sources
 from llmcards.exchange.package_reader import AnkiCollection, read_package
 from llmcards.scheduling.rating import Applied, CardState, Rater, Review
 from llmcards.store.db import Database
@@ -58,30 +58,6 @@ _STATE_OF_TYPE = {
 }
 
 
-@dataclass
-class ImportReport:
-    path: Path
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    reviews: int = 0
-    skipped_reviews: int = 0
-    decks: int = 0
-    other_note_types: Counter[str] = field(default_factory=Counter)
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "path": str(self.path),
-            "new": self.new,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "reviews": self.reviews,
-            "skipped_reviews": self.skipped_reviews,
-            "decks": self.decks,
-            "other_note_types": dict(self.other_note_types),
-        }
-
-
 def import_apkg(
     db: Database,
     path: Path,
@@ -93,7 +69,13 @@ def import_apkg(
     now = now or clock.now()
     col = read_package(path)
     report = ImportReport(path)
-    importer = _Importer(col, settings, now, f"anki:{path.name}", report, progress)
+    wanted = image_names([flds for _guid, _mid, _tags, flds in col.notes.values()])
+    if db.path is not None:
+        images, report.media = import_images(path, wanted, db.path)
+    else:  # an in-memory database has no folder to put images beside
+        images = {}
+        report.media.left_out["no database folder"] += len(wanted)
+    importer = _Importer(col, settings, now, f"anki:{path.name}", report, progress, images)
     with db.write() as conn:
         importer.run(conn)
     return report
@@ -145,8 +127,10 @@ class _Importer:
         source: str,
         report: ImportReport,
         progress: Progress | None,
+        images: dict[str, Path],
     ) -> None:
         self.col = col
+        self.images = images  # media name -> the imported file
         self.settings = settings
         self.now = now
         self.source = source
@@ -237,7 +221,8 @@ class _Importer:
         guid, mid, tags, flds = self.col.notes[nid]
         if odid and odue:  # in a filtered deck: the home deck's due is kept in odue
             due = odue
-        text = card_text(self.col.models[mid], flds.split("\x1f"), ordinal)
+        fields = [rewrite_sources(f, self.images) for f in flds.split("\x1f")]
+        text = card_text(self.col.models[mid], fields, ordinal)
         deck = self.col.decks.get(odid or did) or self.col.decks.get(did) or "Anki"
         deck = DECK_SEP.join(split_deck(deck)) or "Anki"
         uid = card_uid(guid, ordinal)
