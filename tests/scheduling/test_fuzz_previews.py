@@ -78,6 +78,9 @@ def test_replaying_a_cards_ratings_gives_the_due_dates_rating_gave(
         clock.set(max(dues[-1], clock()))
     replayed = Rater(FUZZ).replay(card_id, reviews)
     assert [step.after.due for step in replayed] == dues
+    # a log merged out of order (as sync merges two) replays to the same card
+    final = Rater(FUZZ).state_after(card_id, list(reversed(reviews)))
+    assert final == replayed[-1].after and final.reps == len(reviews)
 
 
 def test_due_json_gives_each_cards_intervals_and_rate_gives_exactly_them(

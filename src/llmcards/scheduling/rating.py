@@ -143,6 +143,13 @@ class Rater:
             current = step.after
         return steps
 
+    def state_after(
+        self, card_id: int, reviews: Iterable[Review], start: CardState | None = None
+    ) -> CardState:
+        """The card after these reviews (a merged log replayed, e.g. by sync)."""
+        steps = self.replay(card_id, reviews, start)
+        return steps[-1].after if steps else (start or CardState())
+
     def previews(self, card_id: int, state: CardState, now: datetime) -> dict[int, datetime]:
         """The due moment each rating would give at `now`: exactly what rating gives."""
         out = {}
