@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import update
 
 from llmcards.config import Settings
-from llmcards.scheduling.queue import build_queue
 from llmcards.scheduling.deck_list import deck_counts_now
+from llmcards.scheduling.queue import build_queue
 from llmcards.scheduling.queue_sql import SqlQueueReads
 from llmcards.scheduling.review import rate_card
 from llmcards.scheduling.session import StudySession

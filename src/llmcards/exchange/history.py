@@ -12,7 +12,9 @@ CARD = Card.__table__  # type: ignore[attr-defined]
 REVIEW = ReviewLog.__table__  # type: ignore[attr-defined]
 
 
-def review_rows(card_id: int, steps: list[Applied], origin: str = "anki") -> list[dict[str, object]]:
+def review_rows(
+    card_id: int, steps: list[Applied], origin: str = "anki"
+) -> list[dict[str, object]]:
     return [
         {
             "card_id": card_id,
