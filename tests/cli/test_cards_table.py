@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.cells import cell_len
@@ -80,7 +81,7 @@ def test_a_terminal_gets_lines_cut_to_its_width_and_a_pager_for_a_long_list(
     assert screen.getvalue().splitlines() == lines
 
 
-def _rows(db: str) -> list:  # type: ignore[type-arg]
+def _rows(db: str) -> list[Any]:
     from llmcards.store.db import open_db
     from llmcards.store.queries import list_cards
 

@@ -4,6 +4,7 @@ duplicated; reviews already there are not added again; twice changes nothing."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -14,7 +15,7 @@ from tests.exchange import collection as fixture
 from tests.exchange.anki_backend import export_legacy_package, import_package, open_anki
 
 
-def _everything(db: Database) -> tuple[list, list]:  # type: ignore[type-arg]
+def _everything(db: Database) -> tuple[list[Any], list[Any]]:
     with db.read() as conn:
         cards = conn.execute(select(fixture.CARD).order_by(fixture.CARD.c.id)).all()
         reviews = conn.execute(select(fixture.REVIEW).order_by(fixture.REVIEW.c.id)).all()
