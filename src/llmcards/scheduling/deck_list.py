@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from llmcards.cards import DECK_SEP
-from llmcards.clock import next_day_start
+from llmcards.clock import day_start, next_day_start
 from llmcards.config import Settings
 from llmcards.scheduling.queue import build_queue
 from llmcards.scheduling.queue_sql import SqlQueueReads
@@ -52,9 +52,12 @@ def deck_counts_now(
     reads: SqlQueueReads, names: list[str], now: datetime, settings: Settings
 ) -> dict[str, Counts]:
     """Each named deck's new, learning and review counts as its study queue has them."""
-    shared = _MemoryReads(reads, now, next_day_start(now, settings.rollover_hour))
+    day = (day_start(now, settings.rollover_hour), next_day_start(now, settings.rollover_hour))
+    shared = _MemoryReads(reads, now, day[1])
     return {
-        name: build_queue(shared.within(name), now=now, settings=settings, deck=name).counts(now)
+        name: build_queue(
+            shared.within(name), now=now, settings=settings, deck=name, day=day
+        ).counts(now)
         for name in names
     }
 
@@ -88,7 +91,11 @@ class _MemoryReads:
         start = bisect.bisect_left(self._sorted, (prefix,))
         end = bisect.bisect_left(self._sorted, (prefix[:-1] + chr(ord(prefix[-1]) + 1),))
         names = {i: n for n, i in self._sorted[start:end]}
-        names.update((i, n) for i, n in self.deck_names().items() if n == deck)
+        exact = bisect.bisect_left(self._sorted, (deck,))
+        for name, i in self._sorted[exact:]:
+            if name != deck:
+                break
+            names[i] = name
         view = copy.copy(self)
         view.deck_names = lambda: names
         return view
