@@ -9,14 +9,17 @@ terminal the fronts are cut to the width and a long list goes through the pager
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from collections.abc import Iterable
+from datetime import tzinfo
 from typing import Any
 
 from llmcards.cards import CONTEXT_SEP, STATE_NAMES
 
 HEADER = ("ID", "Deck", "State", "Due", "Front")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _GAP = "  "
 
 
@@ -24,16 +27,34 @@ def card_lines(rows: list[Any], width: int | None = None) -> list[str]:
     """The table's lines; with `width`, each front is cut to fit it."""
     from rich.cells import cell_len, set_cell_size
 
-    cells = [HEADER, *(_cells(r) for r in rows)]
-    widths = [max(cell_len(row[i]) for row in cells) for i in range(len(HEADER) - 1)]
+    from llmcards.clock import local_zone
+
+    zone = local_zone()
+    cells = [HEADER, *(_cells(r, zone) for r in rows)]
+    # Decks and states repeat: each is measured and padded once.
+    decks = {row[1] for row in cells}
+    widths = [
+        max(len(row[0]) for row in cells),
+        max(cell_len(deck) for deck in decks),
+        max(len(row[2]) for row in cells),
+        max(len(row[3]) for row in cells),
+    ]
+    padded_deck = {deck: set_cell_size(deck, widths[1]) for deck in decks}
     room = None if width is None else max(10, width - sum(widths) - len(_GAP) * len(widths))
     lines = []
-    for row in cells:
-        front = row[-1]
+    for ident, deck, state, due, front in cells:
         if room is not None and cell_len(front) > room:
             front = set_cell_size(front, room - 1) + "…"
-        padded = [set_cell_size(text, w) for text, w in zip(row, widths, strict=False)]
-        lines.append(_GAP.join([*padded, front]).rstrip())
+        line = _GAP.join(
+            (
+                ident.ljust(widths[0]),
+                padded_deck[deck],
+                state.ljust(widths[2]),
+                due.ljust(widths[3]),
+                front,
+            )
+        )
+        lines.append(line.rstrip())
     lines.append(f"{len(rows)} cards")
     return lines
 
@@ -63,12 +84,13 @@ def _write(lines: Iterable[str]) -> None:
         out.write("\n")
 
 
-def _cells(row: Any) -> tuple[str, str, str, str, str]:
+def _cells(row: Any, zone: tzinfo) -> tuple[str, str, str, str, str]:
     state = STATE_NAMES.get(row.state, "?")
     if row.suspended:
         state += " suspended"
     if row.retired:
         state += " retired"
-    due = row.due.astimezone().strftime("%Y-%m-%d %H:%M") if row.due else ""
+    due = row.due.astimezone(zone).strftime("%Y-%m-%d %H:%M") if row.due else ""
     front = f"{row.context}{CONTEXT_SEP}{row.front}" if row.context else row.front
-    return (str(row.id), row.deck, state, due, " ".join(front.split()))
+    # one line, and nothing a terminal would take for a command
+    return (str(row.id), row.deck, state, due, _CONTROL.sub(" ", " ".join(front.split())))
