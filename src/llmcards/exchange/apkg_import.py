@@ -138,6 +138,7 @@ class _Importer:
         self.progress = progress
         self.rater = Rater(settings)
         self.deck_ids: dict[str, int] = {}
+        self.package_decks: set[str] = set()
         # written in batches: one executemany per kind of statement
         self.pending_reviews: list[dict[str, object]] = []
         self.pending_schedules: list[dict[str, object]] = []
@@ -162,7 +163,7 @@ class _Importer:
                 if self.progress:
                     self.progress(done, total)
         self._flush(conn)
-        self.report.decks = len(set(self.deck_ids.values()))
+        self.report.decks = len(self.package_decks)
 
     def _flush(self, conn: Connection) -> None:
         if self.pending_updates:
@@ -221,51 +222,55 @@ class _Importer:
         guid, mid, tags, flds = self.col.notes[nid]
         if odid and odue:  # in a filtered deck: the home deck's due is kept in odue
             due = odue
-        fields = [rewrite_sources(f, self.images) for f in flds.split("\x1f")]
-        text = card_text(self.col.models[mid], fields, ordinal)
         deck = self.col.decks.get(odid or did) or self.col.decks.get(did) or "Anki"
         deck = DECK_SEP.join(split_deck(deck)) or "Anki"
-        uid = card_uid(guid, ordinal)
-        own = match is not None and match.own  # llmcards' own card: its text stays
-        values = {
-            "deck_id": self.deck_ids.get(deck, 0) if own else self._deck_id(conn, deck),
-            "context": text.context,
-            "front": text.front,
-            "back": text.back,
-            "kind": text.kind,
-            "cloze_ord": text.cloze_ord,
-            "cloze_text": text.cloze_text,
-            "source_path": self.source,
-            "tags": _own_tags(tags, deck),
-            "suspended": queue == s.QUEUE_SUSPENDED,
-            "retired": False,
-            "retired_at": None,
-            "updated_at": self.now,
-        }
-        known: list[Review] = []
-        if match is None:
-            values.update(
-                uid=uid,
-                note_uid=note_uid(guid) if text.kind == "cloze" else uid,
-                root=split_deck(deck)[0],
-                source_line=0,
-                position=due if ctype == s.CARD_NEW else 0,
-                created_at=self._created(nid),
-                state=NEW,
-                reps=0,
-                lapses=0,
-            )
-            card_id = conn.execute(insert(CARD), [values]).inserted_primary_key[0]  # type: ignore[index]
-            self.report.new += 1
-        else:
+        parts = split_deck(deck)
+        self.package_decks.update(DECK_SEP.join(parts[:n]) for n in range(1, len(parts) + 1))
+        changed = False
+        if match is not None and match.own:  # llmcards' own card: its text stays
             card_id = match.card_id
-            known = known_reviews(conn, card_id)
+        else:
+            fields = [rewrite_sources(f, self.images) for f in flds.split("\x1f")]
+            text = card_text(self.col.models[mid], fields, ordinal)
+            values = {
+                "deck_id": self._deck_id(conn, deck),
+                "context": text.context,
+                "front": text.front,
+                "back": text.back,
+                "kind": text.kind,
+                "cloze_ord": text.cloze_ord,
+                "cloze_text": text.cloze_text,
+                "source_path": self.source,
+                "tags": _own_tags(tags, deck),
+                "suspended": queue == s.QUEUE_SUSPENDED,
+                "retired": False,
+                "retired_at": None,
+                "updated_at": self.now,
+            }
+            if match is None:
+                uid = card_uid(guid, ordinal)
+                values.update(
+                    uid=uid,
+                    note_uid=note_uid(guid) if text.kind == "cloze" else uid,
+                    root=split_deck(deck)[0],
+                    source_line=0,
+                    position=due if ctype == s.CARD_NEW else 0,
+                    created_at=self._created(nid),
+                    state=NEW,
+                    reps=0,
+                    lapses=0,
+                )
+                card_id = conn.execute(insert(CARD), [values]).inserted_primary_key[0]  # type: ignore[index]
+                self.report.new += 1
+            else:
+                card_id = match.card_id
+                changed = differs(values, texts[card_id])
+                if changed:
+                    self.pending_updates.append({**values, "_id": card_id})
         ratings, skipped = self._ratings(cid)
         self.report.skipped_reviews += skipped
+        known = known_reviews(conn, card_id) if match is not None and ratings else []
         fresh = unseen(ratings, known)
-        changed = match is not None and not own and differs(values, texts[card_id])
-        if changed:
-            self.pending_updates.append({**values, "_id": card_id})
         if match is not None and not fresh:  # nothing new for a card already here
             self.report.updated += changed
             self.report.unchanged += not changed
