@@ -141,3 +141,20 @@ def test_unsafe_large_and_missing_media_are_kept_out_and_reported(tmp_path: Path
 )
 def test_media_names_become_safe_flat_names(name: str, safe: str) -> None:
     assert safe_name(name) == safe
+
+
+def test_the_own_export_brings_no_copies_of_the_notes_images(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    (notes / "picture").mkdir(parents=True)
+    (notes / "picture" / "arch.png").write_bytes(PNG)
+    (notes / "llm.md").write_text(
+        "# NLP\n\n1. Transformer：编码器和解码器\n\n   ![结构](picture/arch.png)\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "cards.db")
+    assert llmcards("--db", db, "import", str(notes / "llm.md")).exit_code == 0
+    package = tmp_path / "llm.apkg"
+    assert llmcards("--db", db, "export", "anki", str(package), "--json").json()["media"] == 1
+    again = llmcards("--db", db, "import-anki", str(package), "--json").json()
+    assert (again["new"], again["unchanged"], again["images"]["imported"]) == (0, 1, 0)
+    assert not (tmp_path / "cards.media").exists()  # the card still shows the notes' file

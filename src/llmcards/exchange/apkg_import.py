@@ -69,7 +69,10 @@ def import_apkg(
     now = now or clock.now()
     col = read_package(path)
     report = ImportReport(path)
-    wanted = image_names([flds for _guid, _mid, _tags, flds in col.notes.values()])
+    with db.read() as conn:  # llmcards' own cards keep their text: their images stay out
+        matcher = Matcher(conn)
+    theirs = {c[1] for c in col.cards if c[1] in col.notes and not _own(matcher, col, c)}
+    wanted = image_names([col.notes[nid][3] for nid in theirs])
     if db.path is not None:
         images, report.media = import_images(path, wanted, db.path)
     else:  # an in-memory database has no folder to put images beside
@@ -369,6 +372,11 @@ class _Importer:
         last = due - timedelta(days=max(ivl, 1)) if state == REVIEW else min(due, self.now)
         step = 0 if state != REVIEW else None
         return CardState(state, step, stability, difficulty, due, last, reps, lapses)
+
+
+def _own(matcher: Matcher, col: AnkiCollection, card: tuple[Any, ...]) -> bool:
+    match = matcher.find(col.notes[card[1]][0], card[3])
+    return match is not None and match.own
 
 
 def _own_tags(tags: str, deck: str) -> str:
