@@ -32,17 +32,17 @@ RATE_LOOP = f"""
 import sys
 from datetime import datetime, timedelta, timezone
 from llmcards.config import Settings
-from llmcards.scheduling.fsrs_bridge import build_scheduler
+from llmcards.scheduling.rating import Rater
 from llmcards.scheduling.review import rate_card
 from llmcards.store.db import open_db
 
 db = open_db(__import__("pathlib").Path(sys.argv[1]))
 settings = Settings()
-scheduler = build_scheduler(settings)
+rater = Rater(settings)
 start = datetime(2026, 11, 22, 1, 0, tzinfo=timezone.utc) + timedelta(days=int(sys.argv[2]))
 for i in range(100_000):
     outcome = rate_card(db, 1 + i % {CARDS}, 1 + i % 4, now=start + timedelta(minutes=i), duration_ms=i,
-                        settings=settings, scheduler=scheduler)
+                        settings=settings, rater=rater)
     print(outcome.review_log_id, flush=True)
 """
 

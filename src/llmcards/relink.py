@@ -3,7 +3,7 @@
 Import keeps history through the edits its pairing rules recognise; for any other
 rewrite of a front the old card is retired with its history and the new card starts
 from zero. Relinking is the hand-made repair: the ratings of both cards become one log,
-replayed through the scheduler (`exchange.replay`, the same FSRS steps a rating takes)
+replayed through the scheduler (`scheduling.rating`, the one definition of a rating)
 so the card's memory state is what it would be had every rating been given to it.
 """
 
@@ -34,8 +34,7 @@ def relink(db: Database, old_id: int, new_id: int, settings: Settings) -> Relink
     """Move card `old_id`'s ratings onto `new_id` and replay them all; one transaction."""
     from sqlalchemy import select, update
 
-    from llmcards.exchange.history import schedule_values
-    from llmcards.exchange.replay import Rating, Replayer, Schedule
+    from llmcards.scheduling.rating import CardSchedule, Rater, Review
     from llmcards.store.models import CARD, LOG
 
     card, log = CARD, LOG
@@ -68,8 +67,8 @@ def relink(db: Database, old_id: int, new_id: int, settings: Settings) -> Relink
         moved = sum(1 for r in rows if r.card_id == old_id)
         if not moved:
             raise UserError(f"card #{old_id} has no review history to move")
-        ratings = [Rating(r.reviewed_at, r.rating, r.duration_ms) for r in rows]
-        steps = Replayer(settings).replay(ratings, card_id=new_id)
+        ratings = [Review(r.reviewed_at, r.rating, r.duration_ms) for r in rows]
+        steps = Rater(settings).replay(new_id, ratings)
         # `replay` sorts by time; `rows` already is, so step i belongs to rows[i].
         for row, step in zip(rows, steps, strict=True):
             conn.execute(
@@ -89,7 +88,7 @@ def relink(db: Database, old_id: int, new_id: int, settings: Settings) -> Relink
                 )
             )
         final = steps[-1].after
-        conn.execute(update(card).where(card.c.id == new_id).values(**schedule_values(final)))
+        conn.execute(update(card).where(card.c.id == new_id).values(**final.columns()))
         # The old card keeps its row (and its retired place) but no longer claims a history.
-        conn.execute(update(card).where(card.c.id == old_id).values(**schedule_values(Schedule())))
+        conn.execute(update(card).where(card.c.id == old_id).values(**CardSchedule().columns()))
     return Relinked(old_id, new_id, moved, len(rows), final.state, final.due)

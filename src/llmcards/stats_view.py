@@ -406,7 +406,7 @@ def optimize_renderable(result: OptimizeResult, *, saved: bool | None) -> Render
     lines: list[RenderableType] = [table, Text("Lower is better for both.", style="dim")]
     if result.improved:
         verdict = (
-            "Saved the fitted parameters: new reviews use them."
+            "Saved the fitted parameters in this database: its new reviews use them."
             if saved
             else "The fitted parameters predict your reviews better; run `llmcards optimize` to keep them."
         )

@@ -18,7 +18,7 @@ def test_new_counts_are_capped_by_the_daily_limit_minus_what_was_done(
     db = str(db_path)
     assert llmcards("--db", db, "import", str(note), "--deck", "L").exit_code == 0
     decks = {d["name"]: d for d in llmcards("--db", db, "decks", "--json").json()}
-    assert decks["L::词汇"] == {"name": "L::词汇", "cards": 30, "new": 20, "due": 0}
+    assert decks["L::词汇"] == {"name": "L::词汇", "cards": 30, "new": 20, "learning": 0, "due": 0}
     first_five = [c["id"] for c in llmcards("--db", db, "due", "--json").json()["cards"][:5]]
     for card in first_five:
         assert llmcards("--db", db, "rate", str(card), "easy").exit_code == 0

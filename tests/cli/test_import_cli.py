@@ -96,6 +96,7 @@ def test_decks_tree_counts(db_path: Path, notes: Path) -> None:
         "name": "LLM 学习笔记::NLP",
         "cards": 3,
         "new": 3,
+        "learning": 0,
         "due": 0,
     }
     human = run(db_path, "decks").stdout

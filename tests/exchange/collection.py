@@ -1,7 +1,7 @@
 """A small llmcards collection with history, built through the real code paths.
 
 Cards come from `CardDraft`s through `store.sync.sync_file`; review history is made by
-replaying ratings through py-fsrs (`exchange.replay`) and writing them as ReviewLog rows.
+replaying ratings through py-fsrs (`scheduling.rating`) and writing them as ReviewLog rows.
 Times are relative to the real clock, because Anki's backend counts days by it.
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from llmcards.cards import CardDraft
 from llmcards.config import Settings
 from llmcards.exchange.history import write_history
-from llmcards.exchange.replay import Rating, Replayer
+from llmcards.scheduling.rating import Rater, Review
 from llmcards.store.db import Database, open_db
 from llmcards.store.models import CARD, DECK
 from llmcards.store.models import LOG as REVIEW
@@ -116,7 +116,7 @@ def card_id(db: Database, front: str) -> int:
 
 def rate(db: Database, settings: Settings, front: str, ratings: list[tuple[datetime, int]]) -> None:
     cid = card_id(db, front)
-    steps = Replayer(settings).replay([Rating(at, r, 4200) for at, r in ratings], card_id=cid)
+    steps = Rater(settings).replay(cid, [Review(at, r, 4200) for at, r in ratings])
     with db.write() as conn:
         write_history(conn, cid, steps)
 

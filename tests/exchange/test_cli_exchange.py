@@ -143,7 +143,9 @@ def test_import_anki_then_again_reports_updates(db: Path, tmp_path: Path) -> Non
         == "llm.apkg: 7 new, 0 updated cards in 4 decks, 13 reviews added"
     )
     again = llmcards("--db", str(target), "import-anki", str(package), "--json").json()
-    assert (again["new"], again["updated"], again["reviews"]) == (0, 7, 0)
+    assert (again["new"], again["updated"], again["unchanged"], again["reviews"]) == (0, 0, 7, 0)
+    text = llmcards("--db", str(target), "import-anki", str(package)).stdout.splitlines()[0]
+    assert text == "llm.apkg: 0 new, 0 updated cards (7 unchanged) in 4 decks, 0 reviews added"
     cards = llmcards("--db", str(target), "cards", "--json").json()
     assert len(cards) == 7 and {c["source"].split(":")[0] for c in cards} == {"anki"}
 

@@ -82,6 +82,6 @@ def test_importing_again_updates_instead_of_duplicating(
     import_apkg(db, package, settings=built.settings, now=built.now)
     first = {c.uid: (c.id, c.due, c.stability) for c in fixture.cards(db)}
     again = import_apkg(db, package, settings=built.settings, now=built.now)
-    assert (again.new, again.updated, again.reviews) == (0, 7, 0)
+    assert (again.new, again.updated, again.unchanged, again.reviews) == (0, 0, 7, 0)
     assert {c.uid: (c.id, c.due, c.stability) for c in fixture.cards(db)} == first
     assert len(fixture.reviews(db)) == 13

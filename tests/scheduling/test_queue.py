@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import update
 
 from llmcards.config import DeckLimits, Settings
+from llmcards.scheduling.deck_list import deck_counts_now
 from llmcards.scheduling.queue import build_queue
-from llmcards.scheduling.queue_sql import SqlQueueReads, deck_counts_today
+from llmcards.scheduling.queue_sql import SqlQueueReads
 from llmcards.scheduling.review import rate_card
 from llmcards.scheduling.session import StudySession
 from llmcards.scheduling.types import AGAIN, EASY, GOOD, Counts
@@ -253,7 +254,8 @@ def test_per_deck_limits_apply_to_the_studied_deck_and_its_subdecks(
 
 def deck_counts_today_for(db: Database, clock: Clock, settings: Settings) -> dict[str, Counts]:
     with db.read() as conn:
-        return deck_counts_today(conn, now=clock(), settings=settings)
+        reads = SqlQueueReads(conn)
+        return deck_counts_now(reads, list(reads.deck_names().values()), clock(), settings)
 
 
 def test_only_one_cloze_sibling_a_day_and_rating_buries_the_others(

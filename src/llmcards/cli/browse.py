@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -22,8 +22,7 @@ def decks(
     now = clock.now()
     db = STATE.open()
     with db.read() as conn:
-        raw = deck_counts(conn, now, clock.next_day_start(now, settings.rollover_hour))
-        counts = limited_counts(conn, raw, now=now, settings=settings)
+        counts = limited_counts(conn, deck_counts(conn), now=now, settings=settings)
     db.close()
     if as_json:
         from llmcards.cli.output import print_json
@@ -77,48 +76,34 @@ def cards(
     as_json: Annotated[bool, typer.Option("--json", help="Print the cards as JSON.")] = False,
 ) -> None:
     """List cards, filtered by deck, text and state."""
-    from llmcards import clock
-    from llmcards.config import load_settings
     from llmcards.store.queries import card_json, list_cards
 
-    now = clock.now()
-    settings = load_settings() if state == "due" else None
-    day_end = clock.next_day_start(now, settings.rollover_hour) if settings else None
     db = STATE.open()
     with db.read() as conn:
-        rows = list_cards(conn, deck=deck, search=search, state=state, now=now, day_end=day_end)
+        due_ids = _due_now(conn, deck) if state == "due" else None
+        rows = list_cards(conn, deck=deck, search=search, state=state, due_ids=due_ids)
     db.close()
     if as_json:
         from llmcards.cli.output import print_json
 
         print_json([card_json(r) for r in rows])
         return
-    _print_cards(rows)
+    from llmcards.cli.card_table import print_cards
+
+    print_cards(rows)
 
 
-def _print_cards(rows: list) -> None:
-    from rich.markup import escape
-    from rich.table import Table
+def _due_now(conn: Any, deck: str | None) -> list[int]:
+    """The cards `llmcards due` and the study screen would show now (the same queue)."""
+    from llmcards import clock
+    from llmcards.scheduling.queue import build_queue
+    from llmcards.scheduling.queue_sql import SqlQueueReads
+    from llmcards.store.queries import resolve_deck
 
-    from llmcards.cli.output import console
-    from llmcards.store.models import STATE_NAMES
-
-    if not rows:
-        console().print("No cards match.")
-        return
-    table = Table(box=None, pad_edge=False)
-    for name, style in (("ID", "dim"), ("Deck", "cyan"), ("Front", ""), ("State", ""), ("Due", "")):
-        table.add_column(name, style=style or None, overflow="fold")
-    for r in rows:
-        front = (
-            f"[dim]{escape(r.context)} › [/dim]{escape(r.front)}" if r.context else escape(r.front)
-        )
-        flags = " [yellow]suspended[/yellow]" if r.suspended else ""
-        flags += " [red]retired[/red]" if r.retired else ""
-        due = r.due.astimezone().strftime("%Y-%m-%d %H:%M") if r.due else ""
-        table.add_row(str(r.id), escape(r.deck), front, STATE_NAMES.get(r.state, "?") + flags, due)
-    console().print(table)
-    console().print(f"[dim]{len(rows)} cards[/dim]")
+    now = clock.now()
+    full = resolve_deck(conn, deck) if deck else None
+    queue = build_queue(SqlQueueReads(conn), now=now, settings=STATE.settings(), deck=full)
+    return queue.ordered(now)
 
 
 def _set_suspended(card_ids: list[int], flag: bool) -> None:

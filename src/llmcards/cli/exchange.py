@@ -82,10 +82,9 @@ def export_anki(
     card's schedule, FSRS memory state and every review. Retired cards are not exported.
     Exporting again and importing into the same Anki collection updates the notes."""
     from llmcards import clock
-    from llmcards.config import load_settings
     from llmcards.exchange.apkg_export import export_apkg
 
-    settings = load_settings()
+    settings = STATE.settings()
     db = STATE.open()
     try:
         with _progress("Exporting", enabled=not as_json) as progress:
@@ -167,10 +166,9 @@ def import_anki(
     decks are kept, and the review log becomes history with FSRS state recomputed.
     Importing the same package again updates the cards instead of duplicating them."""
     from llmcards import clock
-    from llmcards.config import load_settings
     from llmcards.exchange.apkg_import import import_apkg
 
-    settings = load_settings()
+    settings = STATE.settings()
     db = STATE.open()
     try:
         with _progress("Importing", enabled=not as_json) as progress:
@@ -189,8 +187,21 @@ def import_anki(
     out = console()
     out.print(
         f"{escape(path.name)}: [green]{report.new:,} new[/green], {report.updated:,} updated cards "
-        f"in {report.decks} decks, {report.reviews:,} reviews added"
+        + (f"({report.unchanged:,} unchanged) " if report.unchanged else "")
+        + f"in {report.decks} decks, {report.reviews:,} reviews added"
     )
+    media = report.media
+    if media.imported or media.left_out:
+        line = (
+            f"  {media.imported:,} images imported into {media.folder}"
+            if media.imported
+            else "  No images imported"
+        )
+        if media.left_out:
+            line += "; left out: " + ", ".join(
+                f"{count:,} {why}" for why, count in sorted(media.left_out.items())
+            )
+        out.print(escape(line))
     for name, count in sorted(report.other_note_types.items()):
         out.print(
             f"  [yellow]{escape(name)}[/yellow]: {count:,} notes imported by their first two fields"

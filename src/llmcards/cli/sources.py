@@ -101,13 +101,12 @@ def relink(
 ) -> None:
     """Move a retired card's review history onto another card (its schedule is replayed)."""
     from llmcards.cli.output import console
-    from llmcards.config import load_settings
     from llmcards.relink import relink as move_history
     from llmcards.store.models import STATE_NAMES
 
     db = STATE.open()
     try:
-        done = move_history(db, old, new, load_settings())
+        done = move_history(db, old, new, STATE.settings())
     finally:
         db.close()
     due = f", due {done.due.astimezone().strftime('%Y-%m-%d %H:%M')}" if done.due else ""

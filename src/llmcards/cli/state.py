@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from llmcards.config import Settings
     from llmcards.store.db import Database
 
 
@@ -24,6 +25,18 @@ class CliState:
         from llmcards.store.db import open_db
 
         return open_db(self.db_path)
+
+    def settings(self) -> Settings:
+        """The settings file's settings, with the FSRS parameters fitted for this database
+        (`store.parameters`) in place of the file's, when it has some."""
+        from dataclasses import replace
+
+        from llmcards.config import load_settings
+        from llmcards.store.parameters import read_parameters
+
+        settings = load_settings()
+        fitted = read_parameters(self.db_path)
+        return replace(settings, fsrs_parameters=fitted) if fitted else settings
 
 
 STATE = CliState()

@@ -25,11 +25,10 @@ def stats(
     as Anki does (once: unsuspend one and it stays unsuspended).
     """
     from llmcards import clock
-    from llmcards.config import load_settings
     from llmcards.stats.compute import compute_stats
     from llmcards.stats.leeches import mark_leeches
 
-    settings = load_settings()
+    settings = STATE.settings()
     now = clock.now()
     db = STATE.open()
     try:
@@ -82,8 +81,6 @@ def optimize(
 ) -> None:
     """Fit FSRS parameters to your review history; keep them only if they predict it better."""
     from llmcards import clock
-    from llmcards.config import load_settings
-    from llmcards.config_edit import save_setting
     from llmcards.stats import optimize as opt
 
     if reschedule and not yes and (as_json or not _interactive()):
@@ -92,7 +89,7 @@ def optimize(
         raise UserError(
             "--reschedule changes every card's due date; add --yes to confirm it non-interactively"
         )
-    settings = load_settings()
+    settings = STATE.settings()
     now = clock.now()
     history = _read_history(now, settings.rollover_hour)
     result = opt.optimize(history, settings)
@@ -104,7 +101,7 @@ def optimize(
         )
     saved = False
     if result.improved and not evaluate and result.fitted_parameters:
-        settings = save_setting("fsrs_parameters", opt.parameters_text(result.fitted_parameters))
+        settings = _keep_parameters(settings, result.fitted_parameters)
         saved = True
     if not as_json:
         _show_result(result, saved=saved, reschedule=reschedule)
@@ -162,6 +159,22 @@ def _read_history(now: Any, rollover_hour: int) -> Any:
 
     with raw_connection(STATE.db_path) as conn:
         return load_history(conn, now=now, rollover_hour=rollover_hour)
+
+
+def _keep_parameters(settings: Any, parameters: list[float]) -> Any:
+    """Save fitted parameters in this database (never the settings file: they describe
+    this collection's reviews); the settings to go on with."""
+    from dataclasses import replace
+
+    from llmcards.store.parameters import save_parameters
+
+    db = STATE.open()
+    try:
+        with db.write() as conn:
+            save_parameters(conn, parameters)
+    finally:
+        db.close()
+    return replace(settings, fsrs_parameters=list(parameters))
 
 
 def _show_result(result: Any, *, saved: bool, reschedule: bool) -> None:

@@ -29,13 +29,12 @@ def due(
 ) -> None:
     """What is due now, per deck, after daily limits."""
     from llmcards import clock
-    from llmcards.config import load_settings
     from llmcards.scheduling.queue import build_queue
     from llmcards.scheduling.queue_sql import SqlQueueReads, next_due_in
-    from llmcards.store.queries import resolve_deck
+    from llmcards.store.queries import SCHEDULE_COLUMNS, resolve_deck
     from llmcards.store.reads import cards_by_id
 
-    settings = load_settings()
+    settings = STATE.settings()
     now = clock.now()
     db = STATE.open()
     try:
@@ -43,7 +42,7 @@ def due(
             full = resolve_deck(conn, deck) if deck else None
             queue = build_queue(SqlQueueReads(conn), now=now, settings=settings, deck=full)
             order = queue.ordered(now)
-            rows = cards_by_id(conn, order)
+            rows = cards_by_id(conn, order, *SCHEDULE_COLUMNS)
             upcoming = (
                 next_due_in(
                     conn,
@@ -60,17 +59,32 @@ def due(
     counts = queue.counts(now)
     if as_json:
         from llmcards.cli.output import print_json
-        from llmcards.store.queries import card_json
 
         print_json(
             {
                 "now": now.isoformat(),
                 "counts": {"new": counts.new, "learning": counts.learning, "review": counts.review},
-                "cards": [card_json(rows[i]) for i in order if i in rows],
+                "cards": _due_cards_json([rows[i] for i in order if i in rows], now, settings),
             }
         )
         return
     _print_due(queue, now, full, upcoming, settings)
+
+
+def _due_cards_json(rows: list[Any], now: datetime, settings: Settings) -> list[dict[str, Any]]:
+    """Each card as `cards --json` shows it, with the due moment each rating would give now
+    (the very one `llmcards rate` then gives: fuzz is seeded per card and review)."""
+    from llmcards.scheduling.rating import CardSchedule, Rater
+    from llmcards.scheduling.types import RATING_NAMES
+    from llmcards.store.queries import card_json
+
+    rater = Rater(settings)
+    out = []
+    for row in rows:
+        previews = rater.previews(row.id, CardSchedule.of(row), now)
+        intervals = {RATING_NAMES[r]: due.isoformat() for r, due in previews.items()}
+        out.append({**card_json(row), "intervals": intervals})
+    return out
 
 
 def _print_due(
@@ -159,14 +173,13 @@ def rate(
 ) -> None:
     """Record a review of one card now (or at LLMCARDS_NOW), as the study app would."""
     from llmcards import clock
-    from llmcards.config import load_settings
     from llmcards.scheduling.review import rate_card
     from llmcards.scheduling.types import RATING_NAMES
     from llmcards.store.queries import card_json
     from llmcards.store.reads import card_by_id
 
     value = parse_rating(rating)
-    settings = load_settings()
+    settings = STATE.settings()
     now = clock.now()
     db = STATE.open()
     try:
@@ -228,13 +241,12 @@ def study(
     ] = None,
 ) -> None:
     """Open the study app (on one deck with --deck)."""
-    from llmcards.config import load_settings
     from llmcards.tui import heap  # Textual-free
 
     if deck:
         heap.pause()  # until the first card is on screen (the study screen calls settle)
 
-    settings = load_settings()
+    settings = STATE.settings()
     if not deck:
         from llmcards.tui.app import run_app
 
@@ -296,7 +308,7 @@ def open_app() -> None:
     """`llmcards` with no command: the study app's home screen."""
     from llmcards.tui.app import run_app
 
-    run_app(db_path=STATE.db_path, deck=None)
+    run_app(db_path=STATE.db_path, deck=None, settings=STATE.settings())
 
 
 def register(app: typer.Typer) -> None:

@@ -1,8 +1,10 @@
 """`llmcards import-anki`: an Anki package's notes, decks and review history as cards.
 
-Identity: a card's `uid` derives from the Anki note GUID and card ordinal, so importing
-the same package (or a later export of the same collection) again updates cards and adds
-only reviews not seen before. History: the review log is replayed through py-fsrs with
+Identity (`anki_match`): a card's `uid` derives from the Anki note GUID and card ordinal,
+and llmcards' own exports carry GUIDs derived from its cards, so importing the same
+package (or a later export of the same collection, or llmcards' own export) again
+updates the cards it holds and adds only reviews not already there; importing the same
+package twice changes nothing. History: the review log is replayed through py-fsrs with
 llmcards' settings to rebuild memory state; Anki's own due dates are kept where the
 replay agrees on the card's state, so a user switching over keeps their schedule.
 All of it is one transaction: a failed import leaves the database as it was.
@@ -10,13 +12,11 @@ All of it is one transaction: a failed import leaves the database as it was.
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
@@ -25,11 +25,23 @@ from llmcards.cards import DECK_SEP, split_deck
 from llmcards.config import Settings
 from llmcards.exchange import apkg_schema as s
 from llmcards.exchange.anki_days import source_day_start
+from llmcards.exchange.anki_import_report import ImportReport
+from llmcards.exchange.anki_match import (
+    Match,
+    Matcher,
+    card_uid,
+    current_values,
+    differs,
+    known_reviews,
+    note_uid,
+    unseen,
+)
 from llmcards.exchange.anki_notes import deck_tag
 from llmcards.exchange.anki_notes_in import card_text, is_basic_like
-from llmcards.exchange.history import review_rows, schedule_values
+from llmcards.exchange.history import review_rows
+from llmcards.exchange.media_in import image_names, import_images, rewrite_sources
 from llmcards.exchange.package_reader import AnkiCollection, read_package
-from llmcards.exchange.replay import Rating, Replayer, Schedule, Step
+from llmcards.scheduling.rating import Applied, CardSchedule, Rater, Review
 from llmcards.store.db import Database
 from llmcards.store.models import CARD, DECK, NEW, RELEARNING, REVIEW
 from llmcards.store.models import LOG as REVIEW_LOG
@@ -44,36 +56,6 @@ _STATE_OF_TYPE = {
 }
 
 
-@dataclass
-class ImportReport:
-    path: Path
-    new: int = 0
-    updated: int = 0
-    reviews: int = 0
-    skipped_reviews: int = 0
-    decks: int = 0
-    other_note_types: Counter[str] = field(default_factory=Counter)
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "path": str(self.path),
-            "new": self.new,
-            "updated": self.updated,
-            "reviews": self.reviews,
-            "skipped_reviews": self.skipped_reviews,
-            "decks": self.decks,
-            "other_note_types": dict(self.other_note_types),
-        }
-
-
-def card_uid(guid: str, ordinal: int) -> str:
-    return hashlib.blake2b(f"anki\x1f{guid}\x1f{ordinal}".encode(), digest_size=8).hexdigest()
-
-
-def note_uid(guid: str) -> str:
-    return hashlib.blake2b(f"anki\x1f{guid}".encode(), digest_size=8).hexdigest()
-
-
 def import_apkg(
     db: Database,
     path: Path,
@@ -85,7 +67,16 @@ def import_apkg(
     now = now or clock.now()
     col = read_package(path)
     report = ImportReport(path)
-    importer = _Importer(col, settings, now, f"anki:{path.name}", report, progress)
+    with db.read() as conn:  # llmcards' own cards keep their text: their images stay out
+        matcher = Matcher(conn)
+    theirs = {c[1] for c in col.cards if c[1] in col.notes and not _own(matcher, col, c)}
+    wanted = image_names([col.notes[nid][3] for nid in theirs])
+    if db.path is not None:
+        images, report.media = import_images(path, wanted, db.path)
+    else:  # an in-memory database has no folder to put images beside
+        images = {}
+        report.media.left_out["no database folder"] += len(wanted)
+    importer = _Importer(col, settings, now, f"anki:{path.name}", report, progress, images)
     with db.write() as conn:
         importer.run(conn)
     return report
@@ -137,15 +128,18 @@ class _Importer:
         source: str,
         report: ImportReport,
         progress: Progress | None,
+        images: dict[str, Path],
     ) -> None:
         self.col = col
+        self.images = images  # media name -> the imported file
         self.settings = settings
         self.now = now
         self.source = source
         self.report = report
         self.progress = progress
-        self.replayer = Replayer(settings)
+        self.rater = Rater(settings)
         self.deck_ids: dict[str, int] = {}
+        self.package_decks: set[str] = set()
         # written in batches: one executemany per kind of statement
         self.pending_reviews: list[dict[str, object]] = []
         self.pending_schedules: list[dict[str, object]] = []
@@ -158,16 +152,19 @@ class _Importer:
             if c[1] in self.col.notes and self.col.notes[c[1]][1] in self.col.models
         ]
         self._count_other_note_types()
-        existing = self._existing(conn, cards)
+        matcher = Matcher(conn)
+        matches = {c[0]: matcher.find(self.col.notes[c[1]][0], c[3]) for c in cards}
+        ids = [m.card_id for m in matches.values() if m and not m.own]
+        texts = current_values(conn, ids, [c for c in _TEXT_COLUMNS if c != "updated_at"])
         total = len(cards)
         for done, row in enumerate(cards, 1):
-            self._card(conn, row, existing)
+            self._card(conn, row, matches[row[0]], texts)
             if done % 1000 == 0 or done == total:
                 self._flush(conn)
                 if self.progress:
                     self.progress(done, total)
         self._flush(conn)
-        self.report.decks = len(set(self.deck_ids.values()))
+        self.report.decks = len(self.package_decks)
 
     def _flush(self, conn: Connection) -> None:
         if self.pending_updates:
@@ -184,16 +181,6 @@ class _Importer:
             if model is not None and not model.cloze and not is_basic_like(model):
                 self.report.other_note_types[model.name] += 1
 
-    def _existing(self, conn: Connection, cards: list[tuple]) -> dict[str, int]:
-        uids = [card_uid(self.col.notes[c[1]][0], c[3]) for c in cards]
-        found: dict[str, int] = {}
-        for start in range(0, len(uids), 500):
-            chunk = uids[start : start + 500]
-            found.update(
-                conn.execute(select(CARD.c.uid, CARD.c.id).where(CARD.c.uid.in_(chunk))).all()
-            )
-        return found
-
     def _deck_id(self, conn: Connection, name: str) -> int:
         if name in self.deck_ids:
             return self.deck_ids[name]
@@ -209,7 +196,13 @@ class _Importer:
         self.deck_ids[name] = self.deck_ids[DECK_SEP.join(parts)]
         return self.deck_ids[name]
 
-    def _card(self, conn: Connection, row: tuple, existing: dict[str, int]) -> None:
+    def _card(
+        self,
+        conn: Connection,
+        row: tuple[Any, ...],
+        match: Match | None,
+        texts: dict[int, dict[str, object]],
+    ) -> None:
         (
             cid,
             nid,
@@ -230,57 +223,69 @@ class _Importer:
         guid, mid, tags, flds = self.col.notes[nid]
         if odid and odue:  # in a filtered deck: the home deck's due is kept in odue
             due = odue
-        text = card_text(self.col.models[mid], flds.split("\x1f"), ordinal)
         deck = self.col.decks.get(odid or did) or self.col.decks.get(did) or "Anki"
         deck = DECK_SEP.join(split_deck(deck)) or "Anki"
-        uid = card_uid(guid, ordinal)
-        values = {
-            "deck_id": self._deck_id(conn, deck),
-            "context": text.context,
-            "front": text.front,
-            "back": text.back,
-            "kind": text.kind,
-            "cloze_ord": text.cloze_ord,
-            "cloze_text": text.cloze_text,
-            "source_path": self.source,
-            "tags": _own_tags(tags, deck),
-            "suspended": queue == s.QUEUE_SUSPENDED,
-            "retired": False,
-            "retired_at": None,
-            "updated_at": self.now,
-        }
-        card_id = existing.get(uid)
-        known: list[Rating] = []
-        if card_id is None:
-            values.update(
-                uid=uid,
-                note_uid=note_uid(guid) if text.kind == "cloze" else uid,
-                root=split_deck(deck)[0],
-                source_line=0,
-                position=due if ctype == s.CARD_NEW else 0,
-                created_at=self._created(nid),
-                state=NEW,
-                reps=0,
-                lapses=0,
-            )
-            card_id = inserted_id(conn.execute(insert(CARD), [values]))
-            self.report.new += 1
+        parts = split_deck(deck)
+        self.package_decks.update(DECK_SEP.join(parts[:n]) for n in range(1, len(parts) + 1))
+        changed = False
+        if match is not None and match.own:  # llmcards' own card: its text stays
+            card_id = match.card_id
         else:
-            self.pending_updates.append({**values, "_id": card_id})
-            self.report.updated += 1
-            known = self._known_ratings(conn, card_id)
+            fields = [rewrite_sources(f, self.images) for f in flds.split("\x1f")]
+            text = card_text(self.col.models[mid], fields, ordinal)
+            values = {
+                "deck_id": self._deck_id(conn, deck),
+                "context": text.context,
+                "front": text.front,
+                "back": text.back,
+                "kind": text.kind,
+                "cloze_ord": text.cloze_ord,
+                "cloze_text": text.cloze_text,
+                "source_path": self.source,
+                "tags": _own_tags(tags, deck),
+                "suspended": queue == s.QUEUE_SUSPENDED,
+                "retired": False,
+                "retired_at": None,
+                "updated_at": self.now,
+            }
+            if match is None:
+                uid = card_uid(guid, ordinal)
+                values.update(
+                    uid=uid,
+                    note_uid=note_uid(guid) if text.kind == "cloze" else uid,
+                    root=split_deck(deck)[0],
+                    source_line=0,
+                    position=due if ctype == s.CARD_NEW else 0,
+                    created_at=self._created(nid),
+                    state=NEW,
+                    reps=0,
+                    lapses=0,
+                )
+                card_id = conn.execute(insert(CARD), [values]).inserted_primary_key[0]  # type: ignore[index]
+                self.report.new += 1
+            else:
+                card_id = match.card_id
+                changed = differs(values, texts[card_id])
+                if changed:
+                    self.pending_updates.append({**values, "_id": card_id})
         ratings, skipped = self._ratings(cid)
         self.report.skipped_reviews += skipped
-        seen = {round(r.at.timestamp()) for r in known}
-        fresh = [r for r in ratings if round(r.at.timestamp()) not in seen]
-        steps = self.replayer.replay(sorted(known + fresh, key=lambda r: r.at), card_id=card_id)
+        known = known_reviews(conn, card_id) if match is not None and ratings else []
+        fresh = unseen(ratings, known)
+        if match is not None and not fresh:  # nothing new for a card already here
+            self.report.updated += changed
+            self.report.unchanged += not changed
+            return
+        if match is not None:
+            self.report.updated += 1
+        steps = self.rater.replay(card_id, known + fresh)
         fresh_set = set(fresh)
-        new_steps = [step for step in steps if step.rating in fresh_set]
+        new_steps = [step for step in steps if step.review in fresh_set]
         if new_steps:
             self.pending_reviews.extend(review_rows(card_id, new_steps))
             self.report.reviews += len(new_steps)
         final = self._final(steps, ctype, queue, due, ivl, reps, lapses, data, left)
-        self.pending_schedules.append({**schedule_values(final), "_id": card_id})
+        self.pending_schedules.append({**final.columns(), "_id": card_id})
 
     def _created(self, nid: int) -> datetime:
         """Anki note ids are their creation time in ms."""
@@ -288,23 +293,13 @@ class _Importer:
             return datetime.fromtimestamp(nid / 1000, UTC)
         return self.now
 
-    def _known_ratings(self, conn: Connection, card_id: int) -> list[Rating]:
-        rows = conn.execute(
-            select(REVIEW_LOG.c.reviewed_at, REVIEW_LOG.c.rating, REVIEW_LOG.c.duration_ms).where(
-                REVIEW_LOG.c.card_id == card_id
-            )
-        ).all()
-        return [
-            Rating(clock.ensure_utc(at), rating, duration or 0) for at, rating, duration in rows
-        ]
-
-    def _ratings(self, cid: int) -> tuple[list[Rating], int]:
+    def _ratings(self, cid: int) -> tuple[list[Review], int]:
         """The card's answers in time order; manual schedule changes are not answers.
 
         A "Forget" (manual entry with no interval) resets the card: only answers after
         the last reset shape its memory, as in Anki.
         """
-        ratings: list[Rating] = []
+        ratings: list[Review] = []
         skipped = 0
         for revlog_id, _cid, ease, ivl, _last, factor, taken, kind in self.col.revlog.get(cid, []):
             if 1 <= ease <= 4 and kind in (
@@ -317,7 +312,7 @@ class _Importer:
                 # rounding to the second undoes that, and FSRS counts whole days anyway
                 # (a nudge across a day boundary would change the replayed memory).
                 at = datetime.fromtimestamp(round(revlog_id / 1000), UTC)
-                ratings.append(Rating(at, ease, max(0, taken)))
+                ratings.append(Review(at, ease, max(0, taken)))
             else:
                 skipped += 1
                 if ease == 0 and ivl == 0 and factor == 0:
@@ -326,7 +321,7 @@ class _Importer:
 
     def _final(
         self,
-        steps: list[Step],
+        steps: list[Applied],
         ctype: int,
         queue: int,
         due: int,
@@ -335,17 +330,17 @@ class _Importer:
         lapses: int,
         data: str,
         left: int,
-    ) -> Schedule:
+    ) -> CardSchedule:
         """The card's schedule: memory from the replay, due date from Anki when they agree."""
         anki_state = _STATE_OF_TYPE.get(ctype, NEW)
         if anki_state == NEW:
-            return Schedule()
+            return CardSchedule()
         anki_due = self._anki_due(queue, due)
         if not steps:
             return self._without_history(anki_state, anki_due, ivl, reps, lapses, data)
         replayed = steps[-1].after
         if replayed.state == anki_state and anki_due is not None:
-            return Schedule(
+            return CardSchedule(
                 replayed.state,
                 replayed.step,
                 replayed.stability,
@@ -366,7 +361,7 @@ class _Importer:
 
     def _without_history(
         self, state: int, due: datetime | None, ivl: int, reps: int, lapses: int, data: str
-    ) -> Schedule:
+    ) -> CardSchedule:
         """A seen card whose review log was left out of the package: trust Anki's card."""
         memory = _memory(data)
         stability = memory.get("s") or float(max(ivl, 1))
@@ -374,7 +369,12 @@ class _Importer:
         due = due or self.now
         last = due - timedelta(days=max(ivl, 1)) if state == REVIEW else min(due, self.now)
         step = 0 if state != REVIEW else None
-        return Schedule(state, step, stability, difficulty, due, last, reps, lapses)
+        return CardSchedule(state, step, stability, difficulty, due, last, reps, lapses)
+
+
+def _own(matcher: Matcher, col: AnkiCollection, card: tuple[Any, ...]) -> bool:
+    match = matcher.find(col.notes[card[1]][0], card[3])
+    return match is not None and match.own
 
 
 def _own_tags(tags: str, deck: str) -> str:

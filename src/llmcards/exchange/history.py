@@ -1,21 +1,24 @@
-"""Replayed ratings written as llmcards review history, and the card's schedule updated."""
+"""Replayed ratings (`scheduling.rating.Rater.replay`) written as llmcards review history,
+and the card's schedule updated."""
 
 from __future__ import annotations
 
 from sqlalchemy import Connection, insert, update
 
-from llmcards.exchange.replay import Schedule, Step
+from llmcards.scheduling.rating import Applied, CardSchedule
 from llmcards.store.models import CARD
 from llmcards.store.models import LOG as REVIEW
 
 
-def review_rows(card_id: int, steps: list[Step], origin: str = "anki") -> list[dict[str, object]]:
+def review_rows(
+    card_id: int, steps: list[Applied], origin: str = "anki"
+) -> list[dict[str, object]]:
     return [
         {
             "card_id": card_id,
-            "rating": step.rating.rating,
-            "reviewed_at": step.rating.at,
-            "duration_ms": step.rating.duration_ms,
+            "rating": step.review.rating,
+            "reviewed_at": step.review.at,
+            "duration_ms": step.review.duration_ms,
             "state_before": step.before.state,
             "state_after": step.after.state,
             "stability_before": step.before.stability,
@@ -31,25 +34,12 @@ def review_rows(card_id: int, steps: list[Step], origin: str = "anki") -> list[d
     ]
 
 
-def schedule_values(schedule: Schedule) -> dict[str, object]:
-    return {
-        "state": schedule.state,
-        "step": schedule.step,
-        "stability": schedule.stability,
-        "difficulty": schedule.difficulty,
-        "due": schedule.due,
-        "last_review": schedule.last_review,
-        "reps": schedule.reps,
-        "lapses": schedule.lapses,
-    }
-
-
 def write_history(
-    conn: Connection, card_id: int, steps: list[Step], final: Schedule | None = None
+    conn: Connection, card_id: int, steps: list[Applied], final: CardSchedule | None = None
 ) -> None:
     """Append these reviews to the card's log and give the card the resulting schedule."""
     if steps:
         conn.execute(insert(REVIEW), review_rows(card_id, steps))
     schedule = final or (steps[-1].after if steps else None)
     if schedule is not None:
-        conn.execute(update(CARD).where(CARD.c.id == card_id).values(schedule_values(schedule)))
+        conn.execute(update(CARD).where(CARD.c.id == card_id).values(schedule.columns()))

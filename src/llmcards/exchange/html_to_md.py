@@ -240,7 +240,9 @@ def _inline(children: list[_Node | str]) -> str:
         if tag == "br":
             out.append("  \n")
         elif tag == "img":
-            out.append(f"![{child.attrs.get('alt', '')}]({child.attrs.get('src', '')})")
+            out.append(
+                f"![{child.attrs.get('alt', '')}]({_destination(child.attrs.get('src', ''))})"
+            )
         elif tag in ("strong", "b"):
             out.append(_wrap(_inline(child.children), "**"))
         elif tag in ("em", "i"):
@@ -262,6 +264,13 @@ def _inline(children: list[_Node | str]) -> str:
         else:
             out.append(_inline(child.children))
     return "".join(out)
+
+
+def _destination(src: str | None) -> str:
+    """A link destination as Markdown reads it: one with spaces or parentheses (a file
+    path) goes in angle brackets."""
+    src = src or ""
+    return f"<{src}>" if re.search(r"[\s()<>]", src) and "<" not in src and ">" not in src else src
 
 
 def _wrap(text: str, marker: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
@@ -24,23 +24,36 @@ from llmcards.config import Settings
 
 
 @dataclass(frozen=True, slots=True)
-class Schedule:
-    """The FSRS columns of one card: what a review reads and writes."""
+class Memory:
+    """What py-fsrs decides in one review: the card's FSRS columns after it."""
 
     state: int
     step: int | None
     stability: float | None
     difficulty: float | None
     due: datetime | None
-    last_review: datetime | None
-
-    @classmethod
-    def of(cls, row: Any) -> Schedule:
-        return cls(row.state, row.step, row.stability, row.difficulty, row.due, row.last_review)
 
 
-def build_scheduler(settings: Settings, *, fuzz: bool | None = None) -> Scheduler:
-    """A py-fsrs Scheduler from the user's settings; `fuzz=False` for stable previews."""
+class Schedule(Protocol):
+    """The card columns py-fsrs reads (`rating.CardState` has them)."""
+
+    @property
+    def state(self) -> int: ...
+    @property
+    def step(self) -> int | None: ...
+    @property
+    def stability(self) -> float | None: ...
+    @property
+    def difficulty(self) -> float | None: ...
+    @property
+    def due(self) -> datetime | None: ...
+    @property
+    def last_review(self) -> datetime | None: ...
+
+
+def build_scheduler(settings: Settings) -> Scheduler:
+    """A py-fsrs Scheduler from the user's settings, its own (unseeded) fuzz off:
+    `rating.Rater` fuzzes, seeded per card and review."""
     parameters = settings.fsrs_parameters or None
     kwargs: dict[str, Any] = {}
     if parameters:
@@ -50,7 +63,7 @@ def build_scheduler(settings: Settings, *, fuzz: bool | None = None) -> Schedule
         learning_steps=settings.learning_deltas(),
         relearning_steps=settings.relearning_deltas(),
         maximum_interval=settings.maximum_interval,
-        enable_fuzzing=settings.fuzz if fuzz is None else fuzz,
+        enable_fuzzing=False,
         **kwargs,
     )
 
@@ -89,16 +102,9 @@ def review(
     rating: int,
     now: datetime,
     rollover_hour: int,
-) -> Schedule:
-    """The schedule after rating the card at `now`."""
+) -> Memory:
+    """What py-fsrs makes of rating the card at `now` (see `rating.Rater` for the rest)."""
     now = now.astimezone(UTC)
     card = to_fsrs(card_id, schedule, now, rollover_hour)
     after, _log = scheduler.review_card(card, Rating(rating), review_datetime=now)
-    return Schedule(
-        state=int(after.state),
-        step=after.step,
-        stability=after.stability,
-        difficulty=after.difficulty,
-        due=after.due,
-        last_review=now,  # the real moment, not the day-aligned one py-fsrs saw
-    )
+    return Memory(int(after.state), after.step, after.stability, after.difficulty, after.due)

@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Protocol
 
 from llmcards.cards import DECK_SEP, NEW, REVIEW, StudyRow
@@ -137,9 +138,9 @@ class _Limits:
             )
         return self._left[name]
 
-    def chain(self, deck: str) -> list[str]:
+    def chain(self, deck: str) -> tuple[str, ...]:
         """The decks whose limits apply to a card of `deck` (from the studied deck down)."""
-        chain = list(_ancestors(deck))
+        chain = _ancestors(deck)
         return chain if self._top is None else chain[self._top.count(DECK_SEP) :]
 
     def room(self, deck: str) -> int:
@@ -159,11 +160,20 @@ class _Limits:
 
 
 def build_queue(
-    reads: QueueReads, *, now: datetime, settings: Settings, deck: str | None = None
+    reads: QueueReads,
+    *,
+    now: datetime,
+    settings: Settings,
+    deck: str | None = None,
+    day: tuple[datetime, datetime] | None = None,
 ) -> Queue:
-    """Today's queue for one deck (full name, sub-decks included) or for all decks."""
-    start = day_start(now, settings.rollover_hour)
-    end = next_day_start(now, settings.rollover_hour)
+    """Today's queue for one deck (full name, sub-decks included) or for all decks.
+
+    `day`: the study day's start and end at `now`, when the caller has them already."""
+    start, end = day or (
+        day_start(now, settings.rollover_hour),
+        next_day_start(now, settings.rollover_hour),
+    )
     queue = Queue(day_start=start, day_end=end)
     deck_names = reads.deck_names()
     if deck is not None:
@@ -240,7 +250,8 @@ def done_today(
     return done_new, done_reviews
 
 
-def _ancestors(name: str) -> Iterable[str]:
+@cache
+def _ancestors(name: str) -> tuple[str, ...]:
+    """`A::B::C` -> (`A`, `A::B`, `A::B::C`); asked for every card, so remembered."""
     parts = name.split(DECK_SEP)
-    for depth in range(1, len(parts) + 1):
-        yield DECK_SEP.join(parts[:depth])
+    return tuple(DECK_SEP.join(parts[:depth]) for depth in range(1, len(parts) + 1))

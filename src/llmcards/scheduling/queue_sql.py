@@ -23,8 +23,6 @@ from llmcards.cards import (
 )
 from llmcards.clock import next_day_start
 from llmcards.config import Settings
-from llmcards.scheduling.queue import build_queue
-from llmcards.scheduling.types import Counts
 from llmcards.store.models import CARD, DECK, LOG
 
 CHUNK = 500  # ids per IN (...) list
@@ -96,6 +94,15 @@ class SqlQueueReads:
         )
         return list(self._conn.execute(query))
 
+    def all_new_cards(self, now: datetime) -> list[tuple[int, int, str]]:
+        """(id, deck id, note uid) of every deck's new cards, each deck's in note order."""
+        query = (
+            select(CARD.c.id, CARD.c.deck_id, CARD.c.note_uid)
+            .where(*_studyable(now, None), CARD.c.state == NEW)
+            .order_by(CARD.c.deck_id, CARD.c.source_path, CARD.c.position, CARD.c.id)
+        )
+        return [tuple(row) for row in self._conn.execute(query)]
+
     def study_rows(self, card_ids: list[int]) -> dict[int, StudyRow]:
         columns = [CARD.c[name] for name in STUDY_COLUMNS]
         out: dict[int, StudyRow] = {}
@@ -124,16 +131,6 @@ def _studyable(now: datetime, deck_ids: list[int] | None) -> list[Any]:
 def _study_row(row: Any) -> StudyRow:
     *card, deck = row
     return StudyRow(card[0], deck, *card[1:])
-
-
-def deck_counts_today(conn: Connection, *, now: datetime, settings: Settings) -> dict[str, Counts]:
-    """Each deck's numbers as if it were the one studied (Anki's deck list), after limits."""
-    reads = SqlQueueReads(conn)
-    names = sorted(reads.deck_names().values())
-    return {
-        name: build_queue(reads, now=now, settings=settings, deck=name).counts(now)
-        for name in names
-    }
 
 
 def next_due_in(

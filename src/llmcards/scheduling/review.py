@@ -18,8 +18,8 @@ from llmcards.cards import LEECH_TAG, CardState
 from llmcards.clock import next_day_start
 from llmcards.config import Settings
 from llmcards.errors import UserError
-from llmcards.scheduling import fsrs_bridge
-from llmcards.scheduling.types import AGAIN, RATING_NAMES, RateOutcome, Rating
+from llmcards.scheduling.rating import CardSchedule, Rater, Review
+from llmcards.scheduling.types import RATING_NAMES, RateOutcome, Rating
 from llmcards.store.db import Store
 from llmcards.store.models import CARD, DECK, LOG, NEW, REVIEW
 from llmcards.store.queries import inserted_id
@@ -73,15 +73,15 @@ def rate_card(
     now: datetime,
     duration_ms: int = 0,
     settings: Settings,
-    scheduler: Any = None,
+    rater: Rater | None = None,
 ) -> RateOutcome:
     """Rate a card at `now`; committed when this returns.
 
-    `scheduler` lets a caller that rates many cards reuse one py-fsrs Scheduler; it
-    must have been built from the same `settings`.
+    `rater` lets a caller that rates many cards reuse one; it must have been built
+    from the same `settings`.
     """
     check_rating(rating)
-    scheduler = scheduler or fsrs_bridge.build_scheduler(settings)
+    rater = rater or Rater(settings)
     with db.write() as conn:
         return _rate_in(
             conn,
@@ -90,7 +90,7 @@ def rate_card(
             now=now,
             duration_ms=max(0, int(duration_ms)),
             settings=settings,
-            scheduler=scheduler,
+            rater=rater,
         )
 
 
@@ -102,19 +102,16 @@ def _rate_in(
     now: datetime,
     duration_ms: int,
     settings: Settings,
-    scheduler: Any,
+    rater: Rater,
 ) -> RateOutcome:
     row = card_row(conn, card_id)
     if row.retired:
         raise CardUnavailable(
             f"card #{card_id} ({row.front}) was retired: its notes no longer hold it; it cannot be rated"
         )
-    before = fsrs_bridge.Schedule.of(row)
-    after = fsrs_bridge.review(scheduler, card_id, before, rating, now, settings.rollover_hour)
-
-    lapsed = rating == AGAIN and before.state == REVIEW
-    lapses = row.lapses + (1 if lapsed else 0)
-    leech = lapsed and _is_leech(lapses, settings.leech_threshold)
+    before = CardSchedule.of(row)
+    applied = rater.apply(card_id, before, Review(now, rating, duration_ms))
+    after, leech = applied.after, applied.leech
     tags = row.tags
     if leech and LEECH_TAG not in tags.split():
         tags = f"{tags} {LEECH_TAG}".strip()
@@ -128,14 +125,7 @@ def _rate_in(
         update(CARD)
         .where(CARD.c.id == card_id)
         .values(
-            state=after.state,
-            step=after.step,
-            stability=after.stability,
-            difficulty=after.difficulty,
-            due=after.due,
-            last_review=after.last_review,
-            reps=row.reps + 1,
-            lapses=lapses,
+            **after.columns(),
             tags=tags,
             suspended=True if leech else row.suspended,
         )
@@ -167,18 +157,11 @@ def _rate_in(
         stability=after.stability,
         difficulty=after.difficulty,
         step=after.step,
-        reps=row.reps + 1,
-        lapses=lapses,
+        reps=after.reps,
+        lapses=after.lapses,
         leech=leech,
         buried_siblings=tuple(sid for sid, _ in siblings),
     )
-
-
-def _is_leech(lapses: int, threshold: int) -> bool:
-    """Anki's rule: a leech at the threshold, and again every half threshold after it."""
-    if threshold <= 0 or lapses < threshold:
-        return False
-    return (lapses - threshold) % max(1, threshold // 2) == 0
 
 
 def _bury_siblings(

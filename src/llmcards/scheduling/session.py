@@ -22,9 +22,9 @@ from llmcards.cards import LEARNING, RELEARNING, CardState, StudyRow, find_deck
 from llmcards.clock import day_start, next_day_start
 from llmcards.config import Settings, load_settings
 from llmcards.errors import UserError
-from llmcards.scheduling import fsrs_bridge
 from llmcards.scheduling.labels import interval_label
 from llmcards.scheduling.queue import Queue, QueueReads, build_queue
+from llmcards.scheduling.rating import CardSchedule, Rater
 from llmcards.scheduling.types import (
     AGAIN,
     EASY,
@@ -46,7 +46,7 @@ Clock = Callable[[], datetime]
 @dataclass(slots=True)
 class _Entry:
     card: StudyCard
-    schedule: fsrs_bridge.Schedule
+    schedule: CardSchedule
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +102,7 @@ class StudySession:
         self._clock = clock
         self._write = threading.Lock()
         self._state = threading.RLock()
-        self._scheduler = fsrs_bridge.build_scheduler(self._settings)
-        self._preview_scheduler = fsrs_bridge.build_scheduler(self._settings, fuzz=False)
+        self._rater = Rater(self._settings)
         self._deck: str | None = None
         if deck and reads is not None:
             self._deck = find_deck(reads.deck_names().values(), deck)
@@ -135,31 +134,17 @@ class StudySession:
             return self._queue.counts(self._clock())
 
     def previews(self) -> list[Preview]:
-        """What each rating would do to the current card, without fuzz so labels are stable."""
+        """What each rating would do to the current card: the very due date rating gives."""
         with self._state:
             card_id = self._pick()
             if card_id is None:
                 return []
             schedule = self._entries[card_id].schedule
         now = self._clock()
-        out = []
-        for rating in (AGAIN, HARD, GOOD, EASY):
-            after = fsrs_bridge.review(
-                self._preview_scheduler,
-                card_id,
-                schedule,
-                rating,
-                now,
-                self._settings.rollover_hour,
-            )
-            assert after.due is not None
-            interval = after.due - now
-            out.append(
-                Preview(
-                    rating=rating, due=after.due, interval=interval, label=interval_label(interval)
-                )
-            )
-        return out
+        return [
+            Preview(rating=rating, due=due, interval=due - now, label=interval_label(due - now))
+            for rating, due in self._rater.previews(card_id, schedule, now).items()
+        ]
 
     def summary(self) -> SessionSummary:
         with self._state:
@@ -197,7 +182,7 @@ class StudySession:
                     now=now,
                     duration_ms=duration_ms,
                     settings=self._settings,
-                    scheduler=self._scheduler,
+                    rater=self._rater,
                 )
             except review.CardUnavailable:
                 with self._state:
@@ -277,7 +262,7 @@ class StudySession:
         ids = [cid for _, cid in queue.learning] + queue.reviews + queue.new + list(also or ())
         rows = reads.study_rows(list(dict.fromkeys(ids)))
         self._entries = {
-            cid: _Entry(study_card(row), fsrs_bridge.Schedule.of(row)) for cid, row in rows.items()
+            cid: _Entry(study_card(row), CardSchedule.of(row)) for cid, row in rows.items()
         }
         return queue
 
@@ -315,8 +300,15 @@ class StudySession:
             reps=outcome.reps,
             lapses=outcome.lapses,
         )
-        entry.schedule = fsrs_bridge.Schedule(
-            outcome.state, outcome.step, outcome.stability, outcome.difficulty, outcome.due, now
+        entry.schedule = CardSchedule(
+            outcome.state,
+            outcome.step,
+            outcome.stability,
+            outcome.difficulty,
+            outcome.due,
+            now,
+            outcome.reps,
+            outcome.lapses,
         )
         if (
             outcome.state in (LEARNING, RELEARNING)

@@ -16,9 +16,12 @@ Two comparisons are reported, current parameters vs fitted ones:
   time, one split ~0.5 s, and with the fit on everything (~0.75 s), reading the log and
   starting up, five folds cannot finish in the 2 s `optimize` may take there on two
   cores. The latest fifth is also the part most like the reviews to come.
-- all: every item, with parameters fitted on all of them. This decides whether the new
-  parameters are kept (as Anki does): when the current ones were fitted earlier, they
-  have seen the held-out items already, so the split would always favour them.
+- all: every item, with parameters fitted on all of them (the ones that would be kept).
+New parameters are kept only when they win both: reviews they were not fitted on are
+the test that counts, and a fit that wins only on the reviews it learned from is not
+kept. (Current parameters fitted earlier may have seen part of the held-out reviews;
+that only makes keeping new ones more cautious.) Where all reviews fall on one day
+there is no held-out part, and nothing is kept.
 
 The two fits are independent, and fsrs-rs holds the GIL while it fits, so they run in two
 processes: this one fits every item and evaluates the result, a child (`stats.fsrs_fit`,
@@ -60,7 +63,8 @@ def default_parameters() -> list[float]:
 
 
 def current_parameters(settings: Settings) -> list[float]:
-    """The parameters in use, as 21 FSRS-6 numbers (FSRS-5's 19 are filled in)."""
+    """The parameters in use (the database's fitted ones, or the settings file's, see
+    `store.parameters`), as 21 FSRS-6 numbers (FSRS-5's 19 are filled in)."""
     if not settings.fsrs_parameters:
         return default_parameters()
     from fsrs_rs_python import check_and_fill_parameters
@@ -224,12 +228,17 @@ class OptimizeResult:
 
     @property
     def improved(self) -> bool:
-        """Whether the fitted parameters predict the whole history better than the current ones."""
-        if self.fitted_all is None or self.current_all is None or self.fitted_parameters is None:
+        """Whether the fitted parameters are worth keeping: fitted without the held-out
+        reviews they predict those better than the current parameters, and fitted on
+        everything they predict the whole history better too."""
+        held, fitted_all, current_all = self.held_out, self.fitted_all, self.current_all
+        if held is None or fitted_all is None or current_all is None:
             return False
         return (
-            self.fitted_parameters != self.current_parameters
-            and self.fitted_all.log_loss < self.current_all.log_loss
+            self.fitted_parameters is not None
+            and self.fitted_parameters != self.current_parameters
+            and held.fitted.log_loss < held.current.log_loss
+            and fitted_all.log_loss < current_all.log_loss
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -299,5 +308,5 @@ def optimize(history: History, settings: Settings, *, in_process: bool = False) 
 
 
 def parameters_text(parameters: Sequence[float]) -> str:
-    """The form `save_setting("fsrs_parameters", …)` takes."""
+    """The form `llmcards config fsrs_parameters …` takes (parameters set by hand)."""
     return ",".join(f"{p:.{DECIMALS}f}".rstrip("0").rstrip(".") if p else "0" for p in parameters)

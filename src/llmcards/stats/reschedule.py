@@ -1,8 +1,9 @@
 """Reschedule cards with new FSRS parameters: replay each card's ratings with py-fsrs.
 
-Replaying (through the scheduler's own `fsrs_bridge`, so study days count the same way
-as when rating) gives the memory state (stability, difficulty) and due date the card would
-have had if it had always been scheduled with these parameters. Review history is
+Replaying (through `scheduling.rating`, the one definition of a rating, so study days
+and fuzz count as when rating) gives the memory state (stability, difficulty) and due
+date the card would have had if it had always been scheduled with these parameters.
+Review history is
 never touched. Cards whose log does not start with their first rating (imported
 mid-life) cannot be replayed and keep their schedule.
 """
@@ -10,7 +11,7 @@ mid-life) cannot be replayed and keep their schedule.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, select, update
@@ -29,9 +30,9 @@ def reschedule_cards(
     conn: Connection, parameters: Sequence[float], settings: Settings, *, now: datetime
 ) -> RescheduleReport:
     """Inside the caller's write transaction: new schedules for every seen, not retired card."""
-    from llmcards.scheduling import fsrs_bridge
+    from llmcards.scheduling.rating import Rater, Review
 
-    scheduler = fsrs_bridge.build_scheduler(replace(settings, fsrs_parameters=list(parameters)))
+    rater = Rater(replace(settings, fsrs_parameters=list(parameters)))
     rows = conn.execute(
         select(LOG.c.card_id, LOG.c.rating, LOG.c.reviewed_at, LOG.c.state_before)
         .join(CARD, CARD.c.id == LOG.c.card_id)
@@ -51,12 +52,8 @@ def reschedule_cards(
         if history[0].state_before != NEW:
             skipped += 1
             continue
-        schedule = fsrs_bridge.Schedule(NEW, None, None, None, None, None)
-        for row in history:
-            schedule = fsrs_bridge.review(
-                scheduler, card_id, schedule, row.rating, row.reviewed_at, settings.rollover_hour
-            )
-        updates.append({"cid": card_id, **asdict(schedule)})
+        steps = rater.replay(card_id, [Review(row.reviewed_at, row.rating) for row in history])
+        updates.append({"cid": card_id, **steps[-1].after.columns()})
     if updates:
         conn.execute(update(CARD).where(CARD.c.id == bindparam("cid")), updates)
     return RescheduleReport(len(updates), skipped)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, and_, case, func, or_, select
+from sqlalchemy import Connection, CursorResult, func, or_, select
 
 from llmcards.cards import DECK_SEP, find_deck
 from llmcards.errors import UserError
-from llmcards.store.models import CARD, DECK, NEW, REVIEW, STATE_NAMES
+from llmcards.store.models import CARD, DECK, STATE_NAMES
 
 CARD_STATES = ("new", "learning", "review", "relearning", "due", "suspended", "retired", "all")
 
@@ -70,8 +70,12 @@ def inserted_id(result: CursorResult[Any]) -> int:
     return int(key[0])
 
 
-def select_cards() -> Any:
-    return select(*CARD_COLUMNS).join(DECK, DECK.c.id == CARD.c.deck_id)
+# The columns a rating reads beside CARD_COLUMNS (for rating previews).
+SCHEDULE_COLUMNS = (CARD.c.step, CARD.c.stability, CARD.c.difficulty, CARD.c.last_review)
+
+
+def select_cards(*extra: Any) -> Any:
+    return select(*CARD_COLUMNS, *extra).join(DECK, DECK.c.id == CARD.c.deck_id)
 
 
 def list_cards(
@@ -80,9 +84,10 @@ def list_cards(
     deck: str | None = None,
     search: str | None = None,
     state: str | None = None,
-    now: datetime | None = None,
-    day_end: datetime | None = None,
+    due_ids: Collection[int] | None = None,
 ) -> list[Any]:
+    """Cards by deck, text and state; `state="due"` needs `due_ids`, the cards of today's
+    study queue (the scheduler's one definition of due, with limits and buried siblings)."""
     query = select_cards()
     if deck:
         query = query.where(deck_filter(resolve_deck(conn, deck)))
@@ -102,10 +107,8 @@ def list_cards(
     elif state == "suspended":
         query = query.where(CARD.c.retired.is_(False), CARD.c.suspended.is_(True))
     elif state == "due":
-        assert now is not None and day_end is not None
-        query = query.where(
-            CARD.c.retired.is_(False), CARD.c.suspended.is_(False), is_due(now, day_end)
-        )
+        assert due_ids is not None, "the caller gives the queue's cards"
+        query = query.where(CARD.c.id.in_(list(due_ids)))
     elif state == "all":
         pass
     else:
@@ -114,15 +117,6 @@ def list_cards(
             raise UserError(f"unknown state {state!r}; use one of: {', '.join(CARD_STATES)}")
         query = query.where(CARD.c.retired.is_(False), CARD.c.state == code)
     return list(conn.execute(query.order_by(DECK.c.name, CARD.c.source_path, CARD.c.position)))
-
-
-def is_due(now: datetime, day_end: datetime) -> Any:
-    """Seen cards due now: learning steps by the clock, day-or-longer intervals by the day."""
-    return and_(
-        CARD.c.state != NEW,
-        CARD.c.due.is_not(None),
-        case((CARD.c.state == REVIEW, CARD.c.due < day_end), else_=CARD.c.due <= now),
-    )
 
 
 @dataclass
@@ -134,45 +128,32 @@ class DeckCount:
     due: int = 0
 
     def as_json(self) -> dict[str, object]:
-        return {"name": self.name, "cards": self.cards, "new": self.new, "due": self.due}
+        return {
+            "name": self.name,
+            "cards": self.cards,
+            "new": self.new,
+            "learning": self.learning,
+            "due": self.due,
+        }
 
 
-def deck_counts(conn: Connection, now: datetime, day_end: datetime) -> list[DeckCount]:
-    """Each deck with the cards in it and below it; raw counts, before daily limits."""
-    active = and_(CARD.c.retired.is_(False))
-    studyable = and_(
-        active,
-        CARD.c.suspended.is_(False),
-        or_(CARD.c.buried_until.is_(None), CARD.c.buried_until <= now),
-    )
+def deck_counts(conn: Connection) -> list[DeckCount]:
+    """Each deck with the cards in it and below it (not retired). What is due in each
+    comes from the study queue: `scheduling.deck_list.limited_counts`."""
     rows = conn.execute(
-        select(
-            DECK.c.name,
-            func.count(CARD.c.id).filter(active),
-            func.count(CARD.c.id).filter(and_(studyable, CARD.c.state == NEW)),
-            func.count(CARD.c.id).filter(
-                and_(studyable, CARD.c.state != NEW, CARD.c.state != REVIEW, is_due(now, day_end))
-            ),
-            func.count(CARD.c.id).filter(
-                and_(studyable, CARD.c.state == REVIEW, is_due(now, day_end))
-            ),
-        )
+        select(DECK.c.name, func.count(CARD.c.id).filter(CARD.c.retired.is_(False)))
         .select_from(DECK)
         .join(CARD, CARD.c.deck_id == DECK.c.id, isouter=True)
         .group_by(DECK.c.name)
     ).all()
     totals: dict[str, DeckCount] = {}
-    own: dict[str, tuple[int, int, int, int]] = {name: tuple(vals) for name, *vals in rows}
+    own: dict[str, int] = {name: int(cards) for name, cards in rows}
     for name in own:
         parts = name.split(DECK_SEP)
         for depth in range(1, len(parts) + 1):
             totals.setdefault(DECK_SEP.join(parts[:depth]), DeckCount(DECK_SEP.join(parts[:depth])))
-    for name, (cards, new, learning, due) in own.items():
+    for name, cards in own.items():
         parts = name.split(DECK_SEP)
         for depth in range(1, len(parts) + 1):
-            count = totals[DECK_SEP.join(parts[:depth])]
-            count.cards += cards
-            count.new += new
-            count.learning += learning
-            count.due += due
+            totals[DECK_SEP.join(parts[:depth])].cards += cards
     return [totals[name] for name in sorted(totals) if totals[name].cards]

@@ -35,13 +35,15 @@ def active_card_count(conn: Connection) -> int:
     return int(conn.execute(query).scalar_one())
 
 
-def cards_by_id(conn: Connection, ids: Iterable[int]) -> dict[int, Any]:
-    """The `select_cards` row of each card id."""
+def cards_by_id(conn: Connection, ids: Iterable[int], *extra: Any) -> dict[int, Any]:
+    """The `select_cards` row of each card id (with `extra` columns)."""
     wanted = list(ids)
     rows: dict[int, Any] = {}
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        rows.update((r.id, r) for r in conn.execute(select_cards().where(CARD.c.id.in_(chunk))))
+        rows.update(
+            (r.id, r) for r in conn.execute(select_cards(*extra).where(CARD.c.id.in_(chunk)))
+        )
     return rows
 
 

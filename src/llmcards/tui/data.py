@@ -7,7 +7,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from llmcards import clock
 from llmcards.cards import DECK_SEP
 from llmcards.config import Settings
 from llmcards.scheduling.deck_list import limited_counts
@@ -27,10 +26,7 @@ def load_home(
     bundled_dir: Path | None = None,
     settings: Settings | None = None,
 ) -> HomeData:
-    day_end = clock.next_day_start(now, rollover_hour)
-    counts = limited_counts(
-        conn, deck_counts(conn, now, day_end), now=now, settings=settings or Settings()
-    )
+    counts = limited_counts(conn, deck_counts(conn), now=now, settings=settings or Settings())
     idle = [c.name for c in counts if not (c.new or c.learning or c.due)]
     next_due = next_due_by_deck(conn, idle, now) if idle else {}
     bundled = roots_under(conn, bundled_dir) if bundled_dir else set()

@@ -1,0 +1,35 @@
+"""What `llmcards import-anki` did: cards, reviews, note types read by their fields, images."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from llmcards.exchange.media_in import MediaReport
+
+
+@dataclass
+class ImportReport:
+    path: Path
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0  # already here, nothing new in the package
+    reviews: int = 0
+    skipped_reviews: int = 0
+    decks: int = 0
+    other_note_types: Counter[str] = field(default_factory=Counter)
+    media: MediaReport = field(default_factory=lambda: MediaReport(Path()))
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "path": str(self.path),
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "reviews": self.reviews,
+            "skipped_reviews": self.skipped_reviews,
+            "decks": self.decks,
+            "other_note_types": dict(self.other_note_types),
+            "images": self.media.as_json(),
+        }
