@@ -34,11 +34,10 @@ def decks(
 
 
 def _print_deck_tree(counts: list) -> None:  # type: ignore[type-arg]
-    from rich.markup import escape
     from rich.table import Table
 
     from llmcards.cards import DECK_SEP
-    from llmcards.cli.output import console
+    from llmcards.cli.output import console, shown
 
     if not counts:
         console().print("No decks yet. Import notes with [bold]llmcards import NOTES.md[/bold].")
@@ -51,7 +50,7 @@ def _print_deck_tree(counts: list) -> None:  # type: ignore[type-arg]
         depth = count.name.count(DECK_SEP)
         label = "  " * depth + count.name.rsplit(DECK_SEP, 1)[-1]
         table.add_row(
-            escape(label),
+            shown(label),
             str(count.cards),
             f"[blue]{count.new}[/blue]" if count.new else "0",
             f"[red]{count.learning}[/red]" if count.learning else "0",
@@ -97,10 +96,9 @@ def cards(
 
 
 def _print_cards(rows: list) -> None:  # type: ignore[type-arg]
-    from rich.markup import escape
     from rich.table import Table
 
-    from llmcards.cli.output import console
+    from llmcards.cli.output import console, shown
     from llmcards.store.models import STATE_NAMES
 
     if not rows:
@@ -110,13 +108,11 @@ def _print_cards(rows: list) -> None:  # type: ignore[type-arg]
     for name, style in (("ID", "dim"), ("Deck", "cyan"), ("Front", ""), ("State", ""), ("Due", "")):
         table.add_column(name, style=style or None, overflow="fold")
     for r in rows:
-        front = (
-            f"[dim]{escape(r.context)} › [/dim]{escape(r.front)}" if r.context else escape(r.front)
-        )
+        front = f"[dim]{shown(r.context)} › [/dim]{shown(r.front)}" if r.context else shown(r.front)
         flags = " [yellow]suspended[/yellow]" if r.suspended else ""
         flags += " [red]retired[/red]" if r.retired else ""
         due = r.due.astimezone().strftime("%Y-%m-%d %H:%M") if r.due else ""
-        table.add_row(str(r.id), escape(r.deck), front, STATE_NAMES.get(r.state, "?") + flags, due)
+        table.add_row(str(r.id), shown(r.deck), front, STATE_NAMES.get(r.state, "?") + flags, due)
     console().print(table)
     console().print(f"[dim]{len(rows)} cards[/dim]")
 

@@ -106,9 +106,7 @@ def export_anki(
 
         print_json(summary.as_json())
         return
-    from rich.markup import escape
-
-    from llmcards.cli.output import console
+    from llmcards.cli.output import console, shown
 
     history = (
         f" with {summary.reviews:,} reviews"
@@ -123,7 +121,7 @@ def export_anki(
     images = f", {summary.media} image{'s' if summary.media != 1 else ''}" if summary.media else ""
     console().print(
         f"Exported {summary.cards:,} cards ({summary.notes:,} notes, {summary.decks} decks{images}){history} "
-        f"to [bold]{escape(str(summary.path))}[/bold]{moved}"
+        f"to [bold]{shown(str(summary.path))}[/bold]{moved}"
     )
 
 
@@ -147,13 +145,11 @@ def export_csv(
 
         print_json(summary.as_json())
         return
-    from rich.markup import escape
-
-    from llmcards.cli.output import console
+    from llmcards.cli.output import console, shown
 
     console().print(
         f"Exported {summary.cards:,} cards ({summary.notes:,} notes, {summary.decks} decks) "
-        f"to [bold]{escape(str(summary.path))}[/bold]"
+        f"to [bold]{shown(str(summary.path))}[/bold]"
     )
 
 
@@ -182,18 +178,16 @@ def import_anki(
 
         print_json(report.as_json())
         return
-    from rich.markup import escape
-
-    from llmcards.cli.output import console
+    from llmcards.cli.output import console, shown
 
     out = console()
     out.print(
-        f"{escape(path.name)}: [green]{report.new:,} new[/green], {report.updated:,} updated cards "
+        f"{shown(path.name)}: [green]{report.new:,} new[/green], {report.updated:,} updated cards "
         f"in {report.decks} decks, {report.reviews:,} reviews added"
     )
     for name, count in sorted(report.other_note_types.items()):
         out.print(
-            f"  [yellow]{escape(name)}[/yellow]: {count:,} notes imported by their first two fields"
+            f"  [yellow]{shown(name)}[/yellow]: {count:,} notes imported by their first two fields"
         )
     if report.skipped_reviews:
         out.print(
