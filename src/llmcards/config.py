@@ -6,6 +6,7 @@ file); known keys are validated with a one-line error naming the file and the fi
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass, field, fields
 from datetime import timedelta
@@ -45,6 +46,15 @@ class Settings:
         )
 
 
+MAX_CONFIG_BYTES = 1024 * 1024
+# Upper bounds a real collection never reaches; past them numbers overflow SQLite's
+# 64-bit integers or dates past year 9999.
+MAX_DAILY = 1_000_000
+MAX_INTERVAL_DAYS = 36500  # Anki's own maximum: 100 years
+MAX_LEECH = 1000
+FSRS6_PARAMETERS = 21
+FSRS5_PARAMETERS = 19
+
 _STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -66,10 +76,22 @@ def _validate(settings: Settings, where: str) -> Settings:
         raise bad("desired_retention", f"= {settings.desired_retention} is outside 0.70–0.99")
     if not 0 <= settings.rollover_hour <= 23:
         raise bad("rollover_hour", f"= {settings.rollover_hour} is not an hour 0–23")
-    for key in ("maximum_interval", "new_per_day", "reviews_per_day", "leech_threshold"):
+    limits = {
+        "maximum_interval": MAX_INTERVAL_DAYS,
+        "new_per_day": MAX_DAILY,
+        "reviews_per_day": MAX_DAILY,
+        "leech_threshold": MAX_LEECH,
+    }
+    for key, most in limits.items():
         value = getattr(settings, key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise bad(key, f"= {value!r} is not a whole number ≥ 0")
+        if value > most:
+            raise bad(key, f"= {value} is more than {most:,}")
+    for key, deck_limits in settings.deck_limits.items():
+        for name, value in deck_limits.items() if isinstance(deck_limits, dict) else ():
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_DAILY:
+                raise bad("deck_limits", f"of {key!r}: {name} = {value!r} is not 0–{MAX_DAILY:,}")
     if settings.maximum_interval < 1:
         raise bad("maximum_interval", "must be at least 1 day")
     try:
@@ -77,10 +99,15 @@ def _validate(settings: Settings, where: str) -> Settings:
         settings.relearning_deltas()
     except UserError as exc:
         raise UserError(f"{where}: {exc}") from None
-    if settings.fsrs_parameters and len(settings.fsrs_parameters) not in (19, 21):
+    params = settings.fsrs_parameters
+    if params and len(params) not in (FSRS5_PARAMETERS, FSRS6_PARAMETERS):
         raise bad(
-            "fsrs_parameters", f"has {len(settings.fsrs_parameters)} numbers, not 21 (FSRS-6)"
+            "fsrs_parameters",
+            f"has {len(params)} numbers; FSRS-6 needs {FSRS6_PARAMETERS} (FSRS-5's "
+            f"{FSRS5_PARAMETERS} are filled in): copy them from Anki or run `llmcards optimize`",
         )
+    if any(not isinstance(p, (int, float)) or not math.isfinite(p) for p in params):
+        raise bad("fsrs_parameters", "holds a number that is not finite")
     return settings
 
 
@@ -101,21 +128,58 @@ def load_settings(path: Path | None = None) -> Settings:
                 f"{path}: {key} = {value!r} should be {expected.__name__}; "
                 f"fix it with `llmcards config {key} VALUE` or edit the file"
             )
-    return _validate(Settings(**values), str(path))
+    settings = _validate(Settings(**values), str(path))
+    if len(settings.fsrs_parameters) == FSRS5_PARAMETERS:
+        settings.fsrs_parameters = _fsrs6(settings.fsrs_parameters, path)
+    return settings
+
+
+def _fsrs6(parameters: list[float], path: Path) -> list[float]:
+    """FSRS-5's 19 parameters as FSRS-6's 21, filled in as Anki does (fsrs-rs' rule):
+    the scheduler accepts nothing else."""
+    from fsrs_rs_python import check_and_fill_parameters
+
+    try:
+        return [float(p) for p in check_and_fill_parameters(list(parameters))]
+    except ValueError as exc:
+        raise UserError(
+            f"{path}: fsrs_parameters are not valid FSRS parameters ({exc}); "
+            "reset them with `llmcards config fsrs_parameters ''`"
+        ) from None
 
 
 def read_raw(path: Path) -> dict[str, Any]:
+    """The file's TOML table; {} when there is no file. Only a regular file is read: a
+    FIFO or a device named by LLMCARDS_CONFIG would block or never end."""
+    import os
+    import stat
     import tomllib
 
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except (FileNotFoundError, NotADirectoryError):
         return {}
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"{path}: not valid TOML ({exc}); fix or delete the file") from None
     except OSError as exc:
         raise UserError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UserError(f"{path}: not a regular file; point LLMCARDS_CONFIG at a TOML file")
+        try:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+        except OSError as exc:
+            raise UserError(f"{path}: cannot be read ({exc.strerror})") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise UserError(f"{path}: larger than {MAX_CONFIG_BYTES // 1024} KB, not a settings file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UserError(
+            f"{path}: not UTF-8 text (TOML must be UTF-8); save it as UTF-8 and run again"
+        ) from None
+    try:
+        return tomllib.loads(text.removeprefix("\ufeff"))
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"{path}: not valid TOML ({exc}); fix or delete the file") from None
 
 
 def save_setting(key: str, text: str, path: Path | None = None) -> Settings:

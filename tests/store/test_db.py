@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from llmcards.errors import DatabaseError
 from llmcards.store import db as store_db
+from llmcards.store.backup import backup_dir
 from llmcards.store.db import HEAD_REVISION, known_revisions, open_db
 
 
@@ -112,7 +113,7 @@ def test_older_database_is_backed_up_then_migrated(db_path: Path, tmp_path: Path
             )
         db.close()
         backups = list(
-            (tmp_path / "backups").glob(f"llmcards-*-migration-{base}-to-{HEAD_REVISION}.db")
+            backup_dir(path).glob(f"llmcards-*-migration-{base}-to-{HEAD_REVISION}.db")
         )
         assert len(backups) == 1
         con = sqlite3.connect(backups[0])
