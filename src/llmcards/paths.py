@@ -18,11 +18,12 @@ def default_db_path() -> Path:
 
 
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """Absolute, so that no spelling of it (`file:x.db`) can read as an SQLite URI."""
     if explicit:
-        return Path(explicit).expanduser()
+        return Path(explicit).expanduser().absolute()
     from_env = os.environ.get(ENV_DB)
     if from_env:
-        return Path(from_env).expanduser()
+        return Path(from_env).expanduser().absolute()
     return default_db_path()
 
 

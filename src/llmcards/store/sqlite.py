@@ -21,6 +21,11 @@ from sqlalchemy import URL, Engine, create_engine, event
 BUSY_TIMEOUT_MS = 30_000
 
 
+def _file(path: Path) -> str:
+    """The name to hand sqlite3: absolute, so that `file:x.db` is never read as a URI."""
+    return os.path.abspath(path)
+
+
 def create_sqlite_engine(path: Path | None) -> Engine:
     """An engine with WAL, foreign keys, a busy timeout and explicit BEGIN handling.
 
@@ -31,7 +36,7 @@ def create_sqlite_engine(path: Path | None) -> Engine:
     else:
         # The URL only tells SQLAlchemy "a file" (its pool); `creator` opens the file by
         # its plain name, which SQLAlchemy's URL parsing (`%20`, `?`) would change.
-        name = str(path)
+        name = _file(path)
         engine = create_engine(
             URL.create("sqlite", database="llmcards.db"),
             creator=lambda: sqlite3.connect(
@@ -74,7 +79,7 @@ def create_private_file(path: Path) -> None:
     see `database_id`, once SQLite writes its header)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     _new_private_file(path)
-    with closing(sqlite3.connect(path)) as con:
+    with closing(sqlite3.connect(_file(path))) as con:
         con.execute(f"PRAGMA user_version = {new_database_id()}")
 
 
@@ -99,7 +104,7 @@ def database_id(path: Path) -> int:
 def ensure_database_id(path: Path) -> None:
     """Give a database made before identities existed its own (one header write)."""
     if database_id(path) == 0:
-        with closing(sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)) as con:
+        with closing(sqlite3.connect(_file(path), timeout=BUSY_TIMEOUT_MS / 1000)) as con:
             con.execute(f"PRAGMA user_version = {new_database_id()}")
 
 
@@ -119,7 +124,7 @@ def readonly_uri(path: Path) -> str:
 def quick_check(path: Path) -> bool:
     """Whether SQLite finds the database sound (`PRAGMA quick_check`, a few ms per MB)."""
     try:
-        with closing(sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)) as con:
+        with closing(sqlite3.connect(_file(path), timeout=BUSY_TIMEOUT_MS / 1000)) as con:
             con.execute("PRAGMA query_only = 1")
             return con.execute("PRAGMA quick_check").fetchall() == [("ok",)]
     except sqlite3.Error:
@@ -133,7 +138,10 @@ def backup_to(source: Path, target: Path) -> None:
     # closing(): `with sqlite3.connect()` only commits. Left to the cyclic GC, the open
     # source connection kept its WAL alive, and later opens in this process could read
     # that stale WAL even after the file itself was replaced.
-    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+    with (
+        closing(sqlite3.connect(_file(source))) as src,
+        closing(sqlite3.connect(_file(target))) as dst,
+    ):
         src.backup(dst)
 
 
@@ -160,7 +168,7 @@ def read_schema_version(path: Path) -> tuple[str | None, bool]:
 def restore_from(backup: Path, target: Path) -> None:
     """Copy `backup` into the live database `target` page by page (WAL-safe, atomic)."""
     with (
-        closing(sqlite3.connect(backup)) as src,
-        closing(sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000)) as dst,
+        closing(sqlite3.connect(_file(backup))) as src,
+        closing(sqlite3.connect(_file(target), timeout=BUSY_TIMEOUT_MS / 1000)) as dst,
     ):
         src.backup(dst)
