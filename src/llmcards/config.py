@@ -53,7 +53,6 @@ MAX_DAILY = 1_000_000
 MAX_INTERVAL_DAYS = 36500  # Anki's own maximum: 100 years
 MAX_LEECH = 1000
 FSRS6_PARAMETERS = 21
-FSRS5_PARAMETERS = 19
 
 _STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -100,11 +99,11 @@ def _validate(settings: Settings, where: str) -> Settings:
     except UserError as exc:
         raise UserError(f"{where}: {exc}") from None
     params = settings.fsrs_parameters
-    if params and len(params) not in (FSRS5_PARAMETERS, FSRS6_PARAMETERS):
+    if params and len(params) != FSRS6_PARAMETERS:
         raise bad(
             "fsrs_parameters",
-            f"has {len(params)} numbers; FSRS-6 needs {FSRS6_PARAMETERS} (FSRS-5's "
-            f"{FSRS5_PARAMETERS} are filled in): copy them from Anki or run `llmcards optimize`",
+            f"has {len(params)} numbers; FSRS-6 needs {FSRS6_PARAMETERS} "
+            "(copy them from Anki 24.11 or later, or run `llmcards optimize`)",
         )
     if any(not isinstance(p, (int, float)) or not math.isfinite(p) for p in params):
         raise bad("fsrs_parameters", "holds a number that is not finite")
@@ -128,24 +127,7 @@ def load_settings(path: Path | None = None) -> Settings:
                 f"{path}: {key} = {value!r} should be {expected.__name__}; "
                 f"fix it with `llmcards config {key} VALUE` or edit the file"
             )
-    settings = _validate(Settings(**values), str(path))
-    if len(settings.fsrs_parameters) == FSRS5_PARAMETERS:
-        settings.fsrs_parameters = _fsrs6(settings.fsrs_parameters, path)
-    return settings
-
-
-def _fsrs6(parameters: list[float], path: Path) -> list[float]:
-    """FSRS-5's 19 parameters as FSRS-6's 21, filled in as Anki does (fsrs-rs' rule):
-    the scheduler accepts nothing else."""
-    from fsrs_rs_python import check_and_fill_parameters
-
-    try:
-        return [float(p) for p in check_and_fill_parameters(list(parameters))]
-    except ValueError as exc:
-        raise UserError(
-            f"{path}: fsrs_parameters are not valid FSRS parameters ({exc}); "
-            "reset them with `llmcards config fsrs_parameters ''`"
-        ) from None
+    return _validate(Settings(**values), str(path))
 
 
 def read_raw(path: Path) -> dict[str, Any]:

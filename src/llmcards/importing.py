@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from llmcards.cards import CardDraft, Skipped
+from llmcards.cards import CardDraft, Skipped, check_deck_depth
 from llmcards.errors import NoteError
 from llmcards.import_lookup import LookUp, fast_look_up, look_up, named_folders
 from llmcards.parse_ahead import FileParse, ParseAhead
@@ -300,6 +300,7 @@ def _import_in_transaction(
             else:  # the look before the transaction could not tell the remembered deck
                 ahead.skip(path)
                 parse = parse_here(path, file.data, file_deck, BATCH)
+            check_deck_depth(parse.root, str(path))
             result, skipped, stored_skipped = _store(conn, parse, resolved, now)
             save_source(
                 conn, parse.root, resolved, digest, PARSER_VERSION, stored_skipped, now, file_deck
