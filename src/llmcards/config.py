@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from llmcards.errors import UserError
+from llmcards.errors import UserError, write_failure
 
 
 @dataclass
@@ -184,16 +184,19 @@ def save_setting(key: str, text: str, path: Path | None = None) -> Settings:
     raw[key] = _coerce(key, text, defaults[key])
     known = {k: v for k, v in raw.items() if k in defaults}
     _validate(Settings(**{**defaults, **known}), str(path))
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
         with os.fdopen(fd, "wb") as handle:
             tomli_w.dump(raw, handle)
         os.replace(tmp, path)
+        tmp = None
     except OSError as exc:
-        raise UserError(
-            f"cannot write {path} ({exc.strerror}); check the folder's permissions"
-        ) from None
+        raise UserError(f"cannot write {path}: {write_failure(exc)}") from None
+    finally:
+        if tmp is not None:  # a half-written copy (disk full) is not left behind
+            Path(tmp).unlink(missing_ok=True)
     return load_settings(path)
 
 

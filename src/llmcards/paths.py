@@ -36,6 +36,12 @@ def config_path() -> Path:
     return user_config_path(APP_NAME, appauthor=False) / "config.toml"
 
 
+def media_dir(db: Path) -> Path:
+    """The database's own media folder (images that arrived from Anki), beside it as
+    Anki keeps `collection.media` beside `collection.anki2`."""
+    return db.with_name(db.stem + ".media")
+
+
 def _bundled(name: str) -> Path:
     """A top-level project folder (`decks`, `migrations`), in a wheel or a checkout."""
     package_dir = Path(__file__).resolve().parent

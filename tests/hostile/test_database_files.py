@@ -118,9 +118,11 @@ def test_db_and_config_must_be_regular_files(
         os.mkfifo(special)
     else:
         special = Path("/dev/zero")
+    strays = [Path(f"{special}{suffix}") for suffix in ("-journal", "-wal", "-shm")]
+    present = [p.exists() for p in strays]
     result = llmcards("--db", str(special), "decks")
     assert_one_line_error(result, "not a regular file", "--db")
-    assert not Path(f"{special}-journal").exists() and not Path(f"{special}-wal").exists()
+    assert [p.exists() for p in strays] == present  # no stray journal beside it
     monkeypatch.setenv("LLMCARDS_CONFIG", str(special))
     assert_one_line_error(
         llmcards("--db", str(tmp_path / "c.db"), "due"), "not a regular file", "LLMCARDS_CONFIG"

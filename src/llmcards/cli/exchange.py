@@ -123,6 +123,12 @@ def export_anki(
         f"Exported {summary.cards:,} cards ({summary.notes:,} notes, {summary.decks} decks{images}){history} "
         f"to [bold]{shown(str(summary.path))}[/bold]{moved}"
     )
+    if summary.media_refused:
+        reasons = ", ".join(f"{count} {why}" for why, count in summary.media_refused.items())
+        console().print(
+            f"[yellow]Images left as links, not packed[/yellow]: {reasons} "
+            "(only images in the notes' folder or the database's media folder are packed)"
+        )
 
 
 def export_csv(

@@ -19,7 +19,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from llmcards.errors import DatabaseError
+from llmcards.errors import DatabaseError, write_failure
 from llmcards.store import sqlite as sqlite_impl
 
 KEEP_DAILY = 7
@@ -58,15 +58,8 @@ def make_backup(db_path: Path, reason: str = "manual", *, when: datetime | None 
         os.replace(tmp, target)
     except (OSError, sqlite3.Error) as exc:
         tmp.unlink(missing_ok=True)
-        raise DatabaseError(f"cannot write backup {target} ({_why(exc)})") from None
+        raise DatabaseError(f"cannot write backup {target}: {write_failure(exc)}") from None
     return target
-
-
-def _why(exc: BaseException) -> str:
-    text = getattr(exc, "strerror", None) or str(exc)
-    if "full" in text or "No space" in text or "too large" in text:
-        return "disk full; free some space and run again"
-    return f"{text}; free space or fix permissions"
 
 
 def daily_backup_if_due(db_path: Path, *, today: datetime | None = None) -> Path | None:
