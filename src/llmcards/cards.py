@@ -97,6 +97,7 @@ SkipCategory = Literal[
     "only-links",
     "todo-list",
     "front-too-long",
+    "too-many-clozes",  # more cloze numbers in one note than notes.cloze.MAX_CLOZES
 ]
 
 

@@ -24,6 +24,16 @@ class NoteError(UserError):
         super().__init__(message)
         self.path = path
         self.line = line
+        self.problem = problem
+        self.fix = fix
+
+    def at_line(self, line: int) -> NoteError:
+        """The same problem, found at `line` of the note."""
+        return NoteError(self.path, self.problem, self.fix, line)
+
+    def in_file(self, path: str) -> NoteError:
+        """The same problem, found in the notes file `path` (the parser does not know it)."""
+        return NoteError(path, self.problem, self.fix, self.line)
 
 
 class DatabaseError(UserError):

@@ -122,8 +122,21 @@ def collect_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
             raise NoteError(str(path), "no such file or folder", "check the path")
     unique: dict[Path, Path] = {}
     for path in found:
+        _check_name(path)
         unique.setdefault(path.resolve(), path)
     return list(unique.values())
+
+
+def _check_name(path: Path) -> None:
+    """The database keeps file names as UTF-8 text: a name in another encoding (bytes
+    from an old archive or another system) cannot be stored, so it is named instead."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(path).decode("utf-8", "replace")
+        raise NoteError(
+            shown, "file name is not valid UTF-8", "rename it (e.g. with convmv) and import again"
+        ) from None
 
 
 def _walk_notes(folder: Path) -> Iterable[Path]:
@@ -301,7 +314,12 @@ def _import_in_transaction(
                 ahead.skip(path)
                 parse = parse_here(path, file.data, file_deck, BATCH)
             check_deck_depth(parse.root, str(path))
-            result, skipped, stored_skipped = _store(conn, parse, resolved, now)
+            try:
+                result, skipped, stored_skipped = _store(conn, parse, resolved, now)
+            except NoteError as exc:
+                if exc.path:
+                    raise
+                raise exc.in_file(str(path)) from None
             save_source(
                 conn, parse.root, resolved, digest, PARSER_VERSION, stored_skipped, now, file_deck
             )
