@@ -112,9 +112,7 @@ def test_older_database_is_backed_up_then_migrated(db_path: Path, tmp_path: Path
                 == HEAD_REVISION
             )
         db.close()
-        backups = list(
-            backup_dir(path).glob(f"llmcards-*-migration-{base}-to-{HEAD_REVISION}.db")
-        )
+        backups = list(backup_dir(path).glob(f"llmcards-*-migration-{base}-to-{HEAD_REVISION}.db"))
         assert len(backups) == 1
         con = sqlite3.connect(backups[0])
         assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == base
