@@ -20,7 +20,7 @@ def make_db(folder: Path, note: str = NOTE, name: str = "c.db") -> Path:
     return db
 
 
-def rows(db: Path) -> list[tuple]:  # type: ignore[type-arg]
+def rows(db: Path) -> list[tuple]:
     """Everything a user would miss: cards, decks and reviews."""
     con = sqlite3.connect(db)
     try:

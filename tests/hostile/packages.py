@@ -36,7 +36,9 @@ def collection_of(package: bytes, folder: Path) -> Path:
     return path
 
 
-def changed_package(folder: Path, name: str, change: Callable[[sqlite3.Connection], None]) -> Path:
+def changed_package(
+    folder: Path, name: str, change: Callable[[sqlite3.Connection], object]
+) -> Path:
     """The sound package with its collection changed by `change` (SQL on it)."""
     collection = collection_of(sound_package(folder), folder)
     con = sqlite3.connect(collection)

@@ -8,6 +8,7 @@ import sqlite3
 import stat
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,10 +50,10 @@ def test_backups_are_private_from_the_first_byte(
     seen: list[int | None] = []
     real = sqlite3.connect
 
-    def spy(name: str, *args: object, **kw: object) -> sqlite3.Connection:
+    def spy(name: str, *args: Any, **kw: Any) -> sqlite3.Connection:
         if str(name).endswith(".partial"):  # SQLite is about to write the copy here
             seen.append(_mode(Path(name)) if Path(name).exists() else None)
-        return real(name, *args, **kw)  # type: ignore[arg-type]
+        return real(name, *args, **kw)
 
     monkeypatch.setattr(sqlite3, "connect", spy)
     made = make_backup(db, "manual")

@@ -23,7 +23,7 @@ from tests.hostile.packages import (
     zstd_bomb,
 )
 
-Change = Callable[[sqlite3.Connection], None]
+Change = Callable[[sqlite3.Connection], object]
 
 
 def _sql(*statements: str) -> Change:

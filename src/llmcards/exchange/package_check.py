@@ -87,7 +87,7 @@ def _check_notes(col: AnkiCollection) -> None:
             raise PackageProblem(f"note {nid}'s tags are {_kind(tags)}, not text")
 
 
-def _checked_card(row: tuple) -> tuple:  # type: ignore[type-arg]
+def _checked_card(row: tuple) -> tuple:
     values = dict(zip(_CARD_COLUMNS, row, strict=True))
     cid = values["id"]
     _check_int(cid, 1, I64 - 1, "a card id")
@@ -127,7 +127,7 @@ def _sound_memory(data: str) -> str:
     return json.dumps(parsed)
 
 
-def _check_review(row: tuple) -> None:  # type: ignore[type-arg]
+def _check_review(row: tuple) -> None:
     rid, cid, ease, ivl, last_ivl, factor, taken, kind = row
     _check_int(rid, 1, LATEST_MS, "a review id (its time)")
     what = f"review {rid}'s"

@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from llmcards.errors import UserError
 
@@ -60,8 +60,8 @@ class AnkiCollection:
     notes: dict[int, tuple[str, int, str, str]] = field(
         default_factory=dict
     )  # id -> guid, mid, tags, flds
-    cards: list[tuple] = field(default_factory=list)  # type: ignore[type-arg]
-    revlog: dict[int, list[tuple]] = field(default_factory=dict)  # type: ignore[type-arg]  # cid -> rows by id
+    cards: list[tuple] = field(default_factory=list)
+    revlog: dict[int, list[tuple]] = field(default_factory=dict)  # cid -> rows by id
 
 
 class PackageProblem(Exception):
@@ -128,7 +128,9 @@ def _unzstd(member: IO[bytes], sink: IO[bytes]) -> None:
 
     counted = _Counting(member)
     try:
-        with zstandard.ZstdDecompressor().stream_reader(counted, closefd=False) as reader:
+        with zstandard.ZstdDecompressor().stream_reader(
+            cast("IO[bytes]", counted), closefd=False
+        ) as reader:
             _copy_capped(reader, sink, lambda: counted.bytes)
     except zstandard.ZstdError as exc:
         raise PackageProblem(f"its compressed collection is damaged: {exc}") from None
@@ -205,7 +207,7 @@ def _read_collection(path: Path) -> AnkiCollection:
         db.close()
 
 
-def _json(text: object, where: str) -> dict:  # type: ignore[type-arg]
+def _json(text: object, where: str) -> dict:
     try:
         value = json.loads(text or "{}")  # type: ignore[arg-type]
     except (ValueError, TypeError):
@@ -215,7 +217,7 @@ def _json(text: object, where: str) -> dict:  # type: ignore[type-arg]
     return value
 
 
-def _models11(raw: dict[str, dict]) -> dict[int, Model]:  # type: ignore[type-arg]
+def _models11(raw: dict[str, dict]) -> dict[int, Model]:
     models = {}
     for key, m in raw.items():
         fields = m.get("flds", []) if isinstance(m, dict) else None
@@ -232,7 +234,7 @@ def _models11(raw: dict[str, dict]) -> dict[int, Model]:  # type: ignore[type-ar
     return models
 
 
-def _decks11(raw: dict[str, dict]) -> dict[int, str]:  # type: ignore[type-arg]
+def _decks11(raw: dict[str, dict]) -> dict[int, str]:
     decks = {}
     for key, deck in raw.items():
         if not isinstance(deck, dict) or not isinstance(deck.get("name"), str):
