@@ -90,15 +90,19 @@ def new_database_id() -> int:
 def database_id(path: Path) -> int:
     """The number that tells one llmcards database (and its backups) from another: kept
     in SQLite's `user_version` header field, which backups copy; 0 for a database made
-    before llmcards recorded it (or a file too short to have a header)."""
+    before llmcards recorded it, or a file that is no database.
+
+    Read through SQLite, never by opening the file directly: closing any other handle on
+    a database drops this process's POSIX locks on it, and another process may then
+    checkpoint and delete the WAL under a live connection (reviews were lost that way)."""
+    if not path.is_file():
+        return 0
     try:
-        with path.open("rb") as handle:
-            header = handle.read(64)
-    except OSError:
+        with closing(sqlite3.connect(_file(path), timeout=BUSY_TIMEOUT_MS / 1000)) as con:
+            con.execute("PRAGMA query_only = 1")
+            return int(con.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.Error:
         return 0
-    if len(header) < 64 or not header.startswith(b"SQLite format 3\x00"):
-        return 0
-    return int.from_bytes(header[60:64], "big", signed=True)
 
 
 def ensure_database_id(path: Path) -> None:
