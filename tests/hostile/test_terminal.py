@@ -26,8 +26,15 @@ def test_printable_shows_controls_and_keeps_text() -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [["cards"], ["decks"], ["due"], ["import", "{notes}"], ["import", "--dry-run", "{notes}"]],
-    ids=["cards", "decks", "due", "import", "dry-run"],
+    [
+        ["cards"],
+        ["decks"],
+        ["due"],
+        ["import", "{notes}"],
+        ["import", "--dry-run", "{notes}"],
+        ["stats", "--deck", "{deck}"],
+    ],
+    ids=["cards", "decks", "due", "import", "dry-run", "stats"],
 )
 def test_plain_output_never_carries_escapes(tmp_path: Path, command: list[str]) -> None:
     deck = f"坏{TITLE}"
@@ -36,7 +43,9 @@ def test_plain_output_never_carries_escapes(tmp_path: Path, command: list[str]) 
         f"1. 剪贴板{CLIPBOARD}：答案{C1}\n2. 清屏{CLEAR}：另一个答案\n"
     )
     db = make_db(tmp_path, note)
-    args = [a.replace("{notes}", str(tmp_path / "c.db.md")) for a in command]
+    args = [
+        a.replace("{notes}", str(tmp_path / "c.db.md")).replace("{deck}", deck) for a in command
+    ]
     result = llmcards("--db", str(db), *args)
     assert result.exit_code == 0, result.stderr
     out = result.stdout + result.stderr
