@@ -33,8 +33,9 @@ def test_printable_shows_controls_and_keeps_text() -> None:
         ["import", "{notes}"],
         ["import", "--dry-run", "{notes}"],
         ["stats", "--deck", "{deck}"],
+        ["sources"],
     ],
-    ids=["cards", "decks", "due", "import", "dry-run", "stats"],
+    ids=["cards", "decks", "due", "import", "dry-run", "stats", "sources"],
 )
 def test_plain_output_never_carries_escapes(tmp_path: Path, command: list[str]) -> None:
     deck = f"坏{TITLE}"

@@ -37,10 +37,9 @@ def sources(
 
         print_json([s.as_json() for s in found])
         return
-    from rich.markup import escape
     from rich.table import Table
 
-    from llmcards.cli.output import console
+    from llmcards.cli.output import console, shown
 
     if not found:
         console().print("No notes imported yet. Import with [bold]llmcards import NOTES.md[/bold].")
@@ -54,8 +53,8 @@ def sources(
     ):
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for s in found:
-        shown = escape(s.path) + ("" if s.exists else " [red](gone)[/red]")
-        table.add_row(shown, escape(s.root), str(s.cards), str(s.retired))
+        where = shown(s.path) + ("" if s.exists else " [red](gone)[/red]")
+        table.add_row(where, shown(s.root), str(s.cards), str(s.retired))
     console().print(table)
 
 
@@ -67,10 +66,8 @@ def forget(
     ],
 ) -> None:
     """Retire every card a notes file made (kept with its history) and forget the file."""
-    from rich.markup import escape
-
     from llmcards import clock
-    from llmcards.cli.output import console
+    from llmcards.cli.output import console, shown
     from llmcards.errors import UserError
     from llmcards.store.sources import forget_source, sources_at
 
@@ -88,7 +85,7 @@ def forget(
         db.close()
     for root, fronts in done:
         console().print(
-            f"{escape(str(path))} → [bold]{escape(root)}[/bold]: {len(fronts)} retired "
+            f"{shown(str(path))} → [bold]{shown(root)}[/bold]: {len(fronts)} retired "
             "(kept with their history); the file is forgotten"
         )
 
