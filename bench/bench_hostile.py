@@ -8,7 +8,8 @@ here is a pass/fail test (the behaviour is tested in tests/hostile/).
 - cloze: `{{c1::` repeated n times with no `}}` (the old pattern took ~3 min at 2,000),
   and n closed deletions sharing one number, parsed by `notes.parse_note`;
 - equal fronts: one notes file with n bullets of the same front, imported into a fresh
-  database (`llmcards import`, run in this process after a warm-up; 10,000 took 47 s);
+  database, then re-imported with every answer edited, so each card is looked up among n
+  equal fronts (`llmcards import`, run in this process after a warm-up; 10,000 took 47 s);
 - deep decks: `llmcards decks --json` on a database whose deck path is d levels deep
   (1,000 levels took 17 s; depth is now capped at `cards.MAX_DECK_DEPTH`).
 """
@@ -85,13 +86,19 @@ def cloze_cases(sizes: list[int]) -> None:
 
 
 def equal_fronts(sizes: list[int], env: dict[str, str], folder: Path) -> None:
-    rows = []
+    rows, edited = [], []
     for n in sizes:
         notes = folder / f"equal-{n}.md"
         notes.write_text("".join(f"- 同名：答案{i}\n" for i in range(n)), encoding="utf-8")
         db = folder / f"equal-{n}.db"
-        rows.append((n, _llmcards(["--db", str(db), "import", str(notes)], env)))
+        first = _llmcards(["--db", str(db), "import", str(notes)], env)
+        # every answer edited: each card must be found again among n equal fronts
+        notes.write_text("".join(f"- 同名：答案{i} 改\n" for i in range(n)), encoding="utf-8")
+        again = _llmcards(["--db", str(db), "import", str(notes)], env)
+        rows.append((n, first))
+        edited.append((n, again))
     _report("equal fronts: n bullets with one front, imported", "card", rows)
+    _report("equal fronts: the same file re-imported with every answer edited", "card", edited)
 
 
 def deep_decks(depths: list[int], env: dict[str, str], folder: Path) -> None:
