@@ -44,6 +44,21 @@ def split_deck(name: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in name.split(DECK_SEP) if part.strip())
 
 
+# Deeper trees are no one's filing system, and every deck list walks each path level by
+# level: a 1,000-level name made `decks` take 17 s.
+MAX_DECK_DEPTH = 32
+
+
+def check_deck_depth(name: str, where: str) -> None:
+    """UserError for a deck path deeper than MAX_DECK_DEPTH levels (`where`: its source)."""
+    depth = name.count(DECK_SEP) + 1
+    if depth > MAX_DECK_DEPTH:
+        raise UserError(
+            f"{where}: deck name {name[:40]!r}… has {depth} levels, more than "
+            f"{MAX_DECK_DEPTH}; use a shorter deck path"
+        )
+
+
 def find_deck(names: Iterable[str], typed: str) -> str:
     """A deck's full name from what the user typed: the full path, or its last parts."""
     names = list(names)
@@ -92,6 +107,7 @@ SkipCategory = Literal[
     "only-links",
     "todo-list",
     "front-too-long",
+    "too-many-clozes",  # more cloze numbers in one note than notes.cloze.MAX_CLOZES
 ]
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from llmcards.errors import UserError
 
 ENV_NOW = "LLMCARDS_NOW"
+EARLIEST_YEAR, LATEST_YEAR = 1971, 9000
 
 
 def _parse_now(value: str) -> datetime:
@@ -24,6 +25,13 @@ def _parse_now(value: str) -> datetime:
             f"{ENV_NOW}={value!r} is not an ISO-8601 datetime; "
             "use e.g. 2026-11-22T09:30:00+08:00 or unset it"
         ) from None
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        # Due dates up to a century ahead, and day arithmetic around them, must stay
+        # inside what datetime (year 9999) and the stored dates can hold.
+        raise UserError(
+            f"{ENV_NOW}={value!r} is outside the years {EARLIEST_YEAR}–{LATEST_YEAR}; "
+            "use a date in them or unset it"
+        )
     if moment.tzinfo is None:
         moment = moment.astimezone()  # a naive value means local wall-clock time
     return moment

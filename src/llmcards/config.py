@@ -23,6 +23,13 @@ from typing import Any
 
 from llmcards.errors import UserError
 
+MAX_CONFIG_BYTES = 1024 * 1024
+# Upper bounds a real collection never reaches; past them numbers overflow SQLite's
+# 64-bit integers or dates past year 9999.
+MAX_DAILY = 1_000_000
+MAX_INTERVAL_DAYS = 36500  # Anki's own maximum: 100 years
+MAX_LEECH = 1000
+
 _STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -39,8 +46,15 @@ def parse_step(text: str) -> timedelta:
 Check = Callable[[Any], str | None]
 
 
-def at_least(low: int) -> Check:
-    return lambda value: None if value is None or value >= low else f"is below {low}"
+def between(low: int, high: int) -> Check:
+    """A whole number in low..high; None (unset) passes."""
+
+    def check(value: int | None) -> str | None:
+        if value is None or low <= value <= high:
+            return None
+        return f"is below {low}" if value < low else f"is more than {high:,}"
+
+    return check
 
 
 def _retention(value: float) -> str | None:
@@ -71,7 +85,9 @@ def _fsrs_parameters(values: list[float]) -> str | None:
         )
     bounds = zip(values, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
     for index, (value, low, high) in enumerate(bounds):
-        if not (math.isfinite(value) and low <= value <= high):
+        if not math.isfinite(value):
+            return f"number {index + 1} ({value}) is not a finite number"
+        if not low <= value <= high:
             return f"number {index + 1} ({value}) is outside {low}–{high}"
     return None
 
@@ -101,8 +117,8 @@ class DeckLimits:
 
     __pydantic_config__ = _STRICT
 
-    new_per_day: int | None = key(None, "New cards a day from this deck.", at_least(0))
-    reviews_per_day: int | None = key(None, "Reviews a day from this deck.", at_least(0))
+    new_per_day: int | None = key(None, "New cards a day from this deck.", between(0, MAX_DAILY))
+    reviews_per_day: int | None = key(None, "Reviews a day from this deck.", between(0, MAX_DAILY))
 
 
 @dataclass(frozen=True)
@@ -125,16 +141,20 @@ class Settings:
         metadata=about("Waits between reviews of a forgotten card until it graduates.", _steps),
     )
     maximum_interval: int = key(
-        36500, "The longest wait between two reviews, in days.", at_least(1)
+        MAX_INTERVAL_DAYS,
+        "The longest wait between two reviews, in days.",
+        between(1, MAX_INTERVAL_DAYS),
     )
     fuzz: bool = key(True, "Spread due dates a little, so cards learned together drift apart.")
     rollover_hour: int = key(
         4, "The hour (0–23, local time) at which a new study day starts.", _hour
     )
-    new_per_day: int = key(20, "New cards a day, over all decks.", at_least(0))
-    reviews_per_day: int = key(200, "Reviews a day, over all decks.", at_least(0))
+    new_per_day: int = key(20, "New cards a day, over all decks.", between(0, MAX_DAILY))
+    reviews_per_day: int = key(200, "Reviews a day, over all decks.", between(0, MAX_DAILY))
     leech_threshold: int = key(
-        8, "Lapses after which a card is a leech and is suspended (0: never).", at_least(0)
+        8,
+        "Lapses after which a card is a leech and is suspended (0: never).",
+        between(0, MAX_LEECH),
     )
     fsrs_parameters: list[float] = field(
         default_factory=list,
@@ -263,14 +283,34 @@ def load_settings(path: Path | None = None) -> Settings:
 
 
 def read_raw(path: Path) -> dict[str, Any]:
+    """The file's TOML table; {} when there is no file. Only a regular file is read: a
+    FIFO or a device named by LLMCARDS_CONFIG would block or never end."""
+    import os
+    import stat
     import tomllib
 
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except (FileNotFoundError, NotADirectoryError):
         return {}
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"{path}: not valid TOML ({exc}); fix or delete the file") from None
     except OSError as exc:
         raise UserError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UserError(f"{path}: not a regular file; point LLMCARDS_CONFIG at a TOML file")
+        try:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+        except OSError as exc:
+            raise UserError(f"{path}: cannot be read ({exc.strerror})") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise UserError(f"{path}: larger than {MAX_CONFIG_BYTES // 1024} KB, not a settings file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UserError(
+            f"{path}: not UTF-8 text (TOML must be UTF-8); save it as UTF-8 and run again"
+        ) from None
+    try:
+        return tomllib.loads(text.removeprefix("\ufeff"))
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"{path}: not valid TOML ({exc}); fix or delete the file") from None

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from llmcards.cards import CardDraft, Skipped
+from llmcards.cards import CardDraft, Skipped, check_deck_depth
 from llmcards.errors import NoteError
 from llmcards.import_lookup import LookUp, fast_look_up, look_up, named_folders
 from llmcards.parse_ahead import FileParse, ParseAhead
@@ -122,8 +122,21 @@ def collect_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
             raise NoteError(str(path), "no such file or folder", "check the path")
     unique: dict[Path, Path] = {}
     for path in found:
+        _check_name(path)
         unique.setdefault(path.resolve(), path)
     return list(unique.values())
+
+
+def _check_name(path: Path) -> None:
+    """The database keeps file names as UTF-8 text: a name in another encoding (bytes
+    from an old archive or another system) cannot be stored, so it is named instead."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(path).decode("utf-8", "replace")
+        raise NoteError(
+            shown, "file name is not valid UTF-8", "rename it (e.g. with convmv) and import again"
+        ) from None
 
 
 def _walk_notes(folder: Path) -> Iterable[Path]:
@@ -300,7 +313,13 @@ def _import_in_transaction(
             else:  # the look before the transaction could not tell the remembered deck
                 ahead.skip(path)
                 parse = parse_here(path, file.data, file_deck, BATCH)
-            result, skipped, stored_skipped = _store(conn, parse, resolved, now)
+            check_deck_depth(parse.root, str(path))
+            try:
+                result, skipped, stored_skipped = _store(conn, parse, resolved, now)
+            except NoteError as exc:
+                if exc.path:
+                    raise
+                raise exc.in_file(str(path)) from None
             save_source(
                 conn, parse.root, resolved, digest, PARSER_VERSION, stored_skipped, now, file_deck
             )

@@ -18,11 +18,12 @@ def default_db_path() -> Path:
 
 
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """Absolute, so that no spelling of it (`file:x.db`) can read as an SQLite URI."""
     if explicit:
-        return Path(explicit).expanduser()
+        return Path(explicit).expanduser().absolute()
     from_env = os.environ.get(ENV_DB)
     if from_env:
-        return Path(from_env).expanduser()
+        return Path(from_env).expanduser().absolute()
     return default_db_path()
 
 
@@ -33,6 +34,12 @@ def config_path() -> Path:
     from platformdirs import user_config_path
 
     return user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+def media_dir(db: Path) -> Path:
+    """The database's own media folder (images that arrived from Anki), beside it as
+    Anki keeps `collection.media` beside `collection.anki2`."""
+    return db.with_name(db.stem + ".media")
 
 
 def _bundled(name: str) -> Path:

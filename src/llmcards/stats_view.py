@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from llmcards.cards import DECK_SEP
+from llmcards.textsafe import printable
 
 if TYPE_CHECKING:
     from llmcards.stats.compute import Bucket, Retention, Stats
@@ -79,7 +80,7 @@ def stats_renderable(stats: Stats) -> RenderableType:
 def _panel(title: str, body: RenderableType) -> Panel:
     return Panel(
         body,
-        title=f"[bold]{escape(title)}[/bold]",
+        title=f"[bold]{escape(printable(title))}[/bold]",
         title_align="left",
         expand=False,
         padding=(0, 1),
@@ -87,7 +88,7 @@ def _panel(title: str, body: RenderableType) -> Panel:
 
 
 def header(stats: Stats) -> Text:
-    where = stats.deck or "all decks"
+    where = printable(stats.deck or "all decks")
     text = Text.assemble(
         ("Stats", "bold"), " — ", (where, "bold cyan"), f"   {stats.today:%a %Y-%m-%d}\n"
     )
@@ -360,7 +361,13 @@ def hardest_table(stats: Stats) -> RenderableType:
         lapses = Text(
             str(card.lapses), style="red" if card.lapses >= stats.leech_threshold > 0 else ""
         )
-        table.add_row(str(card.id), card.front, card.deck.rsplit(DECK_SEP, 1)[-1], lapses, mark)
+        table.add_row(
+            str(card.id),
+            Text(printable(card.front)),  # Text: a front is never read as markup
+            Text(printable(card.deck.rsplit(DECK_SEP, 1)[-1])),
+            lapses,
+            mark,
+        )
     return table
 
 

@@ -36,14 +36,14 @@ def _notes(tmp_path: Path) -> Path:
 
 
 def test_local_images_are_renamed_flat_and_collected_once(tmp_path: Path) -> None:
-    notes = _notes(tmp_path).parent
+    notes = str(_notes(tmp_path))
     other = tmp_path / "other" / "picture"
     other.mkdir(parents=True)
     (other / "vae.png").write_bytes(PNG + b"another vae")
     packer = MediaPacker()
     first = packer.localize('<p><img src="picture/vae.png" alt="a" /></p>', notes)
     again = packer.localize('<img src="./picture/vae.png" alt="b" />', notes)
-    clash = packer.localize('<img src="picture/vae.png" alt="c" />', other.parent)
+    clash = packer.localize('<img src="picture/vae.png" alt="c" />', str(other.parent / "n.md"))
     spaced = packer.localize('<img src="picture/gan%20arch.png" alt="d" />', notes)
     assert (
         first == '<p><img src="vae.png" alt="a" /></p>' and again == '<img src="vae.png" alt="b" />'

@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from llmcards.errors import DatabaseError
 from llmcards.store import db as store_db
+from llmcards.store.backup import backup_dir
 from llmcards.store.db import HEAD_REVISION, known_revisions, open_db
 
 
@@ -111,9 +112,7 @@ def test_older_database_is_backed_up_then_migrated(db_path: Path, tmp_path: Path
                 == HEAD_REVISION
             )
         db.close()
-        backups = list(
-            (tmp_path / "backups").glob(f"llmcards-*-migration-{base}-to-{HEAD_REVISION}.db")
-        )
+        backups = list(backup_dir(path).glob(f"llmcards-*-migration-{base}-to-{HEAD_REVISION}.db"))
         assert len(backups) == 1
         con = sqlite3.connect(backups[0])
         assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == base

@@ -33,11 +33,10 @@ def decks(
 
 
 def _print_deck_tree(counts: list) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     from llmcards.cards import DECK_SEP
-    from llmcards.cli.output import console
+    from llmcards.cli.output import console, shown
 
     if not counts:
         console().print("No decks yet. Import notes with [bold]llmcards import NOTES.md[/bold].")
@@ -50,7 +49,7 @@ def _print_deck_tree(counts: list) -> None:
         depth = count.name.count(DECK_SEP)
         label = "  " * depth + count.name.rsplit(DECK_SEP, 1)[-1]
         table.add_row(
-            escape(label),
+            shown(label),
             str(count.cards),
             f"[blue]{count.new}[/blue]" if count.new else "0",
             f"[red]{count.learning}[/red]" if count.learning else "0",

@@ -9,7 +9,6 @@ terminal the fronts are cut to the width and a long list goes through the pager
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import sys
 from collections.abc import Iterable
@@ -17,9 +16,9 @@ from datetime import tzinfo
 from typing import Any
 
 from llmcards.cards import CONTEXT_SEP, STATE_NAMES
+from llmcards.textsafe import printable
 
 HEADER = ("ID", "Deck", "State", "Due", "Front")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _GAP = "  "
 
 
@@ -93,4 +92,4 @@ def _cells(row: Any, zone: tzinfo | None) -> tuple[str, str, str, str, str]:
     due = row.due.astimezone(zone).strftime("%Y-%m-%d %H:%M") if row.due else ""
     front = f"{row.context}{CONTEXT_SEP}{row.front}" if row.context else row.front
     # one line, and nothing a terminal would take for a command
-    return (str(row.id), row.deck, state, due, _CONTROL.sub(" ", " ".join(front.split())))
+    return (str(row.id), printable(row.deck), state, due, printable(" ".join(front.split())))

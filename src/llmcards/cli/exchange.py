@@ -105,9 +105,7 @@ def export_anki(
 
         print_json(summary.as_json())
         return
-    from rich.markup import escape
-
-    from llmcards.cli.output import console
+    from llmcards.cli.output import console, shown
 
     history = (
         f" with {summary.reviews:,} reviews"
@@ -122,8 +120,14 @@ def export_anki(
     images = f", {summary.media} image{'s' if summary.media != 1 else ''}" if summary.media else ""
     console().print(
         f"Exported {summary.cards:,} cards ({summary.notes:,} notes, {summary.decks} decks{images}){history} "
-        f"to [bold]{escape(str(summary.path))}[/bold]{moved}"
+        f"to [bold]{shown(str(summary.path))}[/bold]{moved}"
     )
+    if summary.media_refused:
+        reasons = ", ".join(f"{count} {why}" for why, count in summary.media_refused.items())
+        console().print(
+            f"[yellow]Images left as links, not packed[/yellow]: {reasons} "
+            "(only images in the notes' folder or the database's media folder are packed)"
+        )
 
 
 def export_csv(
@@ -146,13 +150,11 @@ def export_csv(
 
         print_json(summary.as_json())
         return
-    from rich.markup import escape
-
-    from llmcards.cli.output import console
+    from llmcards.cli.output import console, shown
 
     console().print(
         f"Exported {summary.cards:,} cards ({summary.notes:,} notes, {summary.decks} decks) "
-        f"to [bold]{escape(str(summary.path))}[/bold]"
+        f"to [bold]{shown(str(summary.path))}[/bold]"
     )
 
 
@@ -180,13 +182,11 @@ def import_anki(
 
         print_json(report.as_json())
         return
-    from rich.markup import escape
-
-    from llmcards.cli.output import console
+    from llmcards.cli.output import console, shown
 
     out = console()
     out.print(
-        f"{escape(path.name)}: [green]{report.new:,} new[/green], {report.updated:,} updated cards "
+        f"{shown(path.name)}: [green]{report.new:,} new[/green], {report.updated:,} updated cards "
         + (f"({report.unchanged:,} unchanged) " if report.unchanged else "")
         + f"in {report.decks} decks, {report.reviews:,} reviews added"
     )
@@ -201,10 +201,10 @@ def import_anki(
             line += "; left out: " + ", ".join(
                 f"{count:,} {why}" for why, count in sorted(media.left_out.items())
             )
-        out.print(escape(line))
+        out.print(shown(line))
     for name, count in sorted(report.other_note_types.items()):
         out.print(
-            f"  [yellow]{escape(name)}[/yellow]: {count:,} notes imported by their first two fields"
+            f"  [yellow]{shown(name)}[/yellow]: {count:,} notes imported by their first two fields"
         )
     if report.skipped_reviews:
         out.print(

@@ -49,31 +49,29 @@ def import_notes(
 
 
 def _print_report(report: ImportReport, *, verbose: bool) -> None:
-    from rich.markup import escape
-
-    from llmcards.cli.output import console
+    from llmcards.cli.output import console, shown
 
     out = console()
     for file in report.files:
         if file.notice:
-            out.print(f"[dim]{escape(file.shown)}: {escape(file.notice)}[/dim]")
+            out.print(f"[dim]{shown(file.shown)}: {shown(file.notice)}[/dim]")
         if report.dry_run:
             _print_dry_run_cards(file)
         if file.gone:
             out.print(
-                f"{escape(file.shown)} → [bold]{escape(file.root)}[/bold]: "
+                f"{shown(file.shown)} → [bold]{shown(file.root)}[/bold]: "
                 f"gone from its folder, {file.retired} retired"
             )
             _print_retired(file)
             continue
         out.print(
-            f"{escape(file.path.name)} → [bold]{escape(file.root)}[/bold]: "
+            f"{shown(file.path.name)} → [bold]{shown(file.root)}[/bold]: "
             f"[green]{file.new} new[/green], {file.updated} updated, {file.unchanged} unchanged, "
             f"{file.retired} retired, {len(file.skipped)} passed over"
             + ("" if file.parsed_again else " [dim](file unchanged)[/dim]")
         )
         for old, new in file.kept:
-            out.print(f"  [cyan]kept history[/cyan]: {escape(old)} → {escape(new)}")
+            out.print(f"  [cyan]kept history[/cyan]: {shown(old)} → {shown(new)}")
         _print_retired(file)
     if len(report.files) > 1:
         out.print(
@@ -93,43 +91,37 @@ def _print_report(report: ImportReport, *, verbose: bool) -> None:
 
 
 def _print_retired(file: FileReport) -> None:
-    from rich.markup import escape
-
-    from llmcards.cli.output import console
+    from llmcards.cli.output import console, shown
 
     if file.retired_fronts:
         named = [
             f"{front} #{card_id}"
             for front, card_id in zip(file.retired_fronts, file.retired_ids, strict=False)
         ] or file.retired_fronts
-        shown = ", ".join(named[:6]) + (" …" if len(named) > 6 else "")
+        listing = ", ".join(named[:6]) + (" …" if len(named) > 6 else "")
         console().print(
-            f"  [yellow]retired[/yellow] (kept with their history): {escape(shown)}"
+            f"  [yellow]retired[/yellow] (kept with their history): {shown(listing)}"
             + ("" if file.gone else "  [dim](llmcards relink OLD NEW moves a history)[/dim]")
         )
 
 
 def _print_dry_run_cards(file: FileReport) -> None:
-    from rich.markup import escape
-
     from llmcards.cards import CONTEXT_SEP
-    from llmcards.cli.output import console
+    from llmcards.cli.output import console, shown
 
     out = console()
     for label, drafts in (("new", file.new_drafts), ("updated", file.updated_drafts)):
         for d in drafts:
             where = CONTEXT_SEP.join(d.deck)
-            context = f"[dim]{escape(d.context)} › [/dim]" if d.context else ""
+            context = f"[dim]{shown(d.context)} › [/dim]" if d.context else ""
             out.print(
-                f"  [green]{label:>7}[/green] l.{d.line:<5} {escape(where)}: {context}{escape(d.front)}"
+                f"  [green]{label:>7}[/green] l.{d.line:<5} {shown(where)}: {context}{shown(d.front)}"
             )
 
 
 def _print_never_explained(report: ImportReport) -> None:
-    from rich.markup import escape
-
     from llmcards.cards import CONTEXT_SEP
-    from llmcards.cli.output import console
+    from llmcards.cli.output import console, shown
 
     by_deck: dict[str, list[str]] = defaultdict(list)
     for _file, item in report.skipped:
@@ -141,22 +133,20 @@ def _print_never_explained(report: ImportReport) -> None:
     out = console()
     out.print("Named but never explained (add an answer in your notes to get a card):")
     for label, terms in by_deck.items():
-        shown = ", ".join(terms[:MAX_TERMS_PER_DECK]) + (
+        listing = ", ".join(terms[:MAX_TERMS_PER_DECK]) + (
             ", …" if len(terms) > MAX_TERMS_PER_DECK else ""
         )
-        out.print(f"  [cyan]{escape(label)}[/cyan]: {escape(shown)}")
+        out.print(f"  [cyan]{shown(label)}[/cyan]: {shown(listing)}")
 
 
 def _print_passed_over(report: ImportReport) -> None:
-    from rich.markup import escape
-
-    from llmcards.cli.output import console
+    from llmcards.cli.output import console, shown
 
     out = console()
     for file, item in report.skipped:
         text = item.text if len(item.text) <= 60 else item.text[:59] + "…"
         out.print(
-            f"  [dim]passed over[/dim] {escape(file.shown)}:{item.line}  {escape(text)}  [dim]— {escape(item.reason)}[/dim]"
+            f"  [dim]passed over[/dim] {shown(file.shown)}:{item.line}  {shown(text)}  [dim]— {shown(item.reason)}[/dim]"
         )
 
 

@@ -60,6 +60,7 @@ def main(
     ] = False,
 ) -> None:
     STATE.db_option = db
+    STATE.db_existed = STATE.db_path.exists()
     if ctx.invoked_subcommand is None:
         from llmcards.cli.study import open_app
 
@@ -75,6 +76,7 @@ def run() -> None:
     """Entry point: user errors become one line on stderr and a non-zero exit."""
     from llmcards.errors import UserError
 
+    STATE.db_existed = None
     try:
         code = app(standalone_mode=False)
     except UserError as exc:
@@ -90,6 +92,11 @@ def run() -> None:
     # back as a return value instead of being raised.
     if isinstance(code, int) and code:
         sys.exit(code)
+    notice = STATE.created_notice()
+    if notice:
+        from llmcards.textsafe import printable
+
+        sys.stderr.write(f"llmcards: {printable(notice)}\n")
 
 
 def _handle_other(exc: Exception) -> None:

@@ -41,8 +41,8 @@ def starter(
 
 
 def backup() -> None:
-    """Write a backup of the database now (kept beside it in backups/)."""
-    from llmcards.cli.output import console
+    """Write a backup of the database now (kept beside it in backups/<database name>/)."""
+    from llmcards.cli.output import console, shown
     from llmcards.store.backup import make_backup
 
     path = STATE.db_path
@@ -52,32 +52,44 @@ def backup() -> None:
         raise UserError(f"no database at {path} yet; import notes first (llmcards import NOTES)")
     STATE.open().close()  # migrates / validates before copying
     made = make_backup(path, "manual")
-    console().print(f"Backed up to {made}")
+    console().print(f"Backed up to {shown(made)}")
 
 
 def restore(
     file: Annotated[
-        Path, typer.Argument(help="A backup file (see the backups/ folder beside the database).")
+        Path,
+        typer.Argument(
+            help="A backup file (see the backups/<database name>/ folder beside the database)."
+        ),
     ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Replace the database with a backup (the current state is backed up first)."""
-    from llmcards.cli.output import console
+    """Replace the database with a backup (the current state is backed up first).
+    A backup of another database is restored only after you confirm it, even with --yes."""
+    from llmcards.cli.output import console, shown
     from llmcards.errors import UserError
+    from llmcards.store.backup import backup_dir, check_backup, is_other_database
     from llmcards.store.backup import restore as restore_backup
 
-    if not file.is_file():
-        raise UserError(
-            f"{file}: no such backup file; list them with `ls {STATE.db_path.parent / 'backups'}`"
-        )
     path = STATE.db_path
-    if not yes and not typer.confirm(
+    file = file.expanduser()
+    if not file.exists():
+        raise UserError(f"{file}: no such backup file; list them with `ls {backup_dir(path)}`")
+    check_backup(path, file)  # damaged, foreign or newer: refused before any question
+    if path.exists() and is_other_database(path, file):
+        if not typer.confirm(
+            f"{file} is a backup of a different database, not of {path}. "
+            "Replace this database with it? Its current data is backed up first.",
+            default=False,
+        ):
+            raise typer.Exit(1)
+    elif not yes and not typer.confirm(
         f"Replace {path} with {file}? Your current data is backed up first.", default=False
     ):
         raise typer.Exit(1)
     safety = restore_backup(path, file)
     STATE.open().close()  # migrate an older backup to the current schema
-    console().print(f"Restored {file.name}. The previous state is saved as {safety}")
+    console().print(f"Restored {shown(file.name)}. The previous state is saved as {shown(safety)}")
 
 
 def register(app: typer.Typer) -> None:

@@ -32,7 +32,19 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
+def shown(text: object) -> str:
+    """User text (a front, a deck, a file name) ready for Rich markup: terminal control
+    characters made visible (`textsafe`), `[` escaped so it is never read as a tag."""
+    from rich.markup import escape
+
+    from llmcards.textsafe import printable
+
+    return escape(printable(str(text)))
+
+
 def error_line(message: str) -> None:
     """One line on stderr, no traceback: `llmcards: error: …`."""
-    text = " ".join(str(message).split())
+    from llmcards.textsafe import printable
+
+    text = " ".join(printable(str(message)).split())
     sys.stderr.write(f"llmcards: error: {text}\n")

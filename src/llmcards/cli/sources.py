@@ -38,10 +38,9 @@ def sources(
         print_json([s.as_json() for s in found])
         return
     from rich.console import JustifyMethod
-    from rich.markup import escape
     from rich.table import Table
 
-    from llmcards.cli.output import console
+    from llmcards.cli.output import console, shown
 
     if not found:
         console().print("No notes imported yet. Import with [bold]llmcards import NOTES.md[/bold].")
@@ -56,8 +55,8 @@ def sources(
     for name, justify in columns:
         table.add_column(name, justify=justify, overflow="fold")
     for s in found:
-        shown = escape(s.path) + ("" if s.exists else " [red](gone)[/red]")
-        table.add_row(shown, escape(s.root), str(s.cards), str(s.retired))
+        where = shown(s.path) + ("" if s.exists else " [red](gone)[/red]")
+        table.add_row(where, shown(s.root), str(s.cards), str(s.retired))
     console().print(table)
 
 
@@ -69,10 +68,8 @@ def forget(
     ],
 ) -> None:
     """Retire every card a notes file made (kept with its history) and forget the file."""
-    from rich.markup import escape
-
     from llmcards import clock
-    from llmcards.cli.output import console
+    from llmcards.cli.output import console, shown
     from llmcards.errors import UserError
     from llmcards.store.sources import forget_source, sources_at
 
@@ -90,7 +87,7 @@ def forget(
         db.close()
     for root, fronts in done:
         console().print(
-            f"{escape(str(path))} → [bold]{escape(root)}[/bold]: {len(fronts)} retired "
+            f"{shown(str(path))} → [bold]{shown(root)}[/bold]: {len(fronts)} retired "
             "(kept with their history); the file is forgotten"
         )
 

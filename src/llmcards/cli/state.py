@@ -14,12 +14,20 @@ if TYPE_CHECKING:
 @dataclass
 class CliState:
     db_option: str | None = None
+    db_existed: bool | None = None  # before the command ran; None: no command ran
 
     @property
     def db_path(self) -> Path:
         from llmcards.paths import db_path
 
         return db_path(self.db_option)
+
+    def created_notice(self) -> str | None:
+        """What to tell a user whose command made a new database: a mistyped --db path
+        would otherwise silently start an empty collection."""
+        if self.db_existed is False and self.db_path.exists():
+            return f"created a new database at {self.db_path}"
+        return None
 
     def open(self) -> Database:
         from llmcards.store.db import open_db

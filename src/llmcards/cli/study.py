@@ -94,15 +94,14 @@ def _print_due(
     upcoming: tuple[datetime | None, int],
     settings: Settings,
 ) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
-    from llmcards.cli.output import console
+    from llmcards.cli.output import console, shown
 
     out = console()
     counts = queue.counts(now)
     if counts.total == 0:
-        where = f" in {escape(deck)}" if deck else ""
+        where = f" in {shown(deck)}" if deck else ""
         moment, how_many = upcoming
         if moment is None:
             out.print(
@@ -129,7 +128,7 @@ def _print_due(
         table.add_column(name, justify="right")
     for name in sorted(per_deck):
         new, learning, review = per_deck[name]
-        table.add_row(escape(name), str(new), str(learning), str(review))
+        table.add_row(shown(name), str(new), str(learning), str(review))
     table.add_row(
         "[bold]Total[/bold]",
         f"[bold]{counts.new}[/bold]",
@@ -151,6 +150,9 @@ def _when(moment: datetime, now: datetime, settings: Settings) -> str:
     if days == 1:
         return "tomorrow"
     return f"{local:%a %d %b}"
+
+
+MAX_DURATION_MS = 3_600_000  # longer is a clock or a script gone wrong, not an answer
 
 
 def rate(
@@ -179,6 +181,12 @@ def rate(
     from llmcards.store.reads import card_by_id
 
     value = parse_rating(rating)
+    if not 0 <= duration_ms <= MAX_DURATION_MS:
+        from llmcards.errors import UserError
+
+        raise UserError(
+            f"--duration-ms {duration_ms} is not a time to answer a card; give 0 to {MAX_DURATION_MS:,} (an hour)"
+        )
     settings = STATE.settings()
     now = clock.now()
     db = STATE.open()
@@ -209,15 +217,13 @@ def rate(
             }
         )
         return
-    from rich.markup import escape
-
-    from llmcards.cli.output import console
+    from llmcards.cli.output import console, shown
     from llmcards.clock import local_zone
     from llmcards.scheduling.labels import interval_text
 
     local = outcome.due.astimezone(local_zone())
     when = f"{local:%Y-%m-%d}" if outcome.due - now >= timedelta(days=1) else f"{local:%H:%M}"
-    line = f"#{card_id} {escape(row.front)} → {RATING_NAMES[value]}: {state}, due {when} ({interval_text(outcome.due - now)})"
+    line = f"#{card_id} {shown(row.front)} → {RATING_NAMES[value]}: {state}, due {when} ({interval_text(outcome.due - now)})"
     if outcome.leech:
         line += " — leech: tagged and suspended; rewrite it in your notes"
     console().print(line)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 from llmcards.cards import DECK_SEP
 from llmcards.exchange import apkg_schema as s
@@ -74,14 +73,15 @@ def build_notes(cards: list[ExportCard], media: MediaPacker | None = None) -> li
                 ]
                 note = AnkiNote(guid_for(card.uid), s.BASIC_MODEL_ID, fields, [])
             if media is not None:
-                notes_dir = Path(card.source_path).parent
-                note.fields = [media.localize(value, notes_dir) for value in note.fields]
+                note.fields = [media.localize(value, card.source_path) for value in note.fields]
+            # Anki's field separator inside a field would split it in two
+            note.fields = [value.replace("\x1f", " ") for value in note.fields]
             notes[key] = note
         ordinal = cloze_ord(card) if is_cloze else 0
         if any(existing == ordinal for existing, _ in note.cards):
             continue  # two llmcards cards claiming one cloze number: Anki has one card
         note.cards.append((ordinal, card))
-        for tag in [deck_tag(card.deck), *card.tags.split()]:
+        for tag in [deck_tag(card.deck), *card.tags.replace("\x1f", " ").split()]:
             if tag not in note.tags:
                 note.tags.append(tag)
     return list(notes.values())

@@ -8,13 +8,14 @@ holding `collection.anki2` (SQLite, Anki schema 11, see `apkg_schema`) and `medi
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from llmcards.exchange.anki_cards import card_schedule, new_schedule
 from llmcards.exchange.anki_days import AnkiDays
 from llmcards.exchange.anki_ids import field_checksum
 from llmcards.exchange.anki_notes import AnkiNote, build_notes, deck_ids
-from llmcards.exchange.media import MediaPacker
+from llmcards.exchange.media import MAX_IMAGE_BYTES, MediaPacker, refusal
 from llmcards.exchange.outfile import atomic_output, check_target
 from llmcards.exchange.revlog_sql import (
     Staged,
@@ -37,6 +38,7 @@ from llmcards.exchange.revlog_sql import (
     stage_revlog_from_file,
 )
 from llmcards.exchange.selection import ExportCard, selected_cards
+from llmcards.paths import media_dir
 from llmcards.store.db import Database
 from llmcards.store.models import LOG as REVIEW
 from llmcards.store.models import NEW
@@ -56,6 +58,7 @@ class ExportSummary:
     scheduling: bool
     moved_from_future: int = 0
     media: int = 0  # local image files packed
+    media_refused: dict[str, int] = field(default_factory=dict)  # reason -> left as links
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -68,6 +71,7 @@ class ExportSummary:
             "scheduling": self.scheduling,
             "reviews_moved_from_future": self.moved_from_future,
             "media": self.media,
+            "media_refused": self.media_refused,
         }
 
 
@@ -98,7 +102,7 @@ def export_apkg(
     progress: Progress | None = None,
 ) -> ExportSummary:
     now = now or clock.now()
-    path = check_target(path, force=force)
+    path = check_target(path, force=force, database=db.path)
     now_ms = int(now.timestamp() * 1000)
     if deck:  # a mistyped --deck fails before any work starts
         with db.read() as conn:
@@ -118,11 +122,11 @@ def export_apkg(
                 if scheduling
                 else (None, 0)
             )
-        media = MediaPacker()
+        media = MediaPacker(media_dir(db.path) if db.path is not None else None)
         notes = build_notes(cards, media)
         decks = deck_ids({c.deck for c in cards})
         days = AnkiDays(_anchor(cards, first_review, now), settings.rollover_hour)
-        with atomic_output(path, force=force) as temp:
+        with atomic_output(path, force=force, database=db.path) as temp:
             collection = Path(work) / "collection.anki2"
             sqlite = sqlite3.connect(collection)
             try:
@@ -151,6 +155,7 @@ def export_apkg(
         scheduling,
         writer.moved_from_future,
         len(packed),
+        dict(media.refused),
     )
 
 
@@ -161,11 +166,18 @@ def _pack_media(archive: zipfile.ZipFile, media: MediaPacker) -> dict[str, str]:
     for name, file in media.files.items():
         entry = str(len(packed))
         try:
-            archive.write(
-                file, entry, compress_type=zipfile.ZIP_STORED
-            )  # images are compressed already
+            # Checked again on the open file: it may have changed since it was found (a
+            # FIFO would block a plain open, a symlink would lead elsewhere).
+            flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+            with os.fdopen(os.open(file, flags), "rb") as source:
+                if refusal(source.fileno()) is not None:
+                    continue
+                data = source.read(MAX_IMAGE_BYTES + 1)
         except OSError:
             continue
+        if len(data) > MAX_IMAGE_BYTES:
+            continue
+        archive.writestr(entry, data, compress_type=zipfile.ZIP_STORED)  # compressed already
         packed[entry] = name
     archive.writestr("media", json.dumps(packed, ensure_ascii=False))
     return packed
@@ -194,8 +206,15 @@ def _revlog_worker(
     from concurrent.futures import ProcessPoolExecutor
 
     # spawn: a clean interpreter that imports only the stdlib-only staging module
+    from llmcards.lifetime import end_with_parent
+
+    # end_with_parent: a parent killed mid-export (kill -9) must not leave the worker,
+    # and with it multiprocessing's resource tracker, running forever.
     with ProcessPoolExecutor(
-        max_workers=1, mp_context=multiprocessing.get_context("spawn")
+        max_workers=1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=end_with_parent,
+        initargs=(os.getpid(),),
     ) as pool:
         yield lambda target, study_days, now_ms: pool.submit(
             stage_revlog_from_file, str(db.path), target, study_days, now_ms

@@ -4,6 +4,11 @@ The `#` header tells Anki the separator, that fields are HTML, and which columns
 the GUID, note type, deck and tags, so File › Import needs no manual mapping. Note types
 are Anki's built-in "Basic" and "Cloze" (present in every collection); the context is
 shown above the question inside the first field. No schedule: CSV carries none.
+
+A CSV file is also opened in spreadsheets, which run a cell starting with `=`, `+`, `-`,
+`@`, a tab or a carriage return as a formula (`=HYPERLINK(…)`, DDE). As OWASP advises,
+such a cell is written with a leading `'`, which spreadsheets hide and Anki keeps as
+text: a field that starts with one of those characters shows the `'` in Anki.
 """
 
 from __future__ import annotations
@@ -17,6 +22,14 @@ from llmcards.exchange.anki_notes import build_notes, deck_ids
 from llmcards.exchange.outfile import atomic_output, check_target
 from llmcards.exchange.selection import selected_cards
 from llmcards.store.db import Database
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defused(cell: str) -> str:
+    """A cell a spreadsheet will not read as a formula (OWASP's CSV injection advice)."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
 
 HEADER = (
     "#separator:Comma\n"
@@ -48,11 +61,11 @@ class CsvSummary:
 def export_csv(
     db: Database, path: Path, *, deck: str | None = None, force: bool = False
 ) -> CsvSummary:
-    path = check_target(path, force=force)
+    path = check_target(path, force=force, database=db.path)
     with db.read() as conn:
         cards = selected_cards(conn, deck)
     notes = build_notes(cards)
-    with atomic_output(path, force=force) as temp:
+    with atomic_output(path, force=force, database=db.path) as temp:
         with temp.open("w", encoding="utf-8", newline="") as handle:
             handle.write(HEADER)
             writer = csv.writer(handle, lineterminator="\n")
@@ -66,10 +79,10 @@ def export_csv(
                     [
                         note.guid,
                         "Cloze" if cloze else "Basic",
-                        deck_name,
-                        first,
-                        second,
-                        " ".join(note.tags),
+                        defused(deck_name),
+                        defused(first),
+                        defused(second),
+                        defused(" ".join(note.tags)),
                     ]
                 )
     decks = len(deck_ids({c.deck for c in cards}))  # with their parents, as the .apkg counts them

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import TypeGuard
 
+# The converter recurses once per level: a field of 10,000 nested <div>s from a crafted
+# package overflowed the stack. No real field nests anywhere near this deep.
+MAX_DEPTH = 100
 _VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "col", "source"}
 _DROP = {"script", "style", "head", "title"}
 _BLOCK = {
@@ -61,6 +64,8 @@ class _TreeBuilder(HTMLParser):
         node = _Node(tag, {k: v or "" for k, v in attrs})
         if tag in ("li", "p", "tr", "td", "th") and self.stack[-1].tag == tag:
             self.stack.pop()  # an unclosed <li>/<p> ends at its next sibling
+        if len(self.stack) > MAX_DEPTH:
+            return  # deeper tags keep their text in the deepest element kept
         self.stack[-1].children.append(node)
         if tag not in _VOID:
             self.stack.append(node)

@@ -33,7 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-MAX_IMAGE_BYTES = 20 * 2**20
+from llmcards.exchange.media import MAX_IMAGE_BYTES
+from llmcards.paths import media_dir
+
 MAX_TOTAL_BYTES = 500 * 2**20
 IMAGE_SUFFIXES = frozenset(
     {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".avif", ".tif", ".tiff"}
@@ -41,11 +43,6 @@ IMAGE_SUFFIXES = frozenset(
 _MAX_NAME = 120
 _IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|\s]+')
-
-
-def media_folder(db_path: Path) -> Path:
-    """`cards.db` -> `cards.media/` beside it (as Anki keeps `collection.media`)."""
-    return db_path.with_name(f"{db_path.stem}.media")
 
 
 @dataclass
@@ -91,7 +88,7 @@ def import_images(
     package: Path, wanted: set[str], db_path: Path
 ) -> tuple[dict[str, Path], MediaReport]:
     """Copy the wanted images out of the package; {media name: file}, and the report."""
-    report = MediaReport(media_folder(db_path))
+    report = MediaReport(media_dir(db_path))
     if not wanted:
         return {}, report
     placed: dict[str, Path] = {}

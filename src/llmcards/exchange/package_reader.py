@@ -4,22 +4,43 @@ Packages hold `collection.anki2` (old), `collection.anki21` (Anki 2.1, or newer 
 "Support older Anki versions") or `collection.anki21b` (current Anki: zstd-compressed,
 beside a stub `collection.anki2` that only says "please update"). Schema 11 keeps note
 types and decks as JSON in `col`; schema 18 keeps them in tables.
+
+A package is a file from someone else, so reading it is bounded: the collection is
+unpacked through a cap on its size and on its compression ratio (a 96 KB zstd bomb
+once wrote 3 GiB), opened read-only with untrusted schema objects off, every name read
+must be a real table (a recursive VIEW named `config` hung the import), and reading has
+a time budget. What is read is then checked row by row (`package_check`).
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 import tempfile
+import time
 import zipfile
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, cast
 
 from llmcards.errors import UserError
 
 LEGACY_NAMES = ("collection.anki21", "collection.anki2")
 ZSTD_NAME = "collection.anki21b"
+
+# A collection may expand to MAX_RATIO times the bytes it was packed in, and to at
+# least MIN_ALLOWED (small packages of sparse databases compress very well), never past
+# MAX_COLLECTION. Real collections compress 3–20×.
+MAX_RATIO = 100
+MIN_ALLOWED = 64 * 1024 * 1024
+MAX_COLLECTION = 4 * 1024 * 1024 * 1024
+READ_SECONDS = 300.0  # reading rows out of even a million-review collection takes seconds
+_CHUNK = 1024 * 1024
+
+TABLES_11 = ("col", "notes", "cards", "revlog")
+TABLES_18 = ("config", "notetypes", "fields", "templates", "decks")
 
 
 @dataclass
@@ -43,6 +64,10 @@ class AnkiCollection:
     revlog: dict[int, list[tuple]] = field(default_factory=dict)  # cid -> rows by id
 
 
+class PackageProblem(Exception):
+    """What is wrong inside a package, in words that follow "is not an Anki package (…)"."""
+
+
 def _not_a_package(path: Path, why: str) -> UserError:
     return UserError(
         f"{path} is not an Anki package ({why}); export an .apkg from Anki (File › Export) and try again"
@@ -50,57 +75,117 @@ def _not_a_package(path: Path, why: str) -> UserError:
 
 
 def read_package(path: Path) -> AnkiCollection:
+    from llmcards.exchange.package_check import check_collection
+
     path = path.expanduser()
     if not path.is_file():
         raise UserError(f"{path} does not exist; check the file name")
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, ValueError):
         raise _not_a_package(path, "not a zip archive") from None
     with archive, tempfile.TemporaryDirectory(prefix="llmcards-anki-") as folder:
-        names = set(archive.namelist())
         target = Path(folder) / "collection.sqlite"
-        if ZSTD_NAME in names:
-            _extract_zstd(archive, path, target)
-        else:
-            inner = next((n for n in LEGACY_NAMES if n in names), None)
-            if inner is None:
-                raise _not_a_package(path, "no collection inside")
-            # only the fixed member name is read: nothing in the archive decides a path
-            with archive.open(inner) as source, target.open("wb") as sink:
-                shutil.copyfileobj(source, sink)
         try:
-            return _read_collection(target)
+            _unpack_collection(archive, target)
+            collection = _read_collection(target)
+            check_collection(collection)
+        except PackageProblem as exc:
+            raise _not_a_package(path, str(exc)) from None
         except sqlite3.DatabaseError as exc:
             raise _not_a_package(path, f"its collection is unreadable: {exc}") from None
+        except OSError as exc:
+            if "No space" in str(exc) or "too large" in str(exc):
+                raise UserError(
+                    f"disk full while unpacking {path} into {folder}; free some space (or set TMPDIR)"
+                ) from None
+            raise
+        return collection
 
 
-def _extract_zstd(archive: zipfile.ZipFile, path: Path, target: Path) -> None:
+def _unpack_collection(archive: zipfile.ZipFile, target: Path) -> None:
+    """The collection file inside, written to `target` within the size caps; only the fixed
+    member names are read: nothing in the archive decides a path."""
+    names = set(archive.namelist())
+    name = ZSTD_NAME if ZSTD_NAME in names else next((n for n in LEGACY_NAMES if n in names), None)
+    if name is None:
+        raise PackageProblem("no collection inside")
+    info = archive.getinfo(name)
+    if info.flag_bits & 0x1:
+        raise PackageProblem("its collection is encrypted")
+    try:
+        with archive.open(info) as member, target.open("wb") as sink:
+            if name == ZSTD_NAME:
+                _unzstd(member, sink)
+            else:
+                _copy_capped(member, sink, lambda: info.compress_size)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise PackageProblem(f"its zip archive is damaged: {exc}") from None
+
+
+def _unzstd(member: IO[bytes], sink: IO[bytes]) -> None:
     import zstandard
 
+    counted = _Counting(member)
     try:
-        with archive.open(ZSTD_NAME) as source, target.open("wb") as sink:
-            zstandard.ZstdDecompressor().copy_stream(source, sink)
+        with zstandard.ZstdDecompressor().stream_reader(
+            cast("IO[bytes]", counted), closefd=False
+        ) as reader:
+            _copy_capped(reader, sink, lambda: counted.bytes)
     except zstandard.ZstdError as exc:
-        raise _not_a_package(path, f"its compressed collection is damaged: {exc}") from None
+        raise PackageProblem(f"its compressed collection is damaged: {exc}") from None
+
+
+class _Counting:
+    """A file's reads, counted: the ratio cap compares output to the input used so far."""
+
+    def __init__(self, source: IO[bytes]) -> None:
+        self.source = source
+        self.bytes = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.source.read(size)
+        self.bytes += len(data)
+        return data
+
+
+def _copy_capped(source: IO[bytes], sink: IO[bytes], packed_so_far: Callable[[], int]) -> None:
+    """Copy while the output stays within the caps (`packed_so_far()`: input bytes used)."""
+    written = 0
+    while chunk := source.read(_CHUNK):
+        written += len(chunk)
+        allowed = min(MAX_COLLECTION, max(MIN_ALLOWED, MAX_RATIO * packed_so_far()))
+        if written > allowed:
+            raise PackageProblem(
+                f"its collection expands to more than {allowed // (1024 * 1024):,} MB "
+                f"({MAX_RATIO}× its packed size at most): a damaged package or a zip bomb"
+            )
+        sink.write(chunk)
 
 
 def _read_collection(path: Path) -> AnkiCollection:
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    db = sqlite3.connect(Path(path).absolute().as_uri() + "?mode=ro", uri=True)
+    deadline = time.monotonic() + READ_SECONDS
+    db.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
     try:
-        tables = {r[0] for r in db.execute("select name from sqlite_master where type = 'table'")}
-        if not {"col", "notes", "cards", "revlog"} <= tables:
-            raise sqlite3.DatabaseError("Anki tables missing")
-        crt, conf_text, models_text, decks_text = db.execute(
-            "select crt, conf, models, decks from col"
-        ).fetchone()
-        if "notetypes" in tables:
+        db.execute("PRAGMA trusted_schema = OFF")  # no SQL functions run from its schema
+        kinds = dict(db.execute("select name, type from sqlite_master"))
+        needed = TABLES_11 + (TABLES_18 if "notetypes" in kinds else ())
+        for name in needed:
+            if kinds.get(name) != "table":
+                what = "missing" if name not in kinds else f"a {kinds[name]}, not a table"
+                raise PackageProblem(f"its `{name}` table is {what}")
+        row = db.execute("select crt, conf, models, decks from col").fetchone()
+        if row is None:
+            raise PackageProblem("its `col` table has no row")
+        crt, conf_text, models_text, decks_text = row
+        if "notetypes" in kinds:
             conf, models, decks = _schema18(db)
         else:
-            conf = json.loads(conf_text or "{}")
-            models = _models11(json.loads(models_text or "{}"))
-            decks = {int(k): v["name"] for k, v in json.loads(decks_text or "{}").items()}
-        col = AnkiCollection(int(crt), conf, models, decks)
+            conf = _json(conf_text, "col.conf")
+            models = _models11(_json(models_text, "col.models"))
+            decks = _decks11(_json(decks_text, "col.decks"))
+        col = AnkiCollection(crt, conf, models, decks)
         for nid, guid, mid, tags, flds in db.execute("select id, guid, mid, tags, flds from notes"):
             col.notes[nid] = (guid, mid, tags, flds)
         col.cards = db.execute(
@@ -112,20 +197,57 @@ def _read_collection(path: Path) -> AnkiCollection:
         ):
             col.revlog.setdefault(row[1], []).append(row)
         return col
+    except sqlite3.OperationalError as exc:
+        if "interrupted" in str(exc):
+            raise PackageProblem(
+                f"reading its collection took longer than {READ_SECONDS:.0f} s"
+            ) from None
+        raise
     finally:
         db.close()
 
 
+def _json(text: object, where: str) -> dict:
+    try:
+        value = json.loads(text or "{}")  # type: ignore[arg-type]
+    except (ValueError, TypeError):
+        raise PackageProblem(f"its {where} is not valid JSON") from None
+    if not isinstance(value, dict):
+        raise PackageProblem(f"its {where} is not a JSON object")
+    return value
+
+
 def _models11(raw: dict[str, dict]) -> dict[int, Model]:
-    return {
-        int(key): Model(
-            int(key),
-            m.get("name", "?"),
+    models = {}
+    for key, m in raw.items():
+        fields = m.get("flds", []) if isinstance(m, dict) else None
+        if not isinstance(fields, list) or not all(
+            isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields
+        ):
+            raise PackageProblem(f"note type {key} in col.models has no proper field list")
+        models[_int_key(key, "col.models")] = Model(
+            _int_key(key, "col.models"),
+            str(m.get("name", "?")),
             m.get("type", 0) == 1,
-            [f["name"] for f in m.get("flds", [])],
+            [f["name"] for f in fields],
         )
-        for key, m in raw.items()
-    }
+    return models
+
+
+def _decks11(raw: dict[str, dict]) -> dict[int, str]:
+    decks = {}
+    for key, deck in raw.items():
+        if not isinstance(deck, dict) or not isinstance(deck.get("name"), str):
+            raise PackageProblem(f"deck {key} in col.decks has no name")
+        decks[_int_key(key, "col.decks")] = deck["name"]
+    return decks
+
+
+def _int_key(key: str, where: str) -> int:
+    try:
+        return int(key)
+    except ValueError:
+        raise PackageProblem(f"its {where} has a key {key[:20]!r} that is not an id") from None
 
 
 def _schema18(db: sqlite3.Connection) -> tuple[dict[str, object], dict[int, Model], dict[int, str]]:
@@ -143,9 +265,10 @@ def _schema18(db: sqlite3.Connection) -> tuple[dict[str, object], dict[int, Mode
         ]
         # the note type kind sits in a protobuf blob; a cloze template is the visible sign
         templates = db.execute("select config from templates where ntid = ?", (ntid,)).fetchall()
-        cloze = any(b"{{cloze:" in (t[0] or b"") for t in templates)
+        cloze = any(isinstance(t[0], bytes) and b"{{cloze:" in t[0] for t in templates)
         models[ntid] = Model(ntid, name, cloze, fields)
     decks = {
-        did: name.replace("\x1f", "::") for did, name in db.execute("select id, name from decks")
+        did: name.replace("\x1f", "::") if isinstance(name, str) else name
+        for did, name in db.execute("select id, name from decks")
     }
     return conf, models, decks

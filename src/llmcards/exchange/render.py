@@ -7,16 +7,48 @@ is shown as text, never run inside Anki's card view: pulldown-cmark has no switc
 that (markdown-it's `html=False`), so the spans it reports as raw HTML have their `<`
 written as `&lt;` before rendering, which makes them plain text. Images keep their URL;
 images stored beside the notes are packed with the package (`media.py`).
+
+Anki shows fields as HTML with scripts on, so a link may only lead somewhere harmless:
+http(s), mailto, or a relative path. `[x](javascript:…)`, `<javascript:…>`, `data:`,
+`vbscript:`, `file:` … lose their target (the text stays); an image with such a source
+loses its source. The same applies to cards that came from an Anki package, whose HTML
+was turned into Markdown on import and is rendered here again.
 """
 
 from __future__ import annotations
 
 import html
+import re
 
 import pyromark
 
 OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
 _RAW = ("Html", "InlineHtml")
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+# The renderer's own attributes: raw HTML never gets this far as markup.
+_URL_ATTR = re.compile(r'(<a |<img )(href|src)="([^"]*)"( ?)')
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+# Browsers drop these anywhere in a URL before reading its scheme (`java\tscript:`).
+_IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]")
+
+
+def safe_url(url: str) -> bool:
+    """Whether a link target is http(s), mailto or relative (no scheme at all)."""
+    cleaned = _IGNORED_IN_URL.sub("", html.unescape(url))
+    scheme = _SCHEME.match(cleaned)
+    return scheme is None or scheme[1].lower() in SAFE_SCHEMES
+
+
+def _drop_unsafe_urls(rendered: str) -> str:
+    if "<a " not in rendered and "<img " not in rendered:
+        return rendered
+
+    def check(match: re.Match[str]) -> str:
+        if safe_url(match[3]):
+            return match[0]
+        return match[1] if match[4] else match[1].rstrip()  # keep the other attributes
+
+    return _URL_ATTR.sub(check, rendered)
 
 
 def neutralize_raw_html(text: str) -> str:
@@ -44,7 +76,7 @@ def markdown_to_html(text: str) -> str:
     """A block of Markdown (an answer, a cloze text) as HTML."""
     if not text.strip():
         return ""
-    return pyromark.html(neutralize_raw_html(text), options=OPTIONS).strip()
+    return _drop_unsafe_urls(pyromark.html(neutralize_raw_html(text), options=OPTIONS).strip())
 
 
 def inline_to_html(text: str) -> str:

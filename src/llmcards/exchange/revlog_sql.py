@@ -22,8 +22,10 @@ not in time order), where one scan and a sort take 1.7 s.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 
 from llmcards.clock import StudyCalendar
 
@@ -133,7 +135,9 @@ def stage_revlog_from_file(
     db_path: str, target: str, study_days: StudyCalendar, now_ms: int
 ) -> Staged:
     """Entry point of the worker process: reads the llmcards database read-only."""
-    source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+    # as_uri(): a `%` or `?` in the path is part of the file name, not of the URI
+    uri = Path(os.path.abspath(db_path)).as_uri() + "?mode=ro"
+    source = sqlite3.connect(uri, uri=True, timeout=30)
     try:
         return stage_revlog(source, target, study_days, now_ms)
     finally:

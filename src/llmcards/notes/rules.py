@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from llmcards.cards import SkipCategory
 from llmcards.notes import pieces as P
 from llmcards.notes.answer import Answers
-from llmcards.notes.cloze import clozes, reveal_all
+from llmcards.notes.cloze import ClozeNumberError, TooManyClozes, clozes, reveal_all
 from llmcards.notes.content import classify_text, pieces_flags
 from llmcards.notes.frames import Frame, Out
 from llmcards.notes.parser import parse_events
@@ -240,6 +240,13 @@ class Rules:
         """Cloze cards of one paragraph; `item` is where its list item starts (-1: none)."""
         raw = self.answers.raw(start, end, item)
         markdown = self.answers.markdown(start, end, item, reveal=False)
+        try:
+            made = clozes(markdown)
+        except TooManyClozes as exc:
+            text = collapse(markdown)[:60]
+            return [_skip(text, line, path, str(exc), "too-many-clozes")]
+        except ClozeNumberError as exc:
+            raise exc.at_line(line) from None
         return [
             Out(
                 True,
@@ -251,7 +258,7 @@ class Rules:
                 cloze_ord=c.ord,
                 cloze_text=raw,
             )
-            for c in clozes(markdown)
+            for c in made
             if c.front
         ]
 

@@ -47,11 +47,13 @@ class CardUnavailable(UserError):
 
 def card_row(conn: Connection, card_id: int) -> Any:
     """One card with its deck name and every column a rating reads."""
-    row = conn.execute(
-        select(CARD, DECK.c.name.label("deck"))
-        .join(DECK, DECK.c.id == CARD.c.deck_id)
-        .where(CARD.c.id == card_id)
-    ).first()
+    row = None
+    if 0 < card_id < 2**63:  # beyond SQLite's integers no card can be
+        row = conn.execute(
+            select(CARD, DECK.c.name.label("deck"))
+            .join(DECK, DECK.c.id == CARD.c.deck_id)
+            .where(CARD.c.id == card_id)
+        ).first()
     if row is None:
         raise CardUnavailable(
             f"no card #{card_id}; run `llmcards cards` or `llmcards due --json` to see card ids"

@@ -149,27 +149,13 @@ class HeldOut:
         self.close()
 
 
-def _end_with_parent() -> None:
-    """On Linux, have the kernel kill this process when its parent dies (kill -9, SIGTERM)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-        import os
-
-        parent = os.getppid()
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
-        if os.getppid() != parent:  # it died before the line above
-            os._exit(1)
-    except (OSError, AttributeError):
-        pass  # then a parent that dies leaves this to end by the broken pipe
-
-
 def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: end now, no traceback
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # parent gone: end quietly
-    _end_with_parent()
+    from llmcards.lifetime import end_with_parent  # stdlib only: still a fast start
+
+    end_with_parent()
     job = pickle.load(sys.stdin.buffer)
     answer = held_out_job(job)
     sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -57,6 +57,10 @@ def open_db(path: Path | None, *, daily_backup: bool = True) -> Database:
     path = path.expanduser()
     if path.is_dir():
         raise DatabaseError(f"{path} is a directory; pass a database file path with --db")
+    if not sqlite_impl.is_regular_or_missing(path):
+        raise DatabaseError(
+            f"{path} is not a regular file (a pipe or a device); pass a database file with --db"
+        )
     fresh = not path.exists() or path.stat().st_size == 0
     if not path.exists():
         try:
@@ -76,6 +80,8 @@ def open_db(path: Path | None, *, daily_backup: bool = True) -> Database:
     except Exception as exc:
         engine.dispose()
         raise _explain(path, exc) from None
+    with suppress(sqlite3.Error):  # read-only: no identity until it can be written
+        sqlite_impl.ensure_database_id(path)
     if daily_backup:
         # A new database gets its day's backup while it is still tiny: the first use
         # of the day is its creation, and later opens that day copy nothing.

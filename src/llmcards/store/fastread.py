@@ -37,7 +37,10 @@ def open_fast(path: Path) -> sqlite3.Connection | None:
         # Not `mode=ro`: a read-only open of a WAL database fails when its -shm file is
         # missing; query_only gives the same guarantee without that trap.
         conn = sqlite3.connect(
-            path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            os.path.abspath(path),
+            timeout=BUSY_TIMEOUT_S,
+            isolation_level=None,
+            check_same_thread=False,
         )
     except (OSError, sqlite3.Error):
         return None

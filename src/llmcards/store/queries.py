@@ -92,12 +92,12 @@ def list_cards(
     if deck:
         query = query.where(deck_filter(resolve_deck(conn, deck)))
     if search:
-        pattern = f"%{search}%"
+        # autoescape: `%` and `_` in the search are text, not LIKE wildcards
         query = query.where(
             or_(
-                CARD.c.front.ilike(pattern),
-                CARD.c.back.ilike(pattern),
-                CARD.c.context.ilike(pattern),
+                CARD.c.front.icontains(search, autoescape=True),
+                CARD.c.back.icontains(search, autoescape=True),
+                CARD.c.context.icontains(search, autoescape=True),
             )
         )
     if state in (None, ""):

@@ -3,19 +3,31 @@ BEGIN IMMEDIATE for writers), creating it private to its owner, backup and resto
 through SQLite's backup API, and reading its schema version without SQLAlchemy.
 
 llmcards stores in SQLite only: `fastread` and the stats also speak its SQL directly.
+
+A database path is always a plain file name, never a URI: `a%20b.db` or `c?mode=memory`
+name exactly that file. Files llmcards creates (database, backups and their journals,
+which SQLite gives the mode of their database) are private to the owner from the first
+byte: they hold the whole review history.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import sqlite3
+import stat
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import URL, Connection, Engine, create_engine, event
 
 BUSY_TIMEOUT_MS = 30_000
+
+
+def _file(path: Path) -> str:
+    """The name to hand sqlite3: absolute, so that `file:x.db` is never read as a URI."""
+    return os.path.abspath(path)
 
 
 def create_sqlite_engine(path: Path | None) -> Engine:
@@ -23,8 +35,18 @@ def create_sqlite_engine(path: Path | None) -> Engine:
 
     `path=None` gives a private in-memory database (dry runs, tests).
     """
-    url = f"sqlite:///{path}" if path is not None else "sqlite://"
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    if path is None:
+        engine = create_engine("sqlite://", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    else:
+        # The URL only tells SQLAlchemy "a file" (its pool); `creator` opens the file by
+        # its plain name, which SQLAlchemy's URL parsing (`%20`, `?`) would change.
+        name = _file(path)
+        engine = create_engine(
+            URL.create("sqlite", database="llmcards.db"),
+            creator=lambda: sqlite3.connect(
+                name, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            ),
+        )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -64,25 +86,88 @@ def driver_connection(conn: Connection) -> sqlite3.Connection:
 
 
 def create_private_file(path: Path) -> None:
-    """Create an empty database file readable by its owner only."""
+    """Create an empty database file readable by its owner only (with a fresh identity,
+    see `database_id`, once SQLite writes its header)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _new_private_file(path)
+    with closing(sqlite3.connect(_file(path))) as con:
+        con.execute(f"PRAGMA user_version = {new_database_id()}")
+
+
+def new_database_id() -> int:
+    return random.SystemRandom().randint(1, 2**31 - 1)
+
+
+def database_id(path: Path) -> int:
+    """The number that tells one llmcards database (and its backups) from another: kept
+    in SQLite's `user_version` header field, which backups copy; 0 for a database made
+    before llmcards recorded it, or a file that is no database.
+
+    Read through SQLite, never by opening the file directly: closing any other handle on
+    a database drops this process's POSIX locks on it, and another process may then
+    checkpoint and delete the WAL under a live connection (reviews were lost that way)."""
+    if not path.is_file():
+        return 0
+    try:
+        with closing(sqlite3.connect(_file(path), timeout=BUSY_TIMEOUT_MS / 1000)) as con:
+            con.execute("PRAGMA query_only = 1")
+            return int(con.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def ensure_database_id(path: Path) -> None:
+    """Give a database made before identities existed its own (one header write)."""
+    if database_id(path) == 0:
+        with closing(sqlite3.connect(_file(path), timeout=BUSY_TIMEOUT_MS / 1000)) as con:
+            con.execute(f"PRAGMA user_version = {new_database_id()}")
+
+
+def is_regular_or_missing(path: Path) -> bool:
+    """A FIFO or a device as a database would hang or write where it must not."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+
+
+def readonly_uri(path: Path) -> str:
+    """A read-only SQLite URI naming exactly `path` (`%`, `?` and `#` escaped)."""
+    return Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+
+
+def quick_check(path: Path) -> bool:
+    """Whether SQLite finds the database sound (`PRAGMA quick_check`, a few ms per MB)."""
+    try:
+        with closing(sqlite3.connect(_file(path), timeout=BUSY_TIMEOUT_MS / 1000)) as con:
+            con.execute("PRAGMA query_only = 1")
+            return con.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+    except sqlite3.Error:
+        return False
+
+
+def backup_to(source: Path, target: Path) -> None:
+    """A consistent copy of a live database (WAL included), via SQLite's backup API, into
+    a new file `target` that is private (0600) from its first byte."""
+    _new_private_file(target)
+    # closing(): `with sqlite3.connect()` only commits. Left to the cyclic GC, the open
+    # source connection kept its WAL alive, and later opens in this process could read
+    # that stale WAL even after the file itself was replaced.
+    with (
+        closing(sqlite3.connect(_file(source))) as src,
+        closing(sqlite3.connect(_file(target))) as dst,
+    ):
+        src.backup(dst)
+
+
+def _new_private_file(path: Path) -> None:
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
 
 
-def backup_to(source: Path, target: Path) -> None:
-    """A consistent copy of a live database (WAL included), via SQLite's backup API."""
-    # closing(): `with sqlite3.connect()` only commits. Left to the cyclic GC, the open
-    # source connection kept its WAL alive, and later opens in this process could read
-    # that stale WAL even after the file itself was replaced.
-    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
-        src.backup(dst)
-    os.chmod(target, 0o600)
-
-
 def read_schema_version(path: Path) -> tuple[str | None, bool]:
     """(alembic revision or None, whether the file holds any tables)."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    con = sqlite3.connect(readonly_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         tables = {
             row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -98,7 +183,7 @@ def read_schema_version(path: Path) -> tuple[str | None, bool]:
 def restore_from(backup: Path, target: Path) -> None:
     """Copy `backup` into the live database `target` page by page (WAL-safe, atomic)."""
     with (
-        closing(sqlite3.connect(backup)) as src,
-        closing(sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000)) as dst,
+        closing(sqlite3.connect(_file(backup))) as src,
+        closing(sqlite3.connect(_file(target), timeout=BUSY_TIMEOUT_MS / 1000)) as dst,
     ):
         src.backup(dst)
