@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.markup import escape
 from textual.screen import Screen
 
 from llmcards import clock as clock_module
@@ -142,9 +143,10 @@ class LlmcardsApp(App[None]):
                 else targets.get(node_class, screen)
             )
             for row in key_help(self, [node_class]):
+                # The palette reads titles as markup: a key such as "/" must not close a tag.
                 yield SystemCommand(
-                    f"{row.description}  [{row.keys}]",
-                    row.tooltip or row.description,
+                    escape(f"{row.description}  [{row.keys}]"),
+                    escape(row.tooltip or row.description),
                     partial(self.call_later, target.run_action, row.action),
                 )
 

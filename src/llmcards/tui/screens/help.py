@@ -21,7 +21,7 @@ def keys_table(sections: list[tuple[str, list[KeyHelp]]]) -> Table:
     for title, rows in sections:
         table.add_row("", Text(title, style="bold underline"), "")
         for row in rows:
-            table.add_row(Text(row.keys, style="bold"), row.description, row.tooltip)
+            table.add_row(Text(row.keys, style="bold"), Text(row.description), Text(row.tooltip))
         table.add_row("", "", "")
     return table
 

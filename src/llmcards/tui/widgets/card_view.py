@@ -17,6 +17,7 @@ from textual.reactive import reactive
 from textual.widgets import Rule, Static
 
 from llmcards.scheduling.types import StudyCard
+from llmcards.textsafe import printable
 from llmcards.tui.answer import PreparedAnswer, prepare_answer
 from llmcards.tui.format import short_url
 
@@ -66,9 +67,9 @@ class CardView(VerticalScroll, can_focus=True):
         self.revealed = False
         self.scroll_home(animate=False)
         context = self.query_one("#context", Static)
-        context.update(card.context)
+        context.update(printable(card.context or ""))
         context.display = bool(card.context)
-        self.query_one("#front", Static).update(card.front)
+        self.query_one("#front", Static).update(printable(card.front))
         self.prepared = PreparedAnswer("", ())
         # After the question is painted: the answer is not needed before Space.
         self.call_after_refresh(self._build_answer, card.id)
@@ -76,12 +77,14 @@ class CardView(VerticalScroll, can_focus=True):
     def _build_answer(self, card_id: int) -> None:
         if self.card is None or self.card.id != card_id:
             return
-        self.prepared = prepare_answer(self.card.back, Path(self.card.source_path).parent)
+        self.prepared = prepare_answer(
+            printable(self.card.back), Path(self.card.source_path).parent
+        )
         links = self.query_one("#links", Static)
         if self.prepared.links:
             count = len(self.prepared.links)
             which = f"the first of {count} links" if count > 1 else "the link"
-            links.update(f"o  open {which} ({short_url(self.prepared.links[0], 40)})")
+            links.update(printable(f"o  open {which} ({short_url(self.prepared.links[0], 40)})"))
         links.display = self.revealed and bool(self.prepared.links)
         from textual.widgets import Markdown
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.widgets import Button
 
 from llmcards.scheduling.types import AGAIN, EASY, GOOD, HARD, Preview
@@ -40,7 +41,8 @@ class RevealBar(Horizontal):
         )
 
     def set_key(self, key: str) -> None:
-        self.query_one("#reveal", Button).label = f"{key}  show answer"
+        # Content, not str: a str label is markup, and a remapped key may be "[".
+        self.query_one("#reveal", Button).label = Content(f"{key}  show answer")
 
 
 class RatingBar(Horizontal):
@@ -68,7 +70,7 @@ class RatingBar(Horizontal):
         for rating, name in RATING_LABELS.items():
             button = self.query_one(f"#rate-{rating}", Button)
             interval = labels.get(rating, "")
-            button.label = f"{keys.get(rating, rating)} {name} {interval}".rstrip()
+            button.label = Content(f"{keys.get(rating, rating)} {name} {interval}".rstrip())
             button.tooltip = (
                 f"{name}: next review {interval}" if interval else f"Rate this card {name}"
             )
