@@ -22,21 +22,13 @@ from llmcards.tui.screens.help import HelpScreen
 from llmcards.tui.screens.home import HomeScreen
 from llmcards.tui.screens.stats import StatsScreen
 from llmcards.tui.screens.study import StudyScreen
-from tests.tui.conftest import NOW_DT
+from tests.tui.conftest import NOW_DT, screen_text
 
 ROOT = "[/]笔记 [b]"
 FRONT = "[/]注意力 [link=x]attention"
 BACK = "[b]查询[/b] 与键的点积 [/] \x1b[31m红\x1b[0m"
 CONTEXT = "[link=x]上下文"
 EVIL_FRONT = "BEL\x07 ESC\x1b]0;pwned\x07 C1\x9b2J"
-
-
-def screen_text(app) -> str:  # type: ignore[no-untyped-def]
-    """Every line the terminal would show, as text."""
-    return "\n".join(
-        "".join(segment.text for segment in strip)
-        for strip in app.screen._compositor.render_strips()
-    )
 
 
 @pytest.fixture

@@ -42,13 +42,8 @@ MAX_ANSWER_MS = 60_000
 # A save taking longer than this is waiting for the database: say so.
 SLOW_SAVE_SECONDS = 0.4
 BUSY_RETRY_SECONDS = 0.5
-WAITING = (
-    "Saving… the database is busy (another program, e.g. an import, is writing); "
-    "your rating is kept and saved as soon as it is free."
-)
-KEY_NOT_USED = (
-    "Still saving the last change (database busy): that key was not used; press it again."
-)
+WAITING = "Saving… the database is busy (another program is writing); your rating is kept and saved when it is free."
+KEY_NOT_USED = "Still saving (database busy): that key was not used; press it again."
 
 RATING_BINDING_IDS = {
     AGAIN: "study.again",
@@ -64,7 +59,7 @@ class StudyScreen(Screen[None]):
         #study-header { height: 1; padding: 0 1; background: $panel; }
         #panes { height: 1fr; }
         #deck-path { width: 1fr; text-style: bold; }
-        #status { height: 1; padding: 0 2; color: $text-muted; }
+        #status { height: auto; max-height: 3; padding: 0 2; color: $text-muted; }
         #bars { height: auto; }
         RatingBar { display: none; }
     }
