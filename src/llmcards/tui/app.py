@@ -36,6 +36,10 @@ Clock = Callable[[], datetime]
 
 class LlmcardsApp(App[None]):
     TITLE = "llmcards"
+    # Screens get -narrow / -short below these sizes and lay themselves out to fit (down
+    # to 40×12: wrapped header, ratings in two rows, borderless inputs).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
     BINDINGS = [
         Binding(
             "question_mark", "help", "Help", id="app.help", tooltip="Every key, on every screen"

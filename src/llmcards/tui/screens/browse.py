@@ -111,6 +111,10 @@ class BrowseScreen(Screen[None]):
         #browse-source { color: $text-muted; padding: 0 1; }
         #browse-error { color: $text-error; padding: 0 2; height: auto; display: none; }
         #browse-error.-shown { display: block; }
+        &.-short {
+            #browse-search { border: none; height: 1; padding: 0 1; margin: 0; }
+            #browse-answer { height: 45%; }
+        }
     }
     """
 

@@ -69,6 +69,12 @@ class ImportScreen(ModalScreen[ImportDone | None]):
         Input { margin: 0 0 1 0; }
         #import-result { color: $text-muted; height: auto; }
         #import-result.-error { color: $text-error; }
+        #import-box { max-height: 100%; overflow-y: auto; }
+        &.-narrow #import-box { width: 100%; padding: 0 1; }
+        &.-short {
+            #import-box { padding: 0 1; }
+            Input { border: none; height: 1; padding: 0 1; margin: 0 0 1 0; }
+        }
     }
     """
 

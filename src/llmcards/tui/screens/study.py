@@ -62,6 +62,26 @@ class StudyScreen(Screen[None]):
         #status { height: auto; max-height: 3; padding: 0 2; color: $text-muted; }
         #bars { height: auto; }
         RatingBar { display: none; }
+        /* Narrow: the deck path on a line of its own (wrapped), the ratings in two rows
+           of two with every label whole (40 columns hold "1 Again 10m"). */
+        &.-narrow {
+            #study-header { layout: vertical; height: auto; }
+            #deck-path { width: 1fr; height: auto; }
+            #status { padding: 0 1; }
+            CardView { padding: 0 1; }
+            RatingBar {
+                layout: grid;
+                grid-size: 2;
+                grid-gutter: 0 1;
+                height: 2;
+                margin: 0 1;
+                Button { margin: 0; min-width: 0; width: 1fr; }
+            }
+        }
+        &.-short {
+            RatingBar { margin: 0 1; }
+            RevealBar { margin: 0; }
+        }
     }
     """
 

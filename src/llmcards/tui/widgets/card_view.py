@@ -60,6 +60,17 @@ class CardView(VerticalScroll, can_focus=True):
         for answer in self.query("#answer"):
             answer.display = revealed
         self.query_one("#links").display = revealed and bool(self.prepared.links)
+        if revealed:
+            self.call_after_refresh(self._answer_in_sight)
+
+    def _answer_in_sight(self) -> None:
+        """On a small terminal the answer may start below the bottom edge: scroll it up
+        (the front stays one scroll away), so revealing always shows some answer."""
+        divider = self.query_one("#divider")
+        if divider.region.y + 2 >= self.content_region.bottom:
+            answer = self.query("#answer")
+            target = answer.first() if answer else divider
+            self.scroll_to_widget(target, top=True, animate=False)
 
     def show_card(self, card: StudyCard) -> None:
         """Show the question now; build the (hidden) answer right after."""
