@@ -128,7 +128,7 @@ def reviews_in(path: Path) -> list[tuple[str, int]]:
         db.close()
 
 
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+async def settle(pilot) -> None:
     """Let database workers finish and their messages reach the screens."""
     app = pilot.app
     for _ in range(200):
@@ -139,7 +139,7 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     raise AssertionError("workers never settled")
 
 
-def text_of(widget) -> str:  # type: ignore[no-untyped-def]
+def text_of(widget) -> str:
     """What the widget shows, as lines of text (whatever it renders with)."""
     lines = (
         "".join(segment.text for segment in widget.render_line(y))
@@ -148,7 +148,7 @@ def text_of(widget) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(line.rstrip() for line in lines).strip("\n")
 
 
-def screen_text(app) -> str:  # type: ignore[no-untyped-def]
+def screen_text(app) -> str:
     """Every line the terminal shows (the screen with its layers: toasts, footer)."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)

@@ -57,7 +57,7 @@ def db_path(tmp_path: Path, note_path: Path) -> Path:
     return path
 
 
-def notes_shown(app) -> str:  # type: ignore[no-untyped-def]
+def notes_shown(app) -> str:
     return " | ".join(str(n.message) for n in app._notifications)
 
 

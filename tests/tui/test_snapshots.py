@@ -13,7 +13,7 @@ from tests.tui.conftest import NOW_DT, ROOT, settle
 SIZE = (100, 30)
 
 
-def make_app(db_path: Path, deck: str | None = None):  # type: ignore[no-untyped-def]
+def make_app(db_path: Path, deck: str | None = None):
     return create_app(
         db_path=db_path,
         deck=deck,
@@ -23,16 +23,16 @@ def make_app(db_path: Path, deck: str | None = None):  # type: ignore[no-untyped
     )
 
 
-def test_home_screen(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_home_screen(snap_compare, db_path: Path) -> None:
     assert snap_compare(make_app(db_path), terminal_size=SIZE, run_before=settle)
 
 
-def test_study_question(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_study_question(snap_compare, db_path: Path) -> None:
     assert snap_compare(make_app(db_path, ROOT), terminal_size=SIZE, run_before=settle)
 
 
-def test_study_answer(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
-    async def reveal(pilot) -> None:  # type: ignore[no-untyped-def]
+def test_study_answer(snap_compare, db_path: Path) -> None:
+    async def reveal(pilot) -> None:
         await settle(pilot)
         await pilot.press("space")
         await pilot.pause()
@@ -40,8 +40,8 @@ def test_study_answer(snap_compare, db_path: Path) -> None:  # type: ignore[no-u
     assert snap_compare(make_app(db_path, ROOT), terminal_size=SIZE, run_before=reveal)
 
 
-def test_study_answer_with_a_table(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
-    async def reveal(pilot) -> None:  # type: ignore[no-untyped-def]
+def test_study_answer_with_a_table(snap_compare, db_path: Path) -> None:
+    async def reveal(pilot) -> None:
         await settle(pilot)
         await pilot.press("space")
         await pilot.pause()
@@ -51,8 +51,8 @@ def test_study_answer_with_a_table(snap_compare, db_path: Path) -> None:  # type
     )
 
 
-def test_help_screen(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
-    async def help(pilot) -> None:  # type: ignore[no-untyped-def]
+def test_help_screen(snap_compare, db_path: Path) -> None:
+    async def help(pilot) -> None:
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
@@ -65,11 +65,11 @@ def test_help_screen(snap_compare, db_path: Path) -> None:  # type: ignore[no-un
 SMALL = (40, 12)
 
 
-def pressing(*keys: str):  # type: ignore[no-untyped-def]
+def pressing(*keys: str):
     """A `run_before` that waits for the data, presses `keys`, waits again, and stops the
     text cursor blinking so the picture does not depend on the moment it is taken."""
 
-    async def run(pilot) -> None:  # type: ignore[no-untyped-def]
+    async def run(pilot) -> None:
         from textual.widgets import Input
 
         await settle(pilot)
@@ -82,50 +82,50 @@ def pressing(*keys: str):  # type: ignore[no-untyped-def]
     return run
 
 
-def test_browse_screen(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_browse_screen(snap_compare, db_path: Path) -> None:
     assert snap_compare(make_app(db_path), terminal_size=SIZE, run_before=pressing("slash"))
 
 
-def test_stats_screen(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_stats_screen(snap_compare, db_path: Path) -> None:
     assert snap_compare(make_app(db_path), terminal_size=SIZE, run_before=pressing("t"))
 
 
-def test_import_dialog(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_import_dialog(snap_compare, db_path: Path) -> None:
     assert snap_compare(make_app(db_path), terminal_size=SIZE, run_before=pressing("i"))
 
 
-def test_small_home(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_small_home(snap_compare, db_path: Path) -> None:
     assert snap_compare(make_app(db_path), terminal_size=SMALL, run_before=pressing())
 
 
-def test_small_study_question(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_small_study_question(snap_compare, db_path: Path) -> None:
     assert snap_compare(make_app(db_path, ROOT), terminal_size=SMALL, run_before=pressing())
 
 
-def test_small_study_answer(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_small_study_answer(snap_compare, db_path: Path) -> None:
     # The deck path on its own line, all four ratings with their intervals, some answer.
     assert snap_compare(make_app(db_path, ROOT), terminal_size=SMALL, run_before=pressing("space"))
 
 
-def test_tiny_study_answer_still_shows_the_answer(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_tiny_study_answer_still_shows_the_answer(snap_compare, db_path: Path) -> None:
     assert snap_compare(
         make_app(db_path, ROOT), terminal_size=(30, 8), run_before=pressing("space")
     )
 
 
-def test_small_browse(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_small_browse(snap_compare, db_path: Path) -> None:
     assert snap_compare(make_app(db_path), terminal_size=SMALL, run_before=pressing("slash"))
 
 
-def test_small_stats(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_small_stats(snap_compare, db_path: Path) -> None:
     assert snap_compare(make_app(db_path), terminal_size=SMALL, run_before=pressing("t"))
 
 
-def test_small_help(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_small_help(snap_compare, db_path: Path) -> None:
     assert snap_compare(
         make_app(db_path, ROOT), terminal_size=SMALL, run_before=pressing("question_mark")
     )
 
 
-def test_small_import_dialog(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_small_import_dialog(snap_compare, db_path: Path) -> None:
     assert snap_compare(make_app(db_path), terminal_size=SMALL, run_before=pressing("i"))

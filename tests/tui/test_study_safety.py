@@ -18,7 +18,7 @@ from llmcards.tui.widgets.card_view import CardView
 from tests.tui.conftest import NOW_DT, ROOT, drafts, reviews_in, screen_text, settle, text_of
 
 
-def study_app(db_path: Path):  # type: ignore[no-untyped-def]
+def study_app(db_path: Path):
     return create_app(
         db_path=db_path,
         deck=ROOT,
@@ -28,11 +28,11 @@ def study_app(db_path: Path):  # type: ignore[no-untyped-def]
     )
 
 
-def front(app) -> str:  # type: ignore[no-untyped-def]
+def front(app) -> str:
     return text_of(app.screen.query_one("#front", Static)).strip()
 
 
-def status(app) -> str:  # type: ignore[no-untyped-def]
+def status(app) -> str:
     return " ".join(text_of(app.screen.query_one("#status", Static)).split())
 
 

@@ -66,7 +66,7 @@ def marked_db(tmp_path: Path) -> Path:
     return path
 
 
-def make_app(path: Path, deck: str | None = None, keys: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+def make_app(path: Path, deck: str | None = None, keys: dict[str, str] | None = None):
     return create_app(
         db_path=path,
         deck=deck,
@@ -76,7 +76,7 @@ def make_app(path: Path, deck: str | None = None, keys: dict[str, str] | None = 
     )
 
 
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+async def settle(pilot) -> None:
     from tests.tui.conftest import settle as settle_workers
 
     await settle_workers(pilot)

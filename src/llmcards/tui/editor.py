@@ -13,7 +13,7 @@ import os
 import shlex
 import shutil
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from llmcards.textsafe import printable
 
@@ -36,7 +36,7 @@ def editor_command(path: str, line: int, env: Mapping[str, str] | None = None) -
     return [*shlex.split(editor), f"+{max(1, line)}", path]
 
 
-def edit_source(screen: Screen[object], path: str, line: int) -> bool:
+def edit_source(screen: Screen[Any], path: str, line: int) -> bool:
     """Hand the terminal to `$EDITOR` at `path:line`; True when the editor exited well
     (then re-import `path`), False when it did not, the user told why."""
     import subprocess

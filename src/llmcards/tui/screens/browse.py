@@ -19,6 +19,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Markdown, Static
+from textual.widgets.data_table import ColumnKey
 from textual.worker import get_current_worker
 
 from llmcards import clock as clock_module
@@ -200,10 +201,10 @@ class BrowseScreen(Screen[None]):
     def on_resize(self) -> None:
         table = self.query_one(DataTable)
         widths = column_widths(self.size.width)
-        if all(table.columns[key].width == w for key, w in widths.items()):
+        if all(table.columns[ColumnKey(key)].width == w for key, w in widths.items()):
             return
         for key, width in widths.items():
-            table.columns[key].width = width
+            table.columns[ColumnKey(key)].width = width
         self._fill_table()
 
     # ---------------------------------------------------------------- search

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -138,14 +138,9 @@ class ImportScreen(ModalScreen[ImportDone | None]):
         from llmcards.errors import UserError
         from llmcards.importing import import_paths
 
-        app = self.app
+        app: Any = self.app
         try:
-            report = import_paths(
-                app.db,
-                paths,
-                deck=deck,
-                now=app.clock(),  # type: ignore[attr-defined]
-            )
+            report = import_paths(app.db, paths, deck=deck, now=app.clock())
         except UserError as exc:
             app.call_from_thread(self._show, str(exc), error=True)
             return

@@ -13,6 +13,7 @@ is not shown before that rating is saved — but the screen says the key was not
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
 from textual.worker import get_current_worker
@@ -190,7 +192,7 @@ class StudyScreen(Screen[None]):
     # ---------------------------------------------------------------- workers
 
     @work(thread=True, group="db", exit_on_error=False)
-    def _run(self, cause: str, call, *args) -> None:  # type: ignore[no-untyped-def]
+    def _run(self, cause: str, call: Callable[..., StudyView | None], *args: Any) -> None:
         while True:
             try:
                 view = call(*args)
@@ -207,7 +209,7 @@ class StudyScreen(Screen[None]):
         else:
             self.post_message(StudyUpdated(view, cause=cause))
 
-    def _submit(self, cause: str, call, *args) -> bool:  # type: ignore[no-untyped-def]
+    def _submit(self, cause: str, call: Callable[..., StudyView | None], *args: Any) -> bool:
         if self.busy:
             self._key_not_used()
             return False
@@ -250,7 +252,7 @@ class StudyScreen(Screen[None]):
         }.get(message.cause, "")
         self._say(view.notice or said)
         if view.notice:
-            severity = "information" if message.cause == "edit" else "warning"
+            severity: SeverityLevel = "information" if message.cause == "edit" else "warning"
             self.notify(view.notice, severity=severity, timeout=6, markup=False)
         if view.card is None:
             self._finish(view)
@@ -286,10 +288,10 @@ class StudyScreen(Screen[None]):
     def _finish(self, view: StudyView) -> None:
         self._show_side(revealed=False, finished=True)
         if view.summary is not None:
-            settings = self.app.settings  # type: ignore[attr-defined]
+            app: Any = self.app
             self.query_one(SessionSummaryView).show(
-                view.summary, self.app.clock(), settings.rollover_hour
-            )  # type: ignore[attr-defined]
+                view.summary, app.clock(), app.settings.rollover_hour
+            )
 
     @on(NothingToUndo)
     def _nothing_to_undo(self) -> None:
@@ -385,7 +387,7 @@ class StudyScreen(Screen[None]):
         report = reimport(app.db, path, root, app.clock())
         return self.driver.reload(reimport_summary(path, report))
 
-    def on_markdown_link_clicked(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_markdown_link_clicked(self, event: Any) -> None:
         # By handler name: importing Markdown here would slow down the first card.
         card = self.view.card if self.view else None
         target = link_target(event.href, Path(card.source_path).parent if card else None)
