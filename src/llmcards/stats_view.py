@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from llmcards.cards import DECK_SEP
+from llmcards.textsafe import printable
 
 if TYPE_CHECKING:
     from llmcards.stats.compute import Bucket, Retention, Stats
@@ -87,7 +88,7 @@ def _panel(title: str, body: RenderableType) -> Panel:
 
 
 def header(stats: Stats) -> Text:
-    where = stats.deck or "all decks"
+    where = printable(stats.deck) if stats.deck else "all decks"
     text = Text.assemble(
         ("Stats", "bold"), " — ", (where, "bold cyan"), f"   {stats.today:%a %Y-%m-%d}\n"
     )
@@ -360,7 +361,10 @@ def hardest_table(stats: Stats) -> RenderableType:
         lapses = Text(
             str(card.lapses), style="red" if card.lapses >= stats.leech_threshold > 0 else ""
         )
-        table.add_row(str(card.id), card.front, card.deck.rsplit(DECK_SEP, 1)[-1], lapses, mark)
+        # Text, not str: a str cell is Rich markup, and fronts and decks are user text.
+        front = Text(printable(card.front))
+        deck = Text(printable(card.deck.rsplit(DECK_SEP, 1)[-1]))
+        table.add_row(str(card.id), front, deck, lapses, mark)
     return table
 
 

@@ -159,3 +159,28 @@ async def test_markup_and_control_characters_when_studying(marked_db: Path) -> N
         await settle(pilot)
         assert isinstance(app.screen, StatsScreen)
         assert ROOT in screen_text(app)
+
+
+async def test_hardest_cards_with_markup_in_the_stats_screen(marked_db: Path) -> None:
+    from dataclasses import replace
+
+    from llmcards.stats.compute import HardCard, compute_stats
+    from llmcards.store.db import open_db as open_database
+
+    db = open_database(marked_db)
+    try:
+        with db.read() as conn:
+            stats = compute_stats(conn, deck=None, now=NOW_DT, settings=Settings())
+    finally:
+        db.close()
+    hard = HardCard(id=1, front=FRONT, deck=f"{ROOT}::[link=x]子", lapses=9, leech=True)
+    stats = replace(stats, hardest=[hard], counts={**stats.counts, "review": 1})
+    app = make_app(marked_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(StatsScreen(None, stats=stats))
+        await settle(pilot)
+        app.screen.query_one("#stats-body").scroll_end(animate=False)
+        await settle(pilot)
+        shown = screen_text(app)
+        assert FRONT in shown and "[link=x]子" in shown
