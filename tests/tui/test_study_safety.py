@@ -13,15 +13,16 @@ from llmcards.config import Settings
 from llmcards.store.db import open_db
 from llmcards.store.sync import sync_file
 from llmcards.tui.app import create_app
+from llmcards.tui.screens.home import HomeScreen
 from llmcards.tui.screens.study import KEY_NOT_USED, WAITING
 from llmcards.tui.widgets.card_view import CardView
 from tests.tui.conftest import NOW_DT, ROOT, drafts, reviews_in, screen_text, settle, text_of
 
 
-def study_app(db_path: Path):
+def study_app(db_path: Path, deck: str = ROOT):
     return create_app(
         db_path=db_path,
-        deck=ROOT,
+        deck=deck,
         settings=Settings(fuzz=False),
         now=NOW_DT,
         bundled_dir=Path("/nonexistent"),
@@ -113,3 +114,17 @@ async def test_a_rating_while_another_terminal_writes_waits_and_is_saved_once(
         assert reviews_in(db_path) == [("LSTM", 3)]
         assert front(app) == "GRU" and not app.screen.query_one(CardView).revealed
         assert WAITING not in status(app)
+
+
+async def test_on_the_summary_space_and_enter_go_back_to_the_decks(db_path: Path) -> None:
+    app = study_app(db_path, deck=f"{ROOT}::强化学习")  # one card
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "4")
+        await settle(pilot)
+        assert "Done for today" in screen_text(app)
+        footer = screen_text(app).splitlines()[-1]
+        assert "space Decks" in footer and "Good" not in footer and "Show answer" not in footer
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)

@@ -83,6 +83,7 @@ class StudyScreen(Screen[None]):
         &.-short {
             RatingBar { margin: 0 1; }
             RevealBar { margin: 0; }
+            SessionSummaryView { padding: 0 1; }
         }
     }
     """
@@ -93,7 +94,7 @@ class StudyScreen(Screen[None]):
             "reveal",
             "Show answer",
             id="study.reveal",
-            tooltip="Show the answer (on the summary: back to the decks)",
+            tooltip="Show the answer",
         ),
         Binding(
             "1",
@@ -114,6 +115,13 @@ class StudyScreen(Screen[None]):
             "Good",
             id="study.answer_good",
             tooltip="On the answer side: rate Good (as in Anki)",
+        ),
+        Binding(
+            "space,enter",
+            "done",
+            "Decks",
+            id="study.done",
+            tooltip="On the end-of-session summary: back to the deck list",
         ),
         Binding(
             "u",
@@ -314,11 +322,15 @@ class StudyScreen(Screen[None]):
     # ---------------------------------------------------------------- actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Space and Enter: "Show answer" on the question side, "Good" on the answer side.
+        # Space and Enter: "Show answer" on the question side, "Good" on the answer side,
+        # back to the decks on the summary (the footer shows the one that applies).
+        finished = self.view is not None and self.view.card is None
         if action == "reveal":
-            return not self.revealed
+            return not self.revealed and not finished
         if action == "answer_good":
-            return self.revealed
+            return self.revealed and not finished
+        if action == "done":
+            return finished
         return True
 
     def action_reveal(self) -> None:
@@ -355,6 +367,9 @@ class StudyScreen(Screen[None]):
     def action_bury(self) -> None:
         if self.view is not None and self.view.card is not None:
             self._submit("bury", self.driver.bury, self.view.card.id)
+
+    def action_done(self) -> None:
+        self.action_back()
 
     def action_back(self) -> None:
         self.app.close_study()  # type: ignore[attr-defined]
