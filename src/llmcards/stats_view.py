@@ -361,13 +361,10 @@ def hardest_table(stats: Stats) -> RenderableType:
         lapses = Text(
             str(card.lapses), style="red" if card.lapses >= stats.leech_threshold > 0 else ""
         )
-        table.add_row(
-            str(card.id),
-            Text(printable(card.front)),  # Text: a front is never read as markup
-            Text(printable(card.deck.rsplit(DECK_SEP, 1)[-1])),
-            lapses,
-            mark,
-        )
+        # Text, not str: a str cell is Rich markup, and fronts and decks are user text.
+        front = Text(printable(card.front))
+        deck = Text(printable(card.deck.rsplit(DECK_SEP, 1)[-1]))
+        table.add_row(str(card.id), front, deck, lapses, mark)
     return table
 
 

@@ -1,31 +1,38 @@
-"""Text from notes and packages, made safe to print on a terminal.
+"""Text from notes, decks and databases made safe to put on a terminal.
 
-A front can hold control characters: `ESC ] 52 ; c ; …` sets the clipboard, `ESC ] 0;`
-retitles the window, `ESC [2J` clears it, and C1 codes (U+0080–U+009F) act as ESC on
-some terminals. Printing user text as is lets a shared notes file or a downloaded deck
-drive the user's terminal, so every place that shows it passes it through here.
+Notes and imported `.apkg` files are not trusted: a stray ESC in a card's front could move
+the cursor, recolour the screen, set the window title or (on some terminals) answer back
+with typed input. Every place that shows user text on a terminal — the TUI and the CLI —
+passes it through `printable` first, so there is one rule for what reaches the terminal.
+
+Control characters are shown, not dropped: a user whose note holds a stray control
+character should see that something is there (and fix the note), not an invisible gap.
 """
 
 from __future__ import annotations
 
 import re
 
-# C0 except tab and newline, DEL, C1.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls except tab and newline, DEL, and the C1 controls (0x80–0x9F; 0x9B is a
+# one-byte CSI on terminals that honour 8-bit controls).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+# C0 controls have their own pictures (U+2400 + code: ␀ … ␛ … ␟), DEL has ␡; C1 controls
+# have none, so they show as the replacement character.
+_DEL_PICTURE = "\u2421"
+_REPLACEMENT = "\ufffd"
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return _DEL_PICTURE
+    return _REPLACEMENT
 
 
 def printable(text: str) -> str:
-    """`text` with every terminal control character (C0 but tab and newline, ESC, DEL,
-    C1) shown as its visible Unicode picture (␛, ␇ …) or `�`, so it can never act."""
-    if _CONTROL.search(text) is None:
-        return text
-    return _CONTROL.sub(_visible, text)
-
-
-def _visible(match: re.Match[str]) -> str:
-    code = ord(match[0])
-    if code < 0x20:
-        return chr(0x2400 + code)  # Control Pictures: ␀ … ␟
-    if code == 0x7F:
-        return "\u2421"  # ␡
-    return "\ufffd"
+    """`text` with every control character but tab and newline replaced by a visible mark
+    (ESC → ␛, CR → ␍, DEL → ␡, C1 → �); everything else is kept as it is."""
+    return _CONTROL.sub(_picture, text)

@@ -146,3 +146,9 @@ def text_of(widget) -> str:
         for y in range(widget.size.height)
     )
     return "\n".join(line.rstrip() for line in lines).strip("\n")
+
+
+def screen_text(app) -> str:
+    """Every line the terminal shows (the screen with its layers: toasts, footer)."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)

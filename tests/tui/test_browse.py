@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 from sqlalchemy import select
-from textual.widgets import DataTable, Markdown
+from textual.widgets import DataTable, Input, Markdown
 
 from llmcards.config import Settings
 from llmcards.store.db import open_db
@@ -49,7 +48,8 @@ async def test_slash_browses_the_highlighted_deck_search_filters_and_s_suspends(
         assert sorted(fronts_shown(screen)) == ["GRU", "LSTM", "折扣回报 Discounted Return"]
         assert "3 cards" in str(screen.query_one("#browse-count").render())
 
-        await pilot.press("slash", *"LSTM")
+        assert isinstance(screen.focused, Input)  # typing filters at once, as in Anki
+        await pilot.press(*"LSTM")
         await settle(pilot)
         assert fronts_shown(screen) == ["LSTM"]
         answer = screen.query_one("#browse-markdown", Markdown)
@@ -81,7 +81,7 @@ async def test_search_in_answers_and_enter_hides_the_answer(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, BrowseScreen)
-        await pilot.press("slash", *"更新门")  # only in GRU's answer
+        await pilot.press(*"更新门")  # only in GRU's answer
         await settle(pilot)
         assert fronts_shown(screen) == ["GRU"]
         await pilot.press("enter")  # to the list
@@ -102,7 +102,10 @@ async def test_help_on_the_browser_lists_its_keys_first(db_path: Path, settings:
         await settle(pilot)
         await pilot.press("slash")
         await settle(pilot)
-        await pilot.press("question_mark")
+        await pilot.press("question_mark")  # in the search box: a character to search for
+        await settle(pilot)
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("backspace", "down", "question_mark")  # from the list: help
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         assert next(title for title, _ in app.screen.sections) == "Browse"
@@ -124,21 +127,24 @@ async def test_a_long_list_is_capped_with_a_line_saying_so(
         assert "2 of 3 shown — refine the search" in str(screen.query_one("#browse-count").render())
 
 
-async def test_e_opens_the_highlighted_card_at_its_line(
-    db_path: Path, settings: Settings, note_path: Path, monkeypatch
+async def test_columns_fill_the_terminal_width_and_follow_a_resize(
+    db_path: Path, settings: Settings
 ) -> None:
-    ran: list[list[str]] = []
-    monkeypatch.setattr("subprocess.run", lambda cmd, check=False: ran.append(cmd))
-    monkeypatch.setenv("EDITOR", "nvim -p")
-    monkeypatch.delenv("VISUAL", raising=False)
+    from textual.widgets import DataTable
+
     app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
-    # The headless driver cannot hand the terminal over; pretend it did, to see the command.
-    monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(160, 30)) as pilot:
         await settle(pilot)
         await pilot.press("slash")
         await settle(pilot)
-        await pilot.press("slash", *"GRU", "enter", "e")
+        table = app.screen.query_one(DataTable)
+
+        def used() -> int:
+            return sum(column.get_render_width(table) for column in table.columns.values())
+
+        assert table.size.width - 2 <= used() <= table.size.width
+        assert "GRU" in text_of(table) and "RNN 家族" in text_of(table)
+        await pilot.resize_terminal(120, 30)
         await settle(pilot)
-        assert isinstance(app.screen, BrowseScreen) and fronts_shown(app.screen) == ["GRU"]
-    assert ran == [["nvim", "-p", "+4", str(note_path)]]
+        assert table.size.width - 2 <= used() <= table.size.width
+        assert isinstance(app.screen, BrowseScreen) and fronts_shown(app.screen) != []

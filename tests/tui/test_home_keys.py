@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Input
+
 from llmcards.config import Settings
 from llmcards.tui.app import create_app
 from llmcards.tui.screens.home import HomeScreen
@@ -64,3 +66,29 @@ async def test_import_of_a_missing_file_says_why_and_stays_open(
         await settle(pilot)
         assert isinstance(app.screen, ImportScreen)
         assert "no such file" in str(app.screen.query_one("#import-result").render())
+
+
+async def test_import_accepts_a_path_with_spaces_and_tilde_and_no_deck(
+    db_path: Path, settings: Settings, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"  # $HOME in these tests
+    notes = home / "my notes" / "optimizers.md"
+    notes.parent.mkdir(parents=True)
+    notes.write_text("# 优化器\n\n- AdamW：把权重衰减从梯度更新中解耦\n", encoding="utf-8")
+    app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        deck_field = app.screen.query_one("#import-deck", Input)
+        assert deck_field.value == "" and deck_field.placeholder.startswith("empty:")
+        await pilot.press(*"~/my notes/optimizers.md", "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen), app.screen.query_one("#import-result").render()
+        decks = [row.name for row in app.screen.query_one(DeckTree).rows]
+        assert any(name.endswith("优化器") for name in decks)
+        assert not any("empty" in name or "remembered" in name for name in decks)
+        await pilot.press("i")
+        await pilot.press(*"'~/my notes/optimizers.md'", "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "1 unchanged" in str(app.screen.query_one("#notice").render())

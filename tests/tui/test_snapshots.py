@@ -58,3 +58,74 @@ def test_help_screen(snap_compare, db_path: Path) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(db_path, ROOT), terminal_size=SIZE, run_before=help)
+
+
+# ---------------------------------------------------------------- more screens, small sizes
+
+SMALL = (40, 12)
+
+
+def pressing(*keys: str):
+    """A `run_before` that waits for the data, presses `keys`, waits again, and stops the
+    text cursor blinking so the picture does not depend on the moment it is taken."""
+
+    async def run(pilot) -> None:
+        from textual.widgets import Input
+
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        await pilot.pause()
+
+    return run
+
+
+def test_browse_screen(snap_compare, db_path: Path) -> None:
+    assert snap_compare(make_app(db_path), terminal_size=SIZE, run_before=pressing("slash"))
+
+
+def test_stats_screen(snap_compare, db_path: Path) -> None:
+    assert snap_compare(make_app(db_path), terminal_size=SIZE, run_before=pressing("t"))
+
+
+def test_import_dialog(snap_compare, db_path: Path) -> None:
+    assert snap_compare(make_app(db_path), terminal_size=SIZE, run_before=pressing("i"))
+
+
+def test_small_home(snap_compare, db_path: Path) -> None:
+    assert snap_compare(make_app(db_path), terminal_size=SMALL, run_before=pressing())
+
+
+def test_small_study_question(snap_compare, db_path: Path) -> None:
+    assert snap_compare(make_app(db_path, ROOT), terminal_size=SMALL, run_before=pressing())
+
+
+def test_small_study_answer(snap_compare, db_path: Path) -> None:
+    # The deck path on its own line, all four ratings with their intervals, some answer.
+    assert snap_compare(make_app(db_path, ROOT), terminal_size=SMALL, run_before=pressing("space"))
+
+
+def test_tiny_study_answer_still_shows_the_answer(snap_compare, db_path: Path) -> None:
+    assert snap_compare(
+        make_app(db_path, ROOT), terminal_size=(30, 8), run_before=pressing("space")
+    )
+
+
+def test_small_browse(snap_compare, db_path: Path) -> None:
+    assert snap_compare(make_app(db_path), terminal_size=SMALL, run_before=pressing("slash"))
+
+
+def test_small_stats(snap_compare, db_path: Path) -> None:
+    assert snap_compare(make_app(db_path), terminal_size=SMALL, run_before=pressing("t"))
+
+
+def test_small_help(snap_compare, db_path: Path) -> None:
+    assert snap_compare(
+        make_app(db_path, ROOT), terminal_size=SMALL, run_before=pressing("question_mark")
+    )
+
+
+def test_small_import_dialog(snap_compare, db_path: Path) -> None:
+    assert snap_compare(make_app(db_path), terminal_size=SMALL, run_before=pressing("i"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from textual.widgets import Button, Static
 
@@ -139,18 +140,14 @@ async def test_keys_remapped_in_settings_work_and_show(db_path: Path) -> None:
         assert good_line.split()[0] == "j"
 
 
-async def test_open_link_and_edit(
-    db_path: Path, settings: Settings, note_path: Path, monkeypatch, tmp_path: Path
+async def test_open_link(
+    db_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[str] = []
     app = create_app(
         db_path=db_path, deck=ROOT, settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent")
     )
     monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
-    ran: list[list[str]] = []
-    monkeypatch.setattr("subprocess.run", lambda cmd, check=False: ran.append(cmd))
-    monkeypatch.setenv("EDITOR", "nvim -p")
-    monkeypatch.delenv("VISUAL", raising=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("o")  # links open from the answer side only
@@ -163,10 +160,6 @@ async def test_open_link_and_edit(
         answer.post_message(Markdown.LinkClicked(answer, "https://example.com/clicked"))
         await pilot.pause()
         assert opened[-1] == "https://example.com/clicked"
-        await pilot.press("e")
-        await pilot.pause()
-    # The headless test driver cannot hand the terminal over; a real one runs the editor.
-    assert ran in ([], [["nvim", "-p", "+3", str(note_path)]])
 
 
 async def test_a_warmed_up_driver_shows_its_first_card_and_escape_builds_the_deck_list(

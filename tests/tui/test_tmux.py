@@ -60,17 +60,28 @@ def binary() -> str:
     return found
 
 
-def start(db_path: Path) -> Pane:
+def start(
+    db_path: Path,
+    *,
+    size: tuple[int, int] = (100, 30),
+    study: bool = True,
+    extra_env: dict[str, str] | None = None,
+) -> Pane:
     name = f"llmcards-test-{uuid.uuid4().hex[:8]}"
     env = {
         k: os.environ[k]
         for k in ("LLMCARDS_NOW", "LLMCARDS_CONFIG", "HOME", "PATH")
         if k in os.environ
     }
+    env.update(extra_env or {})
     exports = " ".join(f"{k}={v!r}" for k, v in env.items())
-    command = f"exec env {exports} TERM=xterm-256color {binary()} --db {str(db_path)!r} study --deck {ROOT!r}"
+    what = f"study --deck {ROOT!r}" if study else ""
+    # COLUMNS / LINES from the test run would override the pane's real size.
+    command = f"exec env -u COLUMNS -u LINES {exports} TERM=xterm-256color {binary()} --db {str(db_path)!r} {what}"
+    width, height = size
     subprocess.run(
-        ["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", command], check=True
+        ["tmux", "new-session", "-d", "-s", name, "-x", str(width), "-y", str(height), command],
+        check=True,
     )
     return Pane(name)
 
@@ -115,3 +126,36 @@ def test_kill_9_loses_no_rating_already_shown_as_done(db_path: Path) -> None:
     finally:
         subprocess.run(["tmux", "kill-session", "-t", pane.name], capture_output=True)
     assert reviews_in(db_path) == [("LSTM", 4)]
+
+
+def test_a_small_terminal_the_palette_and_a_missing_editor(db_path: Path) -> None:
+    """40×12: Ctrl+P lists "Browse  [/]" without crashing, `e` with a missing $EDITOR
+    gives the screen back and says so, and all four ratings show."""
+    pane = start(db_path, size=(40, 12), study=False, extra_env={"EDITOR": "/no/such/editor"})
+    try:
+        pane.wait_for("强化学习")
+        pane.send("C-p")
+        pane.send(*"brow")
+        pane.wait_for("Browse  [/]")
+        pane.send("Enter")  # runs it: the browser, its search box focused
+        pane.wait_for("3 cards")
+        pane.send("Escape")
+        pane.wait_for("New  Learn")
+        pane.send("Enter")
+        pane.wait_for("LSTM")
+        pane.send("e")
+        pane.wait_for("not found")
+        pane.send("Space")
+        screen = pane.wait_for("4 Easy")
+        assert "1 Again" in screen and "2 Hard" in screen and "3 Good" in screen
+        assert "权重参数计算" in screen  # some of the answer is in sight
+        pane.send("3")
+        pane.wait_for("GRU")
+        pane.send("q")
+        deadline = time.monotonic() + 10
+        while pane.alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not pane.alive(), "llmcards did not quit on q"
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", pane.name], capture_output=True)
+    assert reviews_in(db_path) == [("LSTM", 3)]

@@ -218,6 +218,16 @@ class StudySession:
                 self._done.append(_Done("bury", card_id, before=before))
                 self._drop(card_id)
 
+    def reload(self) -> None:
+        """Read today's queue and its cards again (their notes were re-imported): the card
+        shown stays shown, with its new text, unless the import retired it."""
+        with self._write:
+            now = self._clock()
+            with self._state:
+                self._queue = self._load(now)
+                if self._current is not None and self._current not in self._entries:
+                    self._current = None
+
     def undo(self) -> StudyCard | None:
         """Take back the last rating, suspend or bury of this session; that card is current again."""
         with self._write:

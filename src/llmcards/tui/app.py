@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.markup import escape
 from textual.screen import Screen
 
 from llmcards import clock as clock_module
@@ -34,6 +35,10 @@ Clock = Callable[[], datetime]
 
 class LlmcardsApp(App[None]):
     TITLE = "llmcards"
+    # Screens get -narrow / -short below these sizes and lay themselves out to fit (down
+    # to 40×12: wrapped header, ratings in two rows, borderless inputs).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
     BINDINGS = [
         Binding(
             "question_mark", "help", "Help", id="app.help", tooltip="Every key, on every screen"
@@ -136,9 +141,10 @@ class LlmcardsApp(App[None]):
                 continue
             target = screen.query_one(DeckTree) if node_class is DeckTree else screen
             for row in key_help(self, [node_class]):
+                # The palette reads titles as markup: a key such as "/" must not close a tag.
                 yield SystemCommand(
-                    f"{row.description}  [{row.keys}]",
-                    row.tooltip or row.description,
+                    escape(f"{row.description}  [{row.keys}]"),
+                    escape(row.tooltip or row.description),
                     partial(self.call_later, target.run_action, row.action),
                 )
 

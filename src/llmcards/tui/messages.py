@@ -30,7 +30,7 @@ class StudyUpdated(Message):
     def __init__(self, view: StudyView, *, cause: str) -> None:
         super().__init__()
         self.view = view
-        self.cause = cause  # "start" | "rate" | "undo" | "suspend" | "bury"
+        self.cause = cause  # "start" | "rate" | "undo" | "suspend" | "bury" | "edit"
 
 
 class NothingToUndo(Message):

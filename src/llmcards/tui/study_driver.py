@@ -3,13 +3,17 @@
 No Textual here. Every method blocks (it talks to SQLite), so the screen calls them on
 worker threads; a lock makes sure two calls never interleave, so ratings reach the
 database in the order they were given.
+
+Every change names the card it is meant for (the one on screen): when that card is no
+longer the current one — retired by an import in another terminal, say — nothing is
+changed and the view comes back with the next card and a `notice` saying why.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -32,6 +36,21 @@ class StudyView:
     done: int  # cards rated in this session (after undos)
     summary: SessionSummary | None = None  # only when card is None
     undo_left: int = 0
+    notice: str = ""  # something the user did not ask for, to be told (card retired…)
+
+
+NOT_SHOWN = "The card on screen had changed; nothing was done. This is the current card."
+RETIRED = (
+    "That card was removed from its notes (re-imported elsewhere), so it was not rated; "
+    "here is the next one."
+)
+
+
+def is_busy(error: BaseException) -> bool:
+    """Another connection (an import in another terminal) holds the database's write lock
+    for longer than the busy timeout: worth trying again, nothing was written."""
+    text = str(error).lower()
+    return "database is locked" in text or "database is busy" in text
 
 
 class StudyDriver:
@@ -119,12 +138,47 @@ class StudyDriver:
             self._open()
             return self._view()
 
-    def rate(self, rating: int, duration_ms: int) -> StudyView:
-        """Rate the card shown; returns once the rating is committed."""
+    def rate(self, card_id: int, rating: int, duration_ms: int) -> StudyView:
+        """Rate card `card_id`, the one shown; returns once the rating is committed.
+        Nothing is rated when it is no longer the current card (see `notice`)."""
         with self._lock:
-            self._open().rate(rating, duration_ms)
-            self._undoable += 1
-            return self._view()
+            return self._change(card_id, lambda session: session.rate(rating, duration_ms))
+
+    def suspend(self, card_id: int) -> StudyView:
+        with self._lock:
+            return self._change(card_id, lambda session: session.suspend())
+
+    def bury(self, card_id: int) -> StudyView:
+        with self._lock:
+            return self._change(card_id, lambda session: session.bury())
+
+    def reload(self, notice: str = "") -> StudyView:
+        """Read the queue and the cards again (after their notes were re-imported)."""
+        with self._lock:
+            session = self._open()
+            shown = session.current()
+            session.reload()
+            view = self._view(notice)
+            if shown is not None and (view.card is None or view.card.id != shown.id):
+                gone = (
+                    "The card shown is no longer due today (its front changed or it was removed)."
+                )
+                view = replace(view, notice=f"{notice} {gone}".strip())
+            return view
+
+    def _change(self, card_id: int, change: Callable[[StudySession], object]) -> StudyView:
+        from llmcards.scheduling.review import CardUnavailable
+
+        session = self._open()
+        shown = session.current()
+        if shown is None or shown.id != card_id:
+            return self._view(NOT_SHOWN)
+        try:
+            change(session)
+        except CardUnavailable:  # the session has dropped it: the next card is current
+            return self._view(RETIRED)
+        self._undoable += 1
+        return self._view()
 
     def undo(self) -> StudyView | None:
         """Take back the last rating (several in a row work); None when nothing is left."""
@@ -135,19 +189,7 @@ class StudyDriver:
             self._undoable = max(0, self._undoable - 1)
             return self._view()
 
-    def suspend(self) -> StudyView:
-        with self._lock:
-            self._open().suspend()
-            self._undoable += 1
-            return self._view()
-
-    def bury(self) -> StudyView:
-        with self._lock:
-            self._open().bury()
-            self._undoable += 1
-            return self._view()
-
-    def _view(self) -> StudyView:
+    def _view(self, notice: str = "") -> StudyView:
         session = self._session
         assert session is not None
         card = session.current()
@@ -155,5 +197,11 @@ class StudyDriver:
         summary = session.summary()
         previews = tuple(session.previews()) if card is not None else ()
         return StudyView(
-            card, counts, previews, summary.cards, summary if card is None else None, self._undoable
+            card,
+            counts,
+            previews,
+            summary.cards,
+            summary if card is None else None,
+            self._undoable,
+            notice,
         )

@@ -20,11 +20,13 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Markdown, Static
+from textual.widgets.data_table import ColumnKey
 from textual.worker import get_current_worker
 
 from llmcards import clock as clock_module
 from llmcards.cards import DECK_SEP
 from llmcards.config import Settings
+from llmcards.textsafe import printable
 from llmcards.tui.browse_data import BrowseResult, BrowseRow, browse_rows, short_deck
 from llmcards.tui.editor import edit_source
 from llmcards.tui.format import when_due
@@ -43,6 +45,22 @@ COLUMNS = (
     ("reps", "Reps", 4),
     ("lapses", "Lapses", 6),
 )
+FRONT_MIN = 16  # below this the table scrolls sideways rather than squeeze the front
+CELL_PADDING = 2  # DataTable pads each cell by one on either side
+SCROLLBAR = 2  # kept free so a vertical scrollbar never forces a horizontal one
+
+
+def column_widths(width: int) -> dict[str, int]:
+    """Widths that fill `width` cells: the front takes what the other columns leave,
+    and on a narrow terminal the deck column gives way first."""
+    widths = {key: w for key, _label, w in COLUMNS}
+    usable = width - SCROLLBAR - CELL_PADDING * len(COLUMNS)
+    others = sum(w for key, w in widths.items() if key != "front")
+    if usable - others < FRONT_MIN:
+        widths["deck"] = max(8, widths["deck"] - (FRONT_MIN - (usable - others)))
+        others = sum(w for key, w in widths.items() if key != "front")
+    widths["front"] = max(FRONT_MIN, usable - others)
+    return widths
 
 
 class RowsLoaded(Message):
@@ -59,6 +77,14 @@ class SuspendSaved(Message):
         self.suspended = suspended
 
 
+class Reimported(Message):
+    """The notes file edited with `e` is imported again."""
+
+    def __init__(self, summary: str) -> None:
+        super().__init__()
+        self.summary = summary
+
+
 class BrowseFailed(Message):
     def __init__(self, what: str, error: BaseException) -> None:
         super().__init__()
@@ -72,9 +98,9 @@ def state_text(row: BrowseRow) -> str:
 
 
 def front_text(row: BrowseRow) -> Text:
-    text = Text(row.front)
+    text = Text(printable(row.front))
     if row.context:
-        text.append(f"  {row.context}", style="dim")
+        text.append(f"  {printable(row.context)}", style="dim")
     return text
 
 
@@ -89,6 +115,10 @@ class BrowseScreen(Screen[None]):
         #browse-source { color: $text-muted; padding: 0 1; }
         #browse-error { color: $text-error; padding: 0 2; height: auto; display: none; }
         #browse-error.-shown { display: block; }
+        &.-short {
+            #browse-search { border: none; height: 1; padding: 0 1; margin: 0; }
+            #browse-answer { height: 45%; }
+        }
     }
     """
 
@@ -108,6 +138,14 @@ class BrowseScreen(Screen[None]):
             id="browse.answer",
             priority=True,
             tooltip="Show or hide the highlighted card's answer (from the search box: go to the list)",
+        ),
+        Binding(
+            "down",
+            "focus_list",
+            "To the list",
+            id="browse.list",
+            show=False,
+            tooltip="From the search box: on to the list of cards",
         ),
         Binding(
             "s",
@@ -142,7 +180,9 @@ class BrowseScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         where = self.deck.replace(DECK_SEP, " › ") if self.deck else "all decks"
-        yield Input(placeholder=f"Search {where}: front, answer, context", id="browse-search")
+        yield Input(
+            placeholder=printable(f"Search {where}: front, answer, context"), id="browse-search"
+        )
         yield Static("Loading…", id="browse-count", markup=False)
         yield Static(id="browse-error", markup=False)
         table: DataTable[str | Text] = DataTable(
@@ -157,8 +197,18 @@ class BrowseScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).focus()
+        # Typing is what one does first in a browser (as in Anki): the search box has focus.
+        self.query_one(Input).focus()
         self._search("", delay=0)
+
+    def on_resize(self) -> None:
+        table = self.query_one(DataTable)
+        widths = column_widths(self.size.width)
+        if all(table.columns[ColumnKey(key)].width == w for key, w in widths.items()):
+            return
+        for key, width in widths.items():
+            table.columns[ColumnKey(key)].width = width
+        self._fill_table()
 
     # ---------------------------------------------------------------- search
 
@@ -183,14 +233,9 @@ class BrowseScreen(Screen[None]):
 
     @on(RowsLoaded)
     def _show_rows(self, message: RowsLoaded) -> None:
-        table = self.query_one(DataTable)
-        before = self.current_card()
         result = message.result
         self.rows = {row.id: row for row in result.rows}
-        table.clear()
-        now = self.clock()
-        for row in result.rows:
-            table.add_row(*self._cells(row, now), key=str(row.id))
+        self._fill_table()
         shown = len(result.rows)
         if shown < result.total:
             count = f"{shown} of {result.total} shown — refine the search"
@@ -199,9 +244,18 @@ class BrowseScreen(Screen[None]):
                 f" matching {message.search.strip()!r}" if message.search.strip() else ""
             )
         self.query_one("#browse-count", Static).update(count)
+        self._show_answer(self.current_card())
+
+    def _fill_table(self) -> None:
+        """(Re)build the table from `self.rows`, the highlighted card kept highlighted."""
+        table = self.query_one(DataTable)
+        before = self.current_card()
+        table.clear()  # also makes the table take new column widths
+        now = self.clock()
+        for row in self.rows.values():
+            table.add_row(*self._cells(row, now), key=str(row.id))
         if before is not None and before.id in self.rows:
             table.move_cursor(row=table.get_row_index(str(before.id)))
-        self._show_answer(self.current_card())
 
     def _cells(self, row: BrowseRow, now: datetime) -> tuple[str | Text, ...]:
         due = (
@@ -209,13 +263,14 @@ class BrowseScreen(Screen[None]):
             if row.is_new or row.due is None
             else when_due(row.due, now, self.settings.rollover_hour)
         )
+        # Text, never str: the table reads a str as Rich markup, and decks are user text.
         return (
-            short_deck(row.deck, self.deck),
+            Text(printable(short_deck(row.deck, self.deck))),
             front_text(row),
-            state_text(row),
-            due,
-            str(row.reps),
-            str(row.lapses),
+            Text(state_text(row)),
+            Text(due),
+            Text(str(row.reps)),
+            Text(str(row.lapses)),
         )
 
     # ---------------------------------------------------------------- answer panel
@@ -232,8 +287,8 @@ class BrowseScreen(Screen[None]):
         self._show_answer(self.current_card())
 
     def _show_answer(self, row: BrowseRow | None) -> None:
-        self.query_one("#browse-markdown", Markdown).update(row.back if row else "")
-        source = f"{row.source_path}:{row.source_line}" if row else ""
+        self.query_one("#browse-markdown", Markdown).update(printable(row.back) if row else "")
+        source = printable(f"{row.source_path}:{row.source_line}") if row else ""
         self.query_one("#browse-source", Static).update(source)
 
     def action_toggle_answer(self) -> None:
@@ -241,6 +296,9 @@ class BrowseScreen(Screen[None]):
             self.query_one(DataTable).focus()
             return
         self.query_one("#browse-answer").toggle_class("-hidden")
+
+    def action_focus_list(self) -> None:
+        self.query_one(DataTable).focus()
 
     def action_focus_search(self) -> None:
         self.query_one(Input).focus()
@@ -272,18 +330,38 @@ class BrowseScreen(Screen[None]):
         if row is None:
             return
         row = self.rows[row.id] = row.with_suspended(message.suspended)
-        self.query_one(DataTable).update_cell(str(row.id), "state", state_text(row))
-        self.notify(("Suspended: " if row.suspended else "Unsuspended: ") + row.front, timeout=3)
+        self.query_one(DataTable).update_cell(str(row.id), "state", Text(state_text(row)))
+        self.notify(
+            ("Suspended: " if row.suspended else "Unsuspended: ") + printable(row.front),
+            timeout=3,
+            markup=False,
+        )
 
     @on(BrowseFailed)
     def _failed(self, message: BrowseFailed) -> None:
         error = self.query_one("#browse-error", Static)
-        error.update(f"Could not {message.what}: {message.error}")
+        error.update(printable(f"Could not {message.what}: {message.error}"))
         error.add_class("-shown")
 
     # ---------------------------------------------------------------- edit
 
     def action_edit(self) -> None:
         row = self.current_card()
-        if row is not None:
-            edit_source(self, row.source_path, row.source_line)
+        if row is not None and edit_source(self, row.source_path, row.source_line):
+            self._reimport(row.source_path, row.deck.split(DECK_SEP)[0])
+
+    @work(thread=True, group="db", exit_on_error=False)
+    def _reimport(self, path: str, root: str) -> None:
+        from llmcards.tui.editor import reimport, reimport_summary
+
+        try:
+            report = reimport(self.db, path, root, self.clock())
+        except Exception as exc:
+            self.post_message(BrowseFailed("re-import the edited notes", exc))
+            return
+        self.post_message(Reimported(reimport_summary(path, report)))
+
+    @on(Reimported)
+    def _reimported(self, message: Reimported) -> None:
+        self.notify(message.summary, timeout=5, markup=False)
+        self._search(self.query_one(Input).value, delay=0)

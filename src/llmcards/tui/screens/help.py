@@ -12,17 +12,30 @@ from textual.widgets import Static
 
 from llmcards.tui.keys import KeyHelp
 
+NARROW = 70  # below this many columns the help is two columns: keys, then what they do
 
-def keys_table(sections: list[tuple[str, list[KeyHelp]]]) -> Table:
-    table = Table.grid(padding=(0, 2))
+
+def keys_table(sections: list[tuple[str, list[KeyHelp]]], *, narrow: bool = False) -> Table:
+    """Keys, action and explanation in three columns; when `narrow`, the action and its
+    explanation share one wrapped column so nothing is cut off."""
+    table = Table.grid(padding=(0, 2 if not narrow else 1))
     table.add_column(justify="right", no_wrap=True)
     table.add_column()
-    table.add_column(style="dim")
+    if not narrow:
+        table.add_column(style="dim")
     for title, rows in sections:
-        table.add_row("", Text(title, style="bold underline"), "")
+        blank = [""] * (2 if narrow else 3)
+        table.add_row("", Text(title, style="bold underline"), *blank[2:])
         for row in rows:
-            table.add_row(Text(row.keys, style="bold"), row.description, row.tooltip)
-        table.add_row("", "", "")
+            keys = Text(row.keys, style="bold")
+            if narrow:
+                what = Text(row.description)
+                if row.tooltip:
+                    what.append(f" — {row.tooltip}", style="dim")
+                table.add_row(keys, what)
+            else:
+                table.add_row(keys, Text(row.description), Text(row.tooltip))
+        table.add_row(*blank)
     return table
 
 
@@ -32,6 +45,7 @@ class HelpScreen(ModalScreen[None]):
         align: center middle;
         #help-box {
             width: 90%;
+            min-width: 28;
             max-width: 110;
             height: 80%;
             border: round $primary;
@@ -40,6 +54,7 @@ class HelpScreen(ModalScreen[None]):
             padding: 0 1;
         }
         #help-foot { color: $text-muted; margin: 1 0 0 0; }
+        &.-short #help-box { height: 100%; }
     }
     """
 
@@ -68,3 +83,7 @@ class HelpScreen(ModalScreen[None]):
                 id="help-foot",
                 markup=False,
             )
+
+    def on_resize(self) -> None:
+        narrow = self.size.width < NARROW
+        self.query_one("#help-keys", Static).update(keys_table(self.sections, narrow=narrow))

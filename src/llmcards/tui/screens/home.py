@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from llmcards.textsafe import printable
 from llmcards.tui.home_rows import HomeData
 from llmcards.tui.messages import BundledImported, DatabaseFailed, HomeLoaded
 from llmcards.tui.widgets.deck_tree import DeckTree
@@ -95,7 +96,7 @@ class HomeScreen(Screen[None]):
                 else ""
             )
             self.say(f"Imported: {result.summary}{extra}")
-            self.notify(result.summary, title="Import")
+            self.notify(printable(result.summary), title="Import", markup=False)
             self.reload()
 
         self.app.push_screen(ImportScreen(), done)
@@ -135,7 +136,7 @@ class HomeScreen(Screen[None]):
 
     def say(self, text: str) -> None:
         notice = self.query_one("#notice", Static)
-        notice.update(text)
+        notice.update(printable(text))
         notice.set_class(bool(text), "-shown")
 
     @on(HomeLoaded)
@@ -152,12 +153,13 @@ class HomeScreen(Screen[None]):
             "Add your own with `llmcards import NOTES.md`."
         )
         self.say(text)
-        self.notify(text, title="First run", timeout=8)
+        self.notify(text, title="First run", timeout=8, markup=False)
 
     @on(DatabaseFailed)
     def _failed(self, message: DatabaseFailed) -> None:
-        self.say(f"Could not {message.what}: {message.error}")
-        self.notify(f"Could not {message.what}: {message.error}", severity="error", timeout=8)
+        text = printable(f"Could not {message.what}: {message.error}")
+        self.say(text)
+        self.notify(text, severity="error", timeout=8, markup=False)
 
     @on(DeckTree.Chosen)
     def _study(self, message: DeckTree.Chosen) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import getters, on, work
@@ -17,7 +18,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from llmcards.textsafe import printable
+
 if TYPE_CHECKING:
+    from llmcards.importing import ImportReport
     from llmcards.tui.app import LlmcardsApp
 
 
@@ -25,6 +29,29 @@ if TYPE_CHECKING:
 class ImportDone:
     summary: str
     never_explained: int
+
+
+def summary_line(report: ImportReport) -> str:
+    """What an import did, in one line (the dialog and a re-import after `e` say it)."""
+    return (
+        f"{report.total('new')} new, {report.total('updated')} updated, "
+        f"{report.total('unchanged')} unchanged, {report.total('retired')} retired, "
+        f"{len(report.skipped)} passed over"
+    )
+
+
+def typed_paths(text: str) -> list[str]:
+    """The paths typed in the dialog, `~` expanded. A path with spaces works as typed
+    (`~/my notes/a.md`), quoted or with backslashes (as a shell or a drag-and-drop
+    writes it); several paths are separated by spaces. Raises ValueError on an unclosed
+    quote."""
+    text = text.strip()
+    if not text:
+        return []
+    whole = Path(text).expanduser()
+    if whole.exists():
+        return [str(whole)]
+    return [str(Path(p).expanduser()) for p in shlex.split(text)]
 
 
 class ImportScreen(ModalScreen[ImportDone | None]):
@@ -46,6 +73,12 @@ class ImportScreen(ModalScreen[ImportDone | None]):
         Input { margin: 0 0 1 0; }
         #import-result { color: $text-muted; height: auto; }
         #import-result.-error { color: $text-error; }
+        #import-box { max-height: 100%; overflow-y: auto; }
+        &.-narrow #import-box { width: 100%; padding: 0 1; }
+        &.-short {
+            #import-box { padding: 0 1; }
+            Input { border: none; height: 1; padding: 0 1; margin: 0 0 1 0; }
+        }
     }
     """
 
@@ -64,11 +97,16 @@ class ImportScreen(ModalScreen[ImportDone | None]):
             box.border_title = "Import notes"
             yield Label("Notes file(s) or folder:")
             yield Input(placeholder="~/notes/learning.md", id="import-paths")
-            yield Label("Root deck (empty: the file's title or name):")
-            yield Input(placeholder="LLM 学习笔记", id="import-deck")
+            yield Label("Root deck (optional):")
+            # Reads as a hint, not as a value: an empty field passes no deck at all.
+            yield Input(
+                placeholder="empty: as remembered, or from the file's title or name",
+                id="import-deck",
+            )
             yield Static(
                 "Enter imports · Esc cancels. Re-importing keeps your review history.",
                 id="import-result",
+                markup=False,
             )
 
     def on_mount(self) -> None:
@@ -83,7 +121,7 @@ class ImportScreen(ModalScreen[ImportDone | None]):
             self.query_one("#import-deck", Input).focus()
             return
         try:
-            paths = shlex.split(self.query_one("#import-paths", Input).value)
+            paths = typed_paths(self.query_one("#import-paths", Input).value)
         except ValueError as exc:
             self._show(f"Cannot read the paths: {exc}", error=True)
             return
@@ -96,24 +134,17 @@ class ImportScreen(ModalScreen[ImportDone | None]):
 
     def _show(self, text: str, *, error: bool) -> None:
         result = self.query_one("#import-result", Static)
-        result.update(text)
+        result.update(printable(text))
         result.set_class(error, "-error")
 
     @work(thread=True, group="db", exclusive=True, exit_on_error=False)
     def _import(self, paths: list[str], deck: str | None) -> None:
-        from pathlib import Path
-
         from llmcards.errors import UserError
         from llmcards.importing import import_paths
 
         app = self.app
         try:
-            report = import_paths(
-                app.db,
-                [str(Path(p).expanduser()) for p in paths],
-                deck=deck,
-                now=app.clock(),
-            )
+            report = import_paths(app.db, paths, deck=deck, now=app.clock())
         except UserError as exc:
             app.call_from_thread(self._show, str(exc), error=True)
             return
@@ -121,8 +152,4 @@ class ImportScreen(ModalScreen[ImportDone | None]):
             app.call_from_thread(self._show, f"Import failed: {exc}", error=True)
             return
         terms = sum(1 for _f, s in report.skipped if s.category == "term")
-        summary = (
-            f"{report.total('new')} new, {report.total('updated')} updated, {report.total('unchanged')} unchanged, "
-            f"{report.total('retired')} retired, {len(report.skipped)} passed over"
-        )
-        app.call_from_thread(self.dismiss, ImportDone(summary, terms))
+        app.call_from_thread(self.dismiss, ImportDone(summary_line(report), terms))

@@ -1,30 +1,39 @@
 """The study screen: question, answer, four ratings, then the end-of-session summary.
 
 All database work goes through `StudyDriver` on worker threads (one at a time); the
-screen only draws the `StudyView`s they post back. A key pressed while a write is in
-flight is ignored rather than queued: it was meant for a card that is not shown yet.
+screen only draws the `StudyView`s they post back. Every rating names the card on screen,
+so it can never land on a card the user has not seen.
+
+A write waits while another program (an import in another terminal) holds the database,
+and is tried again until it goes through: a rating is never lost. A key pressed
+meanwhile is not queued — it was meant for a card already being rated, and the next card
+is not shown before that rating is saved — but the screen says the key was not used.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
+from textual.worker import get_current_worker
 
 from llmcards.cards import DECK_SEP
 from llmcards.scheduling.types import AGAIN, EASY, GOOD, HARD
+from llmcards.textsafe import printable
 from llmcards.tui import heap
 from llmcards.tui.answer import link_target
 from llmcards.tui.editor import edit_source
 from llmcards.tui.messages import DatabaseFailed, NothingToUndo, StudyUpdated
-from llmcards.tui.study_driver import StudyDriver, StudyView
+from llmcards.tui.study_driver import StudyDriver, StudyView, is_busy
 from llmcards.tui.widgets.card_view import CardView
 from llmcards.tui.widgets.progress import StudyProgress
 from llmcards.tui.widgets.rating_bar import RatingBar, RevealBar
@@ -35,6 +44,11 @@ if TYPE_CHECKING:
 
 # Anki's default: a card left on screen while the kettle boils counts as one minute.
 MAX_ANSWER_MS = 60_000
+# A save taking longer than this is waiting for the database: say so.
+SLOW_SAVE_SECONDS = 0.4
+BUSY_RETRY_SECONDS = 0.5
+WAITING = "Saving… the database is busy (another program is writing); your rating is kept and saved when it is free."
+KEY_NOT_USED = "Still saving (database busy): that key was not used; press it again."
 
 RATING_BINDING_IDS = {
     AGAIN: "study.again",
@@ -53,9 +67,30 @@ class StudyScreen(Screen[None]):
         #study-header { height: 1; padding: 0 1; background: $panel; }
         #panes { height: 1fr; }
         #deck-path { width: 1fr; text-style: bold; }
-        #status { height: 1; padding: 0 2; color: $text-muted; }
+        #status { height: auto; max-height: 3; padding: 0 2; color: $text-muted; }
         #bars { height: auto; }
         RatingBar { display: none; }
+        /* Narrow: the deck path on a line of its own (wrapped), the ratings in two rows
+           of two with every label whole (40 columns hold "1 Again 10m"). */
+        &.-narrow {
+            #study-header { layout: vertical; height: auto; }
+            #deck-path { width: 1fr; height: auto; }
+            #status { padding: 0 1; }
+            CardView { padding: 0 1; }
+            RatingBar {
+                layout: grid;
+                grid-size: 2;
+                grid-gutter: 0 1;
+                height: 2;
+                margin: 0 1;
+                Button { margin: 0; min-width: 0; width: 1fr; }
+            }
+        }
+        &.-short {
+            RatingBar { margin: 0 1; }
+            RevealBar { margin: 0; }
+            SessionSummaryView { padding: 0 1; }
+        }
     }
     """
 
@@ -65,7 +100,7 @@ class StudyScreen(Screen[None]):
             "reveal",
             "Show answer",
             id="study.reveal",
-            tooltip="Show the answer (on the summary: back to the decks)",
+            tooltip="Show the answer",
         ),
         Binding(
             "1",
@@ -80,6 +115,20 @@ class StudyScreen(Screen[None]):
         ),
         Binding("3", "rate(3)", "Good", id="study.good", show=False, tooltip="Recalled"),
         Binding("4", "rate(4)", "Easy", id="study.easy", show=False, tooltip="Recalled at once"),
+        Binding(
+            "space,enter",
+            "answer_good",
+            "Good",
+            id="study.answer_good",
+            tooltip="On the answer side: rate Good (as in Anki)",
+        ),
+        Binding(
+            "space,enter",
+            "done",
+            "Decks",
+            id="study.done",
+            tooltip="On the end-of-session summary: back to the deck list",
+        ),
         Binding(
             "u",
             "undo",
@@ -129,12 +178,13 @@ class StudyScreen(Screen[None]):
         self.busy = True  # until the first view arrives
         self.revealed = False
         self.shown_at = time.monotonic()
+        self._slow_save: Any = None  # the timer that says a save waits for the database
 
     # ---------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="study-header"):
-            yield Static(self.title_text, id="deck-path", markup=False)
+            yield Static(printable(self.title_text), id="deck-path", markup=False)
             yield StudyProgress(id="progress")
         with ContentSwitcher(initial="card", id="panes"):
             yield CardView(id="card")
@@ -156,23 +206,46 @@ class StudyScreen(Screen[None]):
     # ---------------------------------------------------------------- workers
 
     @work(thread=True, group="db", exit_on_error=False)
-    def _run(self, cause: str, call, *args) -> None:
-        try:
-            view = call(*args)
-        except Exception as exc:
-            self.post_message(DatabaseFailed(cause, exc))
-            return
+    def _run(self, cause: str, call: Callable[..., StudyView | None], *args: Any) -> None:
+        while True:
+            try:
+                view = call(*args)
+                break
+            except Exception as exc:
+                if not is_busy(exc) or get_current_worker().is_cancelled:
+                    self.post_message(DatabaseFailed(cause, exc))
+                    return
+            # Nothing was written: the same change, for the same card, once more.
+            self.app.call_from_thread(self._say, WAITING)
+            time.sleep(BUSY_RETRY_SECONDS)
         if view is None:
             self.post_message(NothingToUndo())
         else:
             self.post_message(StudyUpdated(view, cause=cause))
 
-    def _submit(self, cause: str, call, *args) -> bool:
+    def _submit(self, cause: str, call: Callable[..., StudyView | None], *args: Any) -> bool:
         if self.busy:
+            self._key_not_used()
             return False
         self.busy = True
+        self._slow_save = self.set_timer(SLOW_SAVE_SECONDS, self._still_saving)
         self._run(cause, call, *args)
         return True
+
+    def _still_saving(self) -> None:
+        if self.busy and self.view is not None:
+            self._say(WAITING)
+
+    def _key_not_used(self) -> None:
+        if self.view is not None:  # not while the first card loads: nothing looked accepted
+            self._say(KEY_NOT_USED)
+            self.notify(KEY_NOT_USED, severity="warning", timeout=4, markup=False)
+
+    def _idle(self) -> None:
+        self.busy = False
+        if self._slow_save is not None:
+            self._slow_save.stop()
+            self._slow_save = None
 
     def _started(self) -> None:
         heap.settle()
@@ -180,28 +253,39 @@ class StudyScreen(Screen[None]):
 
     @on(StudyUpdated)
     def _apply(self, message: StudyUpdated) -> None:
-        self.busy = False
+        self._idle()
         if self.view is None:  # the first card: start-up is over
             self.call_after_refresh(self._started)
+        before = self.view.card if self.view is not None else None
         self.view = view = message.view
         self.query_one(StudyProgress).show(view.done, view.counts)
-        self._say(
-            {
-                "undo": "Taken back: this card is shown again.",
-                "suspend": "Suspended (u takes it back).",
-                "bury": "Buried until tomorrow (u takes it back).",
-            }.get(message.cause, "")
-        )
+        said = {
+            "undo": "Taken back: this card is shown again.",
+            "suspend": "Suspended (u takes it back).",
+            "bury": "Buried until tomorrow (u takes it back).",
+        }.get(message.cause, "")
+        self._say(view.notice or said)
+        if view.notice:
+            severity: SeverityLevel = "information" if message.cause == "edit" else "warning"
+            self.notify(view.notice, severity=severity, timeout=6, markup=False)
         if view.card is None:
             self._finish(view)
             return
+        # After an edit the same card stays on the side it was on, with its new text.
+        keep_side = message.cause == "edit" and before is not None and before.id == view.card.id
+        revealed = self.revealed and keep_side
         self._show_side(revealed=False, finished=False)
-        self.query_one("#deck-path", Static).update(view.card.deck.replace(DECK_SEP, " › "))
+        self.query_one("#deck-path", Static).update(
+            printable(view.card.deck.replace(DECK_SEP, " › "))
+        )
         card_view = self.query_one(CardView)
         card_view.show_card(view.card)
         self.query_one(RatingBar).show_previews(view.previews, self._rating_keys())
         self.query_one(RevealBar).set_key(self._key_of("study.reveal", "Space"))
-        self.shown_at = time.monotonic()
+        if revealed:
+            self.action_reveal()
+        else:
+            self.shown_at = time.monotonic()
 
     def _show_side(self, *, revealed: bool, finished: bool) -> None:
         # Direct `display` switches, not classes on the screen: a class change there
@@ -213,6 +297,7 @@ class StudyScreen(Screen[None]):
         wanted = "summary" if finished else "card"
         if switcher.current != wanted:
             switcher.current = wanted
+        self.refresh_bindings()  # the footer: Space shows the answer, then rates Good
 
     def _finish(self, view: StudyView) -> None:
         self._show_side(revealed=False, finished=True)
@@ -224,36 +309,56 @@ class StudyScreen(Screen[None]):
 
     @on(NothingToUndo)
     def _nothing_to_undo(self) -> None:
-        self.busy = False
+        self._idle()
         self.notify("Nothing to undo in this session.", severity="warning")
 
     @on(DatabaseFailed)
     def _failed(self, message: DatabaseFailed) -> None:
-        self.busy = False
-        self._say(f"Could not {message.what}: {message.error}")
-        self.notify(f"Could not {message.what}: {message.error}", severity="error", timeout=8)
+        self._idle()
+        what = {"edit": "re-import the edited notes"}.get(message.what, message.what)
+        text = printable(f"Could not {what}: {message.error}")
+        self._say(text)
+        self.notify(text, severity="error", timeout=8, markup=False)
 
     def _say(self, text: str) -> None:
         status = self.query_one("#status", Static)
-        status.update(text)
+        status.update(printable(text))
         status.display = bool(text)
 
     # ---------------------------------------------------------------- actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Space and Enter: "Show answer" on the question side, "Good" on the answer side,
+        # back to the decks on the summary (the footer shows the one that applies).
+        finished = self.view is not None and self.view.card is None
+        if action == "reveal":
+            return not self.revealed and not finished
+        if action == "answer_good":
+            return self.revealed and not finished
+        if action == "done":
+            return finished
+        return True
 
     def action_reveal(self) -> None:
         if self.view is not None and self.view.card is None:
             self.action_back()
             return
-        if self.busy or self.view is None or self.revealed:
+        if self.busy:
+            self._key_not_used()
+            return
+        if self.view is None or self.revealed:
             return
         self._show_side(revealed=True, finished=False)
         self.query_one(CardView).reveal()
+
+    def action_answer_good(self) -> None:
+        self.action_rate(GOOD)
 
     def action_rate(self, rating: int) -> None:
         if self.view is None or self.view.card is None or not self.revealed:
             return
         spent = min(MAX_ANSWER_MS, int((time.monotonic() - self.shown_at) * 1000))
-        self._submit("rate", self.driver.rate, rating, spent)
+        self._submit("rate", self.driver.rate, self.view.card.id, rating, spent)
 
     def action_undo(self) -> None:
         if self.view is not None and self.view.undo_left:
@@ -263,11 +368,14 @@ class StudyScreen(Screen[None]):
 
     def action_suspend(self) -> None:
         if self.view is not None and self.view.card is not None:
-            self._submit("suspend", self.driver.suspend)
+            self._submit("suspend", self.driver.suspend, self.view.card.id)
 
     def action_bury(self) -> None:
         if self.view is not None and self.view.card is not None:
-            self._submit("bury", self.driver.bury)
+            self._submit("bury", self.driver.bury, self.view.card.id)
+
+    def action_done(self) -> None:
+        self.action_back()
 
     def action_back(self) -> None:
         self.app.close_study()
@@ -282,14 +390,25 @@ class StudyScreen(Screen[None]):
         url = self.query_one(CardView).first_link
         if url and self.revealed:
             self.app.open_url(url)
-            self.notify(f"Opening {url}", timeout=3)
+            self.notify(printable(f"Opening {url}"), timeout=3, markup=False)
 
     def action_edit(self) -> None:
         card = self.view.card if self.view else None
-        if card is not None:
-            edit_source(self, card.source_path, card.source_line)
+        if card is None or self.busy:
+            return
+        if edit_source(self, card.source_path, card.source_line):
+            root = card.deck.split(DECK_SEP)[0]
+            self._submit("edit", self._reimport, card.source_path, root)
 
-    def on_markdown_link_clicked(self, event) -> None:
+    def _reimport(self, path: str, root: str) -> StudyView:
+        """On the worker: the edited notes in again, then the queue with their new text."""
+        from llmcards.tui.editor import reimport, reimport_summary
+
+        app = self.app
+        report = reimport(app.db, path, root, app.clock())
+        return self.driver.reload(reimport_summary(path, report))
+
+    def on_markdown_link_clicked(self, event: Any) -> None:
         # By handler name: importing Markdown here would slow down the first card.
         card = self.view.card if self.view else None
         target = link_target(event.href, Path(card.source_path).parent if card else None)

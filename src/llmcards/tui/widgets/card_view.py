@@ -17,6 +17,7 @@ from textual.reactive import reactive
 from textual.widgets import Rule, Static
 
 from llmcards.scheduling.types import StudyCard
+from llmcards.textsafe import printable
 from llmcards.tui.answer import PreparedAnswer, prepare_answer
 from llmcards.tui.format import short_url
 
@@ -59,6 +60,17 @@ class CardView(VerticalScroll, can_focus=True):
         for answer in self.query("#answer"):
             answer.display = revealed
         self.query_one("#links").display = revealed and bool(self.prepared.links)
+        if revealed:
+            self.call_after_refresh(self._answer_in_sight)
+
+    def _answer_in_sight(self) -> None:
+        """On a small terminal the answer may start below the bottom edge: scroll it up
+        (the front stays one scroll away), so revealing always shows some answer."""
+        divider = self.query_one("#divider")
+        if divider.region.y + 2 >= self.content_region.bottom:
+            answer = self.query("#answer")
+            target = answer.first() if answer else divider
+            self.scroll_to_widget(target, top=True, animate=False)
 
     def show_card(self, card: StudyCard) -> None:
         """Show the question now; build the (hidden) answer right after."""
@@ -66,9 +78,9 @@ class CardView(VerticalScroll, can_focus=True):
         self.revealed = False
         self.scroll_home(animate=False)
         context = self.query_one("#context", Static)
-        context.update(card.context)
+        context.update(printable(card.context or ""))
         context.display = bool(card.context)
-        self.query_one("#front", Static).update(card.front)
+        self.query_one("#front", Static).update(printable(card.front))
         self.prepared = PreparedAnswer("", ())
         # After the question is painted: the answer is not needed before Space.
         self.call_after_refresh(self._build_answer, card.id)
@@ -76,12 +88,14 @@ class CardView(VerticalScroll, can_focus=True):
     def _build_answer(self, card_id: int) -> None:
         if self.card is None or self.card.id != card_id:
             return
-        self.prepared = prepare_answer(self.card.back, Path(self.card.source_path).parent)
+        self.prepared = prepare_answer(
+            printable(self.card.back), Path(self.card.source_path).parent
+        )
         links = self.query_one("#links", Static)
         if self.prepared.links:
             count = len(self.prepared.links)
             which = f"the first of {count} links" if count > 1 else "the link"
-            links.update(f"o  open {which} ({short_url(self.prepared.links[0], 40)})")
+            links.update(printable(f"o  open {which} ({short_url(self.prepared.links[0], 40)})"))
         links.display = self.revealed and bool(self.prepared.links)
         from textual.widgets import Markdown
 

@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from llmcards.textsafe import printable
 from llmcards.tui.format import when_due
 from llmcards.tui.home_rows import DeckRow
 
@@ -129,7 +130,7 @@ class DeckTree(OptionList):
     def _prompt(self, row: DeckRow, has_children: bool) -> Table:
         marker = ("▸ " if row.name in self.folded else "▾ ") if has_children else "  "
         name = Text(" " * 2 * row.depth + marker)
-        name.append(row.label, style="bold" if row.depth == 0 else "")
+        name.append(printable(row.label), style="bold" if row.depth == 0 else "")
         if row.bundled:
             name.append(" (bundled)", style="dim")
         if not row.to_study and row.next_due is not None and self.now is not None:

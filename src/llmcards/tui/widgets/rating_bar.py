@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.widgets import Button
 from textual.widgets.button import ButtonVariant
 
@@ -46,7 +47,8 @@ class RevealBar(Horizontal):
         )
 
     def set_key(self, key: str) -> None:
-        self.query_one("#reveal", Button).label = f"{key}  show answer"
+        # Content, not str: a str label is markup, and a remapped key may be "[".
+        self.query_one("#reveal", Button).label = Content(f"{key}  show answer")
 
 
 class RatingBar(Horizontal):
@@ -74,7 +76,7 @@ class RatingBar(Horizontal):
         for rating, name in RATING_LABELS.items():
             button = self.query_one(f"#rate-{rating}", Button)
             interval = labels.get(rating, "")
-            button.label = f"{keys.get(rating, rating)} {name} {interval}".rstrip()
+            button.label = Content(f"{keys.get(rating, rating)} {name} {interval}".rstrip())
             button.tooltip = (
                 f"{name}: next review {interval}" if interval else f"Rate this card {name}"
             )
