@@ -32,55 +32,70 @@ class Rules:
 
     def decide(self, item: Frame) -> list[Out | None]:
         """Cards and skips of a closed item, its nested items' outputs included."""
-        head = item.head
         children = item.outs
-        if len(head) == 1 and not item.body and not children:
+        if len(item.head) == 1 and not item.body and not children:
             out = self._one_line(item)
             if out is not None:
                 item.decision = "rule"
                 return [out]
-        data = self.source.data
         line = self.source.line_of(item.start)
-        if item.para_start >= 0 and data.find(b"{{c", item.para_start, item.para_end) >= 0:
-            made = self.cloze_outs(item.para_start, item.para_end, item.start, item.path, line)
-            if made:
-                item.decision = "explicit"
-                return made + children
-        if head and data.find(b"::", item.para_start, item.head_end) >= 0:
-            made = self._double_colon(head, item.end, item.start, item.path, line)
-            if made is not None:
-                item.decision = "explicit"
-                return [made, *_clozes_only(children)]
+        made = self._explicit(item, line)
+        if made is not None:
+            item.decision = "explicit"
+            return made
         item.decision = "rule"
-        found = first_cut(head) if item.cut is False else item.cut
+        found = first_cut(item.head) if item.cut is False else item.cut
         if found is not None:
-            out = self._definition(item, found[0], found[1], line)
-            return [out, *_clozes_only(children)] if children else [out]
-        text = head_plain(head)
+            return _with_answer(self._definition(item, found[0], found[1], line), children)
+        text = head_plain(item.head)
         if item.child_card:
-            item.decision = "group"
-            if text:
-                for out in children:
-                    if out is not None:
-                        out.context.append(text)
-            return children
+            return self._group(item, text)
         if not text:
             item.decision = "transparent"
             return children
+        if item.body:
+            return _with_answer(self._term(item, text, line), children)
+        return [self._unanswered(item, text, line), *children]
+
+    def _explicit(self, item: Frame, line: int) -> list[Out | None] | None:
+        """Rule 6: clozes in the head's paragraph, or `front :: back` in the head."""
+        data = self.source.data
+        children = item.outs
+        if item.para_start >= 0 and data.find(b"{{c", item.para_start, item.para_end) >= 0:
+            made = self.cloze_outs(item.para_start, item.para_end, item.start, item.path, line)
+            if made:
+                return made + children
+        if item.head and data.find(b"::", item.para_start, item.head_end) >= 0:
+            card = self._double_colon(item.head, item.end, item.start, item.path, line)
+            if card is not None:
+                return [card, *_clozes_only(children)]
+        return None
+
+    def _group(self, item: Frame, text: str) -> list[Out | None]:
+        """Rule 2: the children's cards, with the head as their context."""
+        item.decision = "group"
+        if text:
+            for out in item.outs:
+                if out is not None:
+                    out.context.append(text)
+        return item.outs
+
+    def _term(self, item: Frame, text: str, line: int) -> Out:
+        """Rule 3 (a head and a body), unless rule 4 vetoes it."""
         body = item.body
-        if body:
-            out = self._judged(
-                item, text, body & ~P.HAS_TODO, body & P.HAS_TODO, MAX_FRONT, line, text
-            )
-            if out is None:
-                out = Out(True, text, line, item.path)
-                out.back_span = (item.head_end, item.end, item.start, "")
-            return [out, *_clozes_only(children)] if children else [out]
-        if pieces_flags(without_counter(head)) == P.HAS_LINK:
-            return [_skip(text, line, item.path, "only a link", "only-links"), *children]
+        out = self._judged(item, text, body & ~P.HAS_TODO, body & P.HAS_TODO, MAX_FRONT, line, text)
+        if out is None:
+            out = Out(True, text, line, item.path)
+            out.back_span = (item.head_end, item.end, item.start, "")
+        return out
+
+    def _unanswered(self, item: Frame, text: str, line: int) -> Out:
+        """Rule 4 for a head alone: why it is no card."""
+        if pieces_flags(without_counter(item.head)) == P.HAS_LINK:
+            return _skip(text, line, item.path, "only a link", "only-links")
         if item.task:
-            return [_skip(text, line, item.path, "to-do item, no answer", "todo-list"), *children]
-        return [_no_answer(text, text, line, item.path), *children]
+            return _skip(text, line, item.path, "to-do item, no answer", "todo-list")
+        return _no_answer(text, text, line, item.path)
 
     def opens_answer(self, item: Frame) -> bool:
         """Whether the items of a list nested in `item` (its head is complete) are part of
@@ -327,6 +342,11 @@ def _first_line_pieces(markdown: str, base: int) -> list[P.Piece]:
             elif key == "End" and name == "Paragraph":
                 break
     return out
+
+
+def _with_answer(card: Out, children: list[Out | None]) -> list[Out | None]:
+    """A card whose answer swallowed its nested items: of those only clozes remain."""
+    return [card, *_clozes_only(children)] if children else [card]
 
 
 def _clozes_only(outs: Sequence[Out | None]) -> list[Out | None]:

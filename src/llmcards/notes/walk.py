@@ -6,6 +6,10 @@ everything after the head only updates the item's content flags. When an item cl
 so a group can adopt its children's cards. Nothing recurses, so lists nested
 hundreds deep are just a deeper list.
 
+`walk` only dispatches: each kind of event has its handler on `Walker` (a dict lookup
+per event, then one method call), so a rule about one kind of Markdown lives in one
+small method.
+
 Outputs leave in batches as soon as nothing later can change them, so an importer can
 store the first cards of a large note while the rest is still being parsed.
 """
@@ -13,255 +17,448 @@ store the first cards of a large note while the rest is still being parsed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
-from llmcards.notes import pieces as P
+from pyromark.event import Range
+
 from llmcards.notes.answer import Answers
 from llmcards.notes.content import classify_html, classify_text, html_media_flags, pieces_flags
-from llmcards.notes.frames import BODY, HEAD, NEW, REST, Frame, ListFrame, Out, Sandwich
+from llmcards.notes.frames import BODY, HEAD, NEW, REST, Frame, ListFrame, Out
 from llmcards.notes.headings import Headings
 from llmcards.notes.parser import parse_events
+from llmcards.notes.pieces import (
+    CODE,
+    EMPH,
+    EMPH_END,
+    HAS_IMAGE,
+    HAS_LINK,
+    HAS_TEXT,
+    HAS_TODO,
+    HTML,
+    IMAGE,
+    IMAGE_END,
+    LINK,
+    LINK_END,
+    MATH,
+    TEXT,
+    Piece,
+)
 from llmcards.notes.rules import Rules
+from llmcards.notes.sandwich import apply_sandwich, drop_sandwich, open_sandwich
 from llmcards.notes.source import Source
 
-_EMPHASIS = frozenset({"Emphasis", "Strong", "Strikethrough", "Superscript", "Subscript"})
+_EMPHASIS = ("Emphasis", "Strong", "Strikethrough", "Superscript", "Subscript")
 _LEVELS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
+_OTHER_BLOCKS = ("BlockQuote", "FootnoteDefinition", "MetadataBlock")
+
+Span = Range  # {"start": byte, "end": byte}
+Handler = Callable[[Any, Span], None]
 
 
 def walk(text: str, batch: int = 0) -> Iterator[list[Out]]:
     """The note's outputs in note order: lists of about `batch` (0: one list at the end)."""
-    source = Source(text)
-    data = source.data
-    answers = Answers(source)
-    rules = Rules(source, answers)
-    root = Frame(0, len(data), (), BODY)
-    headings = Headings(answers, root.outs)
-    stack: list[Frame] = [root]
-    lists: list[ListFrame] = []
-    cur = root
-    heading: list[P.Piece] | None = None
-    heading_start = 0
-    link = 0
-    image = 0
-    released = 0  # root.outs[:released] have left
-    TEXT, HAS_TEXT, HAS_LINK, HAS_IMAGE = P.TEXT, P.HAS_TEXT, P.HAS_LINK, P.HAS_IMAGE
-
-    for event, span in parse_events(text):
+    walker = Walker(text, batch)
+    handlers: dict[str, Handler] = {
+        "Text": walker.text,
+        "Start": walker.start,
+        "End": walker.end,
+        "Code": walker.code,
+        "InlineMath": walker.math,
+        "DisplayMath": walker.math,
+        "InlineHtml": walker.inline_html,
+        "Html": walker.html,
+        "TaskListMarker": walker.task_marker,
+        "FootnoteReference": walker.footnote_reference,
+    }
+    on_break = walker.on_break
+    ready = walker.ready
+    # Events as `Any`: their union type would cost an isinstance per event to narrow.
+    events: Iterator[tuple[Any, Span]] = parse_events(text)
+    for event, span in events:
         if event.__class__ is str:
-            if event == "Rule":
-                if cur.sandwich is not None:
-                    _drop_sandwich(cur)
-            elif cur.phase == HEAD:
-                cur.phase = REST
-            elif heading is not None:
-                heading.append((TEXT, " ", 0, 0))
+            on_break(event)
             continue
         ((key, value),) = event.items()
+        handler = handlers.get(key)
+        if handler is not None:
+            handler(value, span)
+            if ready:
+                yield ready.pop()
+    yield walker.finish()
 
-        if key == "Text":
-            phase = cur.phase
-            if phase <= HEAD:
-                if phase == NEW:
-                    cur.phase = HEAD
-                    cur.para_start = span["start"]
-                end = span["end"]
-                cur.head.append((TEXT, value, span["start"], end))
-                cur.head_end = end
-            elif heading is not None:
-                heading.append((TEXT, value, 0, 0))
-            elif link:
-                cur.body |= HAS_LINK
-            elif (
-                not image
-                and not cur.body & HAS_TEXT
-                and (cur is not root or root.sandwich is not None)
-            ):
-                # Once text is seen, more flags change no verdict (see Rules._judged).
-                cur.body |= classify_text(value)
-            continue
 
-        if key == "Start":
-            if value.__class__ is str:
-                if value in _EMPHASIS:
-                    _inline(cur, heading, P.EMPH, value, span)
-                elif value == "Paragraph":
-                    if cur.phase == NEW:
-                        cur.phase = HEAD
-                        cur.para_start = span["start"]
-                    elif cur is root:
-                        headings.saw_content = True
-                elif value == "Item":
-                    frame = Frame(span["start"], span["end"], headings.path)
-                    if lists and lists[-1].in_answer:
-                        frame.in_answer = True
-                    stack.append(frame)
-                    cur = frame
-                elif value == "HtmlBlock":
-                    _end_head(cur)
-                    if cur is root:
-                        headings.saw_content = True
-                continue
-            ((tag, detail),) = value.items()
-            if tag == "Link":
-                _inline(cur, heading, P.LINK, detail["dest_url"], span)
-                link += 1
-                if cur.phase > HEAD:
-                    cur.body |= HAS_LINK
-            elif tag == "Image":
-                _inline(cur, heading, P.IMAGE, detail["dest_url"], span)
-                image += 1
-                if cur.phase > HEAD:
-                    cur.body |= HAS_IMAGE
-            elif tag == "List":
-                _end_head(cur)
-                sandwich = cur.sandwich
-                if sandwich is not None and detail is not None:
-                    if detail == sandwich.number + 1:
-                        _apply_sandwich(cur, rules, span["start"])
-                    else:
-                        _drop_sandwich(cur)
-                in_answer = cur is not root and (cur.in_answer or rules.opens_answer(cur))
-                lists.append(ListFrame(detail is not None, in_answer))
-                if cur is root:
-                    headings.saw_content = True
-            elif tag == "Heading":
-                if cur is root:
-                    if cur.sandwich is not None:
-                        _drop_sandwich(cur)
-                    heading = []
-                    heading_start = span["start"]
-                else:
-                    _end_head(cur)
-                    cur.body |= HAS_TEXT
-            else:  # CodeBlock, Table, BlockQuote, FootnoteDefinition, MetadataBlock
-                _end_head(cur)
-                if tag in ("CodeBlock", "Table"):
-                    cur.body |= HAS_TEXT
-                if cur is root:
-                    headings.saw_content = True
-            continue
+class Walker:
+    """State of the pass and one handler per kind of event."""
 
-        if key == "End":
-            if value.__class__ is str:
-                if value in _EMPHASIS:
-                    _inline(cur, heading, P.EMPH_END, value, span)
-                elif value == "Paragraph":
-                    phase = cur.phase
-                    if phase in (HEAD, REST):
-                        cur.phase = BODY
-                        cur.para_end = span["end"]
-                    else:
-                        start, end = span["start"], span["end"]
-                        if (cur is root and data.find(b"::", start, end) >= 0) or data.find(
-                            b"{{c", start, end
-                        ) >= 0:
-                            cur.outs.extend(
-                                _paragraph(rules, cur is root, start, end, headings.path)
-                            )
-                elif value == "Item":
-                    item = stack.pop()
-                    cur = stack[-1]
-                    if item.phase != BODY:
-                        item.para_end = item.end
-                    if item.sandwich is not None:
-                        _drop_sandwich(item)
-                    outs = rules.inside_answer(item) if item.in_answer else rules.decide(item)
-                    lst = lists[-1]
-                    lst.count += 1
-                    lst.all_task = lst.all_task and item.task
-                    if not lst.flags & HAS_TEXT and (cur is not root or root.sandwich is not None):
-                        # Only an enclosing item (or a pending sandwich) needs to know
-                        # what this item's content is made of, and once the list holds
-                        # text, more flags change no verdict (see Rules._judged).
-                        lst.flags |= pieces_flags(item.head) | item.body
-                    lst.last = item
-                    lst.last_at = len(cur.outs)
-                    lst.last_len = len(outs)
-                    cur.outs.extend(outs)
-                    if cur is root and batch and lst.last_at - released >= batch:
-                        # Final: outputs before the item just closed (a sandwich may
-                        # still redo it), before a pending sandwich's tail, and before
-                        # the slot of a question heading still gathering its answer.
-                        limit = lst.last_at
-                        if root.sandwich is not None and root.sandwich.at < limit:
-                            limit = root.sandwich.at
-                        if headings.pending and headings.pending[0].slot < limit:
-                            limit = headings.pending[0].slot
-                        if limit > released:
-                            yield _finished(root.outs, released, limit, answers.markdown)
-                            for gone in range(released, limit):
-                                root.outs[gone] = None  # nothing reads them again: free them
-                            released = limit
-                    if not cur.child_card:
-                        for out in outs:
-                            if out is not None and out.is_card:
-                                cur.child_card = True
-                                break
-                elif value == "Link":
-                    link = max(0, link - 1)
-                    _inline(cur, heading, P.LINK_END, "", span)
-                elif value == "Image":
-                    image = max(0, image - 1)
-                    _inline(cur, heading, P.IMAGE_END, "", span)
-                continue
-            ((tag, detail),) = value.items()
-            if tag == "List":
-                lst = lists.pop()
-                if lst.count and lst.all_task:
-                    cur.body |= P.HAS_TODO
-                else:
-                    cur.body |= lst.flags
-                if lst.ordered and lst.last is not None and cur.sandwich is None:
-                    number = _item_number(data, lst.last.start)
-                    if number is not None:
-                        cur.sandwich = Sandwich(
-                            lst.last, number, lst.last_at, lst.last_len, cur.body
-                        )
-                        cur.body = 0
-            elif tag == "Heading" and heading is not None:
-                headings.heading(
-                    _LEVELS[detail],
-                    heading,
-                    heading_start,
-                    span["end"],
-                    source.line_of(heading_start),
-                )
-                heading = None
-            continue
+    __slots__ = (
+        "answers",
+        "batch",
+        "cur",
+        "data",
+        "end_named",
+        "end_tagged",
+        "heading",
+        "heading_start",
+        "headings",
+        "image",
+        "link",
+        "lists",
+        "ready",
+        "released",
+        "root",
+        "rules",
+        "source",
+        "stack",
+        "start_named",
+        "start_tagged",
+    )
 
-        if key == "Code" or key == "InlineMath" or key == "DisplayMath":
-            kind = P.CODE if key == "Code" else P.MATH
-            if cur.phase <= HEAD or heading is not None:
-                _inline(cur, heading, kind, value, span)
-            else:
-                cur.body |= HAS_TEXT
-        elif key == "InlineHtml":
-            answers.saw_html(span["start"], span["end"])
-            if cur.phase <= HEAD or heading is not None:
-                _inline(cur, heading, P.HTML, value, span)
-            else:
-                low = value[:3].lower()
-                if low == "<a " or low == "<a>":
-                    link += 1
-                    cur.body |= HAS_LINK
-                elif low == "</a":
-                    link = max(0, link - 1)
-                else:
-                    cur.body |= html_media_flags(value)
-        elif key == "Html":
-            answers.saw_html(span["start"], span["end"])
-            cur.body |= classify_html(value)
-        elif key == "TaskListMarker":
-            if cur.phase == NEW:
-                cur.task = True
-        elif key == "FootnoteReference" and cur.phase > HEAD:
+    def __init__(self, text: str, batch: int) -> None:
+        self.source = source = Source(text)
+        self.data = source.data
+        self.answers = answers = Answers(source)
+        self.rules = Rules(source, answers)
+        self.root = root = Frame(0, len(self.data), (), BODY)
+        self.headings = Headings(answers, root.outs)
+        self.stack: list[Frame] = [root]
+        self.lists: list[ListFrame] = []
+        self.cur = root
+        self.heading: list[Piece] | None = None  # inline pieces of an open heading
+        self.heading_start = 0
+        self.link = 0  # depth of open links
+        self.image = 0
+        self.batch = batch
+        self.released = 0  # root.outs[:released] have left
+        self.ready: list[list[Out]] = []  # a batch waiting to leave
+        self.start_named: dict[str, Handler] = {
+            "Paragraph": self.start_paragraph,
+            "Item": self.start_item,
+            "HtmlBlock": self.start_html_block,
+        }
+        self.start_tagged: dict[str, Handler] = {
+            "Link": self.start_link,
+            "Image": self.start_image,
+            "List": self.start_list,
+            "Heading": self.start_heading,
+        }
+        self.end_named: dict[str, Handler] = {
+            "Paragraph": self.end_paragraph,
+            "Item": self.end_item,
+            "Link": self.end_link,
+            "Image": self.end_image,
+        }
+        self.end_tagged: dict[str, Handler] = {"List": self.end_list, "Heading": self.end_heading}
+        for name in _EMPHASIS:
+            self.start_named[name] = self.start_emphasis
+            self.end_named[name] = self.end_emphasis
+        for name in _OTHER_BLOCKS:
+            self.start_tagged[name] = self.start_block
+        self.start_tagged["CodeBlock"] = self.start_tagged["Table"] = self.start_text_block
+
+    # -- dispatch ---------------------------------------------------------------
+
+    def start(self, value: Any, span: Span) -> None:
+        if value.__class__ is str:
+            handler = self.start_named.get(value)
+            if handler is not None:
+                handler(value, span)
+            return
+        ((tag, detail),) = value.items()
+        handler = self.start_tagged.get(tag)
+        if handler is not None:
+            handler(detail, span)
+
+    def end(self, value: Any, span: Span) -> None:
+        if value.__class__ is str:
+            handler = self.end_named.get(value)
+            if handler is not None:
+                handler(value, span)
+            return
+        ((tag, detail),) = value.items()
+        handler = self.end_tagged.get(tag)
+        if handler is not None:
+            handler(detail, span)
+
+    # -- text and breaks ---------------------------------------------------------
+
+    def on_break(self, event: str) -> None:
+        """SoftBreak, HardBreak or Rule: a head ends at the first line break."""
+        cur = self.cur
+        if event == "Rule":
+            if cur.sandwich is not None:
+                drop_sandwich(cur)
+        elif cur.phase == HEAD:
+            cur.phase = REST
+        elif self.heading is not None:
+            self.heading.append((TEXT, " ", 0, 0))
+
+    def text(self, value: str, span: Span) -> None:
+        cur = self.cur
+        phase = cur.phase
+        if phase <= HEAD:
+            if phase == NEW:
+                cur.phase = HEAD
+                cur.para_start = span["start"]
+            end = span["end"]
+            cur.head.append((TEXT, value, span["start"], end))
+            cur.head_end = end
+        elif self.heading is not None:
+            self.heading.append((TEXT, value, 0, 0))
+        elif self.link:
+            cur.body |= HAS_LINK
+        elif (
+            not self.image
+            and not cur.body & HAS_TEXT
+            and (cur is not self.root or cur.sandwich is not None)
+        ):
+            # Once text is seen, more flags change no verdict (see Rules._judged).
+            cur.body |= classify_text(value)
+
+    def code(self, value: str, span: Span) -> None:
+        self._code_like(CODE, value, span)
+
+    def math(self, value: str, span: Span) -> None:
+        self._code_like(MATH, value, span)
+
+    def _code_like(self, kind: int, value: str, span: Span) -> None:
+        cur = self.cur
+        if cur.phase <= HEAD or self.heading is not None:
+            self._inline(kind, value, span)
+        else:
             cur.body |= HAS_TEXT
 
-    while len(stack) > 1:  # pyromark closes everything, but never trust the tail
-        stack.pop()
-    if root.sandwich is not None:
-        _drop_sandwich(root)
-    headings.finish(len(data))
-    yield _finished(root.outs, released, len(root.outs), answers.markdown)
+    def inline_html(self, value: str, span: Span) -> None:
+        self.answers.saw_html(span["start"], span["end"])
+        cur = self.cur
+        if cur.phase <= HEAD or self.heading is not None:
+            self._inline(HTML, value, span)
+            return
+        low = value[:3].lower()
+        if low == "<a " or low == "<a>":
+            self.link += 1
+            cur.body |= HAS_LINK
+        elif low == "</a":
+            self.link = max(0, self.link - 1)
+        else:
+            cur.body |= html_media_flags(value)
+
+    def html(self, value: str, span: Span) -> None:
+        self.answers.saw_html(span["start"], span["end"])
+        self.cur.body |= classify_html(value)
+
+    def task_marker(self, value: bool, span: Span) -> None:
+        if self.cur.phase == NEW:
+            self.cur.task = True
+
+    def footnote_reference(self, value: str, span: Span) -> None:
+        if self.cur.phase > HEAD:
+            self.cur.body |= HAS_TEXT
+
+    def _inline(self, kind: int, value: str, span: Span) -> None:
+        """An inline piece of the open head, or of the open heading."""
+        cur = self.cur
+        phase = cur.phase
+        if phase <= HEAD:
+            if phase == NEW:
+                if kind in (EMPH_END, LINK_END, IMAGE_END):
+                    return
+                cur.phase = HEAD
+                cur.para_start = span["start"]
+            cur.head.append((kind, value, span["start"], span["end"]))
+            if span["end"] > cur.head_end:
+                cur.head_end = span["end"]
+        elif self.heading is not None:
+            self.heading.append((kind, value, 0, 0))
+
+    # -- inline containers ---------------------------------------------------------
+
+    def start_emphasis(self, name: str, span: Span) -> None:
+        self._inline(EMPH, name, span)
+
+    def end_emphasis(self, name: str, span: Span) -> None:
+        self._inline(EMPH_END, name, span)
+
+    def start_link(self, detail: dict[str, str], span: Span) -> None:
+        self._inline(LINK, detail["dest_url"], span)
+        self.link += 1
+        if self.cur.phase > HEAD:
+            self.cur.body |= HAS_LINK
+
+    def end_link(self, name: str, span: Span) -> None:
+        self.link = max(0, self.link - 1)
+        self._inline(LINK_END, "", span)
+
+    def start_image(self, detail: dict[str, str], span: Span) -> None:
+        self._inline(IMAGE, detail["dest_url"], span)
+        self.image += 1
+        if self.cur.phase > HEAD:
+            self.cur.body |= HAS_IMAGE
+
+    def end_image(self, name: str, span: Span) -> None:
+        self.image = max(0, self.image - 1)
+        self._inline(IMAGE_END, "", span)
+
+    # -- blocks ------------------------------------------------------------------
+
+    def start_paragraph(self, name: str, span: Span) -> None:
+        cur = self.cur
+        if cur.phase == NEW:
+            cur.phase = HEAD
+            cur.para_start = span["start"]
+        elif cur is self.root:
+            self.headings.saw_content = True
+
+    def end_paragraph(self, name: str, span: Span) -> None:
+        cur = self.cur
+        phase = cur.phase
+        if phase in (HEAD, REST):
+            cur.phase = BODY
+            cur.para_end = span["end"]
+            return
+        start, end = span["start"], span["end"]
+        data = self.data
+        top_level = cur is self.root
+        if (top_level and data.find(b"::", start, end) >= 0) or data.find(b"{{c", start, end) >= 0:
+            cur.outs.extend(self._paragraph(top_level, start, end))
+
+    def _paragraph(self, top_level: bool, start: int, end: int) -> list[Out | None]:
+        path = self.headings.path
+        if top_level:
+            return self.rules.paragraph(start, end, path)
+        # Inside an item only clozes count ("anywhere, also inside another card's answer").
+        line = self.source.line_of(start)
+        return self.rules.cloze_outs(start, end, start, path, line)
+
+    def start_html_block(self, name: str, span: Span) -> None:
+        _end_head(self.cur)
+        if self.cur is self.root:
+            self.headings.saw_content = True
+
+    def start_block(self, detail: object, span: Span) -> None:
+        """BlockQuote, FootnoteDefinition, MetadataBlock: the head is over."""
+        _end_head(self.cur)
+        if self.cur is self.root:
+            self.headings.saw_content = True
+
+    def start_text_block(self, detail: object, span: Span) -> None:
+        """CodeBlock or Table: text in an answer."""
+        self.start_block(detail, span)
+        self.cur.body |= HAS_TEXT
+
+    def start_heading(self, detail: object, span: Span) -> None:
+        cur = self.cur
+        if cur is self.root:
+            if cur.sandwich is not None:
+                drop_sandwich(cur)
+            self.heading = []
+            self.heading_start = span["start"]
+        else:
+            _end_head(cur)
+            cur.body |= HAS_TEXT
+
+    def end_heading(self, level: str, span: Span) -> None:
+        if self.heading is None:
+            return
+        start = self.heading_start
+        self.headings.heading(
+            _LEVELS[level], self.heading, start, span["end"], self.source.line_of(start)
+        )
+        self.heading = None
+
+    # -- lists -------------------------------------------------------------------
+
+    def start_list(self, first_number: int | None, span: Span) -> None:
+        cur = self.cur
+        _end_head(cur)
+        sandwich = cur.sandwich
+        if sandwich is not None and first_number is not None:
+            if first_number == sandwich.number + 1:
+                apply_sandwich(cur, self.rules, span["start"])
+            else:
+                drop_sandwich(cur)
+        root = self.root
+        in_answer = cur is not root and (cur.in_answer or self.rules.opens_answer(cur))
+        self.lists.append(ListFrame(first_number is not None, in_answer))
+        if cur is root:
+            self.headings.saw_content = True
+
+    def end_list(self, ordered: bool, span: Span) -> None:
+        cur = self.cur
+        lst = self.lists.pop()
+        if lst.count and lst.all_task:
+            cur.body |= HAS_TODO
+        else:
+            cur.body |= lst.flags
+        if lst.ordered and lst.last is not None and cur.sandwich is None:
+            open_sandwich(cur, lst, self.data)
+
+    def start_item(self, name: str, span: Span) -> None:
+        frame = Frame(span["start"], span["end"], self.headings.path)
+        lists = self.lists
+        if lists and lists[-1].in_answer:
+            frame.in_answer = True
+        self.stack.append(frame)
+        self.cur = frame
+
+    def end_item(self, name: str, span: Span) -> None:
+        stack = self.stack
+        item = stack.pop()
+        self.cur = cur = stack[-1]
+        if item.phase != BODY:
+            item.para_end = item.end
+        if item.sandwich is not None:
+            drop_sandwich(item)
+        outs = self.rules.inside_answer(item) if item.in_answer else self.rules.decide(item)
+        lst = self.lists[-1]
+        lst.count += 1
+        lst.all_task = lst.all_task and item.task
+        root = self.root
+        if not lst.flags & HAS_TEXT and (cur is not root or root.sandwich is not None):
+            # Only an enclosing item (or a pending sandwich) needs to know what this
+            # item's content is made of, and once the list holds text, more flags
+            # change no verdict (see Rules._judged).
+            lst.flags |= pieces_flags(item.head) | item.body
+        lst.last = item
+        lst.last_at = len(cur.outs)
+        lst.last_len = len(outs)
+        cur.outs.extend(outs)
+        if cur is root and self.batch and lst.last_at - self.released >= self.batch:
+            self._release(lst.last_at)
+        if not cur.child_card:
+            for out in outs:
+                if out is not None and out.is_card:
+                    cur.child_card = True
+                    break
+
+    def _release(self, limit: int) -> None:
+        """Hand out the document's outputs that nothing later can change: those before
+        the item just closed (a sandwich may still redo it), before a pending
+        sandwich's tail, and before the slot of a question heading still gathering
+        its answer."""
+        root = self.root
+        if root.sandwich is not None and root.sandwich.at < limit:
+            limit = root.sandwich.at
+        pending = self.headings.pending
+        if pending and pending[0].slot < limit:
+            limit = pending[0].slot
+        released = self.released
+        if limit <= released:
+            return
+        self.ready.append(_finished(root.outs, released, limit, self.answers.markdown))
+        outs = root.outs
+        for gone in range(released, limit):
+            outs[gone] = None  # nothing reads them again: free them
+        self.released = limit
+
+    def finish(self) -> list[Out]:
+        """The outputs still held once every event is seen."""
+        del self.stack[1:]  # pyromark closes everything, but never trust the tail
+        root = self.root
+        self.cur = root
+        if root.sandwich is not None:
+            drop_sandwich(root)
+        self.headings.finish(len(self.data))
+        return _finished(root.outs, self.released, len(root.outs), self.answers.markdown)
 
 
 def _finished(
@@ -277,71 +474,9 @@ def _finished(
     return done
 
 
-def _inline(
-    cur: Frame, heading: list[P.Piece] | None, kind: int, value: str, span: dict[str, int]
-) -> None:
-    phase = cur.phase
-    if phase <= HEAD:
-        if phase == NEW:
-            if kind in (P.EMPH_END, P.LINK_END, P.IMAGE_END):
-                return
-            cur.phase = HEAD
-            cur.para_start = span["start"]
-        cur.head.append((kind, value, span["start"], span["end"]))
-        if span["end"] > cur.head_end:
-            cur.head_end = span["end"]
-    elif heading is not None:
-        heading.append((kind, value, 0, 0))
-
-
 def _end_head(cur: Frame) -> None:
     phase = cur.phase
     if phase != BODY:
         if phase != NEW and cur.para_end < 0:
             cur.para_end = cur.head_end
         cur.phase = BODY
-
-
-def _paragraph(
-    rules: Rules, top_level: bool, start: int, end: int, path: tuple[str, ...]
-) -> list[Out | None]:
-    if top_level:
-        return rules.paragraph(start, end, path)
-    # Inside an item only clozes count ("anywhere, also inside another card's answer").
-    line = rules.source.line_of(start)
-    return rules.cloze_outs(start, end, start, path, line)
-
-
-def _item_number(data: bytes, start: int) -> int | None:
-    pos = start
-    while pos < len(data) and data[pos] in b" \t":
-        pos += 1
-    end = pos
-    while end < len(data) and end - pos < 10 and 48 <= data[end] <= 57:
-        end += 1
-    return int(data[pos:end]) if end > pos else None
-
-
-def _apply_sandwich(container: Frame, rules: Rules, resume: int) -> None:
-    sandwich = container.sandwich
-    assert sandwich is not None
-    container.sandwich = None
-    extra = container.body
-    container.body = sandwich.saved_body | extra
-    tail = sandwich.tail
-    if tail.decision != "rule":
-        return
-    tail.end = resume
-    tail.body |= extra
-    between = container.outs[sandwich.at + sandwich.tail_len :]
-    redone = rules.decide(tail)
-    container.outs[sandwich.at :] = redone + [
-        o for o in between if o is not None and o.kind == "cloze"
-    ]
-
-
-def _drop_sandwich(container: Frame) -> None:
-    sandwich = container.sandwich
-    assert sandwich is not None
-    container.sandwich = None
-    container.body |= sandwich.saved_body
