@@ -16,6 +16,7 @@ store the first cards of a large note while the rest is still being parsed.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -24,6 +25,7 @@ from pyromark.event import Range
 from llmcards.notes.answer import Answers
 from llmcards.notes.content import classify_html, classify_text, html_media_flags, pieces_flags
 from llmcards.notes.frames import BODY, HEAD, NEW, REST, Frame, ListFrame, Out
+from llmcards.notes.glue import find_glued, next_number_at, unglue
 from llmcards.notes.headings import Headings
 from llmcards.notes.parser import parse_events
 from llmcards.notes.pieces import (
@@ -49,15 +51,45 @@ from llmcards.notes.source import Source
 
 _EMPHASIS = ("Emphasis", "Strong", "Strikethrough", "Superscript", "Subscript")
 _LEVELS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
-_OTHER_BLOCKS = ("BlockQuote", "FootnoteDefinition", "MetadataBlock")
+_OTHER_BLOCKS = ("FootnoteDefinition", "MetadataBlock")
 
 Span = Range  # {"start": byte, "end": byte}
 Handler = Callable[[Any, Span], None]
 
 
 def walk(text: str, batch: int = 0) -> Iterator[list[Out]]:
-    """The note's outputs in note order: lists of about `batch` (0: one list at the end)."""
-    walker = Walker(text, batch)
+    """The note's outputs in note order: lists of about `batch` (0: one list at the end).
+
+    When the pass meets a numbered item glued to the line before it (see glue.py), it
+    starts over on the note read with the glued items set apart; outputs already
+    handed out are the same in both readings and are not handed out twice.
+    """
+    data = b""
+    glued: list[int] = []
+    current, added = text, list[int]()
+    sent = 0
+    while True:
+        skip = sent
+        try:
+            for outs in _pass(Walker(current, batch, added), current):
+                if skip:
+                    if len(outs) <= skip:
+                        skip -= len(outs)
+                        continue
+                    outs = outs[skip:]
+                    skip = 0
+                sent += len(outs)
+                yield outs
+            return
+        except Glued as found:
+            if not data:
+                data = text.encode("utf-8", "surrogatepass")
+                glued = find_glued(data)
+            glued.append(found.offset - bisect_left(added, found.offset))
+            current, added = unglue(data, glued)
+
+
+def _pass(walker: Walker, text: str) -> Iterator[list[Out]]:
     handlers: dict[str, Handler] = {
         "Text": walker.text,
         "Start": walker.start,
@@ -76,7 +108,7 @@ def walk(text: str, batch: int = 0) -> Iterator[list[Out]]:
     events: Iterator[tuple[Any, Span]] = parse_events(text)
     for event, span in events:
         if event.__class__ is str:
-            on_break(event)
+            on_break(event, span)
             continue
         ((key, value),) = event.items()
         handler = handlers.get(key)
@@ -85,6 +117,14 @@ def walk(text: str, batch: int = 0) -> Iterator[list[Out]]:
             if ready:
                 yield ready.pop()
     yield walker.finish()
+
+
+class Glued(Exception):
+    """The item line at byte `offset` of this reading was glued to the line before."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__(offset)
+        self.offset = offset
 
 
 class Walker:
@@ -103,6 +143,7 @@ class Walker:
         "image",
         "link",
         "lists",
+        "quotes",
         "ready",
         "released",
         "root",
@@ -113,8 +154,9 @@ class Walker:
         "start_tagged",
     )
 
-    def __init__(self, text: str, batch: int) -> None:
-        self.source = source = Source(text)
+    def __init__(self, text: str, batch: int, added: list[int] | None = None) -> None:
+        self.source = source = Source(text, added)
+        self.quotes = 0  # depth of open block quotes
         self.data = source.data
         self.answers = answers = Answers(source)
         self.rules = Rules(source, answers)
@@ -147,7 +189,12 @@ class Walker:
             "Link": self.end_link,
             "Image": self.end_image,
         }
-        self.end_tagged: dict[str, Handler] = {"List": self.end_list, "Heading": self.end_heading}
+        self.end_tagged: dict[str, Handler] = {
+            "List": self.end_list,
+            "Heading": self.end_heading,
+            "BlockQuote": self.end_quote,
+        }
+        self.start_tagged["BlockQuote"] = self.start_quote
         for name in _EMPHASIS:
             self.start_named[name] = self.start_emphasis
             self.end_named[name] = self.end_emphasis
@@ -181,7 +228,7 @@ class Walker:
 
     # -- text and breaks ---------------------------------------------------------
 
-    def on_break(self, event: str) -> None:
+    def on_break(self, event: str, span: Span) -> None:
         """SoftBreak, HardBreak or Rule: a head ends at the first line break."""
         cur = self.cur
         if event == "Rule":
@@ -191,6 +238,15 @@ class Walker:
             cur.phase = REST
         elif self.heading is not None:
             self.heading.append((TEXT, " ", 0, 0))
+        elif (
+            event == "SoftBreak"
+            and cur.sandwich is not None
+            and not self.quotes
+            and next_number_at(self.data, span["end"], cur.sandwich.number + 1)
+        ):
+            # A paragraph right after an ordered list whose next line is the list's
+            # next item, glued to it (see glue.py).
+            raise Glued(span["end"])
 
     def text(self, value: str, span: Span) -> None:
         cur = self.cur
@@ -339,6 +395,13 @@ class Walker:
         _end_head(self.cur)
         if self.cur is self.root:
             self.headings.saw_content = True
+
+    def start_quote(self, detail: object, span: Span) -> None:
+        self.start_block(detail, span)
+        self.quotes += 1
+
+    def end_quote(self, detail: object, span: Span) -> None:
+        self.quotes -= 1
 
     def start_text_block(self, detail: object, span: Span) -> None:
         """CodeBlock or Table: text in an answer."""
