@@ -11,6 +11,7 @@ from llmcards.notes.answer import Answers
 from llmcards.notes.cloze import clozes, reveal_all
 from llmcards.notes.content import classify_text, pieces_flags
 from llmcards.notes.frames import Frame, Out
+from llmcards.notes.fronts import is_todo
 from llmcards.notes.parser import parse_events
 from llmcards.notes.plain import collapse, head_plain, plain, without_counter
 from llmcards.notes.separators import Cut, double_colon, first_cut, is_statement, simple_cut
@@ -45,9 +46,12 @@ class Rules:
             return made
         item.decision = "rule"
         found = first_cut(item.head) if item.cut is False else item.cut
-        if found is not None:
+        if found is not None and not is_todo(found[1]):
             return _with_answer(self._definition(item, found[0], found[1], line), children)
         text = head_plain(item.head)
+        if found is not None or is_todo(text):
+            # Not fronts: its children are looked at as usual, under no context.
+            return [_skip(text, line, item.path, "a to-do, not a front", "todo-list"), *children]
         if item.child_card:
             return self._group(item, text)
         if not text:
@@ -107,8 +111,8 @@ class Rules:
             return False  # a cloze item keeps its children's cards
         if data.find(b"::", item.para_start, item.head_end) >= 0:
             return False
-        item.cut = first_cut(item.head)  # `decide` needs it again when the item closes
-        return item.cut is not None
+        item.cut = cut = first_cut(item.head)  # `decide` needs it again when the item closes
+        return cut is not None and not is_todo(cut[1])
 
     def inside_answer(self, item: Frame) -> list[Out | None]:
         """What `decide` would leave of an item inside a definition's answer once the
@@ -153,7 +157,7 @@ class Rules:
             return None
         tail = text[span[1] :]
         front = collapse(text[: span[0]])
-        if len(front) > MAX_DEFINED_FRONT or classify_text(tail) != P.HAS_TEXT:
+        if len(front) > MAX_DEFINED_FRONT or classify_text(tail) != P.HAS_TEXT or is_todo(front):
             return None
         encoded = text.encode()
         if end - start != len(encoded) or not self.source.data.startswith(encoded, start):

@@ -1,0 +1,46 @@
+"""What a front must be to read on its own: never a to-do marker, no section number
+left over from the note's outline, and when short and generic, its context with it."""
+
+from __future__ import annotations
+
+import re
+
+_TODO = re.compile(r"(?i:todo|tbd|fixme)|待办|待补充")
+_TODO_FIRST = frozenset("TtFf待")
+# `2.`, `2、`, `(2)`, `（2）`, `二、` before a question heading's text.
+_SECTION = re.compile(
+    r"\s*(?:\d{1,3}(?:\.\d{1,3})*[.、．]\s*|[(（]\d{1,3}[)）]\s*|[一二三四五六七八九十]{1,3}[、.．]\s*)"
+)
+_WORD = re.compile(r"\S+")
+SHORT_CHARS = 12
+SHORT_WORDS = 4
+
+
+def is_todo(front: str) -> bool:
+    """`TODO`, `TBD`, `FIXME`, `待办`, `待补充`, alone (a colon after it allowed)."""
+    if front[:1] not in _TODO_FIRST:
+        return False
+    return _TODO.fullmatch(front.rstrip(":： \t")) is not None
+
+
+def without_section_number(front: str) -> str:
+    """`2.为什么需要 PEFT？` -> `为什么需要 PEFT？` (never down to nothing)."""
+    match = _SECTION.match(front)
+    if match is None or match.end() >= len(front):
+        return front
+    return front[match.end() :]
+
+
+def needs_context(front: str) -> bool:
+    """A short generic front (`作用`, `Purpose`, `Typical ranges`) says nothing of its
+    subject: at most 12 characters or 4 words, and no question mark."""
+    if "?" in front or "？" in front:
+        return False
+    if len(front) <= SHORT_CHARS:
+        return True
+    return len(_WORD.findall(front)) <= SHORT_WORDS and not _has_cjk_run(front)
+
+
+def _has_cjk_run(text: str) -> bool:
+    """Four words of CJK text can be a whole sentence: count words only for Latin."""
+    return any(0x2E80 <= ord(ch) <= 0x9FFF for ch in text)
