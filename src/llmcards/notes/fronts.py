@@ -18,9 +18,20 @@ SHORT_WORDS = 4
 
 def is_todo(front: str) -> bool:
     """`TODO`, `TBD`, `FIXME`, `待办`, `待补充`, alone (a colon after it allowed)."""
+    if front in TODO_MARKERS:
+        return True
     if front[:1] not in _TODO_FIRST:
         return False
     return _TODO.fullmatch(front.rstrip(":： \t")) is not None
+
+
+# The spellings seen in notes, for a membership test where every item passes by.
+TODO_MARKERS = frozenset(
+    spelled + colon
+    for word in ("TODO", "TBD", "FIXME", "待办", "待补充")
+    for spelled in {word, word.lower(), word.title()}
+    for colon in ("", ":", "：")
+)
 
 
 def without_section_number(front: str) -> str:

@@ -10,9 +10,9 @@ from llmcards.notes import pieces as P
 from llmcards.notes.answer import Answers
 from llmcards.notes.cloze import clozes, reveal_all
 from llmcards.notes.content import classify_text, pieces_flags
-from llmcards.notes.frames import Frame, Out
-from llmcards.notes.fronts import is_todo
-from llmcards.notes.parser import parse_events
+from llmcards.notes.frames import BODY, Frame, Out
+from llmcards.notes.fronts import TODO_MARKERS, is_todo
+from llmcards.notes.paragraphs import bold_end, paragraph_pieces
 from llmcards.notes.plain import collapse, head_plain, plain, without_counter
 from llmcards.notes.separators import Cut, double_colon, first_cut, is_statement, simple_cut
 from llmcards.notes.source import Source
@@ -46,14 +46,14 @@ class Rules:
             return made
         item.decision = "rule"
         found = first_cut(item.head) if item.cut is False else item.cut
-        if found is not None and not is_todo(found[1]):
+        if found is not None and found[1] not in TODO_MARKERS:
             return _with_answer(self._definition(item, found[0], found[1], line), children)
         text = head_plain(item.head)
-        if found is not None or is_todo(text):
+        if found is not None or text in TODO_MARKERS:
             # Not fronts: its children are looked at as usual, under no context.
             return [_skip(text, line, item.path, "a to-do, not a front", "todo-list"), *children]
         if item.child_card:
-            return self._group(item, text)
+            return self._group(item, text, line)
         if not text:
             item.decision = "transparent"
             return children
@@ -75,14 +75,30 @@ class Rules:
                 return [card, *_clozes_only(children)]
         return None
 
-    def _group(self, item: Frame, text: str) -> list[Out | None]:
-        """Rule 2: the children's cards, with the head as their context."""
+    def _group(self, item: Frame, text: str, line: int) -> list[Out | None]:
+        """Rule 2: the children's cards, with the head as their context; rule 10: the
+        children that are statements make one more card, the head as its front."""
         item.decision = "group"
-        if text:
-            for out in item.outs:
-                if out is not None:
-                    out.context.append(text)
-        return item.outs
+        outs = item.outs
+        if not text:
+            return outs
+        for out in outs:
+            if out is not None:
+                out.context.append(text)
+        statements = [
+            out
+            for out in outs
+            if out is not None
+            and not out.is_card
+            and out.category == "statement"
+            and out.reason == "no answer"
+            and len(out.context) == 1  # its own group's head only: not a nested group's
+        ]
+        if not statements or len(text) > MAX_FRONT:
+            return outs
+        back = "\n".join("- " + out.front for out in statements)
+        card = Out(True, text, line, item.path, back=back)
+        return [card, *(out for out in outs if out is None or out not in statements)]
 
     def _term(self, item: Frame, text: str, line: int) -> Out:
         """Rule 3 (a head and a body), unless rule 4 vetoes it."""
@@ -112,7 +128,7 @@ class Rules:
         if data.find(b"::", item.para_start, item.head_end) >= 0:
             return False
         item.cut = cut = first_cut(item.head)  # `decide` needs it again when the item closes
-        return cut is not None and not is_todo(cut[1])
+        return cut is not None and cut[1] not in TODO_MARKERS
 
     def inside_answer(self, item: Frame) -> list[Out | None]:
         """What `decide` would leave of an item inside a definition's answer once the
@@ -157,7 +173,11 @@ class Rules:
             return None
         tail = text[span[1] :]
         front = collapse(text[: span[0]])
-        if len(front) > MAX_DEFINED_FRONT or classify_text(tail) != P.HAS_TEXT or is_todo(front):
+        if (
+            len(front) > MAX_DEFINED_FRONT
+            or classify_text(tail) != P.HAS_TEXT
+            or front in TODO_MARKERS
+        ):
             return None
         encoded = text.encode()
         if end - start != len(encoded) or not self.source.data.startswith(encoded, start):
@@ -274,6 +294,35 @@ class Rules:
             if c.front
         ]
 
+    def bold_label(self, start: int, end: int, path: tuple[str, ...]) -> Out | None:
+        """Rule 8: a paragraph outside list items that opens with a bold term and a
+        separator with text after it (`**多路径生成：** 对同一问题…`) is a definition;
+        None when the paragraph is no such thing."""
+        head, rest = paragraph_pieces(self.source.text(start, end), start)
+        closing = bold_end(head)
+        found = first_cut(head) if closing > 0 else None
+        if found is None:
+            return None
+        cut, front = found
+        if cut.index > closing + 1 or (
+            cut.index == closing + 1 and head[cut.index][1][: cut.start].strip()
+        ):
+            return None  # the separator is not the label's
+        if is_todo(front):
+            return None
+        frame = Frame(start, end, path, BODY)
+        frame.head = head
+        frame.head_end = head[-1][3]
+        frame.para_start, frame.para_end = start, end
+        frame.body = pieces_flags(rest)
+        out = self._definition(frame, cut, front, self.source.line_of(start))
+        if not out.is_card:
+            return out if out.reason != "no answer" else None
+        if out.back_span is not None:
+            span_start, span_end, _item, prefix = out.back_span
+            out.back_span = (span_start, span_end, -1, prefix)  # not an item: no dedent
+        return out
+
     def paragraph(self, start: int, end: int, path: tuple[str, ...]) -> list[Out | None]:
         """A paragraph is a card only through explicit syntax (rule 6)."""
         data = self.source.data
@@ -283,7 +332,7 @@ class Rules:
             if made:
                 return made
         if data.find(b"::", start, end) >= 0:
-            head = _first_line_pieces(self.source.text(start, end), start)
+            head = paragraph_pieces(self.source.text(start, end), start)[0]
             made_card = self._double_colon(head, end, -1, path, line)
             if made_card is not None:
                 return [made_card]
@@ -316,36 +365,6 @@ def _marker_size(data: bytes, kind: str, start: int) -> int:
     if kind == "Strikethrough":
         return 2 if data[start : start + 2] == b"~~" else 1
     return _MARKER_LEN.get(kind, 1)
-
-
-def _first_line_pieces(markdown: str, base: int) -> list[P.Piece]:
-    """Inline pieces of a paragraph's first line, offsets shifted to the whole note."""
-    out: list[P.Piece] = []
-    for event, span in parse_events(markdown):
-        if event.__class__ is str:
-            if out:
-                break
-            continue
-        ((key, value),) = event.items()
-        s, e = span["start"] + base, span["end"] + base
-        if key == "Text":
-            out.append((P.TEXT, value, s, e))
-        elif key == "Code":
-            out.append((P.CODE, value, s, e))
-        elif key == "InlineMath":
-            out.append((P.MATH, value, s, e))
-        elif key == "InlineHtml":
-            out.append((P.HTML, value, s, e))
-        elif key in ("Start", "End"):
-            name = value if value.__class__ is str else next(iter(value))
-            if name in _MARKER_LEN or name == "Strikethrough":
-                out.append((P.EMPH if key == "Start" else P.EMPH_END, name, s, e))
-            elif name in ("Link", "Image"):
-                base_kind = P.LINK if name == "Link" else P.IMAGE
-                out.append((base_kind if key == "Start" else base_kind + 1, "", s, e))
-            elif key == "End" and name == "Paragraph":
-                break
-    return out
 
 
 def _with_answer(card: Out, children: list[Out | None]) -> list[Out | None]:

@@ -3,7 +3,7 @@ the author meant them as the last item's answer, so that item is decided again."
 
 from __future__ import annotations
 
-from llmcards.notes.frames import Frame, ListFrame, Sandwich
+from llmcards.notes.frames import Frame, ListFrame, Sandwich, with_context
 from llmcards.notes.rules import Rules
 
 
@@ -14,7 +14,9 @@ def open_sandwich(container: Frame, lst: ListFrame, data: bytes) -> None:
     assert last is not None
     number = item_number(data, last.start)
     if number is not None:
-        container.sandwich = Sandwich(last, number, lst.last_at, lst.last_len, container.body)
+        container.sandwich = Sandwich(
+            last, number, lst.last_at, lst.last_len, container.body, lst.context
+        )
         container.body = 0
 
 
@@ -43,6 +45,8 @@ def apply_sandwich(container: Frame, rules: Rules, resume: int) -> None:
     tail.body |= extra
     between = container.outs[sandwich.at + sandwich.tail_len :]
     redone = rules.decide(tail)
+    if sandwich.context:
+        with_context(redone, sandwich.context)
     container.outs[sandwich.at :] = redone + [
         o for o in between if o is not None and o.kind == "cloze"
     ]

@@ -24,9 +24,10 @@ from pyromark.event import Range
 
 from llmcards.notes.answer import Answers
 from llmcards.notes.content import classify_html, classify_text, html_media_flags, pieces_flags
-from llmcards.notes.frames import BODY, HEAD, NEW, REST, Frame, ListFrame, Out
+from llmcards.notes.frames import BODY, HEAD, NEW, REST, Frame, ListFrame, Out, with_context
 from llmcards.notes.glue import find_glued, next_number_at, unglue
 from llmcards.notes.headings import Headings
+from llmcards.notes.paragraphs import leadin, may_open_with_bold
 from llmcards.notes.parser import parse_events
 from llmcards.notes.pieces import (
     CODE,
@@ -48,6 +49,7 @@ from llmcards.notes.pieces import (
 from llmcards.notes.rules import Rules
 from llmcards.notes.sandwich import apply_sandwich, drop_sandwich, open_sandwich
 from llmcards.notes.source import Source
+from llmcards.notes.tables import Table, table_outs
 
 _EMPHASIS = ("Emphasis", "Strong", "Strikethrough", "Superscript", "Subscript")
 _LEVELS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
@@ -133,14 +135,15 @@ class Walker:
     __slots__ = (
         "answers",
         "batch",
+        "collect",
         "cur",
         "data",
         "end_named",
         "end_tagged",
-        "heading",
         "heading_start",
         "headings",
         "image",
+        "leadin",
         "link",
         "lists",
         "quotes",
@@ -152,11 +155,15 @@ class Walker:
         "stack",
         "start_named",
         "start_tagged",
+        "table",
     )
 
     def __init__(self, text: str, batch: int, added: list[int] | None = None) -> None:
         self.source = source = Source(text, added)
         self.quotes = 0  # depth of open block quotes
+        self.table: Table | None = None  # a table outside list items (rule 9)
+        # (frame, end, text) of the last paragraph that may lead in a list (rule 7)
+        self.leadin: tuple[Frame, int, str] | None = None
         self.data = source.data
         self.answers = answers = Answers(source)
         self.rules = Rules(source, answers)
@@ -165,7 +172,7 @@ class Walker:
         self.stack: list[Frame] = [root]
         self.lists: list[ListFrame] = []
         self.cur = root
-        self.heading: list[Piece] | None = None  # inline pieces of an open heading
+        self.collect: list[Piece] | None = None  # inline pieces of an open heading
         self.heading_start = 0
         self.link = 0  # depth of open links
         self.image = 0
@@ -200,7 +207,12 @@ class Walker:
             self.end_named[name] = self.end_emphasis
         for name in _OTHER_BLOCKS:
             self.start_tagged[name] = self.start_block
-        self.start_tagged["CodeBlock"] = self.start_tagged["Table"] = self.start_text_block
+        self.start_tagged["CodeBlock"] = self.start_text_block
+        self.start_tagged["Table"] = self.start_table
+        self.start_named["TableRow"] = self.start_table_row
+        self.start_named["TableCell"] = self.start_table_cell
+        self.end_named["TableCell"] = self.end_table_cell
+        self.end_named["Table"] = self.end_table
 
     # -- dispatch ---------------------------------------------------------------
 
@@ -236,8 +248,8 @@ class Walker:
                 drop_sandwich(cur)
         elif cur.phase == HEAD:
             cur.phase = REST
-        elif self.heading is not None:
-            self.heading.append((TEXT, " ", 0, 0))
+        elif self.collect is not None:
+            self.collect.append((TEXT, " ", 0, 0))
         elif (
             event == "SoftBreak"
             and cur.sandwich is not None
@@ -258,8 +270,8 @@ class Walker:
             end = span["end"]
             cur.head.append((TEXT, value, span["start"], end))
             cur.head_end = end
-        elif self.heading is not None:
-            self.heading.append((TEXT, value, 0, 0))
+        elif self.collect is not None:
+            self.collect.append((TEXT, value, 0, 0))
         elif self.link:
             cur.body |= HAS_LINK
         elif (
@@ -278,7 +290,7 @@ class Walker:
 
     def _code_like(self, kind: int, value: str, span: Span) -> None:
         cur = self.cur
-        if cur.phase <= HEAD or self.heading is not None:
+        if cur.phase <= HEAD or self.collect is not None:
             self._inline(kind, value, span)
         else:
             cur.body |= HAS_TEXT
@@ -286,7 +298,7 @@ class Walker:
     def inline_html(self, value: str, span: Span) -> None:
         self.answers.saw_html(span["start"], span["end"])
         cur = self.cur
-        if cur.phase <= HEAD or self.heading is not None:
+        if cur.phase <= HEAD or self.collect is not None:
             self._inline(HTML, value, span)
             return
         low = value[:3].lower()
@@ -323,8 +335,8 @@ class Walker:
             cur.head.append((kind, value, span["start"], span["end"]))
             if span["end"] > cur.head_end:
                 cur.head_end = span["end"]
-        elif self.heading is not None:
-            self.heading.append((kind, value, 0, 0))
+        elif self.collect is not None:
+            self.collect.append((kind, value, 0, 0))
 
     # -- inline containers ---------------------------------------------------------
 
@@ -375,7 +387,19 @@ class Walker:
         data = self.data
         top_level = cur is self.root
         if (top_level and data.find(b"::", start, end) >= 0) or data.find(b"{{c", start, end) >= 0:
-            cur.outs.extend(self._paragraph(top_level, start, end))
+            made = self._paragraph(top_level, start, end)
+            if made:
+                cur.outs.extend(made)
+                return
+        if top_level and may_open_with_bold(data, start):
+            card = self.rules.bold_label(start, end, self.headings.path)
+            if card is not None:
+                cur.outs.append(card)
+                return
+        if not cur.in_answer:
+            text = leadin(self.source, start, end)
+            if text is not None:
+                self.leadin = (cur, end, text)
 
     def _paragraph(self, top_level: bool, start: int, end: int) -> list[Out | None]:
         path = self.headings.path
@@ -413,35 +437,71 @@ class Walker:
         if cur is self.root:
             if cur.sandwich is not None:
                 drop_sandwich(cur)
-            self.heading = []
+            self.collect = []
             self.heading_start = span["start"]
         else:
             _end_head(cur)
             cur.body |= HAS_TEXT
 
     def end_heading(self, level: str, span: Span) -> None:
-        if self.heading is None:
+        if self.collect is None:
             return
         start = self.heading_start
         self.headings.heading(
-            _LEVELS[level], self.heading, start, span["end"], self.source.line_of(start)
+            _LEVELS[level], self.collect, start, span["end"], self.source.line_of(start)
         )
-        self.heading = None
+        self.collect = None
+
+    # -- tables (rule 9) ------------------------------------------------------------
+
+    def start_table(self, detail: object, span: Span) -> None:
+        self.start_text_block(detail, span)
+        if self.cur is self.root:
+            self.table = Table()
+
+    def start_table_row(self, name: str, span: Span) -> None:
+        if self.table is not None:
+            self.table.new_row(span["start"])
+
+    def start_table_cell(self, name: str, span: Span) -> None:
+        if self.table is not None:
+            self.collect = []
+
+    def end_table_cell(self, name: str, span: Span) -> None:
+        if self.table is not None and self.collect is not None:
+            markdown = self.source.text(span["start"], span["end"]).strip()
+            self.table.add_cell(self.collect, markdown)
+            self.collect = None
+
+    def end_table(self, name: str, span: Span) -> None:
+        table = self.table
+        if table is not None:
+            self.table = None
+            self.root.outs.extend(table_outs(table, self.source, self.headings.path))
 
     # -- lists -------------------------------------------------------------------
 
     def start_list(self, first_number: int | None, span: Span) -> None:
         cur = self.cur
         _end_head(cur)
+        leadin, self.leadin = self.leadin, None
         sandwich = cur.sandwich
         if sandwich is not None and first_number is not None:
             if first_number == sandwich.number + 1:
                 apply_sandwich(cur, self.rules, span["start"])
+                leadin = None  # the paragraph went into the item before
             else:
                 drop_sandwich(cur)
         root = self.root
         in_answer = cur is not root and (cur.in_answer or self.rules.opens_answer(cur))
-        self.lists.append(ListFrame(first_number is not None, in_answer))
+        lst = ListFrame(first_number is not None, in_answer)
+        if (
+            leadin is not None
+            and leadin[0] is cur
+            and not self.data[leadin[1] : span["start"]].strip(b" \t\n>")
+        ):
+            lst.context = leadin[2]
+        self.lists.append(lst)
         if cur is root:
             self.headings.saw_content = True
 
@@ -473,6 +533,8 @@ class Walker:
             drop_sandwich(item)
         outs = self.rules.inside_answer(item) if item.in_answer else self.rules.decide(item)
         lst = self.lists[-1]
+        if lst.context:
+            with_context(outs, lst.context)
         lst.count += 1
         lst.all_task = lst.all_task and item.task
         root = self.root
