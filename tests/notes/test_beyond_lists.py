@@ -66,7 +66,9 @@ def test_mixed_group_statements_make_one_more_card() -> None:
 
 
 def test_rules_1_to_6_cards_are_unchanged() -> None:
-    plain_list = "- 数据准备：收集与任务相关的标注数据\n- 模型选择：选一个合适的预训练模型 backbone\n"
+    plain_list = (
+        "- 数据准备：收集与任务相关的标注数据\n- 模型选择：选一个合适的预训练模型 backbone\n"
+    )
     before = parse_note(plain_list).cards
     after = [c for c in NOTE.cards if c.front in ("数据准备", "模型选择")]
     assert [(c.front, c.back) for c in before] == [(c.front, c.back) for c in after]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from llmcards.cards import CONTEXT_SEP, CardDraft, ParsedNote, Skipped
 from llmcards.notes.decode import DecodedNote, decode_note
 from llmcards.notes.frontmatter import split_front_matter
+from llmcards.notes.fronts import needs_context
 from llmcards.notes.walk import walk
 
 __all__ = ["DecodedNote", "NoteBatches", "decode_note", "note_batches", "parse_note"]
@@ -74,7 +75,12 @@ def _batches(body: str, root_name: str, batch: int, raw: bool) -> Iterator[tuple
             if deck is None:
                 deck = decks[out.path] = (root_name, *out.path)
             if out.is_card:
-                context = CONTEXT_SEP.join(reversed(out.context)) if out.context else ""
+                if out.context:
+                    context = CONTEXT_SEP.join(reversed(out.context))
+                elif out.path and out.kind == "basic" and needs_context(out.front):
+                    context = out.path[-1]  # `作用` alone says nothing: whose?
+                else:
+                    context = ""
                 fields = (
                     deck,
                     out.front,
