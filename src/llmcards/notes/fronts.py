@@ -11,7 +11,7 @@ _TODO_FIRST = frozenset("TtFf待")
 _SECTION = re.compile(
     r"\s*(?:\d{1,3}(?:\.\d{1,3})*[.、．]\s*|[(（]\d{1,3}[)）]\s*|[一二三四五六七八九十]{1,3}[、.．]\s*)"
 )
-_WORD = re.compile(r"\S+")
+_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 SHORT_CHARS = 12
 SHORT_WORDS = 4
 
@@ -44,14 +44,10 @@ def without_section_number(front: str) -> str:
 
 def needs_context(front: str) -> bool:
     """A short generic front (`作用`, `Purpose`, `Typical ranges`) says nothing of its
-    subject: at most 12 characters or 4 words, and no question mark."""
+    subject: at most 12 characters, or at most 4 words (counted only without CJK,
+    where four "words" can be a whole sentence), and no question mark."""
     if "?" in front or "？" in front:
         return False
     if len(front) <= SHORT_CHARS:
         return True
-    return len(_WORD.findall(front)) <= SHORT_WORDS and not _has_cjk_run(front)
-
-
-def _has_cjk_run(text: str) -> bool:
-    """Four words of CJK text can be a whole sentence: count words only for Latin."""
-    return any(0x2E80 <= ord(ch) <= 0x9FFF for ch in text)
+    return len(front.split(None, SHORT_WORDS)) <= SHORT_WORDS and _CJK.search(front) is None
