@@ -96,6 +96,20 @@ class Skipped:
     deck: tuple[str, ...] = ()
 
 
+WarningKind = Literal["duplicate", "fragment", "long-answer"]
+
+
+@dataclass(frozen=True, slots=True)
+class CardWarning:
+    """A card made as the rules say but worth a second look (never dropped)."""
+
+    line: int
+    front: str
+    kind: WarningKind
+    message: str
+    deck: tuple[str, ...] = ()
+
+
 @dataclass(slots=True)
 class ParsedNote:
     """Everything the importer learned from one file."""
@@ -104,6 +118,7 @@ class ParsedNote:
     cards: list[CardDraft] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     title: str | None = None
+    warnings: list[CardWarning] = field(default_factory=list)
 
     @property
     def never_explained(self) -> list[Skipped]:

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from llmcards.cards import CardDraft, Skipped
+from llmcards.cards import CardDraft, CardWarning, Skipped
 from llmcards.errors import NoteError
 from llmcards.import_lookup import LookUp, fast_look_up, look_up, named_folders
 from llmcards.parse_ahead import FileParse, ParseAhead
@@ -56,6 +56,7 @@ class FileReport:
     kept: list[tuple[str, str]] = field(default_factory=list)  # (old, new): history kept
     parsed_again: bool = True
     gone: bool = False  # the file left its folder: its cards were retired
+    warnings: list[CardWarning] = field(default_factory=list)  # cards worth a second look
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -99,6 +100,17 @@ class ImportReport:
             ],
             "files": [f.as_json() for f in self.files],
             "dry_run": self.dry_run,
+            "warnings": [
+                {
+                    "file": f.shown,
+                    "line": w.line,
+                    "front": w.front,
+                    "kind": w.kind,
+                    "message": w.message,
+                }
+                for f in self.files
+                for w in f.warnings
+            ],
         }
 
 
@@ -279,6 +291,7 @@ def _import_in_transaction(
     dry_run: bool,
     now: datetime,
 ) -> ImportReport:
+    from llmcards.notes.warnings import Warnings
     from llmcards.parse_ahead import BATCH, parse_here
     from llmcards.store.sources import forget_source, save_source, store_query
 
@@ -300,6 +313,8 @@ def _import_in_transaction(
             else:  # the look before the transaction could not tell the remembered deck
                 ahead.skip(path)
                 parse = parse_here(path, file.data, file_deck, BATCH)
+            watch = Warnings()
+            parse.batches = watch.watching(parse.batches)
             result, skipped, stored_skipped = _store(conn, parse, resolved, now)
             save_source(
                 conn, parse.root, resolved, digest, PARSER_VERSION, stored_skipped, now, file_deck
@@ -320,6 +335,7 @@ def _import_in_transaction(
                     retired_fronts=result.retired_fronts,
                     retired_ids=result.retired_ids,
                     kept=result.kept,
+                    warnings=watch.found,
                 )
             )
         # After every file: a file renamed inside the folder has taken its cards over.
