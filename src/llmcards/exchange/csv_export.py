@@ -51,7 +51,7 @@ def export_csv(
     path = check_target(path, force=force)
     with db.read() as conn:
         cards = selected_cards(conn, deck)
-    notes = build_notes(cards)
+    notes = build_notes(cards, mathjax=False)  # CSV keeps math as written
     with atomic_output(path, force=force) as temp:
         with temp.open("w", encoding="utf-8", newline="") as handle:
             handle.write(HEADER)

@@ -29,6 +29,7 @@ def paragraph_pieces(markdown: str, base: int) -> tuple[list[P.Piece], list[P.Pi
     head: list[P.Piece] = []
     rest: list[P.Piece] = []
     out = head
+    encoded = markdown.encode("utf-8", "surrogatepass")
     events: Iterator[tuple[Any, Range]] = parse_events(markdown)
     for event, span in events:
         if event.__class__ is str:
@@ -44,7 +45,8 @@ def paragraph_pieces(markdown: str, base: int) -> tuple[list[P.Piece], list[P.Pi
         elif key == "Code":
             out.append((P.CODE, value, s, e))
         elif key in ("InlineMath", "DisplayMath"):
-            out.append((P.MATH, value, s, e))
+            written = encoded[span["start"] : span["end"]].decode("utf-8", "replace")
+            out.append((P.MATH, written, s, e))
         elif key == "InlineHtml":
             out.append((P.HTML, value, s, e))
         elif key in ("Start", "End"):

@@ -12,6 +12,7 @@ from llmcards.notes.cloze import clozes, reveal_all
 from llmcards.notes.content import classify_text, pieces_flags
 from llmcards.notes.frames import BODY, Frame, Out
 from llmcards.notes.fronts import TODO_MARKERS, is_todo
+from llmcards.notes.math import with_written_math
 from llmcards.notes.paragraphs import bold_end, paragraph_pieces
 from llmcards.notes.plain import collapse, head_plain, plain, without_counter
 from llmcards.notes.separators import Cut, double_colon, first_cut, is_statement, simple_cut
@@ -40,6 +41,7 @@ class Rules:
                 item.decision = "rule"
                 return [out]
         line = self.source.line_of(item.start)
+        self._written_math(item)
         made = self._explicit(item, line)
         if made is not None:
             item.decision = "explicit"
@@ -60,6 +62,14 @@ class Rules:
         if item.body:
             return _with_answer(self._term(item, text, line), children)
         return [self._unanswered(item, text, line), *children]
+
+    def _written_math(self, item: Frame) -> None:
+        """Join the pieces of `\\(…\\)` / `\\[…\\]` math in the head (see math.py);
+        pyromark splits text at every escape, so a one-piece head holds none."""
+        head = item.head
+        start = head[0][2] - 1 if head else 0  # the head may open with the backslash
+        if len(head) > 1 and self.source.data.find(b"\\", start, item.head_end) >= 0:
+            item.head = with_written_math(head, self.source.data, start, item.head_end)
 
     def _explicit(self, item: Frame, line: int) -> list[Out | None] | None:
         """Rule 6: clozes in the head's paragraph, or `front :: back` in the head."""
@@ -127,6 +137,7 @@ class Rules:
             return False  # a cloze item keeps its children's cards
         if data.find(b"::", item.para_start, item.head_end) >= 0:
             return False
+        self._written_math(item)
         item.cut = cut = first_cut(item.head)  # `decide` needs it again when the item closes
         return cut is not None and cut[1] not in TODO_MARKERS
 
@@ -299,6 +310,8 @@ class Rules:
         separator with text after it (`**多路径生成：** 对同一问题…`) is a definition;
         None when the paragraph is no such thing."""
         head, rest = paragraph_pieces(self.source.text(start, end), start)
+        if head and b"\\" in self.source.data[start:end]:
+            head = with_written_math(head, self.source.data, start, head[-1][3])
         closing = bold_end(head)
         found = first_cut(head) if closing > 0 else None
         if found is None:

@@ -286,6 +286,9 @@ class Walker:
         self._code_like(CODE, value, span)
 
     def math(self, value: str, span: Span) -> None:
+        cur = self.cur
+        if cur.phase <= HEAD or self.collect is not None:  # kept as written: `$x$`, `$$x$$`
+            value = self.source.text(span["start"], span["end"])
         self._code_like(MATH, value, span)
 
     def _code_like(self, kind: int, value: str, span: Span) -> None:

@@ -22,8 +22,9 @@ from textual.widgets import DataTable, Footer, Input, Markdown, Static
 from textual.worker import get_current_worker
 
 from llmcards import clock as clock_module
-from llmcards.cards import DECK_SEP
+from llmcards.cards import CONTEXT_SEP, DECK_SEP
 from llmcards.config import Settings
+from llmcards.notes.math import math_to_unicode
 from llmcards.store.db import Database
 from llmcards.tui.browse_data import BrowseResult, BrowseRow, browse_rows, short_deck
 from llmcards.tui.editor import edit_source
@@ -69,9 +70,12 @@ def state_text(row: BrowseRow) -> str:
 
 
 def front_text(row: BrowseRow) -> Text:
-    text = Text(row.front)
+    # The context first, as the study screen shows it above the question:
+    # `Rank (r) › Typical ranges`.
+    text = Text()
     if row.context:
-        text.append(f"  {row.context}", style="dim")
+        text.append(f"{math_to_unicode(row.context)}{CONTEXT_SEP}", style="dim")
+    text.append(math_to_unicode(row.front))
     return text
 
 
