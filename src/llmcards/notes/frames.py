@@ -156,3 +156,12 @@ def with_context(outs: list[Out | None], context: str) -> None:
     for out in outs:
         if out is not None:
             out.context.append(context)
+
+
+def end_head(cur: Frame) -> None:
+    """The head (and the first paragraph) of `cur` is over: what follows is body."""
+    phase = cur.phase
+    if phase != BODY:
+        if phase != NEW and cur.para_end < 0:
+            cur.para_end = cur.head_end
+        cur.phase = BODY

@@ -68,3 +68,11 @@ def unglue(data: bytes, glued: list[int]) -> tuple[str, list[int]]:
         pos = at
     parts.append(data[pos:])
     return b"".join(parts).decode("utf-8", "surrogatepass"), added
+
+
+class Glued(Exception):
+    """The item line at byte `offset` of this reading was glued to the line before."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__(offset)
+        self.offset = offset

@@ -29,6 +29,7 @@ def paragraph_pieces(markdown: str, base: int) -> tuple[list[P.Piece], list[P.Pi
     head: list[P.Piece] = []
     rest: list[P.Piece] = []
     out = head
+    open_links: list[bool] = []
     encoded = markdown.encode("utf-8", "surrogatepass")
     events: Iterator[tuple[Any, Range]] = parse_events(markdown)
     for event, span in events:
@@ -53,10 +54,17 @@ def paragraph_pieces(markdown: str, base: int) -> tuple[list[P.Piece], list[P.Pi
             name = value if value.__class__ is str else next(iter(value))
             if name in _EMPHASIS:
                 out.append((P.EMPH if key == "Start" else P.EMPH_END, name, s, e))
-            elif name in ("Link", "Image"):
-                kind = P.LINK if name == "Link" else P.IMAGE
+            elif name == "Link":
+                if key == "Start":
+                    wiki = value[name]["link_type"].__class__ is dict  # Obsidian's: text
+                    open_links.append(wiki)
+                    if not wiki:
+                        out.append((P.LINK, value[name]["dest_url"], s, e))
+                elif not (open_links and open_links.pop()):
+                    out.append((P.LINK_END, "", s, e))
+            elif name == "Image":
                 url = value[name]["dest_url"] if key == "Start" else ""
-                out.append((kind if key == "Start" else kind + 1, url, s, e))
+                out.append((P.IMAGE if key == "Start" else P.IMAGE_END, url, s, e))
             elif key == "End" and name == "Paragraph":
                 break
     return head, rest
