@@ -15,7 +15,7 @@ from llmcards.notes.decode import DecodedNote, decode_note
 from llmcards.notes.frontmatter import split_front_matter
 from llmcards.notes.fronts import needs_context
 from llmcards.notes.walk import walk
-from llmcards.notes.warnings import Warnings, card_warnings
+from llmcards.notes.warnings import Warnings
 
 __all__ = [
     "DecodedNote",
@@ -42,7 +42,6 @@ def parse_note(text: str, *, root: str | None = None, stem: str = "notes") -> Pa
         for cards, skipped in stream.batches:
             note.cards += cards
             note.skipped += skipped
-        note.warnings = card_warnings(note.cards)
     finally:
         if gc_was_enabled:
             gc.enable()

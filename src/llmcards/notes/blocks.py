@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from llmcards.notes.callouts import title_start, without_marker
 from llmcards.notes.frames import BODY, HEAD, NEW, REST, Frame, Out, end_head
-from llmcards.notes.paragraphs import leadin, may_open_with_bold
+from llmcards.notes.paragraphs import may_open_with_bold
 from llmcards.notes.pieces import HAS_TEXT, Piece
 from llmcards.notes.sandwich import drop_sandwich
 from llmcards.notes.tables import Table, table_outs
@@ -33,7 +33,7 @@ class BlockHandlers:
     data: bytes
     heading_start: int
     headings: Headings
-    leadin: tuple[Frame, int, str] | None
+    leadin: tuple[Frame, int, int] | None
     quotes: int
     root: Frame
     rules: Rules
@@ -75,9 +75,8 @@ class BlockHandlers:
                 cur.outs.append(card)
                 return
         if not cur.in_answer:
-            text = leadin(self.source, start, end)
-            if text is not None:
-                self.leadin = (cur, end, text)
+            # Read as a lead-in (rule 7) only if a list follows right after it.
+            self.leadin = (cur, start, end)
 
     def _paragraph(self, top_level: bool, start: int, end: int) -> list[Out | None]:
         path = self.headings.path

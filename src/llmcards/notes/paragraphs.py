@@ -70,7 +70,7 @@ def paragraph_pieces(markdown: str, base: int) -> tuple[list[P.Piece], list[P.Pi
     return head, rest
 
 
-def leadin(source: Source, start: int, end: int) -> str | None:
+def leadin_text(source: Source, start: int, end: int) -> str | None:
     """Rule 7: the context a one-line paragraph gives the list right after it, when it
     ends in a colon (`下面是一般的微调步骤：`) or is a bold label alone (`**优点**`)."""
     raw = source.data[start:end].rstrip()

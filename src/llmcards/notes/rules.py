@@ -41,11 +41,13 @@ class Rules:
                 item.decision = "rule"
                 return [out]
         line = self.source.line_of(item.start)
-        self._written_math(item)
-        made = self._explicit(item, line)
-        if made is not None:
-            item.decision = "explicit"
-            return made
+        if len(item.head) > 1:
+            self._written_math(item)
+        if item.para_start >= 0:
+            made = self._explicit(item, line)
+            if made is not None:
+                item.decision = "explicit"
+                return made
         item.decision = "rule"
         found = first_cut(item.head) if item.cut is False else item.cut
         if found is not None and found[1] not in TODO_MARKERS:
@@ -67,7 +69,7 @@ class Rules:
         """Join the pieces of `\\(…\\)` / `\\[…\\]` math in the head (see math.py);
         pyromark splits text at every escape, so a one-piece head holds none."""
         head = item.head
-        start = head[0][2] - 1 if head else 0  # the head may open with the backslash
+        start = head[0][2] - 1  # the head may open with the backslash
         if len(head) > 1 and self.source.data.find(b"\\", start, item.head_end) >= 0:
             item.head = with_written_math(head, self.source.data, start, item.head_end)
 

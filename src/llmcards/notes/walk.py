@@ -54,10 +54,9 @@ def walk(text: str, batch: int = 0) -> Iterator[list[Out]]:
 
 
 def _pass(walker: Walker, text: str) -> Iterator[list[Out]]:
+    """One reading of the note: each event to its handler (Start and End events by
+    the name of what they open or close)."""
     handlers: dict[str, Handler] = {
-        "Text": walker.text,
-        "Start": walker.start,
-        "End": walker.end,
         "Code": walker.code,
         "InlineMath": walker.math,
         "DisplayMath": walker.math,
@@ -66,8 +65,9 @@ def _pass(walker: Walker, text: str) -> Iterator[list[Out]]:
         "TaskListMarker": walker.task_marker,
         "FootnoteReference": walker.footnote_reference,
     }
-    on_break = walker.on_break
-    ready = walker.ready
+    on_text, on_break, ready = walker.text, walker.on_break, walker.ready
+    named = {"Start": walker.start_named, "End": walker.end_named}
+    tagged = {"Start": walker.start_tagged, "End": walker.end_tagged}
     # Events as `Any`: their union type would cost an isinstance per event to narrow.
     events: Iterator[tuple[Any, Span]] = parse_events(text)
     for event, span in events:
@@ -75,7 +75,17 @@ def _pass(walker: Walker, text: str) -> Iterator[list[Out]]:
             on_break(event, span)
             continue
         ((key, value),) = event.items()
-        handler = handlers.get(key)
+        if key == "Text":  # the most common event by far
+            on_text(value, span)
+            continue
+        by_name = named.get(key)
+        if by_name is None:
+            handler = handlers.get(key)
+        elif value.__class__ is str:
+            handler = by_name.get(value)
+        else:
+            ((tag, value),) = value.items()
+            handler = tagged[key].get(tag)
         if handler is not None:
             handler(value, span)
             if ready:

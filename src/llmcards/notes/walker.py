@@ -31,6 +31,7 @@ from llmcards.notes.frames import (
 )
 from llmcards.notes.glue import Glued, next_number_at
 from llmcards.notes.headings import Headings
+from llmcards.notes.paragraphs import leadin_text
 from llmcards.notes.pieces import (
     CODE,
     EMPH,
@@ -91,8 +92,8 @@ class Walker(BlockHandlers):
         # per open block quote: (frame, title start) when it is a titled callout
         self.callouts: list[tuple[Frame, int] | None] = []
         self.table: Table | None = None  # a table outside list items (rule 9)
-        # (frame, end, text) of the last paragraph that may lead in a list (rule 7)
-        self.leadin: tuple[Frame, int, str] | None = None
+        # (frame, start, end) of the last paragraph that may lead in a list (rule 7)
+        self.leadin: tuple[Frame, int, int] | None = None
         self.data = source.data
         self.answers = answers = Answers(source)
         self.rules = Rules(source, answers)
@@ -143,30 +144,6 @@ class Walker(BlockHandlers):
         self.start_named["TableCell"] = self.start_table_cell
         self.end_named["TableCell"] = self.end_table_cell
         self.end_named["Table"] = self.end_table
-
-    # -- dispatch ---------------------------------------------------------------
-
-    def start(self, value: Any, span: Span) -> None:
-        if value.__class__ is str:
-            handler = self.start_named.get(value)
-            if handler is not None:
-                handler(value, span)
-            return
-        ((tag, detail),) = value.items()
-        handler = self.start_tagged.get(tag)
-        if handler is not None:
-            handler(detail, span)
-
-    def end(self, value: Any, span: Span) -> None:
-        if value.__class__ is str:
-            handler = self.end_named.get(value)
-            if handler is not None:
-                handler(value, span)
-            return
-        ((tag, detail),) = value.items()
-        handler = self.end_tagged.get(tag)
-        if handler is not None:
-            handler(detail, span)
 
     # -- text and breaks ---------------------------------------------------------
 
@@ -324,9 +301,9 @@ class Walker(BlockHandlers):
         if (
             leadin is not None
             and leadin[0] is cur
-            and not self.data[leadin[1] : span["start"]].strip(b" \t\n>")
+            and not self.data[leadin[2] : span["start"]].strip(b" \t\n>")
         ):
-            lst.context = leadin[2]
+            lst.context = leadin_text(self.source, leadin[1], leadin[2]) or ""
         self.lists.append(lst)
         if cur is root:
             self.headings.saw_content = True
@@ -361,7 +338,12 @@ class Walker(BlockHandlers):
         stack = self.stack
         item = stack.pop()
         self.cur = cur = stack[-1]
-        outs = self._closed(item)
+        # `_closed`, inlined: this runs for every item of the note.
+        if item.phase != BODY:
+            item.para_end = item.end
+        if item.sandwich is not None:
+            drop_sandwich(item)
+        outs = self.rules.inside_answer(item) if item.in_answer else self.rules.decide(item)
         lst = self.lists[-1]
         if lst.context:
             with_context(outs, lst.context)

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Iterator
 from llmcards.cards import CardDraft, CardWarning, WarningKind
 
 MAX_ANSWER = 600
-_FRAGMENT_ENDS = ("，", ",", "比如", "例如", "如下", "包括")
-# Sentence punctuation inside a front; a question mark that ends it is a question.
-_SENTENCE = re.compile(r"[。！；]|[？?](?=.)|[.!](?:\s|$)")
+# Ends like a cut-off sentence, or holds sentence punctuation (a question mark that
+# ends the front makes it a question, not a fragment).
+_FRAGMENT = re.compile(r"(?:[，,]|比如|例如|如下|包括)$|[。！；]|[？?](?=.)|[.!](?:\s|$)")
 
 
 class Warnings:
@@ -26,16 +26,16 @@ class Warnings:
 
     def add(self, cards: Iterable[CardDraft]) -> None:
         seen, found = self.seen, self.found
+        fragment = _FRAGMENT.search
         for card in cards:
             front = card.front
             if card.kind == "basic":
-                key = (card.deck, card.context, front)
-                first = seen.setdefault(key, card.line)
+                first = seen.setdefault((card.deck, card.context, front), card.line)
                 if first != card.line:
                     found.append(
                         _warning(card, "duplicate", f"same front as line {first}, same deck")
                     )
-            if front.endswith(_FRAGMENT_ENDS) or _SENTENCE.search(front):
+            if fragment(front) is not None:
                 found.append(_warning(card, "fragment", "front reads like a sentence fragment"))
             if len(card.back) > MAX_ANSWER:
                 found.append(_warning(card, "long-answer", f"answer over {MAX_ANSWER} characters"))
