@@ -46,3 +46,9 @@ def test_anki_gets_mathjax_and_csv_keeps_math_as_written() -> None:
     assert inline_to_html(r"缩放因子 $\sqrt{d_k}$") == r"缩放因子 \(\sqrt{d_k}\)"
     assert plain_to_html("Rank $r$") == r"Rank \(r\)"
     assert plain_to_html("Rank $r$", mathjax=False) == "Rank $r$"
+
+
+def test_escaped_brackets_that_hold_no_math_stay_brackets() -> None:
+    note = parse_note(r"- 输出包含 \[CLS\] 和 \[SEP\] 两个特殊 token：用于分类和分句" + "\n")
+    assert note.cards[0].front == "输出包含 [CLS] 和 [SEP] 两个特殊 token"
+    assert math_to_unicode(r"包含 \[CLS\] 与 \(\rho^*\)") == r"包含 \[CLS\] 与 ρ^*"

@@ -31,6 +31,9 @@ _MATH = re.compile(
     r"|\\\((?P<inline2>[\s\S]+?)\\\)"
     r"|(?<![\\$\w])\$(?P<inline>[^\s$](?:[^$\n]*?[^\s$\\])?)\$(?![\w$])"
 )
+# `\(…\)` and `\[…\]` are also how Markdown escapes brackets (`\[CLS\]`): they are
+# math only when what they hold reads like math (a command, an operator, one symbol).
+_MATH_SIGN = re.compile(r"[\\^_={}+\-*/<>|()\[\]]|^\s*\S\s*$")
 # What Markdown would read as markup in text that replaces math.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")
 
@@ -39,7 +42,11 @@ def with_written_math(head: Sequence[P.Piece], data: bytes, start: int, end: int
     """`head` with each `\\(…\\)` / `\\[…\\]` in bytes [start, end) as one MATH piece
     holding it as written (the pieces inside it dropped; the text piece that holds the
     closing delimiter keeps what follows it)."""
-    spans = [m.span() for m in _ESCAPED_MATH.finditer(data, start, end)]
+    spans = [
+        m.span()
+        for m in _ESCAPED_MATH.finditer(data, start, end)
+        if looks_like_math((m.group(1) or m.group(2)).decode("utf-8", "replace"))
+    ]
     if not spans:
         return list(head)
     out: list[P.Piece] = []
@@ -60,12 +67,19 @@ def with_written_math(head: Sequence[P.Piece], data: bytes, start: int, end: int
     return out
 
 
+def looks_like_math(inner: str) -> bool:
+    return _MATH_SIGN.search(inner) is not None
+
+
 def math_spans(text: str) -> list[tuple[int, int, str, bool]]:
     """(start, end, inner, display) of each math span of a Markdown text."""
     found = []
     for match in _MATH.finditer(text):
         if match.group("code") is not None:
             continue
+        escaped = match.group("display2") or match.group("inline2")
+        if escaped is not None and not looks_like_math(escaped):
+            continue  # `\\[CLS\\]`: brackets escaped in Markdown, not math
         display = match.group("display") or match.group("display2")
         inner = display if display is not None else match.group("inline2") or match.group("inline")
         found.append((match.start(), match.end(), inner, display is not None))
