@@ -29,3 +29,9 @@ def test_children_of_a_todo_head_are_looked_at_as_usual() -> None:
 
 def test_a_term_that_only_starts_like_a_marker_is_a_card() -> None:
     assert card(NOTE, "Todo list 应用").back == "一个练手的 CRUD 项目"
+
+
+def test_a_bold_todo_label_is_reported_not_a_card() -> None:
+    note = parse_note("# 计划\n\n**TODO：** 补充 RLHF 的三个阶段\n")
+    assert note.cards == []
+    assert skipped(note, "TODO： 补充 RLHF 的三个阶段").category == "todo-list"

@@ -49,7 +49,8 @@ class Rules:
                 item.decision = "explicit"
                 return made
         item.decision = "rule"
-        found = first_cut(item.head) if item.cut is False else item.cut
+        cut = item.cut  # computed already when a nested list asked (False: not yet)
+        found = first_cut(item.head) if isinstance(cut, bool) else cut
         if found is not None and found[1] not in TODO_MARKERS:
             return _with_answer(self._definition(item, found[0], found[1], line), children)
         text = head_plain(item.head)
@@ -324,7 +325,8 @@ class Rules:
         ):
             return None  # the separator is not the label's
         if is_todo(front):
-            return None
+            line = self.source.line_of(start)
+            return _skip(plain(head), line, path, "a to-do, not a front", "todo-list")
         frame = Frame(start, end, path, BODY)
         frame.head = head
         frame.head_end = head[-1][3]
