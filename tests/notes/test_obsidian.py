@@ -32,3 +32,17 @@ def test_untitled_callout_is_only_its_content() -> None:
     assert card(NOTE, "显存占用").context == "注意力"  # its heading (short front), no group
     assert not any("warning" in f or "普通引用" in f for f in fronts(NOTE))
     assert NOTE.root == "注意力笔记"
+
+
+def test_answers_show_wikilinks_as_text_and_embeds_as_images() -> None:
+    from llmcards.exchange.render import markdown_to_html
+    from llmcards.tui.answer import prepare_answer
+
+    back = "见 [[BERT]]、[[Low-Rank Adaptation|LoRA]] 和 `[[x]]`\n![[transformer arch.png]]"
+    assert markdown_to_html(back) == (
+        "<p>见 BERT、LoRA 和 <code>[[x]]</code>\n"
+        '<img src="transformer%20arch.png" alt="transformer arch.png" /></p>'
+    )
+    shown = prepare_answer(back).markdown  # an image is a link line in the terminal
+    assert shown.startswith("见 BERT、LoRA 和 `[[x]]`\n[↗ ")
+    assert shown.endswith("](transformer%20arch.png)")

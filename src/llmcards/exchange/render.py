@@ -15,6 +15,7 @@ import html
 
 import pyromark
 
+from llmcards.notes.callouts import wikilinks_as_markdown
 from llmcards.notes.math import replace_math
 
 OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
@@ -48,7 +49,7 @@ def markdown_to_html(text: str, *, mathjax: bool = True) -> str:
     which Anki renders, or kept as written (`mathjax=False`, for CSV)."""
     if not text.strip():
         return ""
-    text, formulas = _without_math(text, mathjax)
+    text, formulas = _without_math(wikilinks_as_markdown(text), mathjax)
     rendered = pyromark.html(neutralize_raw_html(text), options=OPTIONS).strip()
     for token, formula in formulas:
         rendered = rendered.replace(token, formula, 1)

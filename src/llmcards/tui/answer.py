@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from llmcards.notes.callouts import wikilinks_as_markdown
 from llmcards.notes.math import math_to_unicode
 from llmcards.paths import file_beside_notes
 from llmcards.tui.format import short_url
@@ -30,7 +31,7 @@ class PreparedAnswer:
 
 def prepare_answer(back: str, notes_dir: Path | None = None) -> PreparedAnswer:
     """`notes_dir`: the folder of the card's notes file, where relative images are."""
-    markdown = _images_as_links(math_to_unicode(back, markdown=True))
+    markdown = _images_as_links(wikilinks_as_markdown(math_to_unicode(back, markdown=True)))
     return PreparedAnswer(markdown, _links_in(markdown, notes_dir))
 
 
