@@ -41,9 +41,15 @@ class Rules:
                 item.decision = "rule"
                 return [out]
         line = self.source.line_of(item.start)
-        if len(item.head) > 1:
+        head = item.head
+        if len(head) > 1 and self.source.data.find(b"\\", head[0][2] - 1, item.head_end) >= 0:
             self._written_math(item)
-        if item.para_start >= 0:
+        data = self.source.data
+        start = item.para_start
+        if start >= 0 and (
+            data.find(b"{{c", start, item.para_end) >= 0
+            or data.find(b"::", start, item.head_end) >= 0
+        ):
             made = self._explicit(item, line)
             if made is not None:
                 item.decision = "explicit"
@@ -67,12 +73,11 @@ class Rules:
         return [self._unanswered(item, text, line), *children]
 
     def _written_math(self, item: Frame) -> None:
-        """Join the pieces of `\\(…\\)` / `\\[…\\]` math in the head (see math.py);
-        pyromark splits text at every escape, so a one-piece head holds none."""
-        head = item.head
-        start = head[0][2] - 1  # the head may open with the backslash
-        if len(head) > 1 and self.source.data.find(b"\\", start, item.head_end) >= 0:
-            item.head = with_written_math(head, self.source.data, start, item.head_end)
+        """Join the pieces of `\\(…\\)` / `\\[…\\]` math in the head (see math.py).
+        Callers ask only for heads of several pieces holding a backslash: pyromark splits
+        text at every escape, so a one-piece head holds none."""
+        start = item.head[0][2] - 1  # the head may open with the backslash
+        item.head = with_written_math(item.head, self.source.data, start, item.head_end)
 
     def _explicit(self, item: Frame, line: int) -> list[Out | None] | None:
         """Rule 6: clozes in the head's paragraph, or `front :: back` in the head."""
@@ -140,7 +145,9 @@ class Rules:
             return False  # a cloze item keeps its children's cards
         if data.find(b"::", item.para_start, item.head_end) >= 0:
             return False
-        self._written_math(item)
+        head = item.head
+        if len(head) > 1 and self.source.data.find(b"\\", head[0][2] - 1, item.head_end) >= 0:
+            self._written_math(item)
         item.cut = cut = first_cut(item.head)  # `decide` needs it again when the item closes
         return cut is not None and cut[1] not in TODO_MARKERS
 
