@@ -122,6 +122,20 @@ class Skipped:
     deck: tuple[str, ...] = ()
 
 
+WarningKind = Literal["duplicate", "fragment", "long-answer"]
+
+
+@dataclass(frozen=True, slots=True)
+class CardWarning:
+    """A card made as the rules say but worth a second look (never dropped)."""
+
+    line: int
+    front: str
+    kind: WarningKind
+    message: str
+    deck: tuple[str, ...] = ()
+
+
 @dataclass(slots=True)
 class ParsedNote:
     """Everything the importer learned from one file."""
@@ -130,6 +144,17 @@ class ParsedNote:
     cards: list[CardDraft] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     title: str | None = None
+    _warnings: list[CardWarning] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def warnings(self) -> list[CardWarning]:
+        """Cards worth a second look (see `llmcards.notes.warnings`), found when first
+        asked for: the parse itself does not pay for them."""
+        if self._warnings is None:
+            from llmcards.notes.warnings import card_warnings
+
+            self._warnings = card_warnings(self.cards)
+        return self._warnings
 
     @property
     def never_explained(self) -> list[Skipped]:

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from llmcards.cards import CardDraft, Skipped, check_deck_depth
+from llmcards.cards import CardDraft, CardWarning, Skipped, check_deck_depth
 from llmcards.errors import NoteError
 from llmcards.import_lookup import LookUp, fast_look_up, look_up, named_folders
 from llmcards.parse_ahead import FileParse, ParseAhead
@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # SQLAlchemy stays out of import time
     from llmcards.store.unchanged import CachedSource
 
 # Bump when the importer's rules change, so unchanged files are parsed again once.
-PARSER_VERSION = 1
+PARSER_VERSION = 2  # 2: rules 7–10, math, to-do heads, glued items, callouts, contexts
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt", ".mdown", ".mkd")
 
@@ -56,6 +56,7 @@ class FileReport:
     kept: list[tuple[str, str]] = field(default_factory=list)  # (old, new): history kept
     parsed_again: bool = True
     gone: bool = False  # the file left its folder: its cards were retired
+    warnings: list[CardWarning] = field(default_factory=list)  # cards worth a second look
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -99,6 +100,17 @@ class ImportReport:
             ],
             "files": [f.as_json() for f in self.files],
             "dry_run": self.dry_run,
+            "warnings": [
+                {
+                    "file": f.shown,
+                    "line": w.line,
+                    "front": w.front,
+                    "kind": w.kind,
+                    "message": w.message,
+                }
+                for f in self.files
+                for w in f.warnings
+            ],
         }
 
 
@@ -292,6 +304,7 @@ def _import_in_transaction(
     dry_run: bool,
     now: datetime,
 ) -> ImportReport:
+    from llmcards.notes.warnings import Warnings
     from llmcards.parse_ahead import BATCH, parse_here
     from llmcards.store.sources import forget_source, save_source, store_query
 
@@ -314,6 +327,8 @@ def _import_in_transaction(
                 ahead.skip(path)
                 parse = parse_here(path, file.data, file_deck, BATCH)
             check_deck_depth(parse.root, str(path))
+            watch = Warnings()
+            parse.batches = watch.watching(parse.batches)
             try:
                 result, skipped, stored_skipped = _store(conn, parse, resolved, now)
             except NoteError as exc:
@@ -339,6 +354,7 @@ def _import_in_transaction(
                     retired_fronts=result.retired_fronts,
                     retired_ids=result.retired_ids,
                     kept=result.kept,
+                    warnings=watch.found,
                 )
             )
         # After every file: a file renamed inside the folder has taken its cards over.

@@ -236,14 +236,14 @@ def test_question_heading_card_goes_in_parent_deck() -> None:
         "# LLM\n\n### 1.微调方法是啥？如何微调？\n\n1. 准备数据\n2. 冻结：冻结底层参数\n"
         "#### 细节\n更多内容\n### 下一节\n- a：b\n"
     )
-    question = card(note, "1.微调方法是啥？如何微调？")
+    question = card(note, "微调方法是啥？如何微调？")  # section number dropped
     assert question.deck == ("notes", "LLM")
     assert question.heading_path == ("LLM",)
     assert question.line == 3
     assert question.back == "1. 准备数据\n2. 冻结：冻结底层参数\n#### 细节\n更多内容"
     inner = card(note, "冻结")
     assert inner.deck == ("notes", "LLM", "1.微调方法是啥？如何微调？")
-    assert fronts(note) == ["1.微调方法是啥？如何微调？", "冻结", "a"]
+    assert fronts(note) == ["微调方法是啥？如何微调？", "冻结", "a"]
 
 
 def test_question_heading_without_content_is_no_card() -> None:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from llmcards.importing import FileReport, ImportReport
 
 MAX_TERMS_PER_DECK = 8
+MAX_WARNINGS = 20
 
 
 def import_notes(
@@ -80,6 +81,7 @@ def _print_report(report: ImportReport, *, verbose: bool) -> None:
             f"{len(report.skipped)} passed over"
         )
     _print_never_explained(report)
+    _print_warnings(report)
     if verbose:
         _print_passed_over(report)
     if report.dry_run:
@@ -117,6 +119,26 @@ def _print_dry_run_cards(file: FileReport) -> None:
             out.print(
                 f"  [green]{label:>7}[/green] l.{d.line:<5} {shown(where)}: {context}{shown(d.front)}"
             )
+
+
+def _print_warnings(report: ImportReport) -> None:
+    """Cards worth a second look (duplicates, fragments, long answers), after the summary."""
+    from rich.markup import escape
+
+    from llmcards.cli.output import console
+
+    found = [(f, w) for f in report.files for w in f.warnings]
+    if not found:
+        return
+    out = console()
+    out.print(f"[yellow]{len(found)} cards worth a second look[/yellow]:")
+    for file, warning in found[:MAX_WARNINGS]:
+        out.print(
+            f"  {escape(file.path.name)}:{warning.line} {escape(warning.front)} "
+            f"[dim]— {escape(warning.message)}[/dim]"
+        )
+    if len(found) > MAX_WARNINGS:
+        out.print(f"  [dim]… {len(found) - MAX_WARNINGS} more (see --json)[/dim]")
 
 
 def _print_never_explained(report: ImportReport) -> None:

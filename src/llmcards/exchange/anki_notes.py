@@ -54,8 +54,11 @@ def cloze_ord(card: ExportCard) -> int:
     return max(card.cloze_ord, 1) - 1
 
 
-def build_notes(cards: list[ExportCard], media: MediaPacker | None = None) -> list[AnkiNote]:
-    """`media`, when given, collects the local images the fields show (see `media.py`)."""
+def build_notes(
+    cards: list[ExportCard], media: MediaPacker | None = None, *, mathjax: bool = True
+) -> list[AnkiNote]:
+    """`media`, when given, collects the local images the fields show (see `media.py`);
+    math is written for MathJax (Anki), or as written (`mathjax=False`: CSV)."""
     notes: dict[str, AnkiNote] = {}
     for card in cards:
         is_cloze = card.kind == "cloze" and bool(card.cloze_text.strip())
@@ -63,13 +66,17 @@ def build_notes(cards: list[ExportCard], media: MediaPacker | None = None) -> li
         note = notes.get(key)
         if note is None:
             if is_cloze:
-                fields = [markdown_to_html(card.cloze_text), "", plain_to_html(card.context)]
+                fields = [
+                    markdown_to_html(card.cloze_text, mathjax=mathjax),
+                    "",
+                    plain_to_html(card.context, mathjax=mathjax),
+                ]
                 note = AnkiNote(guid_for(card.note_uid), s.CLOZE_MODEL_ID, fields, [])
             else:
                 fields = [
-                    inline_to_html(card.front),
-                    markdown_to_html(card.back),
-                    plain_to_html(card.context),
+                    inline_to_html(card.front, mathjax=mathjax),
+                    markdown_to_html(card.back, mathjax=mathjax),
+                    plain_to_html(card.context, mathjax=mathjax),
                 ]
                 note = AnkiNote(guid_for(card.uid), s.BASIC_MODEL_ID, fields, [])
             if media is not None:

@@ -64,7 +64,7 @@ def export_csv(
     path = check_target(path, force=force, database=db.path)
     with db.read() as conn:
         cards = selected_cards(conn, deck)
-    notes = build_notes(cards)
+    notes = build_notes(cards, mathjax=False)  # CSV keeps math as written
     with atomic_output(path, force=force, database=db.path) as temp:
         with temp.open("w", encoding="utf-8", newline="") as handle:
             handle.write(HEADER)

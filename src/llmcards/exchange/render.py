@@ -22,6 +22,9 @@ import re
 
 import pyromark
 
+from llmcards.notes.callouts import wikilinks_as_markdown
+from llmcards.notes.math import replace_math
+
 OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
 _RAW = ("Html", "InlineHtml")
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -72,20 +75,45 @@ def neutralize_raw_html(text: str) -> str:
     return b"".join(pieces).decode()
 
 
-def markdown_to_html(text: str) -> str:
-    """A block of Markdown (an answer, a cloze text) as HTML."""
+def markdown_to_html(text: str, *, mathjax: bool = True) -> str:
+    """A block of Markdown (an answer, a cloze text) as HTML. Math is never read as
+    Markdown (`$a_i * b_i$` holds no emphasis): it is written with MathJax delimiters,
+    which Anki renders, or kept as written (`mathjax=False`, for CSV)."""
     if not text.strip():
         return ""
-    return _drop_unsafe_urls(pyromark.html(neutralize_raw_html(text), options=OPTIONS).strip())
+    text, formulas = _without_math(wikilinks_as_markdown(text), mathjax)
+    rendered = pyromark.html(neutralize_raw_html(text), options=OPTIONS).strip()
+    for token, formula in formulas:
+        rendered = rendered.replace(token, formula, 1)
+    return _drop_unsafe_urls(rendered)
 
 
-def inline_to_html(text: str) -> str:
+def inline_to_html(text: str, *, mathjax: bool = True) -> str:
     """One line (a front): code spans and emphasis rendered, no paragraph around it."""
-    rendered = markdown_to_html(text)
+    rendered = markdown_to_html(text, mathjax=mathjax)
     if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
         return rendered[3:-4]
     return rendered
 
 
-def plain_to_html(text: str) -> str:
+def plain_to_html(text: str, *, mathjax: bool = True) -> str:
+    if mathjax:
+        text = replace_math(text, _mathjax)
     return html.escape(text, quote=False)
+
+
+def _mathjax(inner: str, display: bool, written: str) -> str:
+    return f"\\[{inner}\\]" if display else f"\\({inner}\\)"
+
+
+def _without_math(text: str, mathjax: bool) -> tuple[str, list[tuple[str, str]]]:
+    """`text` with each math span replaced by a token Markdown leaves alone, and the
+    HTML each token stands for."""
+    formulas: list[tuple[str, str]] = []
+
+    def token(inner: str, display: bool, written: str) -> str:
+        shown = _mathjax(inner, display, written) if mathjax else written
+        formulas.append((f"LLMCARDSMATH{len(formulas)}X", html.escape(shown, quote=False)))
+        return formulas[-1][0]
+
+    return replace_math(text, token), formulas

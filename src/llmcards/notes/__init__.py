@@ -14,9 +14,18 @@ from typing import Any, Generic, Literal, TypeAlias, TypeVar, overload
 from llmcards.cards import CONTEXT_SEP, CardDraft, Kind, ParsedNote, SkipCategory, Skipped
 from llmcards.notes.decode import DecodedNote, decode_note
 from llmcards.notes.frontmatter import split_front_matter
+from llmcards.notes.fronts import needs_context
 from llmcards.notes.walk import walk
+from llmcards.notes.warnings import Warnings
 
-__all__ = ["DecodedNote", "NoteBatches", "decode_note", "note_batches", "parse_note"]
+__all__ = [
+    "DecodedNote",
+    "NoteBatches",
+    "Warnings",
+    "decode_note",
+    "note_batches",
+    "parse_note",
+]
 
 
 def parse_note(text: str, *, root: str | None = None, stem: str = "notes") -> ParsedNote:
@@ -101,7 +110,12 @@ def _batches(
             if deck is None:
                 deck = decks[out.path] = (root_name, *out.path)
             if out.is_card:
-                context = CONTEXT_SEP.join(reversed(out.context)) if out.context else ""
+                if out.context:
+                    context = CONTEXT_SEP.join(reversed(out.context))
+                elif out.path and out.kind == "basic" and needs_context(out.front):
+                    context = out.path[-1]  # `作用` alone says nothing: whose?
+                else:
+                    context = ""
                 fields: CardFields = (
                     deck,
                     out.front,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
+from llmcards.notes.callouts import unquote
 from llmcards.notes.cloze import reveal_all
 from llmcards.notes.html import html_to_markdown, script
 from llmcards.notes.source import Source, dedent
@@ -12,12 +13,16 @@ from llmcards.notes.source import Source, dedent
 class Answers:
     """Slices the note; knows where pyromark saw raw HTML (and only there converts)."""
 
-    __slots__ = ("html_ends", "html_starts", "source")
+    __slots__ = ("html_ends", "html_starts", "quotes", "source")
 
     def __init__(self, source: Source) -> None:
         self.source = source
         self.html_starts: list[int] = []
         self.html_ends: list[int] = []
+        self.quotes: list[tuple[int, int]] = []  # block quotes: their `>` leave answers
+
+    def in_quote(self, offset: int) -> bool:
+        return any(start <= offset < end for start, end in self.quotes)
 
     def saw_html(self, start: int, end: int) -> None:
         self.html_starts.append(start)
@@ -32,6 +37,8 @@ class Answers:
         if end <= start:
             return ""
         text = self._converted(start, end).rstrip()
+        if self.quotes and "\n" in text and self.in_quote(start):
+            text = unquote(text)
         if prefix:
             text = prefix + text
         if item >= 0 and "\n" in text:

@@ -70,9 +70,12 @@ class Sandwich:
     numbering resumes right after them (`17.` … bullets … `18.`), the author meant
     them as item 17's answer."""
 
-    __slots__ = ("at", "number", "saved_body", "tail", "tail_len")
+    __slots__ = ("at", "context", "number", "saved_body", "tail", "tail_len")
 
-    def __init__(self, tail: Frame, number: int, at: int, tail_len: int, saved_body: int) -> None:
+    def __init__(
+        self, tail: Frame, number: int, at: int, tail_len: int, saved_body: int, context: str
+    ) -> None:
+        self.context = context  # the list's lead-in, given again to the redone item
         self.tail = tail
         self.number = number
         self.at = at
@@ -126,6 +129,7 @@ class Frame:
 class ListFrame:
     __slots__ = (
         "all_task",
+        "context",
         "count",
         "flags",
         "in_answer",
@@ -144,3 +148,20 @@ class ListFrame:
         self.last: Frame | None = None
         self.last_at = 0
         self.last_len = 0
+        self.context = ""  # a lead-in's (rule 7): every card made from this list has it
+
+
+def with_context(outs: list[Out | None], context: str) -> None:
+    """Give every output one more context, outside those it has."""
+    for out in outs:
+        if out is not None:
+            out.context.append(context)
+
+
+def end_head(cur: Frame) -> None:
+    """The head (and the first paragraph) of `cur` is over: what follows is body."""
+    phase = cur.phase
+    if phase != BODY:
+        if phase != NEW and cur.para_end < 0:
+            cur.para_end = cur.head_end
+        cur.phase = BODY

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from llmcards.notes.answer import Answers
 from llmcards.notes.frames import Out
+from llmcards.notes.fronts import without_section_number
 from llmcards.notes.pieces import Piece
 from llmcards.notes.plain import plain
 
@@ -76,7 +77,8 @@ class Headings:
                 category="front-too-long",
             )
         else:
-            out = Out(True, question.front, question.line, question.path, back=back)
+            front = without_section_number(question.front)
+            out = Out(True, front, question.line, question.path, back=back)
         self.outs[question.slot] = out
 
 

@@ -17,6 +17,7 @@ OPTIONS = (
     | _Opt.ENABLE_MATH
     | _Opt.ENABLE_STRIKETHROUGH
     | _Opt.ENABLE_FOOTNOTES
+    | _Opt.ENABLE_WIKILINKS  # Obsidian's [[Target|Alias]] and ![[arch.png]]
 )
 _MARKDOWN = pyromark.Markdown(options=OPTIONS)
 

@@ -25,7 +25,7 @@ def plain(pieces: Sequence[P.Piece]) -> str:
         elif kind == P.CODE:
             out.append(_code_span(value))
         elif kind == P.MATH:
-            out.append("$" + value + "$")
+            out.append(value)  # as written, delimiters included
         elif kind == P.HTML:
             low = value.lower()
             if low in ("<sub>", "<sup>"):
@@ -75,8 +75,9 @@ def markdown_to_plain(markdown: str) -> str:
             collected.append((P.TEXT, value, 0, 0))
         elif key == "Code":
             collected.append((P.CODE, value, 0, 0))
-        elif key == "InlineMath":
-            collected.append((P.MATH, value, 0, 0))
+        elif key in ("InlineMath", "DisplayMath"):
+            written = "$$" + value + "$$" if key == "DisplayMath" else "$" + value + "$"
+            collected.append((P.MATH, written, 0, 0))
         elif key in ("InlineHtml", "Html"):
             collected.append((P.HTML, value, 0, 0))
         elif key == "End" and value in ("Paragraph", "Item"):

@@ -10,8 +10,10 @@ from llmcards.notes import pieces as P
 from llmcards.notes.answer import Answers
 from llmcards.notes.cloze import ClozeNumberError, TooManyClozes, clozes, reveal_all
 from llmcards.notes.content import classify_text, pieces_flags
-from llmcards.notes.frames import Frame, Out
-from llmcards.notes.parser import parse_events
+from llmcards.notes.frames import BODY, Frame, Out
+from llmcards.notes.fronts import TODO_MARKERS, is_todo
+from llmcards.notes.math import with_written_math
+from llmcards.notes.paragraphs import bold_end, paragraph_pieces
 from llmcards.notes.plain import collapse, head_plain, plain, without_counter
 from llmcards.notes.separators import Cut, double_colon, first_cut, is_statement, simple_cut
 from llmcards.notes.source import Source
@@ -32,55 +34,106 @@ class Rules:
 
     def decide(self, item: Frame) -> list[Out | None]:
         """Cards and skips of a closed item, its nested items' outputs included."""
-        head = item.head
         children = item.outs
-        if len(head) == 1 and not item.body and not children:
+        if len(item.head) == 1 and not item.body and not children:
             out = self._one_line(item)
             if out is not None:
                 item.decision = "rule"
                 return [out]
-        data = self.source.data
         line = self.source.line_of(item.start)
-        if item.para_start >= 0 and data.find(b"{{c", item.para_start, item.para_end) >= 0:
-            made = self.cloze_outs(item.para_start, item.para_end, item.start, item.path, line)
-            if made:
+        head = item.head
+        if len(head) > 1 and self.source.data.find(b"\\", head[0][2] - 1, item.head_end) >= 0:
+            self._written_math(item)
+        data = self.source.data
+        start = item.para_start
+        if start >= 0 and (
+            data.find(b"{{c", start, item.para_end) >= 0
+            or data.find(b"::", start, item.head_end) >= 0
+        ):
+            made = self._explicit(item, line)
+            if made is not None:
                 item.decision = "explicit"
-                return made + children
-        if head and data.find(b"::", item.para_start, item.head_end) >= 0:
-            pair = self._double_colon(head, item.end, item.start, item.path, line)
-            if pair is not None:
-                item.decision = "explicit"
-                return [pair, *_clozes_only(children)]
+                return made
         item.decision = "rule"
-        found = first_cut(head) if item.cut is False else item.cut
-        if found is not None:
-            out = self._definition(item, found[0], found[1], line)
-            return [out, *_clozes_only(children)] if children else [out]
-        text = head_plain(head)
+        cut = item.cut  # computed already when a nested list asked (False: not yet)
+        found = first_cut(item.head) if isinstance(cut, bool) else cut
+        if found is not None and found[1] not in TODO_MARKERS:
+            return _with_answer(self._definition(item, found[0], found[1], line), children)
+        text = head_plain(item.head)
+        if found is not None or text in TODO_MARKERS:
+            # Not fronts: its children are looked at as usual, under no context.
+            return [_skip(text, line, item.path, "a to-do, not a front", "todo-list"), *children]
         if item.child_card:
-            item.decision = "group"
-            if text:
-                for out in children:
-                    if out is not None:
-                        out.context.append(text)
-            return children
+            return self._group(item, text, line)
         if not text:
             item.decision = "transparent"
             return children
+        if item.body:
+            return _with_answer(self._term(item, text, line), children)
+        return [self._unanswered(item, text, line), *children]
+
+    def _written_math(self, item: Frame) -> None:
+        """Join the pieces of `\\(…\\)` / `\\[…\\]` math in the head (see math.py).
+        Callers ask only for heads of several pieces holding a backslash: pyromark splits
+        text at every escape, so a one-piece head holds none."""
+        start = item.head[0][2] - 1  # the head may open with the backslash
+        item.head = with_written_math(item.head, self.source.data, start, item.head_end)
+
+    def _explicit(self, item: Frame, line: int) -> list[Out | None] | None:
+        """Rule 6: clozes in the head's paragraph, or `front :: back` in the head."""
+        data = self.source.data
+        children = item.outs
+        if item.para_start >= 0 and data.find(b"{{c", item.para_start, item.para_end) >= 0:
+            made = self.cloze_outs(item.para_start, item.para_end, item.start, item.path, line)
+            if made:
+                return made + children
+        if item.head and data.find(b"::", item.para_start, item.head_end) >= 0:
+            card = self._double_colon(item.head, item.end, item.start, item.path, line)
+            if card is not None:
+                return [card, *_clozes_only(children)]
+        return None
+
+    def _group(self, item: Frame, text: str, line: int) -> list[Out | None]:
+        """Rule 2: the children's cards, with the head as their context; rule 10: the
+        children that are statements make one more card, the head as its front."""
+        item.decision = "group"
+        outs = item.outs
+        if not text:
+            return outs
+        for out in outs:
+            if out is not None:
+                out.context.append(text)
+        statements = [
+            out
+            for out in outs
+            if out is not None
+            and not out.is_card
+            and out.category == "statement"
+            and out.reason == "no answer"
+            and len(out.context) == 1  # its own group's head only: not a nested group's
+        ]
+        if not statements or len(text) > MAX_FRONT:
+            return outs
+        back = "\n".join("- " + out.front for out in statements)
+        card = Out(True, text, line, item.path, back=back)
+        return [card, *(out for out in outs if out is None or out not in statements)]
+
+    def _term(self, item: Frame, text: str, line: int) -> Out:
+        """Rule 3 (a head and a body), unless rule 4 vetoes it."""
         body = item.body
-        if body:
-            out = self._judged(
-                item, text, body & ~P.HAS_TODO, body & P.HAS_TODO, MAX_FRONT, line, text
-            )
-            if out is None:
-                out = Out(True, text, line, item.path)
-                out.back_span = (item.head_end, item.end, item.start, "")
-            return [out, *_clozes_only(children)] if children else [out]
-        if pieces_flags(without_counter(head)) == P.HAS_LINK:
-            return [_skip(text, line, item.path, "only a link", "only-links"), *children]
+        out = self._judged(item, text, body & ~P.HAS_TODO, body & P.HAS_TODO, MAX_FRONT, line, text)
+        if out is None:
+            out = Out(True, text, line, item.path)
+            out.back_span = (item.head_end, item.end, item.start, "")
+        return out
+
+    def _unanswered(self, item: Frame, text: str, line: int) -> Out:
+        """Rule 4 for a head alone: why it is no card."""
+        if pieces_flags(without_counter(item.head)) == P.HAS_LINK:
+            return _skip(text, line, item.path, "only a link", "only-links")
         if item.task:
-            return [_skip(text, line, item.path, "to-do item, no answer", "todo-list"), *children]
-        return [_no_answer(text, text, line, item.path), *children]
+            return _skip(text, line, item.path, "to-do item, no answer", "todo-list")
+        return _no_answer(text, text, line, item.path)
 
     def opens_answer(self, item: Frame) -> bool:
         """Whether the items of a list nested in `item` (its head is complete) are part of
@@ -92,8 +145,11 @@ class Rules:
             return False  # a cloze item keeps its children's cards
         if data.find(b"::", item.para_start, item.head_end) >= 0:
             return False
-        item.cut = first_cut(item.head)  # `decide` needs it again when the item closes
-        return item.cut is not None
+        head = item.head
+        if len(head) > 1 and self.source.data.find(b"\\", head[0][2] - 1, item.head_end) >= 0:
+            self._written_math(item)
+        item.cut = cut = first_cut(item.head)  # `decide` needs it again when the item closes
+        return cut is not None and cut[1] not in TODO_MARKERS
 
     def inside_answer(self, item: Frame) -> list[Out | None]:
         """What `decide` would leave of an item inside a definition's answer once the
@@ -138,7 +194,11 @@ class Rules:
             return None
         tail = text[span[1] :]
         front = collapse(text[: span[0]])
-        if len(front) > MAX_DEFINED_FRONT or classify_text(tail) != P.HAS_TEXT:
+        if (
+            len(front) > MAX_DEFINED_FRONT
+            or classify_text(tail) != P.HAS_TEXT
+            or front in TODO_MARKERS
+        ):
             return None
         encoded = text.encode()
         if end - start != len(encoded) or not self.source.data.startswith(encoded, start):
@@ -262,6 +322,38 @@ class Rules:
             if c.front
         ]
 
+    def bold_label(self, start: int, end: int, path: tuple[str, ...]) -> Out | None:
+        """Rule 8: a paragraph outside list items that opens with a bold term and a
+        separator with text after it (`**多路径生成：** 对同一问题…`) is a definition;
+        None when the paragraph is no such thing."""
+        head, rest = paragraph_pieces(self.source.text(start, end), start)
+        if head and b"\\" in self.source.data[start:end]:
+            head = with_written_math(head, self.source.data, start, head[-1][3])
+        closing = bold_end(head)
+        found = first_cut(head) if closing > 0 else None
+        if found is None:
+            return None
+        cut, front = found
+        if cut.index > closing + 1 or (
+            cut.index == closing + 1 and head[cut.index][1][: cut.start].strip()
+        ):
+            return None  # the separator is not the label's
+        if is_todo(front):
+            line = self.source.line_of(start)
+            return _skip(plain(head), line, path, "a to-do, not a front", "todo-list")
+        frame = Frame(start, end, path, BODY)
+        frame.head = head
+        frame.head_end = head[-1][3]
+        frame.para_start, frame.para_end = start, end
+        frame.body = pieces_flags(rest)
+        out = self._definition(frame, cut, front, self.source.line_of(start))
+        if not out.is_card:
+            return out if out.reason != "no answer" else None
+        if out.back_span is not None:
+            span_start, span_end, _item, prefix = out.back_span
+            out.back_span = (span_start, span_end, -1, prefix)  # not an item: no dedent
+        return out
+
     def paragraph(self, start: int, end: int, path: tuple[str, ...]) -> list[Out | None]:
         """A paragraph is a card only through explicit syntax (rule 6)."""
         data = self.source.data
@@ -271,7 +363,7 @@ class Rules:
             if made:
                 return made
         if data.find(b"::", start, end) >= 0:
-            head = _first_line_pieces(self.source.text(start, end), start)
+            head = paragraph_pieces(self.source.text(start, end), start)[0]
             made_card = self._double_colon(head, end, -1, path, line)
             if made_card is not None:
                 return [made_card]
@@ -306,34 +398,9 @@ def _marker_size(data: bytes, kind: str, start: int) -> int:
     return _MARKER_LEN.get(kind, 1)
 
 
-def _first_line_pieces(markdown: str, base: int) -> list[P.Piece]:
-    """Inline pieces of a paragraph's first line, offsets shifted to the whole note."""
-    out: list[P.Piece] = []
-    for event, span in parse_events(markdown):
-        if isinstance(event, str):
-            if out:
-                break
-            continue
-        ((key, value),) = event.items()
-        s, e = span["start"] + base, span["end"] + base
-        if key == "Text":
-            out.append((P.TEXT, value, s, e))
-        elif key == "Code":
-            out.append((P.CODE, value, s, e))
-        elif key == "InlineMath":
-            out.append((P.MATH, value, s, e))
-        elif key == "InlineHtml":
-            out.append((P.HTML, value, s, e))
-        elif key in ("Start", "End"):
-            name = value if value.__class__ is str else next(iter(value))
-            if name in _MARKER_LEN or name == "Strikethrough":
-                out.append((P.EMPH if key == "Start" else P.EMPH_END, name, s, e))
-            elif name in ("Link", "Image"):
-                base_kind = P.LINK if name == "Link" else P.IMAGE
-                out.append((base_kind if key == "Start" else base_kind + 1, "", s, e))
-            elif key == "End" and name == "Paragraph":
-                break
-    return out
+def _with_answer(card: Out, children: list[Out | None]) -> list[Out | None]:
+    """A card whose answer swallowed its nested items: of those only clozes remain."""
+    return [card, *_clozes_only(children)] if children else [card]
 
 
 def _clozes_only(outs: Sequence[Out | None]) -> list[Out | None]:

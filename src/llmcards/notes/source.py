@@ -11,17 +11,22 @@ _MARKER = re.compile(rb"[ \t]*(?:[-*+]|\d{1,9}[.)])([ \t]*)")
 
 
 class Source:
-    __slots__ = ("_newlines", "data")
+    __slots__ = ("_added", "_newlines", "data")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, added: list[int] | None = None) -> None:
         self.data = text.encode("utf-8", "surrogatepass")
         self._newlines: list[int] | None = None
+        # Newlines the reader added (see glue.py): they are no line of the user's.
+        self._added = added or []
 
     def line_of(self, offset: int) -> int:
-        """1-based line number of a byte offset."""
+        """1-based line number of a byte offset, as the user's file counts it."""
         if self._newlines is None:
             self._newlines = [m.start() for m in _NEWLINE.finditer(self.data)]
-        return bisect_right(self._newlines, offset - 1) + 1
+        line = bisect_right(self._newlines, offset - 1) + 1
+        if self._added:
+            line -= bisect_right(self._added, offset - 1)
+        return line
 
     def text(self, start: int, end: int) -> str:
         return self.data[start:end].decode("utf-8", "replace")

@@ -45,6 +45,15 @@ class Side:
     position: int  # among the file's cards
 
 
+def own_context(context: str, heading: str | tuple[str, ...]) -> str:
+    """The context rule 2 compares: a short front's context that is only its heading's
+    name (`作用` under `## Dropout`, see notes/fronts.py) says where the card is, which
+    the deck already says, so it counts as none: shortening `折扣回报 Discounted Return`
+    to `折扣回报` gives it that context and must still be a small edit in place."""
+    leaf = heading if isinstance(heading, str) else (heading[0] if heading else "")
+    return "" if context and context == leaf else context
+
+
 def plain_front(front: str) -> str:
     """A front as small edits are judged: lowercase, no spaces, punctuation or controls."""
     return "".join(ch for ch in front.casefold() if unicodedata.category(ch)[0] not in "PZC")

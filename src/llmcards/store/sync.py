@@ -208,7 +208,7 @@ def _pair_leftovers(
         [
             pairing.Side(
                 r.front,
-                r.context,
+                pairing.own_context(r.context, r.heading_path.rpartition(DECK_SEP)[2]),
                 r.kind,
                 r.cloze_ord,
                 r.deck_id,
@@ -221,7 +221,7 @@ def _pair_leftovers(
         [
             pairing.Side(
                 s.draft.front,
-                s.draft.context,
+                pairing.own_context(s.draft.context, s.draft.heading_path[-1:]),
                 s.draft.kind,
                 s.draft.cloze_ord,
                 deck_ids[s.draft.deck],

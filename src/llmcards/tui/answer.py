@@ -4,7 +4,7 @@ A terminal cannot show pictures, so each image becomes a `↗ host/path` link li
 a click or `o` opens. Every link (images, Markdown links, bare URLs) is collected so
 `o` knows which one is "the first". An image stored beside the notes (`picture/arch.png`)
 opens as its file (a file: URL, which the Markdown itself cannot carry: markdown-it
-refuses file: links), so it shows in the image viewer.
+refuses file: links), so it shows in the image viewer. Math shows as Unicode (`√(d_k)`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from llmcards.notes.callouts import wikilinks_as_markdown
+from llmcards.notes.math import math_to_unicode
 from llmcards.paths import file_beside_notes
 from llmcards.tui.format import short_url
 
@@ -29,7 +31,7 @@ class PreparedAnswer:
 
 def prepare_answer(back: str, notes_dir: Path | None = None) -> PreparedAnswer:
     """`notes_dir`: the folder of the card's notes file, where relative images are."""
-    markdown = _images_as_links(back)
+    markdown = _images_as_links(wikilinks_as_markdown(math_to_unicode(back, markdown=True)))
     return PreparedAnswer(markdown, _links_in(markdown, notes_dir))
 
 

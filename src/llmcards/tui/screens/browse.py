@@ -24,8 +24,9 @@ from textual.widgets.data_table import ColumnKey
 from textual.worker import get_current_worker
 
 from llmcards import clock as clock_module
-from llmcards.cards import DECK_SEP
+from llmcards.cards import CONTEXT_SEP, DECK_SEP
 from llmcards.config import Settings
+from llmcards.notes.math import math_to_unicode
 from llmcards.textsafe import printable
 from llmcards.tui.browse_data import BrowseResult, BrowseRow, browse_rows, short_deck
 from llmcards.tui.editor import edit_source
@@ -98,9 +99,12 @@ def state_text(row: BrowseRow) -> str:
 
 
 def front_text(row: BrowseRow) -> Text:
-    text = Text(printable(row.front))
+    # The context first, as the study screen shows it above the question:
+    # `Rank (r) › Typical ranges`.
+    text = Text()
     if row.context:
-        text.append(f"  {printable(row.context)}", style="dim")
+        text.append(f"{printable(math_to_unicode(row.context))}{CONTEXT_SEP}", style="dim")
+    text.append(printable(math_to_unicode(row.front)))
     return text
 
 

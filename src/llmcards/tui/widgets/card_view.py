@@ -16,6 +16,7 @@ from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.widgets import Rule, Static
 
+from llmcards.notes.math import math_to_unicode
 from llmcards.scheduling.types import StudyCard
 from llmcards.textsafe import printable
 from llmcards.tui.answer import PreparedAnswer, prepare_answer
@@ -78,9 +79,9 @@ class CardView(VerticalScroll, can_focus=True):
         self.revealed = False
         self.scroll_home(animate=False)
         context = self.query_one("#context", Static)
-        context.update(printable(card.context or ""))
+        context.update(printable(math_to_unicode(card.context or "")))
         context.display = bool(card.context)
-        self.query_one("#front", Static).update(printable(card.front))
+        self.query_one("#front", Static).update(printable(math_to_unicode(card.front)))
         self.prepared = PreparedAnswer("", ())
         # After the question is painted: the answer is not needed before Space.
         self.call_after_refresh(self._build_answer, card.id)
