@@ -1,7 +1,8 @@
 """llmcards cards grouped into Anki notes: one note per basic card, one per cloze text.
 
 Cloze siblings (same `note_uid`) become one Anki cloze note whose cards are c1, c2, …;
-the note's GUID derives from `note_uid`, so it is the same on every export.
+a note's GUID is the one stored with its cards (`card.guid`, `card.note_guid`, derived
+from the uids when the card was made), so it is the same on every export and sync.
 """
 
 from __future__ import annotations
@@ -50,6 +51,16 @@ def deck_ids(names: set[str]) -> dict[str, int]:
     return {name: stable_id("deck", name) for name in sorted(full)}
 
 
+def card_guid(card: ExportCard) -> str:
+    """A basic card's note GUID: the stored one (set when the card was made)."""
+    return card.guid or guid_for(card.uid)
+
+
+def note_guid(card: ExportCard) -> str:
+    """A cloze card's note GUID, shared by its siblings."""
+    return card.note_guid or guid_for(card.note_uid)
+
+
 def cloze_ord(card: ExportCard) -> int:
     """Anki's card ordinal for `{{cN::…}}` is N - 1."""
     return max(card.cloze_ord, 1) - 1
@@ -65,14 +76,14 @@ def build_notes(cards: list[ExportCard], media: MediaPacker | None = None) -> li
         if note is None:
             if is_cloze:
                 fields = [markdown_to_html(card.cloze_text), "", plain_to_html(card.context)]
-                note = AnkiNote(guid_for(card.note_uid), s.CLOZE_MODEL_ID, fields, [])
+                note = AnkiNote(note_guid(card), s.CLOZE_MODEL_ID, fields, [])
             else:
                 fields = [
                     inline_to_html(card.front),
                     markdown_to_html(card.back),
                     plain_to_html(card.context),
                 ]
-                note = AnkiNote(guid_for(card.uid), s.BASIC_MODEL_ID, fields, [])
+                note = AnkiNote(card_guid(card), s.BASIC_MODEL_ID, fields, [])
             if media is not None:
                 notes_dir = Path(card.source_path).parent
                 note.fields = [media.localize(value, notes_dir) for value in note.fields]

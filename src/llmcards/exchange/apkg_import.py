@@ -25,6 +25,7 @@ from llmcards.cards import DECK_SEP, split_deck
 from llmcards.config import Settings
 from llmcards.exchange import apkg_schema as s
 from llmcards.exchange.anki_days import source_day_start
+from llmcards.exchange.anki_ids import guid_for
 from llmcards.exchange.anki_notes import deck_tag
 from llmcards.exchange.anki_notes_in import card_text, is_basic_like
 from llmcards.exchange.history import review_rows, schedule_values
@@ -265,6 +266,9 @@ class _Importer:
                 reps=0,
                 lapses=0,
             )
+            values.update(
+                guid=guid_for(uid), note_guid=guid_for(str(values["note_uid"]))
+            )  # what the export has always derived for such a card
             card_id = conn.execute(insert(CARD), [values]).inserted_primary_key[0]  # type: ignore[index]
             self.report.new += 1
         else:

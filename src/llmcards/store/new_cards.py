@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import Connection, insert
 
 from llmcards.cards import CardDraft
+from llmcards.exchange.anki_ids import guid_for
 from llmcards.store.models import Card
 
 CARD = Card.__table__  # type: ignore[attr-defined]
@@ -42,6 +43,8 @@ COLUMNS = (
     "state",
     "reps",
     "lapses",
+    "guid",
+    "note_guid",
 )
 POSITION = COLUMNS.index("position")
 
@@ -96,6 +99,8 @@ class NewCardRows:
                 0,
                 0,
                 0,
+                guid_for(uid),
+                guid_for(note_uid),
             )
         )
 
