@@ -64,7 +64,7 @@ def _register_optional() -> None:
     """Command groups added by later modules; each registers itself if present."""
     import importlib
 
-    for name in ("study", "config_cmd", "exchange", "stats_cmd", "maintenance"):
+    for name in ("study", "config_cmd", "exchange", "stats_cmd", "maintenance", "sync_cmd"):
         try:
             module = importlib.import_module(f"llmcards.cli.{name}")
         except ModuleNotFoundError as exc:

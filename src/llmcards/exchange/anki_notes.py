@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 from llmcards.cards import DECK_SEP
 from llmcards.exchange import apkg_schema as s
@@ -36,6 +37,18 @@ class AnkiNote:
         return max(card.updated for _, card in self.cards)
 
 
+class CardIdentity(Protocol):
+    """What places a card in Anki (an `ExportCard`, or a sync's lighter row)."""
+
+    uid: str
+    note_uid: str
+    kind: str
+    cloze_ord: int
+    cloze_text: str
+    guid: str | None
+    note_guid: str | None
+
+
 @cache
 def deck_tag(deck: str) -> str:
     """The deck path as one hierarchical Anki tag: `LLM 学习笔记::NLP` -> `LLM_学习笔记::NLP`."""
@@ -51,26 +64,38 @@ def deck_ids(names: set[str]) -> dict[str, int]:
     return {name: stable_id("deck", name) for name in sorted(full)}
 
 
-def card_guid(card: ExportCard) -> str:
+def card_guid(card: CardIdentity) -> str:
     """A basic card's note GUID: the stored one (set when the card was made)."""
     return card.guid or guid_for(card.uid)
 
 
-def note_guid(card: ExportCard) -> str:
+def note_guid(card: CardIdentity) -> str:
     """A cloze card's note GUID, shared by its siblings."""
     return card.note_guid or guid_for(card.note_uid)
 
 
-def cloze_ord(card: ExportCard) -> int:
+def cloze_ord(card: CardIdentity) -> int:
     """Anki's card ordinal for `{{cN::…}}` is N - 1."""
     return max(card.cloze_ord, 1) - 1
+
+
+def is_cloze_note(card: CardIdentity) -> bool:
+    """A cloze card with its text becomes (part of) a cloze note; one without, a basic note."""
+    return card.kind == "cloze" and bool(card.cloze_text.strip())
+
+
+def anki_key(card: CardIdentity) -> tuple[str, int]:
+    """Where the card lives in Anki: (note GUID, card ordinal)."""
+    if is_cloze_note(card):
+        return note_guid(card), cloze_ord(card)
+    return card_guid(card), 0
 
 
 def build_notes(cards: list[ExportCard], media: MediaPacker | None = None) -> list[AnkiNote]:
     """`media`, when given, collects the local images the fields show (see `media.py`)."""
     notes: dict[str, AnkiNote] = {}
     for card in cards:
-        is_cloze = card.kind == "cloze" and bool(card.cloze_text.strip())
+        is_cloze = is_cloze_note(card)
         key = f"cloze:{card.note_uid}" if is_cloze else card.uid
         note = notes.get(key)
         if note is None:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 _EPOCH = "((julianday({0}) - 2440587.5) * 86400.0)"
 _DAY = "CAST((" + _EPOCH + " + :shift) / 86400 AS INTEGER)"
 
-REVLOG_SQL = f"""
+REVLOG_SELECT = f"""
 SELECT card_id,
        CAST(round({_EPOCH.format("reviewed_at")} * 1000) AS INTEGER) AS ms,
        rating,
@@ -41,10 +41,11 @@ SELECT card_id,
             ELSE CAST(round(((difficulty_after - 1.0) / 9.0 + 0.1) * 1000) AS INTEGER)
        END AS factor,
        max(0, min(coalesce(duration_ms, 0), 2147483647)) AS time,
-       CASE state_before WHEN 2 THEN 1 WHEN 3 THEN 2 ELSE 0 END AS type
-FROM review_log
+       CASE state_before WHEN 2 THEN 1 WHEN 3 THEN 2 ELSE 0 END AS type{{extra}}
+FROM review_log{{where}}
 ORDER BY +reviewed_at, id
 """
+REVLOG_SQL = REVLOG_SELECT.format(extra="", where="")
 
 STAGING_SQL = """
 create table staging (

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, insert
 
 from llmcards.cards import CardDraft
 from llmcards.exchange.anki_ids import guid_for
+from llmcards.store.adopt import adopt
 from llmcards.store.models import Card
 
 CARD = Card.__table__  # type: ignore[attr-defined]
@@ -109,7 +110,9 @@ class NewCardRows:
         if not self.rows:
             return
         self.rows.sort(key=lambda row: row[POSITION])
-        conn.exec_driver_sql(self._sql, self.rows)
+        rows = adopt(conn, COLUMNS, self.rows)  # cards that came by sync keep their history
+        if rows:
+            conn.exec_driver_sql(self._sql, rows)
         self.rows = []
 
 

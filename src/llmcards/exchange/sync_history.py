@@ -1,0 +1,105 @@
+"""Reviews made elsewhere merged into a card's history, its FSRS state replayed.
+
+A review from the phone can land between two reviews made here, so appending it is not
+enough: the card's whole log, in time order, is replayed through llmcards' scheduler and
+every row's before/after columns are rewritten to match. Rows are updated or added,
+never removed, so no review is lost; `anki_id` (the revlog id) marks a review as known,
+so none is counted twice. This is the single place sync turns ratings into a schedule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, bindparam, insert, select, update
+
+from llmcards import clock
+from llmcards.exchange.history import review_rows, schedule_values
+from llmcards.exchange.replay import Rating, Replayer, Step
+from llmcards.store.models import Card, ReviewLog
+
+CARD = Card.__table__  # type: ignore[attr-defined]
+REVIEW = ReviewLog.__table__  # type: ignore[attr-defined]
+
+_DERIVED = (
+    "state_before",
+    "state_after",
+    "stability_before",
+    "stability_after",
+    "difficulty_before",
+    "difficulty_after",
+    "due_before",
+    "due_after",
+    "card_before",
+)
+_UPDATE_ROW = (
+    update(REVIEW)
+    .where(REVIEW.c.id == bindparam("_id"))
+    .values({c: bindparam(c) for c in _DERIVED})
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """A review from the mirror's revlog."""
+
+    anki_id: int  # revlog id: the review time in ms, made unique
+    rating: int
+    duration_ms: int
+
+    @property
+    def at(self) -> datetime:
+        return datetime.fromtimestamp(self.anki_id / 1000, UTC)
+
+
+def merge_reviews(
+    conn: Connection, replayer: Replayer, card_id: int, incoming: list[Incoming]
+) -> int:
+    """Add `incoming` to the card's log (those not there yet), replay it all, store the
+    result. Returns how many reviews were added."""
+    rows = conn.execute(
+        select(
+            REVIEW.c.id,
+            REVIEW.c.reviewed_at,
+            REVIEW.c.rating,
+            REVIEW.c.duration_ms,
+            REVIEW.c.anki_id,
+        )
+        .where(REVIEW.c.card_id == card_id)
+        .order_by(REVIEW.c.reviewed_at, REVIEW.c.id)
+    ).all()
+    known = {row.anki_id for row in rows if row.anki_id is not None}
+    fresh = [review for review in incoming if review.anki_id not in known]
+    if not fresh:
+        return 0
+    # (time, tie-break, rating, existing row id or None, anki id)
+    entries = [
+        (clock.ensure_utc(row.reviewed_at), 0, row.rating, row.duration_ms or 0, row.id, None)
+        for row in rows
+    ]
+    entries += [(r.at, 1, r.rating, r.duration_ms, None, r.anki_id) for r in fresh]
+    entries.sort(key=lambda e: (e[0], e[1]))
+    ratings = [Rating(at, rating, duration) for at, _, rating, duration, _, _ in entries]
+    steps = replay_in_order(replayer, ratings, card_id)
+    updates, inserts = [], []
+    for (_, _, _, _, row_id, anki_id), step in zip(entries, steps, strict=True):
+        if row_id is None:
+            row = review_rows(card_id, [step])[0]
+            row["anki_id"] = anki_id
+            inserts.append(row)
+        else:
+            values = review_rows(card_id, [step])[0]
+            updates.append({"_id": row_id, **{c: values[c] for c in _DERIVED}})
+    if updates:
+        conn.execute(_UPDATE_ROW, updates)
+    conn.execute(insert(REVIEW), inserts)
+    final = steps[-1].after
+    conn.execute(update(CARD).where(CARD.c.id == card_id).values(schedule_values(final)))
+    return len(inserts)
+
+
+def replay_in_order(replayer: Replayer, ratings: list[Rating], card_id: int) -> list[Step]:
+    """The schedule each rating leads to, from a new card. One call, so the rule for
+    applying a rating stays the scheduler's (see `replay.Replayer`)."""
+    return replayer.replay(ratings, card_id=card_id)

@@ -1,0 +1,284 @@
+"""Sync, step one: what the mirror holds that llmcards does not, taken into the database.
+
+After the mirror has synced with the server, its revlog holds reviews made on the phone,
+on Anki desktop or by another llmcards. Each becomes a review here (kept by its revlog
+id, so never twice) and the touched cards are replayed (`sync_history`). Cards of
+llmcards' note types that this database lacks (a second machine starting empty) are
+created, with the source `anki-sync` until notes with the same GUID are imported here
+(`store/adopt`). A suspension changed in Anki since the last sync applies here.
+Notes of other note types, the user's own decks, are never read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, bindparam, insert, select, update
+
+from llmcards.cards import DECK_SEP, split_deck
+from llmcards.config import Settings
+from llmcards.exchange import apkg_schema as s
+from llmcards.exchange.anki_mirror import Mirror
+from llmcards.exchange.anki_notes import anki_key
+from llmcards.exchange.anki_notes_in import card_text
+from llmcards.exchange.apkg_import import card_uid, note_uid
+from llmcards.exchange.package_reader import Model
+from llmcards.exchange.replay import Replayer
+from llmcards.exchange.sync_history import Incoming, merge_reviews
+from llmcards.store.adopt import SYNC_SOURCE
+from llmcards.store.models import Card, Deck, ReviewLog
+
+CARD = Card.__table__  # type: ignore[attr-defined]
+DECK = Deck.__table__  # type: ignore[attr-defined]
+REVIEW = ReviewLog.__table__  # type: ignore[attr-defined]
+
+_ANSWERS = (s.REVLOG_LEARN, s.REVLOG_REVIEW, s.REVLOG_RELEARN, s.REVLOG_FILTERED)
+
+MIRROR_CARDS = """
+select c.id, n.id, n.guid, n.mid, c.ord, coalesce(nullif(c.odid, 0), c.did), c.queue,
+       n.flds, n.tags
+from cards c join notes n on n.id = c.nid
+where n.mid in ({models})
+"""
+
+
+@dataclass(slots=True)
+class MirrorCard:
+    cid: int
+    nid: int
+    guid: str
+    mid: int
+    ord: int
+    did: int
+    queue: int
+    flds: str
+    tags: str
+
+
+@dataclass(slots=True)
+class LocalCard:
+    id: int
+    uid: str
+    note_uid: str
+    kind: str
+    cloze_ord: int
+    cloze_text: str
+    guid: str | None
+    note_guid: str | None
+    retired: bool
+    suspended: bool
+    anki_suspended: bool | None
+    source_path: str
+
+
+@dataclass
+class PullReport:
+    reviews: int = 0
+    cards_created: int = 0
+    cards_updated: int = 0
+    suspensions: int = 0
+    touched: set[int] = field(default_factory=set)
+
+
+def mirror_cards(mirror: Mirror, models: dict[int, str]) -> dict[tuple[str, int], MirrorCard]:
+    sql = MIRROR_CARDS.format(models=",".join(str(m) for m in models))
+    return {(row[2], row[4]): MirrorCard(*row) for row in mirror.query(sql)}
+
+
+def local_cards(conn: Connection) -> dict[tuple[str, int], LocalCard]:
+    """Every card by its Anki place; a live card wins over a retired one of the same place."""
+    rows = conn.execute(
+        select(
+            CARD.c.id,
+            CARD.c.uid,
+            CARD.c.note_uid,
+            CARD.c.kind,
+            CARD.c.cloze_ord,
+            CARD.c.cloze_text,
+            CARD.c.guid,
+            CARD.c.note_guid,
+            CARD.c.retired,
+            CARD.c.suspended,
+            CARD.c.anki_suspended,
+            CARD.c.source_path,
+        ).order_by(CARD.c.retired.desc(), CARD.c.id)
+    ).all()
+    found: dict[tuple[str, int], LocalCard] = {}
+    for row in rows:
+        card = LocalCard(*row)
+        card.cloze_ord, card.cloze_text = card.cloze_ord or 0, card.cloze_text or ""
+        found[anki_key(card)] = card
+    return found
+
+
+def pull(
+    conn: Connection,
+    mirror: Mirror,
+    models: dict[int, str],
+    settings: Settings,
+    now: datetime,
+) -> PullReport:
+    report = PullReport()
+    remote = mirror_cards(mirror, models)
+    local = local_cards(conn)
+    model_info = _models(mirror, models)
+    decks = {int(did): name for did, name in mirror.query("select id, name from decks")}
+    deck_ids: dict[str, int] = {}
+    by_cid: dict[int, int] = {}
+    suspend: dict[int, bool] = {}
+    for key, card in remote.items():
+        mine = local.get(key)
+        text = card_text(model_info[card.mid], card.flds.split("\x1f"), card.ord)
+        suspended = card.queue == s.QUEUE_SUSPENDED
+        if mine is None:
+            by_cid[card.cid] = _create(conn, card, text, decks, deck_ids, now)
+            report.cards_created += 1
+            continue
+        by_cid[card.cid] = mine.id
+        if mine.source_path == SYNC_SOURCE and _text_changed(conn, mine.id, text):
+            deck = _deck_name(decks, card.did)
+            deck_id = _deck_id(conn, deck, deck_ids)
+            conn.execute(
+                update(CARD)
+                .where(CARD.c.id == mine.id)
+                .values(_text_values(text, deck, deck_id, now, card.tags))
+            )
+            report.cards_updated += 1
+        if mine.anki_suspended is not None and suspended != mine.anki_suspended:
+            if suspended != mine.suspended:
+                report.suspensions += 1
+            suspend[mine.id] = suspended
+    if suspend:
+        conn.execute(
+            update(CARD)
+            .where(CARD.c.id == bindparam("_id"))
+            .values(suspended=bindparam("s"), anki_suspended=bindparam("s")),
+            [{"_id": card_id, "s": value} for card_id, value in suspend.items()],
+        )
+    report.reviews, report.touched = _reviews(conn, mirror, by_cid, settings)
+    return report
+
+
+def known_anki_ids(conn: Connection) -> set[int]:
+    return set(
+        conn.execute(select(REVIEW.c.anki_id).where(REVIEW.c.anki_id.is_not(None))).scalars()
+    )
+
+
+def _reviews(
+    conn: Connection, mirror: Mirror, by_cid: dict[int, int], settings: Settings
+) -> tuple[int, set[int]]:
+    known = known_anki_ids(conn)
+    incoming: dict[int, list[Incoming]] = {}
+    for rid, cid, ease, taken, kind in mirror.query(
+        "select id, cid, ease, time, type from revlog order by id"
+    ):
+        card_id = by_cid.get(cid)
+        if card_id is None or rid in known or not 1 <= ease <= 4 or kind not in _ANSWERS:
+            continue  # another note type's card, a known review, or a manual reschedule
+        incoming.setdefault(card_id, []).append(Incoming(rid, ease, max(0, taken)))
+    replayer = Replayer(settings)
+    added = sum(
+        merge_reviews(conn, replayer, card_id, reviews) for card_id, reviews in incoming.items()
+    )
+    return added, set(incoming)
+
+
+def _models(mirror: Mirror, models: dict[int, str]) -> dict[int, Model]:
+    from llmcards.exchange.apkg_schema import BASIC_FIELDS, BASIC_MODEL_NAME, CLOZE_FIELDS
+
+    return {
+        mid: Model(mid, BASIC_MODEL_NAME, False, list(BASIC_FIELDS))
+        if kind == "basic"
+        else Model(mid, s.CLOZE_MODEL_NAME, True, list(CLOZE_FIELDS))
+        for mid, kind in models.items()
+    }
+
+
+def _deck_name(decks: dict[int, str], did: int) -> str:
+    name = decks.get(did, "Anki").replace("\x1f", DECK_SEP)
+    return DECK_SEP.join(split_deck(name)) or "Anki"
+
+
+def _deck_id(conn: Connection, name: str, cache: dict[str, int]) -> int:
+    if name in cache:
+        return cache[name]
+    parts = split_deck(name)
+    deck_id = 0
+    for depth in range(1, len(parts) + 1):
+        path = DECK_SEP.join(parts[:depth])
+        found = conn.execute(select(DECK.c.id).where(DECK.c.name == path)).scalar()
+        if found is None:
+            found = conn.execute(insert(DECK).values(name=path)).inserted_primary_key[0]  # type: ignore[index]
+        deck_id = cache[path] = found
+    return deck_id
+
+
+def _text_values(
+    text: object, deck: str, deck_id: int, now: datetime, tags: str
+) -> dict[str, object]:
+    """A card's columns from its Anki note (tags without the deck-path tag sync adds)."""
+    from llmcards.exchange.apkg_import import _own_tags
+
+    return {
+        "deck_id": deck_id,
+        "context": text.context,  # type: ignore[attr-defined]
+        "front": text.front,  # type: ignore[attr-defined]
+        "back": text.back,  # type: ignore[attr-defined]
+        "kind": text.kind,  # type: ignore[attr-defined]
+        "cloze_ord": text.cloze_ord,  # type: ignore[attr-defined]
+        "cloze_text": text.cloze_text,  # type: ignore[attr-defined]
+        "tags": _own_tags(tags, deck),
+        "updated_at": now,
+    }
+
+
+def _text_changed(conn: Connection, card_id: int, text: object) -> bool:
+    row = conn.execute(
+        select(CARD.c.front, CARD.c.back, CARD.c.context, CARD.c.cloze_text).where(
+            CARD.c.id == card_id
+        )
+    ).one()
+    wanted = (text.front, text.back, text.context, text.cloze_text)  # type: ignore[attr-defined]
+    return tuple(row) != wanted
+
+
+def _create(
+    conn: Connection,
+    card: MirrorCard,
+    text: object,
+    decks: dict[int, str],
+    deck_ids: dict[str, int],
+    now: datetime,
+) -> int:
+    """A card made on another machine: kept by its Anki GUID, history to follow."""
+    deck = _deck_name(decks, card.did)
+    uid = card_uid(card.guid, card.ord)
+    cloze = text.kind == "cloze"  # type: ignore[attr-defined]
+    suspended = card.queue == s.QUEUE_SUSPENDED
+    values = {
+        **_text_values(text, deck, _deck_id(conn, deck, deck_ids), now, card.tags),
+        "uid": uid,
+        "note_uid": note_uid(card.guid) if cloze else uid,
+        "guid": card.guid,
+        "note_guid": card.guid,
+        "root": split_deck(deck)[0],
+        "source_path": SYNC_SOURCE,
+        "source_line": 0,
+        "position": card.nid,  # note ids grow with time: new cards keep their order
+        "created_at": _created(card.nid, now),
+        "state": 0,
+        "reps": 0,
+        "lapses": 0,
+        "suspended": suspended,
+        "anki_suspended": suspended,
+    }
+    return int(conn.execute(insert(CARD), [values]).inserted_primary_key[0])  # type: ignore[index]
+
+
+def _created(nid: int, now: datetime) -> datetime:
+    """Anki note ids are their creation time in ms."""
+    if 10**11 < nid < 10**14:
+        return datetime.fromtimestamp(nid / 1000, UTC)
+    return now
