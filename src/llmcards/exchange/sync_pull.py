@@ -19,6 +19,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from llmcards.cards import DECK_SEP, split_deck
 from llmcards.config import Settings
 from llmcards.exchange import apkg_schema as s
+from llmcards.exchange.anki_days import AnkiDays
 from llmcards.exchange.anki_mirror import Mirror
 from llmcards.exchange.anki_notes import anki_key
 from llmcards.exchange.anki_notes_in import card_text
@@ -27,7 +28,8 @@ from llmcards.exchange.package_reader import Model
 from llmcards.exchange.replay import Replayer
 from llmcards.exchange.sync_history import Incoming, merge_reviews
 from llmcards.store.adopt import SYNC_SOURCE
-from llmcards.store.models import Card, Deck, ReviewLog
+from llmcards.store.models import LEARNING, RELEARNING, Card, Deck, ReviewLog
+from llmcards.store.models import REVIEW as REVIEW_STATE
 
 CARD = Card.__table__  # type: ignore[attr-defined]
 DECK = Deck.__table__  # type: ignore[attr-defined]
@@ -37,7 +39,7 @@ _ANSWERS = (s.REVLOG_LEARN, s.REVLOG_REVIEW, s.REVLOG_RELEARN, s.REVLOG_FILTERED
 
 MIRROR_CARDS = """
 select c.id, n.id, n.guid, n.mid, c.ord, coalesce(nullif(c.odid, 0), c.did), c.queue,
-       n.flds, n.tags
+       n.flds, n.tags, c.type, case when c.odid then c.odue else c.due end, c.reps
 from cards c join notes n on n.id = c.nid
 where n.mid in ({models})
 """
@@ -54,6 +56,9 @@ class MirrorCard:
     queue: int
     flds: str
     tags: str
+    type: int
+    due: int
+    reps: int
 
 
 @dataclass(slots=True)
@@ -127,15 +132,18 @@ def pull(
     deck_ids: dict[str, int] = {}
     by_cid: dict[int, int] = {}
     suspend: dict[int, bool] = {}
+    placed: dict[int, MirrorCard] = {}  # llmcards card id -> its mirror card
     for key, card in remote.items():
         mine = local.get(key)
         text = card_text(model_info[card.mid], card.flds.split("\x1f"), card.ord)
         suspended = card.queue == s.QUEUE_SUSPENDED
         if mine is None:
             by_cid[card.cid] = _create(conn, card, text, decks, deck_ids, now)
+            placed[by_cid[card.cid]] = card
             report.cards_created += 1
             continue
         by_cid[card.cid] = mine.id
+        placed[mine.id] = card
         if mine.source_path == SYNC_SOURCE and _text_changed(conn, mine.id, text):
             deck = _deck_name(decks, card.did)
             deck_id = _deck_id(conn, deck, deck_ids)
@@ -157,6 +165,7 @@ def pull(
             [{"_id": card_id, "s": value} for card_id, value in suspend.items()],
         )
     report.reviews, report.touched = _reviews(conn, mirror, by_cid, settings)
+    _keep_due_dates(conn, mirror, {i: placed[i] for i in report.touched}, settings)
     return report
 
 
@@ -183,6 +192,42 @@ def _reviews(
         merge_reviews(conn, replayer, card_id, reviews) for card_id, reviews in incoming.items()
     )
     return added, set(incoming)
+
+
+_ANKI_STATE = {s.CARD_LEARN: LEARNING, s.CARD_REVIEW: REVIEW_STATE, s.CARD_RELEARN: RELEARNING}
+
+
+def _keep_due_dates(
+    conn: Connection, mirror: Mirror, touched: dict[int, MirrorCard], settings: Settings
+) -> None:
+    """The replay sets a touched card's memory state; its due date stays the one the
+    device that reviewed it last chose (fuzz, its own scheduler), when that device saw
+    the card's whole history (same number of reviews) and the replay agrees on the state.
+    Otherwise (reviews on both sides) the replayed due date stands. So every side ends up
+    with one due date, as `apkg_import` keeps Anki's."""
+    if not touched:
+        return
+    days = AnkiDays(datetime.fromtimestamp(mirror.crt, UTC), settings.rollover_hour)
+    mine = {
+        row.id: row
+        for row in conn.execute(
+            select(CARD.c.id, CARD.c.state, CARD.c.reps).where(CARD.c.id.in_(list(touched)))
+        )
+    }
+    kept = []
+    for card_id, card in touched.items():
+        row = mine[card_id]
+        if _ANKI_STATE.get(card.type) != row.state or card.reps != row.reps:
+            continue
+        if card.queue == s.QUEUE_LEARN or card.due > 10**9:  # a unix time
+            due = datetime.fromtimestamp(card.due, UTC)
+        else:  # a day number of the mirror
+            due = days.start_of_day(card.due)
+        kept.append({"_id": card_id, "d": due})
+    if kept:
+        conn.execute(
+            update(CARD).where(CARD.c.id == bindparam("_id")).values(due=bindparam("d")), kept
+        )
 
 
 def _models(mirror: Mirror, models: dict[int, str]) -> dict[int, Model]:

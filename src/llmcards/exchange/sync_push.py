@@ -10,6 +10,7 @@ cut off half-way is finished by the next one, and no review is written twice.
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -175,10 +176,29 @@ def _schedules(
             sched.left,
             sched.data,
         )
-        if want != have:
+        if want[:-1] != have[:-1] or not same_memory(want[-1], have[-1]):
             updates.append((*want, mod, place.cid))
     mirror.execute_many(_SET_CARD, updates)
     report.cards_scheduled = len(updates)
+
+
+def same_memory(ours: str, theirs: str) -> bool:
+    """`cards.data` as Anki keeps it: it rewrites the JSON (`{}` for none, d to 3 places),
+    so equal memory states are compared as numbers, not as text."""
+    if ours == theirs:
+        return True
+    try:
+        a, b = json.loads(ours or "{}"), json.loads(theirs or "{}")
+    except ValueError:
+        return False
+    if not isinstance(a, dict) or not isinstance(b, dict) or a.keys() != b.keys():
+        return False
+    return all(
+        abs(float(a[k]) - float(b[k])) < 2e-3
+        if isinstance(a[k], int | float) and isinstance(b[k], int | float)
+        else a[k] == b[k]
+        for k in a
+    )
 
 
 def _reviews(

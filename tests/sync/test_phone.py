@@ -1,0 +1,88 @@
+"""llmcards and a phone (Anki's own client) studying the same cards through the server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from llmcards import clock
+from llmcards.exchange import apkg_schema as s
+from tests.sync.conftest import Server
+from tests.sync.helpers import Machine, Phone, anki_place, study_day_offset
+
+
+def test_reviews_on_the_phone_come_back_and_both_sides_agree(
+    tmp_path: Path, server: Server, notes: Path
+) -> None:
+    laptop = Machine(tmp_path / "laptop.db", server.endpoint)
+    laptop.import_notes(notes)
+    laptop.rate("Dropout", 3)
+    laptop.rate("LayerNorm", 1)
+    first = laptop.sync()
+    assert first.full_sync == "upload"  # the server was empty
+    assert first.pushed.notes_added == 7 and first.pushed.reviews == 2
+
+    phone = Phone(tmp_path / "phone", server.endpoint)
+    phone.sync()  # an empty phone downloads everything
+    assert phone.revlog_count() == 2
+    phone.study([3, 3, 1, 4])
+    softmax = next(c for c in phone.cards().values() if c.front.startswith("Softmax"))
+    phone.col.sched.suspend_cards([softmax.id])
+    phone.sync()
+
+    report = laptop.sync()
+    assert report.pulled.reviews == 4
+    assert report.pulled.suspensions == 1
+    phone.sync()  # the schedules llmcards replayed reach the phone
+
+    by_place = phone.cards()
+    now = clock.now()
+    today = phone.col.sched.today
+    for card in laptop.cards():
+        mine = by_place[anki_place(card)]
+        reviews = laptop.review_count_of(card.id)
+        assert (mine.reps, mine.lapses) == (card.reps, card.lapses), card.front
+        assert phone.revlog_count(mine.id) == reviews, card.front
+        if mine.queue == s.QUEUE_REVIEW:
+            assert mine.due - today == study_day_offset(card.due, now, 4), card.front
+        elif mine.queue == s.QUEUE_LEARN:
+            assert mine.due == int(card.due.timestamp()), card.front
+        elif card.reps == 0:
+            assert mine.type == s.CARD_NEW, card.front
+    assert laptop.review_count() == phone.revlog_count() == 6
+    assert any(c.suspended and c.front.startswith("Softmax") for c in laptop.cards())
+
+    again = laptop.sync()
+    assert not again.changed  # syncing again at once changes nothing
+    phone.close()
+    laptop.close()
+
+
+def test_an_edit_in_the_notes_reaches_the_phone_as_an_edit(
+    tmp_path: Path, server: Server, notes: Path
+) -> None:
+    laptop = Machine(tmp_path / "laptop.db", server.endpoint)
+    laptop.import_notes(notes)
+    laptop.rate("Dropout", 3)
+    laptop.sync()
+    phone = Phone(tmp_path / "phone", server.endpoint)
+    phone.sync()
+    before = phone.cards()
+
+    file = notes / "nlp.md"
+    file.write_text(
+        file.read_text(encoding="utf-8").replace("训练时让部分神经元失活", "训练时随机丢弃神经元"),
+        encoding="utf-8",
+    )
+    laptop.import_notes(notes)
+    report = laptop.sync()
+    assert report.pushed.notes_updated == 1 and report.pushed.notes_added == 0
+    phone.sync()
+
+    after = phone.cards()
+    assert after.keys() == before.keys()  # the same notes, no new one
+    dropout = next(c for c in after.values() if c.front == "Dropout")
+    assert dropout.id == next(c for c in before.values() if c.front == "Dropout").id
+    assert "训练时随机丢弃神经元" in phone.note_fields(dropout.guid)[1]
+    assert phone.revlog_count(dropout.id) == 1  # its history stayed with it
+    phone.close()
+    laptop.close()
