@@ -58,31 +58,11 @@ def sync(
 
         print_json(report.as_json())
         return
-    from llmcards.cli.output import console
-
-    console().print(describe(report))
-
-
-def describe(report: object) -> str:
-    """One line for people: what came in, what went out."""
     from rich.markup import escape
 
-    r = report  # a SyncReport
-    pulled, pushed = r.pulled, r.pushed  # type: ignore[attr-defined]
-    parts = [f"Synced with {escape(r.endpoint)}:"]  # type: ignore[attr-defined]
-    if r.full_sync:  # type: ignore[attr-defined]
-        parts.append(f"full {r.full_sync},")  # type: ignore[attr-defined]
-    parts.append(
-        f"{pulled.reviews:,} reviews in, {pushed.reviews:,} out; "
-        f"{pushed.notes_added:,} notes added, {pushed.notes_updated:,} updated"
-    )
-    if pulled.cards_created:
-        parts.append(f"; {pulled.cards_created:,} cards from the server")
-    if pulled.suspensions:
-        parts.append(f"; {pulled.suspensions:,} suspensions from Anki")
-    if not r.changed:  # type: ignore[attr-defined]
-        parts = [f"Synced with {escape(r.endpoint)}: nothing new"]  # type: ignore[attr-defined]
-    return " ".join(parts)
+    from llmcards.cli.output import console
+
+    console().print(escape(report.summary()))
 
 
 def login(

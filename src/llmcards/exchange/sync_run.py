@@ -58,6 +58,24 @@ class SyncReport:
             "backups": self.backups,
         }
 
+    def summary(self) -> str:
+        """One plain line for people: what came in, what went out."""
+        if not self.changed:
+            return f"Synced with {self.endpoint}: nothing new"
+        pulled, pushed = self.pulled, self.pushed
+        text = f"Synced with {self.endpoint}: "
+        if self.full_sync:
+            text += f"full {self.full_sync}; "
+        text += (
+            f"{pulled.reviews:,} reviews in, {pushed.reviews:,} out; "
+            f"{pushed.notes_added:,} notes added, {pushed.notes_updated:,} updated"
+        )
+        if pulled.cards_created:
+            text += f"; {pulled.cards_created:,} cards from the server"
+        if pulled.suspensions:
+            text += f"; {pulled.suspensions:,} suspensions from Anki"
+        return text
+
     @property
     def changed(self) -> bool:
         p, q = self.pulled, self.pushed
