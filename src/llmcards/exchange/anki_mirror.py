@@ -181,8 +181,9 @@ class Mirror:
         self.col.db.execute(sql, *args)
 
     def execute_many(self, sql: str, rows: list[Sequence[Any]]) -> None:
+        """All rows in one transaction: row by row, each would be a commit (100k: 25 s)."""
         if rows:
-            self.col.db.executemany(sql, rows)
+            self.col.db.transact(lambda: self.col.db.executemany(sql, rows))
 
     def note_type_ids(self) -> dict[int, str]:
         """llmcards' two note types in the mirror (made when missing): id -> "basic"/"cloze"."""

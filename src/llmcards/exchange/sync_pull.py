@@ -135,16 +135,21 @@ def pull(
     placed: dict[int, MirrorCard] = {}  # llmcards card id -> its mirror card
     for key, card in remote.items():
         mine = local.get(key)
-        text = card_text(model_info[card.mid], card.flds.split("\x1f"), card.ord)
         suspended = card.queue == s.QUEUE_SUSPENDED
         if mine is None:
+            text = card_text(model_info[card.mid], card.flds.split("\x1f"), card.ord)
             by_cid[card.cid] = _create(conn, card, text, decks, deck_ids, now)
             placed[by_cid[card.cid]] = card
             report.cards_created += 1
             continue
         by_cid[card.cid] = mine.id
         placed[mine.id] = card
-        if mine.source_path == SYNC_SOURCE and _text_changed(conn, mine.id, text):
+        # Text is converted only for cards that came by sync: notes imported here are the
+        # source of their cards' text (and pushed), and converting 10k fields costs seconds.
+        text = None
+        if mine.source_path == SYNC_SOURCE:
+            text = card_text(model_info[card.mid], card.flds.split("\x1f"), card.ord)
+        if text is not None and _text_changed(conn, mine.id, text):
             deck = _deck_name(decks, card.did)
             deck_id = _deck_id(conn, deck, deck_ids)
             conn.execute(
