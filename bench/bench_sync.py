@@ -16,8 +16,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchkit import Row, row
@@ -55,7 +57,7 @@ def start_server(base: Path) -> tuple[subprocess.Popen[bytes], str]:
             time.sleep(0.05)
 
 
-def _timed(label: str, work) -> tuple[Row, object]:  # type: ignore[no-untyped-def]
+def _timed(label: str, work: Callable[[], Any]) -> tuple[Row, Any]:
     began, cpu = time.perf_counter(), time.process_time()
     result = work()
     seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
@@ -100,9 +102,9 @@ def measure(folder: Path, cards: int = 10_000, reviews: int = 100_000) -> list[R
     finally:
         server.terminate()
         server.wait(10)
-    assert first.pushed.reviews == reviews, first  # type: ignore[attr-defined]
-    assert again.pushed.reviews == 100, again  # type: ignore[attr-defined]
-    assert not idle.changed, idle  # type: ignore[attr-defined]
+    assert first.pushed.reviews == reviews, first
+    assert again.pushed.reviews == 100, again
+    assert not idle.changed, idle
     return [first_row, again_row, idle_row]
 
 

@@ -52,13 +52,17 @@ class Machine:
 
     def cards(self) -> list[Any]:
         with self.db.read() as conn:
-            return conn.execute(select(CARD).where(CARD.c.retired.is_(False))).all()
+            return list(conn.execute(select(CARD).where(CARD.c.retired.is_(False))).all())
 
     def reviews_of(self, front: str) -> list[Any]:
         with self.db.read() as conn:
-            return conn.execute(
-                select(LOG).where(LOG.c.card_id == self.card_id(front)).order_by(LOG.c.reviewed_at)
-            ).all()
+            return list(
+                conn.execute(
+                    select(LOG)
+                    .where(LOG.c.card_id == self.card_id(front))
+                    .order_by(LOG.c.reviewed_at)
+                ).all()
+            )
 
     def review_count_of(self, card_id: int) -> int:
         with self.db.read() as conn:
@@ -97,6 +101,11 @@ class Phone:
         self.col = Collection(str(folder / "collection.anki2"))
         self.auth = self.col.sync_login(USER, PASSWORD, endpoint)
 
+    @property
+    def db(self) -> Any:
+        assert self.col.db is not None
+        return self.col.db
+
     def sync(self) -> None:
         out = self.col.sync_collection(self.auth, False)
         if out.required in (out.FULL_DOWNLOAD, out.FULL_UPLOAD):
@@ -109,7 +118,7 @@ class Phone:
             assert out.required in (out.NO_CHANGES, out.NORMAL_SYNC), out
 
     def cards(self) -> dict[tuple[str, int], PhoneCard]:
-        rows = self.col.db.all(
+        rows = self.db.all(
             "select c.id, n.guid, c.ord, c.type, c.queue, c.due, c.reps, c.lapses, n.sfld"
             " from cards c join notes n on n.id = c.nid"
         )
@@ -117,22 +126,24 @@ class Phone:
 
     def study(self, answers: list[int], deck: str = "nlp") -> list[int]:
         """Answers the next cards the phone shows in `deck`; returns their ids."""
-        self.col.decks.select(self.col.decks.id(deck, create=False))
-        done = []
+        deck_id = self.col.decks.id(deck, create=False)
+        assert deck_id is not None, deck
+        self.col.decks.select(deck_id)
+        done: list[int] = []
         for ease in answers:
             card = self.col.sched.getCard()
             assert card is not None, "the phone has nothing to study"
             self.col.sched.answerCard(card, ease)  # type: ignore[arg-type]
-            done.append(card.id)
+            done.append(int(card.id))
         return done
 
     def revlog_count(self, cid: int | None = None) -> int:
         if cid is None:
-            return self.col.db.scalar("select count() from revlog")
-        return self.col.db.scalar("select count() from revlog where cid = ?", cid)
+            return self.db.scalar("select count() from revlog")
+        return self.db.scalar("select count() from revlog where cid = ?", cid)
 
     def note_fields(self, guid: str) -> list[str]:
-        return self.col.db.scalar("select flds from notes where guid = ?", guid).split("\x1f")
+        return self.db.scalar("select flds from notes where guid = ?", guid).split("\x1f")
 
     def close(self) -> None:
         self.col.close()

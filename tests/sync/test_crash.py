@@ -78,6 +78,6 @@ def test_a_sync_killed_anywhere_loses_nothing_and_the_next_one_finishes(
     assert not laptop.sync().changed
     phone.sync()
     assert phone.revlog_count() == made_here + 15
-    assert phone.col.db.scalar("select count() from notes") == TERMS
+    assert phone.db.scalar("select count() from notes") == TERMS
     laptop.close()
     phone.close()

@@ -26,7 +26,7 @@ def test_reviews_on_the_phone_come_back_and_both_sides_agree(
     assert phone.revlog_count() == 2
     phone.study([3, 3, 1, 4])
     softmax = next(c for c in phone.cards().values() if c.front.startswith("Softmax"))
-    phone.col.sched.suspend_cards([softmax.id])
+    phone.col.sched.suspend_cards([softmax.id])  # type: ignore[list-item]
     phone.sync()
 
     report = laptop.sync()

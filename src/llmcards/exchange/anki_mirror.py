@@ -180,7 +180,7 @@ class Mirror:
     def execute(self, sql: str, *args: Any) -> None:
         self.col.db.execute(sql, *args)
 
-    def execute_many(self, sql: str, rows: list[Sequence[Any]]) -> None:
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """All rows in one transaction: row by row, each would be a commit (100k: 25 s)."""
         if rows:
             self.col.db.transact(lambda: self.col.db.executemany(sql, rows))
@@ -216,6 +216,7 @@ class Mirror:
     def add_notes(self, notes: list[tuple[str, int, list[str], list[str], int]]) -> None:
         """(guid, note type id, fields, tags, deck id) each; Anki makes their cards."""
         from anki.collection import AddNoteRequest
+        from anki.decks import DeckId
 
         requests = []
         for guid, model_id, fields, tags, deck in notes:
@@ -223,7 +224,7 @@ class Mirror:
             note.guid = guid
             note.fields = list(fields)
             note.tags = list(tags)
-            requests.append(AddNoteRequest(note, deck))
+            requests.append(AddNoteRequest(note, DeckId(deck)))
         for start in range(0, len(requests), 2000):
             self.col.add_notes(requests[start : start + 2000])
 

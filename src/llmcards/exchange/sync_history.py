@@ -74,7 +74,7 @@ def merge_reviews(
     if not fresh:
         return 0
     # (time, tie-break, rating, existing row id or None, anki id)
-    entries = [
+    entries: list[tuple[datetime, int, int, int, int | None, int | None]] = [
         (clock.ensure_utc(row.reviewed_at), 0, row.rating, row.duration_ms or 0, row.id, None)
         for row in rows
     ]

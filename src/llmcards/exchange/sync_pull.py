@@ -22,7 +22,7 @@ from llmcards.exchange import apkg_schema as s
 from llmcards.exchange.anki_days import AnkiDays
 from llmcards.exchange.anki_mirror import Mirror
 from llmcards.exchange.anki_notes import anki_key
-from llmcards.exchange.anki_notes_in import card_text
+from llmcards.exchange.anki_notes_in import CardText, card_text
 from llmcards.exchange.apkg_import import card_uid, note_uid
 from llmcards.exchange.package_reader import Model
 from llmcards.exchange.replay import Replayer
@@ -111,7 +111,7 @@ def local_cards(conn: Connection) -> dict[tuple[str, int], LocalCard]:
     ).all()
     found: dict[tuple[str, int], LocalCard] = {}
     for row in rows:
-        card = LocalCard(*row)
+        card = LocalCard(**row._mapping)
         card.cloze_ord, card.cloze_text = card.cloze_ord or 0, card.cloze_text or ""
         found[anki_key(card)] = card
     return found
@@ -137,8 +137,8 @@ def pull(
         mine = local.get(key)
         suspended = card.queue == s.QUEUE_SUSPENDED
         if mine is None:
-            text = card_text(model_info[card.mid], card.flds.split("\x1f"), card.ord)
-            by_cid[card.cid] = _create(conn, card, text, decks, deck_ids, now)
+            made = card_text(model_info[card.mid], card.flds.split("\x1f"), card.ord)
+            by_cid[card.cid] = _create(conn, card, made, decks, deck_ids, now)
             placed[by_cid[card.cid]] = card
             report.cards_created += 1
             continue
@@ -146,7 +146,7 @@ def pull(
         placed[mine.id] = card
         # Text is converted only for cards that came by sync: notes imported here are the
         # source of their cards' text (and pushed), and converting 10k fields costs seconds.
-        text = None
+        text: CardText | None = None
         if mine.source_path == SYNC_SOURCE:
             text = card_text(model_info[card.mid], card.flds.split("\x1f"), card.ord)
         if text is not None and _text_changed(conn, mine.id, text):

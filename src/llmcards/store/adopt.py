@@ -45,7 +45,10 @@ _ADOPT = (
 )
 
 
-def adopt(conn: Connection, columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> list:  # type: ignore[type-arg]
+Rows = list[tuple[object, ...]]
+
+
+def adopt(conn: Connection, columns: tuple[str, ...], rows: Rows) -> Rows:
     """The rows no synced-in card claims; the claimed ones are written into those cards."""
     if (
         conn.execute(select(CARD.c.id).where(CARD.c.source_path == SYNC_SOURCE).limit(1)).first()
@@ -53,7 +56,7 @@ def adopt(conn: Connection, columns: tuple[str, ...], rows: list[tuple[object, .
     ):
         return rows  # the usual case, one indexed look-up
     at = {name: columns.index(name) for name in (*TAKEN, "note_guid")}
-    waiting: dict[tuple[str, str, int], int] = {}
+    waiting: dict[tuple[object, object, object], int] = {}
     wanted = list({row[at["note_guid"]] for row in rows})
     for start in range(0, len(wanted), 500):
         for card_id, note_guid, kind, cloze_ord in conn.execute(
@@ -65,10 +68,11 @@ def adopt(conn: Connection, columns: tuple[str, ...], rows: list[tuple[object, .
             waiting[(note_guid, kind, cloze_ord or 0)] = card_id
     if not waiting:
         return rows
-    rest, claimed = [], []
+    rest: Rows = []
+    claimed = []
     for row in rows:
         key = (row[at["note_guid"]], row[at["kind"]], row[at["cloze_ord"]] or 0)
-        card_id = waiting.pop(key, None)  # type: ignore[arg-type]
+        card_id = waiting.pop(key, None)
         if card_id is None:
             rest.append(row)
         else:
