@@ -89,3 +89,41 @@ def test_without_anki_sync_says_how_to_install_it(tmp_path: Path) -> None:
     for args in (["sync"], ["sync", "login", "--user", USER, "--password-stdin"]):
         message = one_line_error(llmcards(tmp_path / "c.db", *args, stdin="x\n", pre=block))
         assert "pip install 'llmcards[sync]'" in message and "--extra sync" in message
+
+
+def test_a_server_that_does_not_speak_our_protocol_is_one_line(tmp_path: Path) -> None:
+    """Anki's server answers an unsupported sync version with HTTP 501 (a stand-in here)."""
+    import http.server
+    import threading
+
+    class TooOld(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            body = b"unsupported sync version"
+            self.send_response(501)
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), TooOld)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}/"
+        done = llmcards(
+            tmp_path / "c.db",
+            "sync",
+            "login",
+            "--user",
+            USER,
+            "--endpoint",
+            endpoint,
+            "--password-stdin",
+            stdin="x\n",
+        )
+    finally:
+        server.shutdown()
+    message = one_line_error(done)
+    assert "does not speak this client's sync protocol" in message and "update" in message

@@ -67,6 +67,15 @@ def _explained(endpoint: str) -> Iterator[None]:
     try:
         yield
     except errors.SyncError as exc:
+        if "too old" in str(exc).lower():
+            # A server answers a protocol version it does not speak with HTTP 501, which
+            # Anki words as "your Anki is too old" even when the server is the older one.
+            raise SyncFailure(
+                f"the sync server at {endpoint} does not speak this client's sync protocol "
+                f"(Anki {_version()}): update a self-hosted server to the same Anki version "
+                "(pip install -U anki, then python -m anki.syncserver), or update the sync "
+                "extra: pip install -U 'llmcards[sync]'"
+            ) from None
         if exc.kind == errors.SyncErrorKind.AUTH:
             raise SyncFailure(
                 f"the sync server at {endpoint} refused the login (wrong user name or "
@@ -86,9 +95,13 @@ def _explained(endpoint: str) -> Iterator[None]:
 
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).replace("Error details:", ";").split())
-    if ("unsupported" in text.lower() and "version" in text.lower()) or "too old" in text.lower():
-        return text + " (the server is too old for this client: update the sync server)"
-    return text or type(exc).__name__
+    return text.replace("\u2068", "").replace("\u2069", "") or type(exc).__name__
+
+
+def _version() -> str:
+    from anki.buildinfo import version
+
+    return str(version)
 
 
 def login(user: str, password: str, endpoint: str) -> Login:
