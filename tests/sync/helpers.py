@@ -117,6 +117,16 @@ class Phone:
         else:
             assert out.required in (out.NO_CHANGES, out.NORMAL_SYNC), out
 
+    def sync_media(self) -> Path:
+        """Pull the media files; returns the phone's media folder."""
+        import time
+
+        self.col.sync_media(self.auth)
+        deadline = time.monotonic() + 60
+        while self.col.media_sync_status().active and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return Path(self.col.media.dir())
+
     def cards(self) -> dict[tuple[str, int], PhoneCard]:
         rows = self.db.all(
             "select c.id, n.guid, c.ord, c.type, c.queue, c.due, c.reps, c.lapses, n.sfld"

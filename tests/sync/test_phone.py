@@ -86,3 +86,41 @@ def test_an_edit_in_the_notes_reaches_the_phone_as_an_edit(
     assert phone.revlog_count(dropout.id) == 1  # its history stayed with it
     phone.close()
     laptop.close()
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def test_images_reach_the_phone_and_a_card_gone_from_the_notes_is_suspended_there(
+    tmp_path: Path, server: Server, notes: Path
+) -> None:
+    (notes / "picture").mkdir()
+    (notes / "picture" / "attn.png").write_bytes(PNG)
+    file = notes / "nlp.md"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text + "3. 注意力可视化\n    - ![注意力](picture/attn.png)\n", encoding="utf-8")
+    laptop = Machine(tmp_path / "laptop.db", server.endpoint)
+    laptop.import_notes(notes)
+    assert laptop.sync().pushed.media == 1
+    phone = Phone(tmp_path / "phone", server.endpoint)
+    phone.sync()
+    media = phone.sync_media()
+    assert (media / "attn.png").read_bytes() == PNG
+    shown = next(c for c in phone.cards().values() if c.front == "注意力可视化")
+    assert '<img src="attn.png"' in phone.note_fields(shown.guid)[1]
+
+    # A changed front retires the old card (history kept) and makes a new one.
+    file.write_text(file.read_text(encoding="utf-8").replace("2. PPO：", "2. PPO 算法："), "utf-8")
+    laptop.import_notes(notes)
+    report = laptop.sync()
+    assert report.pushed.cards_retired == 1 and report.pushed.notes_added == 1
+    phone.sync()
+    by_front = {c.front: c for c in phone.cards().values()}
+    assert by_front["PPO"].queue == s.QUEUE_SUSPENDED
+    assert by_front["PPO 算法"].queue == s.QUEUE_NEW
+    assert not laptop.sync().changed
+    phone.close()
+    laptop.close()

@@ -158,6 +158,8 @@ def pull(
                 .values(_text_values(text, deck, deck_id, now, card.tags))
             )
             report.cards_updated += 1
+        if mine.retired:
+            continue  # out of the notes: suspended in Anki once (`sync_push._retire`)
         if mine.anki_suspended is not None and suspended != mine.anki_suspended:
             if suspended != mine.suspended:
                 report.suspensions += 1

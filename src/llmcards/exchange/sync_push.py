@@ -28,7 +28,7 @@ from llmcards.exchange.anki_notes import AnkiNote, anki_key, build_notes
 from llmcards.exchange.media import MediaPacker
 from llmcards.exchange.revlog_sql import REVLOG_SELECT
 from llmcards.exchange.selection import ExportCard, selected_cards
-from llmcards.exchange.sync_pull import MirrorCard, mirror_cards
+from llmcards.exchange.sync_pull import MirrorCard, local_cards, mirror_cards
 from llmcards.store.db import Database
 from llmcards.store.models import NEW, Card, ReviewLog
 
@@ -48,6 +48,7 @@ class PushReport:
     cards_scheduled: int = 0
     reviews: int = 0
     media: int = 0
+    cards_retired: int = 0  # gone from the notes: suspended in Anki
 
 
 def push(
@@ -66,6 +67,7 @@ def push(
     report.media = _media(mirror, media)
     remote = mirror_cards(mirror, models)
     _schedules(mirror, cards, remote, decks, settings, now, report)
+    report.cards_retired = _retire(db, mirror, remote, now)
     ids = {card.id: remote[anki_key(card)].cid for card in cards if anki_key(card) in remote}
     report.reviews = _reviews(db, mirror, ids, settings, now)
     held = [{"_id": c.id, "s": bool(c.suspended)} for c in cards if c.id in ids]
@@ -180,6 +182,32 @@ def _schedules(
             updates.append((*want, mod, place.cid))
     mirror.execute_many(_SET_CARD, updates)
     report.cards_scheduled = len(updates)
+
+
+def _retire(
+    db: Database, mirror: Mirror, remote: dict[tuple[str, int], MirrorCard], now: datetime
+) -> int:
+    """A card gone from the notes (retired: kept with its history, out of the queue) is
+    suspended in Anki once, the nearest thing Anki has; its note is not deleted. If it is
+    unsuspended there later, that stands; if it comes back to the notes, it is unsuspended."""
+    with db.read() as conn:
+        gone = [
+            (card.id, remote[key].cid)
+            for key, card in local_cards(conn).items()
+            if card.retired and not card.anki_suspended and key in remote
+        ]
+    if not gone:
+        return 0
+    mirror.execute_many(
+        "update cards set queue = -1, mod = ?, usn = -1 where id = ? and queue != -1",
+        [(int(now.timestamp()), cid) for _, cid in gone],
+    )
+    with db.write() as conn:
+        conn.execute(
+            update(CARD).where(CARD.c.id == bindparam("_id")).values(anki_suspended=True),
+            [{"_id": card_id} for card_id, _ in gone],
+        )
+    return len(gone)
 
 
 def same_memory(ours: str, theirs: str) -> bool:

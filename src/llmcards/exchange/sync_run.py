@@ -74,6 +74,8 @@ class SyncReport:
             text += f"; {pulled.cards_created:,} cards from the server"
         if pulled.suspensions:
             text += f"; {pulled.suspensions:,} suspensions from Anki"
+        if pushed.cards_retired:
+            text += f"; {pushed.cards_retired:,} cards gone from the notes suspended in Anki"
         return text
 
     @property
@@ -82,6 +84,7 @@ class SyncReport:
         return bool(
             p.reviews or p.cards_created or p.cards_updated or p.suspensions
             or q.notes_added or q.notes_updated or q.cards_scheduled or q.reviews or q.media
+            or q.cards_retired
             or self.full_sync
         )  # fmt: skip
 
