@@ -121,9 +121,7 @@ class HomeScreen(Screen[None]):
 
     def _synced(self, text: str, failed: bool) -> None:
         self.say(text)
-        self.notify(
-            text, title="Sync", severity="error" if failed else "information", markup=False
-        )
+        self.notify(text, title="Sync", severity="error" if failed else "information", markup=False)
         self.reload()
 
     def compose(self) -> ComposeResult:
