@@ -124,3 +124,31 @@ def test_images_reach_the_phone_and_a_card_gone_from_the_notes_is_suspended_ther
     assert not laptop.sync().changed
     phone.close()
     laptop.close()
+
+
+def test_a_phone_that_imported_an_export_is_synced_without_doubling_anything(
+    tmp_path: Path, server: Server, notes: Path
+) -> None:
+    from llmcards.config import Settings
+    from llmcards.exchange.apkg_export import export_apkg
+    from tests.exchange.anki_backend import import_package
+
+    laptop = Machine(tmp_path / "laptop.db", server.endpoint)
+    laptop.import_notes(notes)
+    laptop.rate("Dropout", 3)
+    laptop.rate("PPO", 1)
+    package = export_apkg(laptop.db, tmp_path / "llm.apkg", settings=Settings()).path
+    phone = Phone(tmp_path / "phone", server.endpoint)
+    import_package(phone.col, package)
+    phone.sync()  # the phone's collection becomes the server's
+
+    report = laptop.sync()
+    assert report.full_sync == "download"
+    assert report.pulled.reviews == 0 and report.pushed.reviews == 0
+    assert report.pushed.notes_added == 0  # the exported notes, found by their GUIDs
+    assert laptop.review_count() == 2
+    phone.sync()
+    assert phone.revlog_count() == 2 and len(phone.cards()) == 8
+    assert not laptop.sync().changed
+    phone.close()
+    laptop.close()

@@ -9,8 +9,10 @@ so none is counted twice. This is the single place sync turns ratings into a sch
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
@@ -70,7 +72,7 @@ def merge_reviews(
         .order_by(REVIEW.c.reviewed_at, REVIEW.c.id)
     ).all()
     known = {row.anki_id for row in rows if row.anki_id is not None}
-    fresh = [review for review in incoming if review.anki_id not in known]
+    fresh = _unclaimed(conn, rows, [r for r in incoming if r.anki_id not in known])
     if not fresh:
         return 0
     # (time, tie-break, rating, existing row id or None, anki id)
@@ -97,6 +99,44 @@ def merge_reviews(
     final = steps[-1].after
     conn.execute(update(CARD).where(CARD.c.id == card_id).values(schedule_values(final)))
     return len(inserts)
+
+
+# A review that reached Anki by an `.apkg` (export, or `import-anki` the other way) has no
+# revlog id here yet; its revlog id is its time in ms, nudged a few ms to be unique, and
+# `import-anki` rounds that time to the second.
+SAME_REVIEW_MS = 1500
+
+
+def _unclaimed(conn: Connection, rows: Sequence[Any], incoming: list[Incoming]) -> list[Incoming]:
+    """`incoming` minus the reviews this log already holds without their revlog id (same
+    rating, same moment within `SAME_REVIEW_MS`); those rows take the id, so they are
+    neither added again nor pushed again."""
+    open_rows = [row for row in rows if row.anki_id is None]
+    if not open_rows or not incoming:
+        return incoming
+    fresh, claimed = [], []
+    for review in sorted(incoming, key=lambda r: r.anki_id):
+        match = next(
+            (
+                row
+                for row in open_rows
+                if row.rating == review.rating
+                and abs(clock.ensure_utc(row.reviewed_at).timestamp() * 1000 - review.anki_id)
+                <= SAME_REVIEW_MS
+            ),
+            None,
+        )
+        if match is None:
+            fresh.append(review)
+        else:
+            open_rows.remove(match)
+            claimed.append({"_id": match.id, "a": review.anki_id})
+    if claimed:
+        conn.execute(
+            update(REVIEW).where(REVIEW.c.id == bindparam("_id")).values(anki_id=bindparam("a")),
+            claimed,
+        )
+    return fresh
 
 
 def replay_in_order(replayer: Replayer, ratings: list[Rating], card_id: int) -> list[Step]:
