@@ -33,9 +33,9 @@ NOT_LOGGED_IN = (
 FULL_SYNC_NEEDED = (
     "the sync server and this computer's mirror have no common history (Anki asks for a "
     "full sync); run llmcards sync --download to take the server's collection and merge "
-    "llmcards' cards and reviews back into it, or llmcards sync --upload to replace the "
-    "server's collection (changes other devices have not synced yet are lost); "
-    "a backup is made first"
+    "llmcards' cards and reviews back into it (nothing of llmcards is lost), or llmcards "
+    "sync --upload to replace the server's collection with this computer's (what only the "
+    "server has is lost, and other devices must download); a backup is made first"
 )
 
 
