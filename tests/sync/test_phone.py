@@ -152,3 +152,32 @@ def test_a_phone_that_imported_an_export_is_synced_without_doubling_anything(
     assert not laptop.sync().changed
     phone.close()
     laptop.close()
+
+
+def test_the_users_other_anki_decks_are_left_alone(
+    tmp_path: Path, server: Server, notes: Path
+) -> None:
+    laptop = Machine(tmp_path / "laptop.db", server.endpoint)
+    laptop.import_notes(notes)
+    laptop.sync()
+    phone = Phone(tmp_path / "phone", server.endpoint)
+    phone.sync()
+    basic = phone.col.models.by_name("Basic")
+    assert basic is not None
+    own = phone.col.new_note(basic)
+    own["Front"], own["Back"] = "猫", "ねこ"
+    deck = phone.col.decks.id("日语")
+    assert deck is not None
+    phone.col.add_note(own, deck)
+    phone.study([3], deck="日语")
+    phone.sync()
+    before = phone.db.all("select id, mod, usn, queue, due, reps from cards where nid = ?", own.id)
+
+    report = laptop.sync()
+    assert report.pulled.cards_created == 0 and report.pulled.reviews == 0
+    assert len(laptop.cards()) == 8 and not report.changed
+    phone.sync()
+    after = phone.db.all("select id, mod, usn, queue, due, reps from cards where nid = ?", own.id)
+    assert after == before and phone.note_fields(own.guid) == ["猫", "ねこ"]
+    phone.close()
+    laptop.close()

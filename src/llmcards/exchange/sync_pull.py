@@ -171,7 +171,7 @@ def pull(
             .values(suspended=bindparam("s"), anki_suspended=bindparam("s")),
             [{"_id": card_id, "s": value} for card_id, value in suspend.items()],
         )
-    report.reviews, report.touched = _reviews(conn, mirror, by_cid, settings)
+    report.reviews, report.touched = _reviews(conn, mirror, models, by_cid, settings)
     _keep_due_dates(conn, mirror, {i: placed[i] for i in report.touched}, settings)
     return report
 
@@ -183,12 +183,19 @@ def known_anki_ids(conn: Connection) -> set[int]:
 
 
 def _reviews(
-    conn: Connection, mirror: Mirror, by_cid: dict[int, int], settings: Settings
+    conn: Connection,
+    mirror: Mirror,
+    models: dict[int, str],
+    by_cid: dict[int, int],
+    settings: Settings,
 ) -> tuple[int, set[int]]:
     known = known_anki_ids(conn)
     incoming: dict[int, list[Incoming]] = {}
+    # Only llmcards' note types: a long-time Anki user's own revlog can be millions of rows.
     for rid, cid, ease, taken, kind in mirror.query(
-        "select id, cid, ease, time, type from revlog order by id"
+        "select id, cid, ease, time, type from revlog where cid in (select c.id from cards c"
+        f" join notes n on n.id = c.nid where n.mid in ({','.join(map(str, models))}))"
+        " order by id"
     ):
         card_id = by_cid.get(cid)
         if card_id is None or rid in known or not 1 <= ease <= 4 or kind not in _ANSWERS:
