@@ -99,7 +99,13 @@ class HomeScreen(Screen[None]):
 
         self.app.push_screen(ImportScreen(), done)
 
+    _syncing = False
+
     def action_sync(self) -> None:
+        if self._syncing:  # one sync at a time: a second would wait on the mirror's lock
+            self.notify("Already syncing…", title="Sync", markup=False)
+            return
+        self._syncing = True
         self.say("Syncing…")
         self._sync()
 
@@ -120,6 +126,7 @@ class HomeScreen(Screen[None]):
             self.app.call_from_thread(self._synced, report.summary(), False)
 
     def _synced(self, text: str, failed: bool) -> None:
+        self._syncing = False
         self.say(text)
         self.notify(text, title="Sync", severity="error" if failed else "information", markup=False)
         self.reload()
