@@ -198,19 +198,7 @@ class _Importer:
         return found
 
     def _deck_id(self, conn: Connection, name: str) -> int:
-        if name in self.deck_ids:
-            return self.deck_ids[name]
-        parts = split_deck(name) or ("Anki",)
-        for depth in range(1, len(parts) + 1):
-            path = DECK_SEP.join(parts[:depth])
-            if path in self.deck_ids:
-                continue
-            found = conn.execute(select(DECK.c.id).where(DECK.c.name == path)).scalar()
-            if found is None:
-                found = conn.execute(insert(DECK).values(name=path)).inserted_primary_key[0]  # type: ignore[index]
-            self.deck_ids[path] = found
-        self.deck_ids[name] = self.deck_ids[DECK_SEP.join(parts)]
-        return self.deck_ids[name]
+        return ensure_deck(conn, name, self.deck_ids)
 
     def _card(self, conn: Connection, row: tuple, existing: dict[str, int]) -> None:  # type: ignore[type-arg]
         (
@@ -246,7 +234,7 @@ class _Importer:
             "cloze_ord": text.cloze_ord,
             "cloze_text": text.cloze_text,
             "source_path": self.source,
-            "tags": _own_tags(tags, deck),
+            "tags": own_tags(tags, deck),
             "suspended": queue == s.QUEUE_SUSPENDED,
             "retired": False,
             "retired_at": None,
@@ -383,7 +371,25 @@ class _Importer:
         return Schedule(state, step, stability, difficulty, due, last, reps, lapses)
 
 
-def _own_tags(tags: str, deck: str) -> str:
+def ensure_deck(conn: Connection, name: str, known: dict[str, int]) -> int:
+    """The id of deck `name` (an Anki deck path), made with its parents when missing;
+    `known` caches names already looked up."""
+    if name in known:
+        return known[name]
+    parts = split_deck(name) or ("Anki",)
+    for depth in range(1, len(parts) + 1):
+        path = DECK_SEP.join(parts[:depth])
+        if path in known:
+            continue
+        found = conn.execute(select(DECK.c.id).where(DECK.c.name == path)).scalar()
+        if found is None:
+            found = conn.execute(insert(DECK).values(name=path)).inserted_primary_key[0]  # type: ignore[index]
+        known[path] = found
+    known[name] = known[DECK_SEP.join(parts)]
+    return known[name]
+
+
+def own_tags(tags: str, deck: str) -> str:
     """The note's tags without the deck-path tags llmcards' export adds."""
     parts = split_deck(deck)
     deck_tags = {deck_tag(DECK_SEP.join(parts[:depth])) for depth in range(1, len(parts) + 1)}

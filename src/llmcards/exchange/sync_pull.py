@@ -23,16 +23,15 @@ from llmcards.exchange.anki_days import AnkiDays
 from llmcards.exchange.anki_mirror import Mirror
 from llmcards.exchange.anki_notes import anki_key
 from llmcards.exchange.anki_notes_in import CardText, card_text
-from llmcards.exchange.apkg_import import card_uid, note_uid
+from llmcards.exchange.apkg_import import card_uid, ensure_deck, note_uid, own_tags
 from llmcards.exchange.package_reader import Model
 from llmcards.exchange.replay import Replayer
 from llmcards.exchange.sync_history import Incoming, merge_reviews
 from llmcards.store.adopt import SYNC_SOURCE
-from llmcards.store.models import LEARNING, RELEARNING, Card, Deck, ReviewLog
+from llmcards.store.models import LEARNING, RELEARNING, Card, ReviewLog
 from llmcards.store.models import REVIEW as REVIEW_STATE
 
 CARD = Card.__table__  # type: ignore[attr-defined]
-DECK = Deck.__table__  # type: ignore[attr-defined]
 REVIEW = ReviewLog.__table__  # type: ignore[attr-defined]
 
 _ANSWERS = (s.REVLOG_LEARN, s.REVLOG_REVIEW, s.REVLOG_RELEARN, s.REVLOG_FILTERED)
@@ -127,7 +126,7 @@ def pull(
     report = PullReport()
     remote = mirror_cards(mirror, models)
     local = local_cards(conn)
-    model_info = _models(mirror, models)
+    model_info = _models(models)
     decks = {int(did): name for did, name in mirror.query("select id, name from decks")}
     deck_ids: dict[str, int] = {}
     by_cid: dict[int, int] = {}
@@ -151,7 +150,7 @@ def pull(
             text = card_text(model_info[card.mid], card.flds.split("\x1f"), card.ord)
         if text is not None and _text_changed(conn, mine.id, text):
             deck = _deck_name(decks, card.did)
-            deck_id = _deck_id(conn, deck, deck_ids)
+            deck_id = ensure_deck(conn, deck, deck_ids)
             conn.execute(
                 update(CARD)
                 .where(CARD.c.id == mine.id)
@@ -244,13 +243,12 @@ def _keep_due_dates(
         )
 
 
-def _models(mirror: Mirror, models: dict[int, str]) -> dict[int, Model]:
-    from llmcards.exchange.apkg_schema import BASIC_FIELDS, BASIC_MODEL_NAME, CLOZE_FIELDS
-
+def _models(models: dict[int, str]) -> dict[int, Model]:
+    """llmcards' note types as `card_text` reads them (by their fields, as in `import-anki`)."""
     return {
-        mid: Model(mid, BASIC_MODEL_NAME, False, list(BASIC_FIELDS))
+        mid: Model(mid, s.BASIC_MODEL_NAME, False, list(s.BASIC_FIELDS))
         if kind == "basic"
-        else Model(mid, s.CLOZE_MODEL_NAME, True, list(CLOZE_FIELDS))
+        else Model(mid, s.CLOZE_MODEL_NAME, True, list(s.CLOZE_FIELDS))
         for mid, kind in models.items()
     }
 
@@ -260,53 +258,37 @@ def _deck_name(decks: dict[int, str], did: int) -> str:
     return DECK_SEP.join(split_deck(name)) or "Anki"
 
 
-def _deck_id(conn: Connection, name: str, cache: dict[str, int]) -> int:
-    if name in cache:
-        return cache[name]
-    parts = split_deck(name)
-    deck_id = 0
-    for depth in range(1, len(parts) + 1):
-        path = DECK_SEP.join(parts[:depth])
-        found = conn.execute(select(DECK.c.id).where(DECK.c.name == path)).scalar()
-        if found is None:
-            found = conn.execute(insert(DECK).values(name=path)).inserted_primary_key[0]  # type: ignore[index]
-        deck_id = cache[path] = found
-    return deck_id
-
-
 def _text_values(
-    text: object, deck: str, deck_id: int, now: datetime, tags: str
+    text: CardText, deck: str, deck_id: int, now: datetime, tags: str
 ) -> dict[str, object]:
     """A card's columns from its Anki note (tags without the deck-path tag sync adds)."""
-    from llmcards.exchange.apkg_import import _own_tags
-
     return {
         "deck_id": deck_id,
-        "context": text.context,  # type: ignore[attr-defined]
-        "front": text.front,  # type: ignore[attr-defined]
-        "back": text.back,  # type: ignore[attr-defined]
-        "kind": text.kind,  # type: ignore[attr-defined]
-        "cloze_ord": text.cloze_ord,  # type: ignore[attr-defined]
-        "cloze_text": text.cloze_text,  # type: ignore[attr-defined]
-        "tags": _own_tags(tags, deck),
+        "context": text.context,
+        "front": text.front,
+        "back": text.back,
+        "kind": text.kind,
+        "cloze_ord": text.cloze_ord,
+        "cloze_text": text.cloze_text,
+        "tags": own_tags(tags, deck),
         "updated_at": now,
     }
 
 
-def _text_changed(conn: Connection, card_id: int, text: object) -> bool:
+def _text_changed(conn: Connection, card_id: int, text: CardText) -> bool:
     row = conn.execute(
         select(CARD.c.front, CARD.c.back, CARD.c.context, CARD.c.cloze_text).where(
             CARD.c.id == card_id
         )
     ).one()
-    wanted = (text.front, text.back, text.context, text.cloze_text)  # type: ignore[attr-defined]
+    wanted = (text.front, text.back, text.context, text.cloze_text)
     return tuple(row) != wanted
 
 
 def _create(
     conn: Connection,
     card: MirrorCard,
-    text: object,
+    text: CardText,
     decks: dict[int, str],
     deck_ids: dict[str, int],
     now: datetime,
@@ -314,10 +296,10 @@ def _create(
     """A card made on another machine: kept by its Anki GUID, history to follow."""
     deck = _deck_name(decks, card.did)
     uid = card_uid(card.guid, card.ord)
-    cloze = text.kind == "cloze"  # type: ignore[attr-defined]
+    cloze = text.kind == "cloze"
     suspended = card.queue == s.QUEUE_SUSPENDED
     values = {
-        **_text_values(text, deck, _deck_id(conn, deck, deck_ids), now, card.tags),
+        **_text_values(text, deck, ensure_deck(conn, deck, deck_ids), now, card.tags),
         "uid": uid,
         "note_uid": note_uid(card.guid) if cloze else uid,
         "guid": card.guid,
