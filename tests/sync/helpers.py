@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from llmcards import clock
 from llmcards.config import Settings
@@ -44,6 +44,10 @@ class Machine:
             return conn.execute(
                 select(CARD.c.id).where(CARD.c.front == front, CARD.c.retired.is_(False))
             ).scalar_one()
+
+    def tag(self, front: str, tags: str) -> None:
+        with self.db.write() as conn:
+            conn.execute(update(CARD).where(CARD.c.id == self.card_id(front)).values(tags=tags))
 
     def rate(self, front: str, rating: int, at: datetime | None = None) -> None:
         rate_card(

@@ -15,6 +15,7 @@ def test_reviews_on_the_phone_come_back_and_both_sides_agree(
 ) -> None:
     laptop = Machine(tmp_path / "laptop.db", server.endpoint)
     laptop.import_notes(notes)
+    laptop.tag("Dropout", "zeta Alpha leech")  # Anki keeps tags in an order of its own
     laptop.rate("Dropout", 3)
     laptop.rate("LayerNorm", 1)
     first = laptop.sync()

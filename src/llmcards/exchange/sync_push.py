@@ -105,7 +105,7 @@ def _notes(
         found = existing.get(note.guid)
         if found is None:
             added.append((note.guid, mid, note.fields, note.tags, deck_id(note.cards[0][1].deck)))
-        elif found[2] != "\x1f".join(note.fields) or found[3].split() != note.tags:
+        elif found[2] != "\x1f".join(note.fields) or not _same_tags(found[3], note.tags):
             changed.append((found[0], note.fields, note.tags))
     mirror.add_notes(added)
     mirror.update_notes(changed)
@@ -113,6 +113,11 @@ def _notes(
         deck_id(card_deck)
     report.notes_added, report.notes_updated = len(added), len(changed)
     return decks
+
+
+def _same_tags(stored: str, ours: list[str]) -> bool:
+    """Anki keeps tags in its own order and matches them ignoring case."""
+    return {t.casefold() for t in stored.split()} == {t.casefold() for t in ours}
 
 
 def _media(mirror: Mirror, media: MediaPacker) -> int:
