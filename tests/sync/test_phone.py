@@ -182,3 +182,32 @@ def test_the_users_other_anki_decks_are_left_alone(
     assert after == before and phone.note_fields(own.guid) == ["猫", "ねこ"]
     phone.close()
     laptop.close()
+
+
+def test_cards_in_a_filtered_deck_on_the_phone_stay_there(
+    tmp_path: Path, server: Server, notes: Path
+) -> None:
+    laptop = Machine(tmp_path / "laptop.db", server.endpoint)
+    laptop.import_notes(notes)
+    laptop.sync()
+    phone = Phone(tmp_path / "phone", server.endpoint)
+    phone.sync()
+    filtered = phone.col.sched.get_or_create_filtered_deck(deck_id=0)  # type: ignore[arg-type]
+    filtered.name = "冲刺"
+    filtered.config.search_terms[0].search = "deck:nlp::RL"
+    filtered.config.search_terms[0].limit = 100
+    did = phone.col.sched.add_or_update_filtered_deck(filtered).id
+    phone.sync()
+    moved = phone.db.all("select id, did, odid, due, odue from cards where odid != 0 order by id")
+    assert len(moved) == 2
+
+    laptop.rate("PPO", 3)
+    laptop.sync()
+    phone.sync()
+    assert [r[:3] for r in moved] == [
+        r[:3] for r in phone.db.all("select id, did, odid from cards where odid != 0 order by id")
+    ]
+    assert all(r[1] == did for r in moved)
+    assert laptop.review_count() == phone.revlog_count() == 1
+    phone.close()
+    laptop.close()

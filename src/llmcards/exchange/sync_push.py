@@ -151,6 +151,7 @@ def _schedules(
         row[0]: tuple(row[1:])
         for row in mirror.query(
             "select id, did, type, queue, due, ivl, factor, reps, lapses, left, data from cards"
+            " where odid = 0"  # a card in a filtered deck is Anki's until it goes home
         )
     }
     updates = []
@@ -159,7 +160,9 @@ def _schedules(
         place = remote.get(anki_key(card))
         if place is None:
             continue  # a cloze number Anki does not see in the text
-        have = current[place.cid]
+        have = current.get(place.cid)
+        if have is None:
+            continue
         position = have[3] if have[1] == s.CARD_NEW else 0  # Anki numbered its new cards
         sched = card_schedule(
             card,
