@@ -95,7 +95,7 @@ PNG = bytes.fromhex(
 )
 
 
-def test_images_reach_the_phone_and_a_card_gone_from_the_notes_is_suspended_there(
+def test_images_reach_the_phone_a_front_edit_is_an_edit_and_a_removed_card_is_suspended(
     tmp_path: Path, server: Server, notes: Path
 ) -> None:
     (notes / "picture").mkdir()
@@ -113,15 +113,26 @@ def test_images_reach_the_phone_and_a_card_gone_from_the_notes_is_suspended_ther
     shown = next(c for c in phone.cards().values() if c.front == "注意力可视化")
     assert '<img src="attn.png"' in phone.note_fields(shown.guid)[1]
 
-    # A changed front retires the old card (history kept) and makes a new one.
-    file.write_text(file.read_text(encoding="utf-8").replace("2. PPO：", "2. PPO 算法："), "utf-8")
+    # A front edit that keeps the card's history is an edit of the same note in Anki.
+    kv = next(c for c in phone.cards().values() if c.front == "KV Cache")
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace("4. KV Cache：", "4. KV-Cache："), encoding="utf-8")
     laptop.import_notes(notes)
     report = laptop.sync()
-    assert report.pushed.cards_retired == 1 and report.pushed.notes_added == 1
+    assert report.pushed.notes_updated == 1 and report.pushed.notes_added == 0
+    phone.sync()
+    assert phone.cards()[(kv.guid, 0)].front == "KV-Cache"
+
+    # A bullet removed from the notes retires its card (history kept): suspended in Anki.
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace("2. PPO：限制新旧策略比值的裁剪目标，训练更稳定\n", ""), "utf-8")
+    laptop.import_notes(notes)
+    report = laptop.sync()
+    assert report.pushed.cards_retired == 1 and report.pushed.notes_added == 0
     phone.sync()
     by_front = {c.front: c for c in phone.cards().values()}
     assert by_front["PPO"].queue == s.QUEUE_SUSPENDED
-    assert by_front["PPO 算法"].queue == s.QUEUE_NEW
+    assert by_front["KV-Cache"].queue == s.QUEUE_NEW
     assert not laptop.sync().changed
     phone.close()
     laptop.close()
