@@ -90,13 +90,14 @@ def login(
         from llmcards.errors import UserError
 
         raise UserError("no password given; type it at the prompt or pipe it to --password-stdin")
-    url = endpoint or am.ANKIWEB
-    if not url.endswith("/"):
-        url += "/"
-    saved = save_login(sync_folder(STATE.db_path), am.login(user, password, url))
+    url = endpoint if endpoint is None or endpoint.endswith("/") else endpoint + "/"
+    done = am.login(user, password, url)
+    saved = save_login(sync_folder(STATE.db_path), done)
+    from rich.markup import escape
+
     from llmcards.cli.output import console
 
-    console().print(f"Logged in to {url} as {user}; key kept in {saved}")
+    console().print(escape(f"Logged in to {done.server} as {user}; key kept in {saved}"))
 
 
 def logout() -> None:

@@ -18,7 +18,7 @@ from typing import Any
 from llmcards.errors import UserError
 from llmcards.exchange import apkg_schema as s
 
-ANKIWEB = "https://sync.ankiweb.net/"
+ANKIWEB = "AnkiWeb"  # how the default server is named; Anki's backend knows its address
 INSTALL_HINT = (
     "sync needs Anki's library, an optional extra: pip install 'llmcards[sync]' "
     "(or uv run --extra sync llmcards sync)"
@@ -49,7 +49,11 @@ def require_anki() -> None:
 class Login:
     user: str
     hkey: str
-    endpoint: str
+    endpoint: str  # "" for AnkiWeb, which Anki's backend addresses itself
+
+    @property
+    def server(self) -> str:
+        return self.endpoint or ANKIWEB
 
 
 @dataclass(frozen=True)
@@ -104,16 +108,17 @@ def _version() -> str:
     return str(version)
 
 
-def login(user: str, password: str, endpoint: str) -> Login:
+def login(user: str, password: str, endpoint: str | None) -> Login:
+    """Log in to `endpoint` (None: AnkiWeb); the server's host key, never the password."""
     anki = _anki()
     from anki import sync_pb2
 
     backend = anki.collection.RustBackend()
-    with _explained(endpoint):
+    with _explained(endpoint or ANKIWEB):
         auth = backend.sync_login(
             sync_pb2.SyncLoginRequest(username=user, password=password, endpoint=endpoint)
         )
-    return Login(user, auth.hkey, auth.endpoint or endpoint)
+    return Login(user, auth.hkey, auth.endpoint or endpoint or "")
 
 
 class Mirror:
@@ -146,11 +151,11 @@ class Mirror:
     def _auth(self, login: Login) -> Any:
         from anki.sync import SyncAuth
 
-        return SyncAuth(hkey=login.hkey, endpoint=login.endpoint)
+        return SyncAuth(hkey=login.hkey, endpoint=login.endpoint or None)
 
     def sync(self, login: Login) -> ServerAnswer:
         """A normal sync (Anki merges both sides), or what the server asks for instead."""
-        with _explained(login.endpoint):
+        with _explained(login.server):
             out = self.col.sync_collection(self._auth(login), False)
         new = out.new_endpoint if out.HasField("new_endpoint") else None
         return ServerAnswer(int(out.required), new or None, out.server_message)
@@ -159,7 +164,7 @@ class Mirror:
         """Replace the server's collection with the mirror, or the mirror with it."""
         self.col.close_for_full_sync()
         try:
-            with _explained(login.endpoint):
+            with _explained(login.server):
                 self.col.full_upload_or_download(
                     auth=self._auth(login), server_usn=None, upload=upload
                 )
@@ -167,7 +172,7 @@ class Mirror:
             self.col.reopen(after_full_sync=True)
 
     def sync_media(self, login: Login, timeout: float = 600) -> None:
-        with _explained(login.endpoint):
+        with _explained(login.server):
             self.col.sync_media(self._auth(login))
             deadline = time.monotonic() + timeout
             while self.col.media_sync_status().active and time.monotonic() < deadline:

@@ -104,7 +104,7 @@ def run_sync(
     login = load_login(folder)
     if login is None:
         raise am.SyncFailure(NOT_LOGGED_IN)
-    report = SyncReport(login.endpoint)
+    report = SyncReport(login.server)
     with am.Mirror(folder) as mirror:
         login = _settle(mirror, login, folder, db.path, direction, report)
         models = mirror.note_type_ids()
@@ -135,7 +135,7 @@ def _settle(
     if answer.new_endpoint and answer.new_endpoint != login.endpoint:
         login = am.Login(login.user, login.hkey, answer.new_endpoint)  # AnkiWeb moved us
         save_login(folder, login)
-        report.endpoint = login.endpoint
+        report.endpoint = login.server
     required = answer.required
     if required == am.FULL_DOWNLOAD and mirror.empty:
         upload = False
