@@ -2,7 +2,7 @@
 
     bench/run                      # full size: 100k bullets / 100k cards + 1M review rows (a few minutes)
     bench/run --quick              # 10k cards + 100k review rows: a smoke run
-    bench/run --only import,tui    # some groups only (import vs_anki cold study tui stats optimize export)
+    bench/run --only import,tui    # some groups only (import vs_anki cold study tui stats optimize export sync)
     bench/run --markdown           # the table as Markdown (the README's Performance table)
 
 The data is generated once into a temporary folder (notes by gen_notes.generate_notes,
@@ -35,7 +35,7 @@ sys.path.insert(0, str(HERE))
 
 from benchkit import Row  # noqa: E402
 
-GROUPS = ("import", "vs_anki", "cold", "study", "tui", "stats", "optimize", "export")
+GROUPS = ("import", "vs_anki", "cold", "study", "tui", "stats", "optimize", "export", "sync")
 
 
 @dataclass(frozen=True)
@@ -200,6 +200,13 @@ def group_export(data: Data) -> list[Row]:
     return bench_export.measure(data.study_db, data.workdir("export"))
 
 
+def group_sync(data: Data) -> list[Row]:
+    import bench_sync
+
+    # The size at every run size: 10k cards and 100k reviews, a local server.
+    return bench_sync.measure(data.workdir("sync"))
+
+
 MEASURES: dict[str, Callable[[Data], list[Row]]] = {
     "import": group_import,
     "vs_anki": group_vs_anki,
@@ -209,6 +216,7 @@ MEASURES: dict[str, Callable[[Data], list[Row]]] = {
     "stats": group_stats,
     "optimize": group_optimize,
     "export": group_export,
+    "sync": group_sync,
 }
 
 

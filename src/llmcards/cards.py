@@ -6,6 +6,7 @@ items; the store turns drafts into persisted cards.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -183,3 +184,20 @@ class StudyRow(NamedTuple):
 
 
 STUDY_COLUMNS = tuple(name for name in StudyRow._fields if name != "deck")  # card columns, in order
+
+
+# Anki's GUID alphabet (base91 without quotes or backslash), as Anki and genanki use it.
+_BASE91 = (
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+)
+
+
+def guid_for(uid: str) -> str:
+    """An Anki note GUID for an llmcards identity (a card's `uid`, or `note_uid` for a
+    cloze note): stored with the card when it is made, so it outlives edits of the front."""
+    value = int.from_bytes(hashlib.sha256(f"llmcards:{uid}".encode()).digest()[:8], "big")
+    digits = []
+    while value:
+        value, rest = divmod(value, len(_BASE91))
+        digits.append(_BASE91[rest])
+    return "".join(reversed(digits)) or _BASE91[0]

@@ -17,6 +17,7 @@ from llmcards.cli import (
     maintenance,
     stats_cmd,
     study,
+    sync_cmd,
 )
 from llmcards.cli.anywhere import AnywhereGroup
 from llmcards.cli.state import STATE
@@ -68,7 +69,7 @@ def main(
 
 
 # Help lists the commands in this order.
-for group in (importing, browse, study, config_cmd, exchange, stats_cmd, maintenance):
+for group in (importing, browse, study, config_cmd, exchange, stats_cmd, maintenance, sync_cmd):
     group.register(app)
 
 

@@ -9,23 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-# Anki's GUID alphabet (base91 without quotes or backslash), as Anki and genanki use it.
-_BASE91 = (
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
-)
-
 # Anki ids are JavaScript-safe integers; keep derived ones well inside 2**53.
 _ID_SPAN = 2**52
-
-
-def guid_for(uid: str) -> str:
-    """An Anki note GUID for an llmcards note identity (a card's `note_uid`)."""
-    value = int.from_bytes(hashlib.sha256(f"llmcards:{uid}".encode()).digest()[:8], "big")
-    digits = []
-    while value:
-        value, rest = divmod(value, len(_BASE91))
-        digits.append(_BASE91[rest])
-    return "".join(reversed(digits)) or _BASE91[0]
 
 
 def stable_id(*parts: str) -> int:

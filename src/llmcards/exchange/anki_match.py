@@ -21,7 +21,7 @@ from datetime import datetime
 from sqlalchemy import Connection, select
 
 from llmcards import clock
-from llmcards.exchange.anki_ids import guid_for
+from llmcards.cards import guid_for
 from llmcards.scheduling.rating import Review
 from llmcards.store.models import Card, ReviewLog
 

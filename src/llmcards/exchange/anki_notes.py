@@ -1,17 +1,19 @@
 """llmcards cards grouped into Anki notes: one note per basic card, one per cloze text.
 
 Cloze siblings (same `note_uid`) become one Anki cloze note whose cards are c1, c2, …;
-the note's GUID derives from `note_uid`, so it is the same on every export.
+a note's GUID is the one stored with its cards (`card.guid`, `card.note_guid`, derived
+from the uids when the card was made), so it is the same on every export and sync.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Protocol
 
-from llmcards.cards import DECK_SEP
+from llmcards.cards import DECK_SEP, Kind, guid_for
 from llmcards.exchange import apkg_schema as s
-from llmcards.exchange.anki_ids import guid_for, stable_id, tag_of
+from llmcards.exchange.anki_ids import stable_id, tag_of
 from llmcards.exchange.media import MediaPacker
 from llmcards.exchange.render import inline_to_html, markdown_to_html, plain_to_html
 from llmcards.exchange.selection import ExportCard
@@ -34,6 +36,18 @@ class AnkiNote:
         return max(card.updated for _, card in self.cards)
 
 
+class CardIdentity(Protocol):
+    """What places a card in Anki (an `ExportCard`, or a sync's lighter row)."""
+
+    uid: str
+    note_uid: str
+    kind: Kind
+    cloze_ord: int
+    cloze_text: str
+    guid: str | None
+    note_guid: str | None
+
+
 @cache
 def deck_tag(deck: str) -> str:
     """The deck path as one hierarchical Anki tag: `LLM 学习笔记::NLP` -> `LLM_学习笔记::NLP`."""
@@ -49,9 +63,31 @@ def deck_ids(names: set[str]) -> dict[str, int]:
     return {name: stable_id("deck", name) for name in sorted(full)}
 
 
-def cloze_ord(card: ExportCard) -> int:
+def card_guid(card: CardIdentity) -> str:
+    """A basic card's note GUID: the stored one (set when the card was made)."""
+    return card.guid or guid_for(card.uid)
+
+
+def note_guid(card: CardIdentity) -> str:
+    """A cloze card's note GUID, shared by its siblings."""
+    return card.note_guid or guid_for(card.note_uid)
+
+
+def cloze_ord(card: CardIdentity) -> int:
     """Anki's card ordinal for `{{cN::…}}` is N - 1."""
     return max(card.cloze_ord, 1) - 1
+
+
+def is_cloze_note(card: CardIdentity) -> bool:
+    """A cloze card with its text becomes (part of) a cloze note; one without, a basic note."""
+    return card.kind == "cloze" and bool(card.cloze_text.strip())
+
+
+def anki_key(card: CardIdentity) -> tuple[str, int]:
+    """Where the card lives in Anki: (note GUID, card ordinal)."""
+    if is_cloze_note(card):
+        return note_guid(card), cloze_ord(card)
+    return card_guid(card), 0
 
 
 def build_notes(
@@ -61,7 +97,7 @@ def build_notes(
     math is written for MathJax (Anki), or as written (`mathjax=False`: CSV)."""
     notes: dict[str, AnkiNote] = {}
     for card in cards:
-        is_cloze = card.kind == "cloze" and bool(card.cloze_text.strip())
+        is_cloze = is_cloze_note(card)
         key = f"cloze:{card.note_uid}" if is_cloze else card.uid
         note = notes.get(key)
         if note is None:
@@ -71,14 +107,14 @@ def build_notes(
                     "",
                     plain_to_html(card.context, mathjax=mathjax),
                 ]
-                note = AnkiNote(guid_for(card.note_uid), s.CLOZE_MODEL_ID, fields, [])
+                note = AnkiNote(note_guid(card), s.CLOZE_MODEL_ID, fields, [])
             else:
                 fields = [
                     inline_to_html(card.front, mathjax=mathjax),
                     markdown_to_html(card.back, mathjax=mathjax),
                     plain_to_html(card.context, mathjax=mathjax),
                 ]
-                note = AnkiNote(guid_for(card.uid), s.BASIC_MODEL_ID, fields, [])
+                note = AnkiNote(card_guid(card), s.BASIC_MODEL_ID, fields, [])
             if media is not None:
                 note.fields = [media.localize(value, card.source_path) for value in note.fields]
             # Anki's field separator inside a field would split it in two

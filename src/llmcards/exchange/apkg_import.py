@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from llmcards import clock
-from llmcards.cards import DECK_SEP, split_deck
+from llmcards.cards import DECK_SEP, guid_for, split_deck
 from llmcards.config import Settings
 from llmcards.exchange import apkg_schema as s
 from llmcards.exchange.anki_days import source_day_start
@@ -182,19 +182,7 @@ class _Importer:
                 self.report.other_note_types[model.name] += 1
 
     def _deck_id(self, conn: Connection, name: str) -> int:
-        if name in self.deck_ids:
-            return self.deck_ids[name]
-        parts = split_deck(name) or ("Anki",)
-        for depth in range(1, len(parts) + 1):
-            path = DECK_SEP.join(parts[:depth])
-            if path in self.deck_ids:
-                continue
-            found = conn.execute(select(DECK.c.id).where(DECK.c.name == path)).scalar()
-            if found is None:
-                found = inserted_id(conn.execute(insert(DECK).values(name=path)))
-            self.deck_ids[path] = found
-        self.deck_ids[name] = self.deck_ids[DECK_SEP.join(parts)]
-        return self.deck_ids[name]
+        return ensure_deck(conn, name, self.deck_ids)
 
     def _card(
         self,
@@ -242,7 +230,7 @@ class _Importer:
                 "cloze_ord": text.cloze_ord,
                 "cloze_text": text.cloze_text,
                 "source_path": self.source,
-                "tags": _own_tags(tags, deck),
+                "tags": own_tags(tags, deck),
                 "suspended": queue == s.QUEUE_SUSPENDED,
                 "retired": False,
                 "retired_at": None,
@@ -261,7 +249,9 @@ class _Importer:
                     reps=0,
                     lapses=0,
                 )
-                card_id = conn.execute(insert(CARD), [values]).inserted_primary_key[0]  # type: ignore[index]
+                # what the export has always derived for such a card
+                values.update(guid=guid_for(uid), note_guid=guid_for(str(values["note_uid"])))
+                card_id = inserted_id(conn.execute(insert(CARD), [values]))
                 self.report.new += 1
             else:
                 card_id = match.card_id
@@ -377,7 +367,25 @@ def _own(matcher: Matcher, col: AnkiCollection, card: tuple[Any, ...]) -> bool:
     return match is not None and match.own
 
 
-def _own_tags(tags: str, deck: str) -> str:
+def ensure_deck(conn: Connection, name: str, known: dict[str, int]) -> int:
+    """The id of deck `name` (an Anki deck path), made with its parents when missing;
+    `known` caches names already looked up."""
+    if name in known:
+        return known[name]
+    parts = split_deck(name) or ("Anki",)
+    for depth in range(1, len(parts) + 1):
+        path = DECK_SEP.join(parts[:depth])
+        if path in known:
+            continue
+        found = conn.execute(select(DECK.c.id).where(DECK.c.name == path)).scalar()
+        if found is None:
+            found = inserted_id(conn.execute(insert(DECK).values(name=path)))
+        known[path] = found
+    known[name] = known[DECK_SEP.join(parts)]
+    return known[name]
+
+
+def own_tags(tags: str, deck: str) -> str:
     """The note's tags without the deck-path tags llmcards' export adds."""
     parts = split_deck(deck)
     deck_tags = {deck_tag(DECK_SEP.join(parts[:depth])) for depth in range(1, len(parts) + 1)}

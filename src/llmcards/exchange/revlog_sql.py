@@ -43,16 +43,20 @@ SELECT card_id,
             ELSE CAST(round(((difficulty_after - 1.0) / 9.0 + 0.1) * 1000) AS INTEGER)
        END AS factor,
        max(0, min(coalesce(duration_ms, 0), 2147483647)) AS time,
-       CASE state_before WHEN 2 THEN 1 WHEN 3 THEN 2 ELSE 0 END AS type
-FROM review_log
+       CASE state_before WHEN 2 THEN 1 WHEN 3 THEN 2 ELSE 0 END AS type{{extra}}
+FROM review_log{{where}}
 ORDER BY +reviewed_at, id
 """
 
 
-def revlog_sql(study_days: StudyCalendar) -> str:
+def revlog_sql(study_days: StudyCalendar, *, extra: str = "", where: str = "") -> str:
+    """The query, with `extra` columns after the revlog's and a `where` clause (sync reads
+    some cards' reviews with their Anki ids)."""
     return _REVLOG_SQL.format(
         due_day=study_days.sql_day_number("due_after"),
         review_day=study_days.sql_day_number("reviewed_at"),
+        extra=extra,
+        where=where,
     )
 
 

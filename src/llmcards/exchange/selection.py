@@ -45,6 +45,8 @@ class ExportCard:
     reps: int
     lapses: int
     source_path: str  # the notes file: local images are found beside it
+    guid: str | None = None  # stored Anki GUIDs (None: a row written before they were)
+    note_guid: str | None = None
 
 
 def _epoch(column: Any) -> Any:
@@ -82,6 +84,8 @@ def selected_cards(conn: Connection, deck: str | None) -> list[ExportCard]:
             func.coalesce(CARD.c.reps, zero),
             func.coalesce(CARD.c.lapses, zero),
             CARD.c.source_path,
+            CARD.c.guid,
+            CARD.c.note_guid,
         )
         .join(DECK, DECK.c.id == CARD.c.deck_id)
         .where(CARD.c.retired.is_(False))

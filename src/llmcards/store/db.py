@@ -20,6 +20,9 @@ class Store(Protocol):
     """What reading and writing code needs of a database: the open `Database`, or the
     `store.deferred.DeferredDatabase` that opens one on first use."""
 
+    @property
+    def path(self) -> Path | None: ...
+
     def write(self) -> AbstractContextManager[Connection]: ...
 
     def read(self) -> AbstractContextManager[Connection]: ...

@@ -87,6 +87,11 @@ class Card(SQLModel, table=True):
     last_review: datetime | None = _utc(nullable=True)
     reps: int = 0
     lapses: int = 0
+    # Anki identity (migration 0004): set once on insert, kept through edits that keep
+    # history, so Anki sees an edited note. `note_guid` is the note's: cloze siblings share it.
+    guid: str | None = None
+    note_guid: str | None = Field(default=None, index=True)
+    anki_suspended: bool | None = None  # the sync mirror's suspension at the last sync
 
 
 class ReviewLog(SQLModel, table=True):
@@ -124,6 +129,7 @@ class ReviewLog(SQLModel, table=True):
     origin: str = Field(
         default="llmcards", sa_column_kwargs={"server_default": "llmcards"}
     )  # or "anki"
+    anki_id: int | None = Field(default=None, unique=True, index=True)  # revlog id, once synced
 
 
 class Meta(SQLModel, table=True):

@@ -14,7 +14,8 @@ from typing import Any, cast
 
 from sqlalchemy import Column, Connection, Dialect, insert
 
-from llmcards.cards import CardDraft
+from llmcards.cards import CardDraft, guid_for
+from llmcards.store.adopt import adopt
 from llmcards.store.models import CARD
 
 # In table order; every other column starts NULL (no schedule yet).
@@ -41,6 +42,8 @@ COLUMNS = (
     "state",
     "reps",
     "lapses",
+    "guid",
+    "note_guid",
 )
 POSITION = COLUMNS.index("position")
 
@@ -95,6 +98,8 @@ class NewCardRows:
                 0,
                 0,
                 0,
+                guid_for(uid),
+                guid_for(note_uid),
             )
         )
 
@@ -103,7 +108,9 @@ class NewCardRows:
         if not self.rows:
             return
         self.rows.sort(key=lambda row: cast(int, row[POSITION]))
-        conn.exec_driver_sql(self._sql, self.rows)
+        rows = adopt(conn, COLUMNS, self.rows)  # cards that came by sync keep their history
+        if rows:
+            conn.exec_driver_sql(self._sql, rows)
         self.rows = []
 
 

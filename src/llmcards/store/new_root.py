@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from llmcards.cards import DECK_SEP, CardDraft
+from llmcards.cards import DECK_SEP, CardDraft, guid_for
 from llmcards.store.bulk import ensure_decks
 from llmcards.store.identity import Key, Uids
 from llmcards.store.new_cards import CARD, NewCardRows
@@ -95,7 +95,11 @@ class NewRootImport:
             if note[2] is not None and note[2] != note[1]:
                 # Siblings stored with an earlier batch took their note uid from a
                 # sibling whose key, as this batch shows, appeared after another's.
-                update = CARD.update().where(CARD.c.note_uid == note[2]).values(note_uid=note[1])
+                update = (
+                    CARD.update()
+                    .where(CARD.c.note_uid == note[2])
+                    .values(note_uid=note[1], note_guid=guid_for(note[1]))
+                )
                 self._conn.execute(update)
             note[2] = note[1]
             rows.add(

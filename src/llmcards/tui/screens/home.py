@@ -68,6 +68,13 @@ class HomeScreen(Screen[None]):
             id="home.browse",
             tooltip="Search and manage the cards of the highlighted deck",
         ),
+        Binding(
+            "y",
+            "sync",
+            "Sync",
+            id="home.sync",
+            tooltip="Sync with the Anki sync server you logged in to (llmcards sync login)",
+        ),
     ]
 
     def action_browse(self) -> None:
@@ -100,6 +107,38 @@ class HomeScreen(Screen[None]):
             self.reload()
 
         self.app.push_screen(ImportScreen(), done)
+
+    _syncing = False
+
+    def action_sync(self) -> None:
+        if self._syncing:  # one sync at a time: a second would wait on the mirror's lock
+            self.notify("Already syncing…", title="Sync", markup=False)
+            return
+        self._syncing = True
+        self.say("Syncing…")
+        self._sync()
+
+    @work(thread=True, group="sync", exclusive=True, exit_on_error=False)
+    def _sync(self) -> None:
+        """Off the UI thread: a sync talks to a server. Failures are one line, as in the CLI."""
+        from llmcards.errors import UserError
+        from llmcards.exchange.sync_run import run_sync
+
+        app = self.app
+        try:
+            report = run_sync(app.db, settings=app.settings, now=app.clock())
+        except UserError as exc:
+            self.app.call_from_thread(self._synced, str(exc), True)
+        except Exception as exc:
+            self.app.call_from_thread(self._synced, f"sync failed: {exc}", True)
+        else:
+            self.app.call_from_thread(self._synced, report.summary(), False)
+
+    def _synced(self, text: str, failed: bool) -> None:
+        self._syncing = False
+        self.say(text)
+        self.notify(text, title="Sync", severity="error" if failed else "information", markup=False)
+        self.reload()
 
     def compose(self) -> ComposeResult:
         yield HomeHeader(id="home-header")
