@@ -15,9 +15,7 @@ from llmcards.exchange.apkg_export import export_apkg
 from llmcards.importing import import_paths
 from llmcards.store import db as store_db
 from llmcards.store.db import open_db
-from llmcards.store.models import Card
-
-CARD = Card.__table__  # type: ignore[attr-defined]
+from llmcards.store.models import CARD
 
 
 def _database_at_0003(path: Path) -> None:

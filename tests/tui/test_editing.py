@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.widgets import Markdown
 
 from llmcards.config import Settings
-from llmcards.tui.app import create_app
+from llmcards.tui.app import LlmcardsApp, create_app
 from llmcards.tui.screens.browse import BrowseScreen
 from llmcards.tui.widgets.card_view import CardView
 from tests.tui.conftest import NOW_DT, ROOT, settle, text_of
@@ -63,7 +64,7 @@ def notes_shown(app) -> str:
 
 def study_app(
     db_path: Path, monkeypatch: pytest.MonkeyPatch, editor: str
-) -> tuple[object, Terminal]:
+) -> tuple[LlmcardsApp, Terminal]:
     monkeypatch.setenv("EDITOR", editor)
     monkeypatch.delenv("VISUAL", raising=False)
     app = create_app(
@@ -93,7 +94,7 @@ async def test_an_editor_that_is_missing_or_fails_gives_the_app_back_and_says_wh
     broken.write_text("#!/no/such/interpreter\n", encoding="utf-8")
     failing = script(tmp_path, "failing", "exit 3")
     app, terminal = study_app(db_path, monkeypatch, editor.format(broken=broken, failing=failing))
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:  # type: ignore[attr-defined]
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("e")
         await settle(pilot)
@@ -101,7 +102,7 @@ async def test_an_editor_that_is_missing_or_fails_gives_the_app_back_and_says_wh
         assert said in notes_shown(app)
         await pilot.press("space", "3")  # and the app goes on working
         await settle(pilot)
-        assert text_of(app.screen.query_one("#front")) == "GRU"  # type: ignore[attr-defined]
+        assert text_of(app.screen.query_one("#front")) == "GRU"
 
 
 async def test_a_good_edit_is_imported_at_once_and_the_card_shows_it(
@@ -115,16 +116,16 @@ async def test_a_good_edit_is_imported_at_once_and_the_card_shows_it(
         'sed -i "s/LSTM：长短期记忆网络/LSTM：长短期记忆网络，有输入门、遗忘门和输出门/" "$2"',
     )
     app, terminal = study_app(db_path, monkeypatch, str(editor))
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:  # type: ignore[attr-defined]
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("space", "e")
         await settle(pilot)
         assert log.read_text(encoding="utf-8").split() == ["+3", str(note_path)]
         assert terminal.events == ["suspended", "resumed"]
-        screen = app.screen  # type: ignore[attr-defined]
+        screen = app.screen
         assert text_of(screen.query_one("#front")) == "LSTM"
         assert screen.query_one(CardView).revealed, notes_shown(app)  # still on the answer
-        assert "有输入门、遗忘门和输出门" in screen.query_one("#answer").source
+        assert "有输入门、遗忘门和输出门" in screen.query_one("#answer", Markdown).source
         assert "Re-imported learning.md: " in notes_shown(app)
 
 
@@ -133,11 +134,11 @@ async def test_an_edit_that_removes_the_card_moves_on_and_says_so(
 ) -> None:
     editor = script(tmp_path, "edit", 'sed -i "/LSTM/d" "$2"')
     app, _terminal = study_app(db_path, monkeypatch, str(editor))
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:  # type: ignore[attr-defined]
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("e")
         await settle(pilot)
-        screen = app.screen  # type: ignore[attr-defined]
+        screen = app.screen
         assert text_of(screen.query_one("#front")) == "GRU"
         assert not screen.query_one(CardView).revealed
         assert "no longer due today" in notes_shown(app)
@@ -165,5 +166,5 @@ async def test_e_in_the_browser_opens_the_line_and_shows_the_edit(
         assert log.read_text(encoding="utf-8").split() == ["+4", str(note_path)]
         screen = app.screen
         assert isinstance(screen, BrowseScreen)
-        assert "两个门" in screen.query_one("#browse-markdown").source  # type: ignore[attr-defined]
+        assert "两个门" in screen.query_one("#browse-markdown", Markdown).source
         assert "Re-imported learning.md: " in notes_shown(app)

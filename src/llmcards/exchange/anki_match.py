@@ -23,10 +23,9 @@ from sqlalchemy import Connection, select
 from llmcards import clock
 from llmcards.cards import guid_for
 from llmcards.scheduling.rating import Review
-from llmcards.store.models import Card, ReviewLog
+from llmcards.store.models import CARD
+from llmcards.store.models import LOG as REVIEW_LOG
 
-CARD = Card.__table__  # type: ignore[attr-defined]
-REVIEW_LOG = ReviewLog.__table__  # type: ignore[attr-defined]
 SAME_REVIEW_SECONDS = 1.0
 
 

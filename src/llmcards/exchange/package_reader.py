@@ -208,8 +208,10 @@ def _read_collection(path: Path) -> AnkiCollection:
 
 
 def _json(text: object, where: str) -> dict:
+    if not isinstance(text, (str, bytes, type(None))):
+        raise PackageProblem(f"its {where} is not text")
     try:
-        value = json.loads(text or "{}")  # type: ignore[arg-type]
+        value = json.loads(text or "{}")
     except (ValueError, TypeError):
         raise PackageProblem(f"its {where} is not valid JSON") from None
     if not isinstance(value, dict):

@@ -28,11 +28,10 @@ from llmcards.exchange.package_reader import Model
 from llmcards.exchange.sync_history import Incoming, merge_reviews
 from llmcards.scheduling.rating import Rater
 from llmcards.store.adopt import SYNC_SOURCE
-from llmcards.store.models import LEARNING, RELEARNING, Card, ReviewLog
+from llmcards.store.models import CARD, LEARNING, RELEARNING
+from llmcards.store.models import LOG as REVIEW
 from llmcards.store.models import REVIEW as REVIEW_STATE
-
-CARD = Card.__table__  # type: ignore[attr-defined]
-REVIEW = ReviewLog.__table__  # type: ignore[attr-defined]
+from llmcards.store.queries import inserted_id
 
 _ANSWERS = (s.REVLOG_LEARN, s.REVLOG_REVIEW, s.REVLOG_RELEARN, s.REVLOG_FILTERED)
 
@@ -315,7 +314,7 @@ def _create(
         "suspended": suspended,
         "anki_suspended": suspended,
     }
-    return int(conn.execute(insert(CARD), [values]).inserted_primary_key[0])  # type: ignore[index]
+    return inserted_id(conn.execute(insert(CARD), [values]))
 
 
 def _created(nid: int, now: datetime) -> datetime:

@@ -30,11 +30,9 @@ from llmcards.exchange.revlog_sql import revlog_sql
 from llmcards.exchange.selection import ExportCard, selected_cards
 from llmcards.exchange.sync_pull import MirrorCard, local_cards, mirror_cards
 from llmcards.store.db import Store
-from llmcards.store.models import NEW, Card, ReviewLog
+from llmcards.store.models import CARD, NEW
+from llmcards.store.models import LOG as REVIEW
 from llmcards.store.sqlite import driver_connection
-
-CARD = Card.__table__  # type: ignore[attr-defined]
-REVIEW = ReviewLog.__table__  # type: ignore[attr-defined]
 
 _SET_CARD = """update cards set did=?, type=?, queue=?, due=?, ivl=?, factor=?, reps=?,
 lapses=?, left=?, data=?, mod=?, usn=-1 where id=?"""

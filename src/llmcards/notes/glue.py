@@ -33,7 +33,10 @@ def find_glued(data: bytes) -> list[int]:
     fences: list[int] | None = None
     for match in _CANDIDATE.finditer(data):
         line = match.start(1)
-        number = int(_ORDERED.match(data, line).group(1))  # type: ignore[union-attr]
+        ordered = _ORDERED.match(data, line)
+        if ordered is None:  # _CANDIDATE found the line by the same pattern
+            continue
+        number = int(ordered.group(1))
         if number == 1 or _previous_number(data, match.start()) != number - 1:
             continue
         if fences is None:

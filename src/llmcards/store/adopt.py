@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, bindparam, select, update
 
-from llmcards.store.models import Card
+from llmcards.store.models import CARD
 
-CARD = Card.__table__  # type: ignore[attr-defined]
 SYNC_SOURCE = "anki-sync"  # `exchange.sync_pull` stores synced-in cards under it
 
 # What an adopted row takes from the notes; schedule, tags and history stay.

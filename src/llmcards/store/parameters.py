@@ -18,9 +18,8 @@ from pathlib import Path
 
 from sqlalchemy import Connection, delete, insert
 
-from llmcards.store.models import Meta
+from llmcards.store.models import META
 
-META = Meta.__table__  # type: ignore[attr-defined]
 KEY = "fsrs_parameters"
 
 
