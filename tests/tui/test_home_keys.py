@@ -92,3 +92,21 @@ async def test_import_accepts_a_path_with_spaces_and_tilde_and_no_deck(
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert "1 unchanged" in str(app.screen.query_one("#notice").render())
+
+
+async def test_reimport_in_the_app_says_which_fronts_kept_their_history(
+    db_path: Path, settings: Settings, tmp_path: Path
+) -> None:
+    notes = tmp_path / "more.md"
+    notes.write_text("# 优化器\n\n1. Transfomer：完全基于注意力的模型\n", encoding="utf-8")
+    app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("i", *str(notes), "enter", *"新笔记", "enter")
+        await settle(pilot)
+        notes.write_text("# 优化器\n\n1. Transformer：完全基于注意力的模型\n", encoding="utf-8")
+        await pilot.press("i", *str(notes), "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        notice = str(app.screen.query_one("#notice").render())
+        assert "kept history: 优化器 › Transfomer → 优化器 › Transformer" in notice

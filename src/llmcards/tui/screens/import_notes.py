@@ -37,7 +37,16 @@ def summary_line(report: ImportReport) -> str:
         f"{report.total('new')} new, {report.total('updated')} updated, "
         f"{report.total('unchanged')} unchanged, {report.total('retired')} retired, "
         f"{len(report.skipped)} passed over"
-    )
+    ) + _kept_history(report)
+
+
+def _kept_history(report: ImportReport) -> str:
+    """Fronts that changed but kept their card and history, as `llmcards import` lists them."""
+    kept = [(old, new) for file in report.files for old, new in file.kept]
+    if not kept:
+        return ""
+    shown = ", ".join(f"{old} → {new}" for old, new in kept[:3])
+    return f" · kept history: {shown}" + (f" (+{len(kept) - 3} more)" if len(kept) > 3 else "")
 
 
 def typed_paths(text: str) -> list[str]:
