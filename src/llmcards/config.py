@@ -92,6 +92,35 @@ def _fsrs_parameters(values: list[float]) -> str | None:
     return None
 
 
+# The app's binding ids, listed here so that a mistyped one in `[keys]` is an error without
+# importing Textual (tests/tui/test_pieces.py holds this list equal to the app's bindings).
+BINDING_IDS = frozenset(
+    {
+        *("app.help", "app.quit", "help.close", "import.cancel"),
+        *(f"browse.{name}" for name in ("answer", "back", "edit", "list", "search", "suspend")),
+        *(f"home.{name}" for name in ("browse", "collapse", "expand", "import", "stats")),
+        *(f"home.{name}" for name in ("study", "sync", "toggle")),
+        *(f"stats.{name}" for name in ("back", "reload", "toggle_all")),
+        *(f"study.{name}" for name in ("again", "hard", "good", "easy", "answer_good", "back")),
+        *(f"study.{name}" for name in ("bury", "done", "edit", "open_link", "reveal", "stats")),
+        *(f"study.{name}" for name in ("suspend", "undo")),
+    }
+)
+
+
+def binding_problem(binding_id: str, keys: str) -> str | None:
+    """Why `[keys] "binding_id" = keys` cannot work, or None."""
+    if binding_id not in BINDING_IDS:
+        from difflib import get_close_matches
+
+        near = get_close_matches(binding_id, sorted(BINDING_IDS), n=1)
+        hint = f"did you mean {near[0]!r}?" if near else 'ids are like "study.good"'
+        return f"names no binding ({hint})"
+    if not keys.strip(" ,"):
+        return "gives it no key"
+    return None
+
+
 def about(doc: str, check: Check | None = None) -> dict[str, Any]:
     """A setting's field metadata: what it does, and the check its value must pass."""
     return {"doc": doc, "check": check}
@@ -248,6 +277,10 @@ def check_values(settings: Settings, where: str) -> Settings:
             why = check(value) if check else None
             if why:
                 raise _error(where, (*prefix, spec.name), value, why)
+    for binding_id, keys in settings.keys.items():
+        why = binding_problem(binding_id, keys)
+        if why:
+            raise _error(where, ("keys", binding_id), keys, why)
     return settings
 
 

@@ -62,6 +62,11 @@ def config_file() -> Path:
     [
         ('deck_limits."LLM::NLP".new_per_day = "many"', 'deck_limits."LLM::NLP".new_per_day'),
         ('keys = {"study.good" = 5}', 'keys."study.good" = 5 is not text'),
+        (
+            'keys = {"study.god" = "j"}',
+            """keys."study.god" = 'j' names no binding (did you mean 'study.good'?)""",
+        ),
+        ('keys = {"study.good" = " "}', """keys."study.good" = ' ' gives it no key"""),
         ("colour = 1", "unknown setting colour"),
         ("deck_limits.A.daily = 3", "unknown setting deck_limits.A.daily"),
         (f"fsrs_parameters = {[0.5] * 19}", "fsrs_parameters has 19 numbers, not 21"),
@@ -116,6 +121,10 @@ def test_bad_nested_values_are_refused_and_change_nothing() -> None:
         (("deck_limits.X.daily", "3"), "unknown setting deck_limits.X.daily"),
         (("deck_limits.X", "3"), "deck_limits.X is a table"),
         (("keys", "j"), "keys is a table"),
+        (
+            ("keys.study.god", "j"),
+            """keys."study.god" = 'j' names no binding (did you mean 'study.good'?)""",
+        ),
         (("fsrs_parameters", "1 2 3"), "has 3 numbers, not 21"),
     ]:
         result = llmcards("config", *args)

@@ -87,3 +87,35 @@ async def test_command_palette_lists_every_study_key(db_path: Path) -> None:
         reveal.callback()
         await pilot.pause()
         assert isinstance(app.screen, StudyScreen) and app.screen.revealed
+
+
+def test_the_settings_know_every_binding_id_of_the_app() -> None:
+    """`config` refuses an unknown binding id without importing Textual, from a list of
+    its own: it must be exactly the ids the app's screens and widgets bind."""
+    import importlib
+    import pkgutil
+
+    from textual.binding import Binding
+    from textual.dom import DOMNode
+
+    import llmcards.tui
+    from llmcards.config import BINDING_IDS
+
+    for module in pkgutil.walk_packages(llmcards.tui.__path__, "llmcards.tui."):
+        importlib.import_module(module.name)
+
+    def subclasses(cls: type) -> list[type]:
+        found: list[type] = []
+        subs: list[type] = cls.__subclasses__()
+        for sub in subs:
+            found += [sub, *subclasses(sub)]
+        return found
+
+    bound = {
+        binding.id
+        for cls in subclasses(DOMNode)
+        if cls.__module__.startswith("llmcards.")
+        for binding in cls.__dict__.get("BINDINGS", [])
+        if isinstance(binding, Binding) and binding.id
+    }
+    assert bound == BINDING_IDS
