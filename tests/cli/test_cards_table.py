@@ -91,3 +91,23 @@ def _rows(db: str) -> list[Any]:
             return list_cards(conn)
     finally:
         database.close()
+
+
+def test_long_deck_names_are_shortened_so_lines_still_fit_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from llmcards.cli import card_table
+
+    monkeypatch.setenv("LLMCARDS_NOW", "2026-11-22T09:00:00+08:00")
+    notes = tmp_path / "n.md"
+    notes.write_text("# 序列模型与参数量的计算方法\n\n1. LSTM：三个门\n", encoding="utf-8")
+    path = str(tmp_path / "cards.db")
+    deck = "入门：Transformer、BERT 与 GPT 的学习笔记"
+    assert llmcards("--db", path, "import", str(notes), "--deck", deck).exit_code == 0
+    lines = card_table.card_lines(_rows(path), 60)
+    assert all(cell_len(line) <= 60 for line in lines), lines
+    (card,) = lines[1:-1]
+    _ident, deck_shown, state, front = card.split(maxsplit=3)
+    assert state == "new" and front.startswith("序列模型")  # the front still shows
+    assert deck_shown.startswith("…") and deck_shown.endswith("计算方法")  # the deck's tail
+    assert all(cell_len(line) <= 30 for line in card_table.card_lines(_rows(path), 30))

@@ -19,6 +19,7 @@ from llmcards.cards import CONTEXT_SEP, STATE_NAMES
 from llmcards.textsafe import printable
 
 HEADER = ("ID", "Deck", "State", "Due", "Front")
+MIN_FRONT = 20  # cells of the front a terminal shows at least, before the deck is shortened
 _GAP = "  "
 
 
@@ -38,7 +39,11 @@ def card_lines(rows: list[Any], width: int | None = None) -> list[str]:
         max(len(row[2]) for row in cells),
         max(len(row[3]) for row in cells),
     ]
-    padded_deck = {deck: set_cell_size(deck, widths[1]) for deck in decks}
+    if width is not None:
+        # Long deck paths give way to the front: the deck keeps its most specific end.
+        others = sum(widths) - widths[1] + len(_GAP) * len(widths)
+        widths[1] = max(min(widths[1], 8), min(widths[1], width - others - MIN_FRONT))
+    padded_deck = {deck: set_cell_size(_tail(deck, widths[1]), widths[1]) for deck in decks}
     room = None if width is None else max(10, width - sum(widths) - len(_GAP) * len(widths))
     lines = []
     for ident, deck, state, due, front in cells:
@@ -53,9 +58,26 @@ def card_lines(rows: list[Any], width: int | None = None) -> list[str]:
                 front,
             )
         )
-        lines.append(line.rstrip())
+        line = line.rstrip()
+        if width is not None and cell_len(line) > width:  # a very narrow terminal
+            line = set_cell_size(line, width - 1) + "…"
+        lines.append(line)
     lines.append(f"{len(rows)} cards")
     return lines
+
+
+def _tail(text: str, width: int) -> str:
+    """`text` cut to `width` cells from its start, marked with "…"."""
+    from rich.cells import cell_len
+
+    if cell_len(text) <= width:
+        return text
+    kept = ""
+    for char in reversed(text):
+        if cell_len(char + kept) > width - 1:
+            break
+        kept = char + kept
+    return "…" + kept
 
 
 def print_cards(rows: list[Any]) -> None:
