@@ -168,3 +168,52 @@ def test_an_unreviewed_card_leaving_a_file_is_simply_retired(tmp_path: Path) -> 
     sync(db, [draft("LSTM")], path="/notes/b.md")
     result = sync(db, [draft("GRU")], path="/notes/a.md")
     assert (result.retired, result.kept) == (1, [])  # no history to carry over
+
+
+def test_bullet_moved_to_another_file_under_another_heading_imported_after(
+    tmp_path: Path,
+) -> None:
+    """A short front takes its heading as context, so moving `Dropout` from `# NLP` in
+    a.md to `# 正则化` in b.md changes its context too: rule 1 (same front in the root)
+    still finds it."""
+    db = open_db(tmp_path / "c.db")
+    nlp, reg = ("LLM", "NLP"), ("LLM", "正则化")
+    sync(db, [draft("Dropout", deck=nlp, context="NLP"), draft("GRU", deck=nlp)], path="/a.md")
+    dropout = cards(db)[0]
+    study(db, dropout.id)
+    sync(db, [draft("GRU", deck=nlp)], path="/a.md")  # cut from a.md …
+    result = sync(db, [draft("Dropout", deck=reg, context="正则化")], path="/b.md")  # … pasted
+    assert (result.new, result.kept) == (0, [("NLP › Dropout", "正则化 › Dropout")])
+    (back,) = [c for c in live(db) if c.front == "Dropout"]
+    assert back.id == dropout.id and back.reps == 3 and back.source_path == "/b.md"
+
+
+def test_bullet_moved_to_another_file_under_another_heading_imported_first(
+    tmp_path: Path,
+) -> None:
+    db = open_db(tmp_path / "c.db")
+    nlp, reg = ("LLM", "NLP"), ("LLM", "正则化")
+    sync(db, [draft("Dropout", deck=nlp, context="NLP"), draft("GRU", deck=nlp)], path="/a.md")
+    dropout = cards(db)[0]
+    study(db, dropout.id)
+    sync(db, [draft("Dropout", deck=reg, context="正则化")], path="/b.md")  # pasted first
+    result = sync(db, [draft("GRU", deck=nlp)], path="/a.md")  # then cut from a.md
+    assert result.retired == 0
+    (back,) = [c for c in live(db) if c.front == "Dropout"]
+    assert back.id == dropout.id and back.reps == 3 and back.source_path == "/b.md"
+    again = sync(db, [draft("Dropout", deck=reg, context="正则化")], path="/b.md")
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 1)
+
+
+def test_a_generic_front_with_another_answer_in_another_file_is_another_card(
+    tmp_path: Path,
+) -> None:
+    db = open_db(tmp_path / "c.db")
+    dropout, lora = ("LLM", "Dropout"), ("LLM", "LoRA")
+    sync(db, [draft("作用", "防止过拟合", deck=dropout, context="Dropout")], path="/a.md")
+    study(db, cards(db)[0].id)
+    sync(db, [], path="/a.md")
+    result = sync(db, [draft("作用", "省显存", deck=lora, context="LoRA")], path="/b.md")
+    assert (result.new, result.kept) == (1, [])
+    (fresh,) = live(db)
+    assert fresh.reps == 0

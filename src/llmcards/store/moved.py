@@ -27,14 +27,19 @@ def moved_elsewhere(conn: Connection, known: Existing, leaving: list[Any]) -> li
     now) where that other card was made by an import and never reviewed: merging loses
     nothing."""
     fresh: dict[Key, list[Any]] = defaultdict(list)
+    # By front and answer too: a short front moved under another heading took that
+    # heading as its context (pairing rule 1, the same front in the root deck).
+    by_front: dict[tuple[str, str, int, str], list[Any]] = defaultdict(list)
     for row in known.rows:
         if row.source_path != known.source_path and not row.retired and row.reps == 0:
             fresh[(row.context, row.front, row.kind, row.cloze_ord)].append(row)
+            by_front[(row.front, row.kind, row.cloze_ord, row.back)].append(row)
     wanted = [
-        (old, fresh[key])
+        (old, fresh.get(_key_of_row(old)) or by_front.get(_moved_key(old), []))
         for old in leaving
-        if old.reps > 0 and (key := _key_of_row(old)) in fresh  # a history worth keeping
+        if old.reps > 0  # a history worth keeping
     ]
+    wanted = [(old, rows) for old, rows in wanted if rows]
     if not wanted:
         return []
     ids = [row.id for _old, rows in wanted for row in rows]
@@ -48,12 +53,18 @@ def moved_elsewhere(conn: Connection, known: Existing, leaving: list[Any]) -> li
         )
     }
     pairs = []
+    taken: set[int] = set()  # a card sits in both indexes: each is taken once
     for old, rows in wanted:
-        while rows and rows[0].id in reviewed:
+        while rows and (rows[0].id in reviewed or rows[0].id in taken):
             rows.pop(0)
         if rows:
+            taken.add(rows[0].id)
             pairs.append((old, rows.pop(0)))
     return pairs
+
+
+def _moved_key(row: Any) -> tuple[str, str, int, str]:
+    return (row.front, row.kind, row.cloze_ord, row.back)
 
 
 def _key_of_row(row: Any) -> Key:

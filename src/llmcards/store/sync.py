@@ -202,6 +202,7 @@ def _pair_leftovers(
         return
     matched = {slot.row.id for _key, slots in groups for slot in slots if slot.row is not None}
     old = [row for row in known.takeable if row.id not in matched]
+    old += _retired_elsewhere(known, new, matched)
     if not old:
         return
     pairs = pairing.pair(
@@ -234,6 +235,22 @@ def _pair_leftovers(
     )
     for i, j in pairs:
         new[j].row, new[j].kept = old[i], True
+
+
+def _retired_elsewhere(known: Existing, new: list[_Slot], matched: set[int]) -> list[Any]:
+    """Cards another file of the root retired with the front of a would-be-new draft: a
+    bullet moved between files whose context changed on the way (a short front takes its
+    heading as context), which pairing rule 1 (same front in the root) finds again. The
+    answer must be the same too: `作用` under another heading is another card."""
+    wanted = {(s.draft.front, s.draft.kind, s.draft.cloze_ord, s.draft.back) for s in new}
+    return [
+        row
+        for row in known.rows
+        if row.retired
+        and row.source_path != known.source_path
+        and row.id not in matched
+        and (row.front, row.kind, row.cloze_ord, row.back) in wanted
+    ]
 
 
 def _write(
@@ -366,6 +383,7 @@ def _retire_unmatched(
             .where(CARD.c.id == old.id)
             .values(
                 deck_id=elsewhere.deck_id,
+                context=elsewhere.context,
                 back=elsewhere.back,
                 cloze_text=elsewhere.cloze_text,
                 heading_path=elsewhere.heading_path,
@@ -376,8 +394,9 @@ def _retire_unmatched(
                 updated_at=now,
             )
         )
-        label = card_label(old.context, old.front)
-        result.kept.append((label, label))
+        result.kept.append(
+            (card_label(old.context, old.front), card_label(elsewhere.context, elsewhere.front))
+        )
     adopted = {old.id for old, _elsewhere in moved}
     to_retire = [r for r in to_retire if r.id not in adopted]
     if to_retire:
