@@ -269,3 +269,27 @@ async def test_t_shows_the_studied_decks_stats_and_escape_returns_to_the_same_ca
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, StudyScreen) and front(app) == "GRU"
+
+
+async def test_at_40_columns_the_progress_counts_show_whole(tmp_path: Path) -> None:
+    """A new user's first session (20 new cards) at 40x12: the counts are the meaning of
+    the progress line and must not be cut off; the bar gives way."""
+    from llmcards.cards import CardDraft
+    from llmcards.store.sync import sync_file
+
+    path = tmp_path / "many.db"
+    db = open_db(path)
+    drafts = [
+        CardDraft(deck=(ROOT, "NLP"), front=f"概念 {i}", back="答案", line=i, heading_path=("NLP",))
+        for i in range(1, 31)
+    ]
+    with db.write() as conn:
+        sync_file(conn, root=ROOT, source_path="/n.md", drafts=drafts, now=NOW_DT)
+    db.close()
+    app = create_app(db_path=path, deck=ROOT, settings=Settings(fuzz=False), now=NOW_DT)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await settle(pilot)
+        header = app.screen.query_one("#study-header")
+        progress = app.screen.query_one("#progress")
+        assert "new 20 · learn 0 · due 0" in text_of(progress)
+        assert progress.region.right <= header.content_region.right, progress.region

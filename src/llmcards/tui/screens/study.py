@@ -195,6 +195,10 @@ class StudyScreen(Screen[None]):
             yield RatingBar()
         yield Footer()
 
+    def on_resize(self) -> None:
+        progress = self.query_one(StudyProgress)
+        self.call_after_refresh(progress.fit)  # the bar shows only where it fits
+
     def on_mount(self) -> None:
         self.query_one(CardView).focus()
         ready = self.driver.take_ready_view()

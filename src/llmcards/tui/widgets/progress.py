@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Static
 
 from llmcards.scheduling.types import Counts
@@ -10,13 +11,17 @@ from llmcards.scheduling.types import Counts
 BAR_CELLS = 12
 
 
-def progress_markup(done: int, counts: Counts) -> Content:
+def progress_markup(done: int, counts: Counts, room: int | None = None) -> Content:
+    """The line; without the bar when `room` (cells) cannot hold both: the numbers carry
+    the meaning, the bar only helps the eye."""
     total = done + counts.total
     filled = round(BAR_CELLS * done / total) if total else BAR_CELLS
+    numbers = f"new {counts.new} · learn {counts.learning} · due {counts.review}"
+    bar = room is None or room >= len(numbers) + BAR_CELLS + 3
     # The numbers carry the meaning; colours only help the eye (as in Anki).
     return Content.from_markup(
-        "▕[$text-success]$filled[/][$text-disabled]$empty[/]▏ "
-        "[$text-primary]new $new[/] · [$text-error]learn $learn[/] · [$text-success]due $due[/]",
+        ("▕[$text-success]$filled[/][$text-disabled]$empty[/]▏ " if bar else "")
+        + "[$text-primary]new $new[/] · [$text-error]learn $learn[/] · [$text-success]due $due[/]",
         filled="█" * filled,
         empty="░" * (BAR_CELLS - filled),
         new=str(counts.new),
@@ -33,5 +38,19 @@ class StudyProgress(Static):
     }
     """
 
+    _shown: tuple[int, Counts] | None = None
+
     def show(self, done: int, counts: Counts) -> None:
-        self.update(progress_markup(done, counts))
+        self._shown = (done, counts)
+        self.update(progress_markup(done, counts, self._room()))
+        self.call_after_refresh(self.fit)  # the header's width is known once laid out
+
+    def fit(self) -> None:
+        """Render again for the width the header has now (after a layout or a resize)."""
+        if self._shown is not None:
+            self.update(progress_markup(*self._shown, self._room()))
+
+    def _room(self) -> int | None:
+        parent = self.parent
+        width = parent.content_region.width if isinstance(parent, Widget) else 0
+        return width or None  # 0: not laid out yet
