@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -54,7 +55,9 @@ class Pane:
 
 
 def binary() -> str:
-    found = shutil.which("llmcards")
+    # Beside this interpreter first: `.venv/bin/pytest` runs without .venv/bin on PATH.
+    beside = Path(sys.executable).with_name("llmcards")
+    found = str(beside) if beside.exists() else shutil.which("llmcards")
     if found is None:
         pytest.skip("the llmcards script is not installed in this environment")
     return found
