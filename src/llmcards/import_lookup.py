@@ -40,6 +40,8 @@ def look_up(
     """Each file's deck and stored outcome, and the files `folders` lost."""
     from llmcards.store.unchanged import find_unchanged, gone_sources, remembered_deck
 
+    if deck is not None:
+        _refuse_second_copy(query, files, deck.strip())
     decks = {
         f.path: deck if deck is not None else remembered_deck(query, f.resolved, f.digest)
         for f in files
@@ -50,6 +52,23 @@ def look_up(
     imported = {f.resolved for f in files}
     gone = [found for folder in folders for found in gone_sources(query, folder, imported)]
     return LookUp(decks, cached, list(dict.fromkeys(gone)))
+
+
+def _refuse_second_copy(query: Query, files: Sequence[NoteFile], deck: str) -> None:
+    """A file imported under one root deck and now given another `--deck` would become a
+    second, separate copy of its cards (the first one never updated again): say so
+    instead, and how to do either thing the user may mean."""
+    from llmcards.errors import UserError
+    from llmcards.store.unchanged import roots_of
+
+    for f in files:
+        roots = roots_of(query, f.resolved)
+        if roots and deck not in roots:
+            raise UserError(
+                f"{f.path}: was imported under the deck {roots[0]!r}, not {deck!r}; "
+                "re-import it without --deck to update those cards, or run "
+                f"`llmcards sources forget {f.path}` first to start it over under {deck!r}"
+            )
 
 
 def fast_look_up(

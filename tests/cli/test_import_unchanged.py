@@ -99,8 +99,20 @@ def test_one_changed_file_among_unchanged_ones_is_imported(db_path: Path, notes:
     assert by_file["learning.md"]["unchanged"] == 5 and by_file["todo.md"]["new"] == 1
 
 
-def test_a_different_deck_is_not_an_unchanged_import(db_path: Path, notes: Path) -> None:
-    run(db_path, "import", str(notes / "learning.md"))
+def test_another_deck_for_an_imported_file_is_refused_not_a_silent_second_copy(
+    db_path: Path, notes: Path
+) -> None:
+    first = run(db_path, "import", str(notes / "learning.md"), "--json").json()
+    refused = run(db_path, "import", str(notes / "learning.md"), "--deck", "Other")
+    assert refused.exit_code == 1 and "Traceback" not in refused.stderr
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1 and "was imported under the deck" in lines[0]
+    assert "sources forget" in lines[0]
+    assert [c["deck"].split("::")[0] for c in run(db_path, "cards", "--json").json()] == [
+        first["files"][0]["deck"]
+    ] * first["new"]
+    # Starting over under the other deck is one command away, as the error says.
+    run(db_path, "sources", "forget", str(notes / "learning.md"))
     report = run(db_path, "import", str(notes / "learning.md"), "--deck", "Other", "--json").json()
     assert report["new"] == 5 and report["files"][0]["deck"] == "Other"
 

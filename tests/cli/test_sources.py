@@ -52,10 +52,14 @@ def test_a_renamed_file_keeps_its_deck(db_path: Path, notes: Path) -> None:
     assert report["files"][0]["deck"] == "L" and report["new"] == 0 and report["retired"] == 0
 
 
-def test_a_given_deck_still_wins(db_path: Path, notes: Path) -> None:
+def test_the_same_deck_given_again_is_an_ordinary_reimport_and_another_is_refused(
+    db_path: Path, notes: Path
+) -> None:
     run(db_path, "import", str(notes / "learning.md"), "--deck", "L")
-    report = run(db_path, "import", str(notes / "learning.md"), "--deck", "M", "--json").json()
-    assert report["files"][0]["deck"] == "M" and report["new"] == 5
+    report = run(db_path, "import", str(notes / "learning.md"), "--deck", "L", "--json").json()
+    assert report["files"][0]["deck"] == "L" and report["new"] == 0
+    other = run(db_path, "import", str(notes / "learning.md"), "--deck", "M")
+    assert other.exit_code == 1 and "imported under the deck 'L', not 'M'" in other.stderr
 
 
 def test_folder_import_retires_the_cards_of_files_that_are_gone(db_path: Path, notes: Path) -> None:

@@ -82,9 +82,10 @@ def test_deck_depth_is_capped_with_a_clear_error(tmp_path: Path) -> None:
     note.write_text(f"---\ntitle: {deep}\n---\n\n1. 术语：答案\n", encoding="utf-8")
     before = rows(db)
     assert_one_line_error(llmcards("--db", str(db), "import", str(note)), "deep.md", "1000 levels")
+    plain = note.with_name("plain.md")
+    plain.write_text("1. 术语：答案\n", encoding="utf-8")
     assert_one_line_error(
-        llmcards("--db", str(db), "import", str(note.with_name("c.db.md")), "--deck", deep),
-        "1000 levels",
+        llmcards("--db", str(db), "import", str(plain), "--deck", deep), "1000 levels"
     )
     assert rows(db) == before
     ok = "::".join(f"层{i}" for i in range(MAX_DECK_DEPTH))

@@ -50,6 +50,8 @@ def find_unchanged(
 
 # The --deck of the file's latest import ("" when its root came from the file itself).
 REMEMBERED_DECK_SQL = "SELECT deck_arg FROM source WHERE path = ? ORDER BY imported_at DESC LIMIT 1"
+# The root decks a file was imported under.
+ROOTS_OF_PATH_SQL = "SELECT DISTINCT root FROM source WHERE path = ? ORDER BY root"
 # Earlier imports of these very bytes, wherever the file was then.
 SAME_BYTES_SQL = "SELECT path, deck_arg FROM source WHERE sha256 = ? ORDER BY imported_at DESC"
 # Files imported from inside a folder (`prefix` ends with the path separator).
@@ -67,6 +69,11 @@ def remembered_deck(query: Query, path: str, sha256: str) -> str | None:
         if not os.path.exists(old_path):
             return deck_arg or None
     return None
+
+
+def roots_of(query: Query, path: str) -> list[str]:
+    """The root decks the file at `path` was imported under (usually one)."""
+    return [root for (root,) in query(ROOTS_OF_PATH_SQL, (path,))]
 
 
 def gone_sources(query: Query, folder: str, imported: set[str]) -> list[tuple[str, str]]:
