@@ -41,4 +41,9 @@ def load_home(
         )
         for c in counts
     )
-    return HomeData(now=now, decks=rows, streak=study_streak(conn, now, rollover_hour))
+    return HomeData(
+        now=now,
+        decks=rows,
+        streak=study_streak(conn, now, rollover_hour),
+        rollover_hour=rollover_hour,
+    )

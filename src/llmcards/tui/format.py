@@ -26,8 +26,9 @@ def when_due(moment: datetime, now: datetime, rollover_hour: int = 4) -> str:
     return local.strftime("%-d %b %Y")
 
 
-def long_date(now: datetime) -> str:
-    return now.astimezone(clock.local_zone()).strftime("%a %-d %b")
+def long_date(now: datetime, rollover_hour: int = 4) -> str:
+    """The study day `now` belongs to (at 01:00 it is still yesterday's, as in the stats)."""
+    return clock.calendar(rollover_hour).date_of(now).strftime("%a %-d %b")
 
 
 def duration(seconds: float) -> str:

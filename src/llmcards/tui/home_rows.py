@@ -40,6 +40,7 @@ class HomeData:
     now: datetime
     decks: tuple[DeckRow, ...]
     streak: int
+    rollover_hour: int = 4
 
     @property
     def due_today(self) -> int:

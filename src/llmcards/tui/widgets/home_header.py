@@ -12,7 +12,7 @@ from llmcards.tui.widgets.deck_tree import header_row
 
 
 def header_line(data: HomeData) -> Table:
-    facts = [long_date(data.now), f"{data.due_today} due"]
+    facts = [long_date(data.now, data.rollover_hour), f"{data.due_today} due"]
     if data.streak:
         facts.append(f"{data.streak}-day streak")
     grid = Table.grid(expand=True)
