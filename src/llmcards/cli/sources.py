@@ -108,7 +108,7 @@ def relink(
         db.close()
     due = f", due {done.due.astimezone().strftime('%Y-%m-%d %H:%M')}" if done.due else ""
     console().print(
-        f"Moved {done.moved} reviews from card #{old} to card #{new}: "
+        f"Moved {done.moved} review{'' if done.moved == 1 else 's'} from card #{old} to card #{new}: "
         f"{done.reviews} reviews, {STATE_NAMES.get(done.state, '?')}{due}"
     )
 
