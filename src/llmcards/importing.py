@@ -398,12 +398,16 @@ def _store(
     known = existing_cards(
         conn, root=parse.root, source_path=source_path, path_is_gone=lambda p: not os.path.exists(p)
     )
+    # Each batch is matched to those cards as it arrives, while the worker parses on.
+    matcher = known.matcher()
     drafts: list[CardDraft] = []
     for cards, more_skipped in parse.batches:
         drafts += cards
+        matcher.add(cards)
         skipped += more_skipped
     stored_skipped.add(skipped)
-    return apply_drafts(conn, known, drafts=drafts, now=now), skipped, stored_skipped
+    result = apply_drafts(conn, known, drafts=drafts, now=now, matcher=matcher)
+    return result, skipped, stored_skipped
 
 
 def _unchanged_report(path: Path, cached: CachedSource) -> FileReport:
