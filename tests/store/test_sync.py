@@ -228,11 +228,15 @@ def test_matching_batch_by_batch_gives_the_cards_of_matching_all_at_once(tmp_pat
     db = open_db(tmp_path / "c.db")
     headings = [("LLM", "A"), ("LLM", "B"), ("LLM", "A"), ("LLM", "C"), ("LLM", "B")]
     first = [draft("同一个问题", f"答案 {i}", deck=d, line=i) for i, d in enumerate(headings)]
-    sync(db, [*first, draft("别的", deck=("LLM", "A"), line=9)])
+    once = draft("只有一张", deck=("LLM", "A"), line=8)
+    sync(db, [*first, once, draft("别的", deck=("LLM", "A"), line=9)])
     # Re-imported with headings moved: some drafts find their heading, others take the
     # cards left over, in order.
     moved = [("LLM", "C"), ("LLM", "A"), ("LLM", "D"), ("LLM", "B"), ("LLM", "D")]
     again = [draft("同一个问题", f"新 {i}", deck=d, line=i) for i, d in enumerate(moved)]
+    # A front now written twice under its heading: the first takes its card, the
+    # second is a new card.
+    again += [once, draft("只有一张", deck=("LLM", "A"), line=10)]
     again.append(draft("别的", deck=("LLM", "D"), line=9))
 
     def rows(batch: int) -> list[int | None]:
@@ -245,6 +249,7 @@ def test_matching_batch_by_batch_gives_the_cards_of_matching_all_at_once(tmp_pat
         ]
 
     whole = rows(len(again))
-    assert len(set(whole)) == len(again)  # every draft has a card of its own
+    assert whole.count(None) == 1  # the second `只有一张`
+    assert len(set(whole)) == len(again)  # every other draft has a card of its own
     for batch in (1, 2, 4):
         assert rows(batch) == whole

@@ -11,7 +11,6 @@ order once every draft is in (`finish`).
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import itemgetter
@@ -38,29 +37,43 @@ def key_of_draft(d: CardDraft) -> Key:
 class _Pool:
     """The stored cards of one key (best rank first), handed to that key's drafts: a
     card under the draft's own heading first, the remaining cards in order at the end.
-    Linear: by heading through a hash, never by scanning the pool once per draft."""
+    Linear: by heading through a hash, never by scanning the pool once per draft.
+    Compact, as a large file keeps one per front until its last draft is in: indices
+    by heading stacked last-first, so the next is a cheap `pop`."""
 
-    __slots__ = ("by_heading", "rows", "unmatched", "used")
+    __slots__ = ("by_heading", "left", "rows", "unmatched", "used")
 
     def __init__(self, ranked: Iterable[tuple[int, Any]]) -> None:
         self.rows = [row for _rank, row in sorted(ranked, key=itemgetter(0))]
-        self.by_heading: dict[str, deque[int]] = defaultdict(deque)
-        for index, row in enumerate(self.rows):
-            self.by_heading[row.heading_path].append(index)
-        self.used = [False] * len(self.rows)
-        self.unmatched: list[Slot] = []
+        self.by_heading: dict[str, list[int]] = {}
+        for index in range(len(self.rows) - 1, -1, -1):
+            self.by_heading.setdefault(self.rows[index].heading_path, []).append(index)
+        self.used: list[bool] | None = None
+        self.unmatched: list[Slot] | None = None
+        self.left = len(self.rows)
 
-    def offer(self, slot: Slot) -> None:
+    def offer(self, slot: Slot) -> bool:
+        """Give `slot` its card if one is under its heading; True once every card is
+        taken (later drafts of the key are new cards, and the pool can go)."""
         same = self.by_heading.get(DECK_SEP.join(slot.draft.heading_path))
         if not same:
+            if self.unmatched is None:
+                self.unmatched = []
             self.unmatched.append(slot)
-            return
-        index = same.popleft()
+            return False
+        index = same.pop()
+        if self.used is None:
+            self.used = [False] * len(self.rows)
         self.used[index] = True
         slot.row = self.rows[index]
+        self.left -= 1
+        return self.left == 0
 
     def finish(self) -> None:
-        free = (self.rows[i] for i in range(len(self.rows)) if not self.used[i])
+        if self.unmatched is None:
+            return
+        used = self.used or [False] * len(self.rows)
+        free = (self.rows[i] for i in range(len(self.rows)) if not used[i])
         for slot in self.unmatched:
             slot.row = next(free, None)
 
@@ -90,8 +103,11 @@ class Matcher:
                     pools[key] = _Pool(found)
             slots.append(slot)
             pool = pools.get(key)
-            if pool is not None:
-                pool.offer(slot)
+            if pool is not None and pool.offer(slot):
+                # Every card of the key is taken (the usual case: one card, found at
+                # once): its drafts still to come are new cards. Dropping the pool keeps
+                # a large file's matching from holding one per front until the end.
+                del pools[key]
         self._count = position
 
     def finish(self) -> list[tuple[Key, list[Slot]]]:
