@@ -202,7 +202,7 @@ def _pair_leftovers(
         new[j].row, new[j].kept = old[i], True
 
 
-def _retired_elsewhere(known: Existing, new: list[_Slot], matched: set[int]) -> list[Any]:
+def _retired_elsewhere(known: Existing, new: list[Slot], matched: set[int]) -> list[Any]:
     """Cards another file of the root retired with the front of a would-be-new draft: a
     bullet moved between files whose context changed on the way (a short front takes its
     heading as context), which pairing rule 1 (same front in the root) finds again. The
