@@ -48,6 +48,7 @@ def test_quick_import_run_prints_each_figure_with_its_target(tmp_path: Path) -> 
         "import 10,000 bullets (1.2 MB)",
         "re-import, unchanged",
         "re-import, one answer edited",
+        "re-import, 1,000 answers edited",
         "`llmcards cards --json` (all cards, median of 3)",
         "peak memory of the first import",
     ]
@@ -56,7 +57,9 @@ def test_quick_import_run_prints_each_figure_with_its_target(tmp_path: Path) -> 
         assert MEASURED.match(measured), f"{what}: {measured!r}"
         assert ok in (("yes", "NO") if target else ("",)), f"{what}: target {target!r}, ok {ok!r}"
     assert rows["import 10,000 bullets (1.2 MB)"][3] == "≤ 2.5 s"
-    assert rows["re-import, unchanged"][3] == "≤ 0.5 s"
+    assert rows["re-import, unchanged"][3] == "≤ 0.3 s"
+    assert rows["re-import, one answer edited"][3] == "≤ 1 s"
+    assert rows["re-import, 1,000 answers edited"][3] == "≤ 1.2 s"
     assert rows["peak memory of the first import"][2].endswith(" MB")
     assert (
         float(rows["peak memory of the first import"][2].split()[0]) > 10

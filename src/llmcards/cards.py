@@ -192,12 +192,21 @@ _BASE91 = (
 )
 
 
+# Every two-digit string, so one divmod makes two digits: an import makes a GUID for
+# each new card (and one for each cloze note), ~0.1 s of its CPU on 100k bullets.
+_BASE91_PAIRS = tuple(high + low for high in _BASE91 for low in _BASE91)
+
+
 def guid_for(uid: str) -> str:
     """An Anki note GUID for an llmcards identity (a card's `uid`, or `note_uid` for a
-    cloze note): stored with the card when it is made, so it outlives edits of the front."""
+    cloze note): stored with the card when it is made, so it outlives edits of the front.
+    The 64-bit hash written in base91, most significant digit first, no leading zeros."""
     value = int.from_bytes(hashlib.sha256(f"llmcards:{uid}".encode()).digest()[:8], "big")
+    pairs = len(_BASE91_PAIRS)
     digits = []
-    while value:
-        value, rest = divmod(value, len(_BASE91))
-        digits.append(_BASE91[rest])
-    return "".join(reversed(digits)) or _BASE91[0]
+    while value >= pairs:
+        value, rest = divmod(value, pairs)
+        digits.append(_BASE91_PAIRS[rest])
+    # What is left is below 91²: two digits, or one without its leading zero.
+    digits.append(_BASE91_PAIRS[value] if value >= len(_BASE91) else _BASE91[value])
+    return "".join(reversed(digits))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import sqlite3
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from llmcards.errors import DatabaseError
 from llmcards.store import db as store_db
@@ -125,3 +126,42 @@ def test_unwritable_location_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(DatabaseError, match="cannot create database"):
         open_db(blocker / "sub" / "cards.db")
+
+
+def test_an_import_uses_a_small_page_cache_and_gives_the_large_one_back(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import writes with a small page cache (its peak memory), then the connection a
+    session keeps reading with has its large cache again — after a failed import too."""
+    from datetime import UTC, datetime
+
+    from llmcards import importing
+    from llmcards.errors import NoteError
+    from llmcards.store.sqlite import IMPORT_PAGE_CACHE_KB, PAGE_CACHE_KB
+
+    seen: list[int] = []
+    store = importing._store
+
+    def watched(conn: Connection, *args: Any) -> Any:
+        seen.append(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
+        return store(conn, *args)
+
+    monkeypatch.setattr(importing, "_store", watched)
+    notes = db_path.parent / "notes.md"
+    notes.write_text("# LLM\n\n- **Token**：模型读的最小单位\n", encoding="utf-8")
+    db = open_db(db_path)
+    importing.import_paths(db, [notes], now=datetime(2026, 12, 1, tzinfo=UTC))
+    assert seen == [-IMPORT_PAGE_CACHE_KB]
+    with db.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == -PAGE_CACHE_KB
+    notes.write_text("# LLM\n\n- **Token**：改过的答案\n", encoding="utf-8")
+
+    def failing(conn: Connection, *args: Any) -> Any:
+        raise NoteError(str(notes), "cannot be stored")
+
+    monkeypatch.setattr(importing, "_store", failing)
+    with pytest.raises(NoteError):
+        importing.import_paths(db, [notes], now=datetime(2026, 12, 2, tzinfo=UTC))
+    with db.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == -PAGE_CACHE_KB
+    db.close()

@@ -217,3 +217,39 @@ def test_failed_import_leaves_database_as_it_was(tmp_path: Path) -> None:
     except Exception:
         pass
     assert cards(db) == before
+
+
+def test_matching_batch_by_batch_gives_the_cards_of_matching_all_at_once(tmp_path: Path) -> None:
+    """An import matches each parsed batch as it arrives (`Matcher.add`); equal fronts
+    under headings that come and go must end up on the same stored cards as when the
+    whole file is matched at once, whatever the batch size."""
+    from llmcards.store.sync import existing_cards
+
+    db = open_db(tmp_path / "c.db")
+    headings = [("LLM", "A"), ("LLM", "B"), ("LLM", "A"), ("LLM", "C"), ("LLM", "B")]
+    first = [draft("同一个问题", f"答案 {i}", deck=d, line=i) for i, d in enumerate(headings)]
+    once = draft("只有一张", deck=("LLM", "A"), line=8)
+    sync(db, [*first, once, draft("别的", deck=("LLM", "A"), line=9)])
+    # Re-imported with headings moved: some drafts find their heading, others take the
+    # cards left over, in order.
+    moved = [("LLM", "C"), ("LLM", "A"), ("LLM", "D"), ("LLM", "B"), ("LLM", "D")]
+    again = [draft("同一个问题", f"新 {i}", deck=d, line=i) for i, d in enumerate(moved)]
+    # A front now written twice under its heading: the first takes its card, the
+    # second is a new card.
+    again += [once, draft("只有一张", deck=("LLM", "A"), line=10)]
+    again.append(draft("别的", deck=("LLM", "D"), line=9))
+
+    def rows(batch: int) -> list[int | None]:
+        with db.read() as conn:
+            matcher = existing_cards(conn, root="LLM", source_path="/notes/a.md").matcher()
+        for start in range(0, len(again), batch):
+            matcher.add(again[start : start + batch])
+        return [
+            None if s.row is None else s.row.id for _key, slots in matcher.finish() for s in slots
+        ]
+
+    whole = rows(len(again))
+    assert whole.count(None) == 1  # the second `只有一张`
+    assert len(set(whole)) == len(again)  # every other draft has a card of its own
+    for batch in (1, 2, 4):
+        assert rows(batch) == whole

@@ -81,3 +81,12 @@ def test_new_cards_get_their_guid_and_keep_it_when_their_uid_changes(
     second = _note_guids(export_apkg(db, tmp_path / "b.apkg", settings=Settings()).path)
     assert second == first and guid_for(dropout.uid) in second
     db.close()
+
+
+def test_guids_are_base91_without_leading_zeros_and_never_change() -> None:
+    """A GUID is how Anki and the sync server know a note: the same uid must give the
+    same GUID in every version, or a re-export would duplicate every note in Anki."""
+    assert guid_for("u-basic") == "E{~/c>F&5y"
+    for uid in (f"card-{i}" for i in range(5000)):
+        guid = guid_for(uid)
+        assert 1 <= len(guid) <= 10 and not guid.startswith("a")

@@ -74,6 +74,9 @@ class NewCardRows:
         position: int,
     ) -> None:
         now, false = self._now, self._false
+        guid = guid_for(uid)
+        # A basic card is its own note: one hash, not two (~0.07 s on 100k bullets).
+        note_guid = guid if note_uid == uid else guid_for(note_uid)
         self.rows.append(
             (
                 uid,
@@ -98,8 +101,8 @@ class NewCardRows:
                 0,
                 0,
                 0,
-                guid_for(uid),
-                guid_for(note_uid),
+                guid,
+                note_guid,
             )
         )
 

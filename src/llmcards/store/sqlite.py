@@ -16,13 +16,20 @@ import os
 import random
 import sqlite3
 import stat
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event
 
 BUSY_TIMEOUT_MS = 30_000
+# A connection's page cache, in KB. 64 MB keeps what a session reads again and again warm
+# (the statistics over 1M review rows: 0.20 s in place of 0.28 s when asked again). An
+# import needs only the card indexes it touches over and over (~2-4 MB each): with 64 MB
+# it held most of the 43 MB database it was writing as well, for no measurable speed.
+PAGE_CACHE_KB = 65_536
+IMPORT_PAGE_CACHE_KB = 8_192
 
 
 def _file(path: Path) -> str:
@@ -60,8 +67,7 @@ def create_sqlite_engine(path: Path | None) -> Engine:
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        # 64 MB page cache: a 100k-card import touches every index page many times.
-        cur.execute("PRAGMA cache_size=-65536")
+        cur.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KB}")
         cur.execute("PRAGMA temp_store=MEMORY")
         cur.close()
 
@@ -83,6 +89,19 @@ def driver_connection(conn: Connection) -> sqlite3.Connection:
     driver = conn.connection.driver_connection
     assert isinstance(driver, sqlite3.Connection)
     return driver
+
+
+@contextmanager
+def page_cache(conn: Connection, kb: int) -> Iterator[None]:
+    """`conn`'s page cache limited to `kb` KB meanwhile, then back to `PAGE_CACHE_KB`.
+    Set on the driver connection: it is no statement of the transaction, and it must
+    reset even when the transaction failed."""
+    driver = driver_connection(conn)
+    driver.execute(f"PRAGMA cache_size=-{kb}")
+    try:
+        yield
+    finally:
+        driver.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KB}")
 
 
 def create_private_file(path: Path) -> None:

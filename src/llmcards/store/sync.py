@@ -10,11 +10,10 @@ card whichever file is imported first.
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
@@ -23,6 +22,7 @@ from llmcards.cards import CONTEXT_SEP, DECK_SEP, CardDraft
 from llmcards.store import pairing
 from llmcards.store.bulk import apply_updates, ensure_decks
 from llmcards.store.identity import Key, Uids
+from llmcards.store.matching import Matcher, Slot
 from llmcards.store.models import CARD
 from llmcards.store.moved import moved_elsewhere
 from llmcards.store.new_cards import NewCardRows
@@ -40,10 +40,6 @@ class SyncResult:
     updated_drafts: list[CardDraft] = field(default_factory=list)
     # Cards that kept their history through a front, context or file change: (old, new)
     kept: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _key_of_draft(d: CardDraft) -> Key:
-    return (d.context, d.front, d.kind, d.cloze_ord)
 
 
 def card_label(context: str, front: str) -> str:
@@ -101,6 +97,10 @@ class Existing:
     # Active cards this import may retire or pair: the file's own and those of gone files.
     takeable: list[Any] = field(default_factory=list)
 
+    def matcher(self) -> Matcher:
+        """Where this file's drafts are matched to these cards, batch by batch."""
+        return Matcher(self.candidates)
+
 
 def existing_cards(
     conn: Connection,
@@ -134,23 +134,23 @@ def existing_cards(
     return Existing(root, source_path, rows, candidates, takeable)
 
 
-@dataclass(slots=True)
-class _Slot:
-    """A draft at its position in the file and the stored card it turned out to be."""
-
-    position: int
-    draft: CardDraft
-    row: Any = None  # None: a new card
-    kept: bool = False  # paired by `pairing` rather than matched by key
-
-
 def apply_drafts(
-    conn: Connection, known: Existing, *, drafts: Sequence[CardDraft], now: datetime
+    conn: Connection,
+    known: Existing,
+    *,
+    drafts: Sequence[CardDraft],
+    now: datetime,
+    matcher: Matcher | None = None,
 ) -> SyncResult:
     """`sync_file` once `existing_cards` was read (`known`): match drafts to cards by key,
-    pair what is left over (front edits, new contexts), write, then retire the rest."""
+    pair what is left over (front edits, new contexts), write, then retire the rest.
+    `matcher`: `known.matcher()` that every draft was already added to, batch by batch
+    while the file was parsed."""
     deck_ids = ensure_decks(conn, (d.deck for d in drafts))
-    groups = _match(known, drafts)
+    if matcher is None:
+        matcher = known.matcher()
+        matcher.add(drafts)
+    groups = matcher.finish()
     _pair_leftovers(known, groups, deck_ids)
     result = SyncResult()
     matched_ids = _write(conn, known, groups, deck_ids, now, result)
@@ -158,43 +158,8 @@ def apply_drafts(
     return result
 
 
-def _match(known: Existing, drafts: Sequence[CardDraft]) -> list[tuple[Key, list[_Slot]]]:
-    """Drafts by key (groups in order of first appearance), each with the stored card of
-    the same key it is: same heading first, then order."""
-    by_key: dict[Key, list[_Slot]] = defaultdict(list)
-    for position, draft in enumerate(drafts):
-        by_key[_key_of_draft(draft)].append(_Slot(position, draft))
-    for key, slots in by_key.items():
-        found = known.candidates.get(key)
-        if found:
-            _match_group(slots, [row for _rank, row in sorted(found, key=itemgetter(0))])
-    return list(by_key.items())
-
-
-def _match_group(slots: list[_Slot], pool: list[Any]) -> None:
-    """Match slots sharing one key with stored cards (best rank first): a card under the
-    same heading first, then the remaining cards in order. Linear: by heading through a
-    hash, never by scanning the pool once per draft."""
-    by_heading: dict[str, deque[int]] = defaultdict(deque)
-    for index, row in enumerate(pool):
-        by_heading[row.heading_path].append(index)
-    used = [False] * len(pool)
-    unmatched: list[_Slot] = []
-    for slot in slots:
-        same = by_heading.get(DECK_SEP.join(slot.draft.heading_path))
-        if not same:
-            unmatched.append(slot)
-            continue
-        index = same.popleft()
-        used[index] = True
-        slot.row = pool[index]
-    free = (pool[i] for i in range(len(pool)) if not used[i])
-    for slot in unmatched:
-        slot.row = next(free, None)
-
-
 def _pair_leftovers(
-    known: Existing, groups: list[tuple[Key, list[_Slot]]], deck_ids: dict[tuple[str, ...], int]
+    known: Existing, groups: list[tuple[Key, list[Slot]]], deck_ids: dict[tuple[str, ...], int]
 ) -> None:
     """Pair the would-be-new drafts with the would-be-retired cards (`store.pairing`)."""
     new = [slot for _key, slots in groups for slot in slots if slot.row is None]
@@ -237,7 +202,7 @@ def _pair_leftovers(
         new[j].row, new[j].kept = old[i], True
 
 
-def _retired_elsewhere(known: Existing, new: list[_Slot], matched: set[int]) -> list[Any]:
+def _retired_elsewhere(known: Existing, new: list[Slot], matched: set[int]) -> list[Any]:
     """Cards another file of the root retired with the front of a would-be-new draft: a
     bullet moved between files whose context changed on the way (a short front takes its
     heading as context), which pairing rule 1 (same front in the root) finds again. The
@@ -256,7 +221,7 @@ def _retired_elsewhere(known: Existing, new: list[_Slot], matched: set[int]) -> 
 def _write(
     conn: Connection,
     known: Existing,
-    groups: list[tuple[Key, list[_Slot]]],
+    groups: list[tuple[Key, list[Slot]]],
     deck_ids: dict[tuple[str, ...], int],
     now: datetime,
     result: SyncResult,
