@@ -41,7 +41,7 @@ from llmcards.exchange.anki_notes_in import card_text, is_basic_like
 from llmcards.exchange.history import review_rows
 from llmcards.exchange.media_in import image_names, import_images, rewrite_sources
 from llmcards.exchange.package_reader import AnkiCollection, read_package
-from llmcards.scheduling.rating import Applied, CardSchedule, Rater, Review
+from llmcards.scheduling.rating import SCHEDULE_COLUMNS, Applied, CardSchedule, Rater, Review
 from llmcards.store.db import Database
 from llmcards.store.models import CARD, DECK, NEW, RELEARNING, REVIEW
 from llmcards.store.models import LOG as REVIEW_LOG
@@ -97,16 +97,6 @@ _TEXT_COLUMNS = (
     "retired_at",
     "updated_at",
 )
-_SCHEDULE_COLUMNS = (
-    "state",
-    "step",
-    "stability",
-    "difficulty",
-    "due",
-    "last_review",
-    "reps",
-    "lapses",
-)
 _UPDATE_TEXT = (
     update(CARD)
     .where(CARD.c.id == bindparam("_id"))
@@ -115,7 +105,7 @@ _UPDATE_TEXT = (
 _UPDATE_SCHEDULE = (
     update(CARD)
     .where(CARD.c.id == bindparam("_id"))
-    .values({c: bindparam(c) for c in _SCHEDULE_COLUMNS})
+    .values({c: bindparam(c) for c in SCHEDULE_COLUMNS})
 )
 
 

@@ -75,6 +75,10 @@ class CardSchedule:
         return json.dumps(values)
 
 
+# The card table's columns a schedule is (`CardSchedule`'s fields, in order).
+SCHEDULE_COLUMNS: tuple[str, ...] = tuple(CardSchedule.__dataclass_fields__)
+
+
 @dataclass(frozen=True, slots=True)
 class Review:
     """One answer: when (tz-aware), which rating (1 again .. 4 easy), how long it took."""

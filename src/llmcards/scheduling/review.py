@@ -18,26 +18,14 @@ from llmcards.cards import LEECH_TAG, CardState
 from llmcards.clock import next_day_start
 from llmcards.config import Settings
 from llmcards.errors import UserError
-from llmcards.scheduling.rating import CardSchedule, Rater, Review
+from llmcards.scheduling.rating import SCHEDULE_COLUMNS, CardSchedule, Rater, Review
 from llmcards.scheduling.types import RATING_NAMES, RateOutcome, Rating
 from llmcards.store.db import Store
 from llmcards.store.models import CARD, DECK, LOG, NEW, REVIEW
 from llmcards.store.queries import inserted_id
 
 # What undo must put back; the FSRS columns plus what a rating may change beside them.
-_RESTORED = (
-    "state",
-    "step",
-    "stability",
-    "difficulty",
-    "due",
-    "last_review",
-    "reps",
-    "lapses",
-    "suspended",
-    "buried_until",
-    "tags",
-)
+_RESTORED = (*SCHEDULE_COLUMNS, "suspended", "buried_until", "tags")
 _DATETIMES = ("due", "last_review", "buried_until")
 
 
