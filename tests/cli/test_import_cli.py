@@ -247,3 +247,16 @@ def test_a_folder_of_real_style_notes_imports(db_path: Path) -> None:
     assert not set(by_front) & {"abc", "", "DQN"}
     skipped = {s["text"] for s in report["skipped"]}
     assert {"abc", "状态价值函数", "relu"} <= skipped
+
+
+def test_never_explained_is_a_screenful_even_for_big_notes(db_path: Path, tmp_path: Path) -> None:
+    sections = "\n".join(
+        f"## 第{n}章 主题{n}\n\n1. 术语{n}\n2. 概念{n}：有解释的条目\n" for n in range(1, 31)
+    )
+    note = tmp_path / "big.md"
+    note.write_text(f"# 大笔记\n\n{sections}", encoding="utf-8")
+    result = run(db_path, "import", str(note))
+    assert result.exit_code == 0, result.stderr
+    listed = [line for line in result.stdout.splitlines() if line.startswith("  大笔记 › 第")]
+    assert len(listed) == 12
+    assert "… 18 more in 18 other decks (--verbose lists every item passed over)" in result.stdout

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from llmcards.importing import FileReport, ImportReport
 
 MAX_TERMS_PER_DECK = 8
+# A terminal screenful: a first import of big notes can name thousands of decks.
+MAX_DECKS_NEVER_EXPLAINED = 12
 MAX_WARNINGS = 20
 
 
@@ -154,11 +156,17 @@ def _print_never_explained(report: ImportReport) -> None:
         return
     out = console()
     out.print("Named but never explained (add an answer in your notes to get a card):")
-    for label, terms in by_deck.items():
+    for label, terms in list(by_deck.items())[:MAX_DECKS_NEVER_EXPLAINED]:
         listing = ", ".join(terms[:MAX_TERMS_PER_DECK]) + (
             ", …" if len(terms) > MAX_TERMS_PER_DECK else ""
         )
         out.print(f"  [cyan]{shown(label)}[/cyan]: {shown(listing)}")
+    if len(by_deck) > MAX_DECKS_NEVER_EXPLAINED:
+        more = sum(len(terms) for terms in list(by_deck.values())[MAX_DECKS_NEVER_EXPLAINED:])
+        out.print(
+            f"  [dim]… {more} more in {len(by_deck) - MAX_DECKS_NEVER_EXPLAINED} other decks "
+            "(--verbose lists every item passed over)[/dim]"
+        )
 
 
 def _print_passed_over(report: ImportReport) -> None:
