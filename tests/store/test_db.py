@@ -51,6 +51,57 @@ def test_head_constant_matches_the_migration_scripts() -> None:
     assert script.get_current_head() == HEAD_REVISION
 
 
+def _schema(path: Path) -> dict[str, object]:
+    """Every table's columns, indexes and foreign keys, in an order-free form."""
+    con = sqlite3.connect(path)
+    try:
+        tables = [
+            row[0]
+            for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if not row[0].startswith("sqlite_")
+        ]
+        shape: dict[str, object] = {}
+        for table in tables:
+            columns = {row[1]: row[2:] for row in con.execute(f"PRAGMA table_info({table})")}
+            indexes = {
+                (row[2], tuple(c[2] for c in con.execute(f"PRAGMA index_info('{row[1]}')")))
+                for row in con.execute(f"PRAGMA index_list({table})")
+            }
+            keys = {row[2:5] for row in con.execute(f"PRAGMA foreign_key_list({table})")}
+            shape[table] = (columns, indexes, keys)
+        return shape
+    finally:
+        con.close()
+
+
+def test_a_new_database_has_the_schema_the_migrations_build(tmp_path: Path) -> None:
+    """New databases are built from the models; an old one reaches head by migrations.
+    Both must end up alike, column for column and index for index."""
+    from alembic import command
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    fresh = tmp_path / "fresh.db"
+    open_db(fresh).close()
+    migrated = tmp_path / "migrated.db"
+    engine = store_db.sqlite_impl.create_sqlite_engine(migrated)
+    config = store_db._alembic_config()
+    with engine.connect().execution_options(llmcards_write=True) as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+        conn.commit()
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "compare_server_default": True}
+        )
+        assert compare_metadata(context, SQLModel.metadata) == []
+    engine.dispose()
+    assert _schema(fresh) == _schema(migrated)
+    con = sqlite3.connect(fresh)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD_REVISION,)]
+    con.close()
+
+
 def test_newer_database_is_refused_with_advice(db_path: Path) -> None:
     open_db(db_path).close()
     con = sqlite3.connect(db_path)
