@@ -119,4 +119,7 @@ class NewCardRows:
 
 def _stored(column: Column[Any], dialect: Dialect, value: object) -> object:
     processor = column.type.bind_processor(dialect)
-    return value if processor is None else processor(value)
+    value = value if processor is None else processor(value)
+    # What the sqlite3 module's default adapter would make of it for every row (two
+    # datetimes a card: ~0.07 s of CPU on 100k bullets), made once.
+    return value.isoformat(" ") if isinstance(value, datetime) else value
