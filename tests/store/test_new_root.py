@@ -158,3 +158,36 @@ def test_skipped_items_stored_in_batches_read_back_as_one_list() -> None:
         )
     )
     assert SkippedJson().text == "[]"
+
+
+def indexes(db: Database) -> list[tuple[str, str]]:
+    with db.read() as conn:
+        return conn.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
+        ).all()
+
+
+def test_first_import_into_an_empty_database_is_indexed_like_any(tmp_path: Path) -> None:
+    drafts = generated()
+    whole, batched = open_db(tmp_path / "a.db"), open_db(tmp_path / "b.db")
+    expected_indexes = indexes(whole)
+    assert any(name == "ix_card_due" for name, _sql in expected_indexes)
+    assert in_batches(batched, drafts, 500) == by_sync_file(whole, drafts)
+    assert tables(batched) == tables(whole)
+    assert indexes(batched) == expected_indexes
+    with batched.read() as conn:  # the queue's index is there, and SQLite uses it
+        plan = conn.execute(
+            text("EXPLAIN QUERY PLAN SELECT id FROM card WHERE retired = 0 AND suspended = 0")
+        ).all()
+    assert "ix_card_due" in str(plan)
+
+
+def test_a_first_import_that_fails_leaves_the_indexes(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "a.db")
+    before = indexes(db)
+    with pytest.raises(RuntimeError), db.write() as conn:
+        storing = NewRootImport(conn, root="LLM", source_path=PATH, now=T0)
+        storing.add(generated()[:50])
+        raise RuntimeError("the notes turned out to be broken half way")
+    assert indexes(db) == before
+    assert tables(db)[0] == []

@@ -51,8 +51,19 @@ POSITION = COLUMNS.index("position")
 class NewCardRows:
     """Collects new cards of one file, imported at `now`, and inserts them in note order."""
 
-    def __init__(self, conn: Connection, *, root: str, source_path: str, now: datetime) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        *,
+        root: str,
+        source_path: str,
+        now: datetime,
+        claims_synced: bool = True,
+    ) -> None:
+        """`claims_synced=False`: no card came by sync (there was none at all), so none
+        is looked for."""
         dialect = conn.dialect
+        self._claims_synced = claims_synced
         compiled = insert(CARD).compile(dialect=dialect, column_keys=list(COLUMNS))
         if tuple(compiled.positiontup or ()) != COLUMNS:
             raise AssertionError("card columns are not in table order")
@@ -111,7 +122,9 @@ class NewCardRows:
         if not self.rows:
             return
         self.rows.sort(key=lambda row: cast(int, row[POSITION]))
-        rows = adopt(conn, COLUMNS, self.rows)  # cards that came by sync keep their history
+        rows = self.rows
+        if self._claims_synced:
+            rows = adopt(conn, COLUMNS, rows)  # cards that came by sync keep their history
         if rows:
             conn.exec_driver_sql(self._sql, rows)
         self.rows = []

@@ -19,7 +19,12 @@ from llmcards.cards import DECK_SEP, CardDraft, guid_for
 from llmcards.store.bulk import ensure_decks
 from llmcards.store.identity import Key, Uids
 from llmcards.store.new_cards import CARD, NewCardRows
+from llmcards.store.sqlite import create_indexes, drop_indexes
 from llmcards.store.sync import SyncResult
+
+
+def no_cards_at_all(conn: Connection) -> bool:
+    return conn.execute(CARD.select().with_only_columns(CARD.c.id).limit(1)).first() is None
 
 
 def root_has_cards(conn: Connection, root: str) -> bool:
@@ -34,7 +39,12 @@ class NewRootImport:
     def __init__(self, conn: Connection, *, root: str, source_path: str, now: datetime) -> None:
         self._conn = conn
         self._root = root
-        self._rows = NewCardRows(conn, root=root, source_path=source_path, now=now)
+        # Into an empty card table (a first import), the indexes are built at the end.
+        empty = no_cards_at_all(conn)
+        self._indexes = drop_indexes(conn, CARD.name) if empty else []
+        self._rows = NewCardRows(
+            conn, root=root, source_path=source_path, now=now, claims_synced=not empty
+        )
         self._position = 0
         self._deck_ids: dict[tuple[str, ...], int] = {}
         self._uids = Uids()
@@ -108,6 +118,8 @@ class NewRootImport:
         rows.insert(self._conn)
 
     def finish(self) -> SyncResult:
-        """What `sync_file` would report."""
+        """What `sync_file` would report; the card table is indexed again."""
+        create_indexes(self._conn, self._indexes)
+        self._indexes = []
         drafts = [d for _first, group in self._groups.values() for d in group]
         return SyncResult(new=len(drafts), new_drafts=drafts)

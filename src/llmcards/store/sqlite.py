@@ -104,6 +104,29 @@ def page_cache(conn: Connection, kb: int) -> Iterator[None]:
         driver.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KB}")
 
 
+def drop_indexes(conn: Connection, table: str) -> list[str]:
+    """Drop `table`'s own indexes (not those its constraints need) inside the open
+    transaction, and give back their definitions for `create_indexes`. Filling an empty
+    table and indexing it afterwards sorts each index once, where inserting keeps seven
+    B-trees in random-hash order (~0.12 s of CPU on 67k cards). A failed transaction
+    rolls the drop back with everything else."""
+    if conn.dialect.name != "sqlite":
+        return []
+    rows = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL",
+        (table,),
+    ).all()
+    for name, _sql in rows:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    return [sql for _name, sql in rows]
+
+
+def create_indexes(conn: Connection, definitions: list[str]) -> None:
+    for sql in definitions:
+        conn.exec_driver_sql(sql)
+
+
 def create_private_file(path: Path) -> None:
     """Create an empty database file readable by its owner only (with a fresh identity,
     see `database_id`, once SQLite writes its header)."""
