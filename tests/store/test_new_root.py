@@ -162,9 +162,10 @@ def test_skipped_items_stored_in_batches_read_back_as_one_list() -> None:
 
 def indexes(db: Database) -> list[tuple[str, str]]:
     with db.read() as conn:
-        return conn.execute(
+        rows = conn.execute(
             text("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
         ).all()
+    return [(name, sql) for name, sql in rows]
 
 
 def test_first_import_into_an_empty_database_is_indexed_like_any(tmp_path: Path) -> None:
