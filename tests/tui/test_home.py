@@ -15,7 +15,7 @@ from llmcards.tui.app import create_app
 from llmcards.tui.screens.home import HomeScreen
 from llmcards.tui.screens.study import StudyScreen
 from llmcards.tui.widgets.deck_tree import DeckTree
-from tests.tui.conftest import NOW_DT, settle, text_of
+from tests.tui.conftest import NOW_DT, settle, starter_dir, text_of
 
 NO_BUNDLE = Path("/nonexistent")
 
@@ -74,7 +74,7 @@ async def test_empty_database_loads_the_bundled_decks_and_says_so(
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         notice = text_of(app.screen.query_one("#notice"))
-        assert "Loaded the bundled starter decks" in notice
+        assert "loaded the bundled starter decks" in notice
         lines = tree_lines(app)
         assert lines and all("(bundled)" in line for line in lines if line.startswith(("▾", "▸")))
         assert not app.screen.query_one("#empty").display
@@ -91,3 +91,23 @@ async def test_empty_database_without_bundled_decks_explains_how_to_import(
         empty = app.screen.query_one("#empty")
         assert empty.display
         assert "llmcards import" in text_of(empty)
+
+
+async def test_first_run_says_so_once_and_whole_on_a_small_terminal(
+    tmp_path: Path, settings: Settings
+) -> None:
+    # A toast repeated the status line and, 40 columns wide, covered half of it and the decks.
+    app = create_app(
+        db_path=tmp_path / "new.db",
+        settings=settings,
+        now=NOW_DT,
+        bundled_dir=starter_dir(tmp_path),
+    )
+    async with app.run_test(size=(40, 12)) as pilot:
+        await settle(pilot)
+        notice = app.screen.query_one("#notice")
+        lines = [line.strip() for line in text_of(notice).splitlines()]
+        assert "loaded the bundled starter decks (2 cards)" in " ".join(lines)
+        assert "Add yours: llmcards import NOTES.md" in lines  # the command is never split
+        assert not app._notifications  # said once, in the status line
+        assert notice.region.height == len(lines) and notice.region.bottom <= 11  # above the footer
