@@ -4,7 +4,6 @@ only when they predict reviews they were not fitted on better."""
 from __future__ import annotations
 
 import json
-
 import shutil
 from pathlib import Path
 
