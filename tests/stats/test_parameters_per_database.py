@@ -58,7 +58,7 @@ def test_fitted_parameters_stay_with_their_database(two_databases: tuple[str, st
     fitted = done["fitted_parameters"]
     assert _current(mine) == fitted
     assert _current(other) == default_parameters()  # another database is not touched
-    assert llmcards("config", "fsrs_parameters", "--json").json()["fsrs_parameters"] == []
+    assert llmcards("config", "fsrs_parameters", "--json").json() == {"fsrs_parameters": []}
     # rating uses the database's own parameters: the same card, rated alike, differs
     card = llmcards("--db", mine, "due", "--json").json()["cards"][0]["id"]
     here = llmcards("--db", mine, "rate", str(card), "good", "--json").json()
@@ -101,13 +101,13 @@ def test_config_shows_the_parameters_in_effect_for_the_database_and_where_they_c
     )
     assert said[1] == f"#   {json.dumps(fitted)}"
 
-    one = llmcards("--db", other, "config", "fsrs_parameters", "--json").json()
+    one = llmcards("--db", other, "config", "--json").json()
     assert one["fsrs_parameters_in_effect"]["source"] == "default"
     assert one["fsrs_parameters_in_effect"]["parameters"] == default_parameters()
     by_hand = [round(p * 0.98, 4) for p in default_parameters()]
     llmcards("config", "fsrs_parameters", ",".join(str(p) for p in by_hand))
     text = llmcards("--db", other, "config", "fsrs_parameters").stdout
     assert f"# In effect for {other}: this settings file's fsrs_parameters" in text
-    assert llmcards("--db", mine, "config", "fsrs_parameters", "--json").json()[
-        "fsrs_parameters_in_effect"
-    ]["parameters"] == pytest.approx(fitted)  # its own fitted ones still come first
+    assert llmcards("--db", mine, "config", "--json").json()["fsrs_parameters_in_effect"][
+        "parameters"
+    ] == pytest.approx(fitted)  # its own fitted ones still come first

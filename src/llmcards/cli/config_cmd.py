@@ -50,16 +50,14 @@ def config(
     if key is not None:
         names, _, _ = resolve(key)
         current = lookup(values, names)
-        effect = _in_effect(settings) if names == [FSRS_KEY] else None
-        if as_json:
+        if as_json:  # the file's value, one shape for every key (`config --json` has more)
             from llmcards.cli.output import print_json
 
-            shown = {dotted(names): current}
-            print_json(shown if effect is None else {**shown, **_effect_json(effect, settings)})
-        else:
-            print(f"{dotted(names)} = {'(not set)' if current is None else format_value(current)}")
-            if effect is not None:
-                print("\n".join(_effect_lines(effect, settings)))
+            print_json({dotted(names): current})
+            return
+        print(f"{dotted(names)} = {'(not set)' if current is None else format_value(current)}")
+        if names == [FSRS_KEY]:
+            print("\n".join(_effect_lines(_in_effect(settings), settings)))
         return
     effect = _in_effect(settings)
     if as_json:
