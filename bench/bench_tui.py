@@ -78,9 +78,9 @@ def _open_in_tmux(db: Path) -> tuple[str, float]:
 
 def take_days_backup(db: Path) -> float | None:
     """Seconds taken by today's backup of `db`, taken now as the first open of the day
-    would (None: there was one already). The real app takes it in the background once
-    its first card is on screen, so a pane killed at that card never finishes it and the
-    in-process run after it used to pay for the whole copy (0.5-0.8 s at full size)."""
+    would (None: there was one already). The app takes it in the background once it runs,
+    so a pane killed at its first card never finishes it, and the runs after it would
+    share the machine with that copy (before, the in-process run paid for all of it)."""
     from llmcards.store.backup import daily_backup_if_due
 
     start = time.perf_counter()

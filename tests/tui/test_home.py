@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from sqlalchemy import update
 
 from llmcards.config import Settings
 from llmcards.paths import bundled_decks_dir
+from llmcards.store.backup import backup_dir, list_backups
 from llmcards.store.db import open_db
 from llmcards.store.models import CARD, REVIEW
 from llmcards.tui.app import create_app
@@ -111,3 +113,17 @@ async def test_first_run_says_so_once_and_whole_on_a_small_terminal(
         assert "Add yours: llmcards import NOTES.md" in lines  # the command is never split
         assert not app._notifications  # said once, in the status line
         assert notice.region.height == len(lines) and notice.region.bottom <= 11  # above the footer
+
+
+async def test_the_days_backup_is_taken_once_the_app_runs_not_before_its_first_screen(
+    db_path: Path, settings: Settings
+) -> None:
+    # The first open of a day copies the whole database (0.6 s at 1M reviews).
+    shutil.rmtree(backup_dir(db_path))
+    app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=NO_BUNDLE)
+    assert list_backups(db_path) == []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert tree_lines(app)[0] == "▾ LLM 学习笔记 3 0 0"
+        await app.workers.wait_for_complete()
+    assert [p for p in list_backups(db_path) if p.name.endswith("-daily.db")]
