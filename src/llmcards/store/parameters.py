@@ -20,11 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import Connection, delete, insert
-
-from llmcards.store.models import META
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 KEY = "fsrs_parameters"
 FITTED_KEY = "fsrs_parameters_fitted"  # {"at": ISO time, "reviews": N}
@@ -108,6 +107,10 @@ def save_parameters(
 ) -> None:
     """Keep these parameters for this database, fitted at `fitted_at` on `reviews`
     reviews (inside the caller's write transaction)."""
+    from sqlalchemy import delete, insert
+
+    from llmcards.store.models import META
+
     conn.execute(delete(META).where(META.c.key.in_([KEY, FITTED_KEY])))
     conn.execute(
         insert(META),
