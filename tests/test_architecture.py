@@ -80,7 +80,8 @@ def test_commands_without_the_tui_never_import_textual(args: list[str], tmp_path
 def test_study_shows_its_first_card_before_loading_the_store(tmp_path: Path) -> None:
     # SQLAlchemy + SQLModel cost more than the rest of start-up: `study --deck` reads its
     # first card with the stdlib and the TUI modules it loads must not pull them in; nor
-    # does reading the settings, while there is no config file, pull in pydantic.
+    # does reading the settings (the file's, and the database's own FSRS parameters)
+    # pull in pydantic.
     from datetime import datetime
 
     from llmcards.cards import CardDraft
@@ -99,9 +100,9 @@ def test_study_shows_its_first_card_before_loading_the_store(tmp_path: Path) -> 
         "import sys\n"
         "from llmcards.cli.state import STATE\n"
         f"STATE.db_option = {str(path)!r}\n"
-        "from llmcards.config import load_settings\n"
         "from llmcards.cli.study import _fast_start\n"
-        "db, full, driver = _fast_start('深度学习', load_settings())\n"
+        # as `study` reads them: the file's, with the database's fitted FSRS parameters
+        "db, full, driver = _fast_start('深度学习', STATE.settings())\n"
         "import llmcards.tui.app, llmcards.tui.screens.study\n"
         "print(driver.take_ready_view().card.front)\n"
         "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'pydantic') if m in sys.modules))"

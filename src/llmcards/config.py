@@ -188,7 +188,8 @@ class Settings:
     fsrs_parameters: list[float] = field(
         default_factory=list,
         metadata=about(
-            "21 FSRS-6 parameters of your own, used instead of the fitted or default ones.",
+            "21 FSRS-6 parameters of your own, for databases with none fitted by"
+            " `llmcards optimize` (used instead of FSRS's defaults).",
             _fsrs_parameters,
         ),
     )

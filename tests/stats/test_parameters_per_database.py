@@ -3,6 +3,7 @@ only when they predict reviews they were not fitted on better."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -75,3 +76,38 @@ def test_parameters_set_by_hand_in_the_settings_file_are_the_fallback(
     assert llmcards("config", "fsrs_parameters", text).exit_code == 0
     assert _current(other) == pytest.approx(by_hand)  # no fitted ones: the file's
     assert _current(mine) == fitted  # its own fitted ones come first
+
+
+def test_config_shows_the_parameters_in_effect_for_the_database_and_where_they_come_from(
+    two_databases: tuple[str, str],
+) -> None:
+    mine, other = two_databases
+    done = llmcards("--db", mine, "optimize", "--json").json()
+    fitted, reviews = done["fitted_parameters"], done["cross_day_reviews"]
+    shown = llmcards("--db", mine, "config", "--json").json()
+    assert shown["settings"]["fsrs_parameters"] == []  # the file's own: none
+    assert shown["fsrs_parameters_in_effect"] == {
+        "database": mine,
+        "source": "fitted",
+        "fitted_at": "2026-05-01T04:00:00+00:00",
+        "fitted_reviews": reviews,
+        "parameters": fitted,
+    }
+    lines = llmcards("--db", mine, "config").stdout.splitlines()
+    said = lines[lines.index("fsrs_parameters = []") + 1 :][:2]
+    assert said[0] == (
+        f"# In effect for {mine}: fitted to this database's reviews on 2026-05-01"
+        f" from {reviews:,} reviews (llmcards optimize)"
+    )
+    assert said[1] == f"#   {json.dumps(fitted)}"
+
+    one = llmcards("--db", other, "config", "--json").json()
+    assert one["fsrs_parameters_in_effect"]["source"] == "default"
+    assert one["fsrs_parameters_in_effect"]["parameters"] == default_parameters()
+    by_hand = [round(p * 0.98, 4) for p in default_parameters()]
+    llmcards("config", "fsrs_parameters", ",".join(str(p) for p in by_hand))
+    text = llmcards("--db", other, "config", "fsrs_parameters").stdout
+    assert f"# In effect for {other}: this settings file's fsrs_parameters" in text
+    assert llmcards("--db", mine, "config", "--json").json()["fsrs_parameters_in_effect"][
+        "parameters"
+    ] == pytest.approx(fitted)  # its own fitted ones still come first

@@ -152,3 +152,23 @@ def screen_text(app) -> str:
     """Every line the terminal shows (the screen with its layers: toasts, footer)."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+STARTER_NOTE = """\
+---
+title: "入门：注意力"
+---
+
+# Transformer
+
+- Self-Attention：序列中每个位置对所有位置加权求和，权重来自 Q、K 的点积
+- Multi-Head Attention：多组 Q/K/V 并行计算注意力后拼接
+"""
+
+
+def starter_dir(tmp_path: Path) -> Path:
+    """A small folder of starter notes, standing in for the bundled decks on a first run."""
+    folder = tmp_path / "starter"
+    folder.mkdir()
+    (folder / "01_attention.md").write_text(STARTER_NOTE, encoding="utf-8")
+    return folder

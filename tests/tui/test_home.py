@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -9,13 +10,14 @@ from sqlalchemy import update
 
 from llmcards.config import Settings
 from llmcards.paths import bundled_decks_dir
+from llmcards.store.backup import backup_dir, list_backups
 from llmcards.store.db import open_db
 from llmcards.store.models import CARD, REVIEW
 from llmcards.tui.app import create_app
 from llmcards.tui.screens.home import HomeScreen
 from llmcards.tui.screens.study import StudyScreen
 from llmcards.tui.widgets.deck_tree import DeckTree
-from tests.tui.conftest import NOW_DT, settle, text_of
+from tests.tui.conftest import NOW_DT, settle, starter_dir, text_of
 
 NO_BUNDLE = Path("/nonexistent")
 
@@ -74,7 +76,7 @@ async def test_empty_database_loads_the_bundled_decks_and_says_so(
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         notice = text_of(app.screen.query_one("#notice"))
-        assert "Loaded the bundled starter decks" in notice
+        assert "loaded the bundled starter decks" in notice
         lines = tree_lines(app)
         assert lines and all("(bundled)" in line for line in lines if line.startswith(("▾", "▸")))
         assert not app.screen.query_one("#empty").display
@@ -91,3 +93,37 @@ async def test_empty_database_without_bundled_decks_explains_how_to_import(
         empty = app.screen.query_one("#empty")
         assert empty.display
         assert "llmcards import" in text_of(empty)
+
+
+async def test_first_run_says_so_once_and_whole_on_a_small_terminal(
+    tmp_path: Path, settings: Settings
+) -> None:
+    # A toast repeated the status line and, 40 columns wide, covered half of it and the decks.
+    app = create_app(
+        db_path=tmp_path / "new.db",
+        settings=settings,
+        now=NOW_DT,
+        bundled_dir=starter_dir(tmp_path),
+    )
+    async with app.run_test(size=(40, 12)) as pilot:
+        await settle(pilot)
+        notice = app.screen.query_one("#notice")
+        lines = [line.strip() for line in text_of(notice).splitlines()]
+        assert "loaded the bundled starter decks (2 cards)" in " ".join(lines)
+        assert "Add yours: llmcards import NOTES.md" in lines  # the command is never split
+        assert not app._notifications  # said once, in the status line
+        assert notice.region.height == len(lines) and notice.region.bottom <= 11  # above the footer
+
+
+async def test_the_days_backup_is_taken_once_the_app_runs_not_before_its_first_screen(
+    db_path: Path, settings: Settings
+) -> None:
+    # The first open of a day copies the whole database (0.6 s at 1M reviews).
+    shutil.rmtree(backup_dir(db_path))
+    app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=NO_BUNDLE)
+    assert list_backups(db_path) == []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert tree_lines(app)[0] == "▾ LLM 学习笔记 3 0 0"
+        await app.workers.wait_for_complete()
+    assert [p for p in list_backups(db_path) if p.name.endswith("-daily.db")]

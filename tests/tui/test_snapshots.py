@@ -8,7 +8,7 @@ from pathlib import Path
 
 from llmcards.config import Settings
 from llmcards.tui.app import create_app
-from tests.tui.conftest import NOW_DT, ROOT, settle
+from tests.tui.conftest import NOW_DT, ROOT, settle, starter_dir
 
 SIZE = (100, 30)
 
@@ -129,3 +129,21 @@ def test_small_help(snap_compare, db_path: Path) -> None:
 
 def test_small_import_dialog(snap_compare, db_path: Path) -> None:
     assert snap_compare(make_app(db_path), terminal_size=SMALL, run_before=pressing("i"))
+
+
+def first_run_app(tmp_path: Path):
+    return create_app(
+        db_path=tmp_path / "new.db",
+        settings=Settings(fuzz=False),
+        now=NOW_DT,
+        bundled_dir=starter_dir(tmp_path),
+    )
+
+
+def test_first_run_home(snap_compare, tmp_path: Path) -> None:
+    # The first-run line once, under the decks, with no toast over it.
+    assert snap_compare(first_run_app(tmp_path), terminal_size=SIZE, run_before=pressing())
+
+
+def test_small_first_run_home(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(first_run_app(tmp_path), terminal_size=SMALL, run_before=pressing())

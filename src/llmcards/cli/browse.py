@@ -37,19 +37,31 @@ def _print_deck_tree(counts: list) -> None:
 
     from llmcards.cards import DECK_SEP
     from llmcards.cli.output import console, shown
+    from llmcards.cli.plain_table import piped, write_table
+    from llmcards.textsafe import printable
 
     if not counts:
         console().print("No decks yet. Import notes with [bold]llmcards import NOTES.md[/bold].")
         return
+
+    def label(name: str) -> str:  # the tree: each deck's own name, indented under its parent
+        return "  " * name.count(DECK_SEP) + name.rsplit(DECK_SEP, 1)[-1]
+
+    header = ("Deck", "Cards", "New", "Learn", "Due")
+    if piped():
+        rows = [
+            (printable(label(c.name)), *map(str, (c.cards, c.new, c.learning, c.due)))
+            for c in counts
+        ]
+        write_table(header, rows, right=(1, 2, 3, 4))
+        return
     table = Table(box=None, pad_edge=False)
-    table.add_column("Deck")
-    for name in ("Cards", "New", "Learn", "Due"):
+    table.add_column(header[0])
+    for name in header[1:]:
         table.add_column(name, justify="right")
     for count in counts:
-        depth = count.name.count(DECK_SEP)
-        label = "  " * depth + count.name.rsplit(DECK_SEP, 1)[-1]
         table.add_row(
-            shown(label),
+            shown(label(count.name)),
             str(count.cards),
             f"[blue]{count.new}[/blue]" if count.new else "0",
             f"[red]{count.learning}[/red]" if count.learning else "0",

@@ -1,10 +1,21 @@
-"""`llmcards config [KEY [VALUE]]`: show or change settings (a TOML file)."""
+"""`llmcards config [KEY [VALUE]]`: show or change settings (a TOML file).
+
+The file's `fsrs_parameters` are only a fallback: a database scheduled with parameters
+fitted to its own reviews ignores them. So the listing also says which parameters are in
+effect for the database in use (--db) and where they come from.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from llmcards.config import Settings
+    from llmcards.store.parameters import InEffect
+
+FSRS_KEY = "fsrs_parameters"
 
 
 def config(
@@ -39,22 +50,79 @@ def config(
     if key is not None:
         names, _, _ = resolve(key)
         current = lookup(values, names)
-        if as_json:
+        if as_json:  # the file's value, one shape for every key (`config --json` has more)
             from llmcards.cli.output import print_json
 
             print_json({dotted(names): current})
-        else:
-            print(f"{dotted(names)} = {'(not set)' if current is None else format_value(current)}")
+            return
+        print(f"{dotted(names)} = {'(not set)' if current is None else format_value(current)}")
+        if names == [FSRS_KEY]:
+            print("\n".join(_effect_lines(_in_effect(settings), settings)))
         return
+    effect = _in_effect(settings)
     if as_json:
         from llmcards.cli.output import print_json
 
-        print_json({"path": str(path), "settings": values})
+        print_json({"path": str(path), "settings": values, **_effect_json(effect, settings)})
         return
     print(f"# {path}{'' if path.exists() else ' (not created yet: all defaults)'}")
     for name, current in values.items():
         print(f"\n# {doc_of(Settings, name)}")
         print(f"{name} = {format_value(current)}")
+        if name == FSRS_KEY:
+            print("\n".join(_effect_lines(effect, settings)))
+
+
+def _in_effect(settings: Settings) -> InEffect:
+    from llmcards.cli.state import STATE
+    from llmcards.store.parameters import in_effect
+
+    return in_effect(STATE.db_path, settings.fsrs_parameters)
+
+
+def _numbers(effect: InEffect, settings: Settings) -> list[float]:
+    from dataclasses import replace
+
+    from llmcards.stats.optimize import current_parameters
+
+    return current_parameters(replace(settings, fsrs_parameters=effect.parameters))
+
+
+def _origin(effect: InEffect) -> str:
+    """Where the parameters in effect come from, in words."""
+    fitted = effect.fitted
+    if fitted is not None:
+        when = "" if fitted.at is None else f" on {fitted.at.astimezone():%Y-%m-%d}"
+        count = "" if fitted.reviews is None else f" from {fitted.reviews:,} reviews"
+        return f"fitted to this database's reviews{when}{count} (llmcards optimize)"
+    if effect.source == "settings file":
+        return "this settings file's fsrs_parameters (none fitted for this database)"
+    return "FSRS-6 defaults (none fitted yet: llmcards optimize fits them to your reviews)"
+
+
+def _effect_lines(effect: InEffect, settings: Settings) -> list[str]:
+    from llmcards.cli.state import STATE
+
+    # Comments, so that the listing stays a valid settings file.
+    return [
+        f"# In effect for {STATE.db_path}: {_origin(effect)}",
+        f"#   {format_value(_numbers(effect, settings))}",
+    ]
+
+
+def _effect_json(effect: InEffect, settings: Settings) -> dict[str, Any]:
+    from llmcards.cli.state import STATE
+
+    fitted = effect.fitted
+    return {
+        "fsrs_parameters_in_effect": {
+            "database": str(STATE.db_path),
+            "source": effect.source,
+            "fitted_at": None if fitted is None or fitted.at is None else fitted.at.isoformat(),
+            "fitted_reviews": None if fitted is None else fitted.reviews,
+            "parameters": _numbers(effect, settings),
+        }
+    }
 
 
 def format_value(value: Any) -> str:

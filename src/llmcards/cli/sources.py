@@ -41,9 +41,24 @@ def sources(
     from rich.table import Table
 
     from llmcards.cli.output import console, shown
+    from llmcards.cli.plain_table import piped, write_table
 
     if not found:
         console().print("No notes imported yet. Import with [bold]llmcards import NOTES.md[/bold].")
+        return
+    if piped():
+        from llmcards.textsafe import printable
+
+        rows = [
+            (
+                printable(str(s.path)) + ("" if s.exists else " (gone)"),
+                printable(s.root),
+                str(s.cards),
+                str(s.retired),
+            )
+            for s in found
+        ]
+        write_table(("File", "Deck", "Cards", "Retired"), rows, right=(2, 3))
         return
     table = Table(box=None, pad_edge=False)
     columns: tuple[tuple[str, JustifyMethod], ...] = (

@@ -35,16 +35,17 @@ class CliState:
         return open_db(self.db_path)
 
     def settings(self) -> Settings:
-        """The settings file's settings, with the FSRS parameters fitted for this database
-        (`store.parameters`) in place of the file's, when it has some."""
+        """The settings file's settings, with the FSRS parameters in effect for this
+        database (`store.parameters.in_effect`: its fitted ones before the file's)."""
         from dataclasses import replace
 
         from llmcards.config import load_settings
-        from llmcards.store.parameters import read_parameters
+        from llmcards.store.parameters import in_effect
 
         settings = load_settings()
-        fitted = read_parameters(self.db_path)
-        return replace(settings, fsrs_parameters=fitted) if fitted else settings
+        return replace(
+            settings, fsrs_parameters=in_effect(self.db_path, settings.fsrs_parameters).parameters
+        )
 
 
 STATE = CliState()

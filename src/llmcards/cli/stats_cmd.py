@@ -101,7 +101,9 @@ def optimize(
         )
     saved = False
     if result.improved and not evaluate and result.fitted_parameters:
-        settings = _keep_parameters(settings, result.fitted_parameters)
+        settings = _keep_parameters(
+            settings, result.fitted_parameters, now, result.cross_day_reviews
+        )
         saved = True
     if not as_json:
         _show_result(result, saved=saved, reschedule=reschedule)
@@ -161,7 +163,7 @@ def _read_history(now: Any, rollover_hour: int) -> Any:
         return load_history(conn, now=now, rollover_hour=rollover_hour)
 
 
-def _keep_parameters(settings: Any, parameters: list[float]) -> Any:
+def _keep_parameters(settings: Any, parameters: list[float], now: Any, reviews: int) -> Any:
     """Save fitted parameters in this database (never the settings file: they describe
     this collection's reviews); the settings to go on with."""
     from dataclasses import replace
@@ -171,7 +173,7 @@ def _keep_parameters(settings: Any, parameters: list[float]) -> Any:
     db = STATE.open()
     try:
         with db.write() as conn:
-            save_parameters(conn, parameters)
+            save_parameters(conn, parameters, fitted_at=now, reviews=reviews)
     finally:
         db.close()
     return replace(settings, fsrs_parameters=list(parameters))

@@ -13,6 +13,10 @@ http(s), mailto, or a relative path. `[x](javascript:…)`, `<javascript:…>`, 
 `vbscript:`, `file:` … lose their target (the text stays); an image with such a source
 loses its source. The same applies to cards that came from an Anki package, whose HTML
 was turned into Markdown on import and is rendered here again.
+
+An Obsidian callout in an answer (`> [!note] Title`) is a block quote whose first line
+is its title in bold (the type's name when it has none, as Obsidian shows it), not the
+raw `[!note]` marker, which Anki has no way to read.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ _URL_ATTR = re.compile(r'(<a |<img )(href|src)="([^"]*)"( ?)')
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 # Browsers drop these anywhere in a URL before reading its scheme (`java\tscript:`).
 _IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]")
+# At the start of a block quote's first paragraph: `[!type]`, a fold sign, the title.
+_CALLOUT_HEAD = re.compile(rb"\[!([A-Za-z0-9_-]+)\][+-]?[ \t]*([^\n]*)")
 
 
 def safe_url(url: str) -> bool:
@@ -75,6 +81,38 @@ def neutralize_raw_html(text: str) -> str:
     return b"".join(pieces).decode()
 
 
+def callout_titles(text: str) -> str:
+    """The same Markdown with each callout's `[!type] Title` line as `**Title**`, a line
+    of its own above the callout's content (code blocks and plain quotes untouched)."""
+    if "[!" not in text:
+        return text
+    data = text.encode()
+    pieces: list[bytes] = []
+    last = 0
+    quote_opened = False
+    for event, span in pyromark.events_with_range(text, options=OPTIONS):
+        if isinstance(event, dict) and event.get("Start") == {"BlockQuote": None}:
+            quote_opened = True
+            continue
+        if not quote_opened:
+            continue
+        quote_opened = False
+        if event != {"Start": "Paragraph"}:
+            continue
+        head = _CALLOUT_HEAD.match(data, span["start"])
+        if head is None or head.start() < last:
+            continue
+        kind, title = head[1].decode(), head[2].decode().strip()
+        shown = title or kind.replace("-", " ").replace("_", " ").capitalize()
+        more = head.end() < span["end"] and data[head.end() : span["end"]].strip()
+        pieces += [data[last : head.start()], f"**{shown}**{chr(92) if more else ''}".encode()]
+        last = head.end()
+    if not pieces:
+        return text
+    pieces.append(data[last:])
+    return b"".join(pieces).decode()
+
+
 def markdown_to_html(text: str, *, mathjax: bool = True) -> str:
     """A block of Markdown (an answer, a cloze text) as HTML. Math is never read as
     Markdown (`$a_i * b_i$` holds no emphasis): it is written with MathJax delimiters,
@@ -82,7 +120,8 @@ def markdown_to_html(text: str, *, mathjax: bool = True) -> str:
     if not text.strip():
         return ""
     text, formulas = _without_math(wikilinks_as_markdown(text), mathjax)
-    rendered = pyromark.html(neutralize_raw_html(text), options=OPTIONS).strip()
+    text = callout_titles(neutralize_raw_html(text))
+    rendered = pyromark.html(text, options=OPTIONS).strip()
     for token, formula in formulas:
         rendered = rendered.replace(token, formula, 1)
     return _drop_unsafe_urls(rendered)

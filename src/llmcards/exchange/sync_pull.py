@@ -32,6 +32,7 @@ from llmcards.store.models import CARD, LEARNING, RELEARNING
 from llmcards.store.models import LOG as REVIEW
 from llmcards.store.models import REVIEW as REVIEW_STATE
 from llmcards.store.queries import inserted_id
+from llmcards.store.withdrawn import withdrawn_reviews
 
 _ANSWERS = (s.REVLOG_LEARN, s.REVLOG_REVIEW, s.REVLOG_RELEARN, s.REVLOG_FILTERED)
 
@@ -175,7 +176,8 @@ def pull(
 
 
 def known_anki_ids(conn: Connection) -> set[int]:
-    return set(
+    """Revlog ids not to take in: reviews this database has, and synced ones undone here."""
+    return withdrawn_reviews(conn) | set(
         conn.execute(select(REVIEW.c.anki_id).where(REVIEW.c.anki_id.is_not(None))).scalars()
     )
 

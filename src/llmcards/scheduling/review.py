@@ -23,6 +23,7 @@ from llmcards.scheduling.types import RATING_NAMES, RateOutcome, Rating
 from llmcards.store.db import Store
 from llmcards.store.models import CARD, DECK, LOG, NEW, REVIEW
 from llmcards.store.queries import inserted_id
+from llmcards.store.withdrawn import withdraw_review
 
 # What undo must put back; the FSRS columns plus what a rating may change beside them.
 _RESTORED = (*SCHEDULE_COLUMNS, "suspended", "buried_until", "tags")
@@ -212,7 +213,7 @@ def undo_review(db: Store, review_log_id: int) -> int:
     """
     with db.write() as conn:
         log = conn.execute(
-            select(LOG.c.card_id, LOG.c.card_before).where(LOG.c.id == review_log_id)
+            select(LOG.c.card_id, LOG.c.card_before, LOG.c.anki_id).where(LOG.c.id == review_log_id)
         ).first()
         if log is None:
             raise UserError(f"review #{review_log_id} is not in the review log; nothing to undo")
@@ -228,6 +229,8 @@ def undo_review(db: Store, review_log_id: int) -> int:
         for sid, old in siblings:
             conn.execute(update(CARD).where(CARD.c.id == sid).values(buried_until=old))
         conn.execute(delete(LOG).where(LOG.c.id == review_log_id))
+        if log.anki_id is not None:  # already synced: the next sync must not bring it back
+            withdraw_review(conn, log.anki_id)
         return int(log.card_id)
 
 

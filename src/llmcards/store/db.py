@@ -91,11 +91,13 @@ def open_db(path: Path | None, *, daily_backup: bool = True) -> Database:
     if daily_backup:
         # A new database gets its day's backup while it is still tiny: the first use
         # of the day is its creation, and later opens that day copy nothing.
-        _daily_backup(path)
+        take_daily_backup(path)
     return Database(engine, path)
 
 
-def _daily_backup(path: Path) -> None:
+def take_daily_backup(path: Path) -> None:
+    """Today's backup of the database at `path`, unless it has one; never fails (for
+    callers that open with `daily_backup=False` and take it later, off the UI's way)."""
     from llmcards.store.backup import daily_backup_if_due
 
     try:

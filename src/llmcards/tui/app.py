@@ -61,9 +61,11 @@ class LlmcardsApp(App[None]):
         clock: Clock,
         bundled_dir: Path | None,
         first_driver: StudyDriver | None = None,
+        backup_later: Path | None = None,
     ) -> None:
         super().__init__()
         self.db = db
+        self._backup_later = backup_later
         self.start_deck = deck
         self.settings = settings
         self.clock = clock
@@ -84,6 +86,13 @@ class LlmcardsApp(App[None]):
         return HomeScreen()
 
     def on_mount(self) -> None:
+        if self._backup_later is not None:
+            from llmcards.store.db import take_daily_backup
+
+            path = self._backup_later
+            self.run_worker(
+                lambda: take_daily_backup(path), thread=True, group="backup", exit_on_error=False
+            )
         if self.settings.keys:
             self.set_keymap(dict(self.settings.keys))
         if self.start_deck is not None:
@@ -199,11 +208,15 @@ def create_app(
 
     else:
         clock = now or clock_module.now
+    backup_later = None
     if db is None:
         from llmcards.store.db import open_db
         from llmcards.store.queries import resolve_deck
 
-        db = open_db(db_path)
+        # The day's backup copies the whole file (0.6 s at 1M reviews): it is taken once
+        # the app runs, not before its first screen (as `study --deck` does, store.deferred).
+        db = open_db(db_path, daily_backup=False)
+        backup_later = db.path
         try:
             if deck is not None:
                 with db.read() as conn:
@@ -218,6 +231,7 @@ def create_app(
         clock=clock,
         bundled_dir=bundled_dir if bundled_dir is not None else bundled_decks_dir(),
         first_driver=first_driver,
+        backup_later=backup_later,
     )
 
 

@@ -2,6 +2,10 @@
 
 On an empty database it first loads the bundled starter decks (on a worker, with a
 line saying so), so a new user has something to study at once.
+
+What the screen has to say (first run, import, sync, a failure) goes to one status line
+under the deck list, never also to a toast: a toast would repeat it and, on a small
+terminal, cover the line and the decks.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ class HomeScreen(Screen[None]):
     HomeScreen {
         #notice { height: auto; padding: 0 2; color: $text-accent; display: none; }
         #notice.-shown { display: block; }
+        #notice.-error { color: $text-error; }
         #empty { height: 1fr; padding: 1 2; display: none; }
         &.-empty {
             #empty { display: block; }
@@ -103,7 +108,6 @@ class HomeScreen(Screen[None]):
                 else ""
             )
             self.say(f"Imported: {result.summary}{extra}")
-            self.notify(printable(result.summary), title="Import", markup=False)
             self.reload()
 
         self.app.push_screen(ImportScreen(), done)
@@ -136,8 +140,7 @@ class HomeScreen(Screen[None]):
 
     def _synced(self, text: str, failed: bool) -> None:
         self._syncing = False
-        self.say(text)
-        self.notify(text, title="Sync", severity="error" if failed else "information", markup=False)
+        self.say(text, error=failed)
         self.reload()
 
     def compose(self) -> ComposeResult:
@@ -173,10 +176,11 @@ class HomeScreen(Screen[None]):
         except Exception as exc:
             self.post_message(DatabaseFailed("load the decks", exc))
 
-    def say(self, text: str) -> None:
+    def say(self, text: str, *, error: bool = False) -> None:
         notice = self.query_one("#notice", Static)
         notice.update(printable(text))
         notice.set_class(bool(text), "-shown")
+        notice.set_class(error, "-error")
 
     @on(HomeLoaded)
     def _show(self, message: HomeLoaded) -> None:
@@ -187,18 +191,15 @@ class HomeScreen(Screen[None]):
 
     @on(BundledImported)
     def _bundled(self, message: BundledImported) -> None:
-        text = (
-            f"Loaded the bundled starter decks: {message.cards} cards from {message.files} notes. "
-            "Add your own with `llmcards import NOTES.md`."
+        # Two short lines, so the command is never split, even 40 columns wide.
+        self.say(
+            f"First run: loaded the bundled starter decks ({message.cards} cards).\n"
+            "Add yours: llmcards import NOTES.md"
         )
-        self.say(text)
-        self.notify(text, title="First run", timeout=8, markup=False)
 
     @on(DatabaseFailed)
     def _failed(self, message: DatabaseFailed) -> None:
-        text = printable(f"Could not {message.what}: {message.error}")
-        self.say(text)
-        self.notify(text, severity="error", timeout=8, markup=False)
+        self.say(f"Could not {message.what}: {message.error}", error=True)
 
     @on(DeckTree.Chosen)
     def _study(self, message: DeckTree.Chosen) -> None:
