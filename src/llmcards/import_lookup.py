@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,8 @@ class LookUp:
     decks: dict[Path, str | None]  # each file's --deck: as given, else as remembered
     cached: list[CachedSource | None]  # the stored outcome of each unchanged file
     gone: list[tuple[str, str]]  # (root, path): files the named folders held and lost
+    # Changed files stored by sections (resolved paths): read by llmcards.reimport
+    by_sections: set[str] = field(default_factory=set)
 
     @property
     def nothing_to_do(self) -> bool:
@@ -51,7 +53,18 @@ def look_up(
     ]
     imported = {f.resolved for f in files}
     gone = [found for folder in folders for found in gone_sources(query, folder, imported)]
-    return LookUp(decks, cached, list(dict.fromkeys(gone)))
+    by_sections = {
+        f.resolved
+        for f, c in zip(files, cached, strict=True)
+        if c is None and query(SECTIONS_SQL, (f.resolved, parser_version, decks[f.path] or ""))
+    }
+    return LookUp(decks, cached, list(dict.fromkeys(gone)), by_sections)
+
+
+SECTIONS_SQL = (
+    "SELECT 1 FROM source WHERE path = ? AND parser_version = ? AND deck_arg = ?"
+    " AND sections_json IS NOT NULL LIMIT 1"
+)
 
 
 def _refuse_second_copy(query: Query, files: Sequence[NoteFile], deck: str) -> None:

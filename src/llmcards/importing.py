@@ -57,6 +57,9 @@ class FileReport:
     parsed_again: bool = True
     gone: bool = False  # the file left its folder: its cards were retired
     warnings: list[CardWarning] = field(default_factory=list)  # cards worth a second look
+    # Re-imported by its changed sections (llmcards.reimport): how many were read.
+    # None: the whole note was read.
+    sections_read: int | None = None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -242,9 +245,12 @@ def import_paths(
     deck: str | None = None,
     dry_run: bool = False,
     now: datetime,
+    by_sections: bool = True,
 ) -> ImportReport:
     """Import every notes file under `paths`. All or nothing: one transaction. Without
-    `deck`, a file imported before keeps the deck it was imported under."""
+    `deck`, a file imported before keeps the deck it was imported under. `by_sections`:
+    an edited file may be re-imported by the sections that changed (llmcards.reimport);
+    False reads every file whole (tests compare the two)."""
     from llmcards.store.sources import store_query
 
     folders = named_folders(paths)
@@ -253,13 +259,29 @@ def import_paths(
         look = look_up(
             store_query(conn), files, deck=deck, folders=folders, parser_version=PARSER_VERSION
         )
+    if not by_sections:
+        look.by_sections.clear()
     with ParseAhead(_to_parse(files, look), look.decks) as ahead:
-        return _import_files(db, files, ahead, deck=deck, folders=folders, dry_run=dry_run, now=now)
+        return _import_files(
+            db,
+            files,
+            ahead,
+            deck=deck,
+            folders=folders,
+            dry_run=dry_run,
+            now=now,
+            by_sections=by_sections,
+        )
 
 
 def _to_parse(files: Sequence[NoteFile], look: LookUp | None) -> list[tuple[Path, bytes]]:
-    """The files an import will parse, as far as a look before its transaction tells."""
-    return [(f.path, f.data) for i, f in enumerate(files) if look is None or look.cached[i] is None]
+    """The files an import will parse whole, as far as a look before its transaction
+    tells (one stored by sections is read here, by the sections that changed)."""
+    return [
+        (f.path, f.data)
+        for i, f in enumerate(files)
+        if look is None or (look.cached[i] is None and f.resolved not in look.by_sections)
+    ]
 
 
 def _import_files(
@@ -271,6 +293,7 @@ def _import_files(
     folders: Sequence[str],
     dry_run: bool,
     now: datetime,
+    by_sections: bool = True,
 ) -> ImportReport:
     gc_was_enabled = gc.isenabled()
     # Every batch of cards allocates thousands of tuples and strings that hold no cycles;
@@ -279,7 +302,14 @@ def _import_files(
     gc.disable()
     try:
         return _import_in_transaction(
-            db, files, ahead, deck=deck, folders=folders, dry_run=dry_run, now=now
+            db,
+            files,
+            ahead,
+            deck=deck,
+            folders=folders,
+            dry_run=dry_run,
+            now=now,
+            by_sections=by_sections,
         )
     finally:
         # Everything allocated meanwhile (the report: ~100k objects) is still young, and
@@ -303,6 +333,7 @@ def _import_in_transaction(
     folders: Sequence[str],
     dry_run: bool,
     now: datetime,
+    by_sections: bool,
 ) -> ImportReport:
     from llmcards.notes.warnings import Warnings
     from llmcards.parse_ahead import BATCH, parse_here
@@ -323,6 +354,11 @@ def _import_in_transaction(
                 ahead.skip(path)
                 reports.append(_unchanged_report(path, cached))
                 continue
+            read = _by_sections(conn, file, file_deck, now) if by_sections else None
+            if read is not None:
+                ahead.skip(path)
+                reports.append(read)
+                continue
             if ahead.deck_for(path) == file_deck:
                 parse = ahead.take(path, file.data)
             else:  # the look before the transaction could not tell the remembered deck
@@ -332,13 +368,29 @@ def _import_in_transaction(
             watch = Warnings()
             parse.batches = watch.watching(parse.batches)
             try:
-                result, skipped, stored_skipped = _store(conn, parse, resolved, now)
+                result, skipped, stored_skipped, lines = _store(conn, parse, resolved, now)
             except NoteError as exc:
                 if exc.path:
                     raise
                 raise exc.in_file(str(path)) from None
+            sections = None
+            if parse.sections is not None:
+                from llmcards.reimport import whole_state
+
+                state = whole_state(
+                    parse.root, parse.sections, lines, skipped, watch.found, result.unsettled
+                )
+                sections = state.as_json()
             save_source(
-                conn, parse.root, resolved, digest, PARSER_VERSION, stored_skipped, now, file_deck
+                conn,
+                parse.root,
+                resolved,
+                digest,
+                PARSER_VERSION,
+                stored_skipped,
+                now,
+                file_deck,
+                sections,
             )
             reports.append(
                 FileReport(
@@ -378,24 +430,88 @@ def _import_in_transaction(
     return ImportReport(reports, dry_run=dry_run)
 
 
+def _by_sections(
+    conn: Connection, file: NoteFile, deck: str | None, now: datetime
+) -> FileReport | None:
+    """Re-import `file` by the sections that changed since its last import
+    (llmcards.reimport), when it was stored by sections and that is sure to come out
+    as reading it all would; None otherwise (nothing written)."""
+    from llmcards.reimport import reimport
+    from llmcards.store.sources import SkippedJson, save_source, stored_sections
+
+    stored = stored_sections(conn, file.resolved, PARSER_VERSION, deck)
+    if stored is None:
+        return None
+    try:
+        outcome = reimport(
+            conn,
+            path=str(file.path),
+            data=file.data,
+            stem=file.path.stem,
+            deck=deck,
+            source_path=file.resolved,
+            stored_json=stored,
+            now=now,
+        )
+    except NoteError as exc:
+        if exc.path:
+            raise
+        raise exc.in_file(str(file.path)) from None
+    if outcome is None or outcome.state is None:
+        return None
+    result = outcome.result
+    save_source(
+        conn,
+        outcome.root,
+        file.resolved,
+        file.digest,
+        PARSER_VERSION,
+        SkippedJson(outcome.skipped),
+        now,
+        deck,
+        outcome.state.as_json(),
+    )
+    return FileReport(
+        path=file.path,
+        shown=str(file.path),
+        root=outcome.root,
+        notice=outcome.notice,
+        new=result.new,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        retired=result.retired,
+        skipped=outcome.skipped,
+        new_drafts=result.new_drafts,
+        updated_drafts=result.updated_drafts,
+        retired_fronts=result.retired_fronts,
+        retired_ids=result.retired_ids,
+        kept=result.kept,
+        warnings=outcome.warnings,
+        sections_read=outcome.walked,
+    )
+
+
 def _store(
     conn: Connection, parse: FileParse, source_path: str, now: datetime
-) -> tuple[SyncResult, list[Skipped], SkippedJson]:
+) -> tuple[SyncResult, list[Skipped], SkippedJson, list[int]]:
     """Store one file's cards: batch by batch as they are parsed when its root deck is
-    new, else all at once through the history-keeping sync (`store.sync`)."""
+    new, else all at once through the history-keeping sync (`store.sync`). Also the
+    lines of its cards, in note order."""
     from llmcards.store.new_root import NewRootImport, root_has_cards
     from llmcards.store.sources import SkippedJson
     from llmcards.store.sync import apply_drafts, existing_cards
 
     skipped: list[Skipped] = []
     stored_skipped = SkippedJson()
+    lines: list[int] = []
     if not root_has_cards(conn, parse.root):
         storing = NewRootImport(conn, root=parse.root, source_path=source_path, now=now)
         for cards, more_skipped in parse.batches:
             storing.add(cards)
+            lines += [card.line for card in cards]
             skipped += more_skipped
             stored_skipped.add(more_skipped)
-        return storing.finish(), skipped, stored_skipped
+        return storing.finish(), skipped, stored_skipped, lines
     # Read what the drafts can match while the rest of the file is still being parsed.
     known = existing_cards(
         conn, root=parse.root, source_path=source_path, path_is_gone=lambda p: not os.path.exists(p)
@@ -409,7 +525,7 @@ def _store(
         skipped += more_skipped
     stored_skipped.add(skipped)
     result = apply_drafts(conn, known, drafts=drafts, now=now, matcher=matcher)
-    return result, skipped, stored_skipped
+    return result, skipped, stored_skipped, [draft.line for draft in drafts]
 
 
 def _unchanged_report(path: Path, cached: CachedSource) -> FileReport:

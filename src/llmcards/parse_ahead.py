@@ -49,6 +49,9 @@ class FileParse:
     root: str
     notice: str | None  # how the bytes were decoded, when that is worth saying
     batches: Iterator[Batch]  # consume before taking the next file
+    # Once `batches` is consumed: the note's sections (notes.sections.NoteSections),
+    # None when it cannot be read by sections.
+    sections: Any = None
 
 
 def parse_here(path: Path, data: bytes, deck: str | None, batch: int = 0) -> FileParse:
@@ -57,8 +60,15 @@ def parse_here(path: Path, data: bytes, deck: str | None, batch: int = 0) -> Fil
     from llmcards.notes import decode_note, note_batches
 
     decoded = decode_note(data, str(path))
-    stream = note_batches(decoded.text, root=deck, stem=path.stem, batch=batch)
-    return FileParse(stream.root, decoded.notice, stream.batches)
+    stream = note_batches(decoded.text, root=deck, stem=path.stem, batch=batch, sections=True)
+    parse = FileParse(stream.root, decoded.notice, iter(()))
+
+    def batches() -> Iterator[Batch]:
+        yield from stream.batches
+        parse.sections = stream.sections
+
+    parse.batches = batches()
+    return parse
 
 
 class ParseAhead:
@@ -105,7 +115,9 @@ class ParseAhead:
             self._stop()
             return parse_here(path, data, deck_of(self._deck, path), BATCH)
         _, root, notice = message
-        return FileParse(root, notice, self._delivered(index))
+        parse = FileParse(root, notice, iter(()))
+        parse.batches = self._delivered(index, parse)
+        return parse
 
     def deck_for(self, path: Path) -> str | None:
         """The --deck this parses `path` under."""
@@ -130,13 +142,14 @@ class ParseAhead:
         self._next += 1
         return index
 
-    def _delivered(self, index: int) -> Iterator[Batch]:
+    def _delivered(self, index: int, parse: FileParse) -> Iterator[Batch]:
         cards_sent = skipped_sent = 0
         while self._pipe is not None:
             message = self._receive()
             if message is None or message[0] not in ("batch", "end"):
                 break
             if message[0] == "end":
+                parse.sections = message[1]
                 return
             cards = [CardDraft(*fields) for fields in message[1]]
             skipped = [Skipped(*fields) for fields in message[2]]
@@ -146,13 +159,15 @@ class ParseAhead:
         # The worker stopped mid-file: parse it here, past what it delivered.
         self._stop()
         path, data = self._jobs[index]
-        for cards, skipped in parse_here(path, data, deck_of(self._deck, path), BATCH).batches:
+        here = parse_here(path, data, deck_of(self._deck, path), BATCH)
+        for cards, skipped in here.batches:
             drop = min(cards_sent, len(cards))
             cards_sent -= drop
             drop_skipped = min(skipped_sent, len(skipped))
             skipped_sent -= drop_skipped
             if drop < len(cards) or drop_skipped < len(skipped):
                 yield cards[drop:], skipped[drop_skipped:]
+        parse.sections = here.sections
 
     def _receive(self) -> tuple[Any, ...] | None:
         assert self._pipe is not None
@@ -246,12 +261,17 @@ def _send_parses(jobs: Sequence[tuple[Path, bytes]], deck: Decks, sender: _Sende
                 decoded = decode_note(data, str(path))
                 # Field tuples cross the pipe: pickling dataclasses with slots costs ~4x more.
                 stream = note_batches(
-                    decoded.text, root=deck_of(deck, path), stem=path.stem, batch=BATCH, raw=True
+                    decoded.text,
+                    root=deck_of(deck, path),
+                    stem=path.stem,
+                    batch=BATCH,
+                    raw=True,
+                    sections=True,
                 )
                 sender.send(("file", stream.root, decoded.notice))
                 for cards, skipped in stream.batches:
                     sender.send(("batch", cards, skipped))
-                sender.send(("end",))
+                sender.send(("end", stream.sections))
             except BrokenPipeError:
                 return
             except Exception:

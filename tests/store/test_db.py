@@ -212,7 +212,9 @@ def test_an_import_uses_a_small_page_cache_and_gives_the_large_one_back(
 
     monkeypatch.setattr(importing, "_store", failing)
     with pytest.raises(NoteError):
-        importing.import_paths(db, [notes], now=datetime(2026, 12, 2, tzinfo=UTC))
+        importing.import_paths(
+            db, [notes], now=datetime(2026, 12, 2, tzinfo=UTC), by_sections=False
+        )
     with db.read() as conn:
         assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == -PAGE_CACHE_KB
     db.close()

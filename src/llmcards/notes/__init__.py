@@ -9,20 +9,25 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeAlias, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypeVar, overload
 
 from llmcards.cards import CONTEXT_SEP, CardDraft, Kind, ParsedNote, SkipCategory, Skipped
 from llmcards.notes.decode import DecodedNote, decode_note
+from llmcards.notes.frames import Out
 from llmcards.notes.frontmatter import split_front_matter
 from llmcards.notes.fronts import needs_context
-from llmcards.notes.walk import walk
+from llmcards.notes.walk import Outline, walk
 from llmcards.notes.warnings import Warnings
+
+if TYPE_CHECKING:
+    from llmcards.notes.sections import NoteSections
 
 __all__ = [
     "DecodedNote",
     "NoteBatches",
     "Warnings",
     "decode_note",
+    "drafts_of",
     "note_batches",
     "parse_note",
 ]
@@ -63,6 +68,10 @@ class NoteBatches(Generic[C, S]):
     # (cards, skipped) in note order; a consumer that keeps everything may want the
     # cyclic GC off meanwhile, as `parse_note` does.
     batches: Iterator[tuple[list[C], list[S]]]
+    body: str = ""  # the note without its front matter: what was walked
+    # Once every batch is out, when asked for: the note's sections (notes.sections),
+    # None when it cannot be read section by section.
+    sections: NoteSections | None = None
 
 
 @overload
@@ -73,62 +82,95 @@ def note_batches(
     stem: str = "notes",
     batch: int = 0,
     raw: Literal[False] = False,
+    sections: bool = False,
 ) -> NoteBatches[CardDraft, Skipped]: ...
 
 
 @overload
 def note_batches(
-    text: str, *, root: str | None = None, stem: str = "notes", batch: int = 0, raw: Literal[True]
+    text: str,
+    *,
+    root: str | None = None,
+    stem: str = "notes",
+    batch: int = 0,
+    raw: Literal[True],
+    sections: bool = False,
 ) -> NoteBatches[CardFields, SkippedFields]: ...
 
 
 def note_batches(
-    text: str, *, root: str | None = None, stem: str = "notes", batch: int = 0, raw: bool = False
+    text: str,
+    *,
+    root: str | None = None,
+    stem: str = "notes",
+    batch: int = 0,
+    raw: bool = False,
+    sections: bool = False,
 ) -> NoteBatches[Any, Any]:
     """`parse_note` in pieces of about `batch` outputs (0: one piece), each handed out as
     soon as the rest of the note cannot change it: an importer stores the first
     cards of a large note while the rest is being parsed. `raw`: each card and skipped
-    item as the tuple of its fields (`CardDraft(*fields)`), cheaper to send elsewhere."""
+    item as the tuple of its fields (`CardDraft(*fields)`), cheaper to send elsewhere.
+    `sections`: find the note's sections once the walk is over (`NoteBatches.sections`)."""
+    title, body = note_body(text)
+    root_name = (root or "").strip() or title or stem
+    stream: NoteBatches[Any, Any] = NoteBatches(root_name, title, iter(()), body)
+    stream.batches = _batches(stream, batch, raw, sections)
+    return stream
+
+
+def note_body(text: str) -> tuple[str | None, str]:
+    """The title in the note's front matter, and the note without it, as walked."""
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    title, body = split_front_matter(text)
-    root_name = (root or "").strip() or title or stem
-    return NoteBatches(root_name, title, _batches(body, root_name, batch, raw))
+    return split_front_matter(text)
 
 
 def _batches(
-    body: str, root_name: str, batch: int, raw: bool
+    stream: NoteBatches[Any, Any], batch: int, raw: bool, sections: bool
 ) -> Iterator[tuple[list[Any], list[Any]]]:
     decks: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for outs in walk(body, batch):
-        cards: list[CardDraft | CardFields] = []
-        skipped: list[Skipped | SkippedFields] = []
-        for out in outs:
-            deck = decks.get(out.path)
-            if deck is None:
-                deck = decks[out.path] = (root_name, *out.path)
-            if out.is_card:
-                if out.context:
-                    context = CONTEXT_SEP.join(reversed(out.context))
-                elif out.path and out.kind == "basic" and needs_context(out.front):
-                    context = out.path[-1]  # `作用` alone says nothing: whose?
-                else:
-                    context = ""
-                fields: CardFields = (
-                    deck,
-                    out.front,
-                    out.back,
-                    out.line,
-                    out.kind,
-                    context,
-                    out.path,
-                    out.cloze_ord,
-                    out.cloze_text,
-                )
-                cards.append(fields if raw else CardDraft(*fields))
+    outline = Outline() if sections else None
+    for outs in walk(stream.body, batch, outline):
+        yield drafts_of(outs, stream.root, decks, raw)
+    if outline is not None:
+        from llmcards.notes.sections import note_sections
+
+        stream.sections = note_sections(stream.body, outline)
+
+
+def drafts_of(
+    outs: list[Out], root_name: str, decks: dict[tuple[str, ...], tuple[str, ...]], raw: bool
+) -> tuple[list[Any], list[Any]]:
+    """The cards and skipped items of a walk's outputs (`decks`: a cache of deck paths)."""
+    cards: list[CardDraft | CardFields] = []
+    skipped: list[Skipped | SkippedFields] = []
+    for out in outs:
+        deck = decks.get(out.path)
+        if deck is None:
+            deck = decks[out.path] = (root_name, *out.path)
+        if out.is_card:
+            if out.context:
+                context = CONTEXT_SEP.join(reversed(out.context))
+            elif out.path and out.kind == "basic" and needs_context(out.front):
+                context = out.path[-1]  # `作用` alone says nothing: whose?
             else:
-                item: SkippedFields = (out.line, out.front, out.reason, out.category, deck)
-                skipped.append(item if raw else Skipped(*item))
-        yield cards, skipped
+                context = ""
+            fields: CardFields = (
+                deck,
+                out.front,
+                out.back,
+                out.line,
+                out.kind,
+                context,
+                out.path,
+                out.cloze_ord,
+                out.cloze_text,
+            )
+            cards.append(fields if raw else CardDraft(*fields))
+        else:
+            item: SkippedFields = (out.line, out.front, out.reason, out.category, deck)
+            skipped.append(item if raw else Skipped(*item))
+    return cards, skipped

@@ -26,6 +26,7 @@ class BlockHandlers:
     """Part of `Walker` (walker.py), which holds the state declared here."""
 
     __slots__ = ("callouts", "collect", "cur", "heading_start", "leadin", "quotes", "table")
+    stacks: dict[int, tuple[tuple[int, str], ...]]
     answers: Answers
     callouts: list[tuple[Frame, int] | None]
     collect: list[Piece] | None
@@ -139,6 +140,7 @@ class BlockHandlers:
                 drop_sandwich(cur)
             self.collect = []
             self.heading_start = span["start"]
+            self.stacks[span["start"]] = tuple(self.headings.stack)
         else:
             end_head(cur)
             cur.body |= HAS_TEXT

@@ -36,6 +36,12 @@ class Headings:
         self.pending: list[_Question] = []
         self.saw_content = False
 
+    def resume(self, stack: Sequence[tuple[int, str]]) -> None:
+        """Start where a walk that read the note up to here left off: its `stack`
+        (a section's walk, sections.py; no question may be pending there)."""
+        self.stack = list(stack)
+        self.path = tuple(name for _, name in self.stack)
+
     def heading(self, level: int, pieces: Sequence[Piece], start: int, end: int, line: int) -> None:
         for question in self.pending:
             if question.has_content is None:

@@ -12,7 +12,8 @@ store the first cards of a large note while the rest is still being parsed.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from llmcards.notes.frames import Out
@@ -20,13 +21,25 @@ from llmcards.notes.glue import Glued, find_glued, unglue
 from llmcards.notes.parser import parse_events
 from llmcards.notes.walker import Handler, Span, Walker
 
+Stack = tuple[tuple[int, str], ...]  # (level, name) of the headings a deck path is made of
 
-def walk(text: str, batch: int = 0) -> Iterator[list[Out]]:
+
+@dataclass
+class Outline:
+    """What a whole walk saw of the note's headings, for sections.py."""
+
+    glued: bool = False  # read again with glued items set apart: offsets are not the note's
+    stacks: dict[int, Stack] = field(default_factory=dict)  # see Walker.stacks
+    final: Stack = ()  # the heading stack at the end of the note
+
+
+def walk(text: str, batch: int = 0, outline: Outline | None = None) -> Iterator[list[Out]]:
     """The note's outputs in note order: lists of about `batch` (0: one list at the end).
 
     When the pass meets a numbered item glued to the line before it (see glue.py), it
     starts over on the note read with the glued items set apart; outputs already
-    handed out are the same in both readings and are not handed out twice.
+    handed out are the same in both readings and are not handed out twice. `outline`,
+    when given, is filled in once the walk is over.
     """
     data = b""
     glued: list[int] = []
@@ -34,8 +47,9 @@ def walk(text: str, batch: int = 0) -> Iterator[list[Out]]:
     sent = 0
     while True:
         skip = sent
+        walker = Walker(current, batch, added)
         try:
-            for outs in _pass(Walker(current, batch, added), current):
+            for outs in walk_events(walker, parse_events(current)):
                 if skip:
                     if len(outs) <= skip:
                         skip -= len(outs)
@@ -44,6 +58,10 @@ def walk(text: str, batch: int = 0) -> Iterator[list[Out]]:
                     skip = 0
                 sent += len(outs)
                 yield outs
+            if outline is not None:
+                outline.glued = bool(added)
+                outline.stacks = walker.stacks
+                outline.final = tuple(walker.headings.stack)
             return
         except Glued as found:
             if not data:
@@ -53,9 +71,12 @@ def walk(text: str, batch: int = 0) -> Iterator[list[Out]]:
             current, added = unglue(data, glued)
 
 
-def _pass(walker: Walker, text: str) -> Iterator[list[Out]]:
-    """One reading of the note: each event to its handler (Start and End events by
-    the name of what they open or close)."""
+def walk_events(
+    walker: Walker, events: Iterable[tuple[Any, Span]], end: int | None = None
+) -> Iterator[list[Out]]:
+    """One reading of the note (or of a section's `events`, which ends at byte `end`):
+    each event to its handler (Start and End events by the name of what they open or
+    close)."""
     handlers: dict[str, Handler] = {
         "Code": walker.code,
         "InlineMath": walker.math,
@@ -69,7 +90,6 @@ def _pass(walker: Walker, text: str) -> Iterator[list[Out]]:
     named = {"Start": walker.start_named, "End": walker.end_named}
     tagged = {"Start": walker.start_tagged, "End": walker.end_tagged}
     # Events as `Any`: their union type would cost an isinstance per event to narrow.
-    events: Iterator[tuple[Any, Span]] = parse_events(text)
     for event, span in events:
         if event.__class__ is str:
             on_break(event, span)
@@ -90,4 +110,4 @@ def _pass(walker: Walker, text: str) -> Iterator[list[Out]]:
             handler(value, span)
             if ready:
                 yield ready.pop()
-    yield walker.finish()
+    yield walker.finish(end)

@@ -82,12 +82,16 @@ class Walker(BlockHandlers):
         "rules",
         "source",
         "stack",
+        "stacks",
         "start_named",
         "start_tagged",
     )
 
-    def __init__(self, text: str, batch: int, added: list[int] | None = None) -> None:
-        self.source = source = Source(text, added)
+    def __init__(
+        self, text: str, batch: int, added: list[int] | None = None, source: Source | None = None
+    ) -> None:
+        """`source`: the note's `Source` when several walkers share it (sections.py)."""
+        self.source = source = Source(text, added) if source is None else source
         self.quotes = 0  # depth of open block quotes
         # per open block quote: (frame, title start) when it is a titled callout
         self.callouts: list[tuple[Frame, int] | None] = []
@@ -99,6 +103,8 @@ class Walker(BlockHandlers):
         self.rules = Rules(source, answers)
         self.root = root = Frame(0, len(self.data), (), BODY)
         self.headings = Headings(answers, root.outs)
+        # byte offset of each heading read as a deck -> the deck path's headings before it
+        self.stacks: dict[int, tuple[tuple[int, str], ...]] = {}
         self.stack: list[Frame] = [root]
         self.lists: list[ListFrame] = []
         self.cur = root
@@ -387,14 +393,15 @@ class Walker(BlockHandlers):
             outs[gone] = None  # nothing reads them again: free them
         self.released = limit
 
-    def finish(self) -> list[Out]:
-        """The outputs still held once every event is seen."""
+    def finish(self, end: int | None = None) -> list[Out]:
+        """The outputs still held once every event is seen; `end`: where the walked part
+        of the note ends (a section's walk, sections.py), else at the end of the note."""
         del self.stack[1:]  # pyromark closes everything, but never trust the tail
         root = self.root
         self.cur = root
         if root.sandwich is not None:
             drop_sandwich(root)
-        self.headings.finish(len(self.data))
+        self.headings.finish(len(self.data) if end is None else end)
         return _finished(root.outs, self.released, len(root.outs), self.answers.markdown)
 
 

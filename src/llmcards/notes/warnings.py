@@ -32,9 +32,7 @@ class Warnings:
             if card.kind == "basic":
                 first = seen.setdefault((card.deck, card.context, front), card.line)
                 if first != card.line:
-                    found.append(
-                        _warning(card, "duplicate", f"same front as line {first}, same deck")
-                    )
+                    found.append(_warning(card, "duplicate", duplicate_message(first)))
             if fragment(front) is not None:
                 found.append(_warning(card, "fragment", "front reads like a sentence fragment"))
             if len(card.back) > MAX_ANSWER:
@@ -47,6 +45,19 @@ class Warnings:
         for cards, skipped in batches:
             self.add(cards)
             yield cards, skipped
+
+
+def duplicate_message(first: int) -> str:
+    return f"same front as line {first}, same deck"
+
+
+def duplicate_of(message: str) -> int | None:
+    """The line a duplicate's message names (`duplicate_message`)."""
+    found = _DUPLICATE.fullmatch(message)
+    return int(found.group(1)) if found else None
+
+
+_DUPLICATE = re.compile(r"same front as line (\d+), same deck")
 
 
 def card_warnings(cards: Iterable[CardDraft]) -> list[CardWarning]:

@@ -88,9 +88,11 @@ class Matcher:
         self._pools: dict[Key, _Pool] = {}
         self._count = 0
 
-    def add(self, drafts: Iterable[CardDraft]) -> None:
+    def add(self, drafts: Iterable[CardDraft], at: int | None = None) -> None:
+        """`at`: the position in the file of the first of `drafts` (default: right after
+        the drafts added before; a re-import of some sections skips the others')."""
         groups, pools, candidates = self._groups, self._pools, self._candidates
-        position = self._count
+        position = self._count if at is None else at
         for draft in drafts:
             slot = Slot(position, draft)
             position += 1

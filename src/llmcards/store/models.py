@@ -47,6 +47,9 @@ class Source(SQLModel, table=True):
     parser_version: int
     deck_arg: str = ""  # the --deck it was imported with ("" = root from the file itself)
     skipped_json: str = "[]"  # what the last parse passed over, for unchanged re-imports
+    # The note's sections as last imported, while the file's cards are what that import
+    # made (migration 0005's triggers clear it otherwise): see llmcards.reimport.
+    sections_json: str | None = None
     imported_at: datetime = _utc(nullable=False)
 
 

@@ -40,6 +40,9 @@ class SyncResult:
     updated_drafts: list[CardDraft] = field(default_factory=list)
     # Cards that kept their history through a front, context or file change: (old, new)
     kept: list[tuple[str, str]] = field(default_factory=list)
+    # Lines of drafts whose equal cards (same key and heading) would be handed out in
+    # another order by the next import of the same text (see `unsettled_lines`).
+    unsettled: set[int] = field(default_factory=set)
 
 
 def card_label(context: str, front: str) -> str:
@@ -47,7 +50,7 @@ def card_label(context: str, front: str) -> str:
     return f"{context}{CONTEXT_SEP}{front}" if context else front
 
 
-_EXISTING_COLUMNS = (
+EXISTING_COLUMNS = (
     CARD.c.id,
     CARD.c.uid,
     CARD.c.context,
@@ -112,7 +115,20 @@ def existing_cards(
     """Ranks: 0 the file's own card, 1 a card of a file that is gone (renamed or moved),
     2 a card the file retired before (a front restored), 3 a card another file of the
     root retired (a bullet moved between files)."""
-    rows = conn.execute(select(*_EXISTING_COLUMNS).where(CARD.c.root == root)).all()
+    # By front then id, as the (root, front) index holds them: a re-import that reads
+    # only some fronts (llmcards.reimport) reads them in the same order.
+    rows = conn.execute(
+        select(*EXISTING_COLUMNS).where(CARD.c.root == root).order_by(CARD.c.front, CARD.c.id)
+    ).all()
+    candidates, takeable = ranked(rows, source_path, path_is_gone)
+    return Existing(root, source_path, rows, candidates, takeable)
+
+
+def ranked(
+    rows: Sequence[Any], source_path: str, path_is_gone: Callable[[str], bool]
+) -> tuple[dict[Key, list[tuple[int, Any]]], list[Any]]:
+    """The cards a file's drafts can match, by key and rank (see `existing_cards`), and
+    those its import may retire or pair."""
     candidates: dict[Key, list[tuple[int, Any]]] = defaultdict(list)
     takeable = []
     gone_cache: dict[str, bool] = {}
@@ -131,7 +147,7 @@ def existing_cards(
         if rank < 2:
             takeable.append(row)
         candidates[(row.context, row.front, row.kind, row.cloze_ord)].append((rank, row))
-    return Existing(root, source_path, rows, candidates, takeable)
+    return candidates, takeable
 
 
 def apply_drafts(
@@ -150,12 +166,50 @@ def apply_drafts(
     if matcher is None:
         matcher = known.matcher()
         matcher.add(drafts)
-    groups = matcher.finish()
+    return write_groups(conn, known, matcher.finish(), deck_ids, now)
+
+
+def write_groups(
+    conn: Connection,
+    known: Existing,
+    groups: list[tuple[Key, list[Slot]]],
+    deck_ids: dict[tuple[str, ...], int],
+    now: datetime,
+    uids: Uids | None = None,
+) -> SyncResult:
+    """The rest of `apply_drafts` once the drafts are matched by key (`groups`, in order
+    of first appearance in the file). `uids`: the uids in use, when `known` does not
+    hold every card of the root."""
     _pair_leftovers(known, groups, deck_ids)
     result = SyncResult()
-    matched_ids = _write(conn, known, groups, deck_ids, now, result)
+    if uids is None:
+        uids = Uids(row.uid for row in known.rows)
+    matched_ids = _write(conn, known, groups, deck_ids, now, result, uids)
     _retire_unmatched(conn, known, matched_ids, now, result)
+    result.unsettled = unsettled_lines(groups)
     return result
+
+
+def unsettled_lines(groups: list[tuple[Key, list[Slot]]]) -> set[int]:
+    """Lines of the drafts whose cards the next import of the same text could hand out
+    differently: that import gives the drafts of one key and heading the cards of that
+    key and heading in id order, so their ids must rise in note order. (A new card's id
+    is larger than every stored one, and new cards are inserted in note order.)"""
+    unsettled: set[int] = set()
+    for _key, slots in groups:
+        if len(slots) < 2:
+            continue
+        last: dict[str, tuple[int, int]] = {}
+        for slot in slots:
+            order = (0, slot.row.id) if slot.row is not None else (1, slot.position)
+            heading = DECK_SEP.join(slot.draft.heading_path)
+            before = last.get(heading)
+            if before is not None and before >= order:
+                unsettled.update(
+                    s.draft.line for s in slots if DECK_SEP.join(s.draft.heading_path) == heading
+                )
+            last[heading] = order
+    return unsettled
 
 
 def _pair_leftovers(
@@ -225,6 +279,7 @@ def _write(
     deck_ids: dict[tuple[str, ...], int],
     now: datetime,
     result: SyncResult,
+    uids: Uids,
 ) -> set[int]:
     """Insert new cards and update matched ones; the ids of the cards the drafts are."""
     root, source_path = known.root, known.source_path
@@ -232,7 +287,6 @@ def _write(
     new_rows = NewCardRows(conn, root=root, source_path=source_path, now=now)
     updates: list[dict[str, object]] = []
     note_uids: dict[tuple[str, int], str] = {}  # (cloze_text, line) -> note uid of siblings
-    uids = Uids(row.uid for row in known.rows)
     for key, slots in groups:
         for slot in slots:
             position, draft, existing = slot.position, slot.draft, slot.row

@@ -1,0 +1,212 @@
+"""A re-import that reads and writes only the cards of a note's changed sections.
+
+`llmcards.reimport` finds the sections of a note that changed since its last import;
+the cards of the others are exactly what that import made (migration 0005 keeps it so),
+and they only move: their positions and lines shift with one UPDATE. The changed
+sections' drafts go through the same matching and writing as a whole re-import
+(`sync.write_groups`), against the cards that could take part: the changed sections'
+old cards and every card of the root sharing a front with them. The outcome is the
+whole re-import's, card for card, as long as no unchanged card shares a key and heading
+with a changed one — then `Entangled` names the sections to read as well.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, column, select, table
+
+from llmcards.cards import DECK_SEP, CardDraft
+from llmcards.store.bulk import ensure_decks
+from llmcards.store.identity import Key, Uids
+from llmcards.store.matching import key_of_draft
+from llmcards.store.models import CARD
+from llmcards.store.sync import EXISTING_COLUMNS, Existing, SyncResult, ranked, write_groups
+
+
+@dataclass(frozen=True)
+class Moved:
+    """An unchanged section's cards: `count` from position `old`, now at `new`."""
+
+    old: int
+    count: int
+    new: int
+    lines: int  # added to each card's line
+
+
+@dataclass
+class Narrowed:
+    """What changed in a note, in positions of its cards (in note order)."""
+
+    changed: list[tuple[int, int]]  # (first position, count) of each changed old section
+    moved: list[Moved]  # every unchanged section, in old order
+    drafts: list[tuple[int, list[CardDraft]]]  # per changed section: (first position, drafts)
+
+
+class Entangled(Exception):
+    """Cards of unchanged sections (their old positions) share a key and heading with
+    changed cards: the whole re-import would match them together."""
+
+    def __init__(self, positions: list[int]) -> None:
+        super().__init__(positions)
+        self.positions = positions
+
+
+def narrowed_sync(
+    conn: Connection,
+    *,
+    root: str,
+    source_path: str,
+    plan: Narrowed,
+    now: datetime,
+    path_is_gone: Callable[[str], bool],
+) -> SyncResult | None:
+    """`sync.apply_drafts` for the changed sections only; None when it cannot be
+    the same (a card of a gone file could be taken over, or the file's cards are not
+    where the sections say). Writes nothing before it knows."""
+    if _other_file_gone(conn, root, source_path, path_is_gone):
+        return None
+    drafts = [d for _at, batch in plan.drafts for d in batch]
+    changed = _changed_cards(conn, root, source_path, plan.changed)
+    fronts = {d.front for d in drafts} | set(changed.values())
+    rows = _by_front(conn, root, fronts)
+    starts = [m.old for m in plan.moved]
+    tied = {(key_of_draft(d), DECK_SEP.join(d.heading_path)) for d in drafts}
+    tied.update((_key(r), r.heading_path) for r in rows if r.id in changed)
+    first: dict[Key, int] = {}  # where each key first appears among unchanged cards
+    tangled: list[int] = []
+    known_rows = []
+    for row in rows:
+        if row.source_path != source_path or row.retired or row.id in changed:
+            known_rows.append(row)
+            continue
+        i = bisect_right(starts, row.position) - 1
+        if i < 0 or row.position >= plan.moved[i].old + plan.moved[i].count:
+            return None  # an active card in no section: not what the last import made
+        key = _key(row)
+        if (key, row.heading_path) in tied:
+            tangled.append(row.position)
+        at = row.position - plan.moved[i].old + plan.moved[i].new
+        if at < first.get(key, at + 1):
+            first[key] = at
+    if tangled:
+        raise Entangled(tangled)
+    candidates, takeable = ranked(known_rows, source_path, path_is_gone)
+    known = Existing(root, source_path, known_rows, candidates, takeable)
+    matcher = known.matcher()
+    for at, batch in plan.drafts:
+        matcher.add(batch, at)
+    groups = matcher.finish()
+    # In order of first appearance in the whole file, as the whole re-import has them.
+    groups.sort(
+        key=lambda group: min(first.get(group[0], group[1][0].position), group[1][0].position)
+    )
+    deck_ids = ensure_decks(conn, (d.deck for d in drafts))
+    _shift(conn, root, source_path, plan.moved)
+    uids = Uids(stored=lambda uid: _uid_taken(conn, root, uid))
+    return write_groups(conn, known, groups, deck_ids, now, uids)
+
+
+def _key(row: Any) -> Key:
+    return (row.context, row.front, row.kind, row.cloze_ord)
+
+
+def _other_file_gone(
+    conn: Connection, root: str, source_path: str, path_is_gone: Callable[[str], bool]
+) -> bool:
+    """Whether an active card of the root comes from a file that is gone: the whole
+    re-import would take such cards over (`sync.existing_cards`, rank 1)."""
+    others = conn.exec_driver_sql(
+        "SELECT DISTINCT source_path FROM card WHERE source_path != ?", (source_path,)
+    ).all()
+    for (path,) in others:
+        if path_is_gone(path):
+            active = conn.exec_driver_sql(
+                "SELECT 1 FROM card WHERE source_path = ? AND root = ? AND retired = 0 LIMIT 1",
+                (path, root),
+            ).first()
+            if active is not None:
+                return True
+    return False
+
+
+def _fill(conn: Connection, name: str, values: Iterable[object]) -> None:
+    conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {name} (v PRIMARY KEY)")
+    conn.exec_driver_sql(f"DELETE FROM temp.{name}")
+    rows = [(v,) for v in values]
+    if rows:
+        conn.exec_driver_sql(f"INSERT INTO temp.{name} VALUES (?)", rows)
+
+
+def _changed_cards(
+    conn: Connection, root: str, source_path: str, ranges: list[tuple[int, int]]
+) -> dict[int, str]:
+    """id -> front of the file's active cards in the changed sections."""
+    _fill(conn, "llmcards_positions", (p for first, n in ranges for p in range(first, first + n)))
+    return dict(
+        conn.exec_driver_sql(
+            "SELECT id, front FROM card WHERE source_path = ? AND root = ? AND retired = 0"
+            " AND position IN (SELECT v FROM temp.llmcards_positions)",
+            (source_path, root),
+        ).all()
+    )
+
+
+def _by_front(conn: Connection, root: str, fronts: set[str]) -> list[Any]:
+    """Every card of the root with one of `fronts`, in `sync.existing_cards`' order."""
+    _fill(conn, "llmcards_fronts", sorted(fronts))
+    wanted: Any = select(column("v")).select_from(table("llmcards_fronts", schema="temp"))
+    return list(
+        conn.execute(
+            select(*EXISTING_COLUMNS)
+            .where(CARD.c.root == root, CARD.c.front.in_(wanted))
+            .order_by(CARD.c.front, CARD.c.id)
+        ).all()
+    )
+
+
+def _shift(conn: Connection, root: str, source_path: str, moved: list[Moved]) -> None:
+    """Move the unchanged sections' cards to their new positions and lines, at once."""
+    runs: list[list[int]] = []  # [first old position, last, position shift, line shift]
+    for m in moved:
+        if m.count == 0 or (m.new == m.old and m.lines == 0):
+            continue
+        shift = m.new - m.old
+        last = runs[-1] if runs else None
+        if last and last[1] + 1 == m.old and last[2] == shift and last[3] == m.lines:
+            last[1] = m.old + m.count - 1
+        else:
+            runs.append([m.old, m.old + m.count - 1, shift, m.lines])
+    if not runs:
+        return
+    conn.exec_driver_sql(
+        "CREATE TEMP TABLE IF NOT EXISTS llmcards_shift"
+        " (a INTEGER PRIMARY KEY, b INTEGER, dp INTEGER, dl INTEGER)"
+    )
+    conn.exec_driver_sql("DELETE FROM temp.llmcards_shift")
+    conn.exec_driver_sql(
+        "INSERT INTO temp.llmcards_shift VALUES (?, ?, ?, ?)", [tuple(run) for run in runs]
+    )
+    # Each card's run: the last one starting at or before it (runs do not overlap).
+    run = "(SELECT {} FROM temp.llmcards_shift WHERE a <= card.position ORDER BY a DESC LIMIT 1)"
+    conn.exec_driver_sql(
+        "UPDATE card SET position = position + "
+        + run.format("dp")
+        + ", source_line = source_line + "
+        + run.format("dl")
+        + " WHERE source_path = ? AND root = ? AND retired = 0 AND position >= ?"
+        + " AND position <= "
+        + run.format("b"),
+        (source_path, root, runs[0][0]),
+    )
+
+
+def _uid_taken(conn: Connection, root: str, uid: str) -> bool:
+    found = conn.exec_driver_sql(
+        "SELECT 1 FROM card WHERE uid = ? AND root = ? LIMIT 1", (uid, root)
+    ).first()
+    return found is not None
