@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from llmcards.cards import CardDraft, CardWarning, Skipped
@@ -30,13 +31,13 @@ if TYPE_CHECKING:
     from llmcards.notes.walk import Stack
     from llmcards.store.sync import SyncResult
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 # Sections read again at most this many times over (each time more of them, when
 # unchanged cards turn out to share a key and heading with changed ones).
 _ROUNDS = 4
 
 
-@dataclass
+@dataclass(slots=True)
 class Stored:
     """One section as the last import left it."""
 
@@ -56,15 +57,30 @@ class State:
     final: Stack
 
     def as_json(self) -> str:
+        """Compact: a large note has tens of thousands of sections, most with the stack
+        of the one before and nothing skipped or worth a warning."""
+        stacks: dict[Stack, int] = {}
+        rows = []
+        skipped: dict[int, list[list[Any]]] = {}
+        warnings: dict[int, list[list[Any]]] = {}
+        for i, s in enumerate(self.sections):
+            rows.append(
+                (s.digest, stacks.setdefault(s.stack, len(stacks)), s.line, s.cards, s.settled)
+            )
+            if s.skipped:
+                skipped[i] = s.skipped
+            if s.warnings:
+                warnings[i] = s.warnings
+        final = stacks.setdefault(self.final, len(stacks))
         return json.dumps(
             {
                 "v": STATE_VERSION,
                 "root": self.root,
-                "final": self.final,
-                "sections": [
-                    [s.digest, s.stack, s.line, s.cards, s.settled, s.skipped, s.warnings]
-                    for s in self.sections
-                ],
+                "stacks": list(stacks),
+                "final": final,
+                "sections": rows,
+                "skipped": skipped,
+                "warnings": warnings,
             },
             ensure_ascii=False,
             separators=(",", ":"),
@@ -75,18 +91,17 @@ def load_state(text: str) -> State | None:
     raw = json.loads(text)
     if raw.get("v") != STATE_VERSION:
         return None
-    return State(
-        raw["root"],
-        [
-            Stored(d, _stack(st), line, n, ok, sk, w)
-            for d, st, line, n, ok, sk, w in raw["sections"]
-        ],
-        _stack(raw["final"]),
-    )
-
-
-def _stack(raw: Sequence[Sequence[Any]]) -> Stack:
-    return tuple((int(level), str(name)) for level, name in raw)
+    stacks = [tuple((level, name) for level, name in stack) for stack in raw["stacks"]]
+    skipped, warnings = raw["skipped"], raw["warnings"]
+    sections = [
+        Stored(digest, stacks[stack], line, cards, settled, [], [])
+        for digest, stack, line, cards, settled in raw["sections"]
+    ]
+    for i, items in skipped.items():
+        sections[int(i)].skipped = items
+    for i, items in warnings.items():
+        sections[int(i)].warnings = items
+    return State(raw["root"], sections, stacks[raw["final"]])
 
 
 def whole_state(
@@ -266,6 +281,8 @@ def _unchanged(sections: list[Section], state: State, forced: set[int]) -> dict[
         queue = waiting.get(section.digest)
         if queue and i not in forced:
             pairs.append((i, queue.pop()))
+    if all(a[1] < b[1] for a, b in pairwise(pairs)):
+        return dict(pairs)  # nothing moved: the usual edit
     return dict(_increasing(pairs))
 
 
@@ -377,12 +394,15 @@ def _kept_parts(
     equal cards are read together, but then only reading it all is sure)."""
     state = read.state
     old_starts = [s.line for s in state.sections]
-    kept = {}
+    kept: dict[int, tuple[Stored, list[Skipped], list[CardWarning]]] = {}
     for i, section in enumerate(read.sections):
         j = read.old[i]
         if j is None:
             continue
         old = state.sections[j]
+        if not old.skipped and not old.warnings:
+            kept[i] = (_moved(old, section.line, old.warnings), [], [])
+            continue
         skipped = [
             Skipped(section.line + rel, text, reason, category, tuple(deck))
             for rel, text, reason, category, deck in old.skipped
@@ -397,17 +417,12 @@ def _kept_parts(
                 message = duplicate_message(first)
             warnings.append(CardWarning(section.line + rel, front, kind, message, tuple(deck)))
             stored_warnings.append([rel, front, kind, message, deck, first])
-        stored = Stored(
-            old.digest,
-            old.stack,
-            section.line,
-            old.cards,
-            old.settled,
-            old.skipped,
-            stored_warnings,
-        )
-        kept[i] = (stored, skipped, warnings)
+        kept[i] = (_moved(old, section.line, stored_warnings), skipped, warnings)
     return kept
+
+
+def _moved(old: Stored, line: int, warnings: list[list[Any]]) -> Stored:
+    return Stored(old.digest, old.stack, line, old.cards, old.settled, old.skipped, warnings)
 
 
 def _holds(old_first: list[int], state: State, j: int, positions: list[int]) -> bool:

@@ -140,7 +140,7 @@ class BlockHandlers:
                 drop_sandwich(cur)
             self.collect = []
             self.heading_start = span["start"]
-            self.stacks[span["start"]] = tuple(self.headings.stack)
+            self.stacks[span["start"]] = self.headings.frozen
         else:
             end_head(cur)
             cur.body |= HAS_TEXT

@@ -26,12 +26,13 @@ class _Question:
 
 
 class Headings:
-    __slots__ = ("answers", "outs", "path", "pending", "saw_content", "stack")
+    __slots__ = ("answers", "frozen", "outs", "path", "pending", "saw_content", "stack")
 
     def __init__(self, answers: Answers, outs: list[Out | None]) -> None:
         self.answers = answers
         self.outs = outs
         self.stack: list[tuple[int, str]] = []
+        self.frozen: tuple[tuple[int, str], ...] = ()  # `stack` as it stands, as a tuple
         self.path: tuple[str, ...] = ()
         self.pending: list[_Question] = []
         self.saw_content = False
@@ -40,6 +41,7 @@ class Headings:
         """Start where a walk that read the note up to here left off: its `stack`
         (a section's walk, sections.py; no question may be pending there)."""
         self.stack = list(stack)
+        self.frozen = tuple(stack)
         self.path = tuple(name for _, name in self.stack)
 
     def heading(self, level: int, pieces: Sequence[Piece], start: int, end: int, line: int) -> None:
@@ -55,6 +57,7 @@ class Headings:
         if name:
             self.stack.append((level, name))
             self.path = (*parent, name)
+        self.frozen = tuple(self.stack)
         if name.endswith(("?", "？")):
             self.pending.append(_Question(level, name, parent, line, end, len(self.outs)))
             self.outs.append(None)

@@ -4,8 +4,10 @@ A heading that is a top-level block (not in a list item, quote or footnote) clos
 Markdown block before it: what follows is read the same whatever came before, except
 for the deck path the headings before it built (carried from section to section) and
 a question heading still gathering its answer (rule 5; no cut is made while one may be).
-So the outputs of a whole walk are the outputs of each section walked on its own, one
-after the other, from the heading stack the sections before it left. Two things reach
+The same holds before an item of a top-level list, when nothing before it reaches
+past it (see `split`). So the outputs of a whole walk are the outputs of each section
+walked on its own, one after the other, from the heading stack the sections before it
+left. Two things reach
 across the whole note and rule sections out: link reference and footnote definitions
 (`doc_wide`), and numbered items glued to the line before them (glue.py reads the
 whole note again). This module is the one definition of where sections start (`split`)
@@ -20,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from llmcards.notes.frames import Out
+from llmcards.notes.frames import ListFrame, Out
 from llmcards.notes.parser import parse_events
 from llmcards.notes.source import Source
 from llmcards.notes.walk import Outline, Stack, walk_events
@@ -46,44 +48,89 @@ class Section:
     end: int
     digest: str  # of the bytes [start, end)
     line: int  # of `start`, 1-based
+    # It starts at an item of a top-level list (of numbered items: True), not a heading.
+    in_list: bool | None = None
     events: list[Any] | None = None  # pyromark's events of the section, when kept
 
 
 def split(text: str, data: bytes, keep: Callable[[int, str], bool] | None = None) -> list[Section]:
     """The sections of the note `text` (`data`: its UTF-8 bytes), in order; the first
     holds what comes before the first cut (often nothing). `keep(index, digest)`: keep
-    that section's events, to walk it."""
+    that section's events, to walk it.
+
+    A cut is made before a top-level heading, and before each item but the first of a
+    top-level list, unless something before could still change what comes after it:
+    a question heading gathering its answer (rule 5), a paragraph that may lead in the
+    list (rule 7: each card takes its context), or an ordered list whose numbering may
+    resume after the blocks that follow (sandwich.py).
+    """
     sections: list[Section] = []
     pending: list[int] = []  # levels of headings that may be questions still gathering
     depth = 0  # open blocks
+    last = ""  # what the last top-level block was
+    in_list: bool | None = None  # the open top-level list is ordered
+    cut_items = False  # its items may be cut apart
+    items = 0  # its items so far
+    resumable = False  # an ordered top-level list ended: a later one may resume it
     start, line = 0, 1
-    buffer: list[Any] | None = [] if keep is not None else None
+    kind: bool | None = None  # the open section's `in_list`
+    buffer: list[Any] = []  # the open section's events (kept only when asked for)
+    append = buffer.append
     for pair in parse_events(text):
+        append(pair)
         event = pair[0]
-        if event.__class__ is dict:
-            opened = event.get("Start")
-            if opened is not None:
-                if opened.__class__ is dict and "Heading" in opened:
-                    span = pair[1]
-                    at = span["start"]
-                    level = _LEVELS[opened["Heading"]["level"]]
-                    if depth == 0:
-                        while pending and pending[-1] >= level:
-                            pending.pop()
-                        if not pending and at > start:
-                            line = _close(sections, data, start, at, line, buffer, keep)
-                            start = at
-                            if buffer is not None:
-                                buffer = []
-                    heading = data[at : span["end"]]
-                    if any(mark in heading for mark in _QUESTION_BYTES):
-                        pending.append(level)
-                depth += 1
-            elif "End" in event:
+        if event.__class__ is not dict:
+            if depth == 0 and event == "Rule":
+                resumable = False
+            continue
+        if "Text" in event:  # the most common event by far
+            continue
+        opened = event.get("Start")
+        if opened is None:
+            if "End" in event:
                 depth -= 1
-        if buffer is not None:
-            buffer.append(pair)
-    _close(sections, data, start, len(data), line, buffer, keep)
+                if depth == 0 and in_list is not None and "List" in event["End"]:
+                    resumable = resumable or in_list
+                    in_list = None
+            continue
+        cut = False
+        heading = opened.__class__ is dict and "Heading" in opened
+        if depth == 0:
+            if heading:
+                last = "Heading"
+                resumable = False
+                level = _LEVELS[opened["Heading"]["level"]]
+                while pending and pending[-1] >= level:
+                    pending.pop()
+                cut = not pending
+            elif opened.__class__ is not dict:
+                last = opened
+            elif "List" in opened:
+                in_list = opened["List"] is not None
+                if in_list:
+                    resumable = False  # taken up or dropped right here
+                cut_items = last != "Paragraph" and not resumable
+                items = 0
+                last = "List"
+            else:
+                last = next(iter(opened))
+        elif depth == 1 and in_list is not None and opened == "Item":
+            cut = items > 0 and cut_items and not pending
+            items += 1
+        depth += 1
+        if not cut and not heading:
+            continue
+        at = pair[1]["start"]
+        if cut and at > start:
+            buffer.pop()  # the event opens the next section
+            line = _close(sections, data, start, at, line, kind, buffer, keep)
+            start = at
+            kind = in_list if depth == 2 else None
+            buffer = [pair]
+            append = buffer.append
+        if heading and any(mark in data[at : pair[1]["end"]] for mark in _QUESTION_BYTES):
+            pending.append(_LEVELS[opened["Heading"]["level"]])
+    _close(sections, data, start, len(data), line, kind, buffer, keep)
     return sections
 
 
@@ -93,12 +140,13 @@ def _close(
     start: int,
     end: int,
     line: int,
-    buffer: list[Any] | None,
+    in_list: bool | None,
+    buffer: list[Any],
     keep: Callable[[int, str], bool] | None,
 ) -> int:
     """Append the section [start, end); the line `end` is on."""
     digest = hashlib.blake2b(data[start:end], digest_size=16).hexdigest()
-    section = Section(start, end, digest, line)
+    section = Section(start, end, digest, line, in_list)
     if keep is not None and keep(len(sections), digest):
         section.events = buffer
     sections.append(section)
@@ -113,6 +161,8 @@ def walk_section(
     assert section.events is not None
     walker = Walker(text, 0, source=source)
     walker.headings.resume(stack)
+    if section.in_list is not None:  # the list it is part of was opened before it
+        walker.lists.append(ListFrame(section.in_list, False))
     outs: list[Out] = []
     for part in walk_events(walker, section.events, section.end):
         outs += part

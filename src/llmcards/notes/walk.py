@@ -61,7 +61,7 @@ def walk(text: str, batch: int = 0, outline: Outline | None = None) -> Iterator[
             if outline is not None:
                 outline.glued = bool(added)
                 outline.stacks = walker.stacks
-                outline.final = tuple(walker.headings.stack)
+                outline.final = walker.headings.frozen
             return
         except Glued as found:
             if not data:

@@ -103,7 +103,8 @@ class Walker(BlockHandlers):
         self.rules = Rules(source, answers)
         self.root = root = Frame(0, len(self.data), (), BODY)
         self.headings = Headings(answers, root.outs)
-        # byte offset of each heading read as a deck -> the deck path's headings before it
+        # byte offset of each heading read as a deck, and of each item of a list in no
+        # other item -> the deck path's headings before it (for notes.sections)
         self.stacks: dict[int, tuple[tuple[int, str], ...]] = {}
         self.stack: list[Frame] = [root]
         self.lists: list[ListFrame] = []
@@ -326,6 +327,8 @@ class Walker(BlockHandlers):
 
     def start_item(self, name: str, span: Span) -> None:
         frame = Frame(span["start"], span["end"], self.headings.path)
+        if self.cur is self.root:
+            self.stacks[span["start"]] = self.headings.frozen
         lists = self.lists
         if lists and lists[-1].in_answer:
             frame.in_answer = True
