@@ -1,7 +1,8 @@
-"""source.sections_json: a file's sections as last imported, so a re-import reads only
+"""source.sections: a file's sections as last imported, so a re-import reads only
 what changed (llmcards.reimport)
 
-The column holds, per section of the note, its hash, where it sat and what it made. It
+The column holds, per section of the note, its hash, where it sat and what it made
+(compressed JSON, llmcards.section_state). It
 is only worth trusting while the file's cards are exactly what that import made: any
 other change to them (an edit, `relink`, another file's import taking a card over, a
 card deleted) clears it through the triggers below, and the next re-import of the file
@@ -24,13 +25,13 @@ depends_on = None
 # only an import writes (leaving them out spares a re-import's every shifted card).
 _WATCHED = "front, back, context, kind, cloze_ord, cloze_text, deck_id, source_path, root, retired"
 _CLEAR = (
-    "UPDATE source SET sections_json = NULL"
-    " WHERE sections_json IS NOT NULL AND root = {row}.root AND path = {row}.source_path;"
+    "UPDATE source SET sections = NULL"
+    " WHERE sections IS NOT NULL AND root = {row}.root AND path = {row}.source_path;"
 )
 
 
 def upgrade() -> None:
-    op.add_column("source", sa.Column("sections_json", sa.String(), nullable=True))
+    op.add_column("source", sa.Column("sections", sa.LargeBinary(), nullable=True))
     op.execute(
         f"CREATE TRIGGER card_changed_sections AFTER UPDATE OF {_WATCHED} ON card BEGIN "
         + _CLEAR.format(row="OLD")
@@ -48,4 +49,4 @@ def downgrade() -> None:
     op.execute("DROP TRIGGER IF EXISTS card_deleted_sections")
     op.execute("DROP TRIGGER IF EXISTS card_changed_sections")
     with op.batch_alter_table("source", schema=None) as batch_op:
-        batch_op.drop_column("sections_json")
+        batch_op.drop_column("sections")

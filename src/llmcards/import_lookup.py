@@ -63,7 +63,7 @@ def look_up(
 
 SECTIONS_SQL = (
     "SELECT 1 FROM source WHERE path = ? AND parser_version = ? AND deck_arg = ?"
-    " AND sections_json IS NOT NULL LIMIT 1"
+    " AND sections IS NOT NULL LIMIT 1"
 )
 
 

@@ -375,12 +375,12 @@ def _import_in_transaction(
                 raise exc.in_file(str(path)) from None
             sections = None
             if parse.sections is not None:
-                from llmcards.reimport import whole_state
+                from llmcards.section_state import whole_state
 
                 state = whole_state(
-                    parse.root, parse.sections, lines, skipped, watch.found, result.unsettled
+                    parse.root, parse.sections, lines, watch.found, result.unsettled
                 )
-                sections = state.as_json()
+                sections = state.as_blob()
             save_source(
                 conn,
                 parse.root,
@@ -442,6 +442,7 @@ def _by_sections(
     stored = stored_sections(conn, file.resolved, PARSER_VERSION, deck)
     if stored is None:
         return None
+    state_blob, skipped_json = stored
     try:
         outcome = reimport(
             conn,
@@ -450,7 +451,8 @@ def _by_sections(
             stem=file.path.stem,
             deck=deck,
             source_path=file.resolved,
-            stored_json=stored,
+            stored=state_blob,
+            skipped_json=skipped_json,
             now=now,
         )
     except NoteError as exc:
@@ -469,7 +471,7 @@ def _by_sections(
         SkippedJson(outcome.skipped),
         now,
         deck,
-        outcome.state.as_json(),
+        outcome.state.as_blob(),
     )
     return FileReport(
         path=file.path,

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from llmcards.cards import CardDraft, Skipped
 from llmcards.notes import drafts_of, note_batches
 from llmcards.notes.glue import Glued
-from llmcards.notes.sections import NoteSections, split, walk_section
+from llmcards.notes.sections import NoteSections, Section, split, walk_section
 from llmcards.notes.source import Source
 from llmcards.notes.walk import Stack
 from tests.notes.helpers import FIXTURES
@@ -35,7 +35,9 @@ def _whole(text: str) -> tuple[list[CardDraft], list[Skipped], NoteSections | No
     return cards, skipped, stream.sections, stream.body
 
 
-def _by_sections(body: str, root: str) -> tuple[list[CardDraft], list[Skipped], list[Stack]]:
+def _by_sections(
+    body: str, root: str
+) -> tuple[list[CardDraft], list[Skipped], list[Stack], list[Section]]:
     data = body.encode("utf-8", "surrogatepass")
     source = Source(body)
     decks: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -43,13 +45,14 @@ def _by_sections(body: str, root: str) -> tuple[list[CardDraft], list[Skipped], 
     skipped: list[Skipped] = []
     stacks: list[Stack] = []
     stack: Stack = ()
-    for section in split(body, data, keep=lambda _i, _d: True):
+    sections = split(body, data, keep=lambda _i, _d: True)
+    for section in sections:
         stacks.append(stack)
         outs, stack = walk_section(body, source, section, stack)
         more_cards, more_skipped = drafts_of(outs, root, decks, False)
         cards += more_cards
         skipped += more_skipped
-    return cards, skipped, stacks
+    return cards, skipped, stacks, sections
 
 
 def _same(text: str) -> int:
@@ -58,13 +61,16 @@ def _same(text: str) -> int:
     if sections is None:  # definitions or glued items: never read by sections
         return 0
     try:
-        by_cards, by_skipped, stacks = _by_sections(body, note_batches(text).root)
+        by_cards, by_skipped, stacks, split_up = _by_sections(body, note_batches(text).root)
     except Glued:  # a section meets a glued item: a re-import then reads it all
         return 0
     assert by_cards == cards
     assert by_skipped == skipped
     assert stacks == sections.stacks  # what the whole walk saw where each starts
-    return len(sections.sections)
+    # The whole walk cut the note where a re-import cuts it (one definition, two readers).
+    assert [s.line for s in split_up] == list(sections.lines)
+    assert b"".join(bytes.fromhex(s.digest) for s in split_up) == sections.digests
+    return len(split_up)
 
 
 @pytest.mark.parametrize(
@@ -77,7 +83,7 @@ def test_fixture_notes_read_the_same_by_sections(path: Path) -> None:
 def test_generated_notes_read_the_same_by_sections_and_are_cut_fine() -> None:
     text = generate_notes(3000, seed=3)
     # Cut at headings and between top-level items: a few cards a section.
-    assert _same(text) > 1000
+    assert _same(text) > 400
     assert _same(TRICKY) > 1
 
 
@@ -87,7 +93,12 @@ def test_any_note_reads_the_same_by_sections(text: str) -> None:
     _same(text)
 
 
-def test_no_cut_where_an_earlier_block_still_reaches_past_it() -> None:
+def test_no_cut_where_an_earlier_block_still_reaches_past_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import llmcards.notes.sections as sections
+
+    monkeypatch.setattr(sections, "_chosen", lambda _data, _at: True)  # every item may
     text = (
         "# 训练\n\n"
         "一段引子：\n\n"  # leads in the list: each card takes it as context

@@ -138,7 +138,7 @@ def _batches(
     if outline is not None:
         from llmcards.notes.sections import note_sections
 
-        stream.sections = note_sections(stream.body, outline)
+        stream.sections = note_sections(outline)
 
 
 def drafts_of(

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+import zlib
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +41,13 @@ _QUESTION_BYTES = (b"?", "？".encode(), b"&")
 
 def doc_wide(data: bytes) -> bool:
     """Whether the note may hold a definition that changes how other sections read."""
-    return _DEFINITION.search(data) is not None
+    at = data.find(b"]:")
+    while at >= 0:  # rare: only then is the line looked at
+        start = data.rfind(b"\n", 0, at) + 1
+        if _DEFINITION.match(data, start) is not None:
+            return True
+        at = data.find(b"]:", at + 2)
+    return False
 
 
 @dataclass(slots=True)
@@ -53,18 +61,41 @@ class Section:
     events: list[Any] | None = None  # pyromark's events of the section, when kept
 
 
+Cut = tuple[int, bool | None]  # where a section starts, and its `in_list`
+
+
 def split(text: str, data: bytes, keep: Callable[[int, str], bool] | None = None) -> list[Section]:
     """The sections of the note `text` (`data`: its UTF-8 bytes), in order; the first
     holds what comes before the first cut (often nothing). `keep(index, digest)`: keep
-    that section's events, to walk it.
+    that section's events, to walk it."""
+    sections: list[Section] = []
+    cuts: list[Cut] = []
+    seen = 0
+    start, line, kind = 0, 1, None
+    buffer: list[Any] = []  # the open section's events (kept only when asked for)
+    for pair in cutting(parse_events(text), data, cuts):
+        if len(cuts) != seen:
+            seen = len(cuts)
+            at, in_list = cuts[-1]
+            line = _close(sections, data, start, at, line, kind, buffer, keep)
+            start, kind, buffer = at, in_list, []
+        buffer.append(pair)
+    _close(sections, data, start, len(data), line, kind, buffer, keep)
+    return sections
 
-    A cut is made before a top-level heading, and before each item but the first of a
-    top-level list, unless something before could still change what comes after it:
+
+def cutting(events: Iterable[Any], data: bytes, cuts: list[Cut]) -> Iterator[Any]:
+    """`events` (pyromark's, of the note whose bytes are `data`) passed on, each cut
+    added to `cuts` before the event that opens its section: the one definition of
+    where sections start.
+
+    A cut is made before a top-level heading, and before some items (`_chosen`) but the
+    first of a top-level list, unless something before could still change what comes
+    after it:
     a question heading gathering its answer (rule 5), a paragraph that may lead in the
     list (rule 7: each card takes its context), or an ordered list whose numbering may
     resume after the blocks that follow (sandwich.py).
     """
-    sections: list[Section] = []
     pending: list[int] = []  # levels of headings that may be questions still gathering
     depth = 0  # open blocks
     last = ""  # what the last top-level block was
@@ -72,18 +103,16 @@ def split(text: str, data: bytes, keep: Callable[[int, str], bool] | None = None
     cut_items = False  # its items may be cut apart
     items = 0  # its items so far
     resumable = False  # an ordered top-level list ended: a later one may resume it
-    start, line = 0, 1
-    kind: bool | None = None  # the open section's `in_list`
-    buffer: list[Any] = []  # the open section's events (kept only when asked for)
-    append = buffer.append
-    for pair in parse_events(text):
-        append(pair)
+    start = 0
+    for pair in events:
         event = pair[0]
         if event.__class__ is not dict:
             if depth == 0 and event == "Rule":
                 resumable = False
+            yield pair
             continue
         if "Text" in event:  # the most common event by far
+            yield pair
             continue
         opened = event.get("Start")
         if opened is None:
@@ -92,6 +121,7 @@ def split(text: str, data: bytes, keep: Callable[[int, str], bool] | None = None
                 if depth == 0 and in_list is not None and "List" in event["End"]:
                     resumable = resumable or in_list
                     in_list = None
+            yield pair
             continue
         cut = False
         heading = opened.__class__ is dict and "Heading" in opened
@@ -115,23 +145,17 @@ def split(text: str, data: bytes, keep: Callable[[int, str], bool] | None = None
             else:
                 last = next(iter(opened))
         elif depth == 1 and in_list is not None and opened == "Item":
-            cut = items > 0 and cut_items and not pending
+            cut = items > 0 and cut_items and not pending and _chosen(data, pair[1]["start"])
             items += 1
         depth += 1
-        if not cut and not heading:
-            continue
-        at = pair[1]["start"]
-        if cut and at > start:
-            buffer.pop()  # the event opens the next section
-            line = _close(sections, data, start, at, line, kind, buffer, keep)
-            start = at
-            kind = in_list if depth == 2 else None
-            buffer = [pair]
-            append = buffer.append
-        if heading and any(mark in data[at : pair[1]["end"]] for mark in _QUESTION_BYTES):
-            pending.append(_LEVELS[opened["Heading"]["level"]])
-    _close(sections, data, start, len(data), line, kind, buffer, keep)
-    return sections
+        if cut or heading:
+            at = pair[1]["start"]
+            if cut and at > start:
+                cuts.append((at, in_list if depth == 2 else None))
+                start = at
+            if heading and any(mark in data[at : pair[1]["end"]] for mark in _QUESTION_BYTES):
+                pending.append(_LEVELS[opened["Heading"]["level"]])
+        yield pair
 
 
 def _close(
@@ -145,9 +169,8 @@ def _close(
     keep: Callable[[int, str], bool] | None,
 ) -> int:
     """Append the section [start, end); the line `end` is on."""
-    digest = hashlib.blake2b(data[start:end], digest_size=16).hexdigest()
-    section = Section(start, end, digest, line, in_list)
-    if keep is not None and keep(len(sections), digest):
+    section = Section(start, end, _digest(data, start, end).hex(), line, in_list)
+    if keep is not None and keep(len(sections), section.digest):
         section.events = buffer
     sections.append(section)
     return line + data.count(b"\n", start, end)
@@ -171,24 +194,47 @@ def walk_section(
 
 @dataclass
 class NoteSections:
-    """A whole walk's sections: what a later re-import compares with."""
+    """A whole walk's sections, column by column (a large note has tens of thousands,
+    sent between processes and stored): what a later re-import compares with."""
 
-    sections: list[Section]
-    stacks: list[Stack]  # the heading stack each section starts from
-    final: Stack
+    lines: array[int]  # where each starts, 1-based
+    digests: bytes  # DIGEST bytes each: of its bytes
+    stacks: list[Stack]  # the heading stack each starts from
+    final: Stack  # the stack at the end of the note
 
 
-def note_sections(text: str, outline: Outline) -> NoteSections | None:
-    """The sections of a note a whole walk just read (`outline`: what it saw), or None
-    when the note cannot be read section by section."""
-    data = text.encode("utf-8", "surrogatepass")
+def note_sections(outline: Outline) -> NoteSections | None:
+    """The sections of a note a whole walk just read (`outline`: what it saw, its cuts
+    included), or None when the note cannot be read section by section."""
+    data = outline.data
     if outline.glued or doc_wide(data):
         return None
-    sections = split(text, data)
+    lines, digests = array("q"), []
     stacks: list[Stack] = [()]
-    for section in sections[1:]:
-        stack = outline.stacks.get(section.start)
-        if stack is None:  # every cut is at a heading the walk read as a deck
+    start, line = 0, 1
+    for at, _in_list in outline.cuts:
+        stack = outline.stacks.get(at)
+        if stack is None:  # every cut is at a heading or item the walk saw
             return None
         stacks.append(stack)
-    return NoteSections(sections, stacks, outline.final)
+        lines.append(line)
+        digests.append(_digest(data, start, at))
+        line += data.count(b"\n", start, at)
+        start = at
+    lines.append(line)
+    digests.append(_digest(data, start, len(data)))
+    return NoteSections(lines, b"".join(digests), stacks, outline.final)
+
+
+def _chosen(data: bytes, at: int) -> bool:
+    """Whether an item that may start a section does: about one in four, chosen by its
+    first bytes, so the same item is chosen whatever changed around it. Fewer, larger
+    sections cost less to compare and store; an edit reads a few more items again."""
+    return zlib.crc32(data[at : at + 24]) & 3 == 0
+
+
+DIGEST = 12  # bytes: two of tens of thousands of sections equal by chance: ~1e-20
+
+
+def _digest(data: bytes, start: int, end: int) -> bytes:
+    return hashlib.blake2b(data[start:end], digest_size=DIGEST).digest()

@@ -31,6 +31,8 @@ class Outline:
     glued: bool = False  # read again with glued items set apart: offsets are not the note's
     stacks: dict[int, Stack] = field(default_factory=dict)  # see Walker.stacks
     final: Stack = ()  # the heading stack at the end of the note
+    data: bytes = b""  # the note as walked
+    cuts: list[tuple[int, bool | None]] = field(default_factory=list)  # sections.cutting
 
 
 def walk(text: str, batch: int = 0, outline: Outline | None = None) -> Iterator[list[Out]]:
@@ -48,8 +50,14 @@ def walk(text: str, batch: int = 0, outline: Outline | None = None) -> Iterator[
     while True:
         skip = sent
         walker = Walker(current, batch, added)
+        events = parse_events(current)
+        if outline is not None and not added:
+            from llmcards.notes.sections import cutting
+
+            outline.cuts = []
+            events = cutting(events, walker.data, outline.cuts)
         try:
-            for outs in walk_events(walker, parse_events(current)):
+            for outs in walk_events(walker, events):
                 if skip:
                     if len(outs) <= skip:
                         skip -= len(outs)
@@ -62,6 +70,7 @@ def walk(text: str, batch: int = 0, outline: Outline | None = None) -> Iterator[
                 outline.glued = bool(added)
                 outline.stacks = walker.stacks
                 outline.final = walker.headings.frozen
+                outline.data = walker.data
             return
         except Glued as found:
             if not data:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import AutoString, Field, SQLModel
 
 from llmcards.cards import LEARNING, NEW, RELEARNING, REVIEW, STATE_NAMES, Kind
@@ -49,7 +49,7 @@ class Source(SQLModel, table=True):
     skipped_json: str = "[]"  # what the last parse passed over, for unchanged re-imports
     # The note's sections as last imported, while the file's cards are what that import
     # made (migration 0005's triggers clear it otherwise): see llmcards.reimport.
-    sections_json: str | None = None
+    sections: bytes | None = Field(default=None, sa_column=Column(LargeBinary(), nullable=True))
     imported_at: datetime = _utc(nullable=False)
 
 

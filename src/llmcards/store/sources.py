@@ -60,16 +60,16 @@ def save_source(
     skipped: SkippedJson,
     now: datetime,
     deck_arg: str | None,
-    sections_json: str | None = None,
+    sections: bytes | None = None,
 ) -> None:
-    """Remember the file as imported now (`sections_json`: llmcards.reimport's state)."""
+    """Remember the file as imported now (`sections`: llmcards.section_state's)."""
     values = {
         "sha256": sha256,
         "parser_version": parser_version,
         "skipped_json": skipped.text,
         "imported_at": now,
         "deck_arg": deck_arg or "",
-        "sections_json": sections_json,
+        "sections": sections,
     }
     changed = conn.execute(
         update(SOURCE).where(SOURCE.c.root == root, SOURCE.c.path == path).values(**values)
@@ -80,19 +80,21 @@ def save_source(
 
 def stored_sections(
     conn: Connection, path: str, parser_version: int, deck_arg: str | None
-) -> str | None:
-    """The sections the file's last import stored (llmcards.reimport), if they still hold."""
-    return conn.execute(
-        select(SOURCE.c.sections_json)
+) -> tuple[bytes, str] | None:
+    """The sections the file's last import stored (llmcards.reimport), if they still
+    hold, and what it passed over."""
+    row = conn.execute(
+        select(SOURCE.c.sections, SOURCE.c.skipped_json)
         .where(
             SOURCE.c.path == path,
             SOURCE.c.parser_version == parser_version,
             SOURCE.c.deck_arg == (deck_arg or ""),
-            SOURCE.c.sections_json.is_not(None),
+            SOURCE.c.sections.is_not(None),
         )
         .order_by(SOURCE.c.imported_at.desc())
         .limit(1)
-    ).scalar()
+    ).first()
+    return None if row is None else (row.sections, row.skipped_json)
 
 
 @dataclass(frozen=True)
