@@ -276,3 +276,46 @@ def test_a_failure_midway_leaves_the_database_as_it_was(
     with pytest.raises(NoteError):
         _import(db_path, notes, START + timedelta(days=1), by_sections=True)
     assert _tables(db_path) == before
+
+
+KILLED_MIDWAY = """
+import os, signal, sys
+from datetime import UTC, datetime
+import llmcards.store.narrow as narrow
+from llmcards.importing import import_paths
+from llmcards.store.db import open_db
+
+def killed(*args, **kwargs):  # the unchanged cards have moved; nothing else is written yet
+    os.kill(os.getpid(), signal.SIGKILL)
+
+narrow.write_groups = killed
+db = open_db(__import__("pathlib").Path(sys.argv[1]))
+import_paths(db, [sys.argv[2]], now=datetime(2026, 12, 2, tzinfo=UTC))
+"""
+
+
+def test_kill_9_in_the_middle_leaves_the_database_as_it_was(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    notes = tmp_path / "深度学习.md"
+    db_path = tmp_path / "cards.db"
+    text = FIXTURE.read_text(encoding="utf-8")
+    notes.write_text(text, encoding="utf-8")
+    _import(db_path, notes, START, by_sections=True)
+    before = _tables(db_path)
+    notes.write_text(text.replace("1. LSTM：", "0. 新的一行\n1. LSTM：改过 "), encoding="utf-8")
+    child = subprocess.run(
+        [sys.executable, "-c", KILLED_MIDWAY, str(db_path), str(notes)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert child.returncode == -9, child.stderr
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert _tables(db_path) == before
+    # And the next import, by sections, is the whole re-import's.
+    report = _import(db_path, notes, START + timedelta(days=1), by_sections=True)
+    assert report.files[0].sections_read is not None
+    assert [d.front for d in report.files[0].updated_drafts] == ["LSTM"]
