@@ -2,11 +2,11 @@
 what changed (llmcards.reimport)
 
 The column holds, per section of the note, its hash, where it sat and what it made
-(compressed JSON, llmcards.section_state). It
-is only worth trusting while the file's cards are exactly what that import made: any
-other change to them (an edit, `relink`, another file's import taking a card over, a
-card deleted) clears it through the triggers below, and the next re-import of the file
-reads all of it again. Only writes to what a card *is* fire them: a rating never does.
+(compressed JSON, llmcards.section_state). It is only worth trusting while the file's
+cards are exactly what that import made: any other change to them (an edit, `relink`,
+another file's import taking a card over, a card deleted) clears it through two
+triggers (store/models.py, SECTIONS_TRIGGERS), and the next re-import of the file reads
+all of it again. Only writes to what a card *is* fire them: a rating never does.
 
 Revision ID: 0005
 Revises: 0004
@@ -16,33 +16,18 @@ Create Date: 2026-12-05 03:30:00
 import sqlalchemy as sa
 from alembic import op
 
+from llmcards.store.models import SECTIONS_TRIGGERS
+
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-# What identifies a card or what it says; not source_line/position/heading_path, which
-# only an import writes (leaving them out spares a re-import's every shifted card).
-_WATCHED = "front, back, context, kind, cloze_ord, cloze_text, deck_id, source_path, root, retired"
-_CLEAR = (
-    "UPDATE source SET sections = NULL"
-    " WHERE sections IS NOT NULL AND root = {row}.root AND path = {row}.source_path;"
-)
-
 
 def upgrade() -> None:
     op.add_column("source", sa.Column("sections", sa.LargeBinary(), nullable=True))
-    op.execute(
-        f"CREATE TRIGGER card_changed_sections AFTER UPDATE OF {_WATCHED} ON card BEGIN "
-        + _CLEAR.format(row="OLD")
-        + _CLEAR.format(row="NEW")
-        + " END"
-    )
-    op.execute(
-        "CREATE TRIGGER card_deleted_sections AFTER DELETE ON card BEGIN "
-        + _CLEAR.format(row="OLD")
-        + " END"
-    )
+    for trigger in SECTIONS_TRIGGERS:  # as a new database gets them (store/models.py)
+        op.execute(trigger)
 
 
 def downgrade() -> None:

@@ -69,6 +69,9 @@ def _schema(path: Path) -> dict[str, object]:
             }
             keys = {row[2:5] for row in con.execute(f"PRAGMA foreign_key_list({table})")}
             shape[table] = (columns, indexes, keys)
+        shape["triggers"] = set(
+            con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        )
         return shape
     finally:
         con.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import DDL, Column, Index, LargeBinary, UniqueConstraint, event
 from sqlmodel import AutoString, Field, SQLModel
 
 from llmcards.cards import LEARNING, NEW, RELEARNING, REVIEW, STATE_NAMES, Kind
@@ -139,6 +139,29 @@ class Meta(SQLModel, table=True):
     key: str = Field(primary_key=True)
     value: str
 
+
+# A file's stored sections (source.sections, llmcards.reimport) hold only while its cards
+# are what its last import made: any other change to what a card is or says (an edit,
+# `relink`, another file's import taking a card over, a deletion) clears them. Not
+# source_line/position/heading_path, which only an import writes (leaving them out
+# spares a re-import's every shifted card), nor the schedule (a rating never fires).
+# Migration 0005 creates them in an existing database; a new one gets them with its tables.
+_WATCHED = "front, back, context, kind, cloze_ord, cloze_text, deck_id, source_path, root, retired"
+_CLEAR = (
+    "UPDATE source SET sections = NULL"
+    " WHERE sections IS NOT NULL AND root = {row}.root AND path = {row}.source_path;"
+)
+SECTIONS_TRIGGERS = (
+    f"CREATE TRIGGER card_changed_sections AFTER UPDATE OF {_WATCHED} ON card BEGIN "
+    + _CLEAR.format(row="OLD")
+    + _CLEAR.format(row="NEW")
+    + " END",
+    "CREATE TRIGGER card_deleted_sections AFTER DELETE ON card BEGIN "
+    + _CLEAR.format(row="OLD")
+    + " END",
+)
+for _trigger in SECTIONS_TRIGGERS:
+    event.listen(SQLModel.metadata, "after_create", DDL(_trigger))
 
 # Each model's table, typed, for the SQLAlchemy Core queries most of the code writes.
 CARD = SQLModel.metadata.tables["card"]
