@@ -61,17 +61,18 @@ def reimport(
     now: datetime,
 ) -> Outcome | None:
     """Re-import the file `path` (its bytes `data`) by the sections that changed since
-    its last import (`stored`, and what it passed over: `skipped_json`), or None when only reading it all is sure to come
-    out the same. Writes nothing when it answers None."""
+    its last import (`stored`, and what it passed over: `skipped_json`), or None when
+    only reading it all is sure to come out the same. Writes nothing when it answers
+    None."""
     import os
 
-    from llmcards.notes import decode_note, note_body
+    from llmcards.notes import decode_note, note_body, root_deck
     from llmcards.notes.sections import doc_wide, split
 
     state = load_state(stored, skipped_json)
     decoded = decode_note(data, path)
     title, body = note_body(decoded.text)
-    root = (deck or "").strip() or title or stem
+    root = root_deck(deck, title, stem)
     if state is None or root != state.root:
         return None
     body_bytes = body.encode("utf-8", "surrogatepass")

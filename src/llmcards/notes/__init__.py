@@ -30,6 +30,7 @@ __all__ = [
     "drafts_of",
     "note_batches",
     "parse_note",
+    "root_deck",
 ]
 
 
@@ -113,10 +114,15 @@ def note_batches(
     item as the tuple of its fields (`CardDraft(*fields)`), cheaper to send elsewhere.
     `sections`: find the note's sections once the walk is over (`NoteBatches.sections`)."""
     title, body = note_body(text)
-    root_name = (root or "").strip() or title or stem
+    root_name = root_deck(root, title, stem)
     stream: NoteBatches[Any, Any] = NoteBatches(root_name, title, iter(()), body)
     stream.batches = _batches(stream, batch, raw, sections)
     return stream
+
+
+def root_deck(root: str | None, title: str | None, stem: str) -> str:
+    """The root deck: `root` (--deck), else the front matter's `title`, else `stem`."""
+    return (root or "").strip() or title or stem
 
 
 def note_body(text: str) -> tuple[str | None, str]:
