@@ -221,6 +221,53 @@ def test_a_re_import_by_sections_stores_and_reports_what_reading_it_all_does(
     assert by_sections >= rounds // 2, (by_sections, rounds)
 
 
+OTHER = """---
+title: 深度学习笔记
+---
+
+# 其他
+
+- 蒸馏 Distillation：用大模型教小模型
+- 剪枝 Pruning：去掉不重要的权重
+"""
+
+
+def test_bullets_moved_between_files_come_out_as_a_whole_re_import(tmp_path: Path) -> None:
+    """Two files of one deck, bullets moving between them, imported in either order:
+    a card retired by one file is taken up again by the other (rank 3), a reviewed card
+    takes the place of its fresh copy (store.moved), exactly as reading it all does."""
+    first, second = tmp_path / "深度学习.md", tmp_path / "其他.md"
+    fast, whole = tmp_path / "fast.db", tmp_path / "whole.db"
+    by_sections = 0
+    for seed in range(12):
+        rng = random.Random(seed)
+        texts = {first: FIXTURE.read_text(encoding="utf-8"), second: OTHER}
+        fast.unlink(missing_ok=True)
+        for path, text in texts.items():
+            path.write_text(text, encoding="utf-8")
+            _import(fast, path, START, by_sections=True)
+        for step in range(5):
+            when = START + timedelta(days=step + 1)
+            _review_some(fast, rng, when - timedelta(hours=1))
+            source, target = rng.sample([first, second], 2)
+            lines = texts[source].split("\n")
+            i = _pick(lines, rng, lambda line: line.startswith(("- ", "1. ", "2. ")))
+            if i is not None:
+                moved = lines.pop(i)
+                texts[source] = "\n".join(lines)
+                texts[target] = texts[target].rstrip("\n") + f"\n{moved}\n"
+            for path in rng.sample([first, second], 2):  # either order
+                path.write_text(texts[path], encoding="utf-8")
+                _copy(fast, whole)
+                quick = _import(fast, path, when, by_sections=True)
+                slow = _import(whole, path, when, by_sections=False)
+                context = f"seed {seed}, step {step}, {path.name}"
+                assert _printed(quick) == _printed(slow), context
+                assert _tables(fast) == _tables(whole), context
+                by_sections += quick.files[0].sections_read is not None
+    assert by_sections >= 30, by_sections
+
+
 def test_one_edited_answer_is_read_by_its_section_alone(tmp_path: Path) -> None:
     notes = tmp_path / "深度学习.md"
     db_path = tmp_path / "cards.db"
