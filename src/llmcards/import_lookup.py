@@ -23,8 +23,9 @@ class LookUp:
     decks: dict[Path, str | None]  # each file's --deck: as given, else as remembered
     cached: list[CachedSource | None]  # the stored outcome of each unchanged file
     gone: list[tuple[str, str]]  # (root, path): files the named folders held and lost
-    # Changed files stored by sections (resolved paths): read by llmcards.reimport
-    by_sections: set[str] = field(default_factory=set)
+    # Changed files stored by sections (resolved path -> the stored sections and what
+    # the last import passed over): read by llmcards.reimport
+    by_sections: dict[str, tuple[bytes, str]] = field(default_factory=dict)
 
     @property
     def nothing_to_do(self) -> bool:
@@ -40,7 +41,12 @@ def look_up(
     parser_version: int,
 ) -> LookUp:
     """Each file's deck and stored outcome, and the files `folders` lost."""
-    from llmcards.store.unchanged import find_unchanged, gone_sources, remembered_deck
+    from llmcards.store.unchanged import (
+        SECTIONS_SQL,
+        find_unchanged,
+        gone_sources,
+        remembered_deck,
+    )
 
     if deck is not None:
         _refuse_second_copy(query, files, deck.strip())
@@ -53,18 +59,13 @@ def look_up(
     ]
     imported = {f.resolved for f in files}
     gone = [found for folder in folders for found in gone_sources(query, folder, imported)]
-    by_sections = {
-        f.resolved
-        for f, c in zip(files, cached, strict=True)
-        if c is None and query(SECTIONS_SQL, (f.resolved, parser_version, decks[f.path] or ""))
-    }
+    by_sections = {}
+    for f, c in zip(files, cached, strict=True):
+        if c is None:
+            rows = query(SECTIONS_SQL, (f.resolved, parser_version, decks[f.path] or ""))
+            if rows:
+                by_sections[f.resolved] = (bytes(rows[0][0]), rows[0][1])
     return LookUp(decks, cached, list(dict.fromkeys(gone)), by_sections)
-
-
-SECTIONS_SQL = (
-    "SELECT 1 FROM source WHERE path = ? AND parser_version = ? AND deck_arg = ?"
-    " AND sections IS NOT NULL LIMIT 1"
-)
 
 
 def _refuse_second_copy(query: Query, files: Sequence[NoteFile], deck: str) -> None:

@@ -23,6 +23,7 @@ from llmcards.cards import CardDraft, CardWarning, Skipped, check_deck_depth
 from llmcards.errors import NoteError
 from llmcards.import_lookup import LookUp, fast_look_up, look_up, named_folders
 from llmcards.parse_ahead import FileParse, ParseAhead
+from llmcards.reimport_ahead import Job, ReadAhead
 
 if TYPE_CHECKING:  # SQLAlchemy stays out of import time
     from sqlalchemy import Connection
@@ -224,7 +225,10 @@ def import_at(
                 if c is not None  # all of them: nothing to do
             ]
             return ImportReport(reports, dry_run=dry_run)
-    with ParseAhead(_to_parse(files, look), look.decks if look else deck) as ahead:
+    with (
+        ParseAhead(_to_parse(files, look), look.decks if look else deck) as ahead,
+        ReadAhead(_to_read(files, look)) as reads,
+    ):
         from llmcards.store.db import open_db
 
         db = open_db(db_path if (db_path.exists() or not dry_run) else None)
@@ -232,7 +236,14 @@ def import_at(
             if problem is not None:
                 raise problem
             return _import_files(
-                db, files, ahead, deck=deck, folders=folders, dry_run=dry_run, now=now
+                db,
+                files,
+                ahead,
+                deck=deck,
+                folders=folders,
+                dry_run=dry_run,
+                now=now,
+                reads=reads,
             )
         finally:
             db.close()
@@ -284,6 +295,18 @@ def _to_parse(files: Sequence[NoteFile], look: LookUp | None) -> list[tuple[Path
     ]
 
 
+def _to_read(files: Sequence[NoteFile], look: LookUp | None) -> list[Job]:
+    """The files an import will re-import by sections, as far as a look before its
+    transaction tells, to read ahead."""
+    if look is None:
+        return []
+    return [
+        Job(f.path, f.data, look.decks[f.path], *look.by_sections[f.resolved])
+        for f in files
+        if f.resolved in look.by_sections
+    ]
+
+
 def _import_files(
     db: Store,
     files: Sequence[NoteFile],
@@ -294,6 +317,7 @@ def _import_files(
     dry_run: bool,
     now: datetime,
     by_sections: bool = True,
+    reads: ReadAhead | None = None,
 ) -> ImportReport:
     gc_was_enabled = gc.isenabled()
     # Every batch of cards allocates thousands of tuples and strings that hold no cycles;
@@ -310,6 +334,7 @@ def _import_files(
             dry_run=dry_run,
             now=now,
             by_sections=by_sections,
+            reads=reads,
         )
     finally:
         # Everything allocated meanwhile (the report: ~100k objects) is still young, and
@@ -334,6 +359,7 @@ def _import_in_transaction(
     dry_run: bool,
     now: datetime,
     by_sections: bool,
+    reads: ReadAhead | None,
 ) -> ImportReport:
     from llmcards.notes.warnings import Warnings
     from llmcards.parse_ahead import BATCH, parse_here
@@ -354,7 +380,7 @@ def _import_in_transaction(
                 ahead.skip(path)
                 reports.append(_unchanged_report(path, cached))
                 continue
-            read = _by_sections(conn, file, file_deck, now) if by_sections else None
+            read = _by_sections(conn, file, file_deck, now, reads) if by_sections else None
             if read is not None:
                 ahead.skip(path)
                 reports.append(read)
@@ -431,11 +457,12 @@ def _import_in_transaction(
 
 
 def _by_sections(
-    conn: Connection, file: NoteFile, deck: str | None, now: datetime
+    conn: Connection, file: NoteFile, deck: str | None, now: datetime, reads: ReadAhead | None
 ) -> FileReport | None:
     """Re-import `file` by the sections that changed since its last import
     (llmcards.reimport), when it was stored by sections and that is sure to come out
-    as reading it all would; None otherwise (nothing written)."""
+    as reading it all would; None otherwise (nothing written). `reads`: what a worker
+    read ahead, used when it read these very stored sections."""
     from llmcards.reimport import reimport
     from llmcards.store.sources import SkippedJson, save_source, stored_sections
 
@@ -443,6 +470,7 @@ def _by_sections(
     if stored is None:
         return None
     state_blob, skipped_json = stored
+    job = Job(file.path, file.data, deck, state_blob, skipped_json)
     try:
         outcome = reimport(
             conn,
@@ -454,6 +482,7 @@ def _by_sections(
             stored=state_blob,
             skipped_json=skipped_json,
             now=now,
+            ahead=False if reads is None else reads.take(job),
         )
     except NoteError as exc:
         if exc.path:

@@ -20,8 +20,9 @@ import pickle
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from queue import SimpleQueue
 from typing import IO, Any
@@ -88,9 +89,9 @@ class ParseAhead:
         self._next = 0  # index of the job the worker delivers next
         self._pid: int | None = None
         self._pipe: IO[bytes] | None = None
-        if _worth_a_worker(self._jobs) if worker is None else worker:
+        if worth_a_worker(self._jobs) if worker is None else worker:
             try:
-                self._pid, self._pipe = _fork_worker(self._jobs, deck)
+                self._pid, self._pipe = fork_worker(partial(_send_parses, self._jobs, deck))
             except OSError:
                 pass  # no process to spare (EAGAIN, ENOMEM): parse here
 
@@ -171,26 +172,36 @@ class ParseAhead:
 
     def _receive(self) -> tuple[Any, ...] | None:
         assert self._pipe is not None
-        try:
-            return pickle.load(self._pipe)
-        except (EOFError, pickle.UnpicklingError, OSError):
-            return None
+        return receive(self._pipe)
 
     def _stop(self) -> None:
         pipe, pid = self._pipe, self._pid
-        self._pipe = None
-        if pipe is not None:
-            pipe.close()
-        if pid is not None:
-            self._pid = None
-            try:
-                os.kill(pid, signal.SIGKILL)  # done already, or its work is not wanted
-            except ProcessLookupError:
-                pass
-            os.waitpid(pid, 0)
+        self._pipe = self._pid = None
+        stop_worker(pid, pipe)
 
 
-def _worth_a_worker(jobs: Sequence[tuple[Path, bytes]]) -> bool:
+def receive(pipe: IO[bytes]) -> tuple[Any, ...] | None:
+    """The worker's next message; None when it sent none (it died or failed)."""
+    try:
+        message: tuple[Any, ...] = pickle.load(pipe)
+        return message
+    except (EOFError, pickle.UnpicklingError, OSError):
+        return None
+
+
+def stop_worker(pid: int | None, pipe: IO[bytes] | None) -> None:
+    """Stop a worker `fork_worker` started, done or not, and close its pipe."""
+    if pipe is not None:
+        pipe.close()
+    if pid is not None:
+        try:
+            os.kill(pid, signal.SIGKILL)  # done already, or its work is not wanted
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+
+
+def worth_a_worker(jobs: Sequence[tuple[Path, bytes]]) -> bool:
     # fork() without exec is only safe in a single-threaded process, and on Linux: macOS
     # system libraries may abort in a forked child.
     return (
@@ -200,7 +211,9 @@ def _worth_a_worker(jobs: Sequence[tuple[Path, bytes]]) -> bool:
     )
 
 
-def _fork_worker(jobs: Sequence[tuple[Path, bytes]], deck: Decks) -> tuple[int, IO[bytes]]:
+def fork_worker(work: Callable[[Sender], None]) -> tuple[int, IO[bytes]]:
+    """A forked process running `work`, which sends its messages down the pipe returned
+    (read them with `receive`, stop it with `stop_worker`). OSError: no process to spare."""
     read_end, write_end = os.pipe()
     try:
         pid = os.fork()
@@ -214,7 +227,7 @@ def _fork_worker(jobs: Sequence[tuple[Path, bytes]], deck: Decks) -> tuple[int, 
             os.close(read_end)
             signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C in the terminal: just stop
             gc.disable()  # it exits when done; its objects hold no cycles
-            _send_parses(jobs, deck, _Sender(write_end))
+            work(Sender(write_end))
             status = 0
         finally:
             os._exit(status)
@@ -222,7 +235,7 @@ def _fork_worker(jobs: Sequence[tuple[Path, bytes]], deck: Decks) -> tuple[int, 
     return pid, open(read_end, "rb")
 
 
-class _Sender:
+class Sender:
     """Writes messages to the pipe from a thread of its own. A pipe holds 64 KB and the
     parent reads nothing while it loads SQLAlchemy: written directly, the parse would
     stall there instead of running ahead (~0.2 s on 100k bullets)."""
@@ -252,7 +265,7 @@ class _Sender:
             self._failed = True
 
 
-def _send_parses(jobs: Sequence[tuple[Path, bytes]], deck: Decks, sender: _Sender) -> None:
+def _send_parses(jobs: Sequence[tuple[Path, bytes]], deck: Decks, sender: Sender) -> None:
     try:
         for path, data in jobs:
             try:

@@ -13,20 +13,21 @@ fit) it answers None, and the caller reads the whole note as always.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import partial
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, Literal
 
 from llmcards.cards import CardDraft, CardWarning, Skipped
+from llmcards.notes.sections import Section
 from llmcards.notes.warnings import duplicate_message
 from llmcards.section_state import State, load_state
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from llmcards.notes.sections import Section
     from llmcards.notes.walk import Stack
     from llmcards.store.sync import SyncResult
 
@@ -48,24 +49,63 @@ class Outcome:
     walked: int = 0  # sections walked
 
 
-def reimport(
-    conn: Connection,
+@dataclass
+class Changed:
+    """What a re-import by sections reads before the database: the new note's sections,
+    the changed ones walked (`read`); picklable, so a worker can read it ahead
+    (llmcards.reimport_ahead)."""
+
+    root: str
+    notice: str | None
+    read: _Read
+    forced: frozenset[int]  # sections walked although stored as they are
+
+    def packed(self) -> tuple[Any, ...]:
+        """Plain lists and tuples, quick to pickle (~10x quicker than the objects), without
+        the stored state, which the receiver loads itself meanwhile (`unpacked`)."""
+        read = self.read
+        sections = [(s.start, s.end, s.digest, s.line, s.in_list) for s in read.sections]
+        drafts = [[_draft_fields(d) for d in batch] for batch in read.drafts]
+        skipped = [[_skipped_fields(s) for s in batch] for batch in read.skipped]
+        columns = (sections, read.old, read.stacks, drafts, skipped, read.final, read.walked)
+        return (self.root, self.notice, self.forced, columns)
+
+    @staticmethod
+    def unpacked(packed: tuple[Any, ...], state: State) -> Changed:
+        """`packed()`'s Changed again, for the stored `state` it was read against."""
+        root, notice, forced, columns = packed
+        sections, old, stacks, drafts, skipped, final, walked = columns
+        read = _Read(
+            [Section(*fields) for fields in sections],
+            old,
+            stacks,
+            [[CardDraft(*fields) for fields in batch] for batch in drafts],
+            [[Skipped(*fields) for fields in batch] for batch in skipped],
+            state,
+            final,
+            walked,
+        )
+        return Changed(root, notice, read, forced)
+
+
+_draft_fields = attrgetter(*(f.name for f in fields(CardDraft)))
+_skipped_fields = attrgetter(*(f.name for f in fields(Skipped)))
+
+
+def read_changed(
     *,
     path: str,
     data: bytes,
     stem: str,
     deck: str | None,
-    source_path: str,
     stored: bytes,
     skipped_json: str,
-    now: datetime,
-) -> Outcome | None:
-    """Re-import the file `path` (its bytes `data`) by the sections that changed since
-    its last import (`stored`, and what it passed over: `skipped_json`), or None when
-    only reading it all is sure to come out the same. Writes nothing when it answers
-    None."""
-    import os
-
+    forced: frozenset[int] = frozenset(),
+) -> Changed | None:
+    """Split the file `path` (its bytes `data`) into sections and walk those that are
+    not among its last import's (`stored`, and what it passed over: `skipped_json`),
+    and the `forced` ones; None when only reading it all is sure to come out the same.
+    Reads no database: a worker may run it ahead of the import's transaction."""
     from llmcards.notes import decode_note, note_body, root_deck
     from llmcards.notes.sections import doc_wide, split
 
@@ -80,18 +120,61 @@ def reimport(
         return None
     hexes = state.hex_digests()
     digests = set(hexes)
-    forced: set[int] = set()  # sections to walk although stored as they are
+    walk = set(forced)
     for _round in range(_ROUNDS):
-        sections = split(body, body_bytes, partial(_to_walk, digests, frozenset(forced)))
-        read = _read(body, root, sections, state, hexes, forced)
+        sections = split(body, body_bytes, partial(_to_walk, digests, frozenset(walk)))
+        read = _read(body, root, sections, state, hexes, walk)
         if read is None:
             return None
         if isinstance(read, set):  # sections to walk whose events were not kept
-            forced |= read
+            walk |= read
             continue
-        outcome = _sync(conn, read, root, decoded.notice, source_path, now, os.path.exists)
-        if isinstance(outcome, set):
-            forced |= outcome
+        for section in sections:
+            section.events = None  # walked: not needed any more, nor sent
+        return Changed(root, decoded.notice, read, frozenset(walk))
+    return None
+
+
+def reimport(
+    conn: Connection,
+    *,
+    path: str,
+    data: bytes,
+    stem: str,
+    deck: str | None,
+    source_path: str,
+    stored: bytes,
+    skipped_json: str,
+    now: datetime,
+    ahead: Changed | Literal[False] | None = False,
+) -> Outcome | None:
+    """Re-import the file `path` (its bytes `data`) by the sections that changed since
+    its last import (`stored`, and what it passed over: `skipped_json`), or None when
+    only reading it all is sure to come out the same. Writes nothing when it answers
+    None. `ahead`: `read_changed` of the same arguments, run by a worker (False: not)."""
+    import os
+
+    forced: frozenset[int] = frozenset()
+    for round_ in range(_ROUNDS):
+        if round_ == 0 and ahead is not False:
+            changed = ahead
+        else:
+            changed = read_changed(
+                path=path,
+                data=data,
+                stem=stem,
+                deck=deck,
+                stored=stored,
+                skipped_json=skipped_json,
+                forced=forced,
+            )
+        if changed is None:
+            return None
+        outcome = _sync(
+            conn, changed.read, changed.root, changed.notice, source_path, now, os.path.exists
+        )
+        if isinstance(outcome, set):  # unchanged cards tied to changed ones: walk them too
+            forced = changed.forced | outcome
             continue
         return outcome
     return None

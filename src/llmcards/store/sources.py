@@ -14,7 +14,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from llmcards.cards import Skipped
 from llmcards.store.models import CARD, SOURCE
-from llmcards.store.unchanged import Query
+from llmcards.store.unchanged import SECTIONS_SQL, Query
 
 
 def store_query(conn: Connection) -> Query:
@@ -83,18 +83,8 @@ def stored_sections(
 ) -> tuple[bytes, str] | None:
     """The sections the file's last import stored (llmcards.reimport), if they still
     hold, and what it passed over."""
-    row = conn.execute(
-        select(SOURCE.c.sections, SOURCE.c.skipped_json)
-        .where(
-            SOURCE.c.path == path,
-            SOURCE.c.parser_version == parser_version,
-            SOURCE.c.deck_arg == (deck_arg or ""),
-            SOURCE.c.sections.is_not(None),
-        )
-        .order_by(SOURCE.c.imported_at.desc())
-        .limit(1)
-    ).first()
-    return None if row is None else (row.sections, row.skipped_json)
+    row = conn.exec_driver_sql(SECTIONS_SQL, (path, parser_version, deck_arg or "")).first()
+    return None if row is None else (bytes(row[0]), row[1])
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,13 @@ SAME_BYTES_SQL = "SELECT path, deck_arg FROM source WHERE sha256 = ? ORDER BY im
 # Files imported from inside a folder (`prefix` ends with the path separator).
 SOURCES_UNDER_SQL = "SELECT root, path FROM source WHERE substr(path, 1, ?) = ? ORDER BY path"
 
+# The sections a file's last import stored (llmcards.section_state), if they still
+# hold, and what it passed over.
+SECTIONS_SQL = (
+    "SELECT sections, skipped_json FROM source WHERE path = ? AND parser_version = ?"
+    " AND deck_arg = ? AND sections IS NOT NULL ORDER BY imported_at DESC LIMIT 1"
+)
+
 
 def remembered_deck(query: Query, path: str, sha256: str) -> str | None:
     """The --deck `path` was last imported with (None: its root came from the file). A

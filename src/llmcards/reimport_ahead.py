@@ -1,0 +1,125 @@
+"""Reading the changed sections of edited notes in a worker, while the import loads its store.
+
+A re-import by sections (llmcards.reimport) is two steps: reading the new note
+(pyromark over all of it, finding the sections, walking the changed ones: no database)
+and syncing the changed sections' cards. The first needs only the file and its stored
+sections, which the look-up before the import already read with the standard library
+(`import_lookup.fast_look_up`); so a forked worker runs `reimport.read_changed` while
+this process loads SQLAlchemy and opens the database, as `parse_ahead` does for whole
+parses, and sends the result back.
+
+The worker changes nothing about the outcome: it runs the same `read_changed` on the
+same arguments, and its answer is used only for those very arguments (the stored
+sections read again inside the transaction must be the ones it read). Whatever it
+cannot deliver (no fork, it failed, it died) is read here instead; a file it failed on
+is read here again so that its error is raised here, exactly as without a worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Literal
+
+from llmcards.parse_ahead import Sender, fork_worker, receive, stop_worker, worth_a_worker
+
+if TYPE_CHECKING:  # the notes parser loads only when a file is read by sections
+    from llmcards.reimport import Changed
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to re-import by sections, with what `read_changed` reads it from."""
+
+    path: Path
+    data: bytes
+    deck: str | None
+    stored: bytes  # the sections its last import stored
+    skipped_json: str  # what that import passed over
+
+    def read(self) -> Changed | None:
+        from llmcards.reimport import read_changed
+
+        return read_changed(
+            path=str(self.path),
+            data=self.data,
+            stem=self.path.stem,
+            deck=self.deck,
+            stored=self.stored,
+            skipped_json=self.skipped_json,
+        )
+
+
+class ReadAhead:
+    """Runs `Job.read` for `jobs` in a worker, in order, when a worker can; the caller
+    `take`s the answers. Use as a context manager: leaving stops the worker."""
+
+    def __init__(self, jobs: Sequence[Job], *, worker: bool | None = None) -> None:
+        """`worker`: None decides by size and platform; tests force it either way."""
+        self._jobs = list(jobs)
+        self._answers: dict[int, tuple[Any, ...] | None] = {}  # Changed.packed()
+        self._pid: int | None = None
+        self._pipe: IO[bytes] | None = None
+        wanted = [(job.path, job.data) for job in self._jobs]
+        if self._jobs and (worth_a_worker(wanted) if worker is None else worker):
+            try:
+                self._pid, self._pipe = fork_worker(partial(_send_reads, self._jobs))
+            except OSError:
+                pass  # no process to spare (EAGAIN, ENOMEM): read here
+
+    @property
+    def forked(self) -> bool:
+        return self._pid is not None
+
+    def __enter__(self) -> ReadAhead:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def take(self, job: Job) -> Changed | Literal[False] | None:
+        """The worker's `job.read()`, for a job it was given with these very arguments;
+        False when it has none (then read here)."""
+        from llmcards.reimport import Changed
+        from llmcards.section_state import load_state
+
+        index = next((i for i, known in enumerate(self._jobs) if known == job), None)
+        if index is None or (index not in self._answers and self._pipe is None):
+            return False
+        # Loaded here while the worker reads: quicker than receiving it.
+        state = load_state(job.stored, job.skipped_json)
+        while index not in self._answers and self._pipe is not None:
+            message = receive(self._pipe)
+            if message is None or message[0] != "read":
+                self.close()  # died or failed: whatever is left is read here
+                break
+            self._answers[message[1]] = message[2]
+        if index not in self._answers:
+            return False
+        packed = self._answers.pop(index)
+        if packed is None:  # its answer: only reading it all is sure
+            return None
+        assert state is not None  # else the worker would have answered None
+        return Changed.unpacked(packed, state)
+
+    def close(self) -> None:
+        pipe, pid = self._pipe, self._pid
+        self._pipe = self._pid = None
+        stop_worker(pid, pipe)
+
+
+def _send_reads(jobs: Sequence[Job], sender: Sender) -> None:
+    try:
+        for index, job in enumerate(jobs):
+            try:
+                changed = job.read()
+                sender.send(("read", index, None if changed is None else changed.packed()))
+            except BrokenPipeError:
+                return
+            except Exception:
+                sender.send(("failed",))
+                return
+    finally:
+        sender.close()
