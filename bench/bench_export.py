@@ -106,7 +106,7 @@ def build(path: Path, cards: int, reviews: int, now: datetime) -> None:
     db.close()
 
 
-def _reviews(conn, batch: list[tuple]) -> None:  # type: ignore[no-untyped-def, type-arg]
+def _reviews(conn, batch: list[tuple]) -> None:
     if not batch:
         return
     conn.exec_driver_sql(

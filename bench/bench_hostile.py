@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from llmcards.cards import MAX_DECK_DEPTH
@@ -67,7 +68,7 @@ def _report(case: str, unit: str, rows: list[tuple[int, float]]) -> None:
 
 def cloze_cases(sizes: list[int]) -> None:
     unclosed = [
-        (n, _best(lambda n=n: _timed(lambda: parse_note("开放：" + "{{c1::" * n + "\n"))))
+        (n, _best(partial(_timed, partial(parse_note, "开放：" + "{{c1::" * n + "\n"))))
         for n in sizes
     ]
     _report("cloze: `{{c1::` × n, never closed", "opening", unclosed)
@@ -75,8 +76,9 @@ def cloze_cases(sizes: list[int]) -> None:
         (
             n,
             _best(
-                lambda n=n: _timed(
-                    lambda: parse_note(" ".join(f"{{{{c1::词{i}}}}}" for i in range(n)) + "\n")
+                partial(
+                    _timed,
+                    partial(parse_note, " ".join(f"{{{{c1::词{i}}}}}" for i in range(n)) + "\n"),
                 )
             ),
         )
@@ -109,7 +111,7 @@ def deep_decks(depths: list[int], env: dict[str, str], folder: Path) -> None:
         db = folder / f"deep-{depth}.db"
         deck = "::".join(f"层{i}" for i in range(depth))
         _llmcards(["--db", str(db), "import", str(notes), "--deck", deck], env)
-        seconds = _best(lambda db=db: _llmcards(["--db", str(db), "decks", "--json"], env))
+        seconds = _best(partial(_llmcards, ["--db", str(db), "decks", "--json"], env))
         rows.append((depth, seconds))
     _report("deep decks: `decks --json`, one card d levels deep", "level", rows)
 

@@ -45,7 +45,9 @@ def build(path: Path, n_cards: int, n_reviews: int) -> None:
         conn.exec_driver_sql(
             "INSERT INTO deck (name) VALUES (?)", [("Bench",)] + [(d,) for d in DECKS]
         )
-        deck_ids = dict(conn.exec_driver_sql("SELECT name, id FROM deck").fetchall())
+        deck_ids: dict[str, int] = dict(
+            conn.exec_driver_sql("SELECT name, id FROM deck").fetchall()
+        )
         cards = []
         review_ids = []
         for i in range(n_cards):
@@ -53,7 +55,7 @@ def build(path: Path, n_cards: int, n_reviews: int) -> None:
             kind_roll = rng.random()
             uid = f"{i:016x}"
             if kind_roll < 0.40:  # new
-                sched = (0, None, None, None, None, None, 0, 0)
+                sched: tuple[object, ...] = (0, None, None, None, None, None, 0, 0)
             elif kind_roll < 0.995:  # review, due from a month ago to a year ahead
                 due = NOW + timedelta(days=rng.uniform(-30, 365))
                 last = due - timedelta(days=rng.uniform(1, 120))
@@ -165,7 +167,7 @@ print(f"{t1 - t0:.3f} {t2 - t1:.3f}")
 """
 
 
-def measure(path: Path, ratings: int, say=print) -> list[Row]:  # type: ignore[no-untyped-def]
+def measure(path: Path, ratings: int, say=print) -> list[Row]:
     """First card (in this process and in fresh ones) and rate → next card through the
     StudySession API on the database at `path` (built by `build`); rates up to `ratings`
     cards in it. `say` gets the lines that are context rather than figures."""

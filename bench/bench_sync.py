@@ -70,7 +70,7 @@ def measure(folder: Path, cards: int = 10_000, reviews: int = 100_000) -> list[R
     from llmcards.exchange.anki_mirror import login
     from llmcards.exchange.sync_login import save_login, sync_folder
     from llmcards.exchange.sync_run import run_sync
-    from llmcards.scheduling import fsrs_bridge
+    from llmcards.scheduling.rating import Rater
     from llmcards.scheduling.review import rate_card
     from llmcards.store.db import open_db
 
@@ -86,11 +86,11 @@ def measure(folder: Path, cards: int = 10_000, reviews: int = 100_000) -> list[R
             f"first sync, {cards:,} cards, {reviews:,} reviews (in process)",
             lambda: run_sync(db, settings=settings, now=datetime.now(UTC)),
         )
-        scheduler = fsrs_bridge.build_scheduler(settings)
+        rater = Rater(settings)
         with db.read() as conn:
             ids = [r[0] for r in conn.exec_driver_sql("select id from card limit 100")]
         for card_id in ids:
-            rate_card(db, card_id, 3, now=datetime.now(UTC), settings=settings, scheduler=scheduler)
+            rate_card(db, card_id, 3, now=datetime.now(UTC), settings=settings, rater=rater)
         again_row, again = _timed(
             "incremental sync after 100 ratings",
             lambda: run_sync(db, settings=settings, now=datetime.now(UTC)),

@@ -150,7 +150,7 @@ async def rate_latencies(
     from llmcards.config import Settings
     from llmcards.tui.app import create_app
 
-    def front(app) -> str:  # type: ignore[no-untyped-def]
+    def front(app) -> str:
         return str(app.screen.query_one("#front", Static).render())
 
     settings = Settings(new_per_day=100, reviews_per_day=1000)
