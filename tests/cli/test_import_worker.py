@@ -121,7 +121,11 @@ def test_a_worker_delivers_exactly_the_parse(big_note: Path) -> None:
     assert (cards, skipped) == everything(big_note)
 
 
-def test_a_worker_that_dies_mid_file_is_taken_over(big_note: Path) -> None:
+def test_a_worker_that_dies_mid_file_is_taken_over(tmp_path: Path) -> None:
+    # Several batches: the worker cannot have sent them all and left before the kill,
+    # since it waits on the full pipe (64 KB) for this process to read them.
+    big_note = tmp_path / "larger.md"
+    big_note.write_text(generate_notes(20_000, seed=5), encoding="utf-8")
     data = big_note.read_bytes()
     with ParseAhead([(big_note, data)], None, worker=True) as ahead:
         parse = ahead.take(big_note, data)
@@ -134,6 +138,7 @@ def test_a_worker_that_dies_mid_file_is_taken_over(big_note: Path) -> None:
             cards += more_cards
             skipped += more_skipped
         assert not ahead.forked  # reaped
+    assert len(first_cards) < len(cards)  # the rest came after the kill
     assert (cards, skipped) == everything(big_note)
 
 
