@@ -34,7 +34,8 @@ if TYPE_CHECKING:  # SQLAlchemy stays out of import time
     from llmcards.store.unchanged import CachedSource
 
 # Bump when the importer's rules change, so unchanged files are parsed again once.
-PARSER_VERSION = 2  # 2: rules 7–10, math, to-do heads, glued items, callouts, contexts
+PARSER_VERSION = 3  # 2: rules 7–10, math, to-do heads, glued items, callouts, contexts;
+# 3: to-do items in loose lists
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt", ".mdown", ".mkd")
 

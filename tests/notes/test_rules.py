@@ -217,6 +217,21 @@ def test_nested_task_list_is_not_an_answer() -> None:
     ]
 
 
+def test_a_blank_line_between_tasks_keeps_them_tasks() -> None:
+    """A blank line makes a list loose: Markdown reads each item's text as a paragraph,
+    the checkbox before it. The items are the same tasks as in a tight list."""
+    note = parse("- 开发 Python 程序\n  * [X] 没有源代码发布\n\n  * [ ] 开发使用 pip 安装\n")
+    assert note.cards == []
+    assert [(s.text, s.reason) for s in note.skipped] == [
+        ("开发 Python 程序", "nested list is only tasks")
+    ]
+    note = parse("- [X] ChatGLM-6B 模型微调\n\n- [ ] 试用 GitHub Copilot\n")
+    assert [(s.text, s.reason) for s in note.skipped] == [
+        ("ChatGLM-6B 模型微调", "to-do item, no answer"),
+        ("试用 GitHub Copilot", "to-do item, no answer"),
+    ]
+
+
 def test_task_checkbox_is_not_part_of_the_head() -> None:
     drafted = only("- [x] 注意力：加权求和\n")
     assert drafted.front == "注意力"

@@ -232,8 +232,10 @@ class Walker(BlockHandlers):
         self.cur.body |= classify_html(value)
 
     def task_marker(self, value: bool, span: Span) -> None:
-        if self.cur.phase == NEW:
-            self.cur.task = True
+        cur = self.cur
+        # In a loose list the marker comes right after the item's paragraph opened.
+        if cur.phase == NEW or (cur.phase == HEAD and not cur.head):
+            cur.task = True
 
     def footnote_reference(self, value: str, span: Span) -> None:
         if self.cur.phase > HEAD:
