@@ -8,7 +8,7 @@ Targets (2-core machine): import ≤ 2.5 s, unchanged re-import ≤ 0.3 s, one a
 ≤ 1.0 s, 1,000 answers edited ≤ 1.2 s,
 cards --json ≤ 2 s, --help ≤ 0.3 s.
 
-A large import parses in a worker process (`llmcards.parse_ahead`): its CPU time is
+A large import parses in a worker process (`llmcards.importing.parse_ahead`): its CPU time is
 counted in the CPU column, and the peak memory is the larger of the two processes'.
 """
 

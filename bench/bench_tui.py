@@ -203,7 +203,7 @@ async def rate_latencies(
 
 async def screenshot() -> Path:
     from llmcards.config import Settings
-    from llmcards.importing import import_paths
+    from llmcards.importing.files import import_paths
     from llmcards.paths import bundled_decks_dir
     from llmcards.store.db import open_db
     from llmcards.tui.app import create_app

@@ -1,8 +1,8 @@
 """source.sections: a file's sections as last imported, so a re-import reads only
-what changed (llmcards.reimport)
+what changed (llmcards.importing.reimport)
 
 The column holds, per section of the note, its hash, where it sat and what it made
-(compressed JSON, llmcards.section_state). It is only worth trusting while the file's
+(compressed JSON, llmcards.importing.section_state). It is only worth trusting while the file's
 cards are exactly what that import made: any other change to them (an edit, `relink`,
 another file's import taking a card over, a card deleted) clears it through two
 triggers (store/models.py, SECTIONS_TRIGGERS), and the next re-import of the file reads

@@ -23,7 +23,7 @@ def full_path_report(
     db: Path, paths: list[Path], deck: str | None = None, dry_run: bool = False
 ) -> dict:
     """What the import with the whole store (SQLAlchemy, one write transaction) reports."""
-    from llmcards.importing import import_paths
+    from llmcards.importing.files import import_paths
     from llmcards.store.db import open_db
 
     opened = open_db(db)

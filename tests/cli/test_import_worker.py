@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy import text
 
 import llmcards.notes  # noqa: F401 - loaded before forking, so the worker need not import it
-from llmcards import parse_ahead
 from llmcards.cards import CardDraft, Skipped
 from llmcards.errors import NoteError
-from llmcards.importing import import_paths
-from llmcards.parse_ahead import MIN_WORKER_BYTES, ParseAhead, parse_here
+from llmcards.importing import parse_ahead
+from llmcards.importing.files import import_paths
+from llmcards.importing.parse_ahead import MIN_WORKER_BYTES, ParseAhead, parse_here
 from llmcards.store.db import open_db
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))

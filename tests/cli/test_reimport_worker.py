@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 import llmcards.notes  # noqa: F401 - loaded before forking, so the worker need not import it
-from llmcards import reimport, reimport_ahead
-from llmcards.importing import import_at, import_paths
-from llmcards.parse_ahead import MIN_WORKER_BYTES
+from llmcards.importing import reimport, reimport_ahead
+from llmcards.importing.files import import_at, import_paths
+from llmcards.importing.parse_ahead import MIN_WORKER_BYTES
 from llmcards.store.db import open_db
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))

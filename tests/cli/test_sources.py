@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from llmcards.importing import import_paths
+from llmcards.importing.files import import_paths
 from llmcards.store.db import open_db
 from tests.cli.test_import_cli import cards_by_front, run
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from llmcards.config import Settings
 from llmcards.exchange.apkg_export import export_apkg
 from llmcards.exchange.render import markdown_to_html
-from llmcards.importing import import_paths
+from llmcards.importing.files import import_paths
 from llmcards.store.db import open_db
 from tests.exchange.anki_backend import anki_cards, import_package, open_anki
 

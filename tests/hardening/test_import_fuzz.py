@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import text
 
-from llmcards.importing import import_paths
+from llmcards.importing.files import import_paths
 from llmcards.store.db import open_db
 from tests.notes.test_property import notes
 

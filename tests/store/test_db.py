@@ -189,8 +189,8 @@ def test_an_import_uses_a_small_page_cache_and_gives_the_large_one_back(
     session keeps reading with has its large cache again — after a failed import too."""
     from datetime import UTC, datetime
 
-    from llmcards import importing
     from llmcards.errors import NoteError
+    from llmcards.importing import files as importing
     from llmcards.store.sqlite import IMPORT_PAGE_CACHE_KB, PAGE_CACHE_KB
 
     seen: list[int] = []

@@ -1,4 +1,4 @@
-"""A re-import by sections (llmcards.reimport) stores and reports exactly what reading
+"""A re-import by sections (llmcards.importing.reimport) stores and reports exactly what reading
 the whole note stores and reports, from the same database, for many random edits."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from llmcards.errors import NoteError
-from llmcards.importing import ImportReport, import_paths
+from llmcards.importing.files import ImportReport, import_paths
 from llmcards.store.db import open_db
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sectioned.md"
@@ -329,7 +329,7 @@ KILLED_MIDWAY = """
 import os, signal, sys
 from datetime import UTC, datetime
 import llmcards.store.narrow as narrow
-from llmcards.importing import import_paths
+from llmcards.importing.files import import_paths
 from llmcards.store.db import open_db
 
 def killed(*args, **kwargs):  # the unchanged cards have moved; nothing else is written yet

@@ -14,7 +14,7 @@ from llmcards.config import Settings
 from llmcards.exchange.anki_mirror import login
 from llmcards.exchange.sync_login import save_login, sync_folder
 from llmcards.exchange.sync_run import SyncReport, run_sync
-from llmcards.importing import import_paths
+from llmcards.importing.files import import_paths
 from llmcards.scheduling.review import rate_card
 from llmcards.store.db import Database, open_db
 from llmcards.store.models import Card, ReviewLog

@@ -12,7 +12,7 @@ from llmcards import clock
 from llmcards.cards import guid_for
 from llmcards.config import Settings
 from llmcards.exchange.apkg_export import export_apkg
-from llmcards.importing import import_paths
+from llmcards.importing.files import import_paths
 from llmcards.store import db as store_db
 from llmcards.store.db import open_db
 from llmcards.store.models import CARD

@@ -8,7 +8,7 @@ from pathlib import Path
 from llmcards.config import Settings
 from llmcards.exchange.anki_mirror import login
 from llmcards.exchange.sync_login import save_login, sync_folder
-from llmcards.importing import import_paths
+from llmcards.importing.files import import_paths
 from llmcards.store.db import open_db
 from llmcards.tui.app import create_app
 from llmcards.tui.screens.home import HomeScreen

@@ -46,7 +46,7 @@ class Terminal:
 @pytest.fixture
 def db_path(tmp_path: Path, note_path: Path) -> Path:
     """The notes imported by the importer itself, as a user's would be."""
-    from llmcards.importing import import_paths
+    from llmcards.importing.files import import_paths
     from llmcards.store.db import open_db
 
     path = tmp_path / "imported.db"

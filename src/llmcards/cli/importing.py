@@ -11,7 +11,7 @@ import typer
 from llmcards.cli.state import STATE
 
 if TYPE_CHECKING:
-    from llmcards.importing import FileReport, ImportReport
+    from llmcards.importing.files import FileReport, ImportReport
 
 MAX_TERMS_PER_DECK = 8
 # A terminal screenful: a first import of big notes can name thousands of decks.
@@ -38,7 +38,7 @@ def import_notes(
 ) -> None:
     """Import Markdown notes; re-importing updates cards and keeps their history."""
     from llmcards import clock
-    from llmcards.importing import import_at
+    from llmcards.importing.files import import_at
 
     report = import_at(
         STATE.db_path, [str(p) for p in paths], deck=deck, dry_run=dry_run, now=clock.now()

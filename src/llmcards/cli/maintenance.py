@@ -17,7 +17,7 @@ def starter(
 ) -> None:
     """Add or update the bundled decks (LLM/ML basics); review history is kept."""
     from llmcards import clock
-    from llmcards.importing import import_paths
+    from llmcards.importing.files import import_paths
     from llmcards.paths import bundled_decks_dir
 
     db = STATE.open()

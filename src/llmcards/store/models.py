@@ -48,7 +48,7 @@ class Source(SQLModel, table=True):
     deck_arg: str = ""  # the --deck it was imported with ("" = root from the file itself)
     skipped_json: str = "[]"  # what the last parse passed over, for unchanged re-imports
     # The note's sections as last imported, while the file's cards are what that import
-    # made (migration 0005's triggers clear it otherwise): see llmcards.reimport.
+    # made (migration 0005's triggers clear it otherwise): see llmcards.importing.reimport.
     sections: bytes | None = Field(default=None, sa_column=Column(LargeBinary(), nullable=True))
     imported_at: datetime = _utc(nullable=False)
 
@@ -140,7 +140,7 @@ class Meta(SQLModel, table=True):
     value: str
 
 
-# A file's stored sections (source.sections, llmcards.reimport) hold only while its cards
+# A file's stored sections (source.sections, llmcards.importing.reimport) hold only while its cards
 # are what its last import made: any other change to what a card is or says (an edit,
 # `relink`, another file's import taking a card over, a deletion) clears them. Not
 # source_line/position/heading_path, which only an import writes (leaving them out

@@ -1,6 +1,6 @@
 """A re-import that reads and writes only the cards of a note's changed sections.
 
-`llmcards.reimport` finds the sections of a note that changed since its last import;
+`llmcards.importing.reimport` finds the sections of a note that changed since its last import;
 the cards of the others are exactly what that import made (migration 0005 keeps it so),
 and they only move: their positions and lines shift with one UPDATE. The changed
 sections' drafts go through the same matching and writing as a whole re-import

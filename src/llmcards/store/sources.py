@@ -62,7 +62,7 @@ def save_source(
     deck_arg: str | None,
     sections: bytes | None = None,
 ) -> None:
-    """Remember the file as imported now (`sections`: llmcards.section_state's)."""
+    """Remember the file as imported now (`sections`: llmcards.importing.section_state's)."""
     values = {
         "sha256": sha256,
         "parser_version": parser_version,
@@ -81,7 +81,7 @@ def save_source(
 def stored_sections(
     conn: Connection, path: str, parser_version: int, deck_arg: str | None
 ) -> tuple[bytes, str] | None:
-    """The sections the file's last import stored (llmcards.reimport), if they still
+    """The sections the file's last import stored (llmcards.importing.reimport), if they still
     hold, and what it passed over."""
     row = conn.exec_driver_sql(SECTIONS_SQL, (path, parser_version, deck_arg or "")).first()
     return None if row is None else (bytes(row[0]), row[1])

@@ -116,7 +116,7 @@ def existing_cards(
     2 a card the file retired before (a front restored), 3 a card another file of the
     root retired (a bullet moved between files)."""
     # By front then id, as the (root, front) index holds them: a re-import that reads
-    # only some fronts (llmcards.reimport) reads them in the same order.
+    # only some fronts (llmcards.importing.reimport) reads them in the same order.
     rows = conn.execute(
         select(*EXISTING_COLUMNS).where(CARD.c.root == root).order_by(CARD.c.front, CARD.c.id)
     ).all()

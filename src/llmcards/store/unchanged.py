@@ -57,7 +57,7 @@ SAME_BYTES_SQL = "SELECT path, deck_arg FROM source WHERE sha256 = ? ORDER BY im
 # Files imported from inside a folder (`prefix` ends with the path separator).
 SOURCES_UNDER_SQL = "SELECT root, path FROM source WHERE substr(path, 1, ?) = ? ORDER BY path"
 
-# The sections a file's last import stored (llmcards.section_state), if they still
+# The sections a file's last import stored (llmcards.importing.section_state), if they still
 # hold, and what it passed over.
 SECTIONS_SQL = (
     "SELECT sections, skipped_json FROM source WHERE path = ? AND parser_version = ?"

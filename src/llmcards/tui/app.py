@@ -170,7 +170,7 @@ class LlmcardsApp(App[None]):
         return empty
 
     def import_bundled(self) -> tuple[int, int]:
-        from llmcards.importing import import_paths
+        from llmcards.importing.files import import_paths
 
         assert self.bundled_dir is not None
         report = import_paths(self.db, [self.bundled_dir], now=self.clock())

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from textual.screen import Screen
 
-    from llmcards.importing import ImportReport
+    from llmcards.importing.files import ImportReport
     from llmcards.store.db import Store
 
 
@@ -75,7 +75,7 @@ def edit_source(screen: Screen[Any], path: str, line: int) -> bool:
 def reimport(db: Store, path: str, root: str, now: datetime) -> ImportReport:
     """Import the edited notes file again (blocks: call on a worker thread), into the root
     deck its cards are in, through the same code as `llmcards import`."""
-    from llmcards.importing import import_paths
+    from llmcards.importing.files import import_paths
 
     return import_paths(db, [path], deck=root, now=now)
 

@@ -21,7 +21,7 @@ from textual.widgets import Input, Label, Static
 from llmcards.textsafe import printable
 
 if TYPE_CHECKING:
-    from llmcards.importing import ImportReport
+    from llmcards.importing.files import ImportReport
     from llmcards.tui.app import LlmcardsApp
 
 
@@ -149,7 +149,7 @@ class ImportScreen(ModalScreen[ImportDone | None]):
     @work(thread=True, group="db", exclusive=True, exit_on_error=False)
     def _import(self, paths: list[str], deck: str | None) -> None:
         from llmcards.errors import UserError
-        from llmcards.importing import import_paths
+        from llmcards.importing.files import import_paths
 
         app = self.app
         try:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from llmcards.importing import NoteFile
+    from llmcards.importing.files import NoteFile
     from llmcards.store.unchanged import CachedSource, Query
 
 
@@ -24,7 +24,7 @@ class LookUp:
     cached: list[CachedSource | None]  # the stored outcome of each unchanged file
     gone: list[tuple[str, str]]  # (root, path): files the named folders held and lost
     # Changed files stored by sections (resolved path -> the stored sections and what
-    # the last import passed over): read by llmcards.reimport
+    # the last import passed over): read by llmcards.importing.reimport
     by_sections: dict[str, tuple[bytes, str]] = field(default_factory=dict)
 
     @property

@@ -21,9 +21,9 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Literal
 
 from llmcards.cards import CardDraft, CardWarning, Skipped
+from llmcards.importing.section_state import State, load_state
 from llmcards.notes.sections import Section
 from llmcards.notes.warnings import duplicate_message
-from llmcards.section_state import State, load_state
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -53,7 +53,7 @@ class Outcome:
 class Changed:
     """What a re-import by sections reads before the database: the new note's sections,
     the changed ones walked (`read`); picklable, so a worker can read it ahead
-    (llmcards.reimport_ahead)."""
+    (llmcards.importing.reimport_ahead)."""
 
     root: str
     notice: str | None

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 
 from llmcards.cards import CardDraft, CardWarning, Skipped, check_deck_depth
 from llmcards.errors import NoteError
-from llmcards.import_lookup import LookUp, fast_look_up, look_up, named_folders
-from llmcards.parse_ahead import FileParse, ParseAhead
-from llmcards.reimport_ahead import Job, ReadAhead
+from llmcards.importing.lookup import LookUp, fast_look_up, look_up, named_folders
+from llmcards.importing.parse_ahead import FileParse, ParseAhead
+from llmcards.importing.reimport_ahead import Job, ReadAhead
 
 if TYPE_CHECKING:  # SQLAlchemy stays out of import time
     from sqlalchemy import Connection
@@ -59,7 +59,7 @@ class FileReport:
     parsed_again: bool = True
     gone: bool = False  # the file left its folder: its cards were retired
     warnings: list[CardWarning] = field(default_factory=list)  # cards worth a second look
-    # Re-imported by its changed sections (llmcards.reimport): how many were read.
+    # Re-imported by its changed sections (llmcards.importing.reimport): how many were read.
     # None: the whole note was read.
     sections_read: int | None = None
 
@@ -261,7 +261,7 @@ def import_paths(
 ) -> ImportReport:
     """Import every notes file under `paths`. All or nothing: one transaction. Without
     `deck`, a file imported before keeps the deck it was imported under. `by_sections`:
-    an edited file may be re-imported by the sections that changed (llmcards.reimport);
+    an edited file may be re-imported by the sections that changed (llmcards.importing.reimport);
     False reads every file whole (tests compare the two)."""
     from llmcards.store.sources import store_query
 
@@ -362,8 +362,8 @@ def _import_in_transaction(
     by_sections: bool,
     reads: ReadAhead | None,
 ) -> ImportReport:
+    from llmcards.importing.parse_ahead import BATCH, parse_here
     from llmcards.notes.warnings import Warnings
-    from llmcards.parse_ahead import BATCH, parse_here
     from llmcards.store.sources import forget_source, save_source, store_query
     from llmcards.store.sqlite import IMPORT_PAGE_CACHE_KB, page_cache
 
@@ -402,7 +402,7 @@ def _import_in_transaction(
                 raise exc.in_file(str(path)) from None
             sections = None
             if parse.sections is not None:
-                from llmcards.section_state import whole_state
+                from llmcards.importing.section_state import whole_state
 
                 state = whole_state(
                     parse.root, parse.sections, lines, watch.found, result.unsettled
@@ -461,10 +461,10 @@ def _by_sections(
     conn: Connection, file: NoteFile, deck: str | None, now: datetime, reads: ReadAhead | None
 ) -> FileReport | None:
     """Re-import `file` by the sections that changed since its last import
-    (llmcards.reimport), when it was stored by sections and that is sure to come out
+    (llmcards.importing.reimport), when it was stored by sections and that is sure to come out
     as reading it all would; None otherwise (nothing written). `reads`: what a worker
     read ahead, used when it read these very stored sections."""
-    from llmcards.reimport import reimport
+    from llmcards.importing.reimport import reimport
     from llmcards.store.sources import SkippedJson, save_source, stored_sections
 
     stored = stored_sections(conn, file.resolved, PARSER_VERSION, deck)

@@ -1,5 +1,5 @@
 """What an import remembers of a note's sections, for the next re-import by sections
-(llmcards.reimport): per section its hash, heading stack, line and card count, and its
+(llmcards.importing.reimport): per section its hash, heading stack, line and card count, and its
 warnings. Stored as `source.sections`, column by column and compressed: a
 large note has tens of thousands of sections, most with the stack of the one before and
 nothing skipped or worth a warning."""

@@ -1,10 +1,10 @@
 """Reading the changed sections of edited notes in a worker, while the import loads its store.
 
-A re-import by sections (llmcards.reimport) is two steps: reading the new note
+A re-import by sections (llmcards.importing.reimport) is two steps: reading the new note
 (pyromark over all of it, finding the sections, walking the changed ones: no database)
 and syncing the changed sections' cards. The first needs only the file and its stored
 sections, which the look-up before the import already read with the standard library
-(`import_lookup.fast_look_up`); so a forked worker runs `reimport.read_changed` while
+(`lookup.fast_look_up`); so a forked worker runs `reimport.read_changed` while
 this process loads SQLAlchemy and opens the database, as `parse_ahead` does for whole
 parses, and sends the result back.
 
@@ -23,10 +23,10 @@ from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
-from llmcards.parse_ahead import Sender, fork_worker, receive, stop_worker, worth_a_worker
+from llmcards.importing.parse_ahead import Sender, fork_worker, receive, stop_worker, worth_a_worker
 
 if TYPE_CHECKING:  # the notes parser loads only when a file is read by sections
-    from llmcards.reimport import Changed
+    from llmcards.importing.reimport import Changed
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Job:
     skipped_json: str  # what that import passed over
 
     def read(self) -> Changed | None:
-        from llmcards.reimport import read_changed
+        from llmcards.importing.reimport import read_changed
 
         return read_changed(
             path=str(self.path),
@@ -82,8 +82,8 @@ class ReadAhead:
     def take(self, job: Job) -> Changed | Literal[False] | None:
         """The worker's `job.read()`, for a job it was given with these very arguments;
         False when it has none (then read here)."""
-        from llmcards.reimport import Changed
-        from llmcards.section_state import load_state
+        from llmcards.importing.reimport import Changed
+        from llmcards.importing.section_state import load_state
 
         index = next((i for i, known in enumerate(self._jobs) if known == job), None)
         if index is None or (index not in self._answers and self._pipe is None):

@@ -1,0 +1,12 @@
+"""Notes files into the store: the I/O between `notes` (pure parsing) and `store`.
+
+- `files`: an import from the command line or the app — find the files, read them,
+  answer unchanged ones from the `source` table, parse, store, report; one transaction.
+- `lookup`: what the `source` table knows of each file before the import, read with the
+  standard library (no SQLAlchemy on the unchanged path).
+- `parse_ahead`: large notes parsed in a forked worker while the store loads.
+- `reimport`, `reimport_ahead`, `section_state`: an edited note re-imported by the
+  sections that changed, read ahead in such a worker.
+
+Kept empty of imports: `lookup` is on the start-up path of every import.
+"""
