@@ -29,3 +29,14 @@ def test_question_heading_loses_its_section_number() -> None:
     assert "为什么需要 PEFT？" in fronts(NOTE)
     assert "QLoRA 和 LoRA 的区别？" in fronts(NOTE)
     assert not any(f.startswith(("2.", "（3）")) for f in fronts(NOTE))
+
+
+def test_a_front_that_is_its_heading_takes_no_context() -> None:
+    # Under `## LSTM`, the card `LSTM` is already about LSTM: `LSTM › LSTM` says it twice.
+    note = parse_note("# RNN 家族\n\n## LSTM\n\n1. LSTM：长短期记忆网络\n2. 作用：解决长程依赖\n")
+    assert [(c.front, c.context) for c in note.cards] == [
+        ("LSTM", ""),
+        ("作用", "LSTM"),
+    ]
+    shouted = parse_note("## Dropout\n\n- dropout：随机丢弃神经元\n")
+    assert [c.context for c in shouted.cards] == [""]

@@ -217,3 +217,20 @@ def test_a_generic_front_with_another_answer_in_another_file_is_another_card(
     assert (result.new, result.kept) == (1, [])
     (fresh,) = live(db)
     assert fresh.reps == 0
+
+
+def test_a_context_that_repeated_the_front_goes_without_losing_history(tmp_path: Path) -> None:
+    """Upgrading from rules that gave `LSTM` under `## LSTM` the context `LSTM`."""
+    note = "# RNN 家族\n\n## LSTM\n\n1. LSTM：长短期记忆网络\n2. 作用：解决长程依赖\n"
+    now = parse_note(note, root="LLM").cards
+    before_rules = [replace(d, context="LSTM") if d.front == "LSTM" else d for d in now]
+    db = open_db(tmp_path / "c.db")
+    sync(db, before_rules)
+    for card in cards(db):
+        study(db, card.id)
+    result = sync(db, now)
+    assert (result.new, result.retired) == (0, 0)
+    assert [(c.front, c.context, c.reps) for c in cards(db)] == [
+        ("LSTM", "", 3),
+        ("作用", "LSTM", 3),
+    ]

@@ -160,8 +160,13 @@ def drafts_of(
         if out.is_card:
             if out.context:
                 context = CONTEXT_SEP.join(reversed(out.context))
-            elif out.path and out.kind == "basic" and needs_context(out.front):
-                context = out.path[-1]  # `作用` alone says nothing: whose?
+            elif (
+                out.path
+                and out.kind == "basic"
+                and needs_context(out.front)
+                and out.path[-1].casefold() != out.front.casefold()
+            ):
+                context = out.path[-1]  # `作用` alone says nothing: whose? (`LSTM` does)
             else:
                 context = ""
             fields: CardFields = (
