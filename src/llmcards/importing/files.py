@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # SQLAlchemy stays out of import time
 
 # Bump when the importer's rules change, so unchanged files are parsed again once.
 PARSER_VERSION = 3  # 2: rules 7–10, math, to-do heads, glued items, callouts, contexts;
-# 3: to-do items in loose lists
+# 3: to-do items in loose lists, no context for a front that is its own heading
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt", ".mdown", ".mkd")
 
