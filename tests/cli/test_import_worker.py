@@ -18,9 +18,10 @@ from sqlalchemy import text
 import llmcards.notes  # noqa: F401 - loaded before forking, so the worker need not import it
 from llmcards.cards import CardDraft, Skipped
 from llmcards.errors import NoteError
-from llmcards.importing import parse_ahead
+from llmcards.importing import worker
 from llmcards.importing.files import import_paths
-from llmcards.importing.parse_ahead import MIN_WORKER_BYTES, ParseAhead, parse_here
+from llmcards.importing.parse_ahead import ParseAhead, parse_here
+from llmcards.importing.worker import MIN_WORKER_BYTES
 from llmcards.store.db import open_db
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
@@ -86,7 +87,7 @@ def test_the_cli_s_worker_import_stores_what_an_import_without_one_stores(
         )
         assert done.returncode == 0, done.stderr
         with monkeypatch.context() as patch:
-            patch.setattr(parse_ahead, "MIN_WORKER_BYTES", 1 << 40)  # the reference: no worker
+            patch.setattr(worker, "MIN_WORKER_BYTES", 1 << 40)  # the reference: no worker
             db = open_db(without)
             try:
                 report = import_paths(db, [note], now=NOW).as_json()

@@ -15,7 +15,7 @@ import pytest
 import llmcards.notes  # noqa: F401 - loaded before forking, so the worker need not import it
 from llmcards.importing import reimport, reimport_ahead
 from llmcards.importing.files import import_at, import_paths
-from llmcards.importing.parse_ahead import MIN_WORKER_BYTES
+from llmcards.importing.worker import MIN_WORKER_BYTES
 from llmcards.store.db import open_db
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))

@@ -4,7 +4,8 @@
   answer unchanged ones from the `source` table, parse, store, report; one transaction.
 - `lookup`: what the `source` table knows of each file before the import, read with the
   standard library (no SQLAlchemy on the unchanged path).
-- `parse_ahead`: large notes parsed in a forked worker while the store loads.
+- `parse_ahead`: large notes parsed in a forked worker while the store loads
+  (`worker`: forking it, its pipe, stopping it).
 - `reimport`, `reimport_ahead`, `section_state`: an edited note re-imported by the
   sections that changed, read ahead in such a worker.
 

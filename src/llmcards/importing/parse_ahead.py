@@ -14,23 +14,15 @@ exactly as without a worker.
 
 from __future__ import annotations
 
-import gc
-import os
-import pickle
-import signal
-import sys
-import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from queue import SimpleQueue
-from typing import IO, Any
+from typing import Any
 
 from llmcards.cards import CardDraft, Skipped
+from llmcards.importing.worker import Ahead, Sender, receive, worth_a_worker
 
-# Below this many bytes to parse, starting a worker costs more than it overlaps.
-MIN_WORKER_BYTES = 256 * 1024
 # Outputs per batch: small enough that storing the last batch after the parse ends is
 # short, large enough that a batch's pickling and round trip are noise.
 BATCH = 2000
@@ -72,7 +64,7 @@ def parse_here(path: Path, data: bytes, deck: str | None, batch: int = 0) -> Fil
     return parse
 
 
-class ParseAhead:
+class ParseAhead(Ahead):
     """Parses `jobs` (path, bytes) in order, ahead of the caller where a worker can.
 
     The caller `take`s (or `skip`s) files in job order, other files in between, and
@@ -87,23 +79,8 @@ class ParseAhead:
         self._jobs = list(jobs)
         self._deck = deck
         self._next = 0  # index of the job the worker delivers next
-        self._pid: int | None = None
-        self._pipe: IO[bytes] | None = None
-        if worth_a_worker(self._jobs) if worker is None else worker:
-            try:
-                self._pid, self._pipe = fork_worker(partial(_send_parses, self._jobs, deck))
-            except OSError:
-                pass  # no process to spare (EAGAIN, ENOMEM): parse here
-
-    @property
-    def forked(self) -> bool:
-        return self._pid is not None
-
-    def __enter__(self) -> ParseAhead:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
+        wanted = worth_a_worker(self._jobs) if worker is None else worker
+        super().__init__(partial(_send_parses, self._jobs, deck) if wanted else None)
 
     def take(self, path: Path, data: bytes) -> FileParse:
         """The parse of `path` (`data` its bytes): the next job's from the worker, any
@@ -113,7 +90,7 @@ class ParseAhead:
             return parse_here(path, data, deck_of(self._deck, path), BATCH)
         message = self._receive()
         if message is None or message[0] != "file":
-            self._stop()
+            self.close()
             return parse_here(path, data, deck_of(self._deck, path), BATCH)
         _, root, notice = message
         parse = FileParse(root, notice, iter(()))
@@ -131,10 +108,7 @@ class ParseAhead:
             while message is not None and message[0] == "batch":
                 message = self._receive()
             if message is None or message[0] != "end":
-                self._stop()
-
-    def close(self) -> None:
-        self._stop()
+                self.close()
 
     def _advance(self, path: Path) -> int | None:
         index = self._next
@@ -158,7 +132,7 @@ class ParseAhead:
             skipped_sent += len(skipped)
             yield cards, skipped
         # The worker stopped mid-file: parse it here, past what it delivered.
-        self._stop()
+        self.close()
         path, data = self._jobs[index]
         here = parse_here(path, data, deck_of(self._deck, path), BATCH)
         for cards, skipped in here.batches:
@@ -173,96 +147,6 @@ class ParseAhead:
     def _receive(self) -> tuple[Any, ...] | None:
         assert self._pipe is not None
         return receive(self._pipe)
-
-    def _stop(self) -> None:
-        pipe, pid = self._pipe, self._pid
-        self._pipe = self._pid = None
-        stop_worker(pid, pipe)
-
-
-def receive(pipe: IO[bytes]) -> tuple[Any, ...] | None:
-    """The worker's next message; None when it sent none (it died or failed)."""
-    try:
-        message: tuple[Any, ...] = pickle.load(pipe)
-        return message
-    except (EOFError, pickle.UnpicklingError, OSError):
-        return None
-
-
-def stop_worker(pid: int | None, pipe: IO[bytes] | None) -> None:
-    """Stop a worker `fork_worker` started, done or not, and close its pipe."""
-    if pipe is not None:
-        pipe.close()
-    if pid is not None:
-        try:
-            os.kill(pid, signal.SIGKILL)  # done already, or its work is not wanted
-        except ProcessLookupError:
-            pass
-        os.waitpid(pid, 0)
-
-
-def worth_a_worker(jobs: Sequence[tuple[Path, bytes]]) -> bool:
-    # fork() without exec is only safe in a single-threaded process, and on Linux: macOS
-    # system libraries may abort in a forked child.
-    return (
-        sys.platform.startswith("linux")
-        and sum(len(data) for _path, data in jobs) >= MIN_WORKER_BYTES
-        and threading.active_count() == 1
-    )
-
-
-def fork_worker(work: Callable[[Sender], None]) -> tuple[int, IO[bytes]]:
-    """A forked process running `work`, which sends its messages down the pipe returned
-    (read them with `receive`, stop it with `stop_worker`). OSError: no process to spare."""
-    read_end, write_end = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
-        raise
-    if pid == 0:  # the worker: parse, send, and leave without running any of the parent's cleanup
-        status = 1
-        try:
-            os.close(read_end)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C in the terminal: just stop
-            gc.disable()  # it exits when done; its objects hold no cycles
-            work(Sender(write_end))
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    return pid, open(read_end, "rb")
-
-
-class Sender:
-    """Writes messages to the pipe from a thread of its own. A pipe holds 64 KB and the
-    parent reads nothing while it loads SQLAlchemy: written directly, the parse would
-    stall there instead of running ahead (~0.2 s on 100k bullets)."""
-
-    def __init__(self, fd: int) -> None:
-        self._queue: SimpleQueue[bytes | None] = SimpleQueue()
-        self._failed = False
-        self._thread = threading.Thread(target=self._write, args=(fd,), daemon=True)
-        self._thread.start()
-
-    def send(self, message: tuple[Any, ...]) -> None:
-        if self._failed:
-            raise BrokenPipeError("the importing process stopped reading")
-        self._queue.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
-
-    def close(self) -> None:
-        self._queue.put(None)
-        self._thread.join()
-
-    def _write(self, fd: int) -> None:
-        try:
-            with open(fd, "wb") as out:  # buffered: it writes all of a message, pipe full or not
-                while (data := self._queue.get()) is not None:
-                    out.write(data)
-                    out.flush()
-        except OSError:  # the importing process is gone or stopped reading
-            self._failed = True
 
 
 def _send_parses(jobs: Sequence[tuple[Path, bytes]], deck: Decks, sender: Sender) -> None:

@@ -21,9 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from llmcards.importing.parse_ahead import Sender, fork_worker, receive, stop_worker, worth_a_worker
+from llmcards.importing.worker import Ahead, Sender, receive, worth_a_worker
 
 if TYPE_CHECKING:  # the notes parser loads only when a file is read by sections
     from llmcards.importing.reimport import Changed
@@ -52,7 +52,7 @@ class Job:
         )
 
 
-class ReadAhead:
+class ReadAhead(Ahead):
     """Runs `Job.read` for `jobs` in a worker, in order, when a worker can; the caller
     `take`s the answers. Use as a context manager: leaving stops the worker."""
 
@@ -60,24 +60,9 @@ class ReadAhead:
         """`worker`: None decides by size and platform; tests force it either way."""
         self._jobs = list(jobs)
         self._answers: dict[int, tuple[Any, ...] | None] = {}  # Changed.packed()
-        self._pid: int | None = None
-        self._pipe: IO[bytes] | None = None
-        wanted = [(job.path, job.data) for job in self._jobs]
-        if self._jobs and (worth_a_worker(wanted) if worker is None else worker):
-            try:
-                self._pid, self._pipe = fork_worker(partial(_send_reads, self._jobs))
-            except OSError:
-                pass  # no process to spare (EAGAIN, ENOMEM): read here
-
-    @property
-    def forked(self) -> bool:
-        return self._pid is not None
-
-    def __enter__(self) -> ReadAhead:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
+        sizes = [(job.path, job.data) for job in self._jobs]
+        wanted = bool(self._jobs) and (worth_a_worker(sizes) if worker is None else worker)
+        super().__init__(partial(_send_reads, self._jobs) if wanted else None)
 
     def take(self, job: Job) -> Changed | Literal[False] | None:
         """The worker's `job.read()`, for a job it was given with these very arguments;
@@ -103,11 +88,6 @@ class ReadAhead:
             return None
         assert state is not None  # else the worker would have answered None
         return Changed.unpacked(packed, state)
-
-    def close(self) -> None:
-        pipe, pid = self._pipe, self._pid
-        self._pipe = self._pid = None
-        stop_worker(pid, pipe)
 
 
 def _send_reads(jobs: Sequence[Job], sender: Sender) -> None:
