@@ -11,7 +11,7 @@ import typer
 from llmcards.cli.state import STATE
 
 if TYPE_CHECKING:
-    from llmcards.importing.files import FileReport, ImportReport
+    from llmcards.importing.report import FileReport, ImportReport
 
 MAX_TERMS_PER_DECK = 8
 # A terminal screenful: a first import of big notes can name thousands of decks.

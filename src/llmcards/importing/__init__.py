@@ -1,7 +1,8 @@
 """Notes files into the store: the I/O between `notes` (pure parsing) and `store`.
 
-- `files`: an import from the command line or the app — find the files, read them,
-  answer unchanged ones from the `source` table, parse, store, report; one transaction.
+- `files`: an import from the command line or the app — answer unchanged files from the
+  `source` table, parse the others, store them, report; one transaction. `reading`
+  finds and reads the files, `report` is what the import says it did.
 - `lookup`: what the `source` table knows of each file before the import, read with the
   standard library (no SQLAlchemy on the unchanged path).
 - `parse_ahead`: large notes parsed in a forked worker while the store loads

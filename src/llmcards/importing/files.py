@@ -1,4 +1,5 @@
-"""Import notes files into a database: find files, read, parse, sync, report.
+"""Import notes files into a database: one transaction over the files `reading` finds,
+each parsed (or re-read by its changed sections), stored and reported (`report`).
 
 The pure parsing lives in `llmcards.notes` (run ahead in a worker process for large
 notes, `parse_ahead`); the history-keeping sync in `llmcards.store.sync`, and a new
@@ -10,20 +11,19 @@ table (`store.unchanged`), without loading SQLAlchemy when nothing else is to be
 from __future__ import annotations
 
 import gc
-import hashlib
-import json
 import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from llmcards.cards import CardDraft, CardWarning, Skipped, check_deck_depth
+from llmcards.cards import CardDraft, Skipped, check_deck_depth
 from llmcards.errors import NoteError
 from llmcards.importing.lookup import LookUp, fast_look_up, look_up, named_folders
 from llmcards.importing.parse_ahead import FileParse, ParseAhead
+from llmcards.importing.reading import NoteFile, read_notes
 from llmcards.importing.reimport_ahead import Job, ReadAhead
+from llmcards.importing.report import FileReport, ImportReport, unchanged_report
 
 if TYPE_CHECKING:  # SQLAlchemy stays out of import time
     from sqlalchemy import Connection
@@ -31,169 +31,10 @@ if TYPE_CHECKING:  # SQLAlchemy stays out of import time
     from llmcards.store.db import Store
     from llmcards.store.sources import SkippedJson
     from llmcards.store.sync import SyncResult
-    from llmcards.store.unchanged import CachedSource
 
 # Bump when the importer's rules change, so unchanged files are parsed again once.
 PARSER_VERSION = 3  # 2: rules 7–10, math, to-do heads, glued items, callouts, contexts;
 # 3: to-do items in loose lists, no context for a front that is its own heading
-
-NOTE_SUFFIXES = (".md", ".markdown", ".txt", ".mdown", ".mkd")
-
-
-@dataclass
-class FileReport:
-    path: Path
-    shown: str  # the path as the user would recognise it
-    root: str
-    notice: str | None = None
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    retired: int = 0
-    skipped: list[Skipped] = field(default_factory=list)
-    new_drafts: list[CardDraft] = field(default_factory=list)
-    updated_drafts: list[CardDraft] = field(default_factory=list)
-    retired_fronts: list[str] = field(default_factory=list)
-    retired_ids: list[int] = field(default_factory=list)  # parallel to retired_fronts, if known
-    kept: list[tuple[str, str]] = field(default_factory=list)  # (old, new): history kept
-    parsed_again: bool = True
-    gone: bool = False  # the file left its folder: its cards were retired
-    warnings: list[CardWarning] = field(default_factory=list)  # cards worth a second look
-    # Re-imported by its changed sections (llmcards.importing.reimport): how many were read.
-    # None: the whole note was read.
-    sections_read: int | None = None
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "file": self.shown,
-            "deck": self.root,
-            "encoding": self.notice,
-            "new": self.new,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "retired": self.retired,
-            "skipped": len(self.skipped),
-            "kept_history": [{"old": old, "new": new} for old, new in self.kept],
-            "gone": self.gone,
-        }
-
-
-@dataclass
-class ImportReport:
-    files: list[FileReport]
-    dry_run: bool = False
-
-    def total(self, attr: str) -> int:
-        return sum(getattr(f, attr) for f in self.files)
-
-    @property
-    def skipped(self) -> list[tuple[FileReport, Skipped]]:
-        return [(f, s) for f in self.files for s in f.skipped]
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "new": self.total("new"),
-            "updated": self.total("updated"),
-            "unchanged": self.total("unchanged"),
-            "retired": self.total("retired"),
-            "skipped": [
-                {"file": f.shown, "line": s.line, "text": s.text, "reason": s.reason}
-                for f, s in self.skipped
-            ],
-            "kept_history": [
-                {"file": f.shown, "old": old, "new": new} for f in self.files for old, new in f.kept
-            ],
-            "files": [f.as_json() for f in self.files],
-            "dry_run": self.dry_run,
-            "warnings": [
-                {
-                    "file": f.shown,
-                    "line": w.line,
-                    "front": w.front,
-                    "kind": w.kind,
-                    "message": w.message,
-                }
-                for f in self.files
-                for w in f.warnings
-            ],
-        }
-
-
-def collect_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
-    """The notes files named by `paths`: files as given, folders searched recursively."""
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw).expanduser()
-        if path.is_file():
-            found.append(path)
-        elif path.is_dir():
-            inside = sorted(_walk_notes(path))
-            if not inside:
-                raise NoteError(
-                    str(path), "holds no notes", f"put {'/'.join(NOTE_SUFFIXES)} files in it"
-                )
-            found.extend(inside)
-        elif path.exists():
-            raise NoteError(str(path), "is not a regular file", "pass a Markdown file or a folder")
-        else:
-            raise NoteError(str(path), "no such file or folder", "check the path")
-    unique: dict[Path, Path] = {}
-    for path in found:
-        _check_name(path)
-        unique.setdefault(path.resolve(), path)
-    return list(unique.values())
-
-
-def _check_name(path: Path) -> None:
-    """The database keeps file names as UTF-8 text: a name in another encoding (bytes
-    from an old archive or another system) cannot be stored, so it is named instead."""
-    try:
-        str(path).encode("utf-8")
-    except UnicodeEncodeError:
-        shown = os.fsencode(path).decode("utf-8", "replace")
-        raise NoteError(
-            shown, "file name is not valid UTF-8", "rename it (e.g. with convmv) and import again"
-        ) from None
-
-
-def _walk_notes(folder: Path) -> Iterable[Path]:
-    # followlinks=False: a symlink loop in a notes folder cannot trap the walk.
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in filenames:
-            if name.startswith(".") or not name.lower().endswith(NOTE_SUFFIXES):
-                continue
-            candidate = Path(dirpath) / name
-            if candidate.is_file():
-                yield candidate
-
-
-def read_note(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except PermissionError:
-        raise NoteError(
-            str(path), "cannot be read (permission denied)", "check its permissions"
-        ) from None
-    except OSError as exc:
-        raise NoteError(str(path), f"cannot be read ({exc.strerror})") from None
-
-
-@dataclass(frozen=True)
-class NoteFile:
-    path: Path  # as the user named it (or found in a named folder)
-    data: bytes
-    resolved: str  # the identity the source table knows it by
-    digest: str  # sha256 of `data`
-
-
-def read_notes(paths: Sequence[str | os.PathLike[str]]) -> list[NoteFile]:
-    """Every notes file under `paths`, read and hashed; `NoteError` for a bad path."""
-    files = []
-    for path in collect_files(paths):
-        data = read_note(path)
-        files.append(NoteFile(path, data, str(path.resolve()), hashlib.sha256(data).hexdigest()))
-    return files
 
 
 def import_at(
@@ -221,7 +62,7 @@ def import_at(
         )
         if look is not None and look.nothing_to_do:
             reports = [
-                _unchanged_report(f.path, c)
+                unchanged_report(f.path, c)
                 for f, c in zip(files, look.cached, strict=True)
                 if c is not None  # all of them: nothing to do
             ]
@@ -379,7 +220,7 @@ def _import_in_transaction(
             file_deck = look.decks[path]
             if cached is not None:
                 ahead.skip(path)
-                reports.append(_unchanged_report(path, cached))
+                reports.append(unchanged_report(path, cached))
                 continue
             read = _by_sections(conn, file, file_deck, now, reads) if by_sections else None
             if read is not None:
@@ -558,24 +399,3 @@ def _store(
     stored_skipped.add(skipped)
     result = apply_drafts(conn, known, drafts=drafts, now=now, matcher=matcher)
     return result, skipped, stored_skipped, [draft.line for draft in drafts]
-
-
-def _unchanged_report(path: Path, cached: CachedSource) -> FileReport:
-    skipped = [
-        Skipped(
-            line=s["line"],
-            text=s["text"],
-            reason=s["reason"],
-            category=s["category"],
-            deck=tuple(s["deck"]),
-        )
-        for s in json.loads(cached.skipped_json)
-    ]
-    return FileReport(
-        path=path,
-        shown=str(path),
-        root=cached.root,
-        unchanged=cached.active_cards,
-        skipped=skipped,
-        parsed_again=False,
-    )

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from llmcards.importing.files import NoteFile
+    from llmcards.importing.reading import NoteFile
     from llmcards.store.unchanged import CachedSource, Query
 
 

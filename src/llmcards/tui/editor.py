@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from textual.screen import Screen
 
-    from llmcards.importing.files import ImportReport
+    from llmcards.importing.report import ImportReport
     from llmcards.store.db import Store
 
 

@@ -21,7 +21,7 @@ from textual.widgets import Input, Label, Static
 from llmcards.textsafe import printable
 
 if TYPE_CHECKING:
-    from llmcards.importing.files import ImportReport
+    from llmcards.importing.report import ImportReport
     from llmcards.tui.app import LlmcardsApp
 
 
