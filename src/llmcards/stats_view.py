@@ -68,7 +68,7 @@ def stats_renderable(stats: Stats) -> RenderableType:
     )
     return Group(
         header(stats),
-        _panel(f"Reviews in the last year — {stats.total_reviews} reviews", heatmap(stats)),
+        _panel(f"Reviews in the last year — {_reviews(stats.total_reviews)}", heatmap(stats)),
         _panel("Reviews per day (30 days)", per_day_chart(stats)),
         _panel(forecast_title(stats), forecast_chart(stats.forecast)),
         side,
@@ -87,6 +87,10 @@ def _panel(title: str, body: RenderableType) -> Panel:
     )
 
 
+def _reviews(count: int) -> str:
+    return f"{count} review" if count == 1 else f"{count} reviews"
+
+
 def header(stats: Stats) -> Text:
     where = printable(stats.deck or "all decks")
     text = Text.assemble(
@@ -94,7 +98,7 @@ def header(stats: Stats) -> Text:
     )
     minutes = stats.today_seconds / 60
     if stats.today_reviews:
-        text.append(f"Today: {stats.today_reviews} reviews in {_minutes(minutes)}")
+        text.append(f"Today: {_reviews(stats.today_reviews)} in {_minutes(minutes)}")
     else:
         text.append("Today: no reviews yet")
     if stats.today_reviews:
@@ -213,7 +217,7 @@ def per_day_chart(stats: Stats) -> Group:
     total_minutes = sum(minutes)
     active = sum(1 for r in reviews if r)
     summary = Text(
-        f"{sum(reviews)} reviews, {_minutes(total_minutes)} on {active} of {len(reviews)} days"
+        f"{_reviews(sum(reviews))}, {_minutes(total_minutes)} on {active} of {len(reviews)} days"
         + (f" · {sum(reviews) / active:.0f} a study day" if active else ""),
         style="dim",
     )
