@@ -57,6 +57,9 @@ class Card(SQLModel, table=True):
     __table_args__ = (
         Index("ix_card_root_front", "root", "front"),
         Index("ix_card_due", "retired", "suspended", "due"),
+        # A file's active cards in note order (migration 0006): a re-import counts them
+        # and finds the changed sections' cards by position without reading the others.
+        Index("ix_card_source_active", "source_path", "root", "retired", "position"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -71,7 +74,7 @@ class Card(SQLModel, table=True):
     cloze_ord: int = 0
     cloze_text: str = ""
     heading_path: str = ""  # "::"-joined; tells apart equal fronts in one file
-    source_path: str = Field(index=True)
+    source_path: str
     source_line: int = 0
     position: int = 0  # order within its file: new cards are studied in note order
     created_at: datetime = _utc(nullable=False)

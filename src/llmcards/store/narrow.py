@@ -143,18 +143,19 @@ def _fill(conn: Connection, name: str, values: Iterable[object]) -> None:
         conn.exec_driver_sql(f"INSERT INTO temp.{name} VALUES (?)", rows)
 
 
+# Seeks index ix_card_source_active by position (a test checks the plan).
+CHANGED_CARDS_SQL = (
+    "SELECT id, front FROM card WHERE source_path = ? AND root = ? AND retired = 0"
+    " AND position IN (SELECT v FROM temp.llmcards_positions)"
+)
+
+
 def _changed_cards(
     conn: Connection, root: str, source_path: str, ranges: list[tuple[int, int]]
 ) -> dict[int, str]:
     """id -> front of the file's active cards in the changed sections."""
     _fill(conn, "llmcards_positions", (p for first, n in ranges for p in range(first, first + n)))
-    return dict(
-        conn.exec_driver_sql(
-            "SELECT id, front FROM card WHERE source_path = ? AND root = ? AND retired = 0"
-            " AND position IN (SELECT v FROM temp.llmcards_positions)",
-            (source_path, root),
-        ).all()
-    )
+    return dict(conn.exec_driver_sql(CHANGED_CARDS_SQL, (source_path, root)).all())
 
 
 # `sync.EXISTING_COLUMNS` as plain named tuples: ~35k of them with 1,000 answers edited,
