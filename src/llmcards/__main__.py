@@ -1,3 +1,3 @@
-from llmcards.cli.main import run
+from llmcards.cli.main import entry
 
-run()
+entry()

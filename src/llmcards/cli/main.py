@@ -73,6 +73,43 @@ for group in (importing, browse, study, config_cmd, exchange, stats_cmd, mainten
     group.register(app)
 
 
+def entry() -> None:
+    """The console script: `run`, then leave at once. Tearing the interpreter down
+    frees every object one by one and collects them once more: after a large import,
+    0.15–0.3 s spent on nothing anyone waits for."""
+    try:
+        run()
+        code = 0
+    except SystemExit as exc:
+        code = _exit_code(exc)
+    leave(code)
+
+
+def leave(code: int) -> None:
+    """Exit with `code` like `sys.exit`, skipping the teardown: exit handlers run and
+    the output is flushed first. Not once the study app ran: its worker threads may
+    still be finishing (the day's backup), and the normal exit waits for them."""
+    import atexit
+    import os
+
+    if "textual" in sys.modules:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, OSError):  # the reader went away (`| head`)
+        code = code or 1
+    os._exit(code)
+
+
+def _exit_code(exc: SystemExit) -> int:
+    if exc.code is None or isinstance(exc.code, int):
+        return exc.code or 0
+    sys.stderr.write(f"{exc.code}\n")  # what sys.exit("message") prints
+    return 1
+
+
 def run() -> None:
     """Entry point: user errors become one line on stderr and a non-zero exit."""
     from llmcards.errors import UserError
