@@ -73,25 +73,26 @@ def narrowed_sync(
         return None
     drafts = [d for _at, batch in plan.drafts for d in batch]
     changed = _changed_cards(conn, root, source_path, plan.changed)
-    fronts = {d.front for d in drafts} | set(changed.values())
-    rows = _by_front(conn, root, fronts)
-    starts = [m.old for m in plan.moved]
+    _fill(conn, "llmcards_changed", changed)
+    _fill(conn, "llmcards_fronts", sorted({d.front for d in drafts} | set(changed.values())))
+    old_total = sum(m.count for m in plan.moved) + sum(count for _first, count in plan.changed)
+    if _outside(conn, root, source_path, old_total):
+        return None  # an active card in no section: not what the last import made
+    known_rows = _known_rows(conn, root, source_path)
     tied = {(key_of_draft(d), DECK_SEP.join(d.heading_path)) for d in drafts}
-    tied.update((_key(r), r.heading_path) for r in rows if r.id in changed)
+    tied.update((_key(r), r.heading_path) for r in known_rows if r.id in changed)
+    # The unchanged sections' cards sharing a front with the changed ones: the drafts
+    # cannot match them, but the whole re-import would list its groups in order of
+    # each key's first appearance, and would match such a card tied to a changed one.
+    starts = [m.old for m in plan.moved]
     first: dict[Key, int] = {}  # where each key first appears among unchanged cards
     tangled: list[int] = []
-    known_rows = []
-    for row in rows:
-        if row.source_path != source_path or row.retired or row.id in changed:
-            known_rows.append(row)
-            continue
-        i = bisect_right(starts, row.position) - 1
-        if i < 0 or row.position >= plan.moved[i].old + plan.moved[i].count:
-            return None  # an active card in no section: not what the last import made
-        key = _key(row)
-        if (key, row.heading_path) in tied:
-            tangled.append(row.position)
-        at = row.position - plan.moved[i].old + plan.moved[i].new
+    for context, front, kind, ordinal, heading, old in _unchanged_rows(conn, root, source_path):
+        key = (context, front, kind, ordinal)
+        if (key, heading) in tied:
+            tangled.append(old)
+        m = plan.moved[bisect_right(starts, old) - 1]
+        at = old - m.old + m.new
         if at < first.get(key, at + 1):
             first[key] = at
     if tangled:
@@ -136,6 +137,7 @@ def _other_file_gone(
 
 
 def _fill(conn: Connection, name: str, values: Iterable[object]) -> None:
+    """The temporary table `name` holding `values`, for a query's IN to read."""
     conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {name} (v PRIMARY KEY)")
     conn.exec_driver_sql(f"DELETE FROM temp.{name}")
     rows = [(v,) for v in values]
@@ -158,20 +160,46 @@ def _changed_cards(
     return dict(conn.exec_driver_sql(CHANGED_CARDS_SQL, (source_path, root)).all())
 
 
-# `sync.EXISTING_COLUMNS` as plain named tuples: ~35k of them with 1,000 answers edited,
-# read by the driver without SQLAlchemy's rows and type processing.
+# `sync.EXISTING_COLUMNS` as plain named tuples, read by the driver without
+# SQLAlchemy's rows and type processing.
 _Row = namedtuple("_Row", [c.name for c in EXISTING_COLUMNS])  # type: ignore[misc]
-_BY_FRONT_SQL = (
-    f"SELECT {', '.join(_Row._fields)} FROM card"
-    " WHERE root = ? AND front IN (SELECT v FROM temp.llmcards_fronts) ORDER BY front, id"
+_SHARING = "root = ? AND front IN (SELECT v FROM temp.llmcards_fronts)"
+_UNCHANGED = (
+    f"{_SHARING} AND source_path = ? AND retired = 0"
+    " AND id NOT IN (SELECT v FROM temp.llmcards_changed)"
+)
+_KNOWN_SQL = (
+    f"SELECT {', '.join(_Row._fields)} FROM card WHERE {_SHARING}"
+    " AND (source_path != ? OR retired != 0 OR id IN (SELECT v FROM temp.llmcards_changed))"
+    " ORDER BY front, id"
+)
+_UNCHANGED_SQL = (
+    f"SELECT context, front, kind, cloze_ord, heading_path, position FROM card WHERE {_UNCHANGED}"
+)
+_OUTSIDE_SQL = (
+    "SELECT 1 FROM card WHERE source_path = ? AND root = ? AND retired = 0"
+    " AND (position < 0 OR position >= ?) LIMIT 1"
 )
 
 
-def _by_front(conn: Connection, root: str, fronts: set[str]) -> list[Any]:
-    """Every card of the root with one of `fronts`, in `sync.existing_cards`' order."""
-    _fill(conn, "llmcards_fronts", sorted(fronts))
-    # `retired` comes as 0/1, not bool: the sync only tests it for truth.
-    return list(map(_Row._make, driver_connection(conn).execute(_BY_FRONT_SQL, (root,))))
+def _known_rows(conn: Connection, root: str, source_path: str) -> list[Any]:
+    """The cards sharing a front with the changed ones (`temp.llmcards_fronts`) that the
+    drafts can match: of other files, retired, or changed; in `sync.existing_cards`'
+    order. `retired` comes as 0/1, not bool: the sync only tests it for truth."""
+    cursor = driver_connection(conn).execute(_KNOWN_SQL, (root, source_path))
+    return list(map(_Row._make, cursor))
+
+
+def _unchanged_rows(conn: Connection, root: str, source_path: str) -> Iterable[Any]:
+    """(context, front, kind, cloze_ord, heading_path, position) of the file's active
+    cards outside the changed sections that share a front with the changed ones."""
+    return driver_connection(conn).execute(_UNCHANGED_SQL, (root, source_path))
+
+
+def _outside(conn: Connection, root: str, source_path: str, total: int) -> bool:
+    """Whether an active card of the file lies outside the positions its sections hold."""
+    found = driver_connection(conn).execute(_OUTSIDE_SQL, (source_path, root, total))
+    return found.fetchone() is not None
 
 
 def _shift(conn: Connection, root: str, source_path: str, moved: list[Moved]) -> None:
