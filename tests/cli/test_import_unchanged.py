@@ -33,7 +33,9 @@ def full_path_report(
         opened.close()
 
 
-def test_unchanged_reimport_never_imports_sqlalchemy(db_path: Path, notes: Path) -> None:
+def test_unchanged_reimport_never_imports_sqlalchemy_or_pydantic(
+    db_path: Path, notes: Path
+) -> None:
     first = run(db_path, "import", str(notes), "--json")
     assert first.exit_code == 0, first.stderr
     code = (
@@ -44,7 +46,8 @@ def test_unchanged_reimport_never_imports_sqlalchemy(db_path: Path, notes: Path)
         "with contextlib.redirect_stdout(out):\n"
         "    try:\n        run()\n    except SystemExit:\n        pass\n"
         "print(json.dumps({'report': json.loads(out.getvalue()),\n"
-        "    'loaded': sorted(m for m in ('sqlalchemy', 'sqlmodel', 'alembic') if m in sys.modules)}))"
+        "    'loaded': sorted(m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'pydantic')\n"
+        "        if m in sys.modules)}))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
