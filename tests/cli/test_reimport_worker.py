@@ -92,12 +92,12 @@ def test_a_worker_that_dies_or_fails_is_taken_over_with_the_same_outcome(
     parent = os.getpid()
     real = reimport_ahead.Job.read
 
-    def broken(job: reimport_ahead.Job) -> Any:
+    def broken(job: reimport_ahead.Job, early: Any = None) -> Any:
         if os.getpid() != parent:  # in the worker
             if how == "dies":
                 os.kill(os.getpid(), signal.SIGKILL)
             raise RuntimeError("the worker broke")
-        return real(job)
+        return real(job, early)
 
     monkeypatch.setattr(reimport_ahead.Job, "read", broken)
     report = import_at(ahead, [note], now=AGAIN)

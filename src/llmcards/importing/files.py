@@ -306,6 +306,7 @@ def _by_sections(
     as reading it all would; None otherwise (nothing written). `reads`: what a worker
     read ahead, used when it read these very stored sections."""
     from llmcards.importing.reimport import reimport
+    from llmcards.store.narrow import Prefetched, prefetch
     from llmcards.store.sources import SkippedJson, save_source, stored_sections
 
     stored = stored_sections(conn, file.resolved, PARSER_VERSION, deck)
@@ -313,7 +314,15 @@ def _by_sections(
         return None
     state_blob, skipped_json = stored
     job = Job(file.path, file.data, deck, state_blob, skipped_json)
+    prefetched: Prefetched | None = None
+
+    def read_early(root: str, ranges: list[tuple[int, int]]) -> None:
+        # While the worker walks the changed sections, read the cards they held.
+        nonlocal prefetched
+        prefetched = prefetch(conn, root=root, source_path=file.resolved, ranges=ranges)
+
     try:
+        ahead = False if reads is None else reads.take(job, read_early)
         outcome = reimport(
             conn,
             path=str(file.path),
@@ -324,7 +333,8 @@ def _by_sections(
             stored=state_blob,
             skipped_json=skipped_json,
             now=now,
-            ahead=False if reads is None else reads.take(job),
+            ahead=ahead,
+            prefetched=prefetched if ahead else None,
         )
     except NoteError as exc:
         if exc.path:

@@ -13,6 +13,7 @@ fit) it answers None, and the caller reads the whole note as always.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import partial
@@ -29,7 +30,12 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from llmcards.notes.walk import Stack
+    from llmcards.store.narrow import Prefetched
     from llmcards.store.sync import SyncResult
+
+# Told, before the walk, the root and where the cards of the sections that look changed
+# are (read_changed's `early`).
+Early = Callable[[str, list[tuple[int, int]]], None]
 
 # Sections read again at most this many times over (each time more of them, when
 # unchanged cards turn out to share a key and heading with changed ones).
@@ -101,11 +107,14 @@ def read_changed(
     stored: bytes,
     skipped_json: str,
     forced: frozenset[int] = frozenset(),
+    early: Early | None = None,
 ) -> Changed | None:
     """Split the file `path` (its bytes `data`) into sections and walk those that are
     not among its last import's (`stored`, and what it passed over: `skipped_json`),
     and the `forced` ones; None when only reading it all is sure to come out the same.
-    Reads no database: a worker may run it ahead of the import's transaction."""
+    Reads no database: a worker may run it ahead of the import's transaction.
+    `early(root, ranges)`: called once the note is split, before the walk, with the
+    positions of the old sections' cards that look changed (see `store.narrow.prefetch`)."""
     from llmcards.notes import decode_note, note_body, root_deck
     from llmcards.notes.sections import doc_wide, split
 
@@ -123,6 +132,8 @@ def read_changed(
     walk = set(forced)
     for _round in range(_ROUNDS):
         sections = split(body, body_bytes, partial(_to_walk, digests, frozenset(walk)))
+        if early is not None and _round == 0:
+            early(root, _changed_ranges(state, _unchanged(sections, hexes, walk)))
         read = _read(body, root, sections, state, hexes, walk)
         if read is None:
             return None
@@ -147,12 +158,20 @@ def reimport(
     skipped_json: str,
     now: datetime,
     ahead: Changed | Literal[False] | None = False,
+    prefetched: Prefetched | None = None,
 ) -> Outcome | None:
     """Re-import the file `path` (its bytes `data`) by the sections that changed since
     its last import (`stored`, and what it passed over: `skipped_json`), or None when
     only reading it all is sure to come out the same. Writes nothing when it answers
-    None. `ahead`: `read_changed` of the same arguments, run by a worker (False: not)."""
+    None. `ahead`: `read_changed` of the same arguments, run by a worker (False: not);
+    `prefetched`: what its `early` call had read (`store.narrow.prefetch`)."""
     import os
+
+    from llmcards.store.narrow import prefetch
+
+    def read_early(root: str, ranges: list[tuple[int, int]]) -> None:
+        nonlocal prefetched
+        prefetched = prefetch(conn, root=root, source_path=source_path, ranges=ranges)
 
     forced: frozenset[int] = frozenset()
     for round_ in range(_ROUNDS):
@@ -167,17 +186,38 @@ def reimport(
                 stored=stored,
                 skipped_json=skipped_json,
                 forced=forced,
+                early=read_early,
             )
         if changed is None:
             return None
         outcome = _sync(
-            conn, changed.read, changed.root, changed.notice, source_path, now, os.path.exists
+            conn,
+            changed.read,
+            changed.root,
+            changed.notice,
+            source_path,
+            now,
+            os.path.exists,
+            prefetched,
         )
         if isinstance(outcome, set):  # unchanged cards tied to changed ones: walk them too
             forced = changed.forced | outcome
             continue
         return outcome
     return None
+
+
+def _changed_ranges(state: State, same: dict[int, int]) -> list[tuple[int, int]]:
+    """(first position, count) of the cards of each stored section with no unchanged
+    new one (`same`: new section -> stored one), as `_sync` plans them when the walk
+    finds no heading stack changed."""
+    kept = {j for j in same.values() if j not in state.unsettled}
+    ranges, at = [], 0
+    for j, count in enumerate(state.cards):
+        if j not in kept:
+            ranges.append((at, count))
+        at += count
+    return ranges
 
 
 def _to_walk(digests: set[str], forced: frozenset[int], index: int, digest: str) -> bool:
@@ -294,6 +334,7 @@ def _sync(
     source_path: str,
     now: datetime,
     exists: Any,
+    prefetched: Prefetched | None,
 ) -> Outcome | set[int] | None:
     from llmcards.notes.warnings import Warnings
     from llmcards.store.narrow import Entangled, Moved, Narrowed, narrowed_sync
@@ -331,6 +372,7 @@ def _sync(
             plan=plan,
             now=now,
             path_is_gone=lambda p: not exists(p),
+            prefetched=prefetched,
         )
     except Entangled as tangled:
         held = {j for j in new_line if _holds(old_first, state, j, tangled.positions)}

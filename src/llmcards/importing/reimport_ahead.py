@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from llmcards.importing.worker import Ahead, Sender, receive, worth_a_worker
 
 if TYPE_CHECKING:  # the notes parser loads only when a file is read by sections
-    from llmcards.importing.reimport import Changed
+    from llmcards.importing.reimport import Changed, Early
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Job:
     stored: bytes  # the sections its last import stored
     skipped_json: str  # what that import passed over
 
-    def read(self) -> Changed | None:
+    def read(self, early: Early | None = None) -> Changed | None:
         from llmcards.importing.reimport import read_changed
 
         return read_changed(
@@ -49,6 +49,7 @@ class Job:
             deck=self.deck,
             stored=self.stored,
             skipped_json=self.skipped_json,
+            early=early,
         )
 
 
@@ -64,9 +65,10 @@ class ReadAhead(Ahead):
         wanted = bool(self._jobs) and (worth_a_worker(sizes) if worker is None else worker)
         super().__init__(partial(_send_reads, self._jobs) if wanted else None)
 
-    def take(self, job: Job) -> Changed | Literal[False] | None:
+    def take(self, job: Job, early: Early | None = None) -> Changed | Literal[False] | None:
         """The worker's `job.read()`, for a job it was given with these very arguments;
-        False when it has none (then read here)."""
+        False when it has none (then read here). `early`: called with what the worker's
+        read told early, while it walks on (read_changed's `early`)."""
         from llmcards.importing.reimport import Changed
         from llmcards.importing.section_state import load_state
 
@@ -77,6 +79,10 @@ class ReadAhead(Ahead):
         state = load_state(job.stored, job.skipped_json)
         while index not in self._answers and self._pipe is not None:
             message = receive(self._pipe)
+            if message is not None and message[0] == "early":
+                if message[1] == index and early is not None:
+                    early(message[2], message[3])
+                continue
             if message is None or message[0] != "read":
                 self.close()  # died or failed: whatever is left is read here
                 break
@@ -90,11 +96,15 @@ class ReadAhead(Ahead):
         return Changed.unpacked(packed, state)
 
 
+def _send_early(sender: Sender, index: int, root: str, ranges: list[tuple[int, int]]) -> None:
+    sender.send(("early", index, root, ranges))
+
+
 def _send_reads(jobs: Sequence[Job], sender: Sender) -> None:
     try:
         for index, job in enumerate(jobs):
             try:
-                changed = job.read()
+                changed = job.read(partial(_send_early, sender, index))
                 sender.send(("read", index, None if changed is None else changed.packed()))
             except BrokenPipeError:
                 return

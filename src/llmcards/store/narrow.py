@@ -48,6 +48,31 @@ class Narrowed:
     drafts: list[tuple[int, list[CardDraft]]]  # per changed section: (first position, drafts)
 
 
+@dataclass
+class Prefetched:
+    """The cards a narrowed sync reads before the drafts are known: those of the old
+    sections that changed (`ranges`, as `Narrowed.changed`), and every card of the
+    root sharing a front with them. Read while a worker still walks the changed
+    sections (importing.reimport_ahead); the drafts' fronts are nearly always among
+    these, and any that are not are read afterwards."""
+
+    ranges: list[tuple[int, int]]
+    changed: dict[int, str]  # id -> front of the changed sections' active cards
+    fronts: set[str]
+    known_rows: list[Any]  # the cards the drafts can match (see `_sharing`)
+    unchanged_rows: list[tuple[Any, ...]]  # the unchanged sections' (see `_sharing`)
+
+
+def prefetch(
+    conn: Connection, *, root: str, source_path: str, ranges: list[tuple[int, int]]
+) -> Prefetched:
+    """What `narrowed_sync` reads of a plan whose `changed` is `ranges`. Writes nothing."""
+    changed = _changed_cards(conn, root, source_path, ranges)
+    fronts = set(changed.values())
+    known_rows, unchanged_rows = _sharing(conn, root, source_path, changed, fronts)
+    return Prefetched(ranges, changed, fronts, known_rows, unchanged_rows)
+
+
 class Entangled(Exception):
     """Cards of unchanged sections (their old positions) share a key and heading with
     changed cards: the whole re-import would match them together."""
@@ -65,20 +90,28 @@ def narrowed_sync(
     plan: Narrowed,
     now: datetime,
     path_is_gone: Callable[[str], bool],
+    prefetched: Prefetched | None = None,
 ) -> SyncResult | None:
     """`sync.apply_drafts` for the changed sections only; None when it cannot be
     the same (a card of a gone file could be taken over, or the file's cards are not
-    where the sections say). Writes nothing before it knows."""
+    where the sections say). Writes nothing before it knows. `prefetched`: what
+    `prefetch` read for the changed sections as first found (used when they are
+    these very ones)."""
     if _other_file_gone(conn, root, source_path, path_is_gone):
         return None
     drafts = [d for _at, batch in plan.drafts for d in batch]
-    changed = _changed_cards(conn, root, source_path, plan.changed)
-    _fill(conn, "llmcards_changed", changed)
-    _fill(conn, "llmcards_fronts", sorted({d.front for d in drafts} | set(changed.values())))
+    if prefetched is None or prefetched.ranges != plan.changed:
+        prefetched = prefetch(conn, root=root, source_path=source_path, ranges=plan.changed)
+    changed = prefetched.changed
+    known_rows, unchanged_rows = prefetched.known_rows, prefetched.unchanged_rows
+    extra = {d.front for d in drafts} - prefetched.fronts
+    if extra:  # fronts new to the note, or moved into a changed section
+        more_known, more_unchanged = _sharing(conn, root, source_path, changed, extra)
+        known_rows = sorted([*known_rows, *more_known], key=lambda row: (row.front, row.id))
+        unchanged_rows = [*unchanged_rows, *more_unchanged]
     old_total = sum(m.count for m in plan.moved) + sum(count for _first, count in plan.changed)
     if _outside(conn, root, source_path, old_total):
         return None  # an active card in no section: not what the last import made
-    known_rows = _known_rows(conn, root, source_path)
     tied = {(key_of_draft(d), DECK_SEP.join(d.heading_path)) for d in drafts}
     tied.update((_key(r), r.heading_path) for r in known_rows if r.id in changed)
     # The unchanged sections' cards sharing a front with the changed ones: the drafts
@@ -87,7 +120,7 @@ def narrowed_sync(
     starts = [m.old for m in plan.moved]
     first: dict[Key, int] = {}  # where each key first appears among unchanged cards
     tangled: list[int] = []
-    for context, front, kind, ordinal, heading, old in _unchanged_rows(conn, root, source_path):
+    for context, front, kind, ordinal, heading, old in unchanged_rows:
         key = (context, front, kind, ordinal)
         if (key, heading) in tied:
             tangled.append(old)
@@ -182,18 +215,19 @@ _OUTSIDE_SQL = (
 )
 
 
-def _known_rows(conn: Connection, root: str, source_path: str) -> list[Any]:
-    """The cards sharing a front with the changed ones (`temp.llmcards_fronts`) that the
-    drafts can match: of other files, retired, or changed; in `sync.existing_cards`'
-    order. `retired` comes as 0/1, not bool: the sync only tests it for truth."""
-    cursor = driver_connection(conn).execute(_KNOWN_SQL, (root, source_path))
-    return list(map(_Row._make, cursor))
-
-
-def _unchanged_rows(conn: Connection, root: str, source_path: str) -> Iterable[Any]:
-    """(context, front, kind, cloze_ord, heading_path, position) of the file's active
-    cards outside the changed sections that share a front with the changed ones."""
-    return driver_connection(conn).execute(_UNCHANGED_SQL, (root, source_path))
+def _sharing(
+    conn: Connection, root: str, source_path: str, changed: dict[int, str], fronts: set[str]
+) -> tuple[list[Any], list[tuple[Any, ...]]]:
+    """The root's cards with one of `fronts`: those the drafts can match (of other
+    files, retired, or `changed`), in full and in `sync.existing_cards`' order; and
+    those of the unchanged sections, as (context, front, kind, cloze_ord,
+    heading_path, position)."""
+    _fill(conn, "llmcards_changed", changed)
+    _fill(conn, "llmcards_fronts", sorted(fronts))
+    driver = driver_connection(conn)
+    # `retired` comes as 0/1, not bool: the sync only tests it for truth.
+    known = list(map(_Row._make, driver.execute(_KNOWN_SQL, (root, source_path))))
+    return known, driver.execute(_UNCHANGED_SQL, (root, source_path)).fetchall()
 
 
 def _outside(conn: Connection, root: str, source_path: str, total: int) -> bool:
