@@ -44,3 +44,19 @@ def test_import_json_lists_the_warnings_and_the_summary_shows_them(tmp_path: Pat
     shown = llmcards("--db", str(tmp_path / "other.db"), "import", str(PATH), "--dry-run")
     assert "4 cards worth a second look" in shown.stdout
     assert "second_look.md:6 缩放" in shown.stdout
+
+
+def test_a_paper_cited_et_al_is_no_fragment_but_a_sentence_still_is() -> None:
+    note = parse_note(
+        "## 论文\n\n"
+        '- ["Attention is All You Need" by Vaswani et al. (2017)](https://arxiv.org/abs/1706.03762)\n'
+        "  提出 Transformer：完全基于注意力机制的编码器-解码器结构。\n"
+        "- 为什么要缩放. 因为点积太大：softmax 会进入梯度很小的区域\n"
+    )
+    assert fronts(note) == [
+        '"Attention is All You Need" by Vaswani et al. (2017)',
+        "为什么要缩放. 因为点积太大",
+    ]
+    assert [(w.front, w.kind) for w in note.warnings] == [
+        ("为什么要缩放. 因为点积太大", "fragment")
+    ]

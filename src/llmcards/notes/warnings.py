@@ -11,8 +11,13 @@ from llmcards.cards import CardDraft, CardWarning, WarningKind
 
 MAX_ANSWER = 600
 # Ends like a cut-off sentence, or holds sentence punctuation (a question mark that
-# ends the front makes it a question, not a fragment).
-_FRAGMENT = re.compile(r"(?:[，,]|比如|例如|如下|包括)$|[。！；]|[？?](?=.)|[.!](?:\s|$)")
+# ends the front makes it a question, not a fragment). The period of an abbreviation
+# ends no sentence: a paper cited "by Vaswani et al. (2017)" is a good front.
+_ABBREVIATIONS = ("al", "e.g", "i.e", "etc", "vs", "cf", "Fig", "Eq", "No")
+_NOT_AN_ABBREVIATION = "".join(rf"(?<!\b{re.escape(a)})" for a in _ABBREVIATIONS)
+_FRAGMENT = re.compile(
+    rf"(?:[，,]|比如|例如|如下|包括)$|[。！；]|[？?](?=.)|!(?:\s|$)|{_NOT_AN_ABBREVIATION}\.(?:\s|$)"
+)
 
 
 class Warnings:
