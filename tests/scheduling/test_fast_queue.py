@@ -130,3 +130,33 @@ def test_open_fast_never_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         fast.execute("DELETE FROM card")
     fast.close()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_fast_reads_give_the_deck_list_the_store_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """`llmcards decks` reads straight from the file when it can: same decks, same counts."""
+    from llmcards.scheduling.deck_list import limited_counts
+    from llmcards.store.deck_counts import DECK_CARDS_SQL, rolled_up
+    from llmcards.store.queries import deck_counts
+
+    now = local("2026-11-22 09:00")
+    set_now(monkeypatch, now)
+    db = _random_collection(tmp_path, seed, now)
+    settings = Settings(new_per_day=7, deck_limits={"AI::NLP": DeckLimits(new_per_day=3)})
+    with db.read() as conn:
+        expected = limited_counts(
+            SqlQueueReads(conn), deck_counts(conn), now=now, settings=settings
+        )
+    db.close()
+    fast = open_fast(tmp_path / "cards.db")
+    assert fast is not None
+    try:
+        totals = rolled_up(fast.execute(DECK_CARDS_SQL).fetchall())
+        got = limited_counts(FastQueueReads(fast), totals, now=now, settings=settings)
+    finally:
+        fast.close()
+    assert got == expected
+    assert [c.name for c in got] == ["AI", "AI::NLP", "AI::NLP::RNN", "ML"]
+    assert all(c.new or c.learning or c.due for c in got)  # the scenario is not empty

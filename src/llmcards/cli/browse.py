@@ -15,21 +15,27 @@ def decks(
     """The deck tree: cards, and what each deck has for today after daily limits."""
     from llmcards import clock
     from llmcards.config import load_settings
-    from llmcards.scheduling.deck_list import limited_counts
-    from llmcards.store.queries import deck_counts
 
-    settings = load_settings()
-    now = clock.now()
-    db = STATE.open()
-    with db.read() as conn:
-        counts = limited_counts(conn, deck_counts(conn), now=now, settings=settings)
-    db.close()
+    counts = _deck_counts(settings=load_settings(), now=clock.now())
     if as_json:
         from llmcards.cli.output import print_json
 
         print_json([c.as_json() for c in counts])
         return
     _print_deck_tree(counts)
+
+
+def _deck_counts(*, settings: Any, now: Any) -> list[Any]:
+    """Read with the standard library straight from the SQLite file when it can be
+    (`store.fastread.raw_connection`: without loading SQLAlchemy, ~0.25 s), else through
+    the store, which creates, migrates or explains first."""
+    from llmcards.scheduling.deck_list import limited_counts
+    from llmcards.store.deck_counts import DECK_CARDS_SQL, rolled_up
+    from llmcards.store.fastread import FastQueueReads, raw_connection
+
+    with raw_connection(STATE.db_path) as conn:
+        totals = rolled_up(conn.execute(DECK_CARDS_SQL).fetchall())
+        return limited_counts(FastQueueReads(conn), totals, now=now, settings=settings)
 
 
 def _print_deck_tree(counts: list) -> None:

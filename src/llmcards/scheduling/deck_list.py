@@ -17,24 +17,29 @@ from collections.abc import Callable, Generator, Iterable
 from dataclasses import replace
 from datetime import datetime
 from functools import cache
-from typing import Any
-
-from sqlalchemy import Connection
+from typing import Any, Protocol
 
 from llmcards.cards import DECK_SEP
 from llmcards.clock import day_start, next_day_start
 from llmcards.config import Settings
-from llmcards.scheduling.queue import build_queue
-from llmcards.scheduling.queue_sql import SqlQueueReads
+from llmcards.scheduling.queue import QueueReads, build_queue
 from llmcards.scheduling.types import Counts
-from llmcards.store.queries import DeckCount
+from llmcards.store.deck_counts import DeckCount
+
+
+class DeckListReads(QueueReads, Protocol):
+    """The queue's reads, and every deck's new cards at once (a deck list has hundreds)."""
+
+    def all_new_cards(self, now: datetime) -> list[tuple[int, int, str]]:
+        """(id, deck id, note uid) of every deck's new cards, each deck's in note order."""
+        ...
 
 
 def limited_counts(
-    conn: Connection, counts: list[DeckCount], *, now: datetime, settings: Settings
+    reads: DeckListReads, counts: list[DeckCount], *, now: datetime, settings: Settings
 ) -> list[DeckCount]:
-    """`counts` (with their card totals) given each deck's numbers for now."""
-    reads = SqlQueueReads(conn)
+    """`counts` (with their card totals) given each deck's numbers for now, from the
+    queue's `reads` (`queue_sql.SqlQueueReads`, or `store.fastread.FastQueueReads`)."""
     names = [c.name for c in counts]
     today = deck_counts_now(reads, names, now, settings)
     return [
@@ -49,7 +54,7 @@ def limited_counts(
 
 
 def deck_counts_now(
-    reads: SqlQueueReads, names: list[str], now: datetime, settings: Settings
+    reads: DeckListReads, names: list[str], now: datetime, settings: Settings
 ) -> dict[str, Counts]:
     """Each named deck's new, learning and review counts as its study queue has them."""
     day = (day_start(now, settings.rollover_hour), next_day_start(now, settings.rollover_hour))
@@ -67,7 +72,7 @@ class _MemoryReads:
     served per deck from memory (a deck list has hundreds of decks; a query per deck and
     kind took seconds)."""
 
-    def __init__(self, reads: SqlQueueReads, now: datetime, end: datetime) -> None:
+    def __init__(self, reads: DeckListReads, now: datetime, end: datetime) -> None:
         self._reads = reads
         self.deck_names: Callable[[], dict[int, str]] = cache(reads.deck_names)
         self.reviewed_since = cache(reads.reviewed_since)

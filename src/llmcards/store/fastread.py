@@ -148,6 +148,13 @@ class FastQueueReads:
         )
         return self._conn.execute(query, (encode_time(now), deck_id, limit, offset)).fetchall()
 
+    def all_new_cards(self, now: datetime) -> list[tuple[int, int, str]]:
+        query = (
+            f"SELECT id, deck_id, note_uid FROM card WHERE {_STUDYABLE} AND state = 0"
+            " ORDER BY deck_id, source_path, position, id"
+        )
+        return self._conn.execute(query, (encode_time(now),)).fetchall()
+
     def study_rows(self, card_ids: list[int]) -> dict[int, StudyRow]:
         out: dict[int, StudyRow] = {}
         for start in range(0, len(card_ids), _CHUNK):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, func, or_, select
+from sqlalchemy import Connection, CursorResult, or_, select
 
 from llmcards.cards import DECK_SEP, find_deck
 from llmcards.errors import UserError
+from llmcards.store.deck_counts import DECK_CARDS_SQL, DeckCount, rolled_up
 from llmcards.store.models import CARD, DECK, STATE_NAMES
 
 CARD_STATES = ("new", "learning", "review", "relearning", "due", "suspended", "retired", "all")
@@ -119,41 +119,6 @@ def list_cards(
     return list(conn.execute(query.order_by(DECK.c.name, CARD.c.source_path, CARD.c.position)))
 
 
-@dataclass
-class DeckCount:
-    name: str
-    cards: int = 0
-    new: int = 0
-    learning: int = 0
-    due: int = 0
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "cards": self.cards,
-            "new": self.new,
-            "learning": self.learning,
-            "due": self.due,
-        }
-
-
 def deck_counts(conn: Connection) -> list[DeckCount]:
-    """Each deck with the cards in it and below it (not retired). What is due in each
-    comes from the study queue: `scheduling.deck_list.limited_counts`."""
-    rows = conn.execute(
-        select(DECK.c.name, func.count(CARD.c.id).filter(CARD.c.retired.is_(False)))
-        .select_from(DECK)
-        .join(CARD, CARD.c.deck_id == DECK.c.id, isouter=True)
-        .group_by(DECK.c.name)
-    ).all()
-    totals: dict[str, DeckCount] = {}
-    own: dict[str, int] = {name: int(cards) for name, cards in rows}
-    for name in own:
-        parts = name.split(DECK_SEP)
-        for depth in range(1, len(parts) + 1):
-            totals.setdefault(DECK_SEP.join(parts[:depth]), DeckCount(DECK_SEP.join(parts[:depth])))
-    for name, cards in own.items():
-        parts = name.split(DECK_SEP)
-        for depth in range(1, len(parts) + 1):
-            totals[DECK_SEP.join(parts[:depth])].cards += cards
-    return [totals[name] for name in sorted(totals) if totals[name].cards]
+    """Each deck with the cards in it and below it (not retired): `deck_counts.rolled_up`."""
+    return rolled_up(conn.exec_driver_sql(DECK_CARDS_SQL).all())

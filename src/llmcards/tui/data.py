@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from llmcards.cards import DECK_SEP
 from llmcards.config import Settings
 from llmcards.scheduling.deck_list import limited_counts
+from llmcards.scheduling.queue_sql import SqlQueueReads
 from llmcards.stats.streak import study_streak
 from llmcards.store.queries import deck_counts
 from llmcards.store.reads import next_due_by_deck, roots_under
@@ -26,7 +27,9 @@ def load_home(
     bundled_dir: Path | None = None,
     settings: Settings | None = None,
 ) -> HomeData:
-    counts = limited_counts(conn, deck_counts(conn), now=now, settings=settings or Settings())
+    counts = limited_counts(
+        SqlQueueReads(conn), deck_counts(conn), now=now, settings=settings or Settings()
+    )
     idle = [c.name for c in counts if not (c.new or c.learning or c.due)]
     next_due = next_due_by_deck(conn, idle, now) if idle else {}
     bundled = roots_under(conn, bundled_dir) if bundled_dir else set()
