@@ -14,9 +14,11 @@ MAX_ANSWER = 600
 # ends the front makes it a question, not a fragment). The period of an abbreviation
 # ends no sentence: a paper cited "by Vaswani et al. (2017)" is a good front.
 _ABBREVIATIONS = ("al", "e.g", "i.e", "etc", "vs", "cf", "Fig", "Eq", "No")
-_NOT_AN_ABBREVIATION = "".join(rf"(?<!\b{re.escape(a)})" for a in _ABBREVIATIONS)
+# Looked behind only once a period is found: before it, at every position, they made
+# the search 4x slower (0.13 s over 67k fronts).
+_NOT_AN_ABBREVIATION = "".join(rf"(?<!\b{re.escape(a)}\.)" for a in _ABBREVIATIONS)
 _FRAGMENT = re.compile(
-    rf"(?:[，,]|比如|例如|如下|包括)$|[。！；]|[？?](?=.)|!(?:\s|$)|{_NOT_AN_ABBREVIATION}\.(?:\s|$)"
+    rf"(?:[，,]|比如|例如|如下|包括)$|[。！；]|[？?](?=.)|!(?:\s|$)|\.{_NOT_AN_ABBREVIATION}(?:\s|$)"
 )
 
 
