@@ -43,3 +43,27 @@ def llmcards(*args: str, stdin: str = "") -> Result:
         output.console.cache_clear()
         output.err_console.cache_clear()
     return Result(code, out.getvalue(), err.getvalue())
+
+
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "textual")
+
+
+def in_fresh_python(*args: str) -> tuple[Any, list[str]]:
+    """`llmcards ARGS --json` in a new interpreter: its JSON answer, and which of the
+    `HEAVY` modules it loaded (a cold start pays for each)."""
+    import subprocess
+
+    code = (
+        "import io, json, sys, contextlib\n"
+        f"sys.argv = ['llmcards', *{list(args)!r}]\n"
+        "from llmcards.cli.main import run\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        "    try:\n        run()\n    except SystemExit:\n        pass\n"
+        "print(json.dumps({'answer': json.loads(out.getvalue()),\n"
+        f"    'loaded': [m for m in {HEAVY!r} if m in sys.modules]}}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    return result["answer"], result["loaded"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.clihelp import llmcards
+from tests.clihelp import in_fresh_python, llmcards
 
 
 def test_new_counts_are_capped_by_the_daily_limit_minus_what_was_done(
@@ -56,28 +56,12 @@ def test_the_deck_list_of_an_existing_database_loads_no_sqlalchemy(
     db_path: Path, tmp_path: Path
 ) -> None:
     """`llmcards decks` is read straight from the file (~0.25 s of imports spared)."""
-    import json
-    import subprocess
-    import sys
-
     note = tmp_path / "n.md"
     note.write_text("# 正则化\n\n1. Dropout：随机失活\n2. L2：权重衰减\n", encoding="utf-8")
     assert llmcards("--db", str(db_path), "import", str(note), "--deck", "L").exit_code == 0
-    code = (
-        "import io, json, sys, contextlib\n"
-        f"sys.argv = ['llmcards', '--db', {str(db_path)!r}, 'decks', '--json']\n"
-        "from llmcards.cli.main import run\n"
-        "out = io.StringIO()\n"
-        "with contextlib.redirect_stdout(out):\n"
-        "    run()\n"
-        "print(json.dumps({'decks': json.loads(out.getvalue()),\n"
-        "    'loaded': [m for m in ('sqlalchemy', 'sqlmodel', 'pydantic') if m in sys.modules]}))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    answer = json.loads(done.stdout)
-    assert answer["loaded"] == []
-    assert {d["name"]: (d["cards"], d["new"]) for d in answer["decks"]} == {
+    decks, loaded = in_fresh_python("--db", str(db_path), "decks", "--json")
+    assert loaded == []
+    assert {d["name"]: (d["cards"], d["new"]) for d in decks} == {
         "L": (2, 2),
         "L::正则化": (2, 2),
     }

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tests.clihelp import llmcards
+from tests.clihelp import in_fresh_python, llmcards
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -38,22 +35,9 @@ def test_unchanged_reimport_never_imports_sqlalchemy_or_pydantic(
 ) -> None:
     first = run(db_path, "import", str(notes), "--json")
     assert first.exit_code == 0, first.stderr
-    code = (
-        "import io, json, sys, contextlib\n"
-        f"sys.argv = ['llmcards', '--db', {str(db_path)!r}, 'import', {str(notes)!r}, '--json']\n"
-        "from llmcards.cli.main import run\n"
-        "out = io.StringIO()\n"
-        "with contextlib.redirect_stdout(out):\n"
-        "    try:\n        run()\n    except SystemExit:\n        pass\n"
-        "print(json.dumps({'report': json.loads(out.getvalue()),\n"
-        "    'loaded': sorted(m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'pydantic')\n"
-        "        if m in sys.modules)}))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    answer = json.loads(done.stdout)
-    assert answer["loaded"] == []
-    report, before = answer["report"], first.json()
+    report, loaded = in_fresh_python("--db", str(db_path), "import", str(notes), "--json")
+    assert loaded == []
+    before = first.json()
     assert report["new"] == 0 and report["unchanged"] == before["new"]
     assert report["skipped"] == before["skipped"]  # items passed over are still reported
     assert [f["skipped"] for f in report["files"]] == [f["skipped"] for f in before["files"]]
