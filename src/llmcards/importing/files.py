@@ -306,8 +306,7 @@ def _by_sections(
     (llmcards.importing.reimport), when it was stored by sections and that is sure to come out
     as reading it all would; None otherwise (nothing written). `reads`: what a worker
     read ahead, used when it read these very stored sections."""
-    from llmcards.importing.reimport import reimport
-    from llmcards.store.narrow import Prefetched, prefetch
+    from llmcards.importing.reimport import EarlyReads, reimport
     from llmcards.store.sources import SkippedJson, save_source, stored_sections
 
     stored = stored_sections(conn, file.resolved, PARSER_VERSION, deck)
@@ -315,15 +314,9 @@ def _by_sections(
         return None
     state_blob, skipped_json = stored
     job = Job(file.path, file.data, deck, state_blob, skipped_json)
-    prefetched: Prefetched | None = None
-
-    def read_early(root: str, ranges: list[tuple[int, int]]) -> None:
-        # While the worker walks the changed sections, read the cards they held.
-        nonlocal prefetched
-        prefetched = prefetch(conn, root=root, source_path=file.resolved, ranges=ranges)
-
+    early = EarlyReads(conn, file.resolved)
     try:
-        ahead = False if reads is None else reads.take(job, read_early)
+        ahead = False if reads is None else reads.take(job, early)
         outcome = reimport(
             conn,
             path=str(file.path),
@@ -335,7 +328,7 @@ def _by_sections(
             skipped_json=skipped_json,
             now=now,
             ahead=ahead,
-            prefetched=prefetched if ahead else None,
+            early=early,
         )
     except NoteError as exc:
         if exc.path:

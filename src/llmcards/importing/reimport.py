@@ -158,21 +158,17 @@ def reimport(
     skipped_json: str,
     now: datetime,
     ahead: Changed | Literal[False] | None = False,
-    prefetched: Prefetched | None = None,
+    early: EarlyReads | None = None,
 ) -> Outcome | None:
     """Re-import the file `path` (its bytes `data`) by the sections that changed since
     its last import (`stored`, and what it passed over: `skipped_json`), or None when
     only reading it all is sure to come out the same. Writes nothing when it answers
-    None. `ahead`: `read_changed` of the same arguments, run by a worker (False: not);
-    `prefetched`: what its `early` call had read (`store.narrow.prefetch`)."""
+    None. `ahead`: `read_changed` of the same arguments, run by a worker (False: not),
+    which called `early` when it had split the note."""
     import os
 
-    from llmcards.store.narrow import prefetch
-
-    def read_early(root: str, ranges: list[tuple[int, int]]) -> None:
-        nonlocal prefetched
-        prefetched = prefetch(conn, root=root, source_path=source_path, ranges=ranges)
-
+    if early is None or ahead is False:
+        early = EarlyReads(conn, source_path)
     forced: frozenset[int] = frozenset()
     for round_ in range(_ROUNDS):
         if round_ == 0 and ahead is not False:
@@ -186,7 +182,7 @@ def reimport(
                 stored=stored,
                 skipped_json=skipped_json,
                 forced=forced,
-                early=read_early,
+                early=early,
             )
         if changed is None:
             return None
@@ -198,13 +194,31 @@ def reimport(
             source_path,
             now,
             os.path.exists,
-            prefetched,
+            early.prefetched,
         )
         if isinstance(outcome, set):  # unchanged cards tied to changed ones: walk them too
             forced = changed.forced | outcome
             continue
         return outcome
     return None
+
+
+class EarlyReads:
+    """read_changed's `early`: reads the cards of the sections that look changed (and
+    those sharing a front with them) as soon as the note is split, so that, when a
+    worker reads the note, the import reads them while the worker walks."""
+
+    def __init__(self, conn: Connection, source_path: str) -> None:
+        self._conn = conn
+        self._source_path = source_path
+        self.prefetched: Prefetched | None = None
+
+    def __call__(self, root: str, ranges: list[tuple[int, int]]) -> None:
+        from llmcards.store.narrow import prefetch
+
+        self.prefetched = prefetch(
+            self._conn, root=root, source_path=self._source_path, ranges=ranges
+        )
 
 
 def _changed_ranges(state: State, same: dict[int, int]) -> list[tuple[int, int]]:
