@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from llmcards.cli.state import STATE
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from llmcards.config import Settings
+    from llmcards.store.deck_counts import DeckCount
 
 
 def decks(
@@ -25,7 +31,7 @@ def decks(
     _print_deck_tree(counts)
 
 
-def _deck_counts(*, settings: Any, now: Any) -> list[Any]:
+def _deck_counts(*, settings: Settings, now: datetime) -> list[DeckCount]:
     """Read with the standard library straight from the SQLite file when it can be
     (`store.fastread.raw_connection`: without loading SQLAlchemy, ~0.25 s), else through
     the store, which creates, migrates or explains first."""
