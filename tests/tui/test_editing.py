@@ -126,7 +126,8 @@ async def test_a_good_edit_is_imported_at_once_and_the_card_shows_it(
         assert text_of(screen.query_one("#front")) == "LSTM"
         assert screen.query_one(CardView).revealed, notes_shown(app)  # still on the answer
         assert "有输入门、遗忘门和输出门" in screen.query_one("#answer", Markdown).source
-        assert "Re-imported learning.md: " in notes_shown(app)
+        assert "Re-imported learning.md: " in text_of(screen.query_one("#status"))
+        assert notes_shown(app) == ""  # said once, under the card: no toast over it
 
 
 async def test_an_edit_that_removes_the_card_moves_on_and_says_so(
@@ -141,7 +142,7 @@ async def test_an_edit_that_removes_the_card_moves_on_and_says_so(
         screen = app.screen
         assert text_of(screen.query_one("#front")) == "GRU"
         assert not screen.query_one(CardView).revealed
-        assert "no longer due today" in notes_shown(app)
+        assert "no longer due today" in text_of(screen.query_one("#status"))
 
 
 async def test_e_in_the_browser_opens_the_line_and_shows_the_edit(

@@ -269,7 +269,9 @@ class StudyScreen(Screen[None]):
             "bury": "Buried until tomorrow (u takes it back).",
         }.get(message.cause, "")
         self._say(view.notice or said)
-        if view.notice:
+        if view.notice and view.card is None:
+            # Said once: under the card, or, when the session summary takes its place,
+            # as a toast (one over the card covered half of it at 40x12, for 6 s).
             severity: SeverityLevel = "information" if message.cause == "edit" else "warning"
             self.notify(view.notice, severity=severity, timeout=6, markup=False)
         if view.card is None:
