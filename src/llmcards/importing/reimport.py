@@ -13,13 +13,12 @@ fit) it answers None, and the caller reads the whole note as always.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import partial
 from itertools import pairwise
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from llmcards.cards import CardDraft, CardWarning, Skipped
 from llmcards.importing.section_state import State, load_state
@@ -33,9 +32,16 @@ if TYPE_CHECKING:
     from llmcards.store.narrow import Prefetched
     from llmcards.store.sync import SyncResult
 
-# Told, before the walk, the root and where the cards of the sections that look changed
-# are (read_changed's `early`).
-Early = Callable[[str, list[tuple[int, int]]], None]
+
+class Early(Protocol):
+    """Told what a read finds as it goes (read_changed's `early`): once the note is split,
+    the root and where the cards of the sections that look changed are (again if it
+    splits it again); then each walked section's drafts and the position of the first."""
+
+    def __call__(self, root: str, ranges: list[tuple[int, int]]) -> None: ...
+
+    def walked(self, at: int, drafts: list[CardDraft]) -> None: ...
+
 
 # Sections read again at most this many times over (each time more of them, when
 # unchanged cards turn out to share a key and heading with changed ones).
@@ -68,33 +74,39 @@ class Changed:
 
     def packed(self) -> tuple[Any, ...]:
         """Plain lists and tuples, quick to pickle (~10x quicker than the objects), without
-        the stored state, which the receiver loads itself meanwhile (`unpacked`)."""
+        the stored state, which the receiver loads itself meanwhile, nor the walked
+        sections' drafts, which it was sent as they came (`unpacked`)."""
         read = self.read
         sections = [(s.start, s.end, s.digest, s.line, s.in_list) for s in read.sections]
-        drafts = [[_draft_fields(d) for d in batch] for batch in read.drafts]
         skipped = [[_skipped_fields(s) for s in batch] for batch in read.skipped]
-        columns = (sections, read.old, read.stacks, drafts, skipped, read.final, read.walked)
+        columns = (sections, read.old, read.stacks, skipped, read.final, read.walked)
         return (self.root, self.notice, self.forced, columns)
 
     @staticmethod
-    def unpacked(packed: tuple[Any, ...], state: State) -> Changed:
-        """`packed()`'s Changed again, for the stored `state` it was read against."""
+    def unpacked(
+        packed: tuple[Any, ...], state: State, walked: list[list[CardDraft]]
+    ) -> Changed | None:
+        """`packed()`'s Changed again, for the stored `state` it was read against, with
+        the drafts of the sections walked in its last split (`Early.walked`, in order);
+        None when they are not as many."""
         root, notice, forced, columns = packed
-        sections, old, stacks, drafts, skipped, final, walked = columns
+        sections, old, stacks, skipped, final, count = columns
+        if len(walked) != count:
+            return None
+        batches = iter(walked)
         read = _Read(
             [Section(*fields) for fields in sections],
             old,
             stacks,
-            [[CardDraft(*fields) for fields in batch] for batch in drafts],
+            [next(batches) if j is None else [] for j in old],
             [[Skipped(*fields) for fields in batch] for batch in skipped],
             state,
             final,
-            walked,
+            count,
         )
         return Changed(root, notice, read, forced)
 
 
-_draft_fields = attrgetter(*(f.name for f in fields(CardDraft)))
 _skipped_fields = attrgetter(*(f.name for f in fields(Skipped)))
 
 
@@ -113,8 +125,7 @@ def read_changed(
     not among its last import's (`stored`, and what it passed over: `skipped_json`),
     and the `forced` ones; None when only reading it all is sure to come out the same.
     Reads no database: a worker may run it ahead of the import's transaction.
-    `early(root, ranges)`: called once the note is split, before the walk, with the
-    positions of the old sections' cards that look changed (see `store.narrow.prefetch`)."""
+    `early`: told what the read finds as it goes (see `Early`)."""
     from llmcards.notes import decode_note, note_body, root_deck
     from llmcards.notes.sections import doc_wide, split
 
@@ -132,9 +143,9 @@ def read_changed(
     walk = set(forced)
     for _round in range(_ROUNDS):
         sections = split(body, body_bytes, partial(_to_walk, digests, frozenset(walk)))
-        if early is not None and _round == 0:
+        if early is not None:
             early(root, _changed_ranges(state, _unchanged(sections, hexes, walk)))
-        read = _read(body, root, sections, state, hexes, walk)
+        read = _read(body, root, sections, state, hexes, walk, early)
         if read is None:
             return None
         if isinstance(read, set):  # sections to walk whose events were not kept
@@ -205,8 +216,9 @@ def reimport(
 
 class EarlyReads:
     """read_changed's `early`: reads the cards of the sections that look changed (and
-    those sharing a front with them) as soon as the note is split, so that, when a
-    worker reads the note, the import reads them while the worker walks."""
+    those sharing a front with them) as soon as the note is split, and matches each
+    walked section's drafts to them as they come; so that, when a worker reads the
+    note, the import does both while the worker walks."""
 
     def __init__(self, conn: Connection, source_path: str) -> None:
         self._conn = conn
@@ -219,6 +231,12 @@ class EarlyReads:
         self.prefetched = prefetch(
             self._conn, root=root, source_path=self._source_path, ranges=ranges
         )
+
+    def walked(self, at: int, drafts: list[CardDraft]) -> None:
+        import os
+
+        if self.prefetched is not None:
+            self.prefetched.match(at, drafts, lambda path: not os.path.exists(path))
 
 
 def _changed_ranges(state: State, same: dict[int, int]) -> list[tuple[int, int]]:
@@ -259,9 +277,11 @@ def _read(
     state: State,
     hexes: list[str],
     forced: set[int],
+    early: Early | None = None,
 ) -> _Read | set[int] | None:
     """Walk the sections that changed (and `forced` ones); a set of sections to walk
-    whose events `sections` did not keep; None when a section cannot be walked alone."""
+    whose events `sections` did not keep; None when a section cannot be walked alone.
+    `early` is told each walked section's drafts, with the position of the first."""
     from llmcards.notes import drafts_of
     from llmcards.notes.glue import Glued
     from llmcards.notes.sections import walk_section
@@ -273,6 +293,7 @@ def _read(
     read = _Read(sections, [], [], [], [], state, ())
     missing: set[int] = set()
     stack: Stack = ()
+    position = 0  # of the section's first card in the new note (as `_sync` plans it)
     for i, section in enumerate(sections):
         j = same.get(i)
         if j is not None and state.stacks[j] == stack and j not in state.unsettled:
@@ -281,6 +302,7 @@ def _read(
             read.drafts.append([])
             read.skipped.append([])
             stack = state.stacks[j + 1] if j + 1 < len(state.stacks) else state.final
+            position += state.cards[j]
             continue
         if section.events is None:
             missing.add(i)
@@ -290,11 +312,14 @@ def _read(
         except Glued:
             return None
         cards, skipped = drafts_of(outs, root, decks, False)
+        if early is not None and not missing:
+            early.walked(position, cards)
         read.old.append(None)
         read.stacks.append(stack)
         read.drafts.append(cards)
         read.skipped.append(skipped)
         read.walked += 1
+        position += len(cards)
         stack = after
     if missing:
         return missing

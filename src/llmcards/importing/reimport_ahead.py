@@ -19,10 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from dataclasses import fields as dataclass_fields
 from functools import partial
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from llmcards.cards import CardDraft
 from llmcards.importing.worker import Ahead, Sender, receive, worth_a_worker
 
 if TYPE_CHECKING:  # the notes parser loads only when a file is read by sections
@@ -77,11 +80,22 @@ class ReadAhead(Ahead):
             return False
         # Loaded here while the worker reads: quicker than receiving it.
         state = load_state(job.stored, job.skipped_json)
+        walked: list[list[CardDraft]] = []  # the drafts of the sections walked, as they come
         while index not in self._answers and self._pipe is not None:
             message = receive(self._pipe)
-            if message is not None and message[0] == "early":
-                if message[1] == index and early is not None:
-                    early(message[2], message[3])
+            if message is not None and message[0] in ("early", "walked"):
+                if message[1] != index:
+                    continue
+                if message[0] == "early":  # the note split (again): what was walked is not
+                    walked.clear()
+                    if early is not None:
+                        early(message[2], message[3])
+                else:
+                    for at, fields in message[2]:
+                        drafts = [CardDraft(*draft) for draft in fields]
+                        walked.append(drafts)
+                        if early is not None:
+                            early.walked(at, drafts)
                 continue
             if message is None or message[0] != "read":
                 self.close()  # died or failed: whatever is left is read here
@@ -93,11 +107,41 @@ class ReadAhead(Ahead):
         if packed is None:  # its answer: only reading it all is sure
             return None
         assert state is not None  # else the worker would have answered None
-        return Changed.unpacked(packed, state)
+        changed = Changed.unpacked(packed, state, walked)
+        return False if changed is None else changed
 
 
-def _send_early(sender: Sender, index: int, root: str, ranges: list[tuple[int, int]]) -> None:
-    sender.send(("early", index, root, ranges))
+class _Telling:
+    """The worker's `Early`: tells the importing process what its read finds, as it goes
+    (the walked sections' drafts a few hundred at a time: a message each cost more than
+    the matching it let the importing process do meanwhile)."""
+
+    BATCH = 500  # drafts
+
+    def __init__(self, sender: Sender, index: int) -> None:
+        self._sender = sender
+        self._index = index
+        self._walked: list[tuple[int, list[tuple[Any, ...]]]] = []
+        self._drafts = 0
+
+    def __call__(self, root: str, ranges: list[tuple[int, int]]) -> None:
+        self._walked, self._drafts = [], 0  # split again: what was walked is not
+        self._sender.send(("early", self._index, root, ranges))
+
+    def walked(self, at: int, drafts: list[CardDraft]) -> None:
+        self._walked.append((at, [_draft_fields(d) for d in drafts]))
+        self._drafts += len(drafts)
+        if self._drafts >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._walked:
+            self._sender.send(("walked", self._index, self._walked))
+            self._walked, self._drafts = [], 0
+
+
+# Field tuples cross the pipe: pickling dataclasses with slots costs ~4x more.
+_draft_fields = attrgetter(*(f.name for f in dataclass_fields(CardDraft)))
 
 
 def _send_reads(jobs: Sequence[Job], sender: Sender) -> None:
@@ -108,7 +152,9 @@ def _send_reads(jobs: Sequence[Job], sender: Sender) -> None:
                 # (the answer leaves the stored state out, `Changed.packed`): the
                 # importing process loads it meanwhile. Not parsing it here: ~0.03 s
                 # off a large note's re-import.
-                changed = replace(job, skipped_json="[]").read(partial(_send_early, sender, index))
+                telling = _Telling(sender, index)
+                changed = replace(job, skipped_json="[]").read(telling)
+                telling.flush()
                 sender.send(("read", index, None if changed is None else changed.packed()))
             except BrokenPipeError:
                 return

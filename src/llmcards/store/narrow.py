@@ -15,7 +15,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import namedtuple
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +24,7 @@ from sqlalchemy import Connection
 from llmcards.cards import DECK_SEP, CardDraft
 from llmcards.store.bulk import ensure_decks
 from llmcards.store.identity import Key, Uids
-from llmcards.store.matching import key_of_draft
+from llmcards.store.matching import Matcher, key_of_draft
 from llmcards.store.sqlite import driver_connection
 from llmcards.store.sync import EXISTING_COLUMNS, Existing, SyncResult, ranked, write_groups
 
@@ -54,13 +54,29 @@ class Prefetched:
     sections that changed (`ranges`, as `Narrowed.changed`), and every card of the
     root sharing a front with them. Read while a worker still walks the changed
     sections (importing.reimport_ahead); the drafts' fronts are nearly always among
-    these, and any that are not are read afterwards."""
+    these, and any that are not are read afterwards. The drafts of each section walked
+    can then be matched to them as they come (`match`)."""
 
+    root: str
+    source_path: str
     ranges: list[tuple[int, int]]
     changed: dict[int, str]  # id -> front of the changed sections' active cards
     fronts: set[str]
     known_rows: list[Any]  # the cards the drafts can match (see `_sharing`)
     unchanged_rows: list[tuple[Any, ...]]  # the unchanged sections' (see `_sharing`)
+    known: Existing | None = None  # of `known_rows`, once a draft is matched
+    matcher: Matcher | None = None
+    fed: list[tuple[int, list[CardDraft]]] = field(default_factory=list)  # (position, drafts)
+
+    def match(self, at: int, drafts: list[CardDraft], gone: Callable[[str], bool]) -> None:
+        """Match the drafts of a section just walked (its first card at position `at`),
+        as `narrowed_sync` would once every section is walked (`gone`: as its
+        `path_is_gone`)."""
+        if self.matcher is None:
+            self.known = _existing(self.known_rows, self.root, self.source_path, gone)
+            self.matcher = self.known.matcher()
+        self.matcher.add(drafts, at)
+        self.fed.append((at, drafts))
 
 
 def prefetch(
@@ -70,7 +86,7 @@ def prefetch(
     changed = _changed_cards(conn, root, source_path, ranges)
     fronts = set(changed.values())
     known_rows, unchanged_rows = _sharing(conn, root, source_path, changed, fronts)
-    return Prefetched(ranges, changed, fronts, known_rows, unchanged_rows)
+    return Prefetched(root, source_path, ranges, changed, fronts, known_rows, unchanged_rows)
 
 
 class Entangled(Exception):
@@ -100,7 +116,7 @@ def narrowed_sync(
     if _other_file_gone(conn, root, source_path, path_is_gone):
         return None
     drafts = [d for _at, batch in plan.drafts for d in batch]
-    if prefetched is None or prefetched.ranges != plan.changed:
+    if prefetched is None or (prefetched.root, prefetched.ranges) != (root, plan.changed):
         prefetched = prefetch(conn, root=root, source_path=source_path, ranges=plan.changed)
     changed = prefetched.changed
     known_rows, unchanged_rows = prefetched.known_rows, prefetched.unchanged_rows
@@ -130,11 +146,14 @@ def narrowed_sync(
             first[key] = at
     if tangled:
         raise Entangled(tangled)
-    candidates, takeable = ranked(known_rows, source_path, path_is_gone)
-    known = Existing(root, source_path, known_rows, candidates, takeable)
-    matcher = known.matcher()
-    for at, batch in plan.drafts:
-        matcher.add(batch, at)
+    if not extra and _same_batches(prefetched.fed, plan.drafts):
+        known = prefetched.known or _existing(known_rows, root, source_path, path_is_gone)
+        matcher = prefetched.matcher or known.matcher()
+    else:  # matched as they came against other cards, or other drafts: match them now
+        known = _existing(known_rows, root, source_path, path_is_gone)
+        matcher = known.matcher()
+        for at, batch in plan.drafts:
+            matcher.add(batch, at)
     groups = matcher.finish()
     # In order of first appearance in the whole file, as the whole re-import has them.
     groups.sort(
@@ -144,6 +163,24 @@ def narrowed_sync(
     _shift(conn, root, source_path, plan.moved)
     uids = Uids(stored=lambda uid: _uid_taken(conn, root, uid))
     return write_groups(conn, known, groups, deck_ids, now, uids)
+
+
+def _existing(
+    rows: list[Any], root: str, source_path: str, gone: Callable[[str], bool]
+) -> Existing:
+    candidates, takeable = ranked(rows, source_path, gone)
+    return Existing(root, source_path, rows, candidates, takeable)
+
+
+def _same_batches(
+    fed: list[tuple[int, list[CardDraft]]], planned: list[tuple[int, list[CardDraft]]]
+) -> bool:
+    """Whether the drafts matched as they came are the very batches, at the very
+    positions, the plan has."""
+    return len(fed) == len(planned) and all(
+        at == pos and batch is drafts
+        for (at, batch), (pos, drafts) in zip(fed, planned, strict=True)
+    )
 
 
 def _key(row: Any) -> Key:
