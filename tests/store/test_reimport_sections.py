@@ -366,3 +366,38 @@ def test_kill_9_in_the_middle_leaves_the_database_as_it_was(tmp_path: Path) -> N
     report = _import(db_path, notes, START + timedelta(days=1), by_sections=True)
     assert report.files[0].sections_read is not None
     assert [d.front for d in report.files[0].updated_drafts] == ["LSTM"]
+
+
+def test_new_cards_are_listed_where_their_front_first_appears_now(tmp_path: Path) -> None:
+    """A new card whose front also stands in an unchanged section further down: the
+    report lists it at its place in the note as it is now, after the items inserted
+    above that section (its old place would put it among them)."""
+    notes = tmp_path / "深度学习.md"
+    term = "注意力机制（Attention Mechanism）"
+    notes.write_text(
+        f"# 基础\n\n- 损失函数：一\n\n# 结构\n\n- {term}：旧的\n\n# 训练\n\n- 优化器：一\n",
+        encoding="utf-8",
+    )
+    fast, whole = tmp_path / "fast.db", tmp_path / "whole.db"
+    _import(fast, notes, START, by_sections=True)
+    _copy(fast, whole)
+    inserted = "".join(f"- 新概念 {i}：一\n" for i in range(4))
+    notes.write_text(
+        f"# 基础\n\n{inserted}- 损失函数：一\n- {term}：新的\n\n"
+        f"# 结构\n\n- {term}：旧的\n\n# 训练\n\n- 优化器：一\n",
+        encoding="utf-8",
+    )
+    later = START + timedelta(days=1)
+    by_sections = _import(fast, notes, later, by_sections=True)
+    read_all = _import(whole, notes, later, by_sections=False)
+    walked = by_sections.files[0].sections_read
+    assert walked is not None and walked < 3  # the two sections below were not read
+    assert [d.front for d in by_sections.files[0].new_drafts] == [
+        "新概念 0",
+        "新概念 1",
+        "新概念 2",
+        "新概念 3",
+        term,
+    ]
+    assert _printed(by_sections) == _printed(read_all)
+    assert _tables(fast) == _tables(whole)

@@ -64,6 +64,7 @@ class Prefetched:
     fronts: set[str]
     known_rows: list[Any]  # the cards the drafts can match (see `_sharing`)
     unchanged_rows: list[tuple[Any, ...]]  # the unchanged sections' (see `_sharing`)
+    unchanged: _Unchanged  # what is asked of those
     known: Existing | None = None  # of `known_rows`, once a draft is matched
     matcher: Matcher | None = None
     fed: list[tuple[int, list[CardDraft]]] = field(default_factory=list)  # (position, drafts)
@@ -86,7 +87,35 @@ def prefetch(
     changed = _changed_cards(conn, root, source_path, ranges)
     fronts = set(changed.values())
     known_rows, unchanged_rows = _sharing(conn, root, source_path, changed, fronts)
-    return Prefetched(root, source_path, ranges, changed, fronts, known_rows, unchanged_rows)
+    return Prefetched(
+        root,
+        source_path,
+        ranges,
+        changed,
+        fronts,
+        known_rows,
+        unchanged_rows,
+        _Unchanged(unchanged_rows),
+    )
+
+
+class _Unchanged:
+    """The unchanged sections' cards sharing a front with the changed ones, as a narrowed
+    sync asks of them: the drafts cannot match them, but the whole re-import lists its
+    groups in order of each key's first appearance, and would match such a card tied
+    (same key and heading) to a changed one."""
+
+    __slots__ = ("firsts", "ties")
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self.firsts: dict[Key, int] = {}  # key -> its first old position
+        self.ties: dict[tuple[Key, str], list[int]] = {}  # (key, heading) -> old positions
+        firsts, ties = self.firsts, self.ties
+        for context, front, kind, ordinal, heading, old in rows:
+            key = (context, front, kind, ordinal)
+            ties.setdefault((key, heading), []).append(old)
+            if old < firsts.get(key, old + 1):
+                firsts[key] = old
 
 
 class Entangled(Exception):
@@ -119,33 +148,27 @@ def narrowed_sync(
     if prefetched is None or (prefetched.root, prefetched.ranges) != (root, plan.changed):
         prefetched = prefetch(conn, root=root, source_path=source_path, ranges=plan.changed)
     changed = prefetched.changed
-    known_rows, unchanged_rows = prefetched.known_rows, prefetched.unchanged_rows
+    known_rows, unchanged = prefetched.known_rows, prefetched.unchanged
     extra = {d.front for d in drafts} - prefetched.fronts
     if extra:  # fronts new to the note, or moved into a changed section
         more_known, more_unchanged = _sharing(conn, root, source_path, changed, extra)
         known_rows = sorted([*known_rows, *more_known], key=lambda row: (row.front, row.id))
-        unchanged_rows = [*unchanged_rows, *more_unchanged]
+        unchanged = _Unchanged(prefetched.unchanged_rows + more_unchanged)
     old_total = sum(m.count for m in plan.moved) + sum(count for _first, count in plan.changed)
     if _outside(conn, root, source_path, old_total):
         return None  # an active card in no section: not what the last import made
     tied = {(key_of_draft(d), DECK_SEP.join(d.heading_path)) for d in drafts}
     tied.update((_key(r), r.heading_path) for r in known_rows if r.id in changed)
-    # The unchanged sections' cards sharing a front with the changed ones: the drafts
-    # cannot match them, but the whole re-import would list its groups in order of
-    # each key's first appearance, and would match such a card tied to a changed one.
-    starts = [m.old for m in plan.moved]
-    first: dict[Key, int] = {}  # where each key first appears among unchanged cards
-    tangled: list[int] = []
-    for context, front, kind, ordinal, heading, old in unchanged_rows:
-        key = (context, front, kind, ordinal)
-        if (key, heading) in tied:
-            tangled.append(old)
-        m = plan.moved[bisect_right(starts, old) - 1]
-        at = old - m.old + m.new
-        if at < first.get(key, at + 1):
-            first[key] = at
+    tangled = [old for tie in tied for old in unchanged.ties.get(tie, ())]
     if tangled:
         raise Entangled(tangled)
+    # Unchanged sections keep their order (reimport._unchanged), so the first old
+    # position of a key is its first new one.
+    starts = [m.old for m in plan.moved]
+    first: dict[Key, int] = {}  # where each key first appears among unchanged cards
+    for key, old in unchanged.firsts.items():
+        m = plan.moved[bisect_right(starts, old) - 1]
+        first[key] = old - m.old + m.new
     if not extra and _same_batches(prefetched.fed, plan.drafts):
         known = prefetched.known or _existing(known_rows, root, source_path, path_is_gone)
         matcher = prefetched.matcher or known.matcher()
