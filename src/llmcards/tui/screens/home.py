@@ -16,12 +16,13 @@ from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from llmcards.textsafe import printable
 from llmcards.tui.home_rows import HomeData
 from llmcards.tui.messages import BundledImported, DatabaseFailed, HomeLoaded
 from llmcards.tui.widgets.deck_tree import DeckTree
+from llmcards.tui.widgets.footer import Footer
 from llmcards.tui.widgets.home_header import DeckColumns, HomeHeader
 
 if TYPE_CHECKING:

@@ -18,11 +18,12 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, LoadingIndicator, Static
+from textual.widgets import LoadingIndicator, Static
 
 from llmcards import clock as clock_module
 from llmcards.config import Settings
 from llmcards.stats.compute import Stats
+from llmcards.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from llmcards.store.db import Store

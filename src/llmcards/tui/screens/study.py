@@ -23,7 +23,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Static
 from textual.worker import get_current_worker
 
 from llmcards.cards import DECK_SEP
@@ -35,6 +35,7 @@ from llmcards.tui.editor import edit_source
 from llmcards.tui.messages import DatabaseFailed, NothingToUndo, StudyUpdated
 from llmcards.tui.study_driver import StudyDriver, StudyView, is_busy
 from llmcards.tui.widgets.card_view import CardView
+from llmcards.tui.widgets.footer import Footer
 from llmcards.tui.widgets.progress import StudyProgress
 from llmcards.tui.widgets.rating_bar import RatingBar, RevealBar
 from llmcards.tui.widgets.summary import SessionSummaryView
