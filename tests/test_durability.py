@@ -36,7 +36,7 @@ from llmcards.scheduling.rating import Rater
 from llmcards.scheduling.review import rate_card
 from llmcards.store.db import open_db
 
-db = open_db(__import__("pathlib").Path(sys.argv[1]))
+db = open_db(__import__("pathlib").Path(sys.argv[1]), background_checkpoints=sys.argv[3] == "app")
 settings = Settings()
 rater = Rater(settings)
 start = datetime(2026, 11, 22, 1, 0, tzinfo=timezone.utc) + timedelta(days=int(sys.argv[2]))
@@ -73,14 +73,19 @@ def _check(path: Path, reported: set[int]) -> None:
         assert mismatched == []
 
 
-def test_kill_9_during_a_loop_of_ratings_loses_nothing_reported(tmp_path: Path) -> None:
+@pytest.mark.parametrize("opened_by", ["command", "app"])
+def test_kill_9_during_a_loop_of_ratings_loses_nothing_reported(
+    tmp_path: Path, opened_by: str
+) -> None:
+    # "app": as the study app opens it, the log copied back by a thread of its own
+    # (store.checkpoints), so a kill also lands inside those copies.
     path = tmp_path / "cards.db"
     _make_db(path)
     rng = random.Random(20261122)
     reported: set[int] = set()
     for round_no in range(3):
         proc = subprocess.Popen(
-            [sys.executable, "-c", RATE_LOOP, str(path), str(round_no)],
+            [sys.executable, "-c", RATE_LOOP, str(path), str(round_no), opened_by],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -152,7 +157,7 @@ def test_studying_while_importing_never_fails_with_database_locked(tmp_path: Pat
     path = tmp_path / "cards.db"
     _make_db(path)
     rater = subprocess.Popen(
-        [sys.executable, "-c", RATE_LOOP, str(path), "0"],
+        [sys.executable, "-c", RATE_LOOP, str(path), "0", "command"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

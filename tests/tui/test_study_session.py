@@ -68,6 +68,7 @@ async def test_whole_session_reveal_rate_undo_suspend_finish(
         await settle(pilot)
         assert reviews(db_path) == [("LSTM", 3)]
         assert front(app) == "GRU" and not card_view.revealed
+        assert getattr(app.db, "checkpoints", None) is not None  # see store.checkpoints
 
         await pilot.press("u")
         await settle(pilot)
@@ -228,6 +229,8 @@ async def test_study_from_a_fast_start_shows_the_card_then_opens_the_store_and_k
         await settle(pilot)
         assert front(app) == "GRU"
         assert reviews(db_path) == [("LSTM", 3)]
+        # The rating's commit left copying the log into the file to a thread of its own.
+        assert db.get().checkpoints is not None
 
 
 def test_a_deck_name_that_matches_nothing_is_refused_by_the_fast_start_too(

@@ -302,7 +302,7 @@ def _fast_start(deck: str, settings: Settings) -> tuple[Any, str, Any] | None:
     try:
         reads = FastQueueReads(conn)
         full = find_deck(reads.deck_names().values(), deck)
-        db = DeferredDatabase(STATE.db_path)
+        db = DeferredDatabase(STATE.db_path, background_checkpoints=True)
         driver = StudyDriver(db, deck=full, settings=settings, clock=clock.now, first_reads=reads)
         driver.warm_up()
     finally:

@@ -7,13 +7,16 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import Connection, Engine
 
 from llmcards.errors import DatabaseError
 from llmcards.store import sqlite as sqlite_impl
 from llmcards.store.schema import HEAD_REVISION
+
+if TYPE_CHECKING:
+    from llmcards.store.checkpoints import BackgroundCheckpoints
 
 
 class Store(Protocol):
@@ -34,6 +37,8 @@ class Store(Protocol):
 class Database:
     engine: Engine
     path: Path | None
+    # Set for the study app: the log is copied back off the rating's way (see there).
+    checkpoints: BackgroundCheckpoints | None = None
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -41,6 +46,8 @@ class Database:
         with self.engine.connect().execution_options(llmcards_write=True) as conn:
             with conn.begin():
                 yield conn
+        if self.checkpoints is not None:
+            self.checkpoints.soon()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -48,11 +55,17 @@ class Database:
             yield conn
 
     def close(self) -> None:
+        if self.checkpoints is not None:
+            self.checkpoints.close()
         self.engine.dispose()
 
 
-def open_db(path: Path | None, *, daily_backup: bool = True) -> Database:
-    """Open (creating and migrating as needed) the database at `path`; None = in memory."""
+def open_db(
+    path: Path | None, *, daily_backup: bool = True, background_checkpoints: bool = False
+) -> Database:
+    """Open (creating and migrating as needed) the database at `path`; None = in memory.
+    `background_checkpoints`: no write waits for the log to be copied into the file
+    (`store.checkpoints`), for an app whose writes someone is waiting on."""
     if path is None:
         engine = sqlite_impl.create_sqlite_engine(None)
         _create(engine)
@@ -74,7 +87,7 @@ def open_db(path: Path | None, *, daily_backup: bool = True) -> Database:
             ) from None
     if not fresh:
         _check_and_backup(path)
-    engine = sqlite_impl.create_sqlite_engine(path)
+    engine = sqlite_impl.create_sqlite_engine(path, autocheckpoint=not background_checkpoints)
     try:
         if fresh:
             _create(engine)
@@ -92,6 +105,10 @@ def open_db(path: Path | None, *, daily_backup: bool = True) -> Database:
         # A new database gets its day's backup while it is still tiny: the first use
         # of the day is its creation, and later opens that day copy nothing.
         take_daily_backup(path)
+    if background_checkpoints:
+        from llmcards.store.checkpoints import BackgroundCheckpoints
+
+        return Database(engine, path, BackgroundCheckpoints(path))
     return Database(engine, path)
 
 

@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 
 
 class DeferredDatabase:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, background_checkpoints: bool = False) -> None:
         self.path = path
+        self._background_checkpoints = background_checkpoints
         self._lock = threading.Lock()
         self._db: Database | None = None
         self._closed = False
@@ -38,7 +39,7 @@ class DeferredDatabase:
             if self._db is None:
                 from llmcards.store.db import open_db
 
-                self._db = open_db(self.path)
+                self._db = open_db(self.path, background_checkpoints=self._background_checkpoints)
             return self._db
 
     def open_in_background(self, then: Callable[[], None] | None = None) -> None:

@@ -37,10 +37,17 @@ def _file(path: Path) -> str:
     return os.path.abspath(path)
 
 
-def create_sqlite_engine(path: Path | None) -> Engine:
+def plain_connection(path: Path) -> sqlite3.Connection:
+    """A stdlib connection to the file `path` in autocommit mode, with the busy timeout."""
+    return sqlite3.connect(_file(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+
+
+def create_sqlite_engine(path: Path | None, *, autocheckpoint: bool = True) -> Engine:
     """An engine with WAL, foreign keys, a busy timeout and explicit BEGIN handling.
 
-    `path=None` gives a private in-memory database (dry runs, tests).
+    `path=None` gives a private in-memory database (dry runs, tests). Without
+    `autocheckpoint` no commit of this engine copies the log back into the file: the
+    caller checkpoints (`store.checkpoints`); closing the last connection still does.
     """
     if path is None:
         engine = create_engine("sqlite://", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
@@ -63,6 +70,8 @@ def create_sqlite_engine(path: Path | None) -> Engine:
         cur = dbapi_conn.cursor()
         if path is not None:
             cur.execute("PRAGMA journal_mode=WAL")
+            if not autocheckpoint:
+                cur.execute("PRAGMA wal_autocheckpoint=0")
         # FULL: a committed rating survives power loss too, not only a killed process.
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")

@@ -215,7 +215,7 @@ def create_app(
 
         # The day's backup copies the whole file (0.6 s at 1M reviews): it is taken once
         # the app runs, not before its first screen (as `study --deck` does, store.deferred).
-        db = open_db(db_path, daily_backup=False)
+        db = open_db(db_path, daily_backup=False, background_checkpoints=True)
         backup_later = db.path
         try:
             if deck is not None:
