@@ -22,6 +22,7 @@ COMMANDS = {
     "llmcards --help": ["--help"],
     "llmcards --version": ["--version"],
     "llmcards decks --json (small db)": ["decks", "--json"],
+    "llmcards due (small db)": ["due"],
 }
 TARGETS = {"llmcards --help": 0.3}
 

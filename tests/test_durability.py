@@ -36,7 +36,7 @@ from llmcards.scheduling.rating import Rater
 from llmcards.scheduling.review import rate_card
 from llmcards.store.db import open_db
 
-db = open_db(__import__("pathlib").Path(sys.argv[1]), background_checkpoints=sys.argv[3] == "app")
+db = open_db(__import__("pathlib").Path(sys.argv[1]), background_checkpoints=sys.argv[3:] == ["app"])
 settings = Settings()
 rater = Rater(settings)
 start = datetime(2026, 11, 22, 1, 0, tzinfo=timezone.utc) + timedelta(days=int(sys.argv[2]))
@@ -157,7 +157,7 @@ def test_studying_while_importing_never_fails_with_database_locked(tmp_path: Pat
     path = tmp_path / "cards.db"
     _make_db(path)
     rater = subprocess.Popen(
-        [sys.executable, "-c", RATE_LOOP, str(path), "0", "command"],
+        [sys.executable, "-c", RATE_LOOP, str(path), "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

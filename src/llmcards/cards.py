@@ -60,6 +60,11 @@ def check_deck_depth(name: str, where: str) -> None:
         )
 
 
+def within(name: str, deck: str) -> bool:
+    """Whether the deck `name` is `deck` or one of its sub-decks."""
+    return name == deck or name.startswith(deck + DECK_SEP)
+
+
 def find_deck(names: Iterable[str], typed: str) -> str:
     """A deck's full name from what the user typed: the full path, or its last parts."""
     names = list(names)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.clihelp import llmcards
+from tests.clihelp import in_fresh_python, llmcards
 
 NOTES = """\
 # 学习笔记
@@ -99,6 +99,41 @@ def test_due_says_when_more_comes_when_nothing_is_due(db: Path) -> None:
         run(db, "rate", str(card_id), "easy")
     result = run(db, "due")
     assert result.stdout.startswith("Nothing due now. Next: Mon 30 Nov, 5 cards.")
+
+
+def _through_the_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on `due` reads as for a database it cannot read straight from the file
+    (one to migrate, say): through the store, with SQLAlchemy."""
+    from llmcards.store import fastread
+
+    monkeypatch.setattr(fastread, "open_fast", lambda path: None)
+
+
+def test_due_reads_the_file_without_sqlalchemy_and_answers_as_the_store_does(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A status bar or a shell prompt runs `due` often: it skips SQLAlchemy's ~0.25 s.
+    run(db, "rate", str(ids(db)["LSTM"]), "again")
+    fast, loaded = in_fresh_python("--db", str(db), "due", "--json")
+    assert loaded == ["pydantic"]  # only to check this test's config file (config.py)
+    assert fast["counts"] == {"new": 4, "learning": 1, "review": 0}
+    assert [c["front"] for c in fast["cards"] if c["state"] == "learning"] == ["LSTM"]
+    _through_the_store(monkeypatch)
+    assert run(db, "due", "--json").json() == fast
+
+
+def test_when_more_comes_is_the_same_from_the_file_and_through_the_store(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    card = ids(db)
+    for front in ("LSTM", "GRU", "Dropout", "Q-learning", "PPO"):
+        run(db, "rate", str(card[front]), "easy")
+    answers = [run(db, "due", "--deck", name).stdout for name in ("NLP", "强化学习", "LLM")]
+    assert answers[0].startswith("Nothing due now in LLM::NLP. Next: Mon 30 Nov, 3 cards.")
+    assert answers[1].startswith("Nothing due now in LLM::强化学习. Next: ")
+    assert answers[2].startswith("Nothing due now in LLM. Next: ")
+    _through_the_store(monkeypatch)
+    assert [run(db, "due", "--deck", name).stdout for name in ("NLP", "强化学习", "LLM")] == answers
 
 
 def test_daily_new_limit_shows_in_due(db: Path) -> None:

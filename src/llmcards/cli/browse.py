@@ -99,7 +99,8 @@ def cards(
     as_json: Annotated[bool, typer.Option("--json", help="Print the cards as JSON.")] = False,
 ) -> None:
     """List cards, filtered by deck, text and state."""
-    from llmcards.store.queries import card_json, list_cards
+    from llmcards.cli.card_json import card_json
+    from llmcards.store.queries import list_cards
 
     db = STATE.open()
     with db.read() as conn:

@@ -23,7 +23,7 @@ from datetime import datetime
 from functools import cache
 from typing import Protocol
 
-from llmcards.cards import DECK_SEP, NEW, REVIEW, StudyRow
+from llmcards.cards import DECK_SEP, NEW, REVIEW, StudyRow, within
 from llmcards.clock import day_start, next_day_start
 from llmcards.config import Settings
 from llmcards.scheduling.labels import LEARN_AHEAD
@@ -62,6 +62,20 @@ class QueueReads(Protocol):
         ...
 
     def study_rows(self, card_ids: list[int]) -> dict[int, StudyRow]: ...
+
+
+class UpcomingReads(Protocol):
+    """What comes after today's queue (`store.upcoming`), from the same two readers."""
+
+    def deck_names(self) -> dict[int, str]: ...
+
+    def next_due(self, deck_ids: list[int] | None, now: datetime, end: datetime) -> datetime | None:
+        """When a seen card is next due after today's queue."""
+        ...
+
+    def due_before(self, deck_ids: list[int] | None, moment: datetime) -> int:
+        """How many seen cards are due before `moment`, buried ones included."""
+        ...
 
 
 @dataclass(slots=True)
@@ -177,9 +191,7 @@ def build_queue(
     queue = Queue(day_start=start, day_end=end)
     deck_names = reads.deck_names()
     if deck is not None:
-        deck_names = {
-            i: n for i, n in deck_names.items() if n == deck or n.startswith(deck + DECK_SEP)
-        }
+        deck_names = {i: n for i, n in deck_names.items() if within(n, deck)}
     if not deck_names:
         return queue
     tops = (
@@ -255,3 +267,27 @@ def _ancestors(name: str) -> tuple[str, ...]:
     """`A::B::C` -> (`A`, `A::B`, `A::B::C`); asked for every card, so remembered."""
     parts = name.split(DECK_SEP)
     return tuple(DECK_SEP.join(parts[:depth]) for depth in range(1, len(parts) + 1))
+
+
+def next_due_in(
+    reads: UpcomingReads,
+    *,
+    deck: str | None,
+    now: datetime,
+    settings: Settings,
+    learning_due: datetime | None = None,
+) -> tuple[datetime | None, int]:
+    """When a seen card of this selection is next due after today's queue (or
+    `learning_due`, a learning card of the queue due later today, when sooner), and how
+    many cards are due by the end of that study day (buried ones included: they come
+    back then)."""
+    end = next_day_start(now, settings.rollover_hour)
+    deck_ids = (
+        None if deck is None else [i for i, n in reads.deck_names().items() if within(n, deck)]
+    )
+    moment = reads.next_due(deck_ids, now, end)
+    if learning_due is not None and (moment is None or learning_due < moment):
+        moment = learning_due
+    if moment is None:
+        return None, 0
+    return moment, reads.due_before(deck_ids, next_day_start(moment, settings.rollover_hour))

@@ -10,10 +10,9 @@ from collections.abc import Generator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select, true
+from sqlalchemy import Connection, or_, select, true
 
 from llmcards.cards import (
-    DECK_SEP,
     LEARNING,
     NEW,
     RELEARNING,
@@ -21,9 +20,9 @@ from llmcards.cards import (
     STUDY_COLUMNS,
     StudyRow,
 )
-from llmcards.clock import next_day_start
-from llmcards.config import Settings
+from llmcards.store import upcoming
 from llmcards.store.models import CARD, DECK, LOG
+from llmcards.store.sources import store_query
 
 CHUNK = 500  # ids per IN (...) list
 
@@ -103,6 +102,12 @@ class SqlQueueReads:
         )
         return [tuple(row) for row in self._conn.execute(query)]
 
+    def next_due(self, deck_ids: list[int] | None, now: datetime, end: datetime) -> datetime | None:
+        return upcoming.next_due(store_query(self._conn), deck_ids, now, end)
+
+    def due_before(self, deck_ids: list[int] | None, moment: datetime) -> int:
+        return upcoming.due_before(store_query(self._conn), deck_ids, moment)
+
     def study_rows(self, card_ids: list[int]) -> dict[int, StudyRow]:
         columns = [CARD.c[name] for name in STUDY_COLUMNS]
         out: dict[int, StudyRow] = {}
@@ -131,46 +136,3 @@ def _studyable(now: datetime, deck_ids: list[int] | None) -> list[Any]:
 def _study_row(row: Any) -> StudyRow:
     *card, deck = row
     return StudyRow(card[0], deck, *card[1:])
-
-
-def next_due_in(
-    conn: Connection,
-    *,
-    deck: str | None,
-    now: datetime,
-    settings: Settings,
-    learning_due: datetime | None = None,
-) -> tuple[datetime | None, int]:
-    """When a seen card of this selection is next due after today's queue, and how many
-    cards are due by the end of that day (buried ones included: they come back then)."""
-    end = next_day_start(now, settings.rollover_hour)
-    where = [
-        CARD.c.retired.is_(False),
-        CARD.c.suspended.is_(False),
-        CARD.c.state != NEW,
-        CARD.c.due.is_not(None),
-    ]
-    if deck is not None:
-        ids = [
-            i
-            for i, n in conn.execute(select(DECK.c.id, DECK.c.name)).all()
-            if n == deck or n.startswith(deck + DECK_SEP)
-        ]
-        where.append(CARD.c.deck_id.in_(ids))
-    upcoming = or_(
-        and_(CARD.c.state == REVIEW, CARD.c.due >= end),
-        and_(CARD.c.state != REVIEW, CARD.c.due > now),
-    )
-    moment = conn.execute(select(func.min(CARD.c.due)).where(*where, upcoming)).scalar()
-    if learning_due is not None and (moment is None or learning_due < moment):
-        moment = learning_due
-    if moment is None:
-        return None, 0
-    day_end = next_day_start(moment, settings.rollover_hour)
-    count = (
-        conn.execute(
-            select(func.count()).select_from(CARD).where(*where, CARD.c.due < day_end)
-        ).scalar()
-        or 0
-    )
-    return moment, int(count)

@@ -329,10 +329,15 @@ class StudySession:
 
     def _next_due(self, now: datetime) -> tuple[datetime | None, int]:
         """When something is next due in this selection, and how many cards are due that day."""
-        from llmcards.scheduling.queue_sql import next_due_in
+        from llmcards.scheduling.queue import next_due_in
+        from llmcards.scheduling.queue_sql import SqlQueueReads
 
         later_learning = self._queue.next_learning_due(now)
         with self._db.read() as conn:
             return next_due_in(
-                conn, deck=self._deck, now=now, settings=self._settings, learning_due=later_learning
+                SqlQueueReads(conn),
+                deck=self._deck,
+                now=now,
+                settings=self._settings,
+                learning_due=later_learning,
             )

@@ -155,6 +155,18 @@ class FastQueueReads:
         )
         return self._conn.execute(query, (encode_time(now),)).fetchall()
 
+    def next_due(self, deck_ids: list[int] | None, now: datetime, end: datetime) -> datetime | None:
+        from llmcards.store import upcoming
+        from llmcards.store.unchanged import stdlib_query
+
+        return upcoming.next_due(stdlib_query(self._conn), deck_ids, now, end)
+
+    def due_before(self, deck_ids: list[int] | None, moment: datetime) -> int:
+        from llmcards.store import upcoming
+        from llmcards.store.unchanged import stdlib_query
+
+        return upcoming.due_before(stdlib_query(self._conn), deck_ids, moment)
+
     def study_rows(self, card_ids: list[int]) -> dict[int, StudyRow]:
         out: dict[int, StudyRow] = {}
         for start in range(0, len(card_ids), _CHUNK):

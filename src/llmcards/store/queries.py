@@ -27,24 +27,6 @@ def deck_filter(full_name: str) -> Any:
     )
 
 
-def card_json(row: Any) -> dict[str, object]:
-    return {
-        "id": row.id,
-        "deck": row.deck,
-        "front": row.front,
-        "back": row.back,
-        "kind": row.kind,
-        "context": row.context,
-        "source": f"{row.source_path}:{row.source_line}",
-        "state": STATE_NAMES.get(row.state, str(row.state)),
-        "due": row.due.isoformat() if row.due is not None else None,
-        "reps": row.reps,
-        "lapses": row.lapses,
-        "suspended": bool(row.suspended),
-        "retired": bool(row.retired),
-    }
-
-
 CARD_COLUMNS = (
     CARD.c.id,
     DECK.c.name.label("deck"),
