@@ -139,6 +139,25 @@ def test_bury_and_suspend_hide_the_card_and_can_be_undone(tmp_path: Path, clock:
     assert showing(StudySession(db, settings=NO_FUZZ, clock=clock)).front == "c1"
 
 
+def test_a_card_put_aside_makes_room_for_the_next_one_as_in_anki(
+    tmp_path: Path, clock: Clock
+) -> None:
+    # Three new cards a day out of six: burying or suspending one of today's three does
+    # not use up the day's limit, so the fourth (then the fifth) takes its place.
+    settings = Settings(fuzz=False, new_per_day=3)
+    db = make_db(tmp_path, {"a.md": [basic("D", f"c{i}", i) for i in range(6)]}, clock())
+    session = StudySession(db, settings=settings, clock=clock)
+    assert session.counts().new == 3
+    session.rate(EASY, 1000)  # c0: one of the day's three is done
+    session.bury()  # c1
+    session.suspend()  # c2
+    assert session.counts().new == 2
+    assert showing(session).front == "c3"
+    assert session.counts() == StudySession(db, settings=settings, clock=clock).counts()
+    assert undone(session).front == "c2"  # undo still brings it back, first
+    assert session.counts().new == 2
+
+
 def test_a_leech_is_tagged_and_suspended(tmp_path: Path, clock: Clock) -> None:
     db = make_db(tmp_path, {"a.md": [basic("D", "hard one", 1)]}, clock())
     settings = Settings(fuzz=False, leech_threshold=3)

@@ -206,7 +206,7 @@ class StudySession:
             before = _review().set_suspended(self._db, card_id, True)
             with self._state:
                 self._done.append(_Done("suspend", card_id, before=before))
-                self._drop(card_id)
+                self._put_aside(card_id)
 
     def bury(self) -> None:
         """Hide the current card until the next day starts."""
@@ -216,7 +216,7 @@ class StudySession:
             before = _review().set_buried(self._db, card_id, until)
             with self._state:
                 self._done.append(_Done("bury", card_id, before=before))
-                self._drop(card_id)
+                self._put_aside(card_id)
 
     def reload(self) -> None:
         """Read today's queue and its cards again (their notes were re-imported): the card
@@ -292,6 +292,14 @@ class StudySession:
         if card_id is None:
             raise UserError("no card to study right now; nothing was changed")
         return card_id
+
+    def _put_aside(self, card_id: int) -> None:
+        """A buried or suspended card leaves today's queue without using up the day's
+        limits, so the next card within them takes its place (as in Anki): the queue is
+        built again from the database, as after an undo."""
+        self._queue = self._load(self._clock())
+        if self._current == card_id or self._current not in self._entries:
+            self._current = None
 
     def _drop(self, card_id: int) -> None:
         self._queue.remove(card_id)
