@@ -28,6 +28,7 @@ from llmcards.notes.warnings import duplicate_message
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+    from llmcards.notes.source import Source
     from llmcards.notes.walk import Stack
     from llmcards.store.narrow import Prefetched
     from llmcards.store.sync import SyncResult
@@ -128,6 +129,7 @@ def read_changed(
     `early`: told what the read finds as it goes (see `Early`)."""
     from llmcards.notes import decode_note, note_body, root_deck
     from llmcards.notes.sections import doc_wide, split
+    from llmcards.notes.source import Source
 
     state = load_state(stored, skipped_json)
     decoded = decode_note(data, path)
@@ -135,9 +137,13 @@ def read_changed(
     root = root_deck(deck, title, stem)
     if state is None or root != state.root:
         return None
-    body_bytes = body.encode("utf-8", "surrogatepass")
+    if body is decoded.text and decoded.encoding == "utf-8" and b"\r" not in data:
+        body_bytes = data  # the file's own bytes are the body's (~0.02 s on 12 MB)
+    else:
+        body_bytes = body.encode("utf-8", "surrogatepass")
     if doc_wide(body_bytes):
         return None
+    source = Source(body, data=body_bytes)
     hexes = state.hex_digests()
     digests = set(hexes)
     walk = set(forced)
@@ -145,7 +151,7 @@ def read_changed(
         sections = split(body, body_bytes, partial(_to_walk, digests, frozenset(walk)))
         if early is not None:
             early(root, _changed_ranges(state, _unchanged(sections, hexes, walk)))
-        read = _read(body, root, sections, state, hexes, walk, early)
+        read = _read(body, source, root, sections, state, hexes, walk, early)
         if read is None:
             return None
         if isinstance(read, set):  # sections to walk whose events were not kept
@@ -272,6 +278,7 @@ class _Read:
 
 def _read(
     body: str,
+    source: Source,
     root: str,
     sections: list[Section],
     state: State,
@@ -285,10 +292,8 @@ def _read(
     from llmcards.notes import drafts_of
     from llmcards.notes.glue import Glued
     from llmcards.notes.sections import walk_section
-    from llmcards.notes.source import Source
 
     same = _unchanged(sections, hexes, forced)
-    source = Source(body)
     decks: dict[tuple[str, ...], tuple[str, ...]] = {}
     read = _Read(sections, [], [], [], [], state, ())
     missing: set[int] = set()

@@ -13,8 +13,11 @@ _MARKER = re.compile(rb"[ \t]*(?:[-*+]|\d{1,9}[.)])([ \t]*)")
 class Source:
     __slots__ = ("_added", "_newlines", "data")
 
-    def __init__(self, text: str, added: list[int] | None = None) -> None:
-        self.data = text.encode("utf-8", "surrogatepass")
+    def __init__(
+        self, text: str, added: list[int] | None = None, data: bytes | None = None
+    ) -> None:
+        """`data`: `text`'s UTF-8 bytes, when the caller has them already."""
+        self.data = text.encode("utf-8", "surrogatepass") if data is None else data
         self._newlines: list[int] | None = None
         # Newlines the reader added (see glue.py): they are no line of the user's.
         self._added = added or []
