@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from llmcards.config import Settings
+    from llmcards.scheduling.queue import QueueReads
     from llmcards.store.deck_counts import DeckCount
 
 
@@ -99,14 +100,20 @@ def cards(
     as_json: Annotated[bool, typer.Option("--json", help="Print the cards as JSON.")] = False,
 ) -> None:
     """List cards, filtered by deck, text and state."""
+    from llmcards.cards import find_deck
     from llmcards.cli.card_json import card_json
-    from llmcards.store.queries import list_cards
+    from llmcards.store.card_list import list_cards
+    from llmcards.store.fastread import FastQueueReads, raw_connection
+    from llmcards.store.unchanged import stdlib_query
 
-    db = STATE.open()
-    with db.read() as conn:
-        due_ids = _due_now(conn, deck) if state == "due" else None
-        rows = list_cards(conn, deck=deck, search=search, state=state, due_ids=due_ids)
-    db.close()
+    # Straight from the SQLite file when it can be, without SQLAlchemy (~0.25 s).
+    with raw_connection(STATE.db_path) as conn:
+        reads = FastQueueReads(conn)
+        full = find_deck(reads.deck_names().values(), deck) if deck else None
+        due_ids = _due_now(reads, full) if state == "due" else None
+        rows = list_cards(
+            stdlib_query(conn), deck=full, search=search, state=state, due_ids=due_ids
+        )
     if as_json:
         from llmcards.cli.output import print_json
 
@@ -117,16 +124,13 @@ def cards(
     print_cards(rows)
 
 
-def _due_now(conn: Any, deck: str | None) -> list[int]:
+def _due_now(reads: QueueReads, deck: str | None) -> list[int]:
     """The cards `llmcards due` and the study screen would show now (the same queue)."""
     from llmcards import clock
     from llmcards.scheduling.queue import build_queue
-    from llmcards.scheduling.queue_sql import SqlQueueReads
-    from llmcards.store.queries import resolve_deck
 
     now = clock.now()
-    full = resolve_deck(conn, deck) if deck else None
-    queue = build_queue(SqlQueueReads(conn), now=now, settings=STATE.settings(), deck=full)
+    queue = build_queue(reads, now=now, settings=STATE.settings(), deck=deck)
     return queue.ordered(now)
 
 

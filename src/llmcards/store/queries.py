@@ -8,11 +8,10 @@ from typing import Any
 from sqlalchemy import Connection, CursorResult, or_, select
 
 from llmcards.cards import DECK_SEP, find_deck
-from llmcards.errors import UserError
+from llmcards.store import card_list
+from llmcards.store.card_list import ListedCard
 from llmcards.store.deck_counts import DECK_CARDS_SQL, DeckCount, rolled_up
-from llmcards.store.models import CARD, DECK, STATE_NAMES
-
-CARD_STATES = ("new", "learning", "review", "relearning", "due", "suspended", "retired", "all")
+from llmcards.store.models import CARD, DECK
 
 
 def resolve_deck(conn: Connection, name: str) -> str:
@@ -67,38 +66,17 @@ def list_cards(
     search: str | None = None,
     state: str | None = None,
     due_ids: Collection[int] | None = None,
-) -> list[Any]:
-    """Cards by deck, text and state; `state="due"` needs `due_ids`, the cards of today's
-    study queue (the scheduler's one definition of due, with limits and buried siblings)."""
-    query = select_cards()
-    if deck:
-        query = query.where(deck_filter(resolve_deck(conn, deck)))
-    if search:
-        # autoescape: `%` and `_` in the search are text, not LIKE wildcards
-        query = query.where(
-            or_(
-                CARD.c.front.icontains(search, autoescape=True),
-                CARD.c.back.icontains(search, autoescape=True),
-                CARD.c.context.icontains(search, autoescape=True),
-            )
-        )
-    if state in (None, ""):
-        query = query.where(CARD.c.retired.is_(False))
-    elif state == "retired":
-        query = query.where(CARD.c.retired.is_(True))
-    elif state == "suspended":
-        query = query.where(CARD.c.retired.is_(False), CARD.c.suspended.is_(True))
-    elif state == "due":
-        assert due_ids is not None, "the caller gives the queue's cards"
-        query = query.where(CARD.c.id.in_(list(due_ids)))
-    elif state == "all":
-        pass
-    else:
-        code = {v: k for k, v in STATE_NAMES.items()}.get(state)
-        if code is None:
-            raise UserError(f"unknown state {state!r}; use one of: {', '.join(CARD_STATES)}")
-        query = query.where(CARD.c.retired.is_(False), CARD.c.state == code)
-    return list(conn.execute(query.order_by(DECK.c.name, CARD.c.source_path, CARD.c.position)))
+) -> list[ListedCard]:
+    """`card_list.list_cards` through SQLAlchemy, `deck` as the user typed it."""
+    from llmcards.store.sources import store_query
+
+    return card_list.list_cards(
+        store_query(conn),
+        deck=resolve_deck(conn, deck) if deck else None,
+        search=search,
+        state=state,
+        due_ids=due_ids,
+    )
 
 
 def deck_counts(conn: Connection) -> list[DeckCount]:
