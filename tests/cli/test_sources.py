@@ -209,3 +209,21 @@ def test_a_renamed_group_head_keeps_history_and_says_so(db_path: Path, notes: Pa
     after = cards_by_front(db_path)
     assert {f: c["id"] for f, c in after.items()} == {f: c["id"] for f, c in before.items()}
     assert {c["context"] for c in after.values()} == {"GPT 系列论文"}
+
+
+def test_sources_reads_the_file_without_sqlalchemy(
+    db_path: Path, notes: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.clihelp import in_fresh_python
+
+    run(db_path, "import", str(notes / "learning.md"), "--deck", "L")
+    run(db_path, "import", str(notes / "learning.md"), "--deck", "M")  # refused: one deck
+    listed, loaded = in_fresh_python("--db", str(db_path), "sources", "--json")
+    assert loaded == []
+    (only,) = listed
+    assert (only["deck"], only["deck_option"], only["exists"]) == ("L", "L", True)
+    assert only["cards"] == len(cards_by_front(db_path)) and only["retired"] == 0
+    from llmcards.store import fastread
+
+    monkeypatch.setattr(fastread, "open_fast", lambda path: None)  # as for a database to migrate
+    assert run(db_path, "sources", "--json").json() == listed

@@ -26,12 +26,12 @@ def sources(
     the file is still there."""
     if ctx.invoked_subcommand is not None:
         return
-    from llmcards.store.sources import list_sources
+    from llmcards.store.fastread import raw_connection
+    from llmcards.store.source_list import list_sources
 
-    db = STATE.open()
-    with db.read() as conn:
+    # Straight from the SQLite file when it can be, without SQLAlchemy (~0.25 s).
+    with raw_connection(STATE.db_path) as conn:
         found = list_sources(conn)
-    db.close()
     if as_json:
         from llmcards.cli.output import print_json
 

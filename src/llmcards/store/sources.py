@@ -7,10 +7,9 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from llmcards.cards import Skipped
 from llmcards.store.models import CARD, SOURCE
@@ -85,59 +84,6 @@ def stored_sections(
     hold, and what it passed over."""
     row = conn.exec_driver_sql(SECTIONS_SQL, (path, parser_version, deck_arg or "")).first()
     return None if row is None else (bytes(row[0]), row[1])
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    """One imported file, as `llmcards sources` lists it."""
-
-    path: str
-    root: str
-    deck_arg: str  # "" when the root came from the file itself
-    imported_at: datetime
-    cards: int  # in study
-    retired: int
-    exists: bool
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "path": self.path,
-            "deck": self.root,
-            "deck_option": self.deck_arg or None,
-            "imported_at": self.imported_at.isoformat(),
-            "cards": self.cards,
-            "retired": self.retired,
-            "exists": self.exists,
-        }
-
-
-def list_sources(conn: Connection) -> list[SourceInfo]:
-    """Every imported file with its card counts, by path."""
-    counts: dict[tuple[str, str, bool], int] = {
-        (root, path, bool(retired)): n
-        for root, path, retired, n in conn.execute(
-            select(CARD.c.root, CARD.c.source_path, CARD.c.retired, func.count()).group_by(
-                CARD.c.root, CARD.c.source_path, CARD.c.retired
-            )
-        )
-    }
-    rows = conn.execute(
-        select(SOURCE.c.path, SOURCE.c.root, SOURCE.c.deck_arg, SOURCE.c.imported_at).order_by(
-            SOURCE.c.path, SOURCE.c.root
-        )
-    ).all()
-    return [
-        SourceInfo(
-            path=r.path,
-            root=r.root,
-            deck_arg=r.deck_arg,
-            imported_at=r.imported_at,
-            cards=counts.get((r.root, r.path, False), 0),
-            retired=counts.get((r.root, r.path, True), 0),
-            exists=os.path.exists(r.path),
-        )
-        for r in rows
-    ]
 
 
 def sources_at(conn: Connection, path: str) -> list[tuple[str, str]]:
