@@ -52,6 +52,35 @@ def test_a_user_error_is_one_line_and_a_non_zero_status(tmp_path: Path) -> None:
     assert line.startswith("llmcards: error: ") and "missing.md" in line
 
 
+def test_usage_mistakes_are_one_line_that_points_at_the_help(tmp_path: Path) -> None:
+    for args, said, command in [
+        (("rate", "abc", "good"), "'abc' is not a valid int", "llmcards rate"),
+        (("due", "--bogus"), "No such option: --bogus", "llmcards due"),
+        (("nosuchcommand",), "No such command 'nosuchcommand'", "llmcards"),
+    ]:
+        done = llmcards(*args, db=tmp_path / "c.db")
+        assert done.returncode == 2 and done.stdout == ""
+        [line] = done.stderr.splitlines()
+        assert line.startswith("llmcards: error: ") and said in line, line
+        assert "; see `" in line and line.endswith(f"{command} --help`"), line
+
+
+def test_without_a_terminal_the_study_app_says_so_instead_of_waiting(tmp_path: Path) -> None:
+    # A script or a cron job: no terminal to read keys from or draw on.
+    for args in ((), ("study", "--deck", "x")):
+        done = subprocess.run(
+            [sys.executable, "-m", "llmcards", "--db", str(tmp_path / "c.db"), *args],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 1 and done.stdout == ""
+        [line] = done.stderr.splitlines()
+        assert line.startswith("llmcards: error: the study app needs a terminal"), line
+    assert not (tmp_path / "c.db").exists()  # nothing was opened, nor created
+
+
 def test_a_reader_that_goes_away_early_gets_no_traceback(tmp_path: Path) -> None:
     notes = tmp_path / "many.md"
     notes.write_text(

@@ -174,8 +174,10 @@ def test_a_retired_card_cannot_be_rated(db: Path, tmp_path: Path) -> None:
 
 def test_study_opens_the_app_on_the_deck_named(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import llmcards.tui.app
+    from llmcards.tui import terminal
 
     calls = []
+    monkeypatch.setattr(terminal, "has_terminal", lambda: True)  # as in a terminal
     monkeypatch.setattr(llmcards.tui.app, "run_app", lambda **kwargs: calls.append(kwargs))
     assert run(db, "study", "--deck", "nlp").exit_code == 0
     assert run(db).exit_code == 0  # no command: the app's home screen

@@ -148,7 +148,11 @@ def _handle_other(exc: Exception) -> None:
         error_line("aborted; nothing was changed")
         sys.exit(1)
     if isinstance(exc, ClickException):
-        exc.show()
+        # Click's own form is the whole usage text and the error under it; one line, as
+        # every other mistake gets, points at the help instead.
+        context = getattr(exc, "ctx", None)
+        where = context.command_path if context is not None else "llmcards"
+        error_line(f"{exc.format_message().rstrip('.')}; see `{where} --help`")
         sys.exit(exc.exit_code)
     translated = _translate_storage_error(exc)
     if translated:

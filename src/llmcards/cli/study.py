@@ -245,8 +245,9 @@ def study(
     ] = None,
 ) -> None:
     """Open the study app (on one deck with --deck)."""
-    from llmcards.tui import heap  # Textual-free
+    from llmcards.tui import heap, terminal  # Textual-free
 
+    terminal.require_terminal()
     if deck:
         heap.pause()  # until the first card is on screen (the study screen calls settle)
 
@@ -310,6 +311,9 @@ def _fast_start(deck: str, settings: Settings) -> tuple[Any, str, Any] | None:
 
 def open_app() -> None:
     """`llmcards` with no command: the study app's home screen."""
+    from llmcards.tui import terminal  # Textual-free
+
+    terminal.require_terminal()
     from llmcards.tui.app import run_app
 
     run_app(db_path=STATE.db_path, deck=None, settings=STATE.settings())
