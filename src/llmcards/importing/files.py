@@ -23,7 +23,7 @@ from llmcards.importing.lookup import LookUp, fast_look_up, look_up, named_folde
 from llmcards.importing.parse_ahead import FileParse, ParseAhead
 from llmcards.importing.reading import NoteFile, read_notes
 from llmcards.importing.reimport_ahead import Job, ReadAhead
-from llmcards.importing.report import FileReport, ImportReport, unchanged_report
+from llmcards.importing.report import FileReport, ImportReport, settle_moves, unchanged_report
 
 if TYPE_CHECKING:  # SQLAlchemy stays out of import time
     from sqlalchemy import Connection
@@ -277,6 +277,7 @@ def _import_in_transaction(
                     retired_fronts=result.retired_fronts,
                     retired_ids=result.retired_ids,
                     kept=result.kept,
+                    replaced=result.replaced,
                     warnings=watch.found,
                 )
             )
@@ -294,9 +295,18 @@ def _import_in_transaction(
                     gone=True,
                 )
             )
+        if len(files) > 1:
+            from llmcards.store.queries import still_active
+
+            sources = [f.resolved for f in files] + [None] * (len(reports) - len(files))
+            settle_moves(reports, sources, still_active(conn, _retired_ids(reports)))
         if dry_run:
             conn.rollback()
     return ImportReport(reports, dry_run=dry_run)
+
+
+def _retired_ids(reports: list[FileReport]) -> list[int]:
+    return [card_id for report in reports for card_id in report.retired_ids]
 
 
 def _by_sections(
@@ -363,6 +373,7 @@ def _by_sections(
         retired_fronts=result.retired_fronts,
         retired_ids=result.retired_ids,
         kept=result.kept,
+        replaced=result.replaced,
         warnings=outcome.warnings,
         sections_read=outcome.walked,
     )

@@ -30,6 +30,8 @@ class FileReport:
     retired_fronts: list[str] = field(default_factory=list)
     retired_ids: list[int] = field(default_factory=list)  # parallel to retired_fronts, if known
     kept: list[tuple[str, str]] = field(default_factory=list)  # (old, new): history kept
+    # Cards of other files a card leaving this one replaced (`sync.SyncResult.replaced`).
+    replaced: list[tuple[str, int, str, str, int]] = field(default_factory=list)
     parsed_again: bool = True
     gone: bool = False  # the file left its folder: its cards were retired
     warnings: list[CardWarning] = field(default_factory=list)  # cards worth a second look
@@ -91,6 +93,48 @@ class ImportReport:
                 for w in f.warnings
             ],
         }
+
+
+def settle_moves(
+    reports: list[FileReport], sources: list[str | None], still_active: set[int]
+) -> None:
+    """Make the reports of one import tell a bullet moved between two of its files (same
+    root deck) as a move, not as a card retired or a card new.
+
+    Each file is synced in turn, so the first of the two to be read tells it wrong: when
+    the old file comes first, its card is retired there and taken up again by the new
+    file (`still_active`: the cards retired in this import that are active at its end);
+    when the new file comes first, it makes a new card that the old card, with its
+    history, later replaces (`FileReport.replaced`). `sources`: each report's file as
+    stored (resolved path), None for a report of no file read."""
+    for report in reports:
+        if not report.retired_ids or len(report.retired_ids) != len(report.retired_fronts):
+            continue
+        kept = [
+            (front, card_id)
+            for front, card_id in zip(report.retired_fronts, report.retired_ids, strict=True)
+            if card_id not in still_active
+        ]
+        report.retired -= len(report.retired_ids) - len(kept)
+        report.retired_fronts = [front for front, _id in kept]
+        report.retired_ids = [card_id for _front, card_id in kept]
+    by_source = dict(zip(sources, reports, strict=True))
+    for report in reports:
+        for source_path, line, context, front, cloze_ord in report.replaced:
+            made = by_source.get(source_path)
+            if made is None:  # a card an earlier import made: no report of this one counts it
+                continue
+            for i, draft in enumerate(made.new_drafts):
+                if (draft.line, draft.context, draft.front, draft.cloze_ord) == (
+                    line,
+                    context,
+                    front,
+                    cloze_ord,
+                ):
+                    made.updated_drafts.append(made.new_drafts.pop(i))
+                    made.new -= 1
+                    made.updated += 1
+                    break
 
 
 def unchanged_report(path: Path, cached: CachedSource) -> FileReport:

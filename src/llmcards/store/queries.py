@@ -82,3 +82,18 @@ def list_cards(
 def deck_counts(conn: Connection) -> list[DeckCount]:
     """Each deck with the cards in it and below it (not retired): `deck_counts.rolled_up`."""
     return rolled_up(conn.exec_driver_sql(DECK_CARDS_SQL).all())
+
+
+def still_active(conn: Connection, card_ids: list[int]) -> set[int]:
+    """Those of `card_ids` that are not retired."""
+    from llmcards.store.bulk import MAX_VARIABLES
+
+    found: set[int] = set()
+    for start in range(0, len(card_ids), MAX_VARIABLES):
+        chunk = card_ids[start : start + MAX_VARIABLES]
+        found.update(
+            conn.execute(
+                select(CARD.c.id).where(CARD.c.id.in_(chunk), CARD.c.retired.is_(False))
+            ).scalars()
+        )
+    return found

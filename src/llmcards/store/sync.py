@@ -43,6 +43,9 @@ class SyncResult:
     # Lines of drafts whose equal cards (same key and heading) would be handed out in
     # another order by the next import of the same text (see `unsettled_lines`).
     unsettled: set[int] = field(default_factory=set)
+    # Cards of other files of the root that a card leaving this file replaced (the bullet
+    # moved there; see `moved`): (source path, line, context, front, cloze ord) of each.
+    replaced: list[tuple[str, int, str, str, int]] = field(default_factory=list)
 
 
 def card_label(context: str, front: str) -> str:
@@ -415,6 +418,15 @@ def _retire_unmatched(
         )
         result.kept.append(
             (card_label(old.context, old.front), card_label(elsewhere.context, elsewhere.front))
+        )
+        result.replaced.append(
+            (
+                elsewhere.source_path,
+                elsewhere.source_line,
+                elsewhere.context,
+                elsewhere.front,
+                elsewhere.cloze_ord,
+            )
         )
     adopted = {old.id for old, _elsewhere in moved}
     to_retire = [r for r in to_retire if r.id not in adopted]
