@@ -112,6 +112,26 @@ def test_export_csv_has_the_header_anki_reads(db: Path, tmp_path: Path) -> None:
     assert "Exported 7 cards (6 notes, 4 decks)" in result.stdout
 
 
+def test_export_csv_to_a_dash_writes_standard_output(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    to_file = llmcards("--db", str(db), "export", "csv", str(tmp_path / "cards.csv"))
+    assert to_file.exit_code == 0
+    piped = llmcards("--db", str(db), "export", "csv", "-", "--json")
+    assert piped.exit_code == 0, piped.stderr
+    assert piped.stdout == (tmp_path / "cards.csv").read_text(encoding="utf-8")
+    assert '"cards": 7' in piped.stderr  # what was written, kept off the CSV
+    assert not (tmp_path / "-").exists()
+
+
+def test_an_anki_package_not_named_apkg_is_refused(db: Path, tmp_path: Path) -> None:
+    result = llmcards("--db", str(db), "export", "anki", str(tmp_path / "out.txt"))
+    assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1
+    assert "must be named .apkg" in result.stderr and "out.apkg" in result.stderr
+    assert list(tmp_path.glob("out.*")) == []
+
+
 @pytest.mark.parametrize(
     ("content", "why"),
     [(b"not a zip at all", "not a zip archive"), (None, "no collection inside")],

@@ -82,8 +82,15 @@ def export_anki(
     card's schedule, FSRS memory state and every review. Retired cards are not exported.
     Exporting again and importing into the same Anki collection updates the notes."""
     from llmcards import clock
+    from llmcards.errors import UserError
     from llmcards.exchange.apkg_export import export_apkg
 
+    if path.suffix.lower() != ".apkg":
+        # Anki's File › Import and AnkiDroid recognise a package by its name alone.
+        raise UserError(
+            f"{path}: an Anki package must be named .apkg for Anki to import it; "
+            f"write it as {path.with_suffix('.apkg').name}"
+        )
     settings = STATE.settings()
     db = STATE.open()
     try:
@@ -131,20 +138,37 @@ def export_anki(
 
 
 def export_csv(
-    path: Annotated[Path, typer.Argument(help="The .csv file to write.", show_default=False)],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="The .csv file to write; - writes to standard output.", show_default=False
+        ),
+    ],
     deck: DeckOption = None,
     force: ForceOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Write the notes as CSV for Anki's File › Import (deck, GUID and tags columns are
     declared in the header). No schedule or history. Retired cards are not exported."""
+    import sys
+
     from llmcards.exchange.csv_export import export_csv as write_csv
 
+    to_stdout = str(path) == "-"
     db = STATE.open()
     try:
-        summary = write_csv(db, path, deck=deck, force=force)
+        if to_stdout:
+            summary = write_csv(db, None, deck=deck, stream=sys.stdout)
+        else:
+            summary = write_csv(db, path, deck=deck, force=force)
     finally:
         db.close()
+    if to_stdout:  # the CSV is the output: what was written goes to stderr, if asked
+        if as_json:
+            import json
+
+            sys.stderr.write(json.dumps(summary.as_json(), ensure_ascii=False) + "\n")
+        return
     if as_json:
         from llmcards.cli.output import print_json
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TextIO
 
 from llmcards.exchange import apkg_schema as s
 from llmcards.exchange.anki_notes import build_notes, deck_ids
@@ -59,31 +60,48 @@ class CsvSummary:
 
 
 def export_csv(
-    db: Database, path: Path, *, deck: str | None = None, force: bool = False
+    db: Database,
+    path: Path | None,
+    *,
+    deck: str | None = None,
+    force: bool = False,
+    stream: TextIO | None = None,
 ) -> CsvSummary:
-    path = check_target(path, force=force, database=db.path)
+    """Write the CSV to the new file `path`, or to `stream` when `path` is None (`-`)."""
+    if path is not None:
+        path = check_target(path, force=force, database=db.path)
     with db.read() as conn:
         cards = selected_cards(conn, deck)
     notes = build_notes(cards, mathjax=False)  # CSV keeps math as written
-    with atomic_output(path, force=force, database=db.path) as temp:
-        with temp.open("w", encoding="utf-8", newline="") as handle:
-            handle.write(HEADER)
-            writer = csv.writer(handle, lineterminator="\n")
-            for note in notes:
-                first, second, context = note.fields
-                if context:
-                    first = f'<div class="context">{context}</div>{first}'
-                cloze = note.model_id == s.CLOZE_MODEL_ID
-                deck_name = note.cards[0][1].deck
-                writer.writerow(
-                    [
-                        note.guid,
-                        "Cloze" if cloze else "Basic",
-                        defused(deck_name),
-                        defused(first),
-                        defused(second),
-                        defused(" ".join(note.tags)),
-                    ]
-                )
+    if path is None:
+        assert stream is not None
+        _write(stream, notes)
+    else:
+        with (
+            atomic_output(path, force=force, database=db.path) as temp,
+            temp.open("w", encoding="utf-8", newline="") as handle,
+        ):
+            _write(handle, notes)
     decks = len(deck_ids({c.deck for c in cards}))  # with their parents, as the .apkg counts them
-    return CsvSummary(path, len(notes), sum(len(n.cards) for n in notes), decks)
+    return CsvSummary(path or Path("-"), len(notes), sum(len(n.cards) for n in notes), decks)
+
+
+def _write(handle: TextIO, notes: list[Any]) -> None:
+    handle.write(HEADER)
+    writer = csv.writer(handle, lineterminator="\n")
+    for note in notes:
+        first, second, context = note.fields
+        if context:
+            first = f'<div class="context">{context}</div>{first}'
+        cloze = note.model_id == s.CLOZE_MODEL_ID
+        deck_name = note.cards[0][1].deck
+        writer.writerow(
+            [
+                note.guid,
+                "Cloze" if cloze else "Basic",
+                defused(deck_name),
+                defused(first),
+                defused(second),
+                defused(" ".join(note.tags)),
+            ]
+        )
