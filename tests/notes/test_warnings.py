@@ -60,3 +60,14 @@ def test_a_paper_cited_et_al_is_no_fragment_but_a_sentence_still_is() -> None:
     assert [(w.front, w.kind) for w in note.warnings] == [
         ("为什么要缩放. 因为点积太大", "fragment")
     ]
+
+
+def test_a_cloze_is_a_sentence_by_design_and_never_a_fragment() -> None:
+    note = parse_note(
+        "## Transformer\n\n"
+        "{{c1::Transformer}} 完全基于 {{c2::注意力::机制}}，不用循环。\n\n"
+        "- 自注意力：每个词看句子里的所有词。\n"
+        "- 注意力，比如：加权求和\n"
+    )
+    assert [c.kind for c in note.cards].count("cloze") == 2
+    assert [(w.front, w.kind) for w in note.warnings] == [("注意力，比如", "fragment")]

@@ -1,6 +1,7 @@
 """Cards worth a second look: the same front twice in one deck and context, a front
-that reads like a sentence fragment, an answer too long to be one fact. They are
-made as the rules say and listed after the import summary, never dropped."""
+that reads like a sentence fragment (not a cloze's: a sentence by design), an answer
+too long to be one fact. They are made as the rules say and listed after the import
+summary, never dropped."""
 
 from __future__ import annotations
 
@@ -40,7 +41,8 @@ class Warnings:
                 first = seen.setdefault((card.deck, card.context, front), card.line)
                 if first != card.line:
                     found.append(_warning(card, "duplicate", duplicate_message(first)))
-            if fragment(front) is not None:
+            # A cloze is a sentence by design: the user chose which words to hide.
+            if card.kind == "basic" and fragment(front) is not None:
                 found.append(_warning(card, "fragment", "front reads like a sentence fragment"))
             if len(card.back) > MAX_ANSWER:
                 found.append(_warning(card, "long-answer", f"answer over {MAX_ANSWER} characters"))
