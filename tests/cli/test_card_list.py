@@ -93,3 +93,14 @@ def test_the_file_and_the_store_list_the_same_cards(
 
     monkeypatch.setattr(fastread, "open_fast", lambda path: None)  # as for a database to migrate
     assert llmcards("--db", str(db), "cards", *args, "--json").json() == fast
+
+
+def test_counts_read_as_words_one_card_is_not_cards(db: Path) -> None:
+    listed = llmcards("--db", str(db), "cards", "--search", "PPO").stdout.splitlines()
+    assert listed[-1] == "1 card"
+    assert llmcards("--db", str(db), "cards").stdout.splitlines()[-1] == "5 cards"
+    gru = next(
+        c for c in llmcards("--db", str(db), "cards", "--json").json() if c["front"] == "GRU"
+    )
+    again = llmcards("--db", str(db), "suspend", str(gru["id"])).stdout.strip()
+    assert again == "Suspended 0 of 1 card (it already was)"

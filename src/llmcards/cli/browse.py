@@ -146,10 +146,13 @@ def _set_suspended(card_ids: list[int], flag: bool) -> None:
         changed = sum(set_suspended(db, card_id, flag) != flag for card_id in card_ids)
     finally:
         db.close()
+    from llmcards.wording import counted
+
     verb = "Suspended" if flag else "Unsuspended"
+    already = "it already was" if len(card_ids) == 1 else "the others already were"
     console().print(
-        f"{verb} {changed} of {len(card_ids)} cards"
-        + (" (the others already were)" if changed < len(card_ids) else "")
+        f"{verb} {changed} of {counted(len(card_ids), 'card')}"
+        + (f" ({already})" if changed < len(card_ids) else "")
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from llmcards.cards import CONTEXT_SEP, STATE_NAMES
 from llmcards.textsafe import printable
+from llmcards.wording import counted
 
 HEADER = ("ID", "Deck", "State", "Due", "Front")
 MIN_FRONT = 20  # cells of the front a terminal shows at least, before the deck is shortened
@@ -62,7 +63,7 @@ def card_lines(rows: list[Any], width: int | None = None) -> list[str]:
         if width is not None and cell_len(line) > width:  # a very narrow terminal
             line = set_cell_size(line, width - 1) + "…"
         lines.append(line)
-    lines.append(f"{len(rows)} cards")
+    lines.append(counted(len(rows), "card"))
     return lines
 
 

@@ -113,9 +113,10 @@ def export_anki(
         print_json(summary.as_json())
         return
     from llmcards.cli.output import console, shown
+    from llmcards.wording import counted
 
     history = (
-        f" with {summary.reviews:,} reviews"
+        f" with {counted(summary.reviews, 'review')}"
         if summary.scheduling
         else " as new cards (no scheduling)"
     )
@@ -124,9 +125,10 @@ def export_anki(
         if summary.moved_from_future
         else ""
     )
-    images = f", {summary.media} image{'s' if summary.media != 1 else ''}" if summary.media else ""
+    images = f", {counted(summary.media, 'image')}" if summary.media else ""
     console().print(
-        f"Exported {summary.cards:,} cards ({summary.notes:,} notes, {summary.decks} decks{images}){history} "
+        f"Exported {counted(summary.cards, 'card')} ({counted(summary.notes, 'note')}, "
+        f"{counted(summary.decks, 'deck')}{images}){history} "
         f"to [bold]{shown(str(summary.path))}[/bold]{moved}"
     )
     if summary.media_refused:
@@ -175,9 +177,11 @@ def export_csv(
         print_json(summary.as_json())
         return
     from llmcards.cli.output import console, shown
+    from llmcards.wording import counted
 
     console().print(
-        f"Exported {summary.cards:,} cards ({summary.notes:,} notes, {summary.decks} decks) "
+        f"Exported {counted(summary.cards, 'card')} ({counted(summary.notes, 'note')}, "
+        f"{counted(summary.decks, 'deck')}) "
         f"to [bold]{shown(str(summary.path))}[/bold]"
     )
 

@@ -128,12 +128,13 @@ def _print_warnings(report: ImportReport) -> None:
     from rich.markup import escape
 
     from llmcards.cli.output import console
+    from llmcards.wording import counted
 
     found = [(f, w) for f in report.files for w in f.warnings]
     if not found:
         return
     out = console()
-    out.print(f"[yellow]{len(found)} cards worth a second look[/yellow]:")
+    out.print(f"[yellow]{counted(len(found), 'card')} worth a second look[/yellow]:")
     for file, warning in found[:MAX_WARNINGS]:
         out.print(
             f"  {escape(file.path.name)}:{warning.line} {escape(warning.front)} "

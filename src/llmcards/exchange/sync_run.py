@@ -25,6 +25,7 @@ from llmcards.exchange.sync_login import load_login, save_login, sync_folder
 from llmcards.exchange.sync_pull import PullReport, pull
 from llmcards.exchange.sync_push import PushReport, push
 from llmcards.store.db import Store
+from llmcards.wording import counted
 
 NOT_LOGGED_IN = (
     "not logged in to a sync server; run: llmcards sync login --user NAME "
@@ -67,15 +68,17 @@ class SyncReport:
         if self.full_sync:
             text += f"full {self.full_sync}; "
         text += (
-            f"{pulled.reviews:,} reviews in, {pushed.reviews:,} out; "
-            f"{pushed.notes_added:,} notes added, {pushed.notes_updated:,} updated"
+            f"{counted(pulled.reviews, 'review')} in, {pushed.reviews:,} out; "
+            f"{counted(pushed.notes_added, 'note')} added, {pushed.notes_updated:,} updated"
         )
         if pulled.cards_created:
-            text += f"; {pulled.cards_created:,} cards from the server"
+            text += f"; {counted(pulled.cards_created, 'card')} from the server"
         if pulled.suspensions:
-            text += f"; {pulled.suspensions:,} suspensions from Anki"
+            text += f"; {counted(pulled.suspensions, 'suspension')} from Anki"
         if pushed.cards_retired:
-            text += f"; {pushed.cards_retired:,} cards gone from the notes suspended in Anki"
+            text += (
+                f"; {counted(pushed.cards_retired, 'card')} gone from the notes suspended in Anki"
+            )
         return text
 
     @property
