@@ -151,8 +151,10 @@ async def test_open_link(
     monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("o")  # links open from the answer side only
+        await pilot.press("o")  # links open from the answer side only, and it says so
         assert opened == []
+        status = app.screen.query_one("#status", Static)
+        assert "show it first" in text_of(status) and status.display
         await pilot.press("space", "o")
         assert opened == ["https://juejin.cn/post/6973082167970627620"]
         from textual.widgets import Markdown
@@ -161,6 +163,31 @@ async def test_open_link(
         answer.post_message(Markdown.LinkClicked(answer, "https://example.com/clicked"))
         await pilot.pause()
         assert opened[-1] == "https://example.com/clicked"
+
+
+async def test_o_on_a_card_without_a_link_says_so_and_the_summary_offers_no_card_keys(
+    db_path: Path, settings: Settings
+) -> None:
+    app = create_app(
+        db_path=db_path, deck=ROOT, settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent")
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        while "juejin" in (screen.query_one(CardView).first_link or ""):
+            await pilot.press("space", "3")  # past the card with a link
+            await settle(pilot)
+        await pilot.press("space", "o")
+        assert text_of(screen.query_one("#status", Static)) == "This card has no link to open."
+        for _ in range(20):  # to the end of the session
+            if screen.view is not None and screen.view.card is None:
+                break
+            await pilot.press("space", "4")
+            await settle(pilot)
+        assert "Done for today" in text_of(screen.query_one("#summary", Static))
+        offered = {b.binding.action for b in app.active_bindings.values()}
+        assert "done" in offered  # the key bar offers what works on the summary
+        assert not offered & {"edit", "suspend", "bury", "open_link"}
 
 
 async def test_a_warmed_up_driver_shows_its_first_card_and_escape_builds_the_deck_list(

@@ -344,6 +344,8 @@ class StudyScreen(Screen[None]):
             return self.revealed and not finished
         if action == "done":
             return finished
+        if action in ("edit", "suspend", "bury", "open_link", "rate"):
+            return not finished  # the summary has no card to act on: not offered there
         return True
 
     def action_reveal(self) -> None:
@@ -395,7 +397,11 @@ class StudyScreen(Screen[None]):
 
     def action_open_link(self) -> None:
         url = self.query_one(CardView).first_link
-        if url and self.revealed:
+        if url is None:
+            self._say("This card has no link to open.")
+        elif not self.revealed:
+            self._say("The link is in the answer: show it first, then open the link.")
+        else:
             self.app.open_url(url)
             self.notify(printable(f"Opening {url}"), timeout=3, markup=False)
 
