@@ -52,3 +52,10 @@ def test_escaped_brackets_that_hold_no_math_stay_brackets() -> None:
     note = parse_note(r"- 输出包含 \[CLS\] 和 \[SEP\] 两个特殊 token：用于分类和分句" + "\n")
     assert note.cards[0].front == "输出包含 [CLS] 和 [SEP] 两个特殊 token"
     assert math_to_unicode(r"包含 \[CLS\] 与 \(\rho^*\)") == r"包含 \[CLS\] 与 ρ^*"
+
+
+def test_spaces_around_symbols_are_kept_as_written() -> None:
+    # pylatexenc's default ate the space after a symbol macro: `X →Y`, `a ×b`.
+    assert math_to_unicode(r"映射 $f: X \to Y$") == "映射 f: X → Y"
+    assert math_to_unicode(r"$a \times b$ 与 $x \in A$") == "a × b 与 x ∈ A"
+    assert math_to_unicode(r"$\sqrt{d_k}$") == "√(d_k)"

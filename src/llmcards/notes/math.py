@@ -120,4 +120,5 @@ def math_to_unicode(text: str, *, markdown: bool = False) -> str:
 def _converter() -> LatexNodes2Text:
     from pylatexenc.latex2text import LatexNodes2Text
 
-    return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+    # Spaces as written: with False, `X \\to Y` lost the one before Y (`X →Y`).
+    return LatexNodes2Text(math_mode="text", strict_latex_spaces="based-on-source")
