@@ -142,7 +142,8 @@ _STRICT = {"extra": "forbid"}
 
 @dataclass(frozen=True)
 class DeckLimits:
-    """Daily limits of one deck (and its sub-decks); unset ones fall back to the global."""
+    """Daily limits of one deck (and its sub-decks); unset ones are new_per_day and
+    reviews_per_day, which every deck has by default."""
 
     __pydantic_config__ = _STRICT
 
@@ -178,8 +179,16 @@ class Settings:
     rollover_hour: int = key(
         4, "The hour (0–23, local time) at which a new study day starts.", _hour
     )
-    new_per_day: int = key(20, "New cards a day, over all decks.", between(0, MAX_DAILY))
-    reviews_per_day: int = key(200, "Reviews a day, over all decks.", between(0, MAX_DAILY))
+    new_per_day: int = key(
+        20,
+        "New cards a day from each deck, unless deck_limits sets its own (as in Anki).",
+        between(0, MAX_DAILY),
+    )
+    reviews_per_day: int = key(
+        200,
+        "Reviews a day from each deck, unless deck_limits sets its own (as in Anki).",
+        between(0, MAX_DAILY),
+    )
     leech_threshold: int = key(
         8,
         "Lapses after which a card is a leech and is suspended (0: never).",
@@ -199,7 +208,7 @@ class Settings:
     )
     deck_limits: dict[str, DeckLimits] = field(
         default_factory=dict,
-        metadata=about("Daily limits per deck, by full name: new_per_day and reviews_per_day."),
+        metadata=about("A deck's own daily limits, by full name: new_per_day and reviews_per_day."),
     )
 
     def learning_deltas(self) -> tuple[timedelta, ...]:
@@ -209,7 +218,7 @@ class Settings:
         return tuple(parse_step(s) for s in self.relearning_steps)
 
     def limits_for(self, deck: str) -> tuple[int, int]:
-        """(new, reviews) a day for `deck`: its own limits, else the global ones."""
+        """(new, reviews) a day for `deck`: its own limits, else new_per_day and reviews_per_day."""
         own = self.deck_limits.get(deck, DeckLimits())
         new = self.new_per_day if own.new_per_day is None else own.new_per_day
         reviews = self.reviews_per_day if own.reviews_per_day is None else own.reviews_per_day

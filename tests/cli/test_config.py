@@ -137,3 +137,10 @@ def test_the_listing_explains_each_key() -> None:
     lines = llmcards("config").stdout.splitlines()
     rollover = lines.index("rollover_hour = 4")
     assert lines[rollover - 1].startswith("# The hour (0–23, local time)")
+
+
+def test_daily_limits_are_described_as_per_deck() -> None:
+    lines = llmcards("config").stdout.splitlines()
+    for key in ("new_per_day = 20", "reviews_per_day = 200"):
+        doc = lines[lines.index(key) - 1]
+        assert "each deck" in doc and "over all decks" not in doc, doc
