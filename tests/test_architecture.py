@@ -59,8 +59,14 @@ def test_core_packages_import_neither_textual_nor_typer() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["--help"], ["cards", "--json"], ["decks", "--json"], ["import", "--dry-run", "{notes}"]],
-    ids=["help", "cards", "decks", "import"],
+    [
+        ["--help"],
+        ["cards", "--json"],
+        ["decks", "--json"],
+        ["import", "--dry-run", "{notes}"],
+        ["config", "keys.study.good", "j"],  # checked against the app's keys without Textual
+    ],
+    ids=["help", "cards", "decks", "import", "config-keys"],
 )
 def test_commands_without_the_tui_never_import_textual(args: list[str], tmp_path: Path) -> None:
     notes = tmp_path / "n.md"

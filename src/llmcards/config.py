@@ -92,24 +92,126 @@ def _fsrs_parameters(values: list[float]) -> str | None:
     return None
 
 
-# The app's binding ids, listed here so that a mistyped one in `[keys]` is an error without
-# importing Textual (tests/tui/test_pieces.py holds this list equal to the app's bindings).
-BINDING_IDS = frozenset(
-    {
-        *("app.help", "app.quit", "help.close", "import.cancel"),
-        *(f"browse.{name}" for name in ("answer", "back", "edit", "list", "search", "suspend")),
-        *(f"home.{name}" for name in ("browse", "collapse", "expand", "import", "stats")),
-        *(f"home.{name}" for name in ("study", "sync", "toggle")),
-        *(f"stats.{name}" for name in ("back", "reload", "toggle_all")),
-        *(f"study.{name}" for name in ("again", "hard", "good", "easy", "answer_good", "back")),
-        *(f"study.{name}" for name in ("bury", "done", "edit", "open_link", "reveal", "stats")),
-        *(f"study.{name}" for name in ("suspend", "undo")),
-    }
-)
+# Every key binding of the app, by id, with its default key(s) as Textual writes them, so
+# that `[keys]` is checked without importing Textual: a mistyped id, or a key that another
+# binding on the same screen already has (tests/tui/test_pieces.py holds this table equal
+# to the app's own Bindings). The id's first part says where a binding works: "app" on
+# every screen but the modal dialogs (help, import), which keep the app's keys from
+# reaching anything; any other, on its own screen ("home" is the deck list).
+DEFAULT_KEYS: dict[str, str] = {
+    "app.help": "question_mark",
+    "app.quit": "q",
+    "home.study": "enter",
+    "home.toggle": "space",
+    "home.expand": "right,l",
+    "home.collapse": "left,h",
+    "home.stats": "t",
+    "home.import": "i",
+    "home.browse": "slash",
+    "home.sync": "y",
+    "study.reveal": "space,enter",
+    "study.again": "1",
+    "study.hard": "2",
+    "study.good": "3",
+    "study.easy": "4",
+    "study.answer_good": "space,enter",
+    "study.done": "space,enter",
+    "study.undo": "u",
+    "study.edit": "e",
+    "study.suspend": "s",
+    "study.bury": "b",
+    "study.open_link": "o",
+    "study.stats": "t",
+    "study.back": "escape",
+    "browse.back": "escape",
+    "browse.search": "slash",
+    "browse.answer": "enter",
+    "browse.list": "down",
+    "browse.suspend": "s",
+    "browse.edit": "e",
+    "stats.back": "escape,t",
+    "stats.toggle_all": "a",
+    "stats.reload": "r",
+    "help.close": "escape,question_mark,q",
+    "import.cancel": "escape",
+}
+BINDING_IDS = frozenset(DEFAULT_KEYS)
+MODAL_SCREENS = frozenset({"help", "import"})
+# Bindings that share keys by design, never enabled at the same time (StudyScreen's
+# check_action): Space and Enter show the answer, then rate Good, then leave the summary.
+TAKE_TURNS = frozenset({"study.reveal", "study.answer_good", "study.done"})
+
+# Textual's names for keys typed as characters ("?" is question_mark) and its aliases
+# (Ctrl+I is Tab), so that two spellings of one key are seen as one.
+_KEY_NAMES = {
+    "solidus": "slash",
+    "reverse_solidus": "backslash",
+    "commercial_at": "at",
+    "hyphen_minus": "minus",
+    "plus_sign": "plus",
+    "low_line": "underscore",
+    "ctrl+i": "tab",
+    "ctrl+m": "enter",
+    "ctrl+left_square_brace": "escape",
+    "ctrl+space": "ctrl+at",
+    "newline": "ctrl+j",
+}
+
+
+def key_names(keys: str) -> list[str]:
+    """The keys of a binding's text ("?, j") as Textual names them (question_mark, j)."""
+    import unicodedata
+
+    names = []
+    for text in keys.split(","):
+        name = text.strip()
+        if len(name) == 1 and not name.isalnum():
+            try:
+                name = unicodedata.name(name).lower().replace("-", "_").replace(" ", "_")
+            except ValueError:
+                pass
+        if name:
+            names.append(_KEY_NAMES.get(name, name))
+    return names
+
+
+def screen_of(binding_id: str) -> str:
+    return binding_id.partition(".")[0]
+
+
+def _active_together(one: str, other: str) -> bool:
+    """Whether a key press could be meant for either binding: both work on one screen."""
+    if one == other or {one, other} <= TAKE_TURNS:
+        return False
+    mine, theirs = screen_of(one), screen_of(other)
+    if mine == theirs:
+        return True
+    if "app" in (mine, theirs):
+        return (theirs if mine == "app" else mine) not in MODAL_SCREENS
+    return False
+
+
+def key_clash(binding_id: str, remapped: dict[str, str]) -> tuple[str, str, str] | None:
+    """(other binding, the key both have, where) when `binding_id`, with the keys in
+    effect under `remapped`, shares a key with a binding that works on the same screen."""
+    if binding_id not in DEFAULT_KEYS:
+        return None  # no binding at all: `binding_problem` says so
+    mine = key_names(remapped.get(binding_id, DEFAULT_KEYS[binding_id]))
+    for other, default in DEFAULT_KEYS.items():
+        if not _active_together(binding_id, other):
+            continue
+        theirs = key_names(remapped.get(other, default))
+        shared = next((name for name in mine if name in theirs), None)
+        if shared is not None:
+            screen = screen_of(other)
+            where = "on every screen" if screen == "app" else f"on the {screen} screen"
+            return other, shared, where
+    return None
 
 
 def binding_problem(binding_id: str, keys: str) -> str | None:
-    """Why `[keys] "binding_id" = keys` cannot work, or None."""
+    """Why `[keys] "binding_id" = keys` cannot work on its own, or None (a key another
+    binding has is `key_clash`)."""
     if binding_id not in BINDING_IDS:
         from difflib import get_close_matches
 
@@ -263,7 +365,9 @@ def problem_text(problem: Any) -> str:
     return str(problem["msg"]).removeprefix("Value error, ")
 
 
-def _error(where: str, loc: tuple[Any, ...], value: Any, why: str) -> UserError:
+def _error(
+    where: str, loc: tuple[Any, ...], value: Any, why: str, fix: str | None = None
+) -> UserError:
     # A list item is named by its position in words, not as a key nobody could type.
     item = next((i for i, part in enumerate(loc) if isinstance(part, int)), len(loc))
     name = dotted(loc[:item])
@@ -271,9 +375,8 @@ def _error(where: str, loc: tuple[Any, ...], value: Any, why: str) -> UserError:
     what = name if len(shown) > 40 else f"{name} = {shown}"
     if item < len(loc):
         what = f"{name}: item {int(loc[item]) + 1} ({value!r})"
-    return UserError(
-        f"{where}: {what} {why}; fix it with `llmcards config {name} VALUE` or edit the file"
-    )
+    fix = fix or f"fix it with `llmcards config {name} VALUE` or edit the file"
+    return UserError(f"{where}: {what} {why}; {fix}")
 
 
 def check_values(settings: Settings, where: str) -> Settings:
@@ -291,6 +394,18 @@ def check_values(settings: Settings, where: str) -> Settings:
         why = binding_problem(binding_id, keys)
         if why:
             raise _error(where, ("keys", binding_id), keys, why)
+    for binding_id, keys in settings.keys.items():
+        clash = key_clash(binding_id, settings.keys)
+        if clash:
+            other, shared, screen = clash
+            raise _error(
+                where,
+                ("keys", binding_id),
+                keys,
+                f"shares {shared!r} with {other} ({screen})",
+                f"give one of them another key (`llmcards config keys.{other} KEY`)"
+                " or edit the file",
+            )
     return settings
 
 

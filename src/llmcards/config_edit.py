@@ -13,7 +13,15 @@ from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
-from llmcards.config import Check, Settings, dotted, problem_text, read_raw, validate
+from llmcards.config import (
+    Check,
+    Settings,
+    dotted,
+    key_clash,
+    problem_text,
+    read_raw,
+    validate,
+)
 from llmcards.errors import UserError
 
 
@@ -121,9 +129,27 @@ def save_setting(key: str, text: str, path: Path | None = None) -> Settings:
         _prune(raw, names[:-1])
     else:
         table[names[-1]] = parse_value(names, annotation, check, text)
+    if names[0] == "keys":
+        _refuse_a_taken_key(names, raw.get("keys", {}), removing)
     settings = validate(raw, str(path))
     _write(raw, path)
     return settings
+
+
+def _refuse_a_taken_key(names: list[str], remapped: Any, removing: bool) -> None:
+    """The binding being set must not take a key another binding has on its screen (the
+    whole file's own clashes are `validate`'s)."""
+    if not isinstance(remapped, dict) or not all(isinstance(v, str) for v in remapped.values()):
+        return  # a wrong type in the file, which `validate` reports
+    clash = key_clash(names[1], remapped)
+    if clash:
+        other, shared, where = clash
+        what = f"its default key {shared!r}" if removing else repr(shared)
+        raise UserError(
+            f"{dotted(names)}: {what} is already {other}'s key ({where});"
+            f" give {other} another key first"
+            f" (`llmcards config keys.{other} KEY`) or choose another"
+        )
 
 
 _EXAMPLES = {"deck_limits": 'deck_limits."LLM::NLP".new_per_day', "keys": "keys.study.good"}

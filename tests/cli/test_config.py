@@ -66,6 +66,13 @@ def config_file() -> Path:
             'keys = {"study.god" = "j"}',
             """keys."study.god" = 'j' names no binding (did you mean 'study.good'?)""",
         ),
+        (
+            'keys = {"study.good" = "j", "study.again" = "j"}',
+            """keys."study.good" = 'j' shares 'j' with study.again (on the study screen);"""
+            " give one of them another key (`llmcards config keys.study.again KEY`)",
+        ),
+        ('keys = {"study.good" = "q"}', "shares 'q' with app.quit (on every screen)"),
+        ('keys = {"app.help" = "s"}', "shares 's' with study.suspend (on the study screen)"),
         ('keys = {"study.good" = " "}', """keys."study.good" = ' ' gives it no key"""),
         ("colour = 1", "unknown setting colour"),
         ("deck_limits.A.daily = 3", "unknown setting deck_limits.A.daily"),
@@ -125,6 +132,7 @@ def test_bad_nested_values_are_refused_and_change_nothing() -> None:
             ("keys.study.god", "j"),
             """keys."study.god" = 'j' names no binding (did you mean 'study.good'?)""",
         ),
+        (("keys.study.again", "j"), "'j' is already study.good's key (on the study screen)"),
         (("fsrs_parameters", "1 2 3"), "has 3 numbers, not 21"),
     ]:
         result = llmcards("config", *args)
@@ -144,3 +152,69 @@ def test_daily_limits_are_described_as_per_deck() -> None:
     for key in ("new_per_day = 20", "reviews_per_day = 200"):
         doc = lines[lines.index(key) - 1]
         assert "each deck" in doc and "over all decks" not in doc, doc
+
+
+def test_a_key_another_binding_of_the_screen_has_is_refused_and_nothing_written() -> None:
+    assert llmcards("config", "keys.study.good", "j").exit_code == 0
+    before = config_file().read_text()
+    for args, message in [
+        (
+            ("keys.study.again", "j"),
+            """keys."study.again": 'j' is already study.good's key (on the study screen);"""
+            " give study.good another key first (`llmcards config keys.study.good KEY`)"
+            " or choose another\n",
+        ),
+        (
+            ("keys.study.good", "q"),  # the app's own keys work on every screen
+            """keys."study.good": 'q' is already app.quit's key (on every screen);"""
+            " give app.quit another key first (`llmcards config keys.app.quit KEY`)"
+            " or choose another\n",
+        ),
+        (("keys.study.easy", "1, ?"), "'question_mark' is already app.help's key"),
+        (("keys.app.quit", "escape"), "'escape' is already study.back's key"),
+        (("keys.study.good", "space"), "'space' is already study.reveal's key"),
+    ]:
+        result = llmcards("config", *args)
+        assert result.exit_code == 1, args
+        assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+    assert config_file().read_text() == before
+
+
+def test_remaps_that_take_no_key_in_use_still_work() -> None:
+    for key, value in [
+        ("keys.home.study", "j"),  # `j` is study.good's, on another screen
+        ("keys.study.again", "f"),
+        ("keys.study.reveal", "k"),
+        ("keys.study.answer_good", "k"),  # these two take turns on the one key
+        ("keys.app.quit", "x"),  # freed by the advice of the refusal…
+        ("keys.study.good", "q"),  # …`q` can rate Good
+        ("keys.help.close", "x"),  # help is a dialog: the app's keys do not reach it
+    ]:
+        result = llmcards("config", key, value)
+        assert result.exit_code == 0, result.stderr
+    assert llmcards("config", "keys.study.good", "").exit_code == 0  # back to its 3
+    from llmcards.config import load_settings
+
+    assert load_settings().keys == {
+        "home.study": "j",
+        "study.again": "f",
+        "study.reveal": "k",
+        "study.answer_good": "k",
+        "app.quit": "x",
+        "help.close": "x",
+    }
+
+
+def test_putting_back_a_default_key_another_binding_took_is_refused() -> None:
+    llmcards("config", "keys.study.good", "j")
+    assert llmcards("config", "keys.study.again", "3").exit_code == 0
+    result = llmcards("config", "keys.study.good", "")
+    assert result.exit_code == 1
+    assert "its default key '3' is already study.again's key" in result.stderr, result.stderr
+    assert load_keys() == {"study.good": "j", "study.again": "3"}
+
+
+def load_keys() -> dict[str, str]:
+    from llmcards.config import load_settings
+
+    return load_settings().keys

@@ -89,17 +89,20 @@ async def test_command_palette_lists_every_study_key(db_path: Path) -> None:
         assert isinstance(app.screen, StudyScreen) and app.screen.revealed
 
 
-def test_the_settings_know_every_binding_id_of_the_app() -> None:
-    """`config` refuses an unknown binding id without importing Textual, from a list of
-    its own: it must be exactly the ids the app's screens and widgets bind."""
+def test_the_settings_know_every_binding_of_the_app_and_its_keys() -> None:
+    """`config` checks `[keys]` without importing Textual, from a table of its own: it must
+    be exactly the ids the app's screens and widgets bind, with their default keys, and
+    read a key the way Textual does ("?" is question_mark)."""
     import importlib
     import pkgutil
+    import string
 
     from textual.binding import Binding
     from textual.dom import DOMNode
+    from textual.keys import _normalize_key_list
 
     import llmcards.tui
-    from llmcards.config import BINDING_IDS
+    from llmcards.config import DEFAULT_KEYS, key_clash, key_names
 
     for module in pkgutil.walk_packages(llmcards.tui.__path__, "llmcards.tui."):
         importlib.import_module(module.name)
@@ -112,10 +115,14 @@ def test_the_settings_know_every_binding_id_of_the_app() -> None:
         return found
 
     bound = {
-        binding.id
+        binding.id: binding.key
         for cls in subclasses(DOMNode)
         if cls.__module__.startswith("llmcards.")
         for binding in cls.__dict__.get("BINDINGS", [])
         if isinstance(binding, Binding) and binding.id
     }
-    assert bound == BINDING_IDS
+    assert bound == DEFAULT_KEYS
+    # The defaults share no key on a screen but where the app means it to.
+    assert [b for b in DEFAULT_KEYS if key_clash(b, {})] == []
+    for text in [*string.punctuation.replace(",", ""), "a", "J", "7", "ctrl+x", " space , f1"]:
+        assert key_names(text) == _normalize_key_list(text).split(","), text
