@@ -306,7 +306,10 @@ class Settings:
     )
     keys: dict[str, str] = field(
         default_factory=dict,
-        metadata=about('Key bindings: binding id (e.g. "study.good") to key(s), e.g. "j".'),
+        metadata=about(
+            'Key bindings: binding id (listed below) to key(s), e.g. "study.good" = "j";'
+            " a key another binding of the same screen has is refused."
+        ),
     )
     deck_limits: dict[str, DeckLimits] = field(
         default_factory=dict,

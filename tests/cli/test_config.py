@@ -147,6 +147,19 @@ def test_the_listing_explains_each_key() -> None:
     assert lines[rollover - 1].startswith("# The hour (0–23, local time)")
 
 
+def test_the_listing_shows_every_binding_id_with_its_keys() -> None:
+    from llmcards.config import BINDING_IDS
+
+    llmcards("config", "keys.study.good", "j")
+    for args in (("config",), ("config", "keys")):
+        lines = llmcards(*args).stdout.splitlines()
+        assert "# Binding ids and their keys now; remap one with" in "\n".join(lines)
+        assert "#   study.good         j  (default 3)" in lines
+        assert "#   study.again        1" in lines and "#   app.quit           q" in lines
+        assert all(any(f"#   {b} " in line for line in lines) for b in BINDING_IDS)
+    assert llmcards("config", "keys").stdout.startswith('keys = {"study.good": "j"}\n')
+
+
 def test_daily_limits_are_described_as_per_deck() -> None:
     lines = llmcards("config").stdout.splitlines()
     for key in ("new_per_day = 20", "reviews_per_day = 200"):

@@ -138,7 +138,9 @@ async def test_keys_remapped_in_settings_work_and_show(db_path: Path) -> None:
         await pilot.pause()
         help_text = text_of(app.screen.query_one("#help-keys", Static))
         good_line = next(line for line in help_text.splitlines() if "Good" in line)
-        assert good_line.split()[0] == "j"
+        assert good_line.split()[0] == "j" and good_line.split()[-1] == "study.good"
+        foot = text_of(app.screen.query_one("#help-foot", Static))
+        assert "llmcards config keys.study.good j" in foot
 
 
 async def test_open_link(

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from llmcards.store.parameters import InEffect
 
 FSRS_KEY = "fsrs_parameters"
+KEYS_KEY = "keys"
 
 
 def config(
@@ -58,6 +59,8 @@ def config(
         print(f"{dotted(names)} = {'(not set)' if current is None else format_value(current)}")
         if names == [FSRS_KEY]:
             print("\n".join(_effect_lines(_in_effect(settings), settings)))
+        if names == [KEYS_KEY]:
+            print("\n".join(binding_lines(settings)))
         return
     effect = _in_effect(settings)
     if as_json:
@@ -71,6 +74,22 @@ def config(
         print(f"{name} = {format_value(current)}")
         if name == FSRS_KEY:
             print("\n".join(_effect_lines(effect, settings)))
+        if name == KEYS_KEY:
+            print("\n".join(binding_lines(settings)))
+
+
+def binding_lines(settings: Settings) -> list[str]:
+    """Every binding id with the keys it has now, as comments (the listing stays a valid
+    settings file): the ids are what `keys.<id>` takes."""
+    from llmcards.config import DEFAULT_KEYS
+
+    width = max(map(len, DEFAULT_KEYS))
+    lines = ["# Binding ids and their keys now; remap one with `llmcards config keys.<id> KEY`:"]
+    for binding_id, default in DEFAULT_KEYS.items():
+        keys = settings.keys.get(binding_id)
+        now = default if keys is None else f"{keys}  (default {default})"
+        lines.append(f"#   {binding_id:<{width}}  {now}")
+    return lines
 
 
 def _in_effect(settings: Settings) -> InEffect:

@@ -1,4 +1,5 @@
-"""`?`: every key of every screen, with the keys remapped in the config file applied."""
+"""`?`: every key of every screen, with the keys remapped in the config file applied, and
+the binding ids that remap them."""
 
 from __future__ import annotations
 
@@ -16,15 +17,17 @@ NARROW = 70  # below this many columns the help is two columns: keys, then what 
 
 
 def keys_table(sections: list[tuple[str, list[KeyHelp]]], *, narrow: bool = False) -> Table:
-    """Keys, action and explanation in three columns; when `narrow`, the action and its
-    explanation share one wrapped column so nothing is cut off."""
+    """Keys, action, explanation and the binding's id (what `llmcards config keys.<id>`
+    remaps) in four columns; when `narrow`, the last three share one wrapped column so
+    nothing is cut off."""
     table = Table.grid(padding=(0, 2 if not narrow else 1))
     table.add_column(justify="right", no_wrap=True)
     table.add_column()
     if not narrow:
         table.add_column(style="dim")
+        table.add_column(style="dim italic", no_wrap=True)
     for title, rows in sections:
-        blank = [""] * (2 if narrow else 3)
+        blank = [""] * (2 if narrow else 4)
         table.add_row("", Text(title, style="bold underline"), *blank[2:])
         for row in rows:
             keys = Text(row.keys, style="bold")
@@ -32,9 +35,10 @@ def keys_table(sections: list[tuple[str, list[KeyHelp]]], *, narrow: bool = Fals
                 what = Text(row.description)
                 if row.tooltip:
                     what.append(f" — {row.tooltip}", style="dim")
+                what.append(f" · {row.binding_id}", style="dim italic")
                 table.add_row(keys, what)
             else:
-                table.add_row(keys, Text(row.description), Text(row.tooltip))
+                table.add_row(keys, Text(row.description), Text(row.tooltip), row.binding_id)
         table.add_row(*blank)
     return table
 
@@ -77,8 +81,8 @@ class HelpScreen(ModalScreen[None]):
             box.border_title = "Keys"
             yield Static(keys_table(self.sections), id="help-keys")
             yield Static(
-                "Remap any key in the config file, by the binding's id, e.g.\n"
-                '    [keys]\n    "study.good" = "j"\n'
+                "Remap a key by the binding's id (on the right): llmcards config keys.<id> KEY,\n"
+                "e.g. llmcards config keys.study.good j (llmcards config keys lists them all).\n"
                 "Ctrl+P opens the command palette, which lists these actions too. The mouse works as well.",
                 id="help-foot",
                 markup=False,
