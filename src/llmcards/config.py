@@ -209,15 +209,32 @@ def key_clash(binding_id: str, remapped: dict[str, str]) -> tuple[str, str, str]
     return None
 
 
+def near_binding_ids(binding_id: str) -> list[str]:
+    """Real ids a mistyped one may have meant: the same action elsewhere, then look-alikes."""
+    from difflib import get_close_matches
+
+    action = binding_id.rpartition(".")[2].lower()
+    same = [b for b in DEFAULT_KEYS if b.rpartition(".")[2] == action]
+    near = get_close_matches(binding_id.lower(), list(DEFAULT_KEYS), n=2, cutoff=0.75)
+    if not same and not near:
+        near = get_close_matches(binding_id.lower(), list(DEFAULT_KEYS), n=1)
+    return list(dict.fromkeys([*same, *near]))[:3]
+
+
+def unknown_binding(binding_id: str) -> str:
+    """Why `binding_id` is no binding, with the ids it may have meant."""
+    near = [repr(b) for b in near_binding_ids(binding_id)]
+    if not near:
+        return 'names no binding (ids are like "study.good")'
+    hint = near[0] if len(near) == 1 else f"{', '.join(near[:-1])} or {near[-1]}"
+    return f"names no binding (did you mean {hint}?)"
+
+
 def binding_problem(binding_id: str, keys: str) -> str | None:
     """Why `[keys] "binding_id" = keys` cannot work on its own, or None (a key another
     binding has is `key_clash`)."""
     if binding_id not in BINDING_IDS:
-        from difflib import get_close_matches
-
-        near = get_close_matches(binding_id, sorted(BINDING_IDS), n=1)
-        hint = f"did you mean {near[0]!r}?" if near else 'ids are like "study.good"'
-        return f"names no binding ({hint})"
+        return unknown_binding(binding_id)
     if not keys.strip(" ,"):
         return "gives it no key"
     return None
@@ -396,7 +413,9 @@ def check_values(settings: Settings, where: str) -> Settings:
     for binding_id, keys in settings.keys.items():
         why = binding_problem(binding_id, keys)
         if why:
-            raise _error(where, ("keys", binding_id), keys, why)
+            # A wrong id is no key `llmcards config` can set: it is fixed in the file.
+            fix = "rename or remove it in the file" if binding_id not in BINDING_IDS else None
+            raise _error(where, ("keys", binding_id), keys, why, fix)
     for binding_id, keys in settings.keys.items():
         clash = key_clash(binding_id, settings.keys)
         if clash:

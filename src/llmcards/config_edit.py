@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from llmcards.config import (
+    BINDING_IDS,
     Check,
     Settings,
     dotted,
     key_clash,
     problem_text,
     read_raw,
+    unknown_binding,
     validate,
 )
 from llmcards.errors import UserError
@@ -67,6 +69,11 @@ def resolve(key: str) -> tuple[list[str], Any, Check | None]:
             annotation, check = value_type, None
         else:
             raise _unknown(path + parts)
+    if len(path) == 2 and path[0] == "keys" and path[1] not in BINDING_IDS:
+        # Never "fix it with `llmcards config keys.<the same wrong id>`".
+        raise UserError(
+            f"{dotted(path)} {unknown_binding(path[1])}; `llmcards config keys` lists them all"
+        )
     return path, annotation, check
 
 

@@ -64,7 +64,8 @@ def config_file() -> Path:
         ('keys = {"study.good" = 5}', 'keys."study.good" = 5 is not text'),
         (
             'keys = {"study.god" = "j"}',
-            """keys."study.god" = 'j' names no binding (did you mean 'study.good'?)""",
+            """keys."study.god" = 'j' names no binding (did you mean 'study.good'?);"""
+            " rename or remove it in the file",
         ),
         (
             'keys = {"study.good" = "j", "study.again" = "j"}',
@@ -130,7 +131,7 @@ def test_bad_nested_values_are_refused_and_change_nothing() -> None:
         (("keys", "j"), "keys is a table"),
         (
             ("keys.study.god", "j"),
-            """keys."study.god" = 'j' names no binding (did you mean 'study.good'?)""",
+            """keys."study.god" names no binding (did you mean 'study.good'?)""",
         ),
         (("keys.study.again", "j"), "'j' is already study.good's key (on the study screen)"),
         (("fsrs_parameters", "1 2 3"), "has 3 numbers, not 21"),
@@ -231,3 +232,18 @@ def load_keys() -> dict[str, str]:
     from llmcards.config import load_settings
 
     return load_settings().keys
+
+
+def test_an_unknown_binding_id_is_named_with_the_real_ones_it_may_mean() -> None:
+    for args in (("keys.home.quit", "1"), ("keys.home.quit",)):
+        result = llmcards("config", *args)
+        assert result.exit_code == 1
+        assert result.stderr.endswith(
+            """keys."home.quit" names no binding (did you mean 'app.quit'?);"""
+            " `llmcards config keys` lists them all\n"
+        ), result.stderr
+    # Never the advice to set the same wrong id.
+    assert 'config keys."home.quit"' not in result.stderr
+    assert not config_file().exists()
+    result = llmcards("config", "keys.study.rat", "r")
+    assert "did you mean 'study.stats' or 'study.reveal'?" in result.stderr, result.stderr
