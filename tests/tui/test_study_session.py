@@ -176,6 +176,7 @@ async def test_o_on_a_card_without_a_link_says_so_and_the_summary_offers_no_card
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         screen = app.screen
+        assert isinstance(screen, StudyScreen)
         while "juejin" in (screen.query_one(CardView).first_link or ""):
             await pilot.press("space", "3")  # past the card with a link
             await settle(pilot)
