@@ -42,7 +42,16 @@ def deck_name(path: tuple[str, ...]) -> str:
 
 
 def split_deck(name: str) -> tuple[str, ...]:
+    """The parts of a deck name as Anki reads them: each stripped of the white space around
+    it, empty ones dropped (`"C++ :: STL"` -> `("C++", "STL")`)."""
     return tuple(part.strip() for part in name.split(DECK_SEP) if part.strip())
+
+
+def normal_deck(name: str) -> str:
+    """`name` spelled as Anki spells it once it has the deck (`"a:: b ::::c "` ->
+    `"a::b::c"`), "" when no part is left. A deck we name otherwise is renamed by Anki on
+    import, and the two stop matching; blank parts are blank rows on the home screen."""
+    return deck_name(split_deck(name))
 
 
 # Deeper trees are no one's filing system, and every deck list walks each path level by

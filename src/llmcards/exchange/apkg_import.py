@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from llmcards import clock
-from llmcards.cards import DECK_SEP, guid_for, split_deck
+from llmcards.cards import DECK_SEP, guid_for, normal_deck, split_deck
 from llmcards.config import Settings
 from llmcards.exchange import apkg_schema as s
 from llmcards.exchange.anki_days import source_day_start
@@ -202,7 +202,7 @@ class _Importer:
         if odid and odue:  # in a filtered deck: the home deck's due is kept in odue
             due = odue
         deck = self.col.decks.get(odid or did) or self.col.decks.get(did) or "Anki"
-        deck = DECK_SEP.join(split_deck(deck)) or "Anki"
+        deck = normal_deck(deck) or "Anki"
         parts = split_deck(deck)
         self.package_decks.update(DECK_SEP.join(parts[:n]) for n in range(1, len(parts) + 1))
         changed = False

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from llmcards.cards import DECK_SEP, Kind, split_deck
+from llmcards.cards import DECK_SEP, Kind, normal_deck, split_deck
 from llmcards.config import Settings
 from llmcards.exchange import apkg_schema as s
 from llmcards.exchange.anki_days import AnkiDays
@@ -256,7 +256,7 @@ def _models(models: dict[int, str]) -> dict[int, Model]:
 
 def _deck_name(decks: dict[int, str], did: int) -> str:
     name = decks.get(did, "Anki").replace("\x1f", DECK_SEP)
-    return DECK_SEP.join(split_deck(name)) or "Anki"
+    return normal_deck(name) or "Anki"
 
 
 def _text_values(
