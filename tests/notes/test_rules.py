@@ -344,6 +344,51 @@ def test_front_matter_is_metadata() -> None:
     assert parse("- a：b\n", stem="stem").root == "stem"
 
 
+MODEL_NOTE = "# 模型\n\n- Dropout：随机失活\n"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "root"),
+    [
+        ({"root": "a::::b "}, "a::b"),
+        ({"root": " LLM 学习笔记 "}, "LLM 学习笔记"),
+        ({"root": "::", "stem": "daily"}, "daily"),  # the CLI refuses it; the parser falls back
+        ({"stem": " 日记 :: 五月 "}, "日记::五月"),
+        ({"stem": "::"}, "notes"),
+    ],
+)
+def test_root_deck_is_spelled_as_anki_spells_deck_names(kwargs: dict[str, str], root: str) -> None:
+    note = parse(MODEL_NOTE, **kwargs)
+    assert note.root == root and note.cards[0].deck == (root, "模型")
+
+
+def test_a_title_with_spaces_around_its_separator_nests_like_in_anki() -> None:
+    note = parse('---\ntitle: "C++ :: STL"\n---\n' + MODEL_NOTE, stem="stl")
+    assert note.root == "C++::STL" and note.cards[0].deck == ("C++::STL", "模型")
+    assert parse("---\ntitle: ' :: '\n---\n" + MODEL_NOTE, stem="stl").root == "stl"
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["# 模型  ", "# 模型\t", "# 模型\u3000", "# 模型\u2003：", "#  模型 \u2002: ", "模型 \n==="],
+)
+def test_a_heading_gives_a_deck_part_without_white_space_around_it(heading: str) -> None:
+    note = parse(f"{heading}\n\n- Dropout：随机失活\n", stem="s")
+    assert note.cards[0].deck == ("s", "模型")
+
+
+@pytest.mark.parametrize("heading", ["##  ", "## \u3000", "## \u2003：", "##\t:", "## <b> </b>"])
+def test_a_heading_of_white_space_adds_no_deck_level(heading: str) -> None:
+    note = parse(f"# 模型\n{heading}\n\n- Dropout：随机失活\n", stem="s")
+    assert note.cards[0].deck == ("s", "模型")
+
+
+def test_a_heading_with_a_separator_keeps_its_name() -> None:
+    # Unchanged: a heading is one level, whatever it says (`std :: vector` is not two).
+    note = parse("# std :: vector\n\n- push_back：在末尾添加\n", stem="s")
+    assert note.cards[0].deck == ("s", "std :: vector")
+
+
 def test_rule_in_the_middle_is_not_front_matter() -> None:
     note = parse("# 一\n- a：b\n\n---\ntitle: x\n---\n- c：d\n")
     assert fronts(note) == ["a", "c"]

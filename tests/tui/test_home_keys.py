@@ -68,6 +68,21 @@ async def test_import_of_a_missing_file_says_why_and_stays_open(
         assert "no such file" in str(app.screen.query_one("#import-result").render())
 
 
+async def test_import_under_a_deck_with_no_name_says_why_and_stays_open(
+    db_path: Path, settings: Settings, tmp_path: Path
+) -> None:
+    notes = tmp_path / "daily.md"
+    notes.write_text("# 模型\n\n- Dropout：随机失活\n", encoding="utf-8")
+    app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("i", *str(notes), "enter", *"::", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ImportScreen)
+        said = str(app.screen.query_one("#import-result").render())
+        assert "root deck '::' has no name in it" in said and "give a deck name" in said
+
+
 async def test_import_accepts_a_path_with_spaces_and_tilde_and_no_deck(
     db_path: Path, settings: Settings, tmp_path: Path
 ) -> None:

@@ -17,8 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from llmcards.cards import CardDraft, Skipped, check_deck_depth
-from llmcards.errors import NoteError
+from llmcards.cards import CardDraft, Skipped, check_deck_depth, normal_deck
+from llmcards.errors import NoteError, UserError
 from llmcards.importing.lookup import LookUp, fast_look_up, look_up, named_folders
 from llmcards.importing.parse_ahead import FileParse, ParseAhead
 from llmcards.importing.reading import NoteFile, read_notes
@@ -35,8 +35,9 @@ if TYPE_CHECKING:  # SQLAlchemy stays out of import time
 # Bump when the importer's rules change, so unchanged files are parsed again once.
 PARSER_VERSION = 5  # 2: rules 7–10, math, to-do heads, glued items, callouts, contexts;
 # 3: to-do items in loose lists, no context for a front that is its own heading;
-# 4: an abbreviation's period ("et al.") makes no front a fragment (stored warnings)
-# 5: a cloze's front is never called a fragment (stored warnings)
+# 4: an abbreviation's period ("et al.") makes no front a fragment (stored warnings);
+# 5: a cloze's front is never called a fragment (stored warnings), and root decks are
+#    spelled as Anki spells deck names (`C++ :: STL` -> `C++::STL`)
 
 
 def import_at(
@@ -51,6 +52,7 @@ def import_at(
     when every file is unchanged the stored outcome is the answer, read without
     SQLAlchemy. Otherwise the parse starts (in a worker, when large) before the store
     loads. A dry run never creates a missing database."""
+    deck = given_deck(deck)
     folders = named_folders(paths)
     problem: NoteError | None
     try:
@@ -108,6 +110,7 @@ def import_paths(
     False reads every file whole (tests compare the two)."""
     from llmcards.store.sources import store_query
 
+    deck = given_deck(deck)
     folders = named_folders(paths)
     files = read_notes(paths)
     with db.read() as conn:
@@ -127,6 +130,20 @@ def import_paths(
             now=now,
             by_sections=by_sections,
         )
+
+
+def given_deck(deck: str | None) -> str | None:
+    """The --deck as an import uses and remembers it, spelled as Anki spells deck names
+    (`a::::b ` -> `a::b`); a UserError when no name is left (`::`, blanks)."""
+    if deck is None:
+        return None
+    spelled = normal_deck(deck)
+    if not spelled:
+        raise UserError(
+            f"root deck {deck!r} has no name in it (only '::' and spaces); give a deck "
+            "name such as 'LLM 学习笔记', or none to use the file's title or name"
+        )
+    return spelled
 
 
 def _to_parse(files: Sequence[NoteFile], look: LookUp | None) -> list[tuple[Path, bytes]]:
@@ -207,6 +224,7 @@ def _import_in_transaction(
 ) -> ImportReport:
     from llmcards.importing.parse_ahead import BATCH, parse_here
     from llmcards.notes.warnings import Warnings
+    from llmcards.store.root_names import respell_root
     from llmcards.store.sources import forget_source, save_source, store_query
     from llmcards.store.sqlite import IMPORT_PAGE_CACHE_KB, page_cache
 
@@ -235,6 +253,7 @@ def _import_in_transaction(
                 ahead.skip(path)
                 parse = parse_here(path, file.data, file_deck, BATCH)
             check_deck_depth(parse.root, str(path))
+            respell_root(conn, resolved, parse.root)
             watch = Warnings()
             parse.batches = watch.watching(parse.batches)
             try:

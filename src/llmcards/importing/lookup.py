@@ -40,7 +40,8 @@ def look_up(
     folders: Sequence[str],
     parser_version: int,
 ) -> LookUp:
-    """Each file's deck and stored outcome, and the files `folders` lost."""
+    """Each file's deck and stored outcome, and the files `folders` lost (`deck`: the
+    --deck as `files.given_deck` spells it)."""
     from llmcards.store.unchanged import (
         SECTIONS_SQL,
         find_unchanged,
@@ -49,9 +50,9 @@ def look_up(
     )
 
     if deck is not None:
-        _refuse_second_copy(query, files, deck.strip())
+        _refuse_second_copy(query, files, deck)
     decks = {
-        f.path: deck if deck is not None else remembered_deck(query, f.resolved, f.digest)
+        f.path: deck if deck is not None else _spelled(remembered_deck(query, f.resolved, f.digest))
         for f in files
     }
     cached = [
@@ -68,16 +69,27 @@ def look_up(
     return LookUp(decks, cached, list(dict.fromkeys(gone)), by_sections)
 
 
+def _spelled(remembered: str | None) -> str | None:
+    """A remembered --deck as `files.given_deck` spells it: an older llmcards kept it as
+    typed (`a::::b `), and one with no name in it (`::`) is no deck."""
+    from llmcards.cards import normal_deck
+
+    return normal_deck(remembered or "") or None
+
+
 def _refuse_second_copy(query: Query, files: Sequence[NoteFile], deck: str) -> None:
     """A file imported under one root deck and now given another `--deck` would become a
     second, separate copy of its cards (the first one never updated again): say so
-    instead, and how to do either thing the user may mean."""
+    instead, and how to do either thing the user may mean. A root stored as spelled
+    before roots were spelled as Anki spells them (`a::::b `) is the same deck
+    (`store.root_names`)."""
+    from llmcards.cards import normal_deck
     from llmcards.errors import UserError
     from llmcards.store.unchanged import roots_of
 
     for f in files:
         roots = roots_of(query, f.resolved)
-        if roots and deck not in roots:
+        if roots and deck not in {normal_deck(root) for root in roots}:
             raise UserError(
                 f"{f.path}: was imported under the deck {roots[0]!r}, not {deck!r}; "
                 "re-import it without --deck to update those cards, or run "

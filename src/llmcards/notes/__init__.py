@@ -11,7 +11,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypeVar, overload
 
-from llmcards.cards import CONTEXT_SEP, CardDraft, Kind, ParsedNote, SkipCategory, Skipped
+from llmcards.cards import (
+    CONTEXT_SEP,
+    CardDraft,
+    Kind,
+    ParsedNote,
+    SkipCategory,
+    Skipped,
+    normal_deck,
+)
 from llmcards.notes.decode import DecodedNote, decode_note
 from llmcards.notes.frames import Out
 from llmcards.notes.frontmatter import split_front_matter
@@ -33,8 +41,10 @@ __all__ = [
     "root_deck",
 ]
 
+UNNAMED_ROOT = "notes"  # the root deck of a note with no name of its own
 
-def parse_note(text: str, *, root: str | None = None, stem: str = "notes") -> ParsedNote:
+
+def parse_note(text: str, *, root: str | None = None, stem: str = UNNAMED_ROOT) -> ParsedNote:
     """Cards and skipped items of one note, in note order.
 
     The root deck is `root`, else the front matter's `title`, else `stem`.
@@ -80,7 +90,7 @@ def note_batches(
     text: str,
     *,
     root: str | None = None,
-    stem: str = "notes",
+    stem: str = UNNAMED_ROOT,
     batch: int = 0,
     raw: Literal[False] = False,
     sections: bool = False,
@@ -92,7 +102,7 @@ def note_batches(
     text: str,
     *,
     root: str | None = None,
-    stem: str = "notes",
+    stem: str = UNNAMED_ROOT,
     batch: int = 0,
     raw: Literal[True],
     sections: bool = False,
@@ -103,7 +113,7 @@ def note_batches(
     text: str,
     *,
     root: str | None = None,
-    stem: str = "notes",
+    stem: str = UNNAMED_ROOT,
     batch: int = 0,
     raw: bool = False,
     sections: bool = False,
@@ -121,8 +131,14 @@ def note_batches(
 
 
 def root_deck(root: str | None, title: str | None, stem: str) -> str:
-    """The root deck: `root` (--deck), else the front matter's `title`, else `stem`."""
-    return (root or "").strip() or title or stem
+    """The root deck: `root` (--deck), else the front matter's `title`, else `stem`, the
+    first that names a deck once spelled as Anki spells deck names (`title: C++ :: STL`
+    -> `C++::STL`: Anki renames a deck it gets otherwise, and the names stop matching)."""
+    for name in (root, title, stem):
+        spelled = normal_deck(name or "")
+        if spelled:
+            return spelled
+    return UNNAMED_ROOT  # a file named `::.md`: one deck with a name, not a blank one
 
 
 def note_body(text: str) -> tuple[str | None, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,6 +13,8 @@ from llmcards.notes.pieces import Piece
 from llmcards.notes.plain import plain
 
 MAX_FRONT = 200
+# What a heading's deck name drops at its end: colons and white space, in any order.
+_TRAILING = re.compile(r"[\s:：]+\Z")
 
 
 @dataclass(slots=True)
@@ -92,5 +95,7 @@ class Headings:
 
 
 def deck_name(pieces: Sequence[Piece]) -> str:
-    """A heading made plain, without a trailing colon (`# 神经网络压缩与加速:`)."""
-    return plain(pieces).rstrip(":： \t")
+    """A heading made plain, without a trailing colon (`# 神经网络压缩与加速:`) and the
+    white space of any kind around it (an em space before `：`): a deck part that ends
+    in a space is one Anki renames (see `cards.normal_deck`)."""
+    return _TRAILING.sub("", plain(pieces))
