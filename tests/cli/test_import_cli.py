@@ -10,6 +10,7 @@ import pytest
 from tests.clihelp import llmcards
 
 NOTE_STYLES = Path(__file__).resolve().parents[1] / "notes" / "fixtures"
+BAD_BYTE = "- 术语：".encode() + b"\xff ok\n" + "- ok：好\n".encode()  # one stray byte
 
 
 def run(db: Path, *args: str):
@@ -199,8 +200,12 @@ def test_empty_file_is_zero_cards_not_an_error(db_path: Path, tmp_path: Path) ->
         (lambda d: d / "missing.md", "no such file"),
         (lambda d: (d / "empty-dir").mkdir() or d / "empty-dir", "holds no notes"),
         (lambda d: [(d / "bin.md").write_bytes(bytes(range(256)) * 8), d / "bin.md"][1], "binary"),
+        (
+            lambda d: [(d / "bad.md").write_bytes(BAD_BYTE), d / "bad.md"][1],
+            "cannot be read as UTF-8 (byte 0xFF at line 1, column 6",
+        ),
     ],
-    ids=["missing", "no-notes", "binary"],
+    ids=["missing", "no-notes", "binary", "not-utf8"],
 )
 def test_bad_input_is_one_line_and_writes_nothing(
     db_path: Path, notes: Path, tmp_path: Path, setup, expected

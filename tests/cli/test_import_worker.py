@@ -150,7 +150,7 @@ def test_a_file_the_worker_cannot_parse_fails_here_with_its_own_error(
     binary.write_bytes(b"\x89PNG\x00\x00" * 1000)
     jobs = [(binary, binary.read_bytes()), (big_note, big_note.read_bytes())]
     with ParseAhead(jobs, None, worker=True) as ahead:
-        with pytest.raises(NoteError, match=r"image\.md: is not a text file"):
+        with pytest.raises(NoteError, match=r"image\.md: looks binary"):
             ahead.take(*jobs[0])
         later = ahead.take(*jobs[1])  # parsed here: the worker has stopped
         assert [c for cards, _ in later.batches for c in cards] == everything(big_note)[0]

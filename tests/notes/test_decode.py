@@ -79,15 +79,56 @@ def test_crlf_given_straight_to_parse_note() -> None:
 def test_binary_is_a_note_error(data: bytes) -> None:
     with pytest.raises(NoteError) as raised:
         decode_note(data, "notes/picture.png")
-    assert (
-        str(raised.value)
-        == "notes/picture.png: is not a text file (binary data); pass Markdown notes"
+    assert str(raised.value) == (
+        "notes/picture.png: looks binary, or like UTF-16 text without a BOM (it holds NUL "
+        "bytes); if it is notes, save it as UTF-8 and import it again"
     )
 
 
-def test_bytes_that_are_neither_utf8_nor_gb18030_are_binary() -> None:
+def test_utf16_without_bom_that_looks_binary_says_it_may_be_utf16() -> None:
+    # Mostly CJK: too few NULs for the UTF-16 pattern, so it is refused, but the message
+    # names what the user most likely has and what to do.
+    data = "- 术语：很长的中文解释\n".encode("utf-16-le")
+    with pytest.raises(NoteError) as raised:
+        decode_note(data, "u16.md")
+    message = str(raised.value)
+    assert message.startswith("u16.md: looks binary, or like UTF-16 text without a BOM")
+    assert message.endswith("save it as UTF-8 and import it again") and "\n" not in message
+    # Short but ASCII-heavy enough for the pattern: read, not refused.
+    assert decode_note("- 甲：乙\n".encode("utf-16-le")).text == "- 甲：乙\n"
+
+
+def test_a_stray_byte_says_where_it_is_and_to_save_as_utf8() -> None:
+    with pytest.raises(NoteError) as raised:
+        decode_note("- 术语：".encode() + b"\xff ok\n" + "- ok：好\n".encode(), "bad.md")
+    assert str(raised.value) == (
+        "bad.md: cannot be read as UTF-8 (byte 0xFF at line 1, column 6 is not UTF-8, nor "
+        "is the file GB18030); save it as UTF-8 and import it again"
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "column"),
+    [
+        ("# 模型\r\n\r\n- Dropout：随机失活".encode() + b"\xff", 3, 15),  # CRLF lines
+        ("# 模型\r- 术语".encode() + b"\x81\x20\xff", 2, 5),  # lone CR, as decode_note reads it
+        (b"\xff" + "术语：解释\n".encode(), 1, 1),
+        ("一\n二\n三三".encode() + b"\xe4\xb8", 3, 3),  # a character cut off at the end
+    ],
+)
+def test_the_first_byte_that_is_not_utf8_is_counted_as_an_editor_counts(
+    data: bytes, line: int, column: int
+) -> None:
+    with pytest.raises(NoteError) as raised:
+        decode_note(data, "x.md")
+    assert f"at line {line}, column {column} is not UTF-8" in str(raised.value)
+
+
+def test_bytes_that_are_neither_utf8_nor_gb18030_are_refused() -> None:
     garbage = bytes([0x81, 0x20, 0xFF, 0x30]) * 300  # NUL-free, invalid in both
-    with pytest.raises(NoteError):
+    with pytest.raises(
+        NoteError, match=r"^x\.md: cannot be read as UTF-8 \(byte 0x81 at line 1, column 1 "
+    ):
         decode_note(garbage, "x.md")
 
 

@@ -27,7 +27,7 @@ class DecodedNote:
 
 
 def decode_note(data: bytes, path: str = "<note>") -> DecodedNote:
-    """Decode a notes file; raise `NoteError` for binary data."""
+    """Decode a notes file; raise `NoteError` for one it cannot read, saying why."""
     decoded = _decode(data, path)
     text = decoded.text
     if "\r" in text:
@@ -49,12 +49,13 @@ def _decode(data: bytes, path: str) -> DecodedNote:
         return utf16
     try:
         return DecodedNote(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
-    return _legacy(data, path)
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    return _legacy(data, path, first_bad)
 
 
-def _legacy(data: bytes, path: str) -> DecodedNote:
+def _legacy(data: bytes, path: str, first_bad: int) -> DecodedNote:
+    """`data` in a legacy encoding; `first_bad`: where it stopped being UTF-8."""
     try:
         gb_text: str | None = data.decode("gb18030")
     except UnicodeDecodeError:
@@ -70,7 +71,7 @@ def _legacy(data: bytes, path: str) -> DecodedNote:
         return DecodedNote(text, "cp1252", "decoded as Windows-1252 (Western European)")
     if gb_text is not None:
         return DecodedNote(gb_text, "gb18030", "decoded as GB18030")
-    raise _binary(path)
+    raise _not_utf8(data, path, first_bad)
 
 
 def _bomless_utf16(data: bytes) -> DecodedNote | None:
@@ -97,4 +98,26 @@ def _bomless_utf16(data: bytes) -> DecodedNote | None:
 
 
 def _binary(path: str) -> NoteError:
-    return NoteError(path, "is not a text file (binary data)", "pass Markdown notes")
+    """NUL bytes that are not UTF-16 as `_bomless_utf16` knows it: a binary file, or
+    UTF-16 text the pattern missed (mostly CJK, so few NULs)."""
+    return NoteError(
+        path,
+        "looks binary, or like UTF-16 text without a BOM (it holds NUL bytes)",
+        "if it is notes, save it as UTF-8 and import it again",
+    )
+
+
+def _not_utf8(data: bytes, path: str, first_bad: int) -> NoteError:
+    """Text in no encoding we read (a few stray bytes, most often): where its first
+    byte that is not UTF-8 sits, as an editor counts lines and columns, so the user can
+    find it or save the file as UTF-8."""
+    before = data[:first_bad].decode("utf-8")  # all UTF-8: it comes before the first bad byte
+    before = before.replace("\r\n", "\n").replace("\r", "\n")  # line ends as decode_note
+    line = before.count("\n") + 1
+    column = len(before) - before.rfind("\n")  # 1-based: characters since the line began
+    return NoteError(
+        path,
+        f"cannot be read as UTF-8 (byte 0x{data[first_bad]:02X} at line {line}, column "
+        f"{column} is not UTF-8, nor is the file GB18030)",
+        "save it as UTF-8 and import it again",
+    )
