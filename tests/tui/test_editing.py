@@ -130,6 +130,42 @@ async def test_a_good_edit_is_imported_at_once_and_the_card_shows_it(
         assert notes_shown(app) == ""  # said once, under the card: no toast over it
 
 
+async def test_an_edit_of_notes_imported_under_a_nested_root_goes_back_under_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, note_path: Path
+) -> None:
+    # `--deck 课程::LLM` is one root deck: the card's deck name alone (课程::LLM::NLP)
+    # does not tell where the root ends, and its first part would be refused as another.
+    from llmcards.importing.files import import_paths
+    from llmcards.store.db import open_db
+
+    path = tmp_path / "nested.db"
+    db = open_db(path)
+    try:
+        import_paths(db, [note_path], deck="课程::LLM", now=NOW_DT)
+    finally:
+        db.close()
+    editor = script(
+        tmp_path, "edit", 'sed -i "s/LSTM：长短期记忆网络/LSTM：长短期记忆网络，三个门/" "$2"'
+    )
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = create_app(
+        db_path=path,
+        deck="课程::LLM",
+        settings=Settings(fuzz=False),
+        now=NOW_DT,
+        bundled_dir=Path("/nonexistent"),
+    )
+    monkeypatch.setattr(app, "suspend", Terminal().suspend)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "e")
+        await settle(pilot)
+        screen = app.screen
+        assert "Re-imported learning.md: " in text_of(screen.query_one("#status")), notes_shown(app)
+        assert "三个门" in screen.query_one("#answer", Markdown).source
+
+
 async def test_an_edit_that_removes_the_card_moves_on_and_says_so(
     db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -72,12 +72,13 @@ def edit_source(screen: Screen[Any], path: str, line: int) -> bool:
     return True
 
 
-def reimport(db: Store, path: str, root: str, now: datetime) -> ImportReport:
-    """Import the edited notes file again (blocks: call on a worker thread), into the root
-    deck its cards are in, through the same code as `llmcards import`."""
+def reimport(db: Store, path: str, now: datetime) -> ImportReport:
+    """Import the edited notes file again (blocks: call on a worker thread), through the
+    same code as `llmcards import` without --deck: into the root deck it was imported
+    under, which a card's deck name alone cannot tell (`--deck LLM::NLP` is one root)."""
     from llmcards.importing.files import import_paths
 
-    return import_paths(db, [path], deck=root, now=now)
+    return import_paths(db, [path], deck=None, now=now)
 
 
 def reimport_summary(path: str, report: ImportReport) -> str:

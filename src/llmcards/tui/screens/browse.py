@@ -353,14 +353,14 @@ class BrowseScreen(Screen[None]):
     def action_edit(self) -> None:
         row = self.current_card()
         if row is not None and edit_source(self, row.source_path, row.source_line):
-            self._reimport(row.source_path, row.deck.split(DECK_SEP)[0])
+            self._reimport(row.source_path)
 
     @work(thread=True, group="db", exit_on_error=False)
-    def _reimport(self, path: str, root: str) -> None:
+    def _reimport(self, path: str) -> None:
         from llmcards.tui.editor import reimport, reimport_summary
 
         try:
-            report = reimport(self.db, path, root, self.clock())
+            report = reimport(self.db, path, self.clock())
         except Exception as exc:
             self.post_message(BrowseFailed("re-import the edited notes", exc))
             return

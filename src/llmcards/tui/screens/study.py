@@ -410,15 +410,14 @@ class StudyScreen(Screen[None]):
         if card is None or self.busy:
             return
         if edit_source(self, card.source_path, card.source_line):
-            root = card.deck.split(DECK_SEP)[0]
-            self._submit("edit", self._reimport, card.source_path, root)
+            self._submit("edit", self._reimport, card.source_path)
 
-    def _reimport(self, path: str, root: str) -> StudyView:
+    def _reimport(self, path: str) -> StudyView:
         """On the worker: the edited notes in again, then the queue with their new text."""
         from llmcards.tui.editor import reimport, reimport_summary
 
         app = self.app
-        report = reimport(app.db, path, root, app.clock())
+        report = reimport(app.db, path, app.clock())
         return self.driver.reload(reimport_summary(path, report))
 
     def on_markdown_link_clicked(self, event: Any) -> None:
