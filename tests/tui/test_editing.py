@@ -166,6 +166,23 @@ async def test_an_edit_of_notes_imported_under_a_nested_root_goes_back_under_it(
         assert "三个门" in screen.query_one("#answer", Markdown).source
 
 
+async def test_a_bundled_starter_card_is_not_handed_to_the_editor(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, note_path: Path
+) -> None:
+    # The bundled decks are files of the installed package: an upgrade would overwrite
+    # the edit. Here the notes' folder stands for that package folder.
+    log = tmp_path / "editor.log"
+    editor = script(tmp_path, "edit", f'echo "$@" >> {log}')
+    app, terminal = study_app(db_path, monkeypatch, str(editor))
+    app.bundled_dir = note_path.parent
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "e")
+        await settle(pilot)
+        assert not log.exists() and terminal.events == []
+        assert "bundled starter deck" in notes_shown(app)
+
+
 async def test_an_edit_that_removes_the_card_moves_on_and_says_so(
     db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -50,6 +50,13 @@ def edit_source(screen: Screen[Any], path: str, line: int) -> bool:
 
     if not Path(path).is_file():
         return fail(f"{path} is gone; re-import your notes to update this card.")
+    bundled = getattr(screen.app, "bundled_dir", None)
+    if bundled is not None and Path(path).resolve().is_relative_to(Path(bundled).resolve()):
+        # Those files belong to the installed package: an upgrade would overwrite the edit.
+        return fail(
+            "This card comes from a bundled starter deck, which llmcards keeps up to date; "
+            "to make cards you can edit, write your own notes and import them."
+        )
     try:
         command = editor_command(path, line)
     except ValueError as exc:  # an unbalanced quote in $EDITOR
