@@ -41,6 +41,25 @@ async def test_deck_tree_counts_and_enter_studies(db_path: Path, settings: Setti
         assert session is not None and session.deck_name() == "LLM 学习笔记::NLP"
 
 
+async def test_the_header_counts_what_the_due_column_totals(
+    db_path: Path, settings: Settings
+) -> None:
+    # A card in learning is the Learn column's, not "due" in the header above the table.
+    from llmcards.scheduling.review import rate_card
+
+    db = open_db(db_path)
+    try:
+        rate_card(db, 1, 1, now=NOW_DT, settings=settings)  # Again: learning, due in minutes
+    finally:
+        db.close()
+    app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=NO_BUNDLE)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        root = tree_lines(app)[0].split()
+        assert root[-2:] == ["1", "0"]  # Learn 1, Due 0
+        assert "· 0 due" in text_of(app.screen.query_one("#home-header"))
+
+
 async def test_click_on_a_deck_studies_it(db_path: Path, settings: Settings) -> None:
     app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=NO_BUNDLE)
     async with app.run_test(size=(100, 30)) as pilot:

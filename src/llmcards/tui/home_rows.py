@@ -44,8 +44,9 @@ class HomeData:
 
     @property
     def due_today(self) -> int:
-        """Seen cards waiting today (learning + review), over the root decks."""
-        return sum(d.learning + d.due for d in self.decks if d.depth == 0)
+        """Reviews due today over the root decks: the Due column's total, so the header
+        and the table never disagree (learning cards are the Learn column's)."""
+        return sum(d.due for d in self.decks if d.depth == 0)
 
     @property
     def empty(self) -> bool:
