@@ -104,3 +104,26 @@ def test_counts_read_as_words_one_card_is_not_cards(db: Path) -> None:
     )
     again = llmcards("--db", str(db), "suspend", str(gru["id"])).stdout.strip()
     assert again == "Suspended 0 of 1 card (it already was)"
+
+
+def test_a_buried_card_reads_as_buried_until_the_next_day(db: Path) -> None:
+    from datetime import datetime, timedelta
+
+    from llmcards.scheduling.review import set_buried
+    from llmcards.store.db import open_db
+
+    lstm = next(
+        c for c in llmcards("--db", str(db), "cards", "--json").json() if c["front"] == "LSTM"
+    )
+    now = datetime.fromisoformat("2026-11-22T09:00:00+08:00")
+    store = open_db(db)
+    try:
+        set_buried(store, lstm["id"], now + timedelta(hours=19))
+    finally:
+        store.close()
+    (row,) = [
+        line for line in llmcards("--db", str(db), "cards").stdout.splitlines() if "LSTM" in line
+    ]
+    assert "new buried" in row
+    listed = llmcards("--db", str(db), "cards", "--search", "LSTM", "--json").json()
+    assert listed[0]["buried_until"] == "2026-11-22T20:00:00+00:00"

@@ -148,3 +148,25 @@ async def test_columns_fill_the_terminal_width_and_follow_a_resize(
         await settle(pilot)
         assert table.size.width - 2 <= used() <= table.size.width
         assert isinstance(app.screen, BrowseScreen) and fronts_shown(app.screen) != []
+
+
+async def test_a_buried_card_reads_as_buried_in_the_browser(
+    db_path: Path, settings: Settings
+) -> None:
+    from datetime import timedelta
+
+    from llmcards.scheduling.review import set_buried
+
+    db = open_db(db_path)
+    try:
+        with db.read() as conn:
+            gru = conn.execute(select(CARD.c.id).where(CARD.c.front == "GRU")).scalar_one()
+        set_buried(db, gru, NOW_DT + timedelta(hours=12))
+    finally:
+        db.close()
+    app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"GRU")
+        await settle(pilot)
+        assert "new · buried" in text_of(app.screen.query_one("#browse-table"))

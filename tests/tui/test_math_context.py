@@ -69,6 +69,7 @@ def test_browser_shows_the_context_before_the_front() -> None:
         reps=0,
         lapses=0,
         suspended=False,
+        buried=False,
         source_path="",
         source_line=1,
     )

@@ -24,4 +24,9 @@ def card_json(row: Any) -> dict[str, object]:
         # A `StudyRow` (a card of today's queue, `llmcards due`) is neither.
         "suspended": bool(getattr(row, "suspended", False)),
         "retired": bool(getattr(row, "retired", False)),
+        "buried_until": _moment(getattr(row, "buried_until", None)),
     }
+
+
+def _moment(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None

@@ -12,7 +12,7 @@ import os
 import shutil
 import sys
 from collections.abc import Iterable
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from llmcards.cards import CONTEXT_SEP, STATE_NAMES
@@ -28,10 +28,12 @@ def card_lines(rows: list[Any], width: int | None = None) -> list[str]:
     """The table's lines; with `width`, each front is cut to fit it."""
     from rich.cells import cell_len, set_cell_size
 
+    from llmcards import clock
     from llmcards.clock import local_zone
 
     zone = local_zone()
-    cells = [HEADER, *(_cells(r, zone) for r in rows)]
+    now = clock.now()
+    cells = [HEADER, *(_cells(r, zone, now) for r in rows)]
     # Decks and states repeat: each is measured and padded once.
     decks = {row[1] for row in cells}
     widths = [
@@ -106,12 +108,14 @@ def _write(lines: Iterable[str]) -> None:
         out.write("\n")
 
 
-def _cells(row: Any, zone: tzinfo | None) -> tuple[str, str, str, str, str]:
+def _cells(row: Any, zone: tzinfo | None, now: datetime) -> tuple[str, str, str, str, str]:
     state = STATE_NAMES.get(row.state, "?")
     if row.suspended:
         state += " suspended"
     if row.retired:
         state += " retired"
+    if row.buried(now):
+        state += " buried"
     due = row.due.astimezone(zone).strftime("%Y-%m-%d %H:%M") if row.due else ""
     front = f"{row.context}{CONTEXT_SEP}{row.front}" if row.context else row.front
     # one line, and nothing a terminal would take for a command

@@ -32,11 +32,15 @@ class ListedCard(NamedTuple):
     lapses: int
     suspended: bool
     retired: bool
+    buried_until: datetime | None  # hidden until then (by the learner, or as a sibling)
+
+    def buried(self, now: datetime) -> bool:
+        return self.buried_until is not None and self.buried_until > now
 
 
 _SELECT = (
     "SELECT card.id, deck.name, front, back, kind, context, source_path, source_line, state,"
-    " due, reps, lapses, suspended, retired, position"
+    " due, reps, lapses, suspended, retired, buried_until, position"
     " FROM card JOIN deck ON deck.id = card.deck_id"
 )
 
@@ -106,8 +110,16 @@ def _placed(query: Query, where: list[str], params: list[object]) -> list[tuple[
     sql += " ORDER BY deck.name, source_path, position"
     return [
         (
-            ListedCard._make((*row[:9], decode_time(row[9]), *row[10:12], *map(bool, row[12:14]))),
-            row[14],
+            ListedCard._make(
+                (
+                    *row[:9],
+                    decode_time(row[9]),
+                    *row[10:12],
+                    *map(bool, row[12:14]),
+                    decode_time(row[14]),
+                )
+            ),
+            row[15],
         )
         for row in query(sql, tuple(params))
     ]

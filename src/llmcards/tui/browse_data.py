@@ -33,6 +33,7 @@ class BrowseRow:
     reps: int
     lapses: int
     suspended: bool
+    buried: bool  # until the next study day
     source_path: str
     source_line: int
 
@@ -47,7 +48,7 @@ class BrowseResult:
 
 
 def browse_rows(
-    db: Store, *, deck: str | None, search: str, limit: int | None = None
+    db: Store, *, deck: str | None, search: str, now: datetime, limit: int | None = None
 ) -> BrowseResult:
     """Cards of `deck` (and below; all decks when None) whose front, answer or context
     contain `search`, case-insensitively; retired cards left out, suspended ones kept."""
@@ -66,6 +67,7 @@ def browse_rows(
             reps=r.reps,
             lapses=r.lapses,
             suspended=bool(r.suspended),
+            buried=r.buried(now),
             source_path=r.source_path,
             source_line=r.source_line,
         )

@@ -95,8 +95,9 @@ class BrowseFailed(Message):
 
 
 def state_text(row: BrowseRow) -> str:
-    # A word, not a colour: suspended must read as suspended on any theme.
-    return f"{row.state} · suspended" if row.suspended else row.state
+    # Words, not colours: suspended must read as suspended on any theme.
+    marks = [word for word, flag in (("suspended", row.suspended), ("buried", row.buried)) if flag]
+    return " · ".join([row.state, *marks])
 
 
 def front_text(row: BrowseRow) -> Text:
@@ -229,7 +230,7 @@ class BrowseScreen(Screen[None]):
         if get_current_worker().is_cancelled:
             return
         try:
-            result = browse_rows(self.db, deck=self.deck, search=search)
+            result = browse_rows(self.db, deck=self.deck, search=search, now=self.clock())
         except Exception as exc:
             self.post_message(BrowseFailed("search the cards", exc))
             return
