@@ -41,6 +41,7 @@ def test_bad_values_are_one_line_errors_and_change_nothing() -> None:
         (("config", "learning_steps", "soon"), "not a duration"),
         (("config", "colour", "red"), "unknown setting colour"),
         (("config", "colour"), "unknown setting colour"),
+        (("config", "new_per_day", "-3"), "'-3' is below 0"),  # a value, not an option
     ]:
         result = llmcards(*args)
         assert result.exit_code == 1, args

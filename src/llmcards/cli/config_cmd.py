@@ -156,4 +156,5 @@ def format_value(value: Any) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("config")(config)
+    # A negative VALUE (`config new_per_day -3`) is a value to check, not an unknown option.
+    app.command("config", context_settings={"ignore_unknown_options": True})(config)
