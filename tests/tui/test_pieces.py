@@ -126,3 +126,19 @@ def test_the_settings_know_every_binding_of_the_app_and_its_keys() -> None:
     assert [b for b in DEFAULT_KEYS if key_clash(b, {})] == []
     for text in [*string.punctuation.replace(",", ""), "a", "J", "7", "ctrl+x", " space , f1"]:
         assert key_names(text) == _normalize_key_list(text).split(","), text
+
+
+def test_an_answer_of_megabytes_is_shown_cut_with_how_much_more_there_is() -> None:
+    from llmcards.tui.answer import MAX_SHOWN
+
+    article = "注意力机制的一篇长文，整段粘贴进笔记。" * 200_000  # ~3.8M characters, one line
+    shown = prepare_answer(article).markdown
+    assert len(shown) < MAX_SHOWN + 100
+    assert shown.startswith("注意力机制的一篇长文")
+    assert shown.endswith(
+        f"*… {len(article) - MAX_SHOWN:,} more characters of this answer are in the notes.*"
+    )
+    code = "```python\n" + "x = 1\n" * 10_000 + "```"
+    cut = prepare_answer(code).markdown.split("\n")
+    assert cut.count("```") == 1 and cut[0] == "```python"  # the block cut open is closed
+    assert prepare_answer("短答案").markdown == "短答案"

@@ -19,6 +19,10 @@ from llmcards.notes.math import math_to_unicode
 from llmcards.paths import file_beside_notes
 from llmcards.tui.format import short_url
 
+# Characters of an answer the pane shows. A whole pasted article (megabytes on one line)
+# took seconds to lay out before the card showed, and as long again to leave it; the
+# import already lists such answers as worth a second look.
+MAX_SHOWN = 20_000
 _IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -31,8 +35,21 @@ class PreparedAnswer:
 
 def prepare_answer(back: str, notes_dir: Path | None = None) -> PreparedAnswer:
     """`notes_dir`: the folder of the card's notes file, where relative images are."""
-    markdown = _images_as_links(wikilinks_as_markdown(math_to_unicode(back, markdown=True)))
+    markdown = _images_as_links(wikilinks_as_markdown(math_to_unicode(_cut(back), markdown=True)))
     return PreparedAnswer(markdown, _links_in(markdown, notes_dir))
+
+
+def _cut(back: str) -> str:
+    """`back` up to MAX_SHOWN characters (at a line's end when there is one), saying how
+    much more the notes hold; a code block cut open is closed."""
+    if len(back) <= MAX_SHOWN:
+        return back
+    end = back.rfind("\n", 0, MAX_SHOWN)
+    shown = back[: end if end > MAX_SHOWN // 2 else MAX_SHOWN]
+    fences = sum(1 for line in shown.split("\n") if _FENCE.match(line))
+    closing = "\n```" if fences % 2 else ""
+    rest = len(back) - len(shown)
+    return f"{shown}{closing}\n\n*… {rest:,} more characters of this answer are in the notes.*"
 
 
 def link_target(href: str, notes_dir: Path | None) -> str | None:
