@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -68,7 +69,7 @@ def stats_renderable(stats: Stats) -> RenderableType:
     )
     return Group(
         header(stats),
-        _panel(f"Reviews in the last year — {_reviews(stats.total_reviews)}", heatmap(stats)),
+        _panel(f"Reviews in the last year — {_reviews(stats.total_reviews)}", Heatmap(stats)),
         _panel("Reviews per day (30 days)", per_day_chart(stats)),
         _panel(forecast_title(stats), forecast_chart(stats.forecast)),
         side,
@@ -128,14 +129,36 @@ def heat_levels(counts: Sequence[int]) -> list[int]:
     return [0 if c == 0 else 1 + sum(c > cut for cut in cuts) for c in counts]
 
 
-def heatmap(stats: Stats) -> Text:
-    """Weeks as columns, Monday to Sunday as rows; month names above."""
+class Heatmap:
+    """`heatmap` as wide as the space it is given: the latest weeks that fit (a year
+    needs 57 columns; a 40-column terminal wrapped every row of it)."""
+
+    def __init__(self, stats: Stats) -> None:
+        self.stats = stats
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield heatmap(self.stats, width=options.max_width)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        full = heatmap(self.stats)
+        return Measurement(
+            min(20, full.cell_len), max(len(line) for line in full.plain.split("\n"))
+        )
+
+
+def heatmap(stats: Stats, width: int | None = None) -> Text:
+    """Weeks as columns, Monday to Sunday as rows; month names above. `width`: only the
+    latest weeks that fit in that many columns."""
     days = stats.heatmap
     if not days:
         return Text("no days")
     levels = dict(zip((d.date for d in days), heat_levels([d.reviews for d in days]), strict=True))
     first = days[0].date - timedelta(days=days[0].date.weekday())
     weeks = (days[-1].date - first).days // 7 + 1
+    if width is not None and weeks > width - 4:
+        dropped = weeks - max(1, width - 4)
+        first += timedelta(weeks=dropped)
+        weeks -= dropped
     text = Text("    ")
     month_row = [" "] * weeks
     for week in range(weeks):

@@ -136,3 +136,27 @@ def test_stats_on_a_new_collection_says_what_to_do(
     assert result.exit_code == 0, result.stderr
     assert "No reviews yet" in result.stdout and "streak 0 days" in result.stdout
     assert "Hardest cards" not in result.stdout
+
+
+def test_the_heatmap_fits_a_narrow_terminal_with_its_latest_weeks(
+    hand_checked: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rich.cells import cell_len
+
+    def rows(out: str) -> list[str]:
+        """The heatmap's seven weekday rows, cells only (no labels, no border)."""
+        lines = out.splitlines()
+        mon = next(i for i, line in enumerate(lines) if "Mon " in line)
+        return [line.strip("│ ")[4:].rstrip() for line in lines[mon : mon + 7]]
+
+    wide = llmcards("--db", str(hand_checked), "stats").stdout
+    monkeypatch.setenv("COLUMNS", "40")
+    narrow = llmcards("--db", str(hand_checked), "stats").stdout
+    lines = narrow.splitlines()
+    top = next(i for i, line in enumerate(lines) if "Reviews in the last year" in line)
+    panel = lines[top : top + 11]  # title, months, seven weekdays, legend, bottom border
+    assert panel[-1].startswith("╰") and max(cell_len(line) for line in panel) <= 40
+    assert [line.count("Mon ") for line in lines if "Mon " in line] == [1]
+    # The latest weeks are the ones kept: this week's reviews show in both.
+    assert [row[-8:] for row in rows(narrow)] == [row[-8:] for row in rows(wide)]
+    assert len(rows(narrow)[0]) < len(rows(wide)[0])
