@@ -111,3 +111,36 @@ def test_long_deck_names_are_shortened_so_lines_still_fit_the_terminal(
     assert state == "new" and front.startswith("序列模型")  # the front still shows
     assert deck_shown.startswith("…") and deck_shown.endswith("计算方法")  # the deck's tail
     assert all(cell_len(line) <= 30 for line in card_table.card_lines(_rows(path), 30))
+
+
+SIBLINGS = """\
+# 模型规模
+
+- GPT 系列
+  1. {{c1::GPT-1}}、{{c2::GPT-2}}、{{c3::GPT-3}} 的参数量分别约 {{c4::117M}}、{{c5::1.5B}}、{{c6::175B}}
+"""
+
+
+def test_cut_to_a_narrow_terminal_cards_of_one_sentence_still_read_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Cloze siblings share their sentence (and here a long context): cut at the end, a
+    # 40-column list showed the same words on every row. Each row now shows its blank.
+    from llmcards.cli.card_table import card_lines
+    from llmcards.store.card_list import list_cards
+    from llmcards.store.fastread import raw_connection
+    from llmcards.store.unchanged import stdlib_query
+
+    monkeypatch.setenv("LLMCARDS_NOW", "2026-11-22T09:00:00+08:00")
+    notes = tmp_path / "n.md"
+    notes.write_text(SIBLINGS, encoding="utf-8")
+    db = tmp_path / "cards.db"
+    assert llmcards("--db", str(db), "import", str(notes), "--deck", "学习").exit_code == 0
+    with raw_connection(db) as conn:
+        rows = list_cards(stdlib_query(conn))
+    assert len(rows) == 6 and all(row.kind == "cloze" for row in rows)
+    lines = card_lines(list(rows), width=60)[1:-1]
+    assert all(cell_len(line) <= 60 for line in lines)
+    fronts = [line[line.index("new") + 3 :].strip() for line in lines]
+    assert len(set(fronts)) == 6, fronts
+    assert all("[...]" in front for front in fronts), fronts

@@ -65,6 +65,7 @@ def test_browser_shows_the_context_before_the_front() -> None:
         back="",
         state="new",
         is_new=True,
+        cloze=False,
         due=None,
         reps=0,
         lapses=0,

@@ -16,6 +16,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from llmcards.cards import CONTEXT_SEP, STATE_NAMES
+from llmcards.shorten import card_cells, tail
 from llmcards.textsafe import printable
 from llmcards.wording import counted
 
@@ -34,6 +35,7 @@ def card_lines(rows: list[Any], width: int | None = None) -> list[str]:
     zone = local_zone()
     now = clock.now()
     cells = [HEADER, *(_cells(r, zone, now) for r in rows)]
+    fronts = [("", HEADER[4], False), *(_front(r) for r in rows)]
     # Decks and states repeat: each is measured and padded once.
     decks = {row[1] for row in cells}
     widths = [
@@ -46,12 +48,14 @@ def card_lines(rows: list[Any], width: int | None = None) -> list[str]:
         # Long deck paths give way to the front: the deck keeps its most specific end.
         others = sum(widths) - widths[1] + len(_GAP) * len(widths)
         widths[1] = max(min(widths[1], 8), min(widths[1], width - others - MIN_FRONT))
-    padded_deck = {deck: set_cell_size(_tail(deck, widths[1]), widths[1]) for deck in decks}
+    padded_deck = {deck: set_cell_size(tail(deck, widths[1]), widths[1]) for deck in decks}
     room = None if width is None else max(10, width - sum(widths) - len(_GAP) * len(widths))
     lines = []
-    for ident, deck, state, due, front in cells:
+    for (ident, deck, state, due, front), (context, own, cloze) in zip(cells, fronts, strict=True):
         if room is not None and cell_len(front) > room:
-            front = set_cell_size(front, room - 1) + "…"
+            # What tells cards apart is kept: the front before the context, a blank.
+            context, own = card_cells(context, own, room, sep=CONTEXT_SEP, cloze=cloze)
+            front = f"{context}{CONTEXT_SEP}{own}" if context else own
         line = _GAP.join(
             (
                 ident.ljust(widths[0]),
@@ -67,20 +71,6 @@ def card_lines(rows: list[Any], width: int | None = None) -> list[str]:
         lines.append(line)
     lines.append(counted(len(rows), "card"))
     return lines
-
-
-def _tail(text: str, width: int) -> str:
-    """`text` cut to `width` cells from its start, marked with "…"."""
-    from rich.cells import cell_len
-
-    if cell_len(text) <= width:
-        return text
-    kept = ""
-    for char in reversed(text):
-        if cell_len(char + kept) > width - 1:
-            break
-        kept = char + kept
-    return "…" + kept
 
 
 def print_cards(rows: list[Any]) -> None:
@@ -117,6 +107,16 @@ def _cells(row: Any, zone: tzinfo | None, now: datetime) -> tuple[str, str, str,
     if row.buried(now):
         state += " buried"
     due = row.due.astimezone(zone).strftime("%Y-%m-%d %H:%M") if row.due else ""
-    front = f"{row.context}{CONTEXT_SEP}{row.front}" if row.context else row.front
-    # one line, and nothing a terminal would take for a command
-    return (str(row.id), printable(row.deck), state, due, printable(" ".join(front.split())))
+    context, front, _cloze = _front(row)
+    shown = f"{context}{CONTEXT_SEP}{front}" if context else front
+    return (str(row.id), printable(row.deck), state, due, shown)
+
+
+def _front(row: Any) -> tuple[str, str, bool]:
+    """(context, front, is a cloze) as one line each, nothing a terminal would take for a
+    command."""
+    return (
+        printable(" ".join(row.context.split())),
+        printable(" ".join(row.front.split())),
+        row.kind == "cloze",
+    )

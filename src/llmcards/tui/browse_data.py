@@ -29,6 +29,7 @@ class BrowseRow:
     back: str
     state: str
     is_new: bool
+    cloze: bool
     due: datetime | None
     reps: int
     lapses: int
@@ -63,6 +64,7 @@ def browse_rows(
             back=r.back or "",
             state=STATE_NAMES.get(r.state, str(r.state)),
             is_new=r.state == NEW,
+            cloze=r.kind == "cloze",
             due=r.due,
             reps=r.reps,
             lapses=r.lapses,

@@ -27,6 +27,7 @@ from llmcards import clock as clock_module
 from llmcards.cards import CONTEXT_SEP, DECK_SEP
 from llmcards.config import Settings
 from llmcards.notes.math import math_to_unicode
+from llmcards.shorten import card_cells
 from llmcards.textsafe import printable
 from llmcards.tui.browse_data import BrowseResult, BrowseRow, browse_rows, short_deck
 from llmcards.tui.editor import edit_source
@@ -100,13 +101,18 @@ def state_text(row: BrowseRow) -> str:
     return " · ".join([row.state, *marks])
 
 
-def front_text(row: BrowseRow) -> Text:
-    # The context first, as the study screen shows it above the question:
-    # `Rank (r) › Typical ranges`.
+def front_text(row: BrowseRow, width: int | None = None) -> Text:
+    """The context first, as the study screen shows it above the question:
+    `Rank (r) › Typical ranges`; in `width` cells, keeping what tells cards apart (the
+    front before the context, a cloze's blank: `shorten`)."""
+    context = printable(math_to_unicode(row.context or ""))
+    front = printable(math_to_unicode(row.front))
+    if width is not None:
+        context, front = card_cells(context, front, width, sep=CONTEXT_SEP, cloze=row.cloze)
     text = Text()
-    if row.context:
-        text.append(f"{printable(math_to_unicode(row.context))}{CONTEXT_SEP}", style="dim")
-    text.append(printable(math_to_unicode(row.front)))
+    if context:
+        text.append(f"{context}{CONTEXT_SEP}", style="dim")
+    text.append(front)
     return text
 
 
@@ -258,12 +264,13 @@ class BrowseScreen(Screen[None]):
         before = self.current_card()
         table.clear()  # also makes the table take new column widths
         now = self.clock()
+        front_width = column_widths(self.size.width)["front"]
         for row in self.rows.values():
-            table.add_row(*self._cells(row, now), key=str(row.id))
+            table.add_row(*self._cells(row, now, front_width), key=str(row.id))
         if before is not None and before.id in self.rows:
             table.move_cursor(row=table.get_row_index(str(before.id)))
 
-    def _cells(self, row: BrowseRow, now: datetime) -> tuple[str | Text, ...]:
+    def _cells(self, row: BrowseRow, now: datetime, front_width: int) -> tuple[str | Text, ...]:
         due = (
             "—"
             if row.is_new or row.due is None
@@ -272,7 +279,7 @@ class BrowseScreen(Screen[None]):
         # Text, never str: the table reads a str as Rich markup, and decks are user text.
         return (
             Text(printable(short_deck(row.deck, self.deck))),
-            front_text(row),
+            front_text(row, front_width),
             Text(state_text(row)),
             Text(due),
             Text(str(row.reps)),
