@@ -77,7 +77,9 @@ def within(name: str, deck: str) -> bool:
 def find_deck(names: Iterable[str], typed: str) -> str:
     """A deck's full name from what the user typed: the full path, or its last parts."""
     names = list(names)
-    wanted = DECK_SEP.join(p.strip() for p in typed.split(DECK_SEP)).casefold()
+    wanted = normal_deck(typed).casefold()
+    if not wanted:
+        raise UserError(f"no deck named {typed!r}; run `llmcards decks` to see the deck names")
     exact = [n for n in names if n.casefold() == wanted]
     if exact:
         return exact[0]

@@ -92,6 +92,10 @@ def test_due_human_output_is_per_deck_with_a_total(db: Path) -> None:
     assert lines[-1] == ["Total", "4", "1", "0"]
     only = run(db, "due", "--deck", "强化学习").stdout
     assert "LLM::NLP" not in only and "Total" in only
+    # A deck typed as Anki would spell it after cleaning: spaces and empty parts dropped.
+    assert (
+        run(db, "due", "--deck", " llm :::: nlp ").stdout == run(db, "due", "--deck", "NLP").stdout
+    )
 
 
 def test_due_says_when_more_comes_when_nothing_is_due(db: Path) -> None:
@@ -149,6 +153,7 @@ def test_daily_new_limit_shows_in_due(db: Path) -> None:
         (("rate", "999", "good"), "no card #999"),
         (("rate", "1", "meh"), "rating 'meh' is not one of again, hard, good, easy"),
         (("due", "--deck", "Nope"), "no deck named 'Nope'"),
+        (("due", "--deck", "::"), "no deck named '::'"),
     ],
 )
 def test_mistakes_are_one_line_errors(db: Path, args: tuple[str, ...], message: str) -> None:
