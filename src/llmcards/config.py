@@ -230,6 +230,16 @@ def unknown_binding(binding_id: str) -> str:
     return f"names no binding (did you mean {hint}?)"
 
 
+# Keys Textual itself answers in every app, before any screen's binding sees them.
+TEXTUAL_KEYS = {
+    "ctrl+q": "quits the app",
+    "ctrl+c": "copies or quits",
+    "ctrl+p": "opens the command palette",
+    "tab": "moves the focus",
+    "shift+tab": "moves the focus",
+}
+
+
 def binding_problem(binding_id: str, keys: str) -> str | None:
     """Why `[keys] "binding_id" = keys` cannot work on its own, or None (a key another
     binding has is `key_clash`)."""
@@ -237,6 +247,9 @@ def binding_problem(binding_id: str, keys: str) -> str | None:
         return unknown_binding(binding_id)
     if not keys.strip(" ,"):
         return "gives it no key"
+    taken = next((name for name in key_names(keys) if name in TEXTUAL_KEYS), None)
+    if taken is not None:
+        return f"is Textual's own key ({taken!r} {TEXTUAL_KEYS[taken]} on every screen)"
     return None
 
 

@@ -76,6 +76,8 @@ def config_file() -> Path:
         ('keys = {"study.good" = "q"}', "shares 'q' with app.quit (on every screen)"),
         ('keys = {"app.help" = "s"}', "shares 's' with study.suspend (on the study screen)"),
         ('keys = {"study.good" = " "}', """keys."study.good" = ' ' gives it no key"""),
+        ('keys = {"study.good" = "tab"}', "is Textual's own key ('tab' moves the focus"),
+        ('keys = {"home.stats" = "ctrl+p"}', "('ctrl+p' opens the command palette"),
         ("colour = 1", "unknown setting colour"),
         ("deck_limits.A.daily = 3", "unknown setting deck_limits.A.daily"),
         (f"fsrs_parameters = {[0.5] * 19}", "fsrs_parameters has 19 numbers, not 21"),
