@@ -207,3 +207,38 @@ def test_review_log_staged_in_a_worker_process_equals_staged_in_process(
     export_apkg(in_process, tmp_path / "inline.apkg", settings=built.settings, now=built.now)
     assert revlog(tmp_path / "worker.apkg") == revlog(tmp_path / "inline.apkg")
     assert len(revlog(tmp_path / "inline.apkg")) == 13
+
+
+def test_a_deck_with_limits_of_its_own_gets_them_in_anki(
+    built: fixture.Built, tmp_path: Path
+) -> None:
+    # Anki keeps a deck's daily limits in its options preset: each pair of limits that
+    # decks have (deck_limits) becomes a preset of its own, the rest share the default one.
+    from dataclasses import replace
+
+    from llmcards.config import DeckLimits
+
+    settings = replace(
+        built.settings,
+        new_per_day=20,
+        reviews_per_day=200,
+        deck_limits={
+            "LLM 学习笔记::NLP": DeckLimits(new_per_day=5),
+            "LLM 学习笔记::CV::生成模型": DeckLimits(new_per_day=5, reviews_per_day=30),
+        },
+    )
+    export_apkg(built.db, tmp_path / "llm.apkg", settings=settings, now=built.now)
+    col = open_anki(tmp_path / "anki.anki2")
+    try:
+        import_package(col, tmp_path / "llm.apkg")
+
+        def limits(name: str) -> tuple[int, int]:
+            options = col.decks.config_dict_for_deck_id(col.decks.id_for_name(name))
+            return options["new"]["perDay"], options["rev"]["perDay"]
+
+        assert limits("LLM 学习笔记") == (20, 200)
+        assert limits("LLM 学习笔记::CV") == (20, 200)
+        assert limits("LLM 学习笔记::NLP") == (5, 200)
+        assert limits("LLM 学习笔记::CV::生成模型") == (5, 30)
+    finally:
+        col.close()

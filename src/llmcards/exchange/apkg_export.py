@@ -307,6 +307,9 @@ class _Writer:
             new_per_day=self.settings.new_per_day,
             reviews_per_day=self.settings.reviews_per_day,
             leech_threshold=self.settings.leech_threshold,
+            deck_limits={
+                deck: self.settings.limits_for(deck) for deck in self.settings.deck_limits
+            },
         )
 
     def _notes_and_cards(self, notes: list[AnkiNote], scheduling: bool) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 SCHEMA_SQL = """
@@ -110,6 +110,8 @@ class CollectionSettings:
     new_per_day: int
     reviews_per_day: int
     leech_threshold: int
+    # (new, reviews) a day of each deck that has limits of its own (`deck_limits`)
+    deck_limits: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def create_schema(db: sqlite3.Connection) -> None:
@@ -128,6 +130,8 @@ def write_col_row(
 ) -> None:
     """The single `col` row: timing, note types, decks and the deck options."""
     mod_s = mod_ms // 1000
+    presets = _presets(settings)
+    conf_of = {deck: presets[limits] for deck, limits in settings.deck_limits.items()}
     db.execute(
         "insert into col values (1,?,?,?,?,0,0,0,?,?,?,?,?)",
         (
@@ -137,8 +141,11 @@ def write_col_row(
             SCHEMA_VERSION,
             json.dumps(_conf(settings)),
             json.dumps(_models(mod_s)),
-            json.dumps(_decks(decks, mod_s), ensure_ascii=False),
-            json.dumps({str(DECK_CONFIG_ID): _deck_config(settings, mod_s)}),
+            json.dumps(_decks(decks, mod_s, conf_of), ensure_ascii=False),
+            json.dumps(
+                {str(i): _deck_config(settings, mod_s, i, limits) for limits, i in presets.items()},
+                ensure_ascii=False,
+            ),
             "{}",
         ),
     )
@@ -226,7 +233,17 @@ def _models(mod_s: int) -> dict[str, object]:
     }
 
 
-def _deck(deck_id: int, name: str, mod_s: int) -> dict[str, object]:
+def _presets(settings: CollectionSettings) -> dict[tuple[int, int], int]:
+    """An options preset for each (new, reviews) limit pair: the settings' own first (id
+    DECK_CONFIG_ID), then one per other pair decks have (`deck_limits`), as Anki keeps a
+    deck's daily limits in its preset."""
+    presets = {(settings.new_per_day, settings.reviews_per_day): DECK_CONFIG_ID}
+    for limits in sorted(set(settings.deck_limits.values())):
+        presets.setdefault(limits, DECK_CONFIG_ID + len(presets))
+    return presets
+
+
+def _deck(deck_id: int, name: str, mod_s: int, conf: int = DECK_CONFIG_ID) -> dict[str, object]:
     return {
         "id": deck_id,
         "name": name,
@@ -234,7 +251,7 @@ def _deck(deck_id: int, name: str, mod_s: int) -> dict[str, object]:
         "usn": -1,
         "desc": "",
         "dyn": 0,
-        "conf": DECK_CONFIG_ID,
+        "conf": conf,
         "collapsed": False,
         "browserCollapsed": False,
         "extendNew": 0,
@@ -246,10 +263,11 @@ def _deck(deck_id: int, name: str, mod_s: int) -> dict[str, object]:
     }
 
 
-def _decks(decks: dict[int, str], mod_s: int) -> dict[str, object]:
+def _decks(decks: dict[int, str], mod_s: int, conf_of: dict[str, int]) -> dict[str, object]:
+    """`conf_of`: the options preset of each deck that has its own (else the default)."""
     out: dict[str, object] = {str(DEFAULT_DECK_ID): _deck(DEFAULT_DECK_ID, "Default", mod_s)}
     for deck_id, name in decks.items():
-        out[str(deck_id)] = _deck(deck_id, name, mod_s)
+        out[str(deck_id)] = _deck(deck_id, name, mod_s, conf_of.get(name, DECK_CONFIG_ID))
     return out
 
 
@@ -257,10 +275,14 @@ def _minutes(steps: tuple[timedelta, ...]) -> list[float]:
     return [round(step.total_seconds() / 60, 4) for step in steps]
 
 
-def _deck_config(settings: CollectionSettings, mod_s: int) -> dict[str, object]:
+def _deck_config(
+    settings: CollectionSettings, mod_s: int, config_id: int, limits: tuple[int, int]
+) -> dict[str, object]:
+    new, reviews = limits
+    default = config_id == DECK_CONFIG_ID
     return {
-        "id": DECK_CONFIG_ID,
-        "name": "llmcards",
+        "id": config_id,
+        "name": "llmcards" if default else f"llmcards · {new} new, {reviews} reviews a day",
         "mod": mod_s,
         "usn": -1,
         "maxTaken": 60,
@@ -274,7 +296,7 @@ def _deck_config(settings: CollectionSettings, mod_s: int) -> dict[str, object]:
             "initialFactor": 2500,
             "ints": [1, 4, 0],
             "order": 1,
-            "perDay": settings.new_per_day,
+            "perDay": new,
         },
         "lapse": {
             "delays": _minutes(settings.relearning_steps),
@@ -288,7 +310,7 @@ def _deck_config(settings: CollectionSettings, mod_s: int) -> dict[str, object]:
             "ease4": 1.3,
             "ivlFct": 1.0,
             "maxIvl": settings.maximum_interval,
-            "perDay": settings.reviews_per_day,
+            "perDay": reviews,
             "hardFactor": 1.2,
         },
         "desiredRetention": settings.desired_retention,
