@@ -132,3 +132,11 @@ def test_an_old_spelling_joins_the_deck_of_the_new_one(
     assert ids.keys() == {"vector", "deque"} and ids["vector"] == vector  # one deck for both
     assert deck_names(db_path) == ["C++", "C++::STL", "C++::STL::容器"]
     assert deck_rows(db_path) == ["C++::STL", "C++::STL::容器"]
+
+
+def test_a_heading_with_a_double_colon_is_one_deck_not_two(tmp_path: Path) -> None:
+    # `# std::vector 用法` in C++ notes: one heading, one deck (its `::` written `∷`).
+    note = write(tmp_path, "cpp.md", "# std::vector 用法\n\n- push_back：尾部插入\n")
+    db = tmp_path / "cards.db"
+    assert run(db, "import", str(note)).exit_code == 0
+    assert deck_names(db) == ["cpp", "cpp::std∷vector 用法"]

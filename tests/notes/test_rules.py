@@ -383,10 +383,12 @@ def test_a_heading_of_white_space_adds_no_deck_level(heading: str) -> None:
     assert note.cards[0].deck == ("s", "模型")
 
 
-def test_a_heading_with_a_separator_keeps_its_name() -> None:
-    # Unchanged: a heading is one level, whatever it says (`std :: vector` is not two).
-    note = parse("# std :: vector\n\n- push_back：在末尾添加\n", stem="s")
-    assert note.cards[0].deck == ("s", "std :: vector")
+def test_a_heading_with_a_separator_is_one_deck_level() -> None:
+    # A heading is one level, whatever it says: its `::` would split the deck's name
+    # into two levels (in llmcards' deck tree and in Anki), so it is written `∷`.
+    note = parse("# std::vector 用法\n\n- push_back：在末尾添加\n", stem="s")
+    assert note.cards[0].deck == ("s", "std∷vector 用法")
+    assert parse("# std :: vector\n\n- a：b\n", stem="s").cards[0].deck == ("s", "std ∷ vector")
 
 
 def test_rule_in_the_middle_is_not_front_matter() -> None:

@@ -36,8 +36,9 @@ if TYPE_CHECKING:  # SQLAlchemy stays out of import time
 PARSER_VERSION = 5  # 2: rules 7–10, math, to-do heads, glued items, callouts, contexts;
 # 3: to-do items in loose lists, no context for a front that is its own heading;
 # 4: an abbreviation's period ("et al.") makes no front a fragment (stored warnings);
-# 5: a cloze's front is never called a fragment (stored warnings), and root decks are
-#    spelled as Anki spells deck names (`C++ :: STL` -> `C++::STL`)
+# 5: a cloze's front is never called a fragment (stored warnings), root decks are
+#    spelled as Anki spells deck names (`C++ :: STL` -> `C++::STL`), and a heading's `::`
+#    is written `∷` (one heading, one deck level)
 
 
 def import_at(

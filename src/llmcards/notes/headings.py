@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from llmcards.cards import DECK_SEP
 from llmcards.notes.answer import Answers
 from llmcards.notes.frames import Out
 from llmcards.notes.fronts import without_section_number
@@ -13,6 +14,7 @@ from llmcards.notes.pieces import Piece
 from llmcards.notes.plain import plain
 
 MAX_FRONT = 200
+NESTED_SEP = "∷"  # U+2237 PROPORTION: reads as `::`, is no deck separator
 # What a heading's deck name drops at its end: colons and white space, in any order.
 _TRAILING = re.compile(r"[\s:：]+\Z")
 
@@ -97,5 +99,7 @@ class Headings:
 def deck_name(pieces: Sequence[Piece]) -> str:
     """A heading made plain, without a trailing colon (`# 神经网络压缩与加速:`) and the
     white space of any kind around it (an em space before `：`): a deck part that ends
-    in a space is one Anki renames (see `cards.normal_deck`)."""
-    return _TRAILING.sub("", plain(pieces))
+    in a space is one Anki renames (see `cards.normal_deck`). A heading is one level:
+    the `::` of `# std::vector 用法` is written `∷`, which would otherwise split it into
+    two decks (here and in Anki)."""
+    return _TRAILING.sub("", plain(pieces)).replace(DECK_SEP, NESTED_SEP)
