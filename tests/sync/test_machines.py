@@ -53,3 +53,31 @@ def test_a_fresh_database_gets_every_card_with_its_history_and_conflicts_keep_bo
     assert not desktop.sync().pushed.notes_added
     laptop.close()
     desktop.close()
+
+
+TRICKY = (
+    "# 细节\n\n"
+    "- 不换行空格：A\u00a0B 之间是 NBSP\n"
+    "- 两个空格：一句话  里有两个空格\n"
+    '- 带标题的链接：见 [论文](https://arxiv.org/abs/1706.03762 "Attention") 一文\n'
+)
+
+
+def test_a_terminal_that_only_syncs_pushes_nothing_back(tmp_path: Path, server: Server) -> None:
+    # The desktop has no notes of its own: what it holds came from the server, rebuilt
+    # from Anki's HTML. Pushing that back (a NBSP turned into a space, a link's title
+    # dropped) rewrote the laptop's notes on every sync, each side undoing the other.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "tricky.md").write_text(TRICKY, encoding="utf-8")
+    laptop = Machine(tmp_path / "laptop.db", server.endpoint)
+    laptop.import_notes(notes)
+    laptop.sync()
+    desktop = Machine(tmp_path / "desktop.db", server.endpoint)
+    assert desktop.sync().full_sync == "download"
+    for machine in (desktop, laptop, desktop, laptop):
+        report = machine.sync()
+        assert report.pushed.notes_updated == 0, machine.path.name
+    assert not laptop.sync().changed and not desktop.sync().changed
+    laptop.close()
+    desktop.close()

@@ -29,6 +29,7 @@ from llmcards.exchange.media import MediaPacker
 from llmcards.exchange.revlog_sql import revlog_sql
 from llmcards.exchange.selection import ExportCard, selected_cards
 from llmcards.exchange.sync_pull import MirrorCard, local_cards, mirror_cards
+from llmcards.store.adopt import SYNC_SOURCE
 from llmcards.store.db import Store
 from llmcards.store.models import CARD, NEW
 from llmcards.store.models import LOG as REVIEW
@@ -104,6 +105,11 @@ def _notes(
         found = existing.get(note.guid)
         if found is None:
             added.append((note.guid, mid, note.fields, note.tags, deck_id(note.cards[0][1].deck)))
+        elif _synced_in(note):
+            # Not ours to change: the server's note, read back here from its HTML, which
+            # does not come out of Markdown again byte for byte (a NBSP, a link's title).
+            # Writing it back rewrote the owner's note on every sync, each undoing the other.
+            continue
         elif found[2] != "\x1f".join(note.fields) or not _same_tags(found[3], note.tags):
             changed.append((found[0], note.fields, note.tags))
     mirror.add_notes(added)
@@ -112,6 +118,11 @@ def _notes(
         deck_id(card_deck)
     report.notes_added, report.notes_updated = len(added), len(changed)
     return decks
+
+
+def _synced_in(note: AnkiNote) -> bool:
+    """Whether all of the note's cards came from the server (no notes file here has it)."""
+    return all(card.source_path == SYNC_SOURCE for _ord, card in note.cards)
 
 
 def _same_tags(stored: str, ours: list[str]) -> bool:
