@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import string
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import timedelta
@@ -175,6 +176,11 @@ def key_names(keys: str) -> list[str]:
     return names
 
 
+# Punctuation as Textual names it ("?" is question_mark), written either way in a binding.
+_PUNCTUATION = frozenset(key_names(",".join(c for c in string.punctuation if c != ",")))
+_PUNCTUATION |= frozenset({"comma"})
+
+
 def screen_of(binding_id: str) -> str:
     return binding_id.partition(".")[0]
 
@@ -240,6 +246,32 @@ TEXTUAL_KEYS = {
 }
 
 
+# The keys Textual names by a word (tests/tui/test_pieces.py holds these among its own).
+NAMED_KEYS = frozenset(
+    {"escape", "enter", "tab", "space", "backspace", "delete", "insert", "home", "end"}
+    | {"pageup", "pagedown", "up", "down", "left", "right"}
+    | {f"f{n}" for n in range(1, 25)}
+)
+_MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+_SAID_OTHERWISE = {"return": "enter", "esc": "escape", "del": "delete", "spacebar": "space"}
+_SAID_OTHERWISE |= {"pgup": "pageup", "pgdn": "pagedown", "ins": "insert", "bksp": "backspace"}
+
+
+def unknown_key(name: str) -> str | None:
+    """Why `name` (one key of a binding, as `key_names` gives it) is no key Textual
+    would ever send, or None. A binding to such a name is never triggered: a remapped
+    `Enter` (Textual says `enter`) left the study screen with no key to show the answer."""
+    *modifiers, base = name.split("+")
+    if any(m not in _MODIFIERS for m in modifiers):
+        return f"{name!r} is no key ({'+'.join(modifiers)} is no modifier: ctrl, shift, alt)"
+    if len(base) == 1 or base in NAMED_KEYS or base in _PUNCTUATION:
+        return None
+    meant = _SAID_OTHERWISE.get(base.lower(), base.lower())
+    if meant in NAMED_KEYS:
+        return f"{name!r} is no key name; write {'+'.join([*modifiers, meant])!r}"
+    return f"{name!r} is no key name (keys are like j, 3, enter, space, escape, f5, ctrl+k)"
+
+
 def binding_problem(binding_id: str, keys: str) -> str | None:
     """Why `[keys] "binding_id" = keys` cannot work on its own, or None (a key another
     binding has is `key_clash`)."""
@@ -247,6 +279,9 @@ def binding_problem(binding_id: str, keys: str) -> str | None:
         return unknown_binding(binding_id)
     if not keys.strip(" ,"):
         return "gives it no key"
+    wrong = next((why for why in map(unknown_key, key_names(keys)) if why), None)
+    if wrong is not None:
+        return wrong
     taken = next((name for name in key_names(keys) if name in TEXTUAL_KEYS), None)
     if taken is not None:
         return f"is Textual's own key ({taken!r} {TEXTUAL_KEYS[taken]} on every screen)"

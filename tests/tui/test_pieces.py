@@ -126,6 +126,14 @@ def test_the_settings_know_every_binding_of_the_app_and_its_keys() -> None:
     assert [b for b in DEFAULT_KEYS if key_clash(b, {})] == []
     for text in [*string.punctuation.replace(",", ""), "a", "J", "7", "ctrl+x", " space , f1"]:
         assert key_names(text) == _normalize_key_list(text).split(","), text
+    # The key names config.py accepts are keys Textual sends (config checks without it).
+    from textual.keys import Keys
+
+    from llmcards.config import NAMED_KEYS, unknown_key
+
+    sent = {str(key.value).rsplit("+", 1)[-1] for key in Keys} | {"space", "enter", "tab"}
+    assert sent >= NAMED_KEYS
+    assert [k for keys in DEFAULT_KEYS.values() for k in key_names(keys) if unknown_key(k)] == []
 
 
 def test_an_answer_of_megabytes_is_shown_cut_with_how_much_more_there_is() -> None:
