@@ -127,3 +127,10 @@ def test_a_server_that_does_not_speak_our_protocol_is_one_line(tmp_path: Path) -
         server.shutdown()
     message = one_line_error(done)
     assert "does not speak this client's sync protocol" in message and "update" in message
+
+
+def test_sync_on_a_database_not_logged_in_creates_nothing(tmp_path: Path) -> None:
+    # A mistyped --db: the error, and no empty database left behind under that name.
+    message = one_line_error(llmcards(tmp_path / "typo.db", "sync"))
+    assert "not logged in to a sync server" in message
+    assert list(tmp_path.iterdir()) == []

@@ -44,9 +44,12 @@ def sync(
         raise UserError("choose one of --upload and --download")
     from llmcards import clock
     from llmcards.config import load_settings
-    from llmcards.exchange.sync_run import run_sync
+    from llmcards.exchange.anki_mirror import require_anki
+    from llmcards.exchange.sync_run import logged_in, run_sync
 
     settings = load_settings()
+    require_anki()
+    logged_in(STATE.db_path)  # before opening: a mistyped --db is not made into a database
     db = STATE.open()
     try:
         direction = "upload" if upload else "download" if download else None

@@ -92,6 +92,15 @@ class SyncReport:
         )  # fmt: skip
 
 
+def logged_in(db_path: Path) -> am.Login:
+    """The login of the database at `db_path`; SyncFailure when it has none (checked
+    before the database is opened: a mistyped --db must not create an empty one)."""
+    login = load_login(sync_folder(db_path))
+    if login is None:
+        raise am.SyncFailure(NOT_LOGGED_IN)
+    return login
+
+
 def run_sync(
     db: Store,
     *,
@@ -104,9 +113,7 @@ def run_sync(
         raise am.SyncFailure("sync needs a database file; pass --db PATH")
     am.require_anki()
     folder = sync_folder(db.path)
-    login = load_login(folder)
-    if login is None:
-        raise am.SyncFailure(NOT_LOGGED_IN)
+    login = logged_in(db.path)
     report = SyncReport(login.server)
     with am.Mirror(folder) as mirror:
         login = _settle(mirror, login, folder, db.path, direction, report)
