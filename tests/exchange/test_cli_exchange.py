@@ -186,3 +186,9 @@ def test_progress_reports_climb_to_the_total(db: Path, tmp_path: Path) -> None:
     database.close()
     assert {total for _, total in seen} == {7 + 13}
     assert [done for done, _ in seen] == sorted(done for done, _ in seen) and seen[-1] == (20, 20)
+
+
+def test_import_anki_of_a_folder_says_it_is_one(tmp_path: Path) -> None:
+    result = llmcards("--db", str(tmp_path / "c.db"), "import-anki", str(tmp_path))
+    assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1
+    assert f"{tmp_path} is a folder; give the .apkg file in it" in result.stderr

@@ -78,6 +78,8 @@ def read_package(path: Path) -> AnkiCollection:
     from llmcards.exchange.package_check import check_collection
 
     path = path.expanduser()
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; give the .apkg file in it")
     if not path.is_file():
         raise UserError(f"{path} does not exist; check the file name")
     try:
