@@ -133,3 +133,25 @@ def test_leaving_into_a_closed_pipe_fails_quietly() -> None:
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 1
     assert err == ""
+
+
+def test_with_its_output_redirected_the_study_app_says_so(tmp_path: Path) -> None:
+    # `llmcards > log.txt` in a terminal: Textual would take 80×24 for the window's size.
+    import pty
+
+    master, slave = pty.openpty()
+    out = tmp_path / "log.txt"
+    with out.open("w") as log:
+        done = subprocess.run(
+            [sys.executable, "-m", "llmcards", "--db", str(tmp_path / "c.db")],
+            stdin=slave,
+            stdout=log,
+            stderr=slave,
+            timeout=60,
+        )
+    os.close(slave)
+    said = os.read(master, 4096).decode()
+    os.close(master)
+    assert done.returncode == 1 and out.read_text() == ""
+    assert "the study app needs a terminal (standard output is not one)" in said, said
+    assert not (tmp_path / "c.db").exists()
