@@ -24,9 +24,13 @@ def has_terminal() -> bool:
 
 
 def require_terminal() -> None:
+    if has_terminal():
+        return
     missing = not_terminals()
     if missing:
-        which = " and ".join(missing)
+        which = " and ".join(
+            [", ".join(missing[:-1]), missing[-1]] if len(missing) > 1 else missing
+        )
         raise UserError(
             f"the study app needs a terminal (standard {which} {'is' if len(missing) == 1 else 'are'}"
             " not one); run `llmcards` in a terminal, or use `llmcards due`, `llmcards cards`"
