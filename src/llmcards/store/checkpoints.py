@@ -38,6 +38,10 @@ class BackgroundCheckpoints:
         self._thread.start()
         self.soon()  # what opening left in the log (a migration, an earlier killed process)
 
+    def idle(self) -> bool:
+        """Nothing asked for and no checkpoint under way (tests wait for this)."""
+        return not self._wanted.is_set() and not self._lock.locked()
+
     def soon(self) -> None:
         """Ask for a checkpoint shortly (many asks before it runs make one)."""
         self._wanted.set()
@@ -52,8 +56,8 @@ class BackgroundCheckpoints:
                 # Later asks during the wait join this checkpoint.
                 if self._stopping.wait(self._settle):
                     return
-                self._wanted.clear()
                 with self._lock:
+                    self._wanted.clear()  # under the lock: `idle` never sees a gap
                     if self._stopping.is_set():
                         return
                     if con is None:
