@@ -81,3 +81,40 @@ def test_a_terminal_that_only_syncs_pushes_nothing_back(tmp_path: Path, server: 
     assert not laptop.sync().changed and not desktop.sync().changed
     laptop.close()
     desktop.close()
+
+
+def test_a_bullet_moved_one_file_at_a_time_with_a_sync_between_stays_one_card(
+    tmp_path: Path, server: Server
+) -> None:
+    # Move Dropout from a.md to b.md, then import b.md alone (as `e` in the app does),
+    # sync, import a.md. The import of b.md made a new card, which went to the server;
+    # the import of a.md then let the reviewed card take its place. Deleted here, that
+    # new card's note came back from the server as a second Dropout on the next sync.
+    from llmcards.importing.files import import_paths
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    a, b = notes / "a.md", notes / "b.md"
+    a.write_text("# Alpha\n\n- Dropout：随机失活\n- LSTM：三个门\n", encoding="utf-8")
+    b.write_text("# Beta\n\n- GRU：两个门\n", encoding="utf-8")
+    laptop = Machine(tmp_path / "laptop.db", server.endpoint)
+    import_paths(laptop.db, [notes], deck="笔记", now=clock.now())  # one root deck for both
+    laptop.sync()
+    laptop.rate("Dropout", 3)
+    a.write_text("# Alpha\n\n- LSTM：三个门\n", encoding="utf-8")
+    b.write_text("# Beta\n\n- GRU：两个门\n- Dropout：随机失活\n", encoding="utf-8")
+    import_paths(laptop.db, [b], now=clock.now())
+    assert laptop.sync().pushed.notes_added == 1
+    import_paths(laptop.db, [a], now=clock.now())
+    report = laptop.sync()
+    assert report.pulled.cards_created == 0
+    dropouts = [c for c in laptop.cards() if c.front == "Dropout"]
+    assert len(dropouts) == 1 and dropouts[0].reps == 1 and dropouts[0].source_path == str(b)
+    assert not laptop.sync().changed
+    desktop = Machine(tmp_path / "desktop.db", server.endpoint)
+    desktop.sync()
+    # The retired copy is suspended on the server, as every retired card is: out of study.
+    studied = [c.reps for c in desktop.cards() if c.front == "Dropout" and not c.suspended]
+    assert studied == [1]
+    laptop.close()
+    desktop.close()

@@ -384,6 +384,17 @@ def _change(
     return {}, False
 
 
+def _synced(conn: Connection, card_ids: list[int]) -> set[int]:
+    """Those of `card_ids` a sync has put on the server (its mirror holds them)."""
+    if not card_ids:
+        return set()
+    return set(
+        conn.execute(
+            select(CARD.c.id).where(CARD.c.id.in_(card_ids), CARD.c.anki_suspended.is_not(None))
+        ).scalars()
+    )
+
+
 def _retire_unmatched(
     conn: Connection, known: Existing, matched_ids: set[int], now: datetime, result: SyncResult
 ) -> None:
@@ -398,8 +409,18 @@ def _retire_unmatched(
     if not to_retire:
         return
     moved = moved_elsewhere(conn, known, to_retire)
+    synced = _synced(conn, [elsewhere.id for _old, elsewhere in moved])
     for old, elsewhere in moved:
-        conn.execute(delete(CARD).where(CARD.c.id == elsewhere.id))
+        if elsewhere.id in synced and elsewhere.kind == "basic":
+            # Its note went to the sync server already: deleted here, the next sync would
+            # bring that note back as a second card. Retired, it is suspended there.
+            conn.execute(
+                update(CARD)
+                .where(CARD.c.id == elsewhere.id)
+                .values(retired=True, retired_at=now, updated_at=now)
+            )
+        else:
+            conn.execute(delete(CARD).where(CARD.c.id == elsewhere.id))
         conn.execute(
             update(CARD)
             .where(CARD.c.id == old.id)
