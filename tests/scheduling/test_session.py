@@ -226,3 +226,21 @@ def test_rating_with_nothing_to_study_is_a_one_line_error(tmp_path: Path, clock:
     assert session.current() is None and session.previews() == []
     with pytest.raises(UserError, match="no card to study"):
         session.rate(GOOD, 1)
+
+
+def test_a_card_rated_in_another_terminal_since_it_was_shown_is_not_rated_again(
+    tmp_path: Path, clock: Clock
+) -> None:
+    from llmcards.scheduling.review import RatedElsewhere
+
+    db = make_db(tmp_path, {"a.md": [basic("D", "c0", 1), basic("D", "c1", 2)]}, clock())
+    session = StudySession(db, settings=NO_FUZZ, clock=clock)
+    shown = showing(session)
+    rate_card(db, shown.id, EASY, now=clock(), settings=NO_FUZZ)  # `llmcards rate` elsewhere
+    clock.advance(seconds=7)
+    with pytest.raises(RatedElsewhere):
+        session.rate(GOOD, 1000)
+    assert [log.rating for log in logs(db, shown.id)] == [EASY]  # only the other one
+    assert showing(session).id != shown.id  # graduated elsewhere: not due today any more
+    session.rate(GOOD, 1000)  # the next card rates as usual
+    assert len(logs(db)) == 2

@@ -64,6 +64,27 @@ async def test_a_card_retired_by_another_terminal_is_not_rated_nor_the_next_one(
         assert reviews_in(db_path) == [("GRU", 3)]
 
 
+async def test_a_card_rated_in_another_terminal_meanwhile_is_not_rated_again(
+    db_path: Path,
+) -> None:
+    from llmcards.scheduling.review import rate_card
+
+    app = study_app(db_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("space")
+        assert front(app) == "LSTM"
+        other = open_db(db_path)  # `llmcards rate` in another terminal, on the card shown
+        with other.read() as conn:
+            lstm = conn.exec_driver_sql("SELECT id FROM card WHERE front = 'LSTM'").scalar_one()
+        rate_card(other, lstm, 4, now=NOW_DT, settings=Settings(fuzz=False))
+        other.close()
+        await pilot.press("3")
+        await settle(pilot)
+        assert reviews_in(db_path) == [("LSTM", 4)]  # the other terminal's, once
+        assert "rated elsewhere" in status(app) and front(app) != "LSTM"
+
+
 async def test_space_and_enter_rate_good_on_the_answer_side_and_the_footer_says_so(
     db_path: Path,
 ) -> None:

@@ -34,6 +34,12 @@ class CardUnavailable(UserError):
     """The card cannot be studied (unknown id, or retired by a re-import)."""
 
 
+class RatedElsewhere(CardUnavailable):
+    """The card was rated (or undone) by someone else since it was shown: another
+    terminal, `llmcards rate`, a sync. Rating it as shown would answer a state it is no
+    longer in."""
+
+
 def card_row(conn: Connection, card_id: int) -> Any:
     """One card with its deck name and every column a rating reads."""
     row = None
@@ -65,11 +71,13 @@ def rate_card(
     duration_ms: int = 0,
     settings: Settings,
     rater: Rater | None = None,
+    shown_reps: int | None = None,
 ) -> RateOutcome:
     """Rate a card at `now`; committed when this returns.
 
     `rater` lets a caller that rates many cards reuse one; it must have been built
-    from the same `settings`.
+    from the same `settings`. `shown_reps`: the card's reps when it was shown; if the
+    card has others now, nothing is rated (RatedElsewhere).
     """
     check_rating(rating)
     rater = rater or Rater(settings)
@@ -82,6 +90,7 @@ def rate_card(
             duration_ms=max(0, int(duration_ms)),
             settings=settings,
             rater=rater,
+            shown_reps=shown_reps,
         )
 
 
@@ -94,11 +103,16 @@ def _rate_in(
     duration_ms: int,
     settings: Settings,
     rater: Rater,
+    shown_reps: int | None = None,
 ) -> RateOutcome:
     row = card_row(conn, card_id)
     if row.retired:
         raise CardUnavailable(
             f"card #{card_id} ({row.front}) was retired: its notes no longer hold it; it cannot be rated"
+        )
+    if shown_reps is not None and row.reps != shown_reps:
+        raise RatedElsewhere(
+            f"card #{card_id} ({row.front}) was rated elsewhere since it was shown; not rated again"
         )
     before = CardSchedule.of(row)
     applied = rater.apply(card_id, before, Review(now, rating, duration_ms))

@@ -183,7 +183,13 @@ class StudySession:
                     duration_ms=duration_ms,
                     settings=self._settings,
                     rater=self._rater,
+                    shown_reps=self._entries[card_id].schedule.reps,
                 )
+            except review.RatedElsewhere:
+                with self._state:  # today's queue as the database now has it
+                    self._queue = self._load(now)
+                    self._current = None
+                raise
             except review.CardUnavailable:
                 with self._state:
                     self._drop(card_id)  # retired by an import meanwhile: move on

@@ -40,6 +40,10 @@ class StudyView:
 
 
 NOT_SHOWN = "The card on screen had changed; nothing was done. This is the current card."
+RATED_ELSEWHERE = (
+    "That card was rated elsewhere (another terminal, a sync) since it was shown, so it "
+    "was not rated again; here is the card due now."
+)
 RETIRED = (
     "That card was removed from its notes (re-imported elsewhere), so it was not rated; "
     "here is the next one."
@@ -167,7 +171,7 @@ class StudyDriver:
             return view
 
     def _change(self, card_id: int, change: Callable[[StudySession], object]) -> StudyView:
-        from llmcards.scheduling.review import CardUnavailable
+        from llmcards.scheduling.review import CardUnavailable, RatedElsewhere
 
         session = self._open()
         shown = session.current()
@@ -175,6 +179,8 @@ class StudyDriver:
             return self._view(NOT_SHOWN)
         try:
             change(session)
+        except RatedElsewhere:  # the session read today's queue again
+            return self._view(RATED_ELSEWHERE)
         except CardUnavailable:  # the session has dropped it: the next card is current
             return self._view(RETIRED)
         self._undoable += 1
