@@ -124,3 +124,19 @@ def test_csv_export_chooses_decks(tmp_path: Path, deck: str | None) -> None:
     built = fixture.build(tmp_path, history=False)
     summary = export_csv(built.db, tmp_path / "cards.csv", deck=deck)
     assert summary.cards == (7 if deck is None else 5)
+
+
+def test_the_same_package_under_another_name_changes_nothing_a_learner_sees(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    package = _anki_collection(tmp_path, legacy=True)
+    renamed = tmp_path / "mine-copy.apkg"
+    shutil.copy(package, renamed)
+    db = open_db(tmp_path / "c.db")
+    assert import_apkg(db, package, settings=Settings()).new == 5
+    for again in (renamed, package, renamed):
+        report = import_apkg(db, again, settings=Settings())
+        assert (report.new, report.updated, report.unchanged) == (0, 0, 5), again.name
+    db.close()

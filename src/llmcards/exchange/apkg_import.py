@@ -245,9 +245,12 @@ class _Importer:
                 self.report.new += 1
             else:
                 card_id = match.card_id
-                changed = differs(values, texts[card_id])
-                if changed:
+                current = texts[card_id]
+                if differs(values, current):
                     self.pending_updates.append({**values, "_id": card_id})
+                # The same notes from a package of another name: stored with the new
+                # name, but nothing about the card changed for the learner.
+                changed = differs(values, {k: v for k, v in current.items() if k != "source_path"})
         ratings, skipped = self._ratings(cid)
         self.report.skipped_reviews += skipped
         known = known_reviews(conn, card_id) if match is not None and ratings else []
