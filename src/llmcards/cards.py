@@ -7,6 +7,7 @@ items; the store turns drafts into persisted cards.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,10 +42,17 @@ def deck_name(path: tuple[str, ...]) -> str:
     return DECK_SEP.join(path)
 
 
+# What Anki trims from each part of a deck name: white space and colons at either end
+# (`A:::B` is A::B there, `x:` is x).
+_PART_ENDS = re.compile(r"\A[\s:]+|[\s:]+\Z")
+
+
 def split_deck(name: str) -> tuple[str, ...]:
-    """The parts of a deck name as Anki reads them: each stripped of the white space around
-    it, empty ones dropped (`"C++ :: STL"` -> `("C++", "STL")`)."""
-    return tuple(part.strip() for part in name.split(DECK_SEP) if part.strip())
+    """The parts of a deck name as Anki reads them: each stripped of the white space and
+    colons around it, empty ones dropped (`"C++ :: STL"` -> `("C++", "STL")`, `"A:::B"`
+    -> `("A", "B")`)."""
+    parts = (_PART_ENDS.sub("", part) for part in name.split(DECK_SEP))
+    return tuple(part for part in parts if part)
 
 
 def normal_deck(name: str) -> str:

@@ -38,7 +38,7 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("deck", ["::", "  ", " :: :: ", ""])
+@pytest.mark.parametrize("deck", ["::", "  ", " :: :: ", "", ":::"])
 def test_a_deck_with_no_name_in_it_is_refused_in_one_line(
     db_path: Path, tmp_path: Path, deck: str
 ) -> None:
@@ -61,6 +61,10 @@ def test_a_deck_with_blank_parts_and_spaces_is_normalized(db_path: Path, tmp_pat
     again = run(db_path, "import", str(daily), "--deck", " a :: b", "--json")
     assert again.exit_code == 0, again.stderr
     assert again.json()["unchanged"] == 2
+    # Colons at a part's ends go too, as in Anki (`a:::b` is a::b there, `b:` is b).
+    for spelling in ("a:::b", "a::b:"):
+        same = run(db_path, "import", str(daily), "--deck", spelling, "--json")
+        assert same.exit_code == 0 and same.json()["unchanged"] == 2, same.stderr
 
 
 def test_a_title_with_spaces_around_its_separator_nests_as_in_anki(
