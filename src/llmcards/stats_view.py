@@ -53,17 +53,11 @@ def stats_renderable(stats: Stats) -> RenderableType:
         return Group(
             header(stats), _panel("Cards", counts_bar(stats.counts)), Text(EMPTY, style="dim")
         )
-    side = Table.grid(padding=(0, 2), expand=False)
-    side.add_column()
-    side.add_column()
-    side.add_row(
+    side = SideBySide(
         _panel("Cards", counts_bar(stats.counts)),
         _panel(retention_title(stats), retention_table(stats)),
     )
-    histograms = Table.grid(padding=(0, 2))
-    histograms.add_column()
-    histograms.add_column()
-    histograms.add_row(
+    histograms = SideBySide(
         _panel("Stability (days to 90% recall)", histogram(stats.stability, "cyan")),
         _panel("Difficulty", histogram(stats.difficulty, "magenta")),
     )
@@ -127,6 +121,29 @@ def heat_levels(counts: Sequence[int]) -> list[int]:
         return [0] * len(counts)
     cuts = [busy[min(len(busy) - 1, len(busy) * q // 4)] for q in (1, 2, 3)]
     return [0 if c == 0 else 1 + sum(c > cut for cut in cuts) for c in counts]
+
+
+class SideBySide:
+    """Two panels side by side where they fit whole, else one above the other (at 40
+    columns, side by side squeezed every label of the retention table to `T…`)."""
+
+    GAP = 2
+
+    def __init__(self, left: RenderableType, right: RenderableType) -> None:
+        self.left, self.right = left, right
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        wanted = sum(
+            Measurement.get(console, options, part).maximum for part in (self.left, self.right)
+        )
+        if wanted + self.GAP <= options.max_width:
+            grid = Table.grid(padding=(0, self.GAP), expand=False)
+            grid.add_column()
+            grid.add_column()
+            grid.add_row(self.left, self.right)
+            yield grid
+        else:
+            yield Group(self.left, self.right)
 
 
 class Heatmap:

@@ -160,3 +160,17 @@ def test_the_heatmap_fits_a_narrow_terminal_with_its_latest_weeks(
     # The latest weeks are the ones kept: this week's reviews show in both.
     assert [row[-8:] for row in rows(narrow)] == [row[-8:] for row in rows(wide)]
     assert len(rows(narrow)[0]) < len(rows(wide)[0])
+
+
+def test_side_by_side_panels_stack_in_a_narrow_terminal(
+    hand_checked: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wide = llmcards("--db", str(hand_checked), "stats").stdout
+    monkeypatch.setenv("COLUMNS", "40")
+    narrow = llmcards("--db", str(hand_checked), "stats").stdout
+    # Squeezed side by side, the retention table's labels were cut to "Ye…", "La…".
+    for out in (wide, narrow):
+        assert "Yesterday" in out and "Last 7 days" in out and "relearning" in out
+    both = [line for line in wide.splitlines() if "Cards" in line and "True retention" in line]
+    assert both  # side by side where they fit
+    assert not [line for line in narrow.splitlines() if "─╮  ╭─" in line]  # stacked here
