@@ -104,3 +104,17 @@ def test_command_line_databases_keep_sqlite_checkpointing_in_the_commit(tmp_path
         assert _in_file_alone(path, tmp_path) == 1
     finally:
         db.close()
+
+
+def test_a_checkpoint_that_cannot_run_stays_quiet(tmp_path: Path, monkeypatch) -> None:
+    # Its thread's traceback would be drawn over the study screen: a failure (here a
+    # database that cannot be opened) is left for the next try, never raised.
+    from llmcards.store.checkpoints import BackgroundCheckpoints
+
+    escaped: list[BaseException] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: escaped.append(args.exc_value))
+    checkpoints = BackgroundCheckpoints(tmp_path / "no such folder" / "cards.db", settle=0)
+    checkpoints.soon()
+    assert _wait_for(checkpoints.idle)
+    checkpoints.close()
+    assert escaped == [] and checkpoints.done == 0

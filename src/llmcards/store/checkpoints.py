@@ -60,11 +60,13 @@ class BackgroundCheckpoints:
                     self._wanted.clear()  # under the lock: `idle` never sees a gap
                     if self._stopping.is_set():
                         return
-                    if con is None:
-                        con = _connect(self._path)
-                    # A failure (disk full, a locked file) leaves the log as it was: it
-                    # is tried again after the next write, and closing checkpoints too.
-                    with suppress(sqlite3.Error):
+                    # A failure (disk full, a locked or vanished file) leaves the log as it
+                    # was: it is tried again after the next write, and closing checkpoints
+                    # too. Nothing may escape: this thread's traceback would be drawn over
+                    # the study screen (Textual draws on stderr).
+                    with suppress(Exception):
+                        if con is None:
+                            con = _connect(self._path)
                         con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
                         self.done += 1
         finally:
