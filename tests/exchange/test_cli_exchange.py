@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import zipfile
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -110,6 +112,28 @@ def test_export_csv_has_the_header_anki_reads(db: Path, tmp_path: Path) -> None:
         "#tags column:6",
     ]
     assert "Exported 7 cards (6 notes, 4 decks)" in result.stdout
+
+
+def test_every_csv_row_reaches_anki_even_a_guid_starting_with_a_hash(
+    db: Path, tmp_path: Path
+) -> None:
+    # Anki reads a line starting with `#` as a comment; about one GUID in 4,000 starts so.
+    with closing(sqlite3.connect(db)) as con, con:
+        con.execute(
+            "UPDATE card SET guid = '#x' || id, note_guid = '#x' || id WHERE kind = 'basic'"
+        )
+    out = tmp_path / "cards.csv"
+    result = llmcards("--db", str(db), "export", "csv", str(out), "--json")
+    assert result.exit_code == 0, result.stderr
+    from anki.collection import ImportCsvRequest
+
+    from tests.exchange.anki_backend import open_anki
+
+    col = open_anki(tmp_path / "collection.anki2")
+    metadata = col.get_csv_metadata(path=str(out), delimiter=None)
+    col.import_csv(ImportCsvRequest(path=str(out), metadata=metadata))
+    assert col.note_count() == result.json()["notes"]
+    col.close()
 
 
 def test_export_csv_to_a_dash_writes_standard_output(

@@ -89,13 +89,16 @@ def export_csv(
 def _write(handle: TextIO, notes: list[Any]) -> None:
     handle.write(HEADER)
     writer = csv.writer(handle, lineterminator="\n")
+    # Anki skips a line starting with `#` as a comment, and about one GUID in 4,000
+    # starts with `#`: such a row is written quoted, as Anki's own CSV export does.
+    quoted = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL)
     for note in notes:
         first, second, context = note.fields
         if context:
             first = f'<div class="context">{context}</div>{first}'
         cloze = note.model_id == s.CLOZE_MODEL_ID
         deck_name = note.cards[0][1].deck
-        writer.writerow(
+        (quoted if note.guid.startswith("#") else writer).writerow(
             [
                 note.guid,
                 "Cloze" if cloze else "Basic",
