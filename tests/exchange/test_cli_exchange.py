@@ -156,6 +156,18 @@ def test_an_anki_package_not_named_apkg_is_refused(db: Path, tmp_path: Path) -> 
     assert list(tmp_path.glob("out.*")) == []
 
 
+@pytest.mark.parametrize("folder", [".", "/", "..", "~"])
+def test_an_anki_package_named_as_a_folder_is_refused_in_one_line(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    result = llmcards("--db", str(db), "export", "anki", folder)
+    assert result.exit_code == 1, result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert "is a folder; give a file name" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("content", "why"),
     [(b"not a zip at all", "not a zip archive"), (None, "no collection inside")],

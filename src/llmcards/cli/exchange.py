@@ -84,7 +84,9 @@ def export_anki(
     from llmcards import clock
     from llmcards.errors import UserError
     from llmcards.exchange.apkg_export import export_apkg
+    from llmcards.exchange.outfile import refuse_folder
 
+    refuse_folder(path)  # before the name's suffix: `.` and `/` have no name to give one
     if path.suffix.lower() != ".apkg":
         # Anki's File › Import and AnkiDroid recognise a package by its name alone.
         raise UserError(

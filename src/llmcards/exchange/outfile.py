@@ -18,12 +18,18 @@ from pathlib import Path
 from llmcards.errors import UserError, write_failure
 
 
+def refuse_folder(path: Path) -> None:
+    """UserError when `path` names a folder (`.`, `/`, `~`…) rather than a file."""
+    path = path.expanduser()
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; give a file name, e.g. {path / 'llmcards.apkg'}")
+
+
 def check_target(path: Path, *, force: bool, database: Path | None = None) -> Path:
     """Refuse early (before any work) what the final rename would refuse. `database`: the
     database being exported, which no export may overwrite."""
     path = path.expanduser()
-    if path.is_dir():
-        raise UserError(f"{path} is a folder; give a file name, e.g. {path / 'llmcards.apkg'}")
+    refuse_folder(path)
     if database is not None and _belongs_to(path, database):
         raise UserError(
             f"{path} is the database {database} or one of its own files; "
