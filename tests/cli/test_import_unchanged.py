@@ -116,3 +116,14 @@ def test_bad_paths_still_fail_as_before(db_path: Path, notes: Path) -> None:
     not_a_db.write_bytes(b"this is not sqlite" * 100)
     broken = run(not_a_db, "import", str(notes / "nope.md"))
     assert broken.exit_code == 1 and "not a readable llmcards database" in broken.stderr
+
+
+def test_a_deck_differing_only_in_inner_spaces_is_named_as_typed_when_refused(
+    db_path: Path, notes: Path
+) -> None:
+    # Anki keeps the spaces inside a deck name: 'a   b' is another deck than 'a b', and
+    # the refusal must show the two apart.
+    run(db_path, "import", str(notes / "learning.md"), "--deck", "我的 笔记")
+    refused = run(db_path, "import", str(notes / "learning.md"), "--deck", "我的   笔记")
+    assert refused.exit_code == 1
+    assert "under the deck '我的 笔记', not '我的   笔记'" in refused.stderr

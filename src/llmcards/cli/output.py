@@ -44,7 +44,10 @@ def shown(text: object) -> str:
 
 def error_line(message: str) -> None:
     """One line on stderr, no traceback: `llmcards: error: …`."""
+    import re
+
     from llmcards.textsafe import printable
 
-    text = " ".join(printable(str(message)).split())
+    # Only line breaks go: the spaces inside a quoted name are part of it ('a   b').
+    text = re.sub(r"\s*[\n\u2028\u2029]\s*", " ", printable(str(message))).strip()
     sys.stderr.write(f"llmcards: error: {text}\n")
