@@ -52,6 +52,23 @@ def test_suspend_and_unsuspend_from_the_command_line(db_path: Path, tmp_path: Pa
     )
 
 
+def test_suspend_counts_each_card_once_and_says_a_retired_one_is_out_of_study(
+    db_path: Path, tmp_path: Path
+) -> None:
+    note = tmp_path / "n.md"
+    note.write_text("1. GRU：两个门\n2. LSTM：三个门\n", encoding="utf-8")
+    db = str(db_path)
+    llmcards("--db", db, "import", str(note))
+    ids = {c["front"]: c["id"] for c in llmcards("--db", db, "cards", "--json").json()}
+    twice = llmcards("--db", db, "suspend", str(ids["GRU"]), str(ids["GRU"]))
+    assert twice.exit_code == 0 and twice.stdout.strip() == "Suspended 1 of 1 card"
+    note.write_text("1. GRU：两个门\n", encoding="utf-8")  # LSTM's bullet is gone
+    llmcards("--db", db, "import", str(note))
+    retired = llmcards("--db", db, "suspend", str(ids["LSTM"]))
+    assert retired.exit_code == 0
+    assert f"#{ids['LSTM']}: retired" in retired.stdout and "out of study" in retired.stdout
+
+
 def test_the_deck_list_of_an_existing_database_loads_no_sqlalchemy(
     db_path: Path, tmp_path: Path
 ) -> None:

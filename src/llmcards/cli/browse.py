@@ -138,11 +138,11 @@ def _set_suspended(card_ids: list[int], flag: bool) -> None:
     from llmcards.cli.output import console
     from llmcards.scheduling.review import card_row, set_suspended
 
+    card_ids = list(dict.fromkeys(card_ids))  # `suspend 3 3` is one card
     db = STATE.open()
     try:
         with db.read() as conn:  # every id checked first: a typo changes nothing
-            for card_id in card_ids:
-                card_row(conn, card_id)
+            retired = [card_id for card_id in card_ids if card_row(conn, card_id).retired]
         changed = sum(set_suspended(db, card_id, flag) != flag for card_id in card_ids)
     finally:
         db.close()
@@ -150,10 +150,17 @@ def _set_suspended(card_ids: list[int], flag: bool) -> None:
 
     verb = "Suspended" if flag else "Unsuspended"
     already = "it already was" if len(card_ids) == 1 else "the others already were"
-    console().print(
+    out = console()
+    out.print(
         f"{verb} {changed} of {counted(len(card_ids), 'card')}"
         + (f" ({already})" if changed < len(card_ids) else "")
     )
+    if retired:
+        ids = ", ".join(f"#{card_id}" for card_id in retired)
+        out.print(
+            f"{'Card' if len(retired) == 1 else 'Cards'} {ids}: retired (the bullet is gone "
+            "from the notes), so out of study either way until it is back or relinked"
+        )
 
 
 def suspend(
