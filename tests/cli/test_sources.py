@@ -90,6 +90,31 @@ def test_folder_import_lets_a_renamed_file_keep_its_cards(db_path: Path, notes: 
     }
 
 
+def test_a_file_new_to_a_folder_joins_the_folder_s_deck(db_path: Path, notes: Path) -> None:
+    run(db_path, "import", str(notes), "--deck", "笔记")
+    (notes / "later.md").write_text("- 梯度裁剪：限制梯度的范数\n", encoding="utf-8")
+    report = run(db_path, "import", str(notes), "--json").json()
+    decks = {Path(f["file"]).name: f["deck"] for f in report["files"]}
+    assert decks["later.md"] == "笔记" and report["new"] == 1
+    assert cards_by_front(db_path)["梯度裁剪"]["deck"] == "笔记"
+
+
+def test_a_file_back_in_its_folder_gets_its_cards_and_history_back(
+    db_path: Path, notes: Path
+) -> None:
+    run(db_path, "import", str(notes), "--deck", "笔记")
+    before = cards_by_front(db_path)
+    away = notes.parent / "todo.md.bak"
+    (notes / "todo.md").rename(away)
+    assert run(db_path, "import", str(notes), "--json").json()["retired"] == 2
+    away.rename(notes / "todo.md")
+    report = run(db_path, "import", str(notes), "--json").json()
+    assert report["new"] == 0
+    assert {f: c["id"] for f, c in cards_by_front(db_path).items()} == {
+        f: c["id"] for f, c in before.items()
+    }
+
+
 def test_importing_one_file_leaves_the_folder_s_other_files_alone(
     db_path: Path, notes: Path
 ) -> None:

@@ -52,7 +52,9 @@ def look_up(
     if deck is not None:
         _refuse_second_copy(query, files, deck)
     decks = {
-        f.path: deck if deck is not None else _spelled(remembered_deck(query, f.resolved, f.digest))
+        f.path: deck
+        if deck is not None
+        else _spelled(remembered_deck(query, f.resolved, f.digest, folders))
         for f in files
     }
     cached = [

@@ -54,6 +54,8 @@ REMEMBERED_DECK_SQL = "SELECT deck_arg FROM source WHERE path = ? ORDER BY impor
 ROOTS_OF_PATH_SQL = "SELECT DISTINCT root FROM source WHERE path = ? ORDER BY root"
 # Earlier imports of these very bytes, wherever the file was then.
 SAME_BYTES_SQL = "SELECT path, deck_arg FROM source WHERE sha256 = ? ORDER BY imported_at DESC"
+# The --decks files inside a folder were last imported with (`prefix` as below).
+FOLDER_DECKS_SQL = "SELECT DISTINCT deck_arg FROM source WHERE substr(path, 1, ?) = ?"
 # Files imported from inside a folder (`prefix` ends with the path separator).
 SOURCES_UNDER_SQL = "SELECT root, path FROM source WHERE substr(path, 1, ?) = ? ORDER BY path"
 
@@ -65,16 +67,26 @@ SECTIONS_SQL = (
 )
 
 
-def remembered_deck(query: Query, path: str, sha256: str) -> str | None:
+def remembered_deck(
+    query: Query, path: str, sha256: str, folders: Sequence[str] = ()
+) -> str | None:
     """The --deck `path` was last imported with (None: its root came from the file). A
     file never imported from `path` but whose bytes were imported from a path that is
-    gone is that file, renamed or moved: its deck is remembered too."""
+    gone is that file, renamed or moved: its deck is remembered too. Else a file new to
+    one of the imported `folders` takes the --deck the folder's files were imported
+    with, when they agree (`import notes --deck X` once, then `import notes`)."""
     rows = query(REMEMBERED_DECK_SQL, (path,))
     if rows:
         return rows[0][0] or None
     for old_path, deck_arg in query(SAME_BYTES_SQL, (sha256,)):
         if not os.path.exists(old_path):
             return deck_arg or None
+    inside = [f for f in folders if path.startswith(f.rstrip(os.sep) + os.sep)]
+    if inside:
+        prefix = max(inside, key=len).rstrip(os.sep) + os.sep  # the innermost folder named
+        decks = query(FOLDER_DECKS_SQL, (len(prefix), prefix))
+        if len(decks) == 1:
+            return decks[0][0] or None
     return None
 
 
