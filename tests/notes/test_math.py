@@ -59,3 +59,13 @@ def test_spaces_around_symbols_are_kept_as_written() -> None:
     assert math_to_unicode(r"映射 $f: X \to Y$") == "映射 f: X → Y"
     assert math_to_unicode(r"$a \times b$ 与 $x \in A$") == "a × b 与 x ∈ A"
     assert math_to_unicode(r"$\sqrt{d_k}$") == "√(d_k)"
+
+
+def test_a_space_before_a_command_is_kept_as_written() -> None:
+    # LaTeX drops the space after a command word, so `\log \hat{y}` read `logŷ`.
+    assert math_to_unicode(r"$$L = -\sum_{i} y_i \log \hat{y}_i$$") == "L = -∑_i y_i log ŷ_i"
+    assert math_to_unicode(r"$a \cdot \hat{b}$，$\sin \theta$") == "a · b̂，sin θ"
+    assert math_to_unicode(r"$x \in \mathbb{R}^{d}$") == "x ∈ ℝ^d"
+    # …but not between a command and its unbraced argument, nor after a line break.
+    assert math_to_unicode(r"$\hat \alpha$ 与 $\sqrt \pi$") == "α̂ 与 √(π)"
+    assert math_to_unicode(r"$\alpha\beta$") == "αβ"

@@ -108,12 +108,38 @@ def math_to_unicode(text: str, *, markdown: bool = False) -> str:
 
     def unicode(inner: str, display: bool, written: str) -> str:
         try:
-            shown = _converter().latex_to_text(inner).strip()
+            shown = _converter().latex_to_text(_spaced(inner)).strip()
         except Exception:  # pylatexenc is lenient; never lose a card over its math
             shown = inner
         return _MARKDOWN_SPECIAL.sub(r"\\\1", shown) if markdown else shown
 
     return replace_math(text, unicode)
+
+
+# Spaces before a command: LaTeX drops those after a command word, so `\\log \\hat{y}` read
+# `logŷ` and `a \\cdot \\hat{b}` read `a ·b̂`. Written as a control space (`\\ `) they stay.
+_SPACE_BEFORE_COMMAND = re.compile(r"(\\[A-Za-z]+)?(?<=[^\s\\])([ \t]+)(?=\\[A-Za-z])")
+
+
+def _spaced(inner: str) -> str:
+    """`inner` with the spaces before a command kept, unless they follow a command that
+    takes its argument unbraced (`\\hat \\alpha` is one hatted alpha)."""
+
+    def keep(match: re.Match[str]) -> str:
+        command = match.group(1)
+        if command and _takes_arguments(command[1:]):
+            return match.group(0)
+        return (command or "") + "\\ "
+
+    return _SPACE_BEFORE_COMMAND.sub(keep, inner)
+
+
+@lru_cache(maxsize=256)
+def _takes_arguments(name: str) -> bool:
+    from pylatexenc.latexwalker import get_default_latex_context_db
+
+    spec = get_default_latex_context_db().get_macro_spec(name)
+    return spec is not None and bool(spec.args_parser.argspec)
 
 
 @lru_cache(maxsize=1)
