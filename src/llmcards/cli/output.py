@@ -1,4 +1,5 @@
-"""Printing for people (rich) and for scripts (JSON). Rich is imported on first use."""
+"""Printing for people (rich) and for scripts (JSON). Rich is imported on first use, and
+wraps lines by `llmcards.linebreak`'s rule (Chinese between characters)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ if TYPE_CHECKING:
 def console() -> Console:
     from rich.console import Console
 
+    from llmcards.linebreak import use_for_rich
+
+    use_for_rich()  # tables wrap Chinese between characters, as the app does
     return Console(highlight=False, soft_wrap=True)
 
 
@@ -22,6 +26,9 @@ def console() -> Console:
 def err_console() -> Console:
     from rich.console import Console
 
+    from llmcards.linebreak import use_for_rich
+
+    use_for_rich()
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from llmcards import clock as clock_module
 from llmcards.cards import DECK_SEP
 from llmcards.config import Settings
+from llmcards.tui import linebreak
 from llmcards.tui.keys import bindings_of, key_help
 from llmcards.tui.screens.home import HomeScreen
 from llmcards.tui.screens.study import StudyScreen
@@ -64,6 +65,7 @@ class LlmcardsApp(App[None]):
         backup_later: Path | None = None,
     ) -> None:
         super().__init__()
+        linebreak.install()  # Chinese lines break between characters, not only at spaces
         self.db = db
         self._backup_later = backup_later
         self.start_deck = deck
