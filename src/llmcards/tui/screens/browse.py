@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Markdown, Static
+from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey
 from textual.worker import get_current_worker
 
@@ -32,6 +32,7 @@ from llmcards.textsafe import printable
 from llmcards.tui.browse_data import BrowseResult, BrowseRow, browse_rows, short_deck
 from llmcards.tui.editor import edit_source
 from llmcards.tui.format import when_due
+from llmcards.tui.widgets.answer_markdown import AnswerMarkdown
 from llmcards.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
@@ -204,7 +205,7 @@ class BrowseScreen(Screen[None]):
             table.add_column(label, width=width, key=key)
         yield table
         with VerticalScroll(id="browse-answer"):
-            yield Markdown(id="browse-markdown")
+            yield AnswerMarkdown(id="browse-markdown")
             yield Static(id="browse-source", markup=False)
         yield Footer()
 
@@ -300,7 +301,9 @@ class BrowseScreen(Screen[None]):
         self._show_answer(self.current_card())
 
     def _show_answer(self, row: BrowseRow | None) -> None:
-        self.query_one("#browse-markdown", Markdown).update(printable(row.back) if row else "")
+        self.query_one("#browse-markdown", AnswerMarkdown).update(
+            printable(row.back) if row else ""
+        )
         source = printable(f"{row.source_path}:{row.source_line}") if row else ""
         self.query_one("#browse-source", Static).update(source)
 

@@ -98,12 +98,12 @@ class CardView(VerticalScroll, can_focus=True):
             which = f"the first of {count} links" if count > 1 else "the link"
             links.update(printable(f"o  open {which} ({short_url(self.prepared.links[0], 40)})"))
         links.display = self.revealed and bool(self.prepared.links)
-        from textual.widgets import Markdown
+        from llmcards.tui.widgets.answer_markdown import AnswerMarkdown
 
         try:
-            self.query_one("#answer", Markdown).update(self.prepared.markdown)
+            self.query_one("#answer", AnswerMarkdown).update(self.prepared.markdown)
         except NoMatches:
-            answer = Markdown(self.prepared.markdown, id="answer", open_links=False)
+            answer = AnswerMarkdown(self.prepared.markdown, id="answer", open_links=False)
             answer.display = self.revealed
             self.mount(answer, before="#links")
 
