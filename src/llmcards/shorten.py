@@ -7,6 +7,8 @@ of the room, the context what is left, and a cloze's front is shown around its b
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.cells import cell_len, set_cell_size
 
 ELLIPSIS = "…"
@@ -57,3 +59,33 @@ def tail(text: str, width: int) -> str:
             break
         kept = char + kept
     return ELLIPSIS + kept
+
+
+PATH_SEP = " › "
+_MIN_PART = 6  # cells of the last part worth showing after "… › "
+
+
+def fit_path(parts: Sequence[str], width: int, *, sep: str = PATH_SEP) -> str:
+    """A deck path (`Root › Sub › Topic`) in `width` cells, keeping its most specific end:
+    leading parts give way to `…` (`… › Sub › Topic`), then the last part is cut at its
+    end (`… › Topic na…`)."""
+    if width <= 0 or not parts:
+        return ""
+    whole = sep.join(parts)
+    if cell_len(whole) <= width:
+        return whole
+    for first in range(1, len(parts)):
+        shown = ELLIPSIS + sep + sep.join(parts[first:])
+        if cell_len(shown) <= width:
+            return shown
+    room = width - cell_len(ELLIPSIS + sep)
+    if len(parts) > 1 and room >= _MIN_PART:
+        return ELLIPSIS + sep + _tight_head(parts[-1], room)
+    return _tight_head(parts[-1], width)
+
+
+def _tight_head(text: str, width: int) -> str:
+    """`_head` without a gap before the "…" (a space, or a wide character's missing half)."""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, max(width - 1, 0)).rstrip() + ELLIPSIS

@@ -19,7 +19,6 @@ from textual.markup import escape
 from textual.screen import Screen
 
 from llmcards import clock as clock_module
-from llmcards.cards import DECK_SEP
 from llmcards.config import Settings
 from llmcards.tui import linebreak
 from llmcards.tui.keys import bindings_of, key_help
@@ -117,8 +116,7 @@ class LlmcardsApp(App[None]):
 
     def open_study(self, deck: str | None) -> None:
         driver, self._first_driver = self._first_driver or self._new_driver(deck), None
-        title = deck.replace(DECK_SEP, " › ") if deck else "All decks"
-        self.push_screen(StudyScreen(driver, title=title))
+        self.push_screen(StudyScreen(driver, deck=deck))
 
     def close_study(self) -> None:
         """Back from the study screen to the deck list (built now when the app

@@ -26,7 +26,6 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 from textual.worker import get_current_worker
 
-from llmcards.cards import DECK_SEP
 from llmcards.scheduling.types import AGAIN, EASY, GOOD, HARD
 from llmcards.textsafe import printable
 from llmcards.tui import heap
@@ -35,6 +34,7 @@ from llmcards.tui.editor import edit_source
 from llmcards.tui.messages import DatabaseFailed, NothingToUndo, StudyUpdated
 from llmcards.tui.study_driver import StudyDriver, StudyView, is_busy
 from llmcards.tui.widgets.card_view import CardView
+from llmcards.tui.widgets.deck_path import DeckPath
 from llmcards.tui.widgets.footer import Footer
 from llmcards.tui.widgets.progress import StudyProgress
 from llmcards.tui.widgets.rating_bar import RatingBar, RevealBar
@@ -67,15 +67,15 @@ class StudyScreen(Screen[None]):
     StudyScreen {
         #study-header { height: 1; padding: 0 1; background: $panel; }
         #panes { height: 1fr; }
-        #deck-path { width: 1fr; text-style: bold; }
+        #deck-path { width: 1fr; margin: 0 1 0 0; text-style: bold; }
         #status { height: auto; max-height: 3; padding: 0 2; color: $text-muted; }
         #bars { height: auto; }
         RatingBar { display: none; }
-        /* Narrow: the deck path on a line of its own (wrapped), the ratings in two rows
-           of two with every label whole (40 columns hold "1 Again 10m"). */
+        /* Narrow: the deck path on a line of its own (cut from the left), the ratings in
+           two rows of two with every label whole (40 columns hold "1 Again 10m"). */
         &.-narrow {
             #study-header { layout: vertical; height: auto; }
-            #deck-path { width: 1fr; height: auto; }
+            #deck-path { width: 1fr; }
             #status { padding: 0 1; }
             CardView { padding: 0 1; }
             RatingBar {
@@ -171,10 +171,10 @@ class StudyScreen(Screen[None]):
         Binding("escape", "back", "Decks", id="study.back", tooltip="Back to the deck list"),
     ]
 
-    def __init__(self, driver: StudyDriver, *, title: str) -> None:
+    def __init__(self, driver: StudyDriver, *, deck: str | None) -> None:
         super().__init__()
         self.driver = driver
-        self.title_text = title
+        self.deck = deck
         self.view: StudyView | None = None
         self.busy = True  # until the first view arrives
         self.revealed = False
@@ -185,7 +185,7 @@ class StudyScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="study-header"):
-            yield Static(printable(self.title_text), id="deck-path", markup=False)
+            yield DeckPath(self.deck, id="deck-path")
             yield StudyProgress(id="progress")
         with ContentSwitcher(initial="card", id="panes"):
             yield CardView(id="card")
@@ -282,9 +282,7 @@ class StudyScreen(Screen[None]):
         keep_side = message.cause == "edit" and before is not None and before.id == view.card.id
         revealed = self.revealed and keep_side
         self._show_side(revealed=False, finished=False)
-        self.query_one("#deck-path", Static).update(
-            printable(view.card.deck.replace(DECK_SEP, " › "))
-        )
+        self.query_one(DeckPath).show(view.card.deck)
         card_view = self.query_one(CardView)
         card_view.show_card(view.card)
         self.query_one(RatingBar).show_previews(view.previews, self._rating_keys())
