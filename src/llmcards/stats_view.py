@@ -7,10 +7,12 @@ Every chart also reads without colour: the heatmap's cells are shades, bars are 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.markup import escape
 from rich.measure import Measurement
@@ -55,20 +57,26 @@ def stats_renderable(stats: Stats) -> RenderableType:
         )
     side = SideBySide(
         _panel("Cards", counts_bar(stats.counts)),
-        _panel(retention_title(stats), retention_table(stats)),
+        _panel(retention_title(stats), FitWidth(partial(retention_table, stats))),
     )
     histograms = SideBySide(
-        _panel("Stability (days to 90% recall)", histogram(stats.stability, "cyan")),
-        _panel("Difficulty", histogram(stats.difficulty, "magenta")),
+        _panel(
+            "Stability (days to 90% recall)",
+            FitWidth(partial(histogram, stats.stability, "cyan")),
+        ),
+        _panel("Difficulty", FitWidth(partial(histogram, stats.difficulty, "magenta"))),
     )
     return Group(
         header(stats),
         _panel(f"Reviews in the last year — {_reviews(stats.total_reviews)}", Heatmap(stats)),
-        _panel("Reviews per day (30 days)", per_day_chart(stats)),
-        _panel(forecast_title(stats), forecast_chart(stats.forecast)),
+        _panel("Reviews per day (30 days)", FitWidth(partial(per_day_chart, stats))),
+        _panel(forecast_title(stats), FitWidth(partial(forecast_chart, stats.forecast))),
         side,
         histograms,
-        _panel(f"Hardest cards (leech at {stats.leech_threshold} lapses)", hardest_table(stats)),
+        _panel(
+            f"Hardest cards (leech at {stats.leech_threshold} lapses)",
+            FitWidth(partial(hardest_table, stats)),
+        ),
     )
 
 
@@ -208,12 +216,18 @@ def heatmap(stats: Stats, width: int | None = None) -> Text:
 
 
 def bar_chart(
-    values: Sequence[float], *, height: int = 6, style: str = "green", bar_width: int = 2
+    values: Sequence[float],
+    *,
+    height: int = 6,
+    style: str = "green",
+    bar_width: int = 2,
+    label_width: int | None = None,
 ) -> Text:
-    """Vertical bars in eighth-blocks, the tallest `height` rows high, with a scale."""
+    """Vertical bars in eighth-blocks, the tallest `height` rows high, with a scale
+    (`label_width` cells wide, to line up with rows drawn under it)."""
     top = max(values, default=0)
     text = Text()
-    scale_width = len(_number(top))
+    scale_width = max(len(_number(top)), label_width or 0)
     for row in range(height, 0, -1):
         label = _number(top) if row == height else ""
         text.append(
@@ -224,13 +238,15 @@ def bar_chart(
             if value > 0:
                 eighths = max(eighths, 1)  # a day with anything at all shows
             filled = min(8, max(0, eighths - (row - 1) * 8))
-            text.append(
-                (EIGHTHS[filled] * (bar_width - 1) + " ") if bar_width > 1 else EIGHTHS[filled],
-                style=style,
-            )
+            text.append(_bar_cells(EIGHTHS[filled], bar_width), style=style)
         if row > 1:
             text.append("\n")
     return text
+
+
+def _bar_cells(block: str, bar_width: int) -> str:
+    """One day's cells: its block, and a gap after it when there are two cells a day."""
+    return block * (bar_width - 1) + " " if bar_width > 1 else block
 
 
 def _number(value: float) -> str:
@@ -249,32 +265,85 @@ def _axis(
     return Text(" " * (scale_width + 2) + "".join(line), style="dim")
 
 
-def per_day_chart(stats: Stats) -> Group:
-    dates = [d.date for d in stats.per_day]
-    reviews = [d.reviews for d in stats.per_day]
-    minutes = [d.seconds / 60 for d in stats.per_day]
-    scale = len(_number(max(reviews, default=0)))
-    total_minutes = sum(minutes)
-    active = sum(1 for r in reviews if r)
-    summary = Text(
-        f"{_reviews(sum(reviews))}, {_minutes(total_minutes)} on {active} of {len(reviews)} days"
-        + (f" · {sum(reviews) / active:.0f} a study day" if active else ""),
-        style="dim",
-    )
-    minutes_line = Text("minutes ", style="dim")
-    top = max(minutes, default=0)
+def fit_days(days: int, room: int | None) -> tuple[int, int]:
+    """(days shown, cells a day) for `days` bars in `room` cells: two cells a day (a gap
+    between bars) where all fit so, else one, else as many days as fit at one cell."""
+    if room is None or room >= days * 2:
+        return days, 2
+    return min(days, max(room, 1)), 1
+
+
+class FitWidth:
+    """A chart drawn for the width it is given, as `Heatmap` is: `draw(width)` fits in
+    `width` cells; `draw(None)` is the chart at its full size. In the app a row too
+    wide for the pane wrapped onto the next; in a terminal it was cut off."""
+
+    MINIMUM = 20
+
+    def __init__(self, draw: Callable[[int | None], RenderableType]) -> None:
+        self.draw = draw
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.draw(options.max_width)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        # As wide as drawn for the room there is: its panel hugs it.
+        drawn = Measurement.get(console, options, self.draw(options.max_width))
+        return Measurement(min(self.MINIMUM, drawn.maximum), drawn.maximum)
+
+
+MINUTES_LABEL = "min"
+
+
+def per_day_chart(stats: Stats, width: int | None = None) -> Group:
+    """Reviews a day as bars, minutes a day under them, the month in numbers; in `width`
+    cells: one cell a day, then only the latest days, so no row is ever wrapped."""
+    reviews_all = [d.reviews for d in stats.per_day]
+    minutes_all = [d.seconds / 60 for d in stats.per_day]
+    scale = max(len(_number(max(reviews_all, default=0))), len(MINUTES_LABEL))
+    shown, bar_width = fit_days(len(stats.per_day), None if width is None else width - scale - 2)
+    days = stats.per_day[len(stats.per_day) - shown :]
+    dates = [d.date for d in days]
+    reviews = reviews_all[len(reviews_all) - shown :]
+    minutes = minutes_all[len(minutes_all) - shown :]
+    total_minutes = sum(minutes_all)
+    active = sum(1 for r in reviews_all if r)
+    top = max(minutes_all, default=0)
+    minutes_line = Text(MINUTES_LABEL.rjust(scale) + " ┤", style="dim")
     for value in minutes:
-        minutes_line.append(
-            EIGHTHS[max(1, round(value / top * 8))] if value and top else " ", style="cyan"
-        )
-        minutes_line.append(" ")
-    minutes_line.append(f" max {_minutes(top)}", style="dim")
+        block = EIGHTHS[max(1, round(value / top * 8))] if value and top else " "
+        minutes_line.append(_bar_cells(block, bar_width), style="cyan")
+    facts = [
+        _reviews(sum(reviews_all)),
+        _minutes(total_minutes),
+        f"{active} of {len(reviews_all)} days studied",
+        *([f"{sum(reviews_all) / active:.0f} a study day"] if active else []),
+    ]
+    most = f"max {_minutes(top)}"
+    if width is None or minutes_line.cell_len + 1 + len(most) <= width:
+        minutes_line.append(" " + most, style="dim")
+    else:  # said under the chart instead
+        facts.append(f"{most} a day")
+    if shown < len(stats.per_day):
+        facts.insert(0, f"latest {shown} days shown")
     return Group(
-        bar_chart(reviews, style="green"),
-        _axis(dates, 2, scale, first_label=f"{dates[0]:%m-%d}" if dates else ""),
+        bar_chart(reviews, style="green", bar_width=bar_width, label_width=scale),
+        _axis(dates, bar_width, scale, first_label=f"{dates[0]:%m-%d}" if dates else ""),
         minutes_line,
-        summary,
+        Text("\n".join(_packed(facts, width)), style="dim"),
     )
+
+
+def _packed(facts: Sequence[str], width: int | None, sep: str = " · ") -> list[str]:
+    """`facts` joined by `sep` in lines of at most `width` cells, never cut inside one
+    (a terminal's `llmcards stats` crops a line too long; the app would wrap it)."""
+    lines: list[str] = []
+    for fact in facts:
+        if lines and (width is None or len(lines[-1]) + len(sep) + len(fact) <= width):
+            lines[-1] += sep + fact
+        else:
+            lines.append(fact)
+    return lines
 
 
 def forecast_title(stats: Stats) -> str:
@@ -283,12 +352,16 @@ def forecast_title(stats: Stats) -> str:
     return f"Due — today {stats.forecast[0][1] if stats.forecast else 0}, next 7 days {week}, 30 days {month}"
 
 
-def forecast_chart(forecast: Sequence[tuple[date, int]]) -> Group:
-    dates = [d for d, _n in forecast]
-    counts = [n for _d, n in forecast]
-    scale = len(_number(max(counts, default=0)))
+def forecast_chart(forecast: Sequence[tuple[date, int]], width: int | None = None) -> Group:
+    """Cards due each day from today; in `width` cells: one cell a day, then only the
+    nearest days (the title still counts all 30)."""
+    scale = len(_number(max((n for _d, n in forecast), default=0)))
+    shown, bar_width = fit_days(len(forecast), None if width is None else width - scale - 2)
+    dates = [d for d, _n in forecast[:shown]]
+    counts = [n for _d, n in forecast[:shown]]
     return Group(
-        bar_chart(counts, height=5, style="blue"), _axis(dates, 2, scale, first_label="today")
+        bar_chart(counts, height=5, style="blue", bar_width=bar_width, label_width=scale),
+        _axis(dates, bar_width, scale, first_label="today"),
     )
 
 
@@ -334,7 +407,15 @@ def _rate_text(retention: Retention, desired: float) -> Text:
     return Text(f"{rate:.1%}", style=style)
 
 
-def retention_table(stats: Stats) -> Group:
+def _columns_width(columns: Sequence[Sequence[str]]) -> int:
+    """Cells a borderless table (`pad_edge=False`) takes for these columns (header and
+    values each): the widest of each, and a gap of 2 between two."""
+    return sum(max(cell_len(v) for v in column) for column in columns) + 2 * (len(columns) - 1)
+
+
+def retention_table(stats: Stats, width: int | None = None) -> Group:
+    """Retention by period, and a weekly trend; in `width` cells the "passed" column
+    (reviews × rate) gives way first, and the trend's legend goes under it."""
     from llmcards.stats.compute import Retention
 
     def total(rows: Sequence[Retention], label: str) -> Retention:
@@ -351,18 +432,21 @@ def retention_table(stats: Stats) -> Group:
         ("Last month", months[-2]),
         ("Last 365 days", stats.retention_overall),
     ]
+    rates = [_rate_text(retention, stats.desired_retention) for _label, retention in rows]
+    columns = {
+        "": [label for label, _r in rows],
+        "passed": [str(r.passed) for _label, r in rows],
+        "reviews": [str(r.total) for _label, r in rows],
+        "rate": [rate.plain for rate in rates],
+    }
+    if width is not None and _columns_width([[k, *v] for k, v in columns.items()]) > width:
+        del columns["passed"]
     table = Table(box=None, pad_edge=False, show_edge=False)
-    table.add_column("")
-    table.add_column("passed", justify="right")
-    table.add_column("reviews", justify="right")
-    table.add_column("rate", justify="right")
-    for label, retention in rows:
-        table.add_row(
-            label,
-            str(retention.passed),
-            str(retention.total),
-            _rate_text(retention, stats.desired_retention),
-        )
+    for name in columns:
+        table.add_column(name, justify="right" if name else "left", no_wrap=True)
+    for index, rate_text in enumerate(rates):
+        shown = (values[index] for name, values in columns.items() if name != "rate")
+        table.add_row(*shown, rate_text)
     trend = Text("weekly  ", style="dim")
     for week in weeks:
         rate = week.rate
@@ -372,43 +456,88 @@ def retention_table(stats: Stats) -> Group:
             # 50 % at the bottom, 100 % at the top: the range where retention lives.
             level = min(8, max(1, round((rate - 0.5) / 0.5 * 8)))
             trend.append(EIGHTHS[level], style=_rate_text(week, stats.desired_retention).style)
-    trend.append(f"  last {len(weeks)} weeks", style="dim")
+    legend = f"last {len(weeks)} weeks"
+    if width is None or trend.cell_len + 2 + len(legend) <= width:
+        trend.append(f"  {legend}", style="dim")
+    else:
+        trend.append("\n" + " " * len("weekly  ") + legend, style="dim")
     return Group(table, trend)
 
 
-def histogram(buckets: Sequence[Bucket], style: str, width: int = 20) -> Table:
+HISTOGRAM_BAR = 20
+
+
+def histogram(buckets: Sequence[Bucket], style: str, width: int | None = None) -> Table:
+    """Horizontal bars, 20 cells long at most, shorter to fit in `width` cells."""
+    labels = [bucket.label for bucket in buckets]
+    numbers = [str(bucket.count) for bucket in buckets]
+    bar_cells = HISTOGRAM_BAR
+    if width is not None and labels:
+        others = max(cell_len(label) for label in labels) + max(map(len, numbers)) + 2
+        bar_cells = max(4, min(HISTOGRAM_BAR, width - others))
     top = max((b.count for b in buckets), default=0)
     table = Table.grid(padding=(0, 1))
-    table.add_column(justify="right", style="dim")
-    table.add_column()
-    table.add_column(justify="right")
-    for bucket in buckets:
-        eighths = round(bucket.count / top * width * 8) if top else 0
+    table.add_column(justify="right", style="dim", no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    for bucket, label, number in zip(buckets, labels, numbers, strict=True):
+        eighths = round(bucket.count / top * bar_cells * 8) if top else 0
         if bucket.count:
             eighths = max(1, eighths)
         bar = "█" * (eighths // 8) + (LEFT_EIGHTHS[eighths % 8] if eighths % 8 else "")
-        table.add_row(bucket.label, Text(bar.ljust(width), style=style), str(bucket.count))
+        table.add_row(label, Text(bar.ljust(bar_cells), style=style), number)
     return table
 
 
-def hardest_table(stats: Stats) -> RenderableType:
+LEECH_MARK = "leech · suspended"
+FRONT_MAX, DECK_MAX = 44, 20
+FRONT_MIN = 12  # cells of a front worth keeping before the deck column and the mark give way
+
+
+def hardest_table(stats: Stats, width: int | None = None) -> RenderableType:
+    """The cards lapsed most; in `width` cells the front is cut with "…", and below
+    `FRONT_MIN` cells of it the deck column goes, then the mark shortens to "leech":
+    every other column stays whole and no row is ever wrapped."""
     if not stats.hardest:
         return Text("No card has lapsed yet (been forgotten after it was learned).", style="dim")
+    cards = stats.hardest
+    fronts = [printable(card.front) for card in cards]
+    decks = [printable(card.deck.rsplit(DECK_SEP, 1)[-1]) for card in cards]
+    marks = [LEECH_MARK if card.leech else "" for card in cards]
+    ids = [str(card.id) for card in cards]
+    lapses = [str(card.lapses) for card in cards]
+    front_width = min(FRONT_MAX, max(cell_len(f) for f in ["front", *fronts]))
+    show_deck = True
+
+    def front_room() -> int:
+        if width is None:
+            return front_width
+        columns = [["#", *ids], ["lapses", *lapses], ["", *marks]]
+        others = _columns_width(columns) + 2  # and the gap before the front
+        if show_deck:
+            others += min(DECK_MAX, max(cell_len(d) for d in ["deck", *decks])) + 2
+        return width - others
+
+    if front_room() < min(front_width, FRONT_MIN):
+        show_deck = False
+    if front_room() < min(front_width, FRONT_MIN):
+        marks = ["leech" if mark else "" for mark in marks]
     table = Table(box=None, pad_edge=False, show_edge=False)
-    table.add_column("#", justify="right", style="dim")
-    table.add_column("front", max_width=44, no_wrap=True, overflow="ellipsis")
-    table.add_column("deck", style="dim", max_width=20, no_wrap=True, overflow="ellipsis")
-    table.add_column("lapses", justify="right")
-    table.add_column("")
-    for card in stats.hardest:
-        mark = Text("leech · suspended", style="bold red") if card.leech else Text("")
-        lapses = Text(
+    table.add_column("#", justify="right", style="dim", no_wrap=True)
+    table.add_column(
+        "front", max_width=max(1, min(front_width, front_room())), no_wrap=True, overflow="ellipsis"
+    )
+    if show_deck:
+        table.add_column("deck", style="dim", max_width=DECK_MAX, no_wrap=True, overflow="ellipsis")
+    table.add_column("lapses", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    for card, front, deck, mark in zip(cards, fronts, decks, marks, strict=True):
+        lapse_text = Text(
             str(card.lapses), style="red" if card.lapses >= stats.leech_threshold > 0 else ""
         )
         # Text, not str: a str cell is Rich markup, and fronts and decks are user text.
-        front = Text(printable(card.front))
-        deck = Text(printable(card.deck.rsplit(DECK_SEP, 1)[-1]))
-        table.add_row(str(card.id), front, deck, lapses, mark)
+        cells: list[str | Text] = [str(card.id), Text(front), *([Text(deck)] if show_deck else [])]
+        table.add_row(*cells, lapse_text, Text(mark, style="bold red"))
     return table
 
 
