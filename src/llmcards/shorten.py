@@ -80,12 +80,13 @@ def fit_path(parts: Sequence[str], width: int, *, sep: str = PATH_SEP) -> str:
             return shown
     room = width - cell_len(ELLIPSIS + sep)
     if len(parts) > 1 and room >= _MIN_PART:
-        return ELLIPSIS + sep + _tight_head(parts[-1], room)
-    return _tight_head(parts[-1], width)
+        return ELLIPSIS + sep + cut_end(parts[-1], room)
+    return cut_end(parts[-1], width)
 
 
-def _tight_head(text: str, width: int) -> str:
-    """`_head` without a gap before the "…" (a space, or a wide character's missing half)."""
+def cut_end(text: str, width: int) -> str:
+    """`text` in `width` cells, its end cut with "…" (no gap before it: a space, or a
+    wide character's missing half)."""
     if cell_len(text) <= width:
         return text
     return set_cell_size(text, max(width - 1, 0)).rstrip() + ELLIPSIS

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from textual.widgets import DataTable, Input, Markdown
 
@@ -112,10 +113,10 @@ async def test_help_on_the_browser_lists_its_keys_first(db_path: Path, settings:
         assert "browse.suspend" in {row.binding_id for row in app.screen.sections[0][1]}
 
 
-async def test_a_long_list_is_capped_with_a_line_saying_so(
+async def test_a_long_list_shows_more_when_the_cursor_reaches_its_end(
     db_path: Path, settings: Settings, monkeypatch
 ) -> None:
-    monkeypatch.setattr("llmcards.tui.browse_data.MAX_ROWS", 2)
+    monkeypatch.setattr("llmcards.tui.screens.browse.PAGE_ROWS", 2)
     app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -124,7 +125,12 @@ async def test_a_long_list_is_capped_with_a_line_saying_so(
         screen = app.screen
         assert isinstance(screen, BrowseScreen)
         assert len(fronts_shown(screen)) == 2
-        assert "2 of 3 shown — refine the search" in str(screen.query_one("#browse-count").render())
+        count = screen.query_one("#browse-count")
+        assert "2 of 3 shown — more as you move down the list" in str(count.render())
+        await pilot.press("enter", "down")  # to the list, then onto its last row
+        await settle(pilot)
+        assert len(fronts_shown(screen)) == 3
+        assert "3 cards" in str(count.render())
 
 
 async def test_columns_fill_the_terminal_width_and_follow_a_resize(
@@ -142,12 +148,70 @@ async def test_columns_fill_the_terminal_width_and_follow_a_resize(
         def used() -> int:
             return sum(column.get_render_width(table) for column in table.columns.values())
 
-        assert table.size.width - 2 <= used() <= table.size.width
+        # The whole width, less the scrollbar's room (kept whether it shows or not).
+        assert table.size.width == 160 and used() == table.scrollable_content_region.width
         assert "GRU" in text_of(table) and "RNN 家族" in text_of(table)
         await pilot.resize_terminal(120, 30)
         await settle(pilot)
-        assert table.size.width - 2 <= used() <= table.size.width
+        assert table.size.width == 120 and used() == table.scrollable_content_region.width
         assert isinstance(app.screen, BrowseScreen) and fronts_shown(app.screen) != []
+
+
+@pytest.mark.parametrize("width", [100, 200])
+async def test_every_header_shows_whole_with_a_scrollbar(width: int, tmp_path: Path) -> None:
+    from textual.widgets import DataTable
+
+    path = many_cards_db(tmp_path, 60)  # more rows than the table shows: a scrollbar
+    app = create_app(db_path=path, settings=Settings(), now=NOW_DT, bundled_dir=None)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.max_scroll_y > 0 and table.max_scroll_x == 0
+        header = text_of(table).split("\n")[0].split()
+        assert header == ["Deck", "Front", "State", "Due", "Reps", "Lapses"]
+
+
+async def test_a_cut_deck_keeps_its_last_part_with_an_ellipsis(tmp_path: Path) -> None:
+    from textual.widgets import DataTable
+
+    path = many_cards_db(tmp_path, 3)
+    app = create_app(db_path=path, settings=Settings(), now=NOW_DT, bundled_dir=None)
+    async with app.run_test(size=(60, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        rows = text_of(app.screen.query_one(DataTable)).split("\n")[1:]
+        # "大文件 › 子牌组 3 一个很长的子牌组名字" in 8 cells: the sub-deck, cut (it was
+        # "大文件 ›", the sub-deck dropped with no "…").
+        assert rows and all(row.startswith(" 子牌组…") for row in rows), rows
+    app = create_app(db_path=path, settings=Settings(), now=NOW_DT, bundled_dir=None)
+    async with app.run_test(size=(100, 24)) as pilot:  # 14 cells
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        rows = text_of(app.screen.query_one(DataTable)).split("\n")[1:]
+        assert rows and all(row.startswith(" … › 子牌组 3…") for row in rows), rows
+
+
+def many_cards_db(tmp_path: Path, count: int) -> Path:
+    """`count` cards in `笔记::大文件::子牌组 …` (a long sub-deck name); `/` on the home
+    screen browses `笔记`, so the table's deck column shows `大文件 › 子牌组 …`."""
+    from llmcards.cards import CardDraft
+    from llmcards.store.sync import sync_file
+
+    path = tmp_path / "many.db"
+    db = open_db(path)
+    sub = "子牌组 3 一个很长的子牌组名字"
+    drafts = [
+        CardDraft(deck=("笔记", "大文件", sub), front=f"概念{i}", back="解释", line=i + 1)
+        for i in range(count)
+    ]
+    with db.write() as conn:
+        sync_file(conn, root="笔记", source_path="/n/big.md", drafts=drafts, now=NOW_DT)
+    db.close()
+    return path
 
 
 async def test_a_buried_card_reads_as_buried_in_the_browser(

@@ -16,8 +16,9 @@ from llmcards.store.queries import list_cards
 if TYPE_CHECKING:
     from llmcards.store.db import Store
 
-# A table of thousands of rows is slow to build and no one reads it: the search narrows.
-MAX_ROWS = 500
+# A table of thousands of rows is slow to build: the browser shows this many at first and
+# as many more each time the cursor reaches the end (reading them all costs little more).
+PAGE_ROWS = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,7 @@ class BrowseRow:
 @dataclass(frozen=True, slots=True)
 class BrowseResult:
     rows: list[BrowseRow]
-    total: int  # matches before the MAX_ROWS cap
+    total: int  # matches before `limit`
 
 
 def browse_rows(
@@ -73,16 +74,14 @@ def browse_rows(
             source_path=r.source_path,
             source_line=r.source_line,
         )
-        for r in found[: MAX_ROWS if limit is None else limit]
+        for r in (found if limit is None else found[:limit])
     ]
     return BrowseResult(rows, len(found))
 
 
-def short_deck(name: str, browsed: str | None) -> str:
-    """The deck as the table shows it: below the browsed deck, its path from there;
-    otherwise its last two parts (the root is the same for most cards)."""
+def short_deck(name: str, browsed: str | None) -> list[str]:
+    """The deck's parts as the table shows them: below the browsed deck, its path from
+    there; otherwise its last two parts (the root is the same for most cards)."""
     if browsed and name.startswith(browsed + DECK_SEP):
-        parts = name[len(browsed) + len(DECK_SEP) :].split(DECK_SEP)
-    else:
-        parts = name.split(DECK_SEP)[-2:] if browsed is None else name.split(DECK_SEP)[-1:]
-    return " › ".join(parts)
+        return name[len(browsed) + len(DECK_SEP) :].split(DECK_SEP)
+    return name.split(DECK_SEP)[-2:] if browsed is None else name.split(DECK_SEP)[-1:]

@@ -27,9 +27,15 @@ from llmcards import clock as clock_module
 from llmcards.cards import CONTEXT_SEP, DECK_SEP
 from llmcards.config import Settings
 from llmcards.notes.math import math_to_unicode
-from llmcards.shorten import card_cells
+from llmcards.shorten import card_cells, cut_end, fit_path
 from llmcards.textsafe import printable
-from llmcards.tui.browse_data import BrowseResult, BrowseRow, browse_rows, short_deck
+from llmcards.tui.browse_data import (
+    PAGE_ROWS,
+    BrowseResult,
+    BrowseRow,
+    browse_rows,
+    short_deck,
+)
 from llmcards.tui.editor import edit_source
 from llmcards.tui.format import when_due
 from llmcards.tui.widgets.answer_markdown import AnswerMarkdown
@@ -51,7 +57,7 @@ COLUMNS = (
 )
 FRONT_MIN = 16  # below this the table scrolls sideways rather than squeeze the front
 CELL_PADDING = 2  # DataTable pads each cell by one on either side
-SCROLLBAR = 2  # kept free so a vertical scrollbar never forces a horizontal one
+SCROLLBAR = 2  # the table's scrollbar gutter, kept free so it never forces a horizontal one
 
 
 def column_widths(width: int) -> dict[str, int]:
@@ -122,7 +128,8 @@ class BrowseScreen(Screen[None]):
     BrowseScreen {
         #browse-search { margin: 0 1; }
         #browse-count { height: 1; padding: 0 2; color: $text-muted; }
-        #browse-table { height: 1fr; }
+        /* The whole width, a scrollbar's room always kept: the columns fill it exactly. */
+        #browse-table { height: 1fr; width: 100%; scrollbar-gutter: stable; }
         #browse-answer { height: 40%; border-top: solid $primary; padding: 0 1; }
         #browse-answer.-hidden { display: none; }
         #browse-source { color: $text-muted; padding: 0 1; }
@@ -189,7 +196,9 @@ class BrowseScreen(Screen[None]):
         self.deck = deck
         self.settings = settings
         self.clock = clock
-        self.rows: dict[int, BrowseRow] = {}
+        self.found: list[BrowseRow] = []  # every card the search found
+        self.rows: dict[int, BrowseRow] = {}  # those in the table (the first pages)
+        self.search_text = ""
 
     def compose(self) -> ComposeResult:
         where = self.deck.replace(DECK_SEP, " › ") if self.deck else "all decks"
@@ -213,6 +222,8 @@ class BrowseScreen(Screen[None]):
         # Typing is what one does first in a browser (as in Anki): the search box has focus.
         self.query_one(Input).focus()
         self._search("", delay=0)
+        # Scrolled to the bottom with the mouse: the next cards too.
+        self.watch(self.query_one(DataTable), "scroll_y", lambda _y: self._at_the_end(), init=False)
 
     def on_resize(self) -> None:
         table = self.query_one(DataTable)
@@ -246,18 +257,41 @@ class BrowseScreen(Screen[None]):
 
     @on(RowsLoaded)
     def _show_rows(self, message: RowsLoaded) -> None:
-        result = message.result
-        self.rows = {row.id: row for row in result.rows}
+        self.found = message.result.rows
+        self.search_text = message.search.strip()
+        self.rows = {row.id: row for row in self.found[:PAGE_ROWS]}
         self._fill_table()
-        shown = len(result.rows)
-        if shown < result.total:
-            count = f"{shown} of {result.total} shown — refine the search"
+        self._show_count()
+        self._show_answer(self.current_card())
+
+    def _show_count(self) -> None:
+        shown, total = len(self.rows), len(self.found)
+        if shown < total:
+            count = f"{shown:,} of {total:,} shown — more as you move down the list"
         else:
-            count = f"{shown} card{'s' if shown != 1 else ''}" + (
-                f" matching {message.search.strip()!r}" if message.search.strip() else ""
+            count = f"{shown:,} card{'s' if shown != 1 else ''}" + (
+                f" matching {self.search_text!r}" if self.search_text else ""
             )
         self.query_one("#browse-count", Static).update(count)
-        self._show_answer(self.current_card())
+
+    def _show_more(self) -> None:
+        """The next page of the cards found, added under the table's last row."""
+        if len(self.rows) >= len(self.found):
+            return
+        table = self.query_one(DataTable)
+        now = self.clock()
+        widths = column_widths(self.size.width)
+        for row in self.found[len(self.rows) : len(self.rows) + PAGE_ROWS]:
+            self.rows[row.id] = row
+            table.add_row(*self._cells(row, now, widths), key=str(row.id))
+        self._show_count()
+
+    def _at_the_end(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count and (
+            table.cursor_row >= table.row_count - 1 or table.scroll_y >= table.max_scroll_y > 0
+        ):
+            self._show_more()
 
     def _fill_table(self) -> None:
         """(Re)build the table from `self.rows`, the highlighted card kept highlighted."""
@@ -265,13 +299,15 @@ class BrowseScreen(Screen[None]):
         before = self.current_card()
         table.clear()  # also makes the table take new column widths
         now = self.clock()
-        front_width = column_widths(self.size.width)["front"]
+        widths = column_widths(self.size.width)
         for row in self.rows.values():
-            table.add_row(*self._cells(row, now, front_width), key=str(row.id))
+            table.add_row(*self._cells(row, now, widths), key=str(row.id))
         if before is not None and before.id in self.rows:
             table.move_cursor(row=table.get_row_index(str(before.id)))
 
-    def _cells(self, row: BrowseRow, now: datetime, front_width: int) -> tuple[str | Text, ...]:
+    def _cells(
+        self, row: BrowseRow, now: datetime, widths: dict[str, int]
+    ) -> tuple[str | Text, ...]:
         due = (
             "—"
             if row.is_new or row.due is None
@@ -279,10 +315,11 @@ class BrowseScreen(Screen[None]):
         )
         # Text, never str: the table reads a str as Rich markup, and decks are user text.
         return (
-            Text(printable(short_deck(row.deck, self.deck))),
-            front_text(row, front_width),
-            Text(state_text(row)),
-            Text(due),
+            # Cut from the left: the sub-deck is what tells two rows apart.
+            Text(fit_path([printable(p) for p in short_deck(row.deck, self.deck)], widths["deck"])),
+            front_text(row, widths["front"]),
+            Text(cut_end(state_text(row), widths["state"])),
+            Text(cut_end(due, widths["due"])),
             Text(str(row.reps)),
             Text(str(row.lapses)),
         )
@@ -299,6 +336,7 @@ class BrowseScreen(Screen[None]):
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_answer(self.current_card())
+        self._at_the_end()
 
     def _show_answer(self, row: BrowseRow | None) -> None:
         self.query_one("#browse-markdown", AnswerMarkdown).update(
@@ -346,7 +384,8 @@ class BrowseScreen(Screen[None]):
         if row is None:
             return
         row = self.rows[row.id] = row.with_suspended(message.suspended)
-        self.query_one(DataTable).update_cell(str(row.id), "state", Text(state_text(row)))
+        state = cut_end(state_text(row), column_widths(self.size.width)["state"])
+        self.query_one(DataTable).update_cell(str(row.id), "state", Text(state))
         self.notify(
             ("Suspended: " if row.suspended else "Unsuspended: ") + printable(row.front),
             timeout=3,
