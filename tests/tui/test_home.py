@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import update
 
 from llmcards.config import Settings
@@ -146,3 +148,39 @@ async def test_the_days_backup_is_taken_once_the_app_runs_not_before_its_first_s
         assert tree_lines(app)[0] == "▾ LLM 学习笔记 3 0 0"
         await app.workers.wait_for_complete()
     assert [p for p in list_backups(db_path) if p.name.endswith("-daily.db")]
+
+
+def column_ends(line: str) -> list[int]:
+    """The cell after each word of `line` (a header or a deck row), scrollbar dropped."""
+    from rich.cells import cell_len
+
+    line = line.rstrip(" ▁▂▃▄▅▆▇█▔▕▏▎▍▌▋▊▉")
+    return [cell_len(line[: m.end()]) for m in re.finditer(r"\S+", line)]
+
+
+@pytest.mark.parametrize("height", [30, 8])  # the list fits; the list scrolls
+async def test_the_numbers_line_up_under_their_headers(tmp_path: Path, height: int) -> None:
+    from llmcards.cards import CardDraft
+    from llmcards.store.sync import sync_file
+    from tests.tui.conftest import screen_text
+
+    path = tmp_path / "decks.db"
+    db = open_db(path)
+    drafts = [
+        CardDraft(deck=("笔记", f"主题 {i}"), front=f"概念 {i}", back="答案", line=i + 1)
+        for i in range(8)
+    ]
+    with db.write() as conn:
+        sync_file(conn, root="笔记", source_path="/n.md", drafts=drafts, now=NOW_DT)
+    db.close()
+    app = create_app(db_path=path, settings=Settings(), now=NOW_DT, bundled_dir=NO_BUNDLE)
+    async with app.run_test(size=(100, height)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one(DeckTree)
+        assert (tree.max_scroll_y > 0) == (height == 8)
+        lines = screen_text(app).split("\n")
+        header = next(line for line in lines if "Learn" in line)
+        rows = [line for line in lines if "主题" in line or "笔记" in line]
+        assert rows
+        for row in rows:  # New, Learn, Due: each number ends where its header does
+            assert column_ends(row)[-3:] == column_ends(header)[-3:], (header, row)

@@ -45,6 +45,10 @@ class DeckTree(OptionList):
         height: 1fr;
         border: none;
         padding: 0 1;
+        /* The scrollbar's cell is kept whether it shows or not, so the numbers stay
+           under the header's New / Learn / Due (DeckColumns) in both cases. */
+        scrollbar-size-vertical: 1;
+        scrollbar-gutter: stable;
         background: transparent;
         &:focus { border: none; background-tint: initial; }
     }

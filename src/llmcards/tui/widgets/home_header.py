@@ -39,7 +39,9 @@ class DeckColumns(Static):
     DEFAULT_CSS = """
     DeckColumns {
         height: 1;
-        /* the deck list's own padding (1) plus the cell where its highlight starts */
+        /* left: the deck list's own padding (1) plus the cell where its highlight
+           starts; right: its padding (1) and its scrollbar's cell (kept even when
+           it does not show) */
         padding: 0 2;
         margin: 1 0 0 0;
         color: $text-muted;
