@@ -104,13 +104,17 @@ def driver_connection(conn: Connection) -> sqlite3.Connection:
 def page_cache(conn: Connection, kb: int) -> Iterator[None]:
     """`conn`'s page cache limited to `kb` KB meanwhile, then back to `PAGE_CACHE_KB`.
     Set on the driver connection: it is no statement of the transaction, and it must
-    reset even when the transaction failed."""
+    reset even when the transaction failed. Not on a connection SQLAlchemy invalidated:
+    an interrupt (Ctrl-C, any BaseException) inside a statement makes it close the driver
+    connection (SQLite rolls the transaction back), and touching that one would replace
+    the interrupt with "Cannot operate on a closed database"."""
     driver = driver_connection(conn)
     driver.execute(f"PRAGMA cache_size=-{kb}")
     try:
         yield
     finally:
-        driver.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KB}")
+        if not conn.invalidated:
+            driver.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KB}")
 
 
 def drop_indexes(conn: Connection, table: str) -> list[str]:
