@@ -40,6 +40,17 @@ class DatabaseError(UserError):
     """The database cannot be opened or is from a newer llmcards."""
 
 
+class Interrupted(UserError):
+    """Ctrl-C. `str(err)` says what became of the command's work, when the command knows
+    ("interrupted; nothing was imported"); the CLI prints it and exits 130, as shells
+    expect of a program stopped by SIGINT."""
+
+    exit_code = 130
+
+    def __init__(self, message: str = "interrupted") -> None:
+        super().__init__(message)
+
+
 def write_failure(exc: BaseException) -> str:
     """Why writing a file failed, as the end of a one-line message. A full disk (or quota,
     or file size limit) says so: SQLite reports it as "database or disk is full", or as a

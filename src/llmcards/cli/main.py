@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,9 +22,26 @@ from llmcards.cli import (
 from llmcards.cli.anywhere import AnywhereGroup
 from llmcards.cli.state import STATE
 
+if TYPE_CHECKING:
+    from typer._click.core import Context
+
+
+class Group(AnywhereGroup):
+    """The top-level group. Ctrl-C in any command becomes `Interrupted`: Typer would
+    turn the KeyboardInterrupt into a silent exit 130, and `run` says it in one line."""
+
+    def invoke(self, ctx: Context) -> Any:
+        from llmcards.errors import Interrupted
+
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted() from None
+
+
 app = typer.Typer(
     name="llmcards",
-    cls=AnywhereGroup,
+    cls=Group,
     help="Spaced-repetition flashcards from your own Markdown notes.\n\n"
     "Run with no command to open the study app.",
     no_args_is_help=False,
@@ -82,6 +99,9 @@ def entry() -> None:
         code = 0
     except SystemExit as exc:
         code = _exit_code(exc)
+    except KeyboardInterrupt:  # a second Ctrl-C, while `run` was handling an error
+        _say_interrupted("interrupted")
+        code = 130
     leave(code)
 
 
@@ -91,9 +111,12 @@ def leave(code: int) -> None:
     still be finishing (the day's backup), and the normal exit waits for them."""
     import atexit
     import os
+    import signal
 
     if "textual" in sys.modules:
         sys.exit(code)
+    # Leaving already: a Ctrl-C now would only put a traceback over what was said.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     atexit._run_exitfuncs()
     try:
         sys.stdout.flush()
@@ -112,22 +135,26 @@ def _exit_code(exc: SystemExit) -> int:
 
 def run() -> None:
     """Entry point: user errors become one line on stderr and a non-zero exit."""
-    from llmcards.errors import UserError
+    from llmcards.errors import Interrupted, UserError
 
     STATE.db_existed = None
     try:
         code = app(standalone_mode=False)
+    except Interrupted as exc:
+        _say_interrupted(str(exc))
+        sys.exit(exc.exit_code)
     except UserError as exc:
         from llmcards.cli.output import error_line
 
         error_line(str(exc))
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # outside any command (`Group.invoke`), e.g. parsing
+        _say_interrupted("interrupted")
         sys.exit(130)
     except Exception as exc:
         _handle_other(exc)
-    # Outside standalone mode a `typer.Exit(n)` from a command, and Ctrl-C (130), come
-    # back as a return value instead of being raised.
+    # Outside standalone mode a `typer.Exit(n)` from a command comes back as a return
+    # value instead of being raised.
     if isinstance(code, int) and code:
         sys.exit(code)
     notice = STATE.created_notice()
@@ -137,11 +164,21 @@ def run() -> None:
         sys.stderr.write(f"llmcards: {printable(notice)}\n")
 
 
+def _say_interrupted(message: str) -> None:
+    """Ctrl-C is no error: `llmcards: interrupted…` on stderr, nothing more."""
+    from llmcards.textsafe import printable
+
+    sys.stderr.write(f"llmcards: {printable(message)}\n")
+
+
 def _handle_other(exc: Exception) -> None:
     from typer._click.exceptions import ClickException
 
     from llmcards.cli.output import error_line
 
+    if _while_interrupted(exc):
+        _say_interrupted("interrupted")
+        sys.exit(130)
     if isinstance(exc, typer.Exit):
         sys.exit(exc.exit_code)
     if isinstance(exc, typer.Abort):
@@ -159,6 +196,19 @@ def _handle_other(exc: Exception) -> None:
         error_line(translated)
         sys.exit(1)
     raise exc
+
+
+def _while_interrupted(exc: BaseException) -> bool:
+    """Whether `exc` was raised while a Ctrl-C was being handled (a cleanup that failed
+    because of it): it is the interrupt's consequence, and reported as the interrupt."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__context__
+    return False
 
 
 def _translate_storage_error(exc: Exception) -> str | None:

@@ -13,12 +13,13 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from llmcards.cards import CardDraft, Skipped, check_deck_depth, normal_deck
-from llmcards.errors import NoteError, UserError
+from llmcards.errors import Interrupted, NoteError, UserError
 from llmcards.importing.lookup import LookUp, fast_look_up, look_up, named_folders
 from llmcards.importing.parse_ahead import FileParse, ParseAhead
 from llmcards.importing.reading import NoteFile, read_notes
@@ -52,7 +53,36 @@ def import_at(
     """`import_paths` on the database file at `db_path`, opened only if there is work:
     when every file is unchanged the stored outcome is the answer, read without
     SQLAlchemy. Otherwise the parse starts (in a worker, when large) before the store
-    loads. A dry run never creates a missing database."""
+    loads. A dry run never creates a missing database.
+
+    Ctrl-C before the transaction commits is `Interrupted`, "nothing was imported" (the
+    transaction rolls back); from its commit on it stays a KeyboardInterrupt, which
+    claims nothing."""
+    commit = CommitStarted()
+    try:
+        return _import_at(db_path, paths, deck=deck, dry_run=dry_run, now=now, commit=commit)
+    except KeyboardInterrupt:
+        if commit.started:
+            raise
+        raise Interrupted("interrupted; nothing was imported") from None
+
+
+@dataclass
+class CommitStarted:
+    """Whether an import's transaction got to its commit (set as its last step)."""
+
+    started: bool = False
+
+
+def _import_at(
+    db_path: Path,
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    deck: str | None,
+    dry_run: bool,
+    now: datetime,
+    commit: CommitStarted,
+) -> ImportReport:
     deck = given_deck(deck)
     folders = named_folders(paths)
     problem: NoteError | None
@@ -91,6 +121,7 @@ def import_at(
                 dry_run=dry_run,
                 now=now,
                 reads=reads,
+                commit=commit,
             )
         finally:
             db.close()
@@ -180,6 +211,7 @@ def _import_files(
     now: datetime,
     by_sections: bool = True,
     reads: ReadAhead | None = None,
+    commit: CommitStarted | None = None,
 ) -> ImportReport:
     gc_was_enabled = gc.isenabled()
     # Every batch of cards allocates thousands of tuples and strings that hold no cycles;
@@ -197,6 +229,7 @@ def _import_files(
             now=now,
             by_sections=by_sections,
             reads=reads,
+            commit=commit,
         )
     finally:
         # Everything allocated meanwhile (the report: ~100k objects) is still young, and
@@ -222,6 +255,7 @@ def _import_in_transaction(
     now: datetime,
     by_sections: bool,
     reads: ReadAhead | None,
+    commit: CommitStarted | None,
 ) -> ImportReport:
     from llmcards.importing.parse_ahead import BATCH, parse_here
     from llmcards.notes.warnings import Warnings
@@ -323,6 +357,8 @@ def _import_in_transaction(
             settle_moves(reports, sources, still_active(conn, _retired_ids(reports)))
         if dry_run:
             conn.rollback()
+        if commit is not None:
+            commit.started = True
     return ImportReport(reports, dry_run=dry_run)
 
 
