@@ -119,7 +119,8 @@ def leave(code: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     atexit._run_exitfuncs()
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None: it was closed (`>&-`)
+            sys.stdout.flush()
         sys.stderr.flush()
     except (BrokenPipeError, OSError):  # the reader went away (`| head`)
         code = code or 1
@@ -135,11 +136,15 @@ def _exit_code(exc: SystemExit) -> int:
 
 def run() -> None:
     """Entry point: user errors become one line on stderr and a non-zero exit."""
+    from llmcards.cli.output import GuardedStdout
     from llmcards.errors import Interrupted, UserError
 
     STATE.db_existed = None
+    stdout = sys.stdout
+    sys.stdout = GuardedStdout(stdout)
     try:
         code = app(standalone_mode=False)
+        sys.stdout.flush()  # here, where a failure is told in one line, not in `leave`
     except Interrupted as exc:
         _say_interrupted(str(exc))
         sys.exit(exc.exit_code)
@@ -153,6 +158,9 @@ def run() -> None:
         sys.exit(130)
     except Exception as exc:
         _handle_other(exc)
+    finally:
+        # As it was (Typer puts its own wrapper there after a broken pipe).
+        sys.stdout = stdout
     # Outside standalone mode a `typer.Exit(n)` from a command comes back as a return
     # value instead of being raised.
     if isinstance(code, int) and code:
@@ -179,6 +187,8 @@ def _handle_other(exc: Exception) -> None:
     if _while_interrupted(exc):
         _say_interrupted("interrupted")
         sys.exit(130)
+    if isinstance(exc, BrokenPipeError):  # the reader went away (`| head`): nothing to say
+        sys.exit(1)
     if isinstance(exc, typer.Exit):
         sys.exit(exc.exit_code)
     if isinstance(exc, typer.Abort):

@@ -6,9 +6,13 @@ from __future__ import annotations
 import json
 import sys
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
+
+from llmcards.errors import UserError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import Console
 
 
@@ -58,3 +62,61 @@ def error_line(message: str) -> None:
     # Only line breaks go: the spaces inside a quoted name are part of it ('a   b').
     text = re.sub(r"\s*[\n\u2028\u2029]\s*", " ", printable(str(message))).strip()
     sys.stderr.write(f"llmcards: error: {text}\n")
+
+
+class GuardedStdout:
+    """`sys.stdout` while a command runs. A write that fails says it was standard output
+    (a full disk, a closed stream): left alone, "No space left" read as the database's
+    disk being full. A reader that went away (`| head`, EPIPE) stays a BrokenPipeError:
+    the command then ends quietly, as good command-line tools do. `stream` None: Python
+    found standard output closed (`>&-`) and set `sys.stdout` to None."""
+
+    def __init__(self, stream: IO[str] | None) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        if self._stream is None:
+            raise _closed()
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _failed(exc) from None
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        if self._stream is None:
+            return
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _failed(exc) from None
+
+    def isatty(self) -> bool:
+        return self._stream is not None and self._stream.isatty()
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self._stream, "encoding", None) or "utf-8"
+
+    def __getattr__(self, name: str) -> Any:
+        if self._stream is None:
+            raise AttributeError(name)
+        return getattr(self._stream, name)
+
+
+def _failed(exc: OSError) -> UserError:
+    import os
+
+    why = os.strerror(exc.errno) if exc.errno else str(exc)
+    return UserError(f"cannot write to standard output ({why[:1].lower()}{why[1:]})")
+
+
+def _closed() -> UserError:
+    return UserError("cannot write to standard output (it is closed)")
