@@ -99,6 +99,7 @@ class Built:
 def build(tmp_path: Path, *, now: datetime | None = None, history: bool = True) -> Built:
     now = now or datetime.now(UTC).replace(microsecond=0)
     settings = Settings()
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "llm.db"
     db = open_db(path)
     created = now - timedelta(days=60)

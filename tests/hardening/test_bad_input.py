@@ -244,7 +244,7 @@ def test_database_below_a_file(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
     assert_one_line_error(
-        llmcards("--db", str(blocker / "c.db"), "decks"), "cannot create database", "--db"
+        llmcards("--db", str(blocker / "c.db"), "decks"), f"no folder {blocker} for", "c.db"
     )
 
 

@@ -110,6 +110,45 @@ def test_a_new_database_is_announced_on_stderr(tmp_path: Path) -> None:
     assert again.exit_code == 0 and again.stderr == ""
 
 
+def test_a_database_in_a_folder_that_is_not_there_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A mistyped --db used to become a whole new folder tree with backups/ and an
+    # empty database in it, even for commands that only read.
+    notes = tmp_path / "notes.md"
+    notes.write_text("- Dropout：随机失活\n", encoding="utf-8")
+    backup = make_backup(make_db(tmp_path))
+    missing = tmp_path / "no" / "such" / "dir"
+    typo = missing / "x.db"
+    said = f"llmcards: error: no folder {missing} for the database {typo}; create it first or check the path\n"
+    for args in (
+        ("decks",),
+        ("cards",),
+        ("due",),
+        ("stats",),
+        ("sources",),
+        ("import", str(notes)),
+        ("restore", str(backup), "-y"),
+    ):
+        result = llmcards("--db", str(typo), *args)
+        assert (result.exit_code, result.stdout, result.stderr) == (1, "", said), args
+    monkeypatch.setenv("LLMCARDS_DB", str(typo))
+    result = llmcards("decks")
+    assert (result.exit_code, result.stderr) == (1, said)
+    assert not (tmp_path / "no").exists()  # nothing was made
+
+
+def test_the_default_database_and_its_folder_are_made_on_first_run(
+    isolated_env: Path, tmp_path: Path
+) -> None:
+    made = isolated_env / "data" / "llmcards" / "llmcards.db"  # XDG_DATA_HOME/llmcards
+    assert not made.parent.exists()
+    result = llmcards("decks")
+    assert result.exit_code == 0
+    assert result.stderr == f"llmcards: created a new database at {made}\n"
+    assert made.is_file()
+
+
 @pytest.mark.parametrize("kind", ["fifo", "device"])
 def test_db_and_config_must_be_regular_files(
     tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
@@ -201,6 +240,7 @@ def test_restoring_another_databases_backup_asks_first(tmp_path: Path) -> None:
 def test_restore_into_a_new_place_is_private(tmp_path: Path) -> None:
     db = make_db(tmp_path)
     target = tmp_path / "fresh" / "new.db"
+    target.parent.mkdir()  # a folder of its own (one that is not there is refused)
     os.umask(0o022)
     done = llmcards("--db", str(target), "restore", str(make_backup(db)), "-y")
     assert done.exit_code == 0, done.stderr

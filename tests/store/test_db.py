@@ -41,9 +41,13 @@ def test_fresh_database_is_private_wal_and_at_head(db_path: Path) -> None:
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
 
 
-def test_new_data_folder_is_private(tmp_path: Path) -> None:
-    open_db(tmp_path / "fresh" / "cards.db").close()
-    assert stat.S_IMODE((tmp_path / "fresh").stat().st_mode) == 0o700
+def test_new_data_folder_is_private() -> None:
+    from llmcards.paths import default_db_path
+
+    default = default_db_path()  # in this test's own home (conftest)
+    assert not default.parent.exists()
+    open_db(default).close()
+    assert stat.S_IMODE(default.parent.stat().st_mode) == 0o700
 
 
 def test_head_constant_matches_the_migration_scripts() -> None:
@@ -174,12 +178,19 @@ def test_older_database_is_backed_up_then_migrated(db_path: Path, tmp_path: Path
         con.close()
 
 
-def test_unwritable_location_is_a_clear_error(tmp_path: Path) -> None:
+def test_unwritable_location_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A path below a regular file cannot be created, even by root (CI runs as root).
     blocker = tmp_path / "notes.txt"
     blocker.write_text("x")
+    with pytest.raises(DatabaseError, match=r"no folder .*notes\.txt/sub for the database"):
+        open_db(blocker / "sub" / "cards.db")  # another folder than the default: never made
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocker))
+    from llmcards.paths import default_db_path
+
     with pytest.raises(DatabaseError, match="cannot create database"):
-        open_db(blocker / "sub" / "cards.db")
+        open_db(default_db_path())  # the default one's folder is made, if it can be
 
 
 def test_an_import_uses_a_small_page_cache_and_gives_the_large_one_back(

@@ -127,7 +127,7 @@ def restore(db_path: Path, backup: Path) -> Path:
     check_backup(db_path, backup)
     safety = make_backup(db_path, "before-restore") if db_path.exists() else None
     if not db_path.exists():
-        db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        sqlite_impl.make_folder_for(db_path)
         sqlite_impl.backup_to(backup, db_path)
     else:
         sqlite_impl.restore_from(backup, db_path)

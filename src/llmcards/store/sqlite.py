@@ -23,6 +23,8 @@ from typing import Any
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event
 
+from llmcards.errors import DatabaseError
+
 BUSY_TIMEOUT_MS = 30_000
 # A connection's page cache, in KB. 64 MB keeps what a session reads again and again warm
 # (the statistics over 1M review rows: 0.20 s in place of 0.28 s when asked again). An
@@ -142,11 +144,30 @@ def create_indexes(conn: Connection, definitions: list[str]) -> None:
 
 def create_private_file(path: Path) -> None:
     """Create an empty database file readable by its owner only (with a fresh identity,
-    see `database_id`, once SQLite writes its header)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    see `database_id`, once SQLite writes its header), in its folder (`make_folder_for`).
+    OSError: it cannot be created there."""
+    make_folder_for(path)
     _new_private_file(path)
     with closing(sqlite3.connect(_file(path))) as con:
         con.execute(f"PRAGMA user_version = {new_database_id()}")
+
+
+def make_folder_for(path: Path) -> None:
+    """Make sure a new database at `path` has its folder. The default database's folder
+    (in the user data folder) is made on first run; any other must be there already: a
+    mistyped --db must not silently become a new folder tree with an empty database in
+    it. DatabaseError when it is not; OSError when the default one cannot be made."""
+    from llmcards.paths import default_db_path
+
+    folder = path.parent
+    if folder.is_dir():
+        return
+    if Path(os.path.abspath(path)) == Path(os.path.abspath(default_db_path())):
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return
+    raise DatabaseError(
+        f"no folder {folder} for the database {path}; create it first or check the path"
+    )
 
 
 def new_database_id() -> int:
