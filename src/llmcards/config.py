@@ -521,15 +521,22 @@ def read_raw(path: Path) -> dict[str, Any]:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except (FileNotFoundError, NotADirectoryError):
         return {}
+    except IsADirectoryError:
+        raise _a_folder(path) from None
     except OSError as exc:
         raise UserError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):  # Linux opens a folder read-only; reading it fails
+            raise _a_folder(path)
+        if not stat.S_ISREG(mode):
             raise UserError(f"{path}: not a regular file; point LLMCARDS_CONFIG at a TOML file")
-        try:
+        with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(MAX_CONFIG_BYTES + 1)
-        except OSError as exc:
-            raise UserError(f"{path}: cannot be read ({exc.strerror})") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be read ({exc.strerror})") from None
+    finally:
+        os.close(fd)
     if len(data) > MAX_CONFIG_BYTES:
         raise UserError(f"{path}: larger than {MAX_CONFIG_BYTES // 1024} KB, not a settings file")
     try:
@@ -542,3 +549,15 @@ def read_raw(path: Path) -> dict[str, Any]:
         return tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"{path}: not valid TOML ({exc}); fix or delete the file") from None
+
+
+def _a_folder(path: Path) -> UserError:
+    import os
+
+    from llmcards.paths import ENV_CONFIG
+
+    if os.environ.get(ENV_CONFIG):
+        fix = f"point {ENV_CONFIG} at a TOML file"
+    else:
+        fix = "move or rename that folder: llmcards keeps its settings in a file of that name"
+    return UserError(f"{path} is a folder, not a settings file; {fix}")

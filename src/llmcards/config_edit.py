@@ -17,6 +17,7 @@ from llmcards.config import (
     BINDING_IDS,
     Check,
     Settings,
+    binding_problem,
     dotted,
     key_clash,
     problem_text,
@@ -105,10 +106,11 @@ def parse_value(path: list[str], annotation: Any, check: Check | None, text: str
     try:
         value = TypeAdapter(annotation).validate_python(candidate, strict=False)
     except ValidationError as exc:
-        raise UserError(f"{dotted(path)}: {text!r} {problem_text(exc.errors()[0])}") from None
+        wrong = problem_text(exc.errors()[0])
+        raise UserError(f"{dotted(path)}: {text!r} {wrong}; nothing was changed") from None
     why = check(value) if check else None
     if why:
-        raise UserError(f"{dotted(path)}: {text!r} {why}")
+        raise UserError(f"{dotted(path)}: {text!r} {why}; nothing was changed")
     return value
 
 
@@ -137,10 +139,21 @@ def save_setting(key: str, text: str, path: Path | None = None) -> Settings:
     else:
         table[names[-1]] = parse_value(names, annotation, check, text)
     if names[0] == "keys":
+        if not removing:
+            _refuse_a_key_that_cannot_work(names, text)
         _refuse_a_taken_key(names, raw.get("keys", {}), removing)
     settings = validate(raw, str(path))
     _write(raw, path)
     return settings
+
+
+def _refuse_a_key_that_cannot_work(names: list[str], text: str) -> None:
+    """The keys given for a binding must be keys at all: said of the value given, before
+    `validate` would say it of the file, where it is not."""
+    why = binding_problem(names[1], text)
+    if why:
+        what = why if why.startswith("'") else f"{text!r} {why}"  # it names a key already
+        raise UserError(f"{dotted(names)}: {what}; nothing was changed")
 
 
 def _refuse_a_taken_key(names: list[str], remapped: Any, removing: bool) -> None:

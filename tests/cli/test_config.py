@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fsrs import Scheduler
@@ -253,3 +254,79 @@ def test_an_unknown_binding_id_is_named_with_the_real_ones_it_may_mean() -> None
     assert not config_file().exists()
     result = llmcards("config", "keys.study.rat", "r")
     assert "did you mean 'study.stats' or 'study.reveal'?" in result.stderr, result.stderr
+
+
+def test_a_settings_file_that_cannot_be_read_is_one_line_naming_it(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = config_file()
+    path.mkdir()  # a folder where the settings file goes
+    said = (
+        f"llmcards: error: {path} is a folder, not a settings file;"
+        " point LLMCARDS_CONFIG at a TOML file\n"
+    )
+    for command in (("decks", "--db", str(db_path)), ("config",), ("config", "new_per_day", "3")):
+        result = llmcards(*command)
+        assert (result.exit_code, result.stderr) == (1, said), command
+    # The same folder in the default place (no LLMCARDS_CONFIG): the fix is to clear the way.
+    monkeypatch.delenv("LLMCARDS_CONFIG")
+    assert path == Path(os.environ["XDG_CONFIG_HOME"]) / "llmcards" / "config.toml"
+    result = llmcards("decks", "--db", str(db_path))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"llmcards: error: {path} is a folder, not a settings file; move or rename that"
+        " folder: llmcards keeps its settings in a file of that name\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (
+            b"new_per_day = 30 \xff\n",
+            "not UTF-8 text (TOML must be UTF-8); save it as UTF-8 and run again",
+        ),
+        (
+            b"new_per_day = = 30\n",
+            "not valid TOML (Invalid value (at line 1, column 15)); fix or delete the file",
+        ),
+        (None, "cannot be read (Permission denied); check its permissions"),
+    ],
+    ids=["not-utf-8", "not-toml", "no-permission"],
+)
+def test_an_unreadable_settings_file_is_one_line_naming_it(
+    content: bytes | None, said: str, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = config_file()
+    path.write_bytes(content or b"new_per_day = 30\n")
+    if content is None:  # as another user's file is (chmod stops no root, and CI runs as root)
+        real_open = os.open
+
+        def refused(name: Any, *args: Any, **kwargs: Any) -> int:
+            if Path(name) == path:
+                raise PermissionError(13, "Permission denied", str(name))
+            return real_open(name, *args, **kwargs)
+
+        monkeypatch.setattr(os, "open", refused)
+    for command in (("due", "--db", str(db_path)), ("config",)):
+        result = llmcards(*command)
+        assert (result.exit_code, result.stderr) == (1, f"llmcards: error: {path}: {said}\n")
+
+
+def test_a_key_given_on_the_command_line_is_refused_as_given_not_as_in_the_file() -> None:
+    for value, why in [
+        ("j k", "'j k' is no key name (keys are like j, 3, enter, space, escape, f5, ctrl+k)"),
+        ("tab", "'tab' is Textual's own key ('tab' moves the focus on every screen)"),
+        (" ", "' ' gives it no key"),
+    ]:
+        result = llmcards("config", "keys.study.good", value)
+        assert (result.exit_code, result.stderr) == (
+            1,
+            f'llmcards: error: keys."study.good": {why}; nothing was changed\n',
+        )
+    assert not config_file().exists()  # nothing was written
+    llmcards("config", "new_per_day", "30")
+    before = config_file().read_text()
+    result = llmcards("config", "keys.study.good", "j k")
+    assert str(config_file()) not in result.stderr and "edit the file" not in result.stderr
+    assert config_file().read_text() == before
