@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from llmcards.errors import UserError
+from llmcards.wording import counted
 
 MAX_CONFIG_BYTES = 1024 * 1024
 # Upper bounds a real collection never reaches; past them numbers overflow SQLite's
@@ -81,7 +82,7 @@ def _fsrs_parameters(values: list[float]) -> str | None:
 
     if len(values) != len(LOWER_BOUNDS_PARAMETERS):
         return (
-            f"has {len(values)} numbers, not {len(LOWER_BOUNDS_PARAMETERS)} (FSRS-6); "
+            f"has {counted(len(values), 'number')}, not {len(LOWER_BOUNDS_PARAMETERS)} (FSRS-6); "
             "run `llmcards optimize`, or set it to '' for the defaults"
         )
     bounds = zip(values, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)

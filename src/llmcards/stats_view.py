@@ -22,6 +22,7 @@ from rich.text import Text
 
 from llmcards.cards import DECK_SEP
 from llmcards.textsafe import printable
+from llmcards.wording import counted
 
 if TYPE_CHECKING:
     from llmcards.stats.compute import Bucket, Retention, Stats
@@ -74,7 +75,7 @@ def stats_renderable(stats: Stats) -> RenderableType:
         side,
         histograms,
         _panel(
-            f"Hardest cards (leech at {stats.leech_threshold} lapses)",
+            f"Hardest cards (leech at {counted(stats.leech_threshold, 'lapse')})",
             FitWidth(partial(hardest_table, stats)),
         ),
     )
@@ -548,12 +549,12 @@ def optimize_renderable(result: OptimizeResult, *, saved: bool | None) -> Render
     if not result.enough:
         return Text.assemble(
             ("Not enough history to optimize yet. ", "bold yellow"),
-            f"{result.cross_day_reviews} cross-day reviews so far (a review on a later day than the "
+            f"{counted(result.cross_day_reviews, 'cross-day review')} so far (a review on a later day than the "
             f"card's previous one); FSRS needs about {MIN_REVIEWS} — {result.missing} more. "
             "Keeping the current parameters.",
         )
     table = Table(
-        title=f"{result.cross_day_reviews} cross-day reviews of {result.cards} cards",
+        title=f"{counted(result.cross_day_reviews, 'cross-day review')} of {counted(result.cards, 'card')}",
         title_justify="left",
     )
     table.add_column("")
@@ -566,7 +567,8 @@ def optimize_renderable(result: OptimizeResult, *, saved: bool | None) -> Render
         table.add_row("held out: none (all reviews on one day)", "", "", style="bold")
     else:
         since = "" if held.since is None else f" since {held.since:%Y-%m-%d}"
-        table.add_row(f"held out: the latest {held.tested:,} reviews{since}", "", "", style="bold")
+        latest = counted(held.tested, "review")
+        table.add_row(f"held out: the latest {latest}{since}", "", "", style="bold")
         table.add_row("  current", f"{held.current.log_loss:.4f}", f"{held.current.rmse_bins:.4f}")
         table.add_row(
             f"  fitted on the {held.trained:,} before",
@@ -608,7 +610,7 @@ def workload_renderable(
     points: Sequence[WorkloadPoint], *, current: float, deck_size: int, new_per_day: int
 ) -> RenderableType:
     table = Table(
-        title=f"Workload over a year: {deck_size} cards, {new_per_day} new a day",
+        title=f"Workload over a year: {counted(deck_size, 'card')}, {new_per_day} new a day",
         title_justify="left",
     )
     table.add_column("retention", justify="right", no_wrap=True)

@@ -206,6 +206,23 @@ def test_import_anki_then_again_reports_updates(db: Path, tmp_path: Path) -> Non
     assert len(cards) == 7 and {c["source"].split(":")[0] for c in cards} == {"anki"}
 
 
+def test_import_anki_counts_one_deck_and_one_review_in_the_singular(tmp_path: Path) -> None:
+    notes = tmp_path / "one.md"
+    notes.write_text("- Dropout：随机失活\n", encoding="utf-8")
+    mine = str(tmp_path / "mine.db")
+    assert llmcards("--db", mine, "import", str(notes)).exit_code == 0
+    (card,) = llmcards("--db", mine, "cards", "--json").json()
+    assert llmcards("--db", mine, "rate", str(card["id"]), "good").exit_code == 0
+    package = tmp_path / "one.apkg"
+    assert llmcards("--db", mine, "export", "anki", str(package)).exit_code == 0
+    result = llmcards("--db", str(tmp_path / "other.db"), "import-anki", str(package))
+    assert result.exit_code == 0, result.stderr
+    assert (
+        result.stdout.splitlines()[0]
+        == "one.apkg: 1 new, 0 updated cards in 1 deck, 1 review added"
+    )
+
+
 def test_progress_reports_climb_to_the_total(db: Path, tmp_path: Path) -> None:
     from llmcards.config import Settings
     from llmcards.exchange.apkg_export import export_apkg

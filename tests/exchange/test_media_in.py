@@ -64,7 +64,7 @@ def test_images_arrive_beside_the_database_and_the_answer_shows_them(
     exported = llmcards("--db", str(db), "export", "anki", str(tmp_path / "out.apkg"), "--json")
     assert exported.json()["media"] == 1  # and they travel on to Anki again
     again = llmcards("--db", str(db), "import-anki", str(package)).stdout
-    assert f"1 images imported into {folder}" in again
+    assert f"1 image imported into {folder}" in again
     assert len(list(folder.iterdir())) == 1  # the same file, not a copy
 
 

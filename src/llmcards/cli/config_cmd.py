@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from llmcards.wording import counted
+
 if TYPE_CHECKING:
     from llmcards.config import Settings
     from llmcards.store.parameters import InEffect
@@ -112,7 +114,7 @@ def _origin(effect: InEffect) -> str:
     fitted = effect.fitted
     if fitted is not None:
         when = "" if fitted.at is None else f" on {fitted.at.astimezone():%Y-%m-%d}"
-        count = "" if fitted.reviews is None else f" from {fitted.reviews:,} reviews"
+        count = "" if fitted.reviews is None else f" from {counted(fitted.reviews, 'review')}"
         return f"fitted to this database's reviews{when}{count} (llmcards optimize)"
     if effect.source == "settings file":
         return "this settings file's fsrs_parameters (none fitted for this database)"

@@ -213,17 +213,18 @@ def import_anki(
         print_json(report.as_json())
         return
     from llmcards.cli.output import console, shown
+    from llmcards.wording import counted
 
     out = console()
     out.print(
         f"{shown(path.name)}: [green]{report.new:,} new[/green], {report.updated:,} updated cards "
         + (f"({report.unchanged:,} unchanged) " if report.unchanged else "")
-        + f"in {report.decks} decks, {report.reviews:,} reviews added"
+        + f"in {counted(report.decks, 'deck')}, {counted(report.reviews, 'review')} added"
     )
     media = report.media
     if media.imported or media.left_out:
         line = (
-            f"  {media.imported:,} images imported into {media.folder}"
+            f"  {counted(media.imported, 'image')} imported into {media.folder}"
             if media.imported
             else "  No images imported"
         )
@@ -234,11 +235,12 @@ def import_anki(
         out.print(shown(line))
     for name, count in sorted(report.other_note_types.items()):
         out.print(
-            f"  [yellow]{shown(name)}[/yellow]: {count:,} notes imported by their first two fields"
+            f"  [yellow]{shown(name)}[/yellow]: {counted(count, 'note')} imported by their first two fields"
         )
     if report.skipped_reviews:
         out.print(
-            f"  [dim]{report.skipped_reviews:,} manual schedule changes in the review log were not imported[/dim]"
+            f"  [dim]{counted(report.skipped_reviews, 'manual schedule change')} in the review log"
+            f" {'was' if report.skipped_reviews == 1 else 'were'} not imported[/dim]"
         )
 
 

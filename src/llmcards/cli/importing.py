@@ -163,9 +163,11 @@ def _print_never_explained(report: ImportReport) -> None:
         )
         out.print(f"  [cyan]{shown(label)}[/cyan]: {shown(listing)}")
     if len(by_deck) > MAX_DECKS_NEVER_EXPLAINED:
+        from llmcards.wording import counted
+
         more = sum(len(terms) for terms in list(by_deck.values())[MAX_DECKS_NEVER_EXPLAINED:])
         out.print(
-            f"  [dim]… {more} more in {len(by_deck) - MAX_DECKS_NEVER_EXPLAINED} other decks "
+            f"  [dim]… {more} more in {counted(len(by_deck) - MAX_DECKS_NEVER_EXPLAINED, 'other deck')} "
             "(--verbose lists every item passed over)[/dim]"
         )
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from llmcards.cli.state import STATE
+from llmcards.wording import counted
 
 sources_app = typer.Typer(
     help="Imported notes files, with their deck and card counts.",
@@ -124,7 +125,7 @@ def relink(
     due = f", due {done.due.astimezone().strftime('%Y-%m-%d %H:%M')}" if done.due else ""
     console().print(
         f"Moved {done.moved} review{'' if done.moved == 1 else 's'} from card #{old} to card #{new}: "
-        f"{done.reviews} reviews, {STATE_NAMES.get(done.state, '?')}{due}"
+        f"{counted(done.reviews, 'review')}, {STATE_NAMES.get(done.state, '?')}{due}"
     )
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from llmcards.cli.state import STATE
+from llmcards.wording import counted
 
 
 def stats(
@@ -50,7 +51,7 @@ def stats(
     if marked:
         out.print(
             f"[bold red]Tagged and suspended {len(marked)} leech{'es' if len(marked) > 1 else ''}[/bold red] "
-            f"(≥ {settings.leech_threshold} lapses): rewrite their notes, then unsuspend them."
+            f"(≥ {counted(settings.leech_threshold, 'lapse')}): rewrite their notes, then unsuspend them."
         )
     out.print(stats_renderable(result))
 
@@ -115,7 +116,7 @@ def optimize(
             if rescheduled is not None and not as_json:
                 skipped = rescheduled["skipped"]
                 _say(
-                    f"Rescheduled {rescheduled['rescheduled']} cards with the new parameters"
+                    f"Rescheduled {counted(rescheduled['rescheduled'], 'card')} with the new parameters"
                     + (
                         f" ({skipped} without their first rating kept their dates)."
                         if skipped

@@ -13,6 +13,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from llmcards.wording import counted
+
 SCHEMA_SQL = """
 create table col (
     id integer primary key, crt integer not null, mod integer not null,
@@ -282,7 +284,9 @@ def _deck_config(
     default = config_id == DECK_CONFIG_ID
     return {
         "id": config_id,
-        "name": "llmcards" if default else f"llmcards · {new} new, {reviews} reviews a day",
+        "name": "llmcards"
+        if default
+        else f"llmcards · {new} new, {counted(reviews, 'review')} a day",
         "mod": mod_s,
         "usn": -1,
         "maxTaken": 60,

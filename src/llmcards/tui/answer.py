@@ -18,6 +18,7 @@ from llmcards.notes.callouts import wikilinks_as_markdown
 from llmcards.notes.math import math_to_unicode
 from llmcards.paths import file_beside_notes
 from llmcards.tui.format import short_url
+from llmcards.wording import counted
 
 # Characters of an answer the pane shows. A whole pasted article (megabytes on one line)
 # took seconds to lay out before the card showed, and as long again to leave it; the
@@ -49,7 +50,8 @@ def _cut(back: str) -> str:
     fences = sum(1 for line in shown.split("\n") if _FENCE.match(line))
     closing = "\n```" if fences % 2 else ""
     rest = len(back) - len(shown)
-    return f"{shown}{closing}\n\n*… {rest:,} more characters of this answer are in the notes.*"
+    are = "is" if rest == 1 else "are"
+    return f"{shown}{closing}\n\n*… {counted(rest, 'more character')} of this answer {are} in the notes.*"
 
 
 def link_target(href: str, notes_dir: Path | None) -> str | None:

@@ -24,6 +24,7 @@ from llmcards.tui.messages import BundledImported, DatabaseFailed, HomeLoaded
 from llmcards.tui.widgets.deck_tree import DeckTree
 from llmcards.tui.widgets.footer import Footer
 from llmcards.tui.widgets.home_header import DeckColumns, HomeHeader
+from llmcards.wording import counted
 
 if TYPE_CHECKING:
     from llmcards.tui.app import LlmcardsApp
@@ -194,7 +195,7 @@ class HomeScreen(Screen[None]):
     def _bundled(self, message: BundledImported) -> None:
         # Two short lines, so the command is never split, even 40 columns wide.
         self.say(
-            f"First run: loaded the bundled starter decks ({message.cards} cards).\n"
+            f"First run: loaded the bundled starter decks ({counted(message.cards, 'card')}).\n"
             "Add yours: llmcards import NOTES.md"
         )
 
