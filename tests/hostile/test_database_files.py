@@ -6,12 +6,15 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from llmcards.store import db as store_db
 from llmcards.store import sqlite as sqlite_impl
 from llmcards.store.backup import backup_dir, daily_backup_if_due, list_backups, make_backup
 from tests.clihelp import llmcards
@@ -245,3 +248,27 @@ def test_restore_into_a_new_place_is_private(tmp_path: Path) -> None:
     done = llmcards("--db", str(target), "restore", str(make_backup(db)), "-y")
     assert done.exit_code == 0, done.stderr
     assert _mode(target) == 0o600 and rows(target) == rows(db)
+
+
+def test_a_new_database_another_llmcards_builds_at_the_same_time_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two first imports: one has just made the empty file, the other finds it empty,
+    # and both build its tables (one after the other, each in its own transaction).
+    notes = tmp_path / "notes.md"
+    notes.write_text("- Dropout：随机失活\n", encoding="utf-8")
+    db = tmp_path / "new.db"
+    os.close(os.open(db, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))  # as made by the other
+    other: list[subprocess.CompletedProcess[str]] = []
+    real = store_db._create
+
+    def built_by_the_other_first(engine: Any) -> None:
+        command = [sys.executable, "-m", "llmcards", "--db", str(db), "import", str(notes)]
+        other.append(subprocess.run(command, capture_output=True, text=True, timeout=120))
+        real(engine)
+
+    monkeypatch.setattr(store_db, "_create", built_by_the_other_first)
+    result = llmcards("--db", str(db), "import", str(notes), "--json")
+    assert other and other[0].returncode == 0, other[0].stderr
+    assert result.exit_code == 0, result.stderr  # not "trigger … already exists"
+    assert result.json()["unchanged"] == 1

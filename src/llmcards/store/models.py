@@ -155,11 +155,11 @@ _CLEAR = (
     " WHERE sections IS NOT NULL AND root = {row}.root AND path = {row}.source_path;"
 )
 SECTIONS_TRIGGERS = (
-    f"CREATE TRIGGER card_changed_sections AFTER UPDATE OF {_WATCHED} ON card BEGIN "
+    f"CREATE TRIGGER IF NOT EXISTS card_changed_sections AFTER UPDATE OF {_WATCHED} ON card BEGIN "
     + _CLEAR.format(row="OLD")
     + _CLEAR.format(row="NEW")
     + " END",
-    "CREATE TRIGGER card_deleted_sections AFTER DELETE ON card BEGIN "
+    "CREATE TRIGGER IF NOT EXISTS card_deleted_sections AFTER DELETE ON card BEGIN "
     + _CLEAR.format(row="OLD")
     + " END",
 )
