@@ -272,3 +272,30 @@ def test_a_new_database_another_llmcards_builds_at_the_same_time_opens(
     assert other and other[0].returncode == 0, other[0].stderr
     assert result.exit_code == 0, result.stderr  # not "trigger … already exists"
     assert result.json()["unchanged"] == 1
+
+
+@pytest.mark.parametrize("when", ["before-the-open", "before-the-create"])
+def test_only_the_llmcards_that_made_a_new_database_says_so(
+    tmp_path: Path, when: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two first imports into one new database: both saw no file when they started, and
+    # another llmcards makes it while this one is on its way to opening (or creating) it.
+    notes = tmp_path / "notes.md"
+    notes.write_text("- Dropout：随机失活\n", encoding="utf-8")
+    db = tmp_path / "new.db"
+    other: list[subprocess.CompletedProcess[str]] = []
+    hook = "is_regular_or_missing" if when == "before-the-open" else "create_private_file"
+    real = getattr(sqlite_impl, hook)
+
+    def another_llmcards_first(path: Path) -> Any:
+        if not other:
+            command = [sys.executable, "-m", "llmcards", "--db", str(db), "import", str(notes)]
+            other.append(subprocess.run(command, capture_output=True, text=True, timeout=120))
+        return real(path)
+
+    monkeypatch.setattr(sqlite_impl, hook, another_llmcards_first)
+    result = llmcards("--db", str(db), "import", str(notes), "--json")
+    assert other[0].returncode == 0, other[0].stderr
+    assert other[0].stderr == f"llmcards: created a new database at {db}\n"
+    assert (result.exit_code, result.stderr) == (0, "")  # this one found it made
+    assert result.json()["unchanged"] == 1

@@ -24,8 +24,11 @@ class CliState:
 
     def created_notice(self) -> str | None:
         """What to tell a user whose command made a new database: a mistyped --db path
-        would otherwise silently start an empty collection."""
-        if self.db_existed is False and self.db_path.exists():
+        would otherwise silently start an empty collection. Only the process that made
+        it says so, not another that started before it was there."""
+        from llmcards.store.new_files import made_here
+
+        if self.db_existed is False and made_here(self.db_path):
             return f"created a new database at {self.db_path}"
         return None
 

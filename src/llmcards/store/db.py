@@ -81,10 +81,13 @@ def open_db(
     if not path.exists():
         try:
             sqlite_impl.create_private_file(path)
+        except FileExistsError as exc:
+            # Another process made it meanwhile (`_create` below then finds its tables);
+            # anything else there, such as a dangling link, is never followed.
+            if not path.is_file():
+                raise _cannot_create(path, exc) from None
         except OSError as exc:
-            raise DatabaseError(
-                f"cannot create database {path} ({exc.strerror}); choose a writable place with --db"
-            ) from None
+            raise _cannot_create(path, exc) from None
     if not fresh:
         _check_and_backup(path)
     engine = sqlite_impl.create_sqlite_engine(path, autocheckpoint=not background_checkpoints)
@@ -110,6 +113,12 @@ def open_db(
 
         return Database(engine, path, BackgroundCheckpoints(path))
     return Database(engine, path)
+
+
+def _cannot_create(path: Path, exc: OSError) -> DatabaseError:
+    return DatabaseError(
+        f"cannot create database {path} ({exc.strerror}); choose a writable place with --db"
+    )
 
 
 def take_daily_backup(path: Path) -> None:

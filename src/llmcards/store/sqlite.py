@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import URL, Connection, Engine, create_engine, event
 
 from llmcards.errors import DatabaseError
+from llmcards.store.new_files import new_private_file
 
 BUSY_TIMEOUT_MS = 30_000
 # A connection's page cache, in KB. 64 MB keeps what a session reads again and again warm
@@ -147,7 +148,7 @@ def create_private_file(path: Path) -> None:
     see `database_id`, once SQLite writes its header), in its folder (`make_folder_for`).
     OSError: it cannot be created there."""
     make_folder_for(path)
-    _new_private_file(path)
+    new_private_file(path)
     with closing(sqlite3.connect(_file(path))) as con:
         con.execute(f"PRAGMA user_version = {new_database_id()}")
 
@@ -225,7 +226,7 @@ def quick_check(path: Path) -> bool:
 def backup_to(source: Path, target: Path) -> None:
     """A consistent copy of a live database (WAL included), via SQLite's backup API, into
     a new file `target` that is private (0600) from its first byte."""
-    _new_private_file(target)
+    new_private_file(target)
     # closing(): `with sqlite3.connect()` only commits. Left to the cyclic GC, the open
     # source connection kept its WAL alive, and later opens in this process could read
     # that stale WAL even after the file itself was replaced.
@@ -234,11 +235,6 @@ def backup_to(source: Path, target: Path) -> None:
         closing(sqlite3.connect(_file(target))) as dst,
     ):
         src.backup(dst)
-
-
-def _new_private_file(path: Path) -> None:
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
 
 
 def read_schema_version(path: Path) -> tuple[str | None, bool]:
