@@ -234,3 +234,29 @@ async def test_a_buried_card_reads_as_buried_in_the_browser(
         await pilot.press("slash", *"GRU")
         await settle(pilot)
         assert "new · buried" in text_of(app.screen.query_one("#browse-table"))
+
+
+async def test_the_preview_shows_an_answer_as_the_study_screen_does(tmp_path: Path) -> None:
+    from llmcards.cards import CardDraft
+    from llmcards.store.sync import sync_file
+    from llmcards.tui.answer import MAX_SHOWN
+
+    path = tmp_path / "math.db"
+    db = open_db(path)
+    drafts = [
+        CardDraft(deck=("笔记",), front="缩放", back=r"除以 $\sqrt{d_k}$ 防止梯度过小", line=1),
+        CardDraft(deck=("笔记",), front="巨大", back="很长的答案。" * MAX_SHOWN, line=2),
+    ]
+    with db.write() as conn:
+        sync_file(conn, root="笔记", source_path="/n/m.md", drafts=drafts, now=NOW_DT)
+    db.close()
+    app = create_app(db_path=path, settings=Settings(), now=NOW_DT, bundled_dir=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"缩放")
+        await settle(pilot)
+        answer = app.screen.query_one("#browse-markdown", Markdown)
+        assert "√(d\\_k)" in answer.source and "sqrt" not in answer.source  # escaped Markdown
+        await pilot.press(*["backspace"] * 2, *"巨大")
+        await settle(pilot)
+        assert len(answer.source) < MAX_SHOWN + 200  # cut, as in study, not 120,000 characters

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -29,6 +30,7 @@ from llmcards.config import Settings
 from llmcards.notes.math import math_to_unicode
 from llmcards.shorten import card_cells, cut_end, fit_path
 from llmcards.textsafe import printable
+from llmcards.tui.answer import prepare_answer
 from llmcards.tui.browse_data import (
     PAGE_ROWS,
     BrowseResult,
@@ -339,9 +341,9 @@ class BrowseScreen(Screen[None]):
         self._at_the_end()
 
     def _show_answer(self, row: BrowseRow | None) -> None:
-        self.query_one("#browse-markdown", AnswerMarkdown).update(
-            printable(row.back) if row else ""
-        )
+        # As the study screen shows it: math as Unicode, images as links, a huge answer cut.
+        shown = prepare_answer(printable(row.back), Path(row.source_path).parent) if row else None
+        self.query_one("#browse-markdown", AnswerMarkdown).update(shown.markdown if shown else "")
         source = printable(f"{row.source_path}:{row.source_line}") if row else ""
         self.query_one("#browse-source", Static).update(source)
 
