@@ -111,6 +111,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "home.import": "i",
     "home.browse": "slash",
     "home.sync": "y",
+    "home.undo": "u",
     "study.reveal": "space,enter",
     "study.again": "1",
     "study.hard": "2",

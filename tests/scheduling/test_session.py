@@ -11,9 +11,10 @@ from sqlalchemy import update
 
 from llmcards.config import Settings
 from llmcards.errors import UserError
-from llmcards.scheduling.review import CardUnavailable, rate_card, undo_review
+from llmcards.scheduling.review import CardUnavailable, UndoRefused, rate_card, undo_review
 from llmcards.scheduling.session import StudySession
 from llmcards.scheduling.types import AGAIN, EASY, GOOD, HARD, Counts
+from llmcards.scheduling.undo import UndoHistory
 from llmcards.store.db import open_db
 from llmcards.store.models import LEARNING, NEW, RELEARNING, REVIEW
 from tests.scheduling.helpers import (
@@ -121,6 +122,38 @@ def test_only_the_latest_rating_of_a_card_can_be_undone(tmp_path: Path, clock: C
     with pytest.raises(UserError, match="rated again"):
         undo_review(db, first.review_log_id)
     assert len(logs(db, 1)) == 2
+
+
+def test_a_later_session_takes_back_what_an_earlier_one_did_with_a_shared_history(
+    tmp_path: Path, clock: Clock
+) -> None:
+    db = make_db(tmp_path, {"a.md": [basic("D", f"c{i}", i) for i in range(3)]}, clock())
+    history = UndoHistory()
+    first = StudySession(db, settings=NO_FUZZ, clock=clock, history=history)
+    first.rate(GOOD, 1000)  # c0
+    first.bury()  # c1
+    second = StudySession(db, settings=NO_FUZZ, clock=clock, history=history)
+    assert showing(second).front == "c2" and len(history) == 2
+    assert undone(second).front == "c1" and card(db, 2)["buried_until"] is None
+    assert undone(second).front == "c0" and logs(db) == []
+    assert second.summary().cards == 0  # the rating was the first session's, not counted here
+    assert second.undo() is None and len(history) == 0
+
+
+def test_a_step_whose_card_was_rated_elsewhere_is_refused_and_dropped(
+    tmp_path: Path, clock: Clock
+) -> None:
+    db = make_db(tmp_path, {"a.md": [basic("D", "c0", 0), basic("D", "c1", 1)]}, clock())
+    session = StudySession(db, settings=NO_FUZZ, clock=clock)
+    session.rate(AGAIN, 1000)  # c0
+    session.rate(GOOD, 1000)  # c1
+    clock.advance(minutes=1)
+    rate_card(db, 2, GOOD, now=clock(), settings=NO_FUZZ)  # c1, in another terminal
+    with pytest.raises(UndoRefused, match="rated again"):
+        session.undo()
+    assert len(logs(db, 2)) == 2  # the later review is kept
+    assert len(session.history) == 1  # the refused step is out of the way of the one before
+    assert undone(session).front == "c0" and logs(db, 1) == []
 
 
 def test_bury_and_suspend_hide_the_card_and_can_be_undone(tmp_path: Path, clock: Clock) -> None:

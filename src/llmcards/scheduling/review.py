@@ -34,6 +34,11 @@ class CardUnavailable(UserError):
     """The card cannot be studied (unknown id, or retired by a re-import)."""
 
 
+class UndoRefused(UserError):
+    """A rating cannot be taken back: it is gone from the review log, or the card was
+    rated again since (elsewhere: undoing it would throw away that later review)."""
+
+
 class RatedElsewhere(CardUnavailable):
     """The card was rated (or undone) by someone else since it was shown: another
     terminal, `llmcards rate`, a sync. Rating it as shown would answer a state it is no
@@ -230,12 +235,12 @@ def undo_review(db: Store, review_log_id: int) -> int:
             select(LOG.c.card_id, LOG.c.card_before, LOG.c.anki_id).where(LOG.c.id == review_log_id)
         ).first()
         if log is None:
-            raise UserError(f"review #{review_log_id} is not in the review log; nothing to undo")
+            raise UndoRefused(f"review #{review_log_id} is not in the review log; nothing to undo")
         later = conn.execute(
             select(LOG.c.id).where(LOG.c.card_id == log.card_id, LOG.c.id > review_log_id).limit(1)
         ).first()
         if later is not None:
-            raise UserError(
+            raise UndoRefused(
                 f"card #{log.card_id} was rated again after review #{review_log_id}; undo that first"
             )
         values, siblings = _values_from_json(log.card_before)

@@ -10,12 +10,13 @@ connection is shared between threads.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from llmcards import clock as clock_module
 from llmcards.cards import LEARNING, RELEARNING, CardState, StudyRow, find_deck
@@ -36,29 +37,19 @@ from llmcards.scheduling.types import (
     SessionSummary,
     StudyCard,
 )
+from llmcards.scheduling.undo import Step, UndoHistory
 
 if TYPE_CHECKING:
     from llmcards.store.db import Store
 
 Clock = Callable[[], datetime]
+_SESSION_IDS = itertools.count(1)
 
 
 @dataclass(slots=True)
 class _Entry:
     card: StudyCard
     schedule: CardSchedule
-
-
-@dataclass(frozen=True, slots=True)
-class _Done:
-    """One undoable step: a rating (`log_id`), a bury or a suspend (`before`)."""
-
-    kind: str  # "rate" | "bury" | "suspend"
-    card_id: int
-    log_id: int = 0
-    rating: int = 0
-    duration_ms: int = 0
-    before: Any = None
 
 
 def _review():
@@ -94,10 +85,15 @@ class StudySession:
         settings: Settings | None = None,
         clock: Clock = clock_module.now,
         reads: QueueReads | None = None,
+        history: UndoHistory | None = None,
     ) -> None:
         """`reads`, when given, answers the deck name and the first queue instead of `db`
-        (a fast start, see `store.fastread`): `db` is not touched before the first change."""
+        (a fast start, see `store.fastread`): `db` is not touched before the first change.
+        `history`: what `undo` takes back, shared by the sessions of one app run (by
+        default this session's own)."""
         self._db = db
+        self._history = history if history is not None else UndoHistory()
+        self._id = next(_SESSION_IDS)
         self._settings = settings or load_settings()
         self._clock = clock
         self._write = threading.Lock()
@@ -112,7 +108,6 @@ class StudySession:
             with db.read() as conn:
                 self._deck = resolve_deck(conn, deck)
         self._entries: dict[int, _Entry] = {}
-        self._done: list[_Done] = []
         self._current: int | None = None
         self._last_rated: int | None = None
         self._ratings: Counter[int] = Counter()
@@ -196,8 +191,16 @@ class StudySession:
                 raise
             with self._state:
                 self._apply(card_id, outcome, now)
-                self._done.append(
-                    _Done("rate", card_id, outcome.review_log_id, rating, max(0, duration_ms))
+                self._history.push(
+                    Step(
+                        "rate",
+                        card_id,
+                        self._deck,
+                        self._id,
+                        outcome.review_log_id,
+                        rating,
+                        max(0, duration_ms),
+                    )
                 )
                 self._ratings[rating] += 1
                 self._milliseconds += max(0, duration_ms)
@@ -211,7 +214,7 @@ class StudySession:
             card_id = self._require_current()
             before = _review().set_suspended(self._db, card_id, True)
             with self._state:
-                self._done.append(_Done("suspend", card_id, before=before))
+                self._history.push(Step("suspend", card_id, self._deck, self._id, before=before))
                 self._put_aside(card_id)
 
     def bury(self) -> None:
@@ -221,7 +224,7 @@ class StudySession:
             until = next_day_start(self._clock(), self._settings.rollover_hour)
             before = _review().set_buried(self._db, card_id, until)
             with self._state:
-                self._done.append(_Done("bury", card_id, before=before))
+                self._history.push(Step("bury", card_id, self._deck, self._id, before=before))
                 self._put_aside(card_id)
 
     def reload(self) -> None:
@@ -234,24 +237,34 @@ class StudySession:
                 if self._current is not None and self._current not in self._entries:
                     self._current = None
 
+    @property
+    def history(self) -> UndoHistory:
+        return self._history
+
     def undo(self) -> StudyCard | None:
-        """Take back the last rating, suspend or bury of this session; that card is current again."""
-        with self._write:
-            with self._state:
-                if not self._done:
-                    return None
-                step = self._done[-1]
+        """Take back the last rating, suspend or bury of the history (this session's or an
+        earlier one's of the same app run); that card is current again. None when there is
+        nothing to take back. Raises `review.UndoRefused`, having dropped that step, when
+        the card was rated elsewhere since: the earlier steps stay undoable."""
+        with self._write, self._history.lock:
+            step = self._history.last()
+            if step is None:
+                return None
             review = _review()
-            if step.kind == "rate":
-                review.undo_review(self._db, step.log_id)
-            elif step.kind == "suspend":
-                review.set_suspended(self._db, step.card_id, step.before)
-            else:
-                review.set_buried(self._db, step.card_id, step.before)
+            try:
+                if step.kind == "rate":
+                    review.undo_review(self._db, step.log_id)
+                elif step.kind == "suspend":
+                    review.set_suspended(self._db, step.card_id, step.before)
+                else:
+                    review.set_buried(self._db, step.card_id, step.before)
+            except (review.UndoRefused, review.CardUnavailable):
+                self._history.pop()  # it can never be taken back: not in the way of the rest
+                raise
+            self._history.pop()
             now = self._clock()
             with self._state:
-                self._done.pop()
-                if step.kind == "rate":
+                if step.kind == "rate" and step.session == self._id:
                     self._ratings[step.rating] -= 1
                     self._milliseconds -= step.duration_ms
                 # The queue depends on what was done today (limits, buried siblings):

@@ -20,6 +20,7 @@ from textual.screen import Screen
 
 from llmcards import clock as clock_module
 from llmcards.config import Settings
+from llmcards.scheduling.undo import UndoHistory
 from llmcards.tui import linebreak
 from llmcards.tui.keys import bindings_of, key_help
 from llmcards.tui.screens.home import HomeScreen
@@ -73,6 +74,8 @@ class LlmcardsApp(App[None]):
         self.bundled_dir = bundled_dir
         self._first_import_tried = False
         self._first_driver: StudyDriver | None = first_driver
+        # What `u` takes back, on any screen: every study session of this run adds to it.
+        self.undo_history = first_driver.history if first_driver is not None else UndoHistory()
         if deck is not None and first_driver is None:
             self._first_driver = self._new_driver(deck)
             self._first_driver.warm_up_in_background()
@@ -112,11 +115,28 @@ class LlmcardsApp(App[None]):
     # ------------------------------------------------------------ screens
 
     def _new_driver(self, deck: str | None) -> StudyDriver:
-        return StudyDriver(self.db, deck=deck, settings=self.settings, clock=self.clock)
+        return StudyDriver(
+            self.db,
+            deck=deck,
+            settings=self.settings,
+            clock=self.clock,
+            history=self.undo_history,
+        )
 
-    def open_study(self, deck: str | None) -> None:
+    def open_study(self, deck: str | None, *, undo: bool = False) -> None:
+        """Study `deck` (None: all decks); with `undo`, first take back the last step of
+        this run and show that card."""
         driver, self._first_driver = self._first_driver or self._new_driver(deck), None
-        self.push_screen(StudyScreen(driver, deck=deck))
+        self.push_screen(StudyScreen(driver, deck=deck, undo_first=undo))
+
+    def undo_from_home(self) -> bool:
+        """`u` on the deck list: back to studying the deck of the last step of this run,
+        with that step taken back. False when there is nothing to undo."""
+        step = self.undo_history.last()
+        if step is None:
+            return False
+        self.open_study(step.deck, undo=True)
+        return True
 
     def close_study(self) -> None:
         """Back from the study screen to the deck list (built now when the app

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from llmcards.config import Settings
 from llmcards.scheduling.types import Counts, Preview, SessionSummary, StudyCard
+from llmcards.scheduling.undo import UndoHistory
 
 if TYPE_CHECKING:
     from llmcards.scheduling.queue import QueueReads
@@ -35,7 +36,7 @@ class StudyView:
     previews: tuple[Preview, ...]  # Again..Easy, for the card shown
     done: int  # cards rated in this session (after undos)
     summary: SessionSummary | None = None  # only when card is None
-    undo_left: int = 0
+    undo_left: int = 0  # steps `u` can take back: of this app run, not only this session
     notice: str = ""  # something the user did not ask for, to be told (card retired…)
 
 
@@ -44,6 +45,12 @@ RATED_ELSEWHERE = (
     "That card was rated elsewhere (another terminal, a sync) since it was shown, so it "
     "was not rated again; here is the card due now."
 )
+NOTHING_TO_UNDO = "Nothing to undo."
+UNDO_REFUSED = (
+    "That step cannot be taken back: its card was rated elsewhere since (another terminal, "
+    "a sync), and undo never throws away a later review."
+)
+UNDO_GONE = "That step cannot be taken back: its card is no longer in the database."
 RETIRED = (
     "That card was removed from its notes (re-imported elsewhere), so it was not rated; "
     "here is the next one."
@@ -66,8 +73,10 @@ class StudyDriver:
         settings: Settings,
         clock: Callable[[], datetime],
         first_reads: QueueReads | None = None,
+        history: UndoHistory | None = None,
     ) -> None:
-        """`first_reads` builds the first queue without touching `db` (see `warm_up`)."""
+        """`first_reads` builds the first queue without touching `db` (see `warm_up`).
+        `history`: the app run's undo history, shared by every driver of the run."""
         self._db = db
         self._first_reads = first_reads
         self._deck = deck
@@ -76,7 +85,7 @@ class StudyDriver:
         self._lock = threading.Lock()
         self._session: StudySession | None = None  # built on the first call, off the UI thread
         self._ready: StudyView | None = None  # the first view, built by warm_up
-        self._undoable = 0  # ratings, suspends and buries of this session not taken back
+        self.history = history if history is not None else UndoHistory()
 
     @property
     def deck(self) -> str | None:
@@ -89,7 +98,12 @@ class StudyDriver:
 
             reads, self._first_reads = self._first_reads, None  # only ever the first try
             self._session = StudySession(
-                self._db, deck=self._deck, settings=self._settings, clock=self._clock, reads=reads
+                self._db,
+                deck=self._deck,
+                settings=self._settings,
+                clock=self._clock,
+                reads=reads,
+                history=self.history,
             )
         return self._session
 
@@ -183,17 +197,39 @@ class StudyDriver:
             return self._view(RATED_ELSEWHERE)
         except CardUnavailable:  # the session has dropped it: the next card is current
             return self._view(RETIRED)
-        self._undoable += 1
         return self._view()
 
     def undo(self) -> StudyView | None:
-        """Take back the last rating (several in a row work); None when nothing is left."""
+        """Take back the last rating, bury or suspend of this app run (several in a row
+        work), showing that card; None when nothing is left. A step whose card was rated
+        elsewhere since is not taken back: the view says so, the card shown stays."""
+        from llmcards.scheduling.review import CardUnavailable, UndoRefused
+
         with self._lock:
-            card = self._open().undo()
+            session = self._open()
+            try:
+                card = session.undo()
+            except UndoRefused:
+                return self._view(self._refused(UNDO_REFUSED))
+            except CardUnavailable:
+                return self._view(self._refused(UNDO_GONE))
             if card is None:
                 return None
-            self._undoable = max(0, self._undoable - 1)
             return self._view()
+
+    def undo_or_start(self) -> StudyView:
+        """`undo`, for a screen opened to take a step back (`u` on the deck list): the
+        first view either way."""
+        view = self.undo()
+        if view is not None:
+            return view
+        with self._lock:
+            self._open()
+            return self._view(NOTHING_TO_UNDO)
+
+    def _refused(self, why: str) -> str:
+        more = " Undo again for the step before it." if len(self.history) else ""
+        return why + more
 
     def _view(self, notice: str = "") -> StudyView:
         session = self._session
@@ -208,6 +244,6 @@ class StudyDriver:
             previews,
             summary.cards,
             summary if card is None else None,
-            self._undoable,
+            len(self.history),
             notice,
         )

@@ -76,6 +76,14 @@ class HomeScreen(Screen[None]):
             tooltip="Search and manage the cards of the highlighted deck",
         ),
         Binding(
+            "u",
+            "undo",
+            "Undo",
+            id="home.undo",
+            show=False,
+            tooltip="Take back the last rating, bury or suspend of this run and show that card",
+        ),
+        Binding(
             "y",
             "sync",
             "Sync",
@@ -83,6 +91,12 @@ class HomeScreen(Screen[None]):
             tooltip="Sync with the Anki sync server you logged in to (llmcards sync login)",
         ),
     ]
+
+    def action_undo(self) -> None:
+        if not self.app.undo_from_home():
+            self.say(
+                "Nothing to undo: nothing was rated, buried or suspended since llmcards started."
+            )
 
     def action_browse(self) -> None:
         from llmcards.tui.screens.browse import BrowseScreen

@@ -32,7 +32,7 @@ from llmcards.tui import heap
 from llmcards.tui.answer import link_target
 from llmcards.tui.editor import edit_source
 from llmcards.tui.messages import DatabaseFailed, NothingToUndo, StudyUpdated
-from llmcards.tui.study_driver import StudyDriver, StudyView, is_busy
+from llmcards.tui.study_driver import NOTHING_TO_UNDO, StudyDriver, StudyView, is_busy
 from llmcards.tui.widgets.card_view import CardView
 from llmcards.tui.widgets.deck_path import DeckPath
 from llmcards.tui.widgets.footer import Footer
@@ -135,7 +135,7 @@ class StudyScreen(Screen[None]):
             "undo",
             "Undo",
             id="study.undo",
-            tooltip="Take back the last rating (repeat to go further back)",
+            tooltip="Take back the last rating, bury or suspend (repeat to go further back)",
         ),
         Binding(
             "e",
@@ -171,10 +171,13 @@ class StudyScreen(Screen[None]):
         Binding("escape", "back", "Decks", id="study.back", tooltip="Back to the deck list"),
     ]
 
-    def __init__(self, driver: StudyDriver, *, deck: str | None) -> None:
+    def __init__(self, driver: StudyDriver, *, deck: str | None, undo_first: bool = False) -> None:
+        """`undo_first`: open by taking back the last step of the app run (`u` on the
+        deck list) instead of at the next card."""
         super().__init__()
         self.driver = driver
         self.deck = deck
+        self._undo_first = undo_first
         self.view: StudyView | None = None
         self.busy = True  # until the first view arrives
         self.revealed = False
@@ -202,6 +205,9 @@ class StudyScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(CardView).focus()
+        if self._undo_first:
+            self._run("undo", self.driver.undo_or_start)
+            return
         ready = self.driver.take_ready_view()
         if ready is not None:  # built before Textual started: the first frame has the card
             self._apply(StudyUpdated(ready, cause="start"))
@@ -315,7 +321,7 @@ class StudyScreen(Screen[None]):
     @on(NothingToUndo)
     def _nothing_to_undo(self) -> None:
         self._idle()
-        self.notify("Nothing to undo in this session.", severity="warning")
+        self.notify(NOTHING_TO_UNDO, severity="warning")
 
     @on(DatabaseFailed)
     def _failed(self, message: DatabaseFailed) -> None:
@@ -371,7 +377,7 @@ class StudyScreen(Screen[None]):
         if self.view is not None and self.view.undo_left:
             self._submit("undo", self.driver.undo)
         elif not self.busy:
-            self.notify("Nothing to undo in this session.", severity="warning")
+            self.notify(NOTHING_TO_UNDO, severity="warning")
 
     def action_suspend(self) -> None:
         if self.view is not None and self.view.card is not None:
