@@ -14,7 +14,7 @@ from sqlalchemy import update
 
 from llmcards.cards import LEARNING, NEW, RELEARNING, REVIEW
 from llmcards.config import DeckLimits, Settings
-from llmcards.scheduling.queue import build_queue
+from llmcards.scheduling.queue import build_queue, limits_reached
 from llmcards.scheduling.queue_sql import SqlQueueReads
 from llmcards.scheduling.review import rate_card
 from llmcards.scheduling.types import GOOD
@@ -88,10 +88,15 @@ def test_fast_reads_build_the_same_queue_and_rows_as_the_store(
                     expected = build_queue(slow_reads, now=moment, settings=settings, deck=deck)
                     ids = [c for _, c in expected.learning] + expected.reviews + expected.new
                     expected_rows = slow_reads.study_rows(ids)
+                    limits = limits_reached(slow_reads, now=moment, settings=settings, deck=deck)
                 fast_reads = FastQueueReads(fast)
                 got = build_queue(fast_reads, now=moment, settings=settings, deck=deck)
                 assert got == expected, (deck, moment)
                 assert fast_reads.study_rows(ids) == expected_rows
+                # What the end of a session says holds cards back: the same both ways.
+                assert (
+                    limits_reached(fast_reads, now=moment, settings=settings, deck=deck) == limits
+                )
         assert expected.new or expected.reviews or expected.learning  # the scenario is not empty
     finally:
         fast.close()

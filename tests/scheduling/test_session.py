@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from llmcards.config import Settings
+from llmcards.config import DeckLimits, Settings
 from llmcards.errors import UserError
 from llmcards.scheduling.review import CardUnavailable, UndoRefused, rate_card, undo_review
 from llmcards.scheduling.session import StudySession
-from llmcards.scheduling.types import AGAIN, EASY, GOOD, HARD, Counts
+from llmcards.scheduling.types import AGAIN, EASY, GOOD, HARD, Counts, LimitReached
 from llmcards.scheduling.undo import UndoHistory
 from llmcards.store.db import open_db
 from llmcards.store.models import LEARNING, NEW, RELEARNING, REVIEW
@@ -189,6 +189,35 @@ def test_a_card_put_aside_makes_room_for_the_next_one_as_in_anki(
     assert session.counts() == StudySession(db, settings=settings, clock=clock).counts()
     assert undone(session).front == "c2"  # undo still brings it back, first
     assert session.counts().new == 2
+
+
+def test_the_summary_says_which_limit_holds_cards_back_and_what_comes_later_today(
+    tmp_path: Path, clock: Clock
+) -> None:
+    files = {
+        "a.md": [basic("AI::NLP", f"n{i}", i) for i in range(5)],
+        "b.md": [basic("AI::CV", f"v{i}", i) for i in range(4)],
+    }
+    db = make_db(tmp_path, files, clock())
+    settings = Settings(
+        fuzz=False,
+        new_per_day=3,
+        learning_steps=["1m", "1h"],
+        deck_limits={"AI::NLP": DeckLimits(new_per_day=1)},
+    )
+    session = StudySession(db, deck="AI", settings=settings, clock=clock)
+    while session.current() is not None:
+        session.rate(GOOD, 1000)  # AI's 3 a day: CV's first three (deck name order)
+    summary = session.summary()
+    assert summary.cards == 3 and summary.learning_later == 3
+    assert summary.next_learning == clock() + timedelta(hours=1)
+    assert summary.limits == (
+        LimitReached("new", "AI", 3, 6, own=False),  # AI's own room is used up first
+    )
+    nlp = StudySession(db, deck="AI::NLP", settings=settings, clock=clock)
+    nlp.rate(GOOD, 1000)  # its own limit: one a day
+    assert nlp.current() is None
+    assert nlp.summary().limits == (LimitReached("new", "AI::NLP", 1, 4, own=True),)
 
 
 def test_a_leech_is_tagged_and_suspended(tmp_path: Path, clock: Clock) -> None:

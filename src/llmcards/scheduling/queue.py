@@ -27,7 +27,7 @@ from llmcards.cards import DECK_SEP, NEW, REVIEW, StudyRow, within
 from llmcards.clock import day_start, next_day_start
 from llmcards.config import Settings
 from llmcards.scheduling.labels import LEARN_AHEAD
-from llmcards.scheduling.types import Counts
+from llmcards.scheduling.types import Counts, LimitReached
 
 
 class QueueReads(Protocol):
@@ -75,6 +75,16 @@ class UpcomingReads(Protocol):
 
     def due_before(self, deck_ids: list[int] | None, moment: datetime) -> int:
         """How many seen cards are due before `moment`, buried ones included."""
+        ...
+
+
+class LimitReads(QueueReads, Protocol):
+    """The queue's reads, and how many cards the daily limits may hold back."""
+
+    def waiting_by_deck(
+        self, deck_ids: list[int] | None, now: datetime, end: datetime
+    ) -> list[tuple[int, int, int]]:
+        """(deck id, state, count) of studyable new cards and of reviews due before `end`."""
         ...
 
 
@@ -130,6 +140,12 @@ class Queue:
     def next_learning_due(self, now: datetime) -> datetime | None:
         later = [due for due, _ in self.learning if due > now]
         return min(later) if later else None
+
+    def learning_later(self, now: datetime) -> list[datetime]:
+        """Due moments of the learning cards due today but after the learn-ahead limit:
+        not counted as to study now, still to come today."""
+        start = bisect.bisect_right(self.learning, (now + LEARN_AHEAD, float("inf")))
+        return [due for due, _ in self.learning[start:]]
 
 
 class _Limits:
@@ -242,6 +258,52 @@ def build_queue(
                 break
             offset += page
     return queue
+
+
+def limits_reached(
+    reads: LimitReads, *, now: datetime, settings: Settings, deck: str | None = None
+) -> list[LimitReached]:
+    """The daily limits that hold cards of this selection back until tomorrow: for each
+    deck whose new or review limit is used up, how many of the cards waiting now it keeps
+    out (the first deck, from the studied one down, with no room left takes the blame,
+    as it is the one to raise). Meant for when today's queue is empty."""
+    start, end = day_start(now, settings.rollover_hour), next_day_start(now, settings.rollover_hour)
+    deck_names = reads.deck_names()
+    if deck is not None:
+        deck_names = {i: n for i, n in deck_names.items() if within(n, deck)}
+    if not deck_names:
+        return []
+    selection = list(deck_names) if deck is not None else None
+    waiting = reads.waiting_by_deck(selection, now, end)
+    if not waiting:
+        return []
+    tops = (
+        [deck] if deck is not None else sorted({n.split(DECK_SEP)[0] for n in deck_names.values()})
+    )
+    done_new, done_reviews = done_today(reads, since=start, deck_names=deck_names)
+    found: list[LimitReached] = []
+    for which, kind, state, done in (
+        (0, "new", NEW, done_new),
+        (1, "review", REVIEW, done_reviews),
+    ):
+        limits = _Limits(settings, which, done, deck, tops)
+        held: dict[str, int] = defaultdict(int)
+        for deck_id, card_state, count in waiting:
+            name = deck_names.get(deck_id)
+            if card_state != state or name is None:
+                continue
+            full = next((n for n in limits.chain(name) if limits._remaining(n) <= 0), None)
+            if full is not None:
+                held[full] += count
+        for name, count in sorted(held.items()):
+            own = settings.deck_limits.get(name)
+            own_limit = None if own is None else (own.new_per_day, own.reviews_per_day)[which]
+            found.append(
+                LimitReached(
+                    kind, name, settings.limits_for(name)[which], count, own_limit is not None
+                )
+            )
+    return found
 
 
 def done_today(

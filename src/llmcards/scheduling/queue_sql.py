@@ -108,6 +108,11 @@ class SqlQueueReads:
     def due_before(self, deck_ids: list[int] | None, moment: datetime) -> int:
         return upcoming.due_before(store_query(self._conn), deck_ids, moment)
 
+    def waiting_by_deck(
+        self, deck_ids: list[int] | None, now: datetime, end: datetime
+    ) -> list[tuple[int, int, int]]:
+        return upcoming.waiting_by_deck(store_query(self._conn), deck_ids, now, end)
+
     def study_rows(self, card_ids: list[int]) -> dict[int, StudyRow]:
         columns = [CARD.c[name] for name in STUDY_COLUMNS]
         out: dict[int, StudyRow] = {}

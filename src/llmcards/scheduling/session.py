@@ -32,6 +32,7 @@ from llmcards.scheduling.types import (
     GOOD,
     HARD,
     Counts,
+    LimitReached,
     Preview,
     RateOutcome,
     SessionSummary,
@@ -147,9 +148,14 @@ class StudySession:
             seconds = self._milliseconds / 1000
             now = self._clock()
             waiting = self._pick()
-            next_due, next_count = (
-                (now, self._queue.counts(now).total) if waiting is not None else self._next_due(now)
-            )
+            later = self._queue.learning_later(now)
+            limits: list[LimitReached] = []
+            next_due: datetime | None
+            if waiting is not None:
+                next_due, next_count = now, self._queue.counts(now).total
+            else:
+                next_due, next_count = self._next_due(now)
+                limits = self._limits_reached(now)
         return SessionSummary(
             cards=sum(ratings.values()),
             seconds=seconds,
@@ -159,6 +165,9 @@ class StudySession:
             easy=ratings[EASY],
             next_due=next_due,
             next_due_count=next_count,
+            learning_later=len(later),
+            next_learning=later[0] if later else None,
+            limits=tuple(limits),
         )
 
     # -- changing (worker thread) -----------------------------------------------------
@@ -353,6 +362,15 @@ class StudySession:
             and outcome.due < self._queue.day_end
         ):
             self._queue.add_learning(card_id, outcome.due)
+
+    def _limits_reached(self, now: datetime) -> list[LimitReached]:
+        from llmcards.scheduling.queue import limits_reached
+        from llmcards.scheduling.queue_sql import SqlQueueReads
+
+        with self._db.read() as conn:
+            return limits_reached(
+                SqlQueueReads(conn), now=now, settings=self._settings, deck=self._deck
+            )
 
     def _next_due(self, now: datetime) -> tuple[datetime | None, int]:
         """When something is next due in this selection, and how many cards are due that day."""

@@ -80,6 +80,17 @@ class RateOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class LimitReached:
+    """A deck's daily limit is used up while cards of the selection wait behind it."""
+
+    kind: str  # "new" | "review"
+    deck: str  # the deck whose limit it is (the one studied, or one of its sub-decks)
+    per_day: int
+    waiting: int  # cards it holds back until tomorrow
+    own: bool  # the deck's own limit (settings.deck_limits), not new_per_day/reviews_per_day
+
+
+@dataclass(frozen=True, slots=True)
 class SessionSummary:
     cards: int
     seconds: float
@@ -89,6 +100,12 @@ class SessionSummary:
     easy: int
     next_due: datetime | None  # the next moment a card of this selection is due
     next_due_count: int  # cards due on that day
+    # Learning cards of today's queue due later today than the learn-ahead limit: the
+    # session is done for now, not for today. `next_learning`: when the first is due.
+    learning_later: int = 0
+    next_learning: datetime | None = None
+    # When nothing is left now: the daily limits that hold cards back until tomorrow.
+    limits: tuple[LimitReached, ...] = ()
 
     @property
     def again_rate(self) -> float:

@@ -167,6 +167,14 @@ class FastQueueReads:
 
         return upcoming.due_before(stdlib_query(self._conn), deck_ids, moment)
 
+    def waiting_by_deck(
+        self, deck_ids: list[int] | None, now: datetime, end: datetime
+    ) -> list[tuple[int, int, int]]:
+        from llmcards.store import upcoming
+        from llmcards.store.unchanged import stdlib_query
+
+        return upcoming.waiting_by_deck(stdlib_query(self._conn), deck_ids, now, end)
+
     def study_rows(self, card_ids: list[int]) -> dict[int, StudyRow]:
         out: dict[int, StudyRow] = {}
         for start in range(0, len(card_ids), _CHUNK):

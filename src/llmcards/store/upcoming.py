@@ -36,3 +36,18 @@ def due_before(query: Query, deck_ids: list[int] | None, moment: datetime) -> in
     """How many of those cards are due before `moment`."""
     sql = f"SELECT count(*) FROM card WHERE {_WAITING}{_in(deck_ids)} AND due < ?"
     return int(query(sql, (*(deck_ids or ()), encode_time(moment)))[0][0])
+
+
+def waiting_by_deck(
+    query: Query, deck_ids: list[int] | None, now: datetime, end: datetime
+) -> list[tuple[int, int, int]]:
+    """(deck id, state, count) of the cards today's daily limits may hold back, per deck:
+    new cards, and review cards due before `end`, that could be studied now (not retired,
+    suspended or buried)."""
+    sql = (
+        "SELECT deck_id, state, count(*) FROM card WHERE retired = 0 AND suspended = 0"
+        f" AND (buried_until IS NULL OR buried_until <= ?){_in(deck_ids)}"
+        f" AND (state = {NEW} OR (state = {REVIEW} AND due < ?)) GROUP BY deck_id, state"
+    )
+    rows = query(sql, (encode_time(now), *(deck_ids or ()), encode_time(end)))
+    return [(int(deck_id), int(state), int(count)) for deck_id, state, count in rows]

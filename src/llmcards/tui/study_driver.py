@@ -38,6 +38,7 @@ class StudyView:
     summary: SessionSummary | None = None  # only when card is None
     undo_left: int = 0  # steps `u` can take back: of this app run, not only this session
     notice: str = ""  # something the user did not ask for, to be told (card retired…)
+    later: int = 0  # learning cards due later today (after the learn-ahead limit)
 
 
 NOT_SHOWN = "The card on screen had changed; nothing was done. This is the current card."
@@ -246,4 +247,5 @@ class StudyDriver:
             summary if card is None else None,
             len(self.history),
             notice,
+            summary.learning_later,
         )

@@ -269,7 +269,7 @@ class StudyScreen(Screen[None]):
             self.call_after_refresh(self._started)
         before = self.view.card if self.view is not None else None
         self.view = view = message.view
-        self.query_one(StudyProgress).show(view.done, view.counts)
+        self.query_one(StudyProgress).show(view.done, view.counts, view.later)
         said = {
             "undo": "Taken back: this card is shown again.",
             "suspend": "Suspended (u takes it back).",
@@ -315,7 +315,7 @@ class StudyScreen(Screen[None]):
         if view.summary is not None:
             settings = self.app.settings
             self.query_one(SessionSummaryView).show(
-                view.summary, self.app.clock(), settings.rollover_hour
+                view.summary, self.app.clock(), settings.rollover_hour, undo=view.undo_left > 0
             )
 
     @on(NothingToUndo)

@@ -1,19 +1,53 @@
-"""End of a session: what was done, and when the next cards come."""
+"""End of a session: what was done, and when the next cards come. As Anki's
+"Congratulations" screen: done for now when learning cards come back later today, and
+which daily limit holds cards back, with the setting that raises it."""
 
 from __future__ import annotations
 
+import shlex
 from datetime import datetime
 
 from textual.content import Content
 from textual.widgets import Static
 
-from llmcards.scheduling.types import SessionSummary
+from llmcards.cards import DECK_SEP
+from llmcards.config import MAX_DAILY, dotted
+from llmcards.scheduling.types import LimitReached, SessionSummary
 from llmcards.tui.format import duration, when_due
 
 
-def summary_content(summary: SessionSummary, now: datetime, rollover_hour: int) -> Content:
+def _cards(count: int, what: str = "card") -> str:
+    return f"{count} {what}{'s' if count != 1 else ''}"
+
+
+def limit_key(limit: LimitReached) -> str:
+    """The `llmcards config` key that sets this limit."""
+    name = "new_per_day" if limit.kind == "new" else "reviews_per_day"
+    return dotted(("deck_limits", limit.deck, name)) if limit.own else name
+
+
+def limit_lines(limit: LimitReached) -> str:
+    """Which limit stops the session, what waits behind it, and how to study more."""
+    new = limit.kind == "new"
+    what = "New-card" if new else "Review"
+    of_deck = f" for {limit.deck.replace(DECK_SEP, ' › ')}" if limit.own else ""
+    waiting = _cards(limit.waiting, "new card" if new else "review")
+    raised = min(MAX_DAILY, limit.per_day + limit.waiting)
+    return (
+        f"{what} limit reached: {limit.per_day} a day{of_deck} ({limit_key(limit)}); "
+        f"{waiting} {'wait' if limit.waiting != 1 else 'waits'} for tomorrow.\n"
+        f"To study more today, raise it: llmcards config {shlex.quote(limit_key(limit))} {raised}"
+    )
+
+
+def summary_content(
+    summary: SessionSummary, now: datetime, rollover_hour: int, *, undo: bool = True
+) -> Content:
+    """`undo`: whether `u` has something to take back (only then is it offered)."""
+    later = summary.learning_later
     if summary.cards:
-        head = f"Done for today — {summary.cards} card{'s' if summary.cards != 1 else ''} in {duration(summary.seconds)}"
+        done = "Done for now" if later else "Done for today"
+        head = f"{done} — {_cards(summary.cards)} in {duration(summary.seconds)}"
         ratings = (
             f"Again {summary.again} ({summary.again_rate:.0%}) · Hard {summary.hard} · "
             f"Good {summary.good} · Easy {summary.easy}"
@@ -21,28 +55,30 @@ def summary_content(summary: SessionSummary, now: datetime, rollover_hour: int) 
     else:
         head = "Nothing to study here right now"
         ratings = ""
-    if summary.next_due is not None:
-        count = (
-            f", {summary.next_due_count} card{'s' if summary.next_due_count != 1 else ''}"
-            if summary.next_due_count
-            else ""
+    if later and summary.next_learning is not None:
+        upcoming = (
+            f"Next learning card: {when_due(summary.next_learning, now, rollover_hour)}"
+            f" ({_cards(later, 'learning card')} later today)"
         )
+    elif summary.next_due is not None:
+        count = f", {_cards(summary.next_due_count)}" if summary.next_due_count else ""
         upcoming = f"Next due: {when_due(summary.next_due, now, rollover_hour)}{count}"
     else:
         upcoming = "No cards scheduled yet"
+    limits = "".join(f"\n\n{limit_lines(limit)}" for limit in summary.limits)
+    keys: list[str | tuple[str, str]] = [("Enter", "bold"), " back to decks   ", ("t", "bold")]
+    keys.append(" stats")
+    if undo:
+        keys += ["   ", ("u", "bold"), " undo"]
     return Content.assemble(
         (head, "bold"),
         "\n\n",
         ratings,
         "\n" if ratings else "",
         upcoming,
+        limits,
         "\n\n",
-        ("Enter", "bold"),
-        " back to decks   ",
-        ("t", "bold"),
-        " stats   ",
-        ("u", "bold"),
-        " undo the last rating",
+        *keys,
     )
 
 
@@ -54,5 +90,7 @@ class SessionSummaryView(Static):
     }
     """
 
-    def show(self, summary: SessionSummary, now: datetime, rollover_hour: int) -> None:
-        self.update(summary_content(summary, now, rollover_hour))
+    def show(
+        self, summary: SessionSummary, now: datetime, rollover_hour: int, *, undo: bool = True
+    ) -> None:
+        self.update(summary_content(summary, now, rollover_hour, undo=undo))
