@@ -44,7 +44,7 @@ async def test_i_imports_a_notes_file_and_the_tree_shows_it(
         await pilot.press("i")
         assert isinstance(app.screen, ImportScreen)
         await pilot.press(*str(notes))
-        await pilot.press("enter")  # moves on to the deck field
+        await pilot.press("tab")  # on to the (optional) deck field
         await pilot.press(*"新笔记")
         await pilot.press("enter")
         await settle(pilot)
@@ -62,7 +62,7 @@ async def test_import_of_a_missing_file_says_why_and_stays_open(
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("i")
-        await pilot.press(*str(tmp_path / "nope.md"), "enter", "enter")
+        await pilot.press(*str(tmp_path / "nope.md"), "enter")
         await settle(pilot)
         assert isinstance(app.screen, ImportScreen)
         assert "no such file" in str(app.screen.query_one("#import-result").render())
@@ -76,7 +76,7 @@ async def test_import_under_a_deck_with_no_name_says_why_and_stays_open(
     app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("i", *str(notes), "enter", *"::", "enter")
+        await pilot.press("i", *str(notes), "tab", *"::", "enter")
         await settle(pilot)
         assert isinstance(app.screen, ImportScreen)
         said = str(app.screen.query_one("#import-result").render())
@@ -96,14 +96,14 @@ async def test_import_accepts_a_path_with_spaces_and_tilde_and_no_deck(
         await pilot.press("i")
         deck_field = app.screen.query_one("#import-deck", Input)
         assert deck_field.value == "" and deck_field.placeholder.startswith("empty:")
-        await pilot.press(*"~/my notes/optimizers.md", "enter", "enter")
+        await pilot.press(*"~/my notes/optimizers.md", "enter")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen), app.screen.query_one("#import-result").render()
         decks = [row.name for row in app.screen.query_one(DeckTree).rows]
         assert any(name.endswith("优化器") for name in decks)
         assert not any("empty" in name or "remembered" in name for name in decks)
         await pilot.press("i")
-        await pilot.press(*"'~/my notes/optimizers.md'", "enter", "enter")
+        await pilot.press(*"'~/my notes/optimizers.md'", "enter")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert "1 unchanged" in str(app.screen.query_one("#notice").render())
@@ -117,11 +117,46 @@ async def test_reimport_in_the_app_says_which_fronts_kept_their_history(
     app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("i", *str(notes), "enter", *"新笔记", "enter")
+        await pilot.press("i", *str(notes), "tab", *"新笔记", "enter")
         await settle(pilot)
         notes.write_text("# 优化器\n\n1. Transformer：完全基于注意力的模型\n", encoding="utf-8")
-        await pilot.press("i", *str(notes), "enter", "enter")
+        await pilot.press("i", *str(notes), "enter")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         notice = str(app.screen.query_one("#notice").render())
         assert "kept history: 优化器 › Transfomer → 优化器 › Transformer" in notice
+
+
+async def test_enter_in_the_path_field_imports_names_the_deck_and_shows_it_in_the_list(
+    tmp_path: Path, settings: Settings
+) -> None:
+    from llmcards.cards import CardDraft
+    from llmcards.store.db import open_db
+    from llmcards.store.sync import sync_file
+    from tests.tui.conftest import NOW_DT
+
+    path = tmp_path / "decks.db"  # more decks than a 40x12 terminal shows
+    db = open_db(path)
+    with db.write() as conn:
+        for n in range(12):
+            root = f"Deck {n:02d}"
+            draft = CardDraft(deck=(root,), front=f"术语 {n}", back="解释", line=1)
+            sync_file(conn, root=root, source_path=f"/d{n}.md", drafts=[draft], now=NOW_DT)
+    db.close()
+    notes = tmp_path / "optimizers.md"
+    notes.write_text("# 优化器\n\n- AdamW：把权重衰减从梯度更新中解耦\n", encoding="utf-8")
+    app = create_app(db_path=path, settings=settings, now=NOW_DT, bundled_dir=None)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one(DeckTree)
+        assert tree.current_deck == "Deck 00"
+        await pilot.press("i", *str(notes), "enter")  # Enter imports at once
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        notice = " ".join(str(app.screen.query_one("#notice").render()).split())
+        assert notice.startswith("Imported into optimizers: 1 new"), notice
+        assert tree.current_deck == "optimizers"  # the cursor on the new deck…
+        row = tree.highlighted
+        assert row is not None
+        top = tree.scroll_offset.y
+        assert top <= row < top + tree.scrollable_content_region.height  # …scrolled into view

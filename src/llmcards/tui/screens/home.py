@@ -113,7 +113,7 @@ class HomeScreen(Screen[None]):
         app.push_screen(StatsScreen(app.db, deck, app.settings, clock=app.clock))
 
     def action_import_notes(self) -> None:
-        from llmcards.tui.screens.import_notes import ImportDone, ImportScreen
+        from llmcards.tui.screens.import_notes import ImportDone, ImportScreen, into_decks
 
         def done(result: ImportDone | None) -> None:
             if result is None:
@@ -123,12 +123,15 @@ class HomeScreen(Screen[None]):
                 if result.never_explained
                 else ""
             )
-            self.say(f"Imported: {result.summary}{extra}")
+            self.say(f"Imported{into_decks(result.decks)}: {result.summary}{extra}")
+            # The deck list, once read again, has its cursor on the deck imported into.
+            self._show_deck = result.decks[0] if result.decks else None
             self.reload()
 
         self.app.push_screen(ImportScreen(), done)
 
     _syncing = False
+    _show_deck: str | None = None  # to highlight once the deck list is read again
 
     def action_sync(self) -> None:
         if self._syncing:  # one sync at a time: a second would wait on the mirror's lock
@@ -203,7 +206,11 @@ class HomeScreen(Screen[None]):
         data: HomeData = message.data
         self.query_one(HomeHeader).show(data)
         self.set_class(data.empty, "-empty")
-        self.query_one(DeckTree).show(data.decks, data.now, self.app.settings.rollover_hour)
+        tree = self.query_one(DeckTree)
+        tree.show(data.decks, data.now, self.app.settings.rollover_hour)
+        if self._show_deck is not None:
+            tree.highlight_deck(self._show_deck)
+            self._show_deck = None
 
     @on(BundledImported)
     def _bundled(self, message: BundledImported) -> None:

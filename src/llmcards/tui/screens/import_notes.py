@@ -18,6 +18,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from llmcards.cards import DECK_SEP
 from llmcards.textsafe import printable
 
 if TYPE_CHECKING:
@@ -29,6 +30,21 @@ if TYPE_CHECKING:
 class ImportDone:
     summary: str
     never_explained: int
+    decks: tuple[str, ...] = ()  # the root decks the files went into, in order
+
+
+def root_decks(report: ImportReport) -> tuple[str, ...]:
+    """The decks an import filled (one per root), in the order of its files."""
+    return tuple(dict.fromkeys(f.root for f in report.files if f.root))
+
+
+def into_decks(decks: tuple[str, ...]) -> str:
+    """ "into LLM 学习笔记" (or "into A, B and 2 more decks")."""
+    if not decks:
+        return ""
+    shown = ", ".join(d.replace(DECK_SEP, " › ") for d in decks[:2])
+    more = f" and {len(decks) - 2} more decks" if len(decks) > 2 else ""
+    return f" into {shown}{more}"
 
 
 def summary_line(report: ImportReport) -> str:
@@ -113,7 +129,8 @@ class ImportScreen(ModalScreen[ImportDone | None]):
                 id="import-deck",
             )
             yield Static(
-                "Enter imports · Esc cancels. Re-importing keeps your review history.",
+                "Enter imports · Tab to the root deck · Esc cancels. "
+                "Re-importing keeps your review history.",
                 id="import-result",
                 markup=False,
             )
@@ -126,8 +143,8 @@ class ImportScreen(ModalScreen[ImportDone | None]):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "import-paths" and not self.query_one("#import-deck", Input).value:
-            self.query_one("#import-deck", Input).focus()
+        # Enter imports from either field: the root deck is optional (Tab reaches it).
+        if self._importing:
             return
         try:
             paths = typed_paths(self.query_one("#import-paths", Input).value)
@@ -138,8 +155,11 @@ class ImportScreen(ModalScreen[ImportDone | None]):
             self._show("Type the path of a notes file or folder first.", error=True)
             return
         deck = self.query_one("#import-deck", Input).value.strip() or None
+        self._importing = True
         self._show("Importing…", error=False)
         self._import(paths, deck)
+
+    _importing = False
 
     def _show(self, text: str, *, error: bool) -> None:
         result = self.query_one("#import-result", Static)
@@ -155,10 +175,15 @@ class ImportScreen(ModalScreen[ImportDone | None]):
         try:
             report = import_paths(app.db, paths, deck=deck, now=app.clock())
         except UserError as exc:
-            app.call_from_thread(self._show, str(exc), error=True)
+            app.call_from_thread(self._failed, str(exc))
             return
         except Exception as exc:
-            app.call_from_thread(self._show, f"Import failed: {exc}", error=True)
+            app.call_from_thread(self._failed, f"Import failed: {exc}")
             return
         terms = sum(1 for _f, s in report.skipped if s.category == "term")
-        app.call_from_thread(self.dismiss, ImportDone(summary_line(report), terms))
+        done = ImportDone(summary_line(report), terms, root_decks(report))
+        app.call_from_thread(self.dismiss, done)
+
+    def _failed(self, text: str) -> None:
+        self._importing = False
+        self._show(text, error=True)

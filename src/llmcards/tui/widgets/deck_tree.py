@@ -152,6 +152,23 @@ class DeckTree(OptionList):
     def _number(value: int) -> Text:
         return Text(str(value), style="bold" if value else "dim")
 
+    def highlight_deck(self, name: str) -> bool:
+        """Put the cursor on deck `name` (its folded parents unfolded), scrolled into view.
+        False when the list has no such deck."""
+        if name not in {r.name for r in self.rows}:
+            return False
+        parts = name.split("::")
+        parents = {"::".join(parts[:depth]) for depth in range(1, len(parts))}
+        if parents & self.folded:
+            self.folded -= parents
+            self._rebuild()
+        ids = [r.name for r in self._visible()]
+        self.highlighted = ids.index(name)
+        # Again once laid out: the rows just rebuilt (and a status line that appeared
+        # under the list) change what scrolling into view means.
+        self.call_after_refresh(self.scroll_to_highlight)
+        return True
+
     @property
     def current_deck(self) -> str | None:
         option = self.highlighted_option
