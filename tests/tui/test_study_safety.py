@@ -4,6 +4,7 @@ terminal retires that card, not when another terminal holds the database."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,71 @@ async def test_on_the_summary_space_and_enter_go_back_to_the_decks(db_path: Path
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
+
+
+def slow_saves(monkeypatch: pytest.MonkeyPatch, seconds: float = 0.3) -> None:
+    """Each rating takes `seconds` to be saved (a slow disk's fsync), nothing else writing."""
+    from llmcards.tui.study_driver import StudyDriver
+
+    rate = StudyDriver.rate
+
+    def slow_rate(self, *args, **kwargs):
+        time.sleep(seconds)
+        return rate(self, *args, **kwargs)
+
+    monkeypatch.setattr(StudyDriver, "rate", slow_rate)
+
+
+def toasts(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_space_pressed_while_a_rating_is_saved_shows_the_next_cards_answer_after_it(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow_saves(monkeypatch)
+    app = study_app(db_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "space")  # show the answer, rate Good (saving…)
+        await pilot.press("space")  # meant for the next card
+        assert front(app) == "LSTM"  # no next card before the rating is saved
+        await settle(pilot)
+        await pilot.pause()
+        assert reviews_in(db_path) == [("LSTM", 3)]
+        assert front(app) == "GRU" and app.screen.query_one(CardView).revealed
+        assert not toasts(app) and "not used" not in status(app)
+
+
+async def test_a_rating_key_while_a_rating_is_saved_is_not_used_and_the_screen_says_why(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow_saves(monkeypatch)
+    app = study_app(db_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "3", "4")  # the 4: for LSTM again, or for a card not shown
+        said = toasts(app)
+        assert said == [
+            "Saving the last rating… that key was not used: press it again once the card shows."
+        ]
+        assert "busy" not in said[0]  # nothing else uses the database
+        await settle(pilot)
+        assert reviews_in(db_path) == [("LSTM", 3)]
+        assert front(app) == "GRU" and not app.screen.query_one(CardView).revealed
+
+
+async def test_undo_pressed_while_a_rating_is_saved_takes_that_rating_back_once_saved(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow_saves(monkeypatch)
+    app = study_app(db_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "3", "u")
+        await settle(pilot)
+        await pilot.pause()
+        await settle(pilot)
+        assert reviews_in(db_path) == []
+        assert front(app) == "LSTM" and "Taken back" in status(app)
+        assert not toasts(app)

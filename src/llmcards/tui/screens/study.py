@@ -4,10 +4,13 @@ All database work goes through `StudyDriver` on worker threads (one at a time); 
 screen only draws the `StudyView`s they post back. Every rating names the card on screen,
 so it can never land on a card the user has not seen.
 
-A write waits while another program (an import in another terminal) holds the database,
-and is tried again until it goes through: a rating is never lost. A key pressed
-meanwhile is not queued — it was meant for a card already being rated, and the next card
-is not shown before that rating is saved — but the screen says the key was not used.
+Saving takes a moment (each rating is synced to disk before the next card shows: a few
+ms, tens on a slow disk), and a write waits while another program (an import in another
+terminal) holds the database, tried again until it goes through: a rating is never lost.
+A key pressed meanwhile that can only mean one thing is kept and used once the save is
+done: Space/Enter (show the next card's answer) and `u` (take back what is being saved).
+One that would act on a card not shown yet (a rating, suspend, bury, edit) is not used,
+and the screen says so, and why.
 """
 
 from __future__ import annotations
@@ -50,6 +53,22 @@ SLOW_SAVE_SECONDS = 0.4
 BUSY_RETRY_SECONDS = 0.5
 WAITING = "Saving… the database is busy (another program is writing); your rating is kept and saved when it is free."
 KEY_NOT_USED = "Still saving (database busy): that key was not used; press it again."
+# What is being saved, for the line that says a key pressed meanwhile was not used.
+SAVING = {
+    "rate": "the last rating",
+    "undo": "the undo",
+    "suspend": "the suspend",
+    "bury": "the bury",
+    "edit": "the edited notes",
+}
+# Keys kept while a save runs, used once it is done (see the module's docstring).
+KEPT_WHILE_SAVING = ("reveal", "undo")
+
+
+def key_not_used(cause: str) -> str:
+    what = SAVING.get(cause, "the last change")
+    return f"Saving {what}… that key was not used: press it again once the card shows."
+
 
 RATING_BINDING_IDS = {
     AGAIN: "study.again",
@@ -183,6 +202,9 @@ class StudyScreen(Screen[None]):
         self.revealed = False
         self.shown_at = time.monotonic()
         self._slow_save: Any = None  # the timer that says a save waits for the database
+        self._saving = ""  # what the running save is: "rate", "undo", …
+        self._waiting = False  # the save waits for another program's write
+        self._kept: str | None = None  # a key pressed during the save, used after it
 
     # ---------------------------------------------------------------- layout
 
@@ -227,7 +249,7 @@ class StudyScreen(Screen[None]):
                     self.post_message(DatabaseFailed(cause, exc))
                     return
             # Nothing was written: the same change, for the same card, once more.
-            self.app.call_from_thread(self._say, WAITING)
+            self.app.call_from_thread(self._db_busy)
             time.sleep(BUSY_RETRY_SECONDS)
         if view is None:
             self.post_message(NothingToUndo())
@@ -239,21 +261,48 @@ class StudyScreen(Screen[None]):
             self._key_not_used()
             return False
         self.busy = True
+        self._saving, self._waiting = cause, False
         self._slow_save = self.set_timer(SLOW_SAVE_SECONDS, self._still_saving)
         self._run(cause, call, *args)
         return True
 
     def _still_saving(self) -> None:
         if self.busy and self.view is not None:
-            self._say(WAITING)
+            self._db_busy()
+
+    def _db_busy(self) -> None:
+        """The save waits for another program's write (or has taken long enough to say so)."""
+        self._waiting = True
+        self._say(WAITING)
 
     def _key_not_used(self) -> None:
         if self.view is not None:  # not while the first card loads: nothing looked accepted
-            self._say(KEY_NOT_USED)
-            self.notify(KEY_NOT_USED, severity="warning", timeout=4, markup=False)
+            text = KEY_NOT_USED if self._waiting else key_not_used(self._saving)
+            self._say(text)
+            self.notify(text, severity="warning", timeout=4, markup=False)
+
+    def _keep(self, action: str) -> None:
+        """A key pressed while a save runs: kept (one) when it is safe, else not used."""
+        if self.view is None:
+            return  # the first card is loading: nothing looked accepted
+        if action in KEPT_WHILE_SAVING and self._kept is None:
+            self._kept = action
+        else:
+            self._key_not_used()
+
+    def _use_kept(self) -> None:
+        """After the save, with its view drawn: the key pressed meanwhile."""
+        kept, self._kept = self._kept, None
+        if kept is None or self.busy or self.view is None:
+            return
+        if kept == "undo":
+            self.action_undo()
+        elif self.view.card is not None and not self.revealed:
+            self.action_reveal()  # the summary is never left by a key pressed before it showed
 
     def _idle(self) -> None:
         self.busy = False
+        self._waiting = False
         if self._slow_save is not None:
             self._slow_save.stop()
             self._slow_save = None
@@ -281,6 +330,10 @@ class StudyScreen(Screen[None]):
             # as a toast (one over the card covered half of it at 40x12, for 6 s).
             severity: SeverityLevel = "information" if message.cause == "edit" else "warning"
             self.notify(view.notice, severity=severity, timeout=6, markup=False)
+        if self._kept is not None and view.notice:
+            self._kept = None  # something unlooked-for happened (see the notice): read it first
+        if self._kept is not None:
+            self.call_after_refresh(self._use_kept)  # once the new card is on screen
         if view.card is None:
             self._finish(view)
             return
@@ -321,11 +374,13 @@ class StudyScreen(Screen[None]):
     @on(NothingToUndo)
     def _nothing_to_undo(self) -> None:
         self._idle()
+        self._kept = None
         self.notify(NOTHING_TO_UNDO, severity="warning")
 
     @on(DatabaseFailed)
     def _failed(self, message: DatabaseFailed) -> None:
         self._idle()
+        self._kept = None  # pressed for what came after a save that did not happen
         what = {"edit": "re-import the edited notes"}.get(message.what, message.what)
         text = printable(f"Could not {what}: {message.error}")
         self._say(text)
@@ -357,7 +412,7 @@ class StudyScreen(Screen[None]):
             self.action_back()
             return
         if self.busy:
-            self._key_not_used()
+            self._keep("reveal")
             return
         if self.view is None or self.revealed:
             return
@@ -365,6 +420,11 @@ class StudyScreen(Screen[None]):
         self.query_one(CardView).reveal()
 
     def action_answer_good(self) -> None:
+        if self.busy:
+            # Space/Enter again while the rating is saved: meant for the next card, whose
+            # answer it shows once it is there (Anki does the same: keys in order).
+            self._keep("reveal")
+            return
         self.action_rate(GOOD)
 
     def action_rate(self, rating: int) -> None:
@@ -374,9 +434,11 @@ class StudyScreen(Screen[None]):
         self._submit("rate", self.driver.rate, self.view.card.id, rating, spent)
 
     def action_undo(self) -> None:
-        if self.view is not None and self.view.undo_left:
+        if self.busy:
+            self._keep("undo")  # takes back what is being saved, once it is
+        elif self.view is not None and self.view.undo_left:
             self._submit("undo", self.driver.undo)
-        elif not self.busy:
+        else:
             self.notify(NOTHING_TO_UNDO, severity="warning")
 
     def action_suspend(self) -> None:
@@ -411,7 +473,10 @@ class StudyScreen(Screen[None]):
 
     def action_edit(self) -> None:
         card = self.view.card if self.view else None
-        if card is None or self.busy:
+        if self.busy:
+            self._key_not_used()
+            return
+        if card is None:
             return
         if edit_source(self, card.source_path, card.source_line):
             self._submit("edit", self._reimport, card.source_path)
