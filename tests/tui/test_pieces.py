@@ -64,29 +64,38 @@ def test_when_due_reads_like_speech() -> None:
     assert when_due(NOW_DT + timedelta(days=30), NOW_DT) == "Tue 22 Dec"
 
 
-async def test_command_palette_lists_every_study_key(db_path: Path) -> None:
+async def test_command_palette_lists_every_study_key_where_it_works(db_path: Path) -> None:
     app = create_app(
         db_path=db_path,
-        deck=ROOT,
+        deck=f"{ROOT}::强化学习",  # one card: question, answer, then the summary
         settings=Settings(fuzz=False),
         now=NOW_DT,
         bundled_dir=Path("/nonexistent"),
     )
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        titles = [command.title for command in app.get_system_commands(app.screen)]
-        for binding in StudyScreen.BINDINGS:
-            assert isinstance(binding, Binding)
-            assert any(title.startswith(binding.description) for title in titles), (
-                binding.description
-            )
-        assert "Good  [3]" in titles
+
+        def titles() -> list[str]:
+            return [command.title for command in app.get_system_commands(app.screen)]
+
+        question = titles()
+        assert "Good  [3]" not in question and any(t.startswith("Show answer") for t in question)
         reveal = next(
             c for c in app.get_system_commands(app.screen) if c.title.startswith("Show answer")
         )
         reveal.callback()
         await pilot.pause()
         assert isinstance(app.screen, StudyScreen) and app.screen.revealed
+        answer = titles()
+        assert "Good  [3]" in answer and not any(t.startswith("Show answer") for t in answer)
+        await pilot.press("4")
+        await settle(pilot)
+        summary = titles()  # with a rating to undo
+        assert "Again  [1]" not in summary and any("Undo" in t for t in summary)
+        seen = question + answer + summary
+        for binding in StudyScreen.BINDINGS:
+            assert isinstance(binding, Binding)
+            assert any(title.startswith(binding.description) for title in seen), binding.description
 
 
 def test_the_settings_know_every_binding_of_the_app_and_its_keys() -> None:

@@ -13,6 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual.actions import parse as parse_action
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.markup import escape
@@ -161,7 +162,15 @@ class LlmcardsApp(App[None]):
         self.push_screen(HelpScreen([*sections, everywhere]))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """The palette: Textual's own commands (its "Keys" panel replaced by this app's
+        help screen, which Esc closes), then the keys of this screen that work right now
+        (a screen's `palette_check`, else its `check_action`, says which)."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":
+                yield command
+        yield SystemCommand(
+            "Keys", "Every key, on every screen, and how to remap it", self.action_help
+        )
         classes: list[type] = [type(screen)]
         if isinstance(screen, HomeScreen):
             classes.insert(0, DeckTree)
@@ -169,7 +178,11 @@ class LlmcardsApp(App[None]):
             if not bindings_of(node_class):
                 continue
             target = screen.query_one(DeckTree) if node_class is DeckTree else screen
+            check = getattr(target, "palette_check", target.check_action)
             for row in key_help(self, [node_class]):
+                _namespace, name, parameters = parse_action(row.action)
+                if not check(name, parameters):
+                    continue  # it would do nothing here and now
                 # The palette reads titles as markup: a key such as "/" must not close a tag.
                 yield SystemCommand(
                     escape(f"{row.description}  [{row.keys}]"),

@@ -92,6 +92,12 @@ class HomeScreen(Screen[None]):
         ),
     ]
 
+    def palette_check(self, action: str, parameters: tuple[object, ...]) -> bool:
+        """What the command palette offers now (undo only with something to undo)."""
+        if action == "undo":
+            return len(self.app.undo_history) > 0
+        return bool(self.check_action(action, parameters))
+
     def action_undo(self) -> None:
         if not self.app.undo_from_home():
             self.say(

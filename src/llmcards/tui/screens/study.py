@@ -403,9 +403,18 @@ class StudyScreen(Screen[None]):
             return self.revealed and not finished
         if action == "done":
             return finished
-        if action in ("edit", "suspend", "bury", "open_link", "rate"):
+        if action == "rate":
+            return self.revealed and not finished  # a rating needs the answer shown
+        if action in ("edit", "suspend", "bury", "open_link"):
             return not finished  # the summary has no card to act on: not offered there
         return True
+
+    def palette_check(self, action: str, parameters: tuple[object, ...]) -> bool:
+        """What the command palette offers now: what `check_action` allows, and undo only
+        with something to undo (the key still says "Nothing to undo")."""
+        if action == "undo":
+            return self.view is not None and self.view.undo_left > 0
+        return bool(self.check_action(action, parameters))
 
     def action_reveal(self) -> None:
         if self.view is not None and self.view.card is None:
