@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.binding import Binding
 
 from llmcards.config import Settings
-from llmcards.tui.answer import prepare_answer
+from llmcards.tui.answer import prepare_answer, shown_target
 from llmcards.tui.app import create_app
 from llmcards.tui.editor import editor_command
 from llmcards.tui.format import when_due
@@ -44,6 +44,9 @@ def test_an_image_beside_the_notes_links_to_its_file(tmp_path) -> None:
     assert "[↗ picture/生成式%20AI.png](picture/生成式%20AI.png)" in prepared.markdown
     assert "(picture/missing.png)" in prepared.markdown  # not there: shown, but nothing to open
     assert prepared.links == (target,)
+    # When nothing can open it, the file is shown (and copied) as its path, not a URL.
+    assert shown_target(target) == str(tmp_path / "picture" / "生成式 AI.png")
+    assert shown_target("https://a.b/c%20d") == "https://a.b/c%20d"
 
 
 def test_editor_command_uses_visual_then_editor_then_vi() -> None:

@@ -150,7 +150,12 @@ async def test_open_link(
     app = create_app(
         db_path=db_path, deck=ROOT, settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent")
     )
-    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+
+    def open_link(url: str) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(app, "open_link", open_link)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("o")  # links open from the answer side only, and it says so
@@ -165,6 +170,34 @@ async def test_open_link(
         answer.post_message(Markdown.LinkClicked(answer, "https://example.com/clicked"))
         await pilot.pause()
         assert opened[-1] == "https://example.com/clicked"
+
+
+async def test_a_link_nothing_can_open_is_shown_to_copy_not_said_to_be_opening(
+    db_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import webbrowser
+
+    asked: list[str] = []
+
+    def no_browser(url: str, *args: object, **kwargs: object) -> bool:
+        asked.append(url)
+        return False  # what webbrowser.open says when it knows no browser (over SSH)
+
+    monkeypatch.setattr(webbrowser, "open", no_browser)
+    url = "https://juejin.cn/post/6973082167970627620"
+    app = create_app(
+        db_path=db_path, deck=ROOT, settings=settings, now=NOW_DT, bundled_dir=Path("/nonexistent")
+    )
+    async with app.run_test(size=(40, 12)) as pilot:  # small: the link must still show whole
+        await settle(pilot)
+        await pilot.press("space", "o")
+        await pilot.pause()
+        assert asked == [url]  # the system's browser was asked, and could not
+        said = "".join(text_of(app.screen.query_one("#status", Static)).split())
+        assert said.startswith("Nobrowsercanopenithere.")
+        assert said.endswith(url)  # the link whole, to copy
+        assert not any("Opening" in str(n.message) for n in app._notifications)
+        assert app.clipboard == url
 
 
 async def test_o_on_a_card_without_a_link_says_so_and_the_summary_offers_no_card_keys(

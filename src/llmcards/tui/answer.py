@@ -63,6 +63,15 @@ def link_target(href: str, notes_dir: Path | None) -> str | None:
     return path.as_uri() if path is not None else None
 
 
+def shown_target(target: str) -> str:
+    """A link target as a person copies it: a file: URL as the file's path."""
+    if target.startswith("file:"):
+        from urllib.parse import unquote, urlparse
+
+        return unquote(urlparse(target).path)
+    return target
+
+
 def _images_as_links(text: str) -> str:
     lines: list[str] = []
     in_fence = False

@@ -147,6 +147,22 @@ class LlmcardsApp(App[None]):
         else:
             self.switch_screen(HomeScreen())
 
+    def open_link(self, url: str) -> bool:
+        """Open `url` (a web page, or the file: URL of a file beside the notes) in this
+        machine's browser or viewer. False when nothing could: no browser is known here
+        (over SSH, in a bare container), so the caller shows the link to copy instead.
+        (Textual's `open_url` gives no answer, and said "Opening" while nothing happened.)"""
+        driver = self._driver
+        if driver is not None and driver.is_web:
+            self.open_url(url)  # served to a browser (textual-serve): that browser opens it
+            return True
+        import webbrowser
+
+        try:
+            return bool(webbrowser.open(url))
+        except Exception:  # a $BROWSER that fails to start
+            return False
+
     def action_help(self) -> None:
         from llmcards.tui.screens.browse import BrowseScreen
         from llmcards.tui.screens.help import HelpScreen

@@ -32,7 +32,7 @@ from textual.worker import get_current_worker
 from llmcards.scheduling.types import AGAIN, EASY, GOOD, HARD
 from llmcards.textsafe import printable
 from llmcards.tui import heap
-from llmcards.tui.answer import link_target
+from llmcards.tui.answer import link_target, shown_target
 from llmcards.tui.editor import edit_source
 from llmcards.tui.messages import DatabaseFailed, NothingToUndo, StudyUpdated
 from llmcards.tui.study_driver import NOTHING_TO_UNDO, StudyDriver, StudyView, is_busy
@@ -61,6 +61,10 @@ SAVING = {
     "bury": "the bury",
     "edit": "the edited notes",
 }
+NO_BROWSER = (
+    "No browser can open it here. Copy it from below (it was also sent to the clipboard, "
+    "where the terminal allows):"
+)
 # Keys kept while a save runs, used once it is done (see the module's docstring).
 KEPT_WHILE_SAVING = ("reveal", "undo")
 
@@ -88,6 +92,7 @@ class StudyScreen(Screen[None]):
         #panes { height: 1fr; }
         #deck-path { width: 1fr; margin: 0 1 0 0; text-style: bold; }
         #status { height: auto; max-height: 3; padding: 0 2; color: $text-muted; }
+        #status.-whole { max-height: 10; }  /* a link to copy: never cut off */
         #bars { height: auto; }
         RatingBar { display: none; }
         /* Narrow: the deck path on a line of its own (cut from the left), the ratings in
@@ -386,9 +391,11 @@ class StudyScreen(Screen[None]):
         self._say(text)
         self.notify(text, severity="error", timeout=8, markup=False)
 
-    def _say(self, text: str) -> None:
+    def _say(self, text: str, *, whole: bool = False) -> None:
+        """The line under the card; `whole`: up to 10 lines instead of 3 (a link to copy)."""
         status = self.query_one("#status", Static)
         status.update(printable(text))
+        status.set_class(whole, "-whole")
         status.display = bool(text)
 
     # ---------------------------------------------------------------- actions
@@ -477,8 +484,17 @@ class StudyScreen(Screen[None]):
         elif not self.revealed:
             self._say("The link is in the answer: show it first, then open the link.")
         else:
-            self.app.open_url(url)
+            self._open(url)
+
+    def _open(self, url: str) -> None:
+        """Open a link of the answer; when nothing here can, show it to copy (and hand it
+        to the terminal's clipboard: OSC 52, which many terminals take, over SSH too)."""
+        if self.app.open_link(url):
             self.notify(printable(f"Opening {url}"), timeout=3, markup=False)
+            return
+        shown = shown_target(url)
+        self.app.copy_to_clipboard(shown)
+        self._say(f"{NO_BROWSER}\n{shown}", whole=True)
 
     def action_edit(self) -> None:
         card = self.view.card if self.view else None
@@ -503,7 +519,7 @@ class StudyScreen(Screen[None]):
         card = self.view.card if self.view else None
         target = link_target(event.href, Path(card.source_path).parent if card else None)
         if target is not None:
-            self.app.open_url(target)
+            self._open(target)
 
     # ---------------------------------------------------------------- keys
 
