@@ -40,3 +40,28 @@ def deck_names(col) -> set[str]:
 
 def anki_cards(col) -> list:
     return [col.get_card(cid) for cid in col.find_cards("")]
+
+
+def add_notes(col, deck: str, notes: list[tuple[str, list[str]]]) -> list[int]:
+    """Notes of the named note types (their fields in order) into `deck`; their ids."""
+    deck_id = col.decks.id(deck)
+    ids = []
+    for type_name, fields in notes:
+        note = col.new_note(col.models.by_name(type_name))
+        for index, value in enumerate(fields):
+            note.fields[index] = value
+        col.add_note(note, deck_id)
+        ids.append(note.id)
+    return ids
+
+
+def add_note_type(col, name: str, fields: list[str], qfmt: str, afmt: str):
+    """A standard note type of one card template."""
+    model = col.models.new(name)
+    for field_name in fields:
+        col.models.add_field(model, col.models.new_field(field_name))
+    template = col.models.new_template("Card 1")
+    template["qfmt"], template["afmt"] = qfmt, afmt
+    col.models.add_template(model, template)
+    col.models.add(model)
+    return col.models.by_name(name)

@@ -242,6 +242,24 @@ def import_anki(
             f"  [dim]{counted(report.skipped_reviews, 'manual schedule change')} in the review log"
             f" {'was' if report.skipped_reviews == 1 else 'were'} not imported[/dim]"
         )
+    _print_skipped(out, report.skipped)
+
+
+SKIPPED_SHOWN = 12  # `--json` lists every one
+
+
+def _print_skipped(out: Any, skipped: list[Any]) -> None:
+    """What the import passed over, each with its Anki note id, so it can be found there."""
+    if not skipped:
+        return
+    from llmcards.cli.output import shown
+
+    out.print(f"  [yellow]Passed over[/yellow] ({len(skipped):,}, not imported):")
+    for item in skipped[:SKIPPED_SHOWN]:
+        which = f"note {item.note_id}" + (f", card {item.card}" if item.card else "")
+        out.print(shown(f"    {which} ({item.note_type}): {item.reason}"))
+    if len(skipped) > SKIPPED_SHOWN:
+        out.print(f"    … and {len(skipped) - SKIPPED_SHOWN:,} more (`--json` lists them all)")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,5 @@
-"""What `llmcards import-anki` did: cards, reviews, note types read by their fields, images."""
+"""What `llmcards import-anki` did: cards, reviews, note types read by their fields, images,
+and what it passed over."""
 
 from __future__ import annotations
 
@@ -7,6 +8,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from llmcards.exchange.media_in import MediaReport
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A card (or, with `card` None, a whole note) of the package that was passed over."""
+
+    note_id: int
+    note_type: str
+    reason: str
+    card: int | None = None  # the card's number in its note: 1 for the first
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "note_id": self.note_id,
+            "card": self.card,
+            "note_type": self.note_type,
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -20,6 +39,7 @@ class ImportReport:
     decks: int = 0
     other_note_types: Counter[str] = field(default_factory=Counter)
     media: MediaReport = field(default_factory=lambda: MediaReport(Path()))
+    skipped: list[Skipped] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -32,4 +52,5 @@ class ImportReport:
             "decks": self.decks,
             "other_note_types": dict(self.other_note_types),
             "images": self.media.as_json(),
+            "skipped": [item.as_json() for item in self.skipped],
         }

@@ -64,5 +64,5 @@ def card_text(model: Model, fields: list[str], ordinal: int) -> CardText:
         front = " ".join(cloze_front(source, ordinal + 1).split())
         return CardText("cloze", front, back, context, ordinal + 1, source)
     first, second = (fields[1], fields[0]) if ordinal == 1 else (fields[0], fields[1])
-    front = html_to_text(first) or " ".join(html_to_markdown(second).split())[:80] or "(empty)"
-    return CardText("basic", front, html_to_markdown(second), context)
+    # An empty front stays empty: the importer passes such a card over and says so.
+    return CardText("basic", html_to_text(first), html_to_markdown(second), context)

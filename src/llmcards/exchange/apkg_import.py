@@ -25,7 +25,7 @@ from llmcards.cards import DECK_SEP, guid_for, normal_deck, split_deck
 from llmcards.config import Settings
 from llmcards.exchange import apkg_schema as s
 from llmcards.exchange.anki_days import source_day_start
-from llmcards.exchange.anki_import_report import ImportReport
+from llmcards.exchange.anki_import_report import ImportReport, Skipped
 from llmcards.exchange.anki_match import (
     Match,
     Matcher,
@@ -203,14 +203,17 @@ class _Importer:
             due = odue
         deck = self.col.decks.get(odid or did) or self.col.decks.get(did) or "Anki"
         deck = normal_deck(deck) or "Anki"
-        parts = split_deck(deck)
-        self.package_decks.update(DECK_SEP.join(parts[:n]) for n in range(1, len(parts) + 1))
         changed = False
         if match is not None and match.own:  # llmcards' own card: its text stays
             card_id = match.card_id
         else:
             fields = [rewrite_sources(f, self.images) for f in flds.split("\x1f")]
             text = card_text(self.col.models[mid], fields, ordinal)
+            if not text.front:  # nothing to ask: never a front made up from the answer
+                self.report.skipped.append(
+                    Skipped(nid, self.col.models[mid].name, "no front", ordinal + 1)
+                )
+                return
             values = {
                 "deck_id": self._deck_id(conn, deck),
                 "context": text.context,
@@ -251,6 +254,8 @@ class _Importer:
                 # The same notes from a package of another name: stored with the new
                 # name, but nothing about the card changed for the learner.
                 changed = differs(values, {k: v for k, v in current.items() if k != "source_path"})
+        parts = split_deck(deck)
+        self.package_decks.update(DECK_SEP.join(parts[:n]) for n in range(1, len(parts) + 1))
         ratings, skipped = self._ratings(cid)
         self.report.skipped_reviews += skipped
         known = known_reviews(conn, card_id) if match is not None and ratings else []

@@ -11,7 +11,7 @@ Notes of other note types, the user's own decks, are never read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, bindparam, insert, select, update
@@ -136,7 +136,7 @@ def pull(
         mine = local.get(key)
         suspended = card.queue == s.QUEUE_SUSPENDED
         if mine is None:
-            made = card_text(model_info[card.mid], card.flds.split("\x1f"), card.ord)
+            made = _with_front(card_text(model_info[card.mid], card.flds.split("\x1f"), card.ord))
             by_cid[card.cid] = _create(conn, card, made, decks, deck_ids, now)
             placed[by_cid[card.cid]] = card
             report.cards_created += 1
@@ -147,7 +147,7 @@ def pull(
         # source of their cards' text (and pushed), and converting 10k fields costs seconds.
         text: CardText | None = None
         if mine.source_path == SYNC_SOURCE:
-            text = card_text(model_info[card.mid], card.flds.split("\x1f"), card.ord)
+            text = _with_front(card_text(model_info[card.mid], card.flds.split("\x1f"), card.ord))
         if text is not None and _text_changed(conn, mine.id, text):
             deck = _deck_name(decks, card.did)
             deck_id = ensure_deck(conn, deck, deck_ids)
@@ -242,6 +242,14 @@ def _keep_due_dates(
         conn.execute(
             update(CARD).where(CARD.c.id == bindparam("_id")).values(due=bindparam("d")), kept
         )
+
+
+def _with_front(text: CardText) -> CardText:
+    """A synced note whose front was emptied elsewhere still has a card here (its reviews
+    keep coming): it is shown by the start of its answer."""
+    if text.front:
+        return text
+    return replace(text, front=" ".join(text.back.split())[:80] or "(empty)")
 
 
 def _models(models: dict[int, str]) -> dict[int, Model]:

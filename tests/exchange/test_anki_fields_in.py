@@ -1,0 +1,37 @@
+"""What `import-anki` makes of a note's fields: nothing invented, nothing dropped unsaid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.clihelp import llmcards
+from tests.exchange.anki_backend import add_notes, export_legacy_package, open_anki
+
+
+def _package(tmp_path: Path, notes: list[tuple[str, list[str]]]) -> tuple[Path, list[int]]:
+    col = open_anki(tmp_path / "anki.anki2")
+    try:
+        ids = add_notes(col, "Lang", notes)
+        export_legacy_package(col, tmp_path / "from.apkg")
+    finally:
+        col.close()
+    return tmp_path / "from.apkg", ids
+
+
+def _cards(db: Path) -> dict[str, str]:
+    return {c["front"]: c["back"] for c in llmcards("--db", str(db), "cards", "--json").json()}
+
+
+def test_a_note_with_an_empty_front_is_passed_over_and_named(tmp_path: Path) -> None:
+    package, (_kept, empty) = _package(
+        tmp_path, [("Basic", ["hello", "world"]), ("Basic", ["", "empty front"])]
+    )
+    db = tmp_path / "c.db"
+    report = llmcards("--db", str(db), "import-anki", str(package), "--json").json()
+    assert report["new"] == 1
+    assert report["skipped"] == [
+        {"note_id": empty, "card": 1, "note_type": "Basic", "reason": "no front"}
+    ]
+    assert _cards(db) == {"hello": "world"}  # no card asks "empty front" for "empty front"
+    again = llmcards("--db", str(db), "import-anki", str(package)).stdout
+    assert f"note {empty}, card 1 (Basic): no front" in again
