@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.clihelp import llmcards
-from tests.exchange.anki_backend import add_notes, export_legacy_package, open_anki
+from tests.exchange.anki_backend import add_note_type, add_notes, export_legacy_package, open_anki
 
 
 def _package(tmp_path: Path, notes: list[tuple[str, list[str]]]) -> tuple[Path, list[int]]:
@@ -35,3 +35,33 @@ def test_a_note_with_an_empty_front_is_passed_over_and_named(tmp_path: Path) -> 
     assert _cards(db) == {"hello": "world"}  # no card asks "empty front" for "empty front"
     again = llmcards("--db", str(db), "import-anki", str(package)).stdout
     assert f"note {empty}, card 1 (Basic): no front" in again
+
+
+def test_fields_beyond_front_and_back_follow_the_back_and_are_reported(tmp_path: Path) -> None:
+    col = open_anki(tmp_path / "anki.anki2")
+    try:
+        add_note_type(
+            col, "Vocab", ["Word", "Meaning", "Example", "Note"], "{{Word}}", "{{Meaning}}"
+        )
+        add_notes(
+            col,
+            "Lang",
+            [
+                ("Vocab", ["水", "water", "<b>水</b>を飲む", "noun"]),
+                ("Vocab", ["火", "fire", "", ""]),  # nothing beyond the back: as before
+                ("Cloze", ["{{c1::Paris}} is in France", "capital city"]),
+            ],
+        )
+        export_legacy_package(col, tmp_path / "from.apkg")
+    finally:
+        col.close()
+    db = tmp_path / "c.db"
+    report = llmcards("--db", str(db), "import-anki", str(tmp_path / "from.apkg"), "--json")
+    assert report.json()["extra_fields"] == {"Vocab": 1}  # a cloze's Back Extra is its own
+    assert _cards(db) == {
+        "水": "water\n\n**水**を飲む\n\nnoun",  # each field its own paragraph, in field order
+        "火": "fire",
+        "[...] is in France": "Paris is in France\n\ncapital city",
+    }
+    again = llmcards("--db", str(tmp_path / "d.db"), "import-anki", str(tmp_path / "from.apkg"))
+    assert "Vocab: 1 note with fields beyond a front and a back" in again.stdout

@@ -81,7 +81,8 @@ def test_notes_made_in_anki_become_cards_with_their_history(tmp_path: Path, lega
     cards = {c.front: c for c in fixture.cards(db)}
     assert cards["LSTM"].back == "**长短期**记忆网络  \n三个门"
     assert cards["**长短期**记忆网络 三个门"].back == "LSTM"  # the reversed card
-    assert cards["梯度"].back == "gradient" and cards["梯度"].deck == "词汇"
+    # the third field follows the second: nothing of the note is left out
+    assert cards["梯度"].back == "gradient\n\n梯度下降" and cards["梯度"].deck == "词汇"
     assert {c.deck for c in cards.values()} == {"深度学习::序列模型", "词汇"}
     clozes = sorted((c for c in cards.values() if c.kind == "cloze"), key=lambda c: c.cloze_ord)
     assert [c.front for c in clozes] == [

@@ -235,7 +235,13 @@ def import_anki(
         out.print(shown(line))
     for name, count in sorted(report.other_note_types.items()):
         out.print(
-            f"  [yellow]{shown(name)}[/yellow]: {counted(count, 'note')} imported by their first two fields"
+            f"  [yellow]{shown(name)}[/yellow]: {counted(count, 'note')} of a note type read by "
+            "its fields in order: the first asks, the others answer"
+        )
+    for name, count in sorted(report.extra_fields.items()):
+        out.print(
+            f"  [yellow]{shown(name)}[/yellow]: {counted(count, 'note')} with fields beyond a "
+            "front and a back: they follow the back in the answer"
         )
     if report.skipped_reviews:
         out.print(

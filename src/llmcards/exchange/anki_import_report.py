@@ -38,6 +38,8 @@ class ImportReport:
     skipped_reviews: int = 0
     decks: int = 0
     other_note_types: Counter[str] = field(default_factory=Counter)
+    # note type -> notes whose fields beyond the front and back joined the answer
+    extra_fields: Counter[str] = field(default_factory=Counter)
     media: MediaReport = field(default_factory=lambda: MediaReport(Path()))
     skipped: list[Skipped] = field(default_factory=list)
 
@@ -51,6 +53,7 @@ class ImportReport:
             "skipped_reviews": self.skipped_reviews,
             "decks": self.decks,
             "other_note_types": dict(self.other_note_types),
+            "extra_fields": dict(self.extra_fields),
             "images": self.media.as_json(),
             "skipped": [item.as_json() for item in self.skipped],
         }

@@ -2,7 +2,10 @@
 
 Basic-like note types (standard notes whose first two fields are Front/Back, and
 llmcards' own) and Cloze note types map directly; any other standard note type is read
-by its first two fields and reported, so nothing is silently lost.
+by its fields in order, the first asking (the second, on a card 2), and reported. A
+note's other non-empty fields (a third "Example", a cloze's "Back Extra") follow the back
+in the answer, each its own paragraph in field order, so nothing is silently lost; a
+field named Context is the card's context instead.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ class CardText:
     context: str = ""
     cloze_ord: int = 0
     cloze_text: str = ""
+    extra_fields: int = 0  # fields beyond the front and the back that joined the answer
 
 
 def is_basic_like(model: Model) -> bool:
@@ -32,11 +36,11 @@ def is_basic_like(model: Model) -> bool:
     return not model.cloze and (names == ["front", "back"] or model.name.startswith("llmcards "))
 
 
-def _context(model: Model, fields: list[str]) -> str:
+def _context_index(model: Model) -> int | None:
     for index, name in enumerate(model.fields):
-        if name.casefold() == "context" and index < len(fields):
-            return html_to_text(fields[index])
-    return ""
+        if name.casefold() == "context":
+            return index
+    return None
 
 
 def cloze_front(text: str, number: int) -> str:
@@ -55,14 +59,26 @@ def cloze_answer(text: str) -> str:
 
 
 def card_text(model: Model, fields: list[str], ordinal: int) -> CardText:
+    given = len(fields)
     fields = [*fields, "", ""]
-    context = _context(model, fields)
+    context_at = _context_index(model)
+    if context_at is not None and context_at >= len(fields):
+        context_at = None  # the note has fewer fields than its type
+    context = html_to_text(fields[context_at]) if context_at is not None else ""
+    # a cloze asks its Text and answers with it revealed, then its Back Extra
+    asked, answer = (1, 0) if ordinal == 1 and not model.cloze else (0, 1)
+    extras = [
+        text
+        for index in range(given)
+        if index not in (asked, answer, context_at) and (text := html_to_markdown(fields[index]))
+    ]
+    tail = "".join(f"\n\n{extra}" for extra in extras)
     if model.cloze:
         source = html_to_markdown(fields[0])
-        extra = html_to_markdown(fields[1])
-        back = cloze_answer(source) + (f"\n\n{extra}" if extra else "")
+        extra = html_to_markdown(fields[1]) if context_at != 1 else ""
+        back = cloze_answer(source) + (f"\n\n{extra}" if extra else "") + tail
         front = " ".join(cloze_front(source, ordinal + 1).split())
-        return CardText("cloze", front, back, context, ordinal + 1, source)
-    first, second = (fields[1], fields[0]) if ordinal == 1 else (fields[0], fields[1])
+        return CardText("cloze", front, back, context, ordinal + 1, source, len(extras))
     # An empty front stays empty: the importer passes such a card over and says so.
-    return CardText("basic", html_to_text(first), html_to_markdown(second), context)
+    back = html_to_markdown(fields[answer]) + tail
+    return CardText("basic", html_to_text(fields[asked]), back, context, extra_fields=len(extras))

@@ -130,6 +130,7 @@ class _Importer:
         self.rater = Rater(settings)
         self.deck_ids: dict[str, int] = {}
         self.package_decks: set[str] = set()
+        self.extra_counted: set[int] = set()  # notes counted in report.extra_fields
         # written in batches: one executemany per kind of statement
         self.pending_reviews: list[dict[str, object]] = []
         self.pending_schedules: list[dict[str, object]] = []
@@ -214,6 +215,9 @@ class _Importer:
                     Skipped(nid, self.col.models[mid].name, "no front", ordinal + 1)
                 )
                 return
+            if text.extra_fields and nid not in self.extra_counted:
+                self.extra_counted.add(nid)
+                self.report.extra_fields[self.col.models[mid].name] += 1
             values = {
                 "deck_id": self._deck_id(conn, deck),
                 "context": text.context,
