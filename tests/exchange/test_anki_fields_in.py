@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.clihelp import llmcards
-from tests.exchange.anki_backend import add_note_type, add_notes, export_legacy_package, open_anki
+from tests.exchange.anki_backend import (
+    add_note_type,
+    add_notes,
+    export_legacy_package,
+    import_package,
+    open_anki,
+)
 
 
 def _package(tmp_path: Path, notes: list[tuple[str, list[str]]]) -> tuple[Path, list[int]]:
@@ -65,3 +71,20 @@ def test_fields_beyond_front_and_back_follow_the_back_and_are_reported(tmp_path:
     }
     again = llmcards("--db", str(tmp_path / "d.db"), "import-anki", str(tmp_path / "from.apkg"))
     assert "Vocab: 1 note with fields beyond a front and a back" in again.stdout
+
+
+def test_a_cloze_back_extra_goes_back_into_its_field(tmp_path: Path) -> None:
+    package, _ids = _package(tmp_path, [("Cloze", ["{{c1::Paris}} is in France", "capital city"])])
+    db = tmp_path / "c.db"
+    assert llmcards("--db", str(db), "import-anki", str(package)).exit_code == 0
+    assert _cards(db) == {"[...] is in France": "Paris is in France\n\ncapital city"}
+    done = llmcards("--db", str(db), "export", "anki", str(tmp_path / "back.apkg"))
+    assert done.exit_code == 0, done.stderr
+    col = open_anki(tmp_path / "elsewhere.anki2")
+    try:
+        import_package(col, tmp_path / "back.apkg")
+        (note,) = [col.get_note(nid) for nid in col.find_notes("")]
+        assert "{{c1::Paris}} is in France" in note.fields[0]
+        assert "capital city" in note.fields[1]  # Back Extra, not an empty field
+    finally:
+        col.close()

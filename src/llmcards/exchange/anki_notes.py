@@ -14,6 +14,7 @@ from typing import Protocol
 from llmcards.cards import DECK_SEP, Kind, guid_for
 from llmcards.exchange import apkg_schema as s
 from llmcards.exchange.anki_ids import stable_id, tag_of
+from llmcards.exchange.anki_notes_in import cloze_answer
 from llmcards.exchange.media import MediaPacker
 from llmcards.exchange.render import inline_to_html, markdown_to_html, plain_to_html
 from llmcards.exchange.selection import ExportCard
@@ -90,6 +91,15 @@ def anki_key(card: CardIdentity) -> tuple[str, int]:
     return card_guid(card), 0
 
 
+def back_extra(card: ExportCard) -> str:
+    """What a cloze card's answer shows after its revealed text (a note's Back Extra, as
+    `import-anki` appends it): "" for a cloze made from notes, whose answer is the text."""
+    revealed = cloze_answer(card.cloze_text)
+    if card.back.startswith(revealed):
+        return card.back[len(revealed) :].strip("\n")
+    return ""
+
+
 def build_notes(
     cards: list[ExportCard], media: MediaPacker | None = None, *, mathjax: bool = True
 ) -> list[AnkiNote]:
@@ -104,7 +114,7 @@ def build_notes(
             if is_cloze:
                 fields = [
                     markdown_to_html(card.cloze_text, mathjax=mathjax),
-                    "",
+                    markdown_to_html(back_extra(card), mathjax=mathjax),
                     plain_to_html(card.context, mathjax=mathjax),
                 ]
                 note = AnkiNote(note_guid(card), s.CLOZE_MODEL_ID, fields, [])
