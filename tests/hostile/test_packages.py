@@ -220,3 +220,31 @@ def test_deeply_nested_html_imports(tmp_path: Path, target: Path) -> None:
     assert result.exit_code == 0, result.stderr
     fronts = [c["front"] for c in llmcards("--db", str(target), "cards", "--json").json()]
     assert "深层内容" in fronts
+
+
+def test_a_note_with_a_huge_field_is_passed_over_by_its_id(tmp_path: Path, target: Path) -> None:
+    huge = "<b>x</b>" * (package_reader.MAX_FIELD_CHARS // 8 + 1)  # just over the cap
+    chosen: list[int] = []
+
+    def change(con: sqlite3.Connection) -> None:
+        chosen.append(con.execute("SELECT min(id) FROM notes").fetchone()[0])
+        con.execute(
+            "UPDATE notes SET flds = ? WHERE id = ?", ("Dropout\x1f" + huge + "\x1f", chosen[0])
+        )
+
+    package = changed_package(tmp_path, "huge.apkg", change)
+    result = llmcards("--db", str(target), "import-anki", str(package), "--json")
+    assert result.exit_code == 0, result.stderr
+    report = result.json()
+    assert report["new"] == 1  # the other note still comes in
+    (skipped,) = report["skipped"]
+    assert (skipped["note_id"], skipped["card"], skipped["note_type"]) == (
+        chosen[0],
+        None,
+        "llmcards Basic",
+    )
+    assert f"'Back' is {len(huge):,} characters long" in skipped["reason"]
+    backs = [c["back"] for c in llmcards("--db", str(target), "cards", "--json").json()]
+    assert all(len(back) < 1000 for back in backs)
+    text = llmcards("--db", str(target), "import-anki", str(package)).stdout
+    assert f"note {chosen[0]} (llmcards Basic): field 'Back' is" in text

@@ -40,7 +40,7 @@ from llmcards.exchange.anki_notes import deck_tag
 from llmcards.exchange.anki_notes_in import card_text, is_basic_like
 from llmcards.exchange.history import review_rows
 from llmcards.exchange.media_in import image_names, import_images, rewrite_sources
-from llmcards.exchange.package_reader import AnkiCollection, read_package
+from llmcards.exchange.package_reader import MAX_FIELD_CHARS, AnkiCollection, read_package
 from llmcards.scheduling.rating import SCHEDULE_COLUMNS, Applied, CardSchedule, Rater, Review
 from llmcards.store.db import Database
 from llmcards.store.models import CARD, DECK, NEW, RELEARNING, REVIEW
@@ -143,6 +143,7 @@ class _Importer:
             if c[1] in self.col.notes and self.col.notes[c[1]][1] in self.col.models
         ]
         self._count_other_note_types()
+        self._report_oversize()
         matcher = Matcher(conn)
         matches = {c[0]: matcher.find(self.col.notes[c[1]][0], c[3]) for c in cards}
         ids = [m.card_id for m in matches.values() if m and not m.own]
@@ -171,6 +172,19 @@ class _Importer:
             model = self.col.models.get(mid)
             if model is not None and not model.cloze and not is_basic_like(model):
                 self.report.other_note_types[model.name] += 1
+
+    def _report_oversize(self) -> None:
+        for nid, (mid, index, length) in sorted(self.col.oversize.items()):
+            model = self.col.models.get(mid)
+            name = model.fields[index] if model and index < len(model.fields) else f"{index + 1}"
+            self.report.skipped.append(
+                Skipped(
+                    nid,
+                    model.name if model else "?",
+                    f"field {name!r} is {length:,} characters long, over the "
+                    f"{MAX_FIELD_CHARS:,} a field may have",
+                )
+            )
 
     def _deck_id(self, conn: Connection, name: str) -> int:
         return ensure_deck(conn, name, self.deck_ids)
