@@ -53,6 +53,16 @@ def test_revlog_ids_are_unique_increasing_and_never_in_the_future() -> None:
     assert ids[-4:] == [999_997, 999_998, 999_999, 1_000_000]
 
 
+def test_revlog_ids_keep_the_ids_anki_gave_and_make_none_twice() -> None:
+    # the second and fourth reviews came from Anki: their ids stay, others step past them
+    ids, moved = revlog_ids([100, 100, 100, 5_000, 900], 1_000, [None, 101, None, 777, None])
+    assert ids == [100, 101, 102, 777, 900]
+    assert moved == 0 and len(set(ids)) == 5
+    # a new review in the future is pulled back, but never onto a kept id
+    ids, moved = revlog_ids([10, 2_000], 1_000, [1_000, None])
+    assert ids == [1_000, 999] and moved == 1
+
+
 def test_revlog_ids_leave_past_times_alone() -> None:
     ids, moved = revlog_ids([10, 20, 30], 100)
     assert (ids, moved) == ([10, 20, 30], 0)

@@ -9,6 +9,9 @@ adding copies; their text stays as llmcards has it (the package is a copy of it)
 
 A review is already known when the card has one within a second of it: revlog ids are
 review times in ms, nudged apart by a few ms, and the import rounds them to the second.
+Each imported review keeps its revlog id (`review_log.anki_id`), and a known review
+without one (imported before ids were kept) takes it, so an export gives Anki the very
+ids it had and Anki, which keys reviews by id, never counts one twice.
 """
 
 from __future__ import annotations
@@ -68,19 +71,64 @@ class Matcher:
         return Match(exported, own=True) if exported is not None else None
 
 
-def known_reviews(conn: Connection, card_id: int) -> list[Review]:
+@dataclass(frozen=True, slots=True)
+class KnownReview:
+    row_id: int
+    review: Review
+    anki_id: int | None  # its revlog id, when it has one
+    origin: str = "anki"  # or "llmcards": rated here
+
+
+def known_reviews(conn: Connection, card_id: int) -> list[KnownReview]:
     rows = conn.execute(
-        select(REVIEW_LOG.c.reviewed_at, REVIEW_LOG.c.rating, REVIEW_LOG.c.duration_ms).where(
-            REVIEW_LOG.c.card_id == card_id
-        )
+        select(
+            REVIEW_LOG.c.id,
+            REVIEW_LOG.c.reviewed_at,
+            REVIEW_LOG.c.rating,
+            REVIEW_LOG.c.duration_ms,
+            REVIEW_LOG.c.anki_id,
+            REVIEW_LOG.c.origin,
+        ).where(REVIEW_LOG.c.card_id == card_id)
     ).all()
-    return [Review(clock.ensure_utc(at), rating, duration or 0) for at, rating, duration in rows]
+    return [
+        KnownReview(row_id, Review(clock.ensure_utc(at), rating, duration or 0), anki_id, origin)
+        for row_id, at, rating, duration, anki_id, origin in rows
+    ]
 
 
-def unseen(reviews: list[Review], known: list[Review]) -> list[Review]:
-    """The reviews that are not already in `known` (the same card at the same time)."""
-    times = sorted(r.at.timestamp() for r in known)
-    return [r for r in reviews if not _near(times, r.at)]
+def unseen(
+    reviews: list[tuple[Review, int]], known: list[KnownReview]
+) -> tuple[list[tuple[Review, int]], list[tuple[int, int]]]:
+    """The (review, revlog id) pairs not already in `known` (the same card at the same
+    time), and (row id, revlog id) for the known rows without their revlog id that one
+    of them is (the same moment and rating): those rows take it."""
+    times = sorted(k.review.at.timestamp() for k in known)
+    fresh = [(r, rid) for r, rid in reviews if not _near(times, r.at)]
+    open_rows = [k for k in known if k.anki_id is None]
+    claimed: list[tuple[int, int]] = []
+    if open_rows and len(fresh) < len(reviews):
+        fresh_ids = {rid for _r, rid in fresh}
+        for review, revlog_id in reviews:
+            if revlog_id in fresh_ids:
+                continue
+            # the review imported from Anki before, else the nearest of the same rating
+            alike = [
+                row
+                for row in open_rows
+                if row.review.rating == review.rating
+                and abs((row.review.at - review.at).total_seconds()) <= SAME_REVIEW_SECONDS
+            ]
+            if alike:
+                row = min(
+                    alike,
+                    key=lambda r: (
+                        r.origin != "anki",
+                        abs((r.review.at - review.at).total_seconds()),
+                    ),
+                )
+                claimed.append((row.row_id, revlog_id))
+                open_rows.remove(row)
+    return fresh, claimed
 
 
 def _near(times: list[float], at: datetime) -> bool:

@@ -135,6 +135,7 @@ class _Importer:
         self.pending_reviews: list[dict[str, object]] = []
         self.pending_schedules: list[dict[str, object]] = []
         self.pending_updates: list[dict[str, object]] = []
+        self.pending_claims: list[dict[str, object]] = []  # known reviews taking revlog ids
 
     def run(self, conn: Connection) -> None:
         cards = [
@@ -161,11 +162,15 @@ class _Importer:
     def _flush(self, conn: Connection) -> None:
         if self.pending_updates:
             conn.execute(_UPDATE_TEXT, self.pending_updates)
+        _unique_anki_ids(conn, [*self.pending_claims, *self.pending_reviews])
+        if self.pending_claims:
+            conn.execute(_CLAIM, self.pending_claims)
         if self.pending_reviews:
             conn.execute(insert(REVIEW_LOG), self.pending_reviews)
         if self.pending_schedules:
             conn.execute(_UPDATE_SCHEDULE, self.pending_schedules)
         self.pending_updates, self.pending_reviews, self.pending_schedules = [], [], []
+        self.pending_claims = []
 
     def _count_other_note_types(self) -> None:
         for _guid, mid, _tags, _flds in self.col.notes.values():
@@ -277,18 +282,23 @@ class _Importer:
         ratings, skipped = self._ratings(cid)
         self.report.skipped_reviews += skipped
         known = known_reviews(conn, card_id) if match is not None and ratings else []
-        fresh = unseen(ratings, known)
+        fresh, claimed = unseen(ratings, known)
+        if not (match is not None and match.own):  # llmcards' own reviews keep their ids
+            self.pending_claims.extend({"_id": row, "anki_id": rid} for row, rid in claimed)
         if match is not None and not fresh:  # nothing new for a card already here
             self.report.updated += changed
             self.report.unchanged += not changed
             return
         if match is not None:
             self.report.updated += 1
-        steps = self.rater.replay(card_id, known + fresh)
-        fresh_set = set(fresh)
-        new_steps = [step for step in steps if step.review in fresh_set]
+        revlog_ids = {id(review): revlog_id for review, revlog_id in fresh}
+        steps = self.rater.replay(card_id, [k.review for k in known] + [r for r, _ in fresh])
+        new_steps = [step for step in steps if id(step.review) in revlog_ids]
         if new_steps:
-            self.pending_reviews.extend(review_rows(card_id, new_steps))
+            written = review_rows(card_id, new_steps)
+            for log_row, step in zip(written, new_steps, strict=True):
+                log_row["anki_id"] = revlog_ids[id(step.review)]
+            self.pending_reviews.extend(written)
             self.report.reviews += len(new_steps)
         final = self._final(steps, ctype, queue, due, ivl, reps, lapses, data, left)
         self.pending_schedules.append({**final.columns(), "_id": card_id})
@@ -299,13 +309,14 @@ class _Importer:
             return datetime.fromtimestamp(nid / 1000, UTC)
         return self.now
 
-    def _ratings(self, cid: int) -> tuple[list[Review], int]:
-        """The card's answers in time order; manual schedule changes are not answers.
+    def _ratings(self, cid: int) -> tuple[list[tuple[Review, int]], int]:
+        """The card's answers in time order, each with its revlog id; manual schedule
+        changes are not answers.
 
         A "Forget" (manual entry with no interval) resets the card: only answers after
         the last reset shape its memory, as in Anki.
         """
-        ratings: list[Review] = []
+        ratings: list[tuple[Review, int]] = []
         skipped = 0
         for revlog_id, _cid, ease, ivl, _last, factor, taken, kind in self.col.revlog.get(cid, []):
             if 1 <= ease <= 4 and kind in (
@@ -318,7 +329,7 @@ class _Importer:
                 # rounding to the second undoes that, and FSRS counts whole days anyway
                 # (a nudge across a day boundary would change the replayed memory).
                 at = datetime.fromtimestamp(round(revlog_id / 1000), UTC)
-                ratings.append(Review(at, ease, max(0, taken)))
+                ratings.append((Review(at, ease, max(0, taken)), revlog_id))
             else:
                 skipped += 1
                 if ease == 0 and ivl == 0 and factor == 0:
@@ -376,6 +387,36 @@ class _Importer:
         last = due - timedelta(days=max(ivl, 1)) if state == REVIEW else min(due, self.now)
         step = 0 if state != REVIEW else None
         return CardSchedule(state, step, stability, difficulty, due, last, reps, lapses)
+
+
+_CLAIM = (
+    update(REVIEW_LOG)
+    .where(REVIEW_LOG.c.id == bindparam("_id"))
+    .values(anki_id=bindparam("anki_id"))
+)
+
+
+def _unique_anki_ids(conn: Connection, rows: list[dict[str, object]]) -> None:
+    """A revlog id another review already has stays with that one (`anki_id` is unique:
+    two packages can only disagree about it if one was made by hand)."""
+    wanted = [row["anki_id"] for row in rows if row.get("anki_id") is not None]
+    if not wanted:
+        return
+    taken = {
+        found
+        for start in range(0, len(wanted), 500)
+        for found in conn.execute(
+            select(REVIEW_LOG.c.anki_id).where(
+                REVIEW_LOG.c.anki_id.in_(wanted[start : start + 500])
+            )
+        ).scalars()
+    }
+    for row in rows:
+        if row.get("anki_id") is not None:
+            if row["anki_id"] in taken:
+                row["anki_id"] = None
+            else:
+                taken.add(row["anki_id"])
 
 
 def _own(matcher: Matcher, col: AnkiCollection, card: tuple[Any, ...]) -> bool:

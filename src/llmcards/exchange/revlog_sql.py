@@ -4,8 +4,9 @@ A large collection has a million reviews. The arithmetic runs in SQLite (one que
 and the whole job runs in a second process while the main one renders the cards: the
 machine has two cores and each half takes seconds. Rules, per review:
 
-- `id`: review time in ms, made unique (equal times spread 1 ms apart) and pulled back
-  from the future (`revlog_ids`);
+- `id`: the review's Anki revlog id when it has one (imported from Anki, or synced);
+  else its time in ms, made unique (equal times spread 1 ms apart) and pulled back from
+  the future (`revlog_ids`);
 - `ivl`: for a result in the review state, days from the review's study day to the due
   day; for a learning/relearning step, minus the step's length in seconds;
 - `lastIvl`: the card's previous `ivl` (0 for its first review);
@@ -69,23 +70,41 @@ create table staging (
 """
 
 
-def revlog_ids(moments_ms: list[int], now_ms: int) -> tuple[list[int], int]:
-    """Unique, increasing revlog ids (Anki's primary key is the review time in ms).
+def revlog_ids(
+    moments_ms: list[int], now_ms: int, kept: list[int | None] | None = None
+) -> tuple[list[int], int]:
+    """Unique revlog ids (Anki's primary key is the review time in ms).
 
-    Equal times are spread by a millisecond; times in the future (a clock that was ahead,
-    `LLMCARDS_NOW` travel) are pulled back to just before `now`, keeping their order.
+    A review that has an Anki revlog id already (`kept`: it came from Anki, or went there
+    by sync) keeps it: Anki knows the review by it. The others get their time in ms,
+    increasing: equal times are spread by a millisecond, and an id a kept one has is
+    passed over; times in the future (a clock that was ahead, `LLMCARDS_NOW` travel) are
+    pulled back to just before `now`, keeping their order.
     Returns the ids and how many were moved out of the future.
     """
+    fixed = kept if kept is not None else [None] * len(moments_ms)
+    taken = {value for value in fixed if value is not None}
     ids: list[int] = []
     previous = -1
-    for ms in moments_ms:
+    for ms, value in zip(moments_ms, fixed, strict=True):
+        if value is not None:
+            ids.append(value)
+            continue
         previous = ms if ms > previous else previous + 1
+        while previous in taken:
+            previous += 1
         ids.append(previous)
-    future = sum(1 for ms in moments_ms if ms > now_ms)
+    future = sum(
+        1 for ms, value in zip(moments_ms, fixed, strict=True) if value is None and ms > now_ms
+    )
     cap = now_ms
     for i in range(len(ids) - 1, -1, -1):
+        if fixed[i] is not None:
+            continue
         if ids[i] <= cap:
             break
+        while cap in taken:
+            cap -= 1
         ids[i] = cap
         cap -= 1
     return ids, future
@@ -100,8 +119,8 @@ def stage_revlog(
     source: sqlite3.Connection, target: str, study_days: StudyCalendar, now_ms: int
 ) -> Staged:
     """Every review (of live and retired cards: the merge keeps the exported ones)."""
-    rows = source.execute(revlog_sql(study_days)).fetchall()
-    ids, _moved = revlog_ids([r[1] for r in rows], now_ms)
+    rows = source.execute(revlog_sql(study_days, extra=", anki_id")).fetchall()
+    ids, _moved = revlog_ids([r[1] for r in rows], now_ms, [r[7] for r in rows])
     out = sqlite3.connect(target)
     try:
         out.execute("pragma journal_mode = off")
@@ -111,7 +130,7 @@ def stage_revlog(
         previous = last.get
         staged: list[tuple[int, ...]] = []
         append = staged.append
-        for (card_id, ms, ease, ivl, factor, taken, kind), revlog_id in zip(
+        for (card_id, ms, ease, ivl, factor, taken, kind, anki_id), revlog_id in zip(
             rows, ids, strict=False
         ):  # 1M rows: lean
             append(
@@ -124,7 +143,7 @@ def stage_revlog(
                     factor,
                     taken,
                     kind,
-                    ms > now_ms,
+                    anki_id is None and ms > now_ms,
                 )
             )
             last[card_id] = ivl
