@@ -85,3 +85,20 @@ def test_importing_again_updates_instead_of_duplicating(
     assert (again.new, again.updated, again.unchanged, again.reviews) == (0, 0, 7, 0)
     assert {c.uid: (c.id, c.due, c.stability) for c in fixture.cards(db)} == first
     assert len(fixture.reviews(db)) == 13
+
+
+def test_exported_again_from_another_database_the_notes_are_the_ones_anki_has(
+    through_anki: tuple[fixture.Built, Path], tmp_path: Path
+) -> None:
+    built, package = through_anki
+    db = open_db(tmp_path / "back.db")  # another machine, started from Anki's package
+    import_apkg(db, package, settings=built.settings, now=built.now)
+    export_apkg(db, tmp_path / "again.apkg", settings=built.settings, now=built.now)
+    col = open_anki(tmp_path / "anki.anki2")
+    try:
+        notes = col.note_count()
+        log = import_package(col, tmp_path / "again.apkg").log
+        assert (len(log.new), len(log.conflicting)) == (0, 0)
+        assert col.note_count() == notes == 6
+    finally:
+        col.close()

@@ -15,6 +15,7 @@ from llmcards.cards import DECK_SEP, Kind, guid_for
 from llmcards.exchange import apkg_schema as s
 from llmcards.exchange.anki_ids import stable_id, tag_of
 from llmcards.exchange.anki_notes_in import cloze_answer
+from llmcards.exchange.anki_origin import Origins
 from llmcards.exchange.media import MediaPacker
 from llmcards.exchange.render import inline_to_html, markdown_to_html, plain_to_html
 from llmcards.exchange.selection import ExportCard
@@ -27,6 +28,7 @@ class AnkiNote:
     fields: list[str]
     tags: list[str]
     cards: list[tuple[int, ExportCard]] = field(default_factory=list)  # (ord, card)
+    mtime: float | None = None  # a note from Anki: when it last changed there
 
     @property
     def created(self) -> float:
@@ -34,6 +36,8 @@ class AnkiNote:
 
     @property
     def modified(self) -> float:
+        if self.mtime is not None:
+            return self.mtime
         return max(card.updated for _, card in self.cards)
 
 
@@ -101,12 +105,32 @@ def back_extra(card: ExportCard) -> str:
 
 
 def build_notes(
-    cards: list[ExportCard], media: MediaPacker | None = None, *, mathjax: bool = True
+    cards: list[ExportCard],
+    media: MediaPacker | None = None,
+    *,
+    mathjax: bool = True,
+    origins: Origins | None = None,
 ) -> list[AnkiNote]:
     """`media`, when given, collects the local images the fields show (see `media.py`);
-    math is written for MathJax (Anki), or as written (`mathjax=False`: CSV)."""
+    math is written for MathJax (Anki), or as written (`mathjax=False`: CSV). With
+    `origins`, cards that came from Anki go as the notes they came from (`anki_origin`)."""
     notes: dict[str, AnkiNote] = {}
     for card in cards:
+        origin = origins.note_of(card) if origins is not None else None
+        if origin is not None:
+            kept, model = origin
+            key = f"anki:{kept.guid}"
+            note = notes.get(key)
+            if note is None:
+                stored = [*kept.fields.split("\x1f"), *[""] * len(model.fields)]
+                values = [  # the note type as kept decides how many
+                    inline_to_html(value, mathjax=mathjax) for value in stored[: len(model.fields)]
+                ]
+                if media is not None:
+                    values = [media.localize(value, card.source_path) for value in values]
+                note = notes[key] = AnkiNote(kept.guid, model.id, values, [], mtime=kept.mtime)
+            _add_card(note, card.origin_ord or 0, card)
+            continue
         is_cloze = is_cloze_note(card)
         key = f"cloze:{card.note_uid}" if is_cloze else card.uid
         note = notes.get(key)
@@ -130,11 +154,14 @@ def build_notes(
             # Anki's field separator inside a field would split it in two
             note.fields = [value.replace("\x1f", " ") for value in note.fields]
             notes[key] = note
-        ordinal = cloze_ord(card) if is_cloze else 0
-        if any(existing == ordinal for existing, _ in note.cards):
-            continue  # two llmcards cards claiming one cloze number: Anki has one card
-        note.cards.append((ordinal, card))
-        for tag in [deck_tag(card.deck), *card.tags.replace("\x1f", " ").split()]:
-            if tag not in note.tags:
-                note.tags.append(tag)
+        _add_card(note, cloze_ord(card) if is_cloze else 0, card)
     return list(notes.values())
+
+
+def _add_card(note: AnkiNote, ordinal: int, card: ExportCard) -> None:
+    if any(existing == ordinal for existing, _ in note.cards):
+        return  # two llmcards cards claiming one cloze number: Anki has one card
+    note.cards.append((ordinal, card))
+    for tag in [deck_tag(card.deck), *card.tags.replace("\x1f", " ").split()]:
+        if tag not in note.tags:
+            note.tags.append(tag)

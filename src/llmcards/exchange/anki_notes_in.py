@@ -58,27 +58,52 @@ def cloze_answer(text: str) -> str:
     return CLOZE.sub(lambda m: m.group(2), text)
 
 
-def card_text(model: Model, fields: list[str], ordinal: int) -> CardText:
-    given = len(fields)
-    fields = [*fields, "", ""]
+class NoteFields:
+    """A note's fields (HTML), each converted once however many of its cards read it."""
+
+    def __init__(self, fields: list[str]) -> None:
+        self.html = fields
+        self._markdown: dict[int, str] = {}
+        self._text: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.html)
+
+    def markdown(self, index: int) -> str:
+        if index >= len(self.html):
+            return ""
+        if index not in self._markdown:
+            self._markdown[index] = html_to_markdown(self.html[index])
+        return self._markdown[index]
+
+    def text(self, index: int) -> str:
+        if index >= len(self.html):
+            return ""
+        if index not in self._text:
+            self._text[index] = html_to_text(self.html[index])
+        return self._text[index]
+
+
+def card_text(model: Model, fields: list[str] | NoteFields, ordinal: int) -> CardText:
+    note = fields if isinstance(fields, NoteFields) else NoteFields(fields)
     context_at = _context_index(model)
-    if context_at is not None and context_at >= len(fields):
+    if context_at is not None and context_at >= len(note):
         context_at = None  # the note has fewer fields than its type
-    context = html_to_text(fields[context_at]) if context_at is not None else ""
+    context = note.text(context_at) if context_at is not None else ""
     # a cloze asks its Text and answers with it revealed, then its Back Extra
     asked, answer = (1, 0) if ordinal == 1 and not model.cloze else (0, 1)
     extras = [
         text
-        for index in range(given)
-        if index not in (asked, answer, context_at) and (text := html_to_markdown(fields[index]))
+        for index in range(len(note))
+        if index not in (asked, answer, context_at) and (text := note.markdown(index))
     ]
     tail = "".join(f"\n\n{extra}" for extra in extras)
     if model.cloze:
-        source = html_to_markdown(fields[0])
-        extra = html_to_markdown(fields[1]) if context_at != 1 else ""
+        source = note.markdown(0)
+        extra = note.markdown(1) if context_at != 1 else ""
         back = cloze_answer(source) + (f"\n\n{extra}" if extra else "") + tail
         front = " ".join(cloze_front(source, ordinal + 1).split())
         return CardText("cloze", front, back, context, ordinal + 1, source, len(extras))
     # An empty front stays empty: the importer passes such a card over and says so.
-    back = html_to_markdown(fields[answer]) + tail
-    return CardText("basic", html_to_text(fields[asked]), back, context, extra_fields=len(extras))
+    back = note.markdown(answer) + tail
+    return CardText("basic", note.text(asked), back, context, extra_fields=len(extras))

@@ -29,8 +29,10 @@ from llmcards.exchange.anki_cards import card_schedule, new_schedule
 from llmcards.exchange.anki_days import AnkiDays
 from llmcards.exchange.anki_ids import field_checksum
 from llmcards.exchange.anki_notes import AnkiNote, build_notes, deck_ids
+from llmcards.exchange.anki_origin import load_origins
 from llmcards.exchange.media import MAX_IMAGE_BYTES, MediaPacker, refusal
 from llmcards.exchange.outfile import atomic_output, check_target
+from llmcards.exchange.package_reader import Model
 from llmcards.exchange.revlog_sql import (
     Staged,
     merge_revlog,
@@ -117,13 +119,14 @@ def export_apkg(
         )
         with db.read() as conn:
             cards = selected_cards(conn, deck)
+            origins = load_origins(conn, cards)
             first_review, review_count = (
                 conn.execute(select(func.min(REVIEW.c.reviewed_at), func.count())).one()
                 if scheduling
                 else (None, 0)
             )
         media = MediaPacker(media_dir(db.path) if db.path is not None else None)
-        notes = build_notes(cards, media)
+        notes = build_notes(cards, media, origins=origins)
         decks = deck_ids({c.deck for c in cards})
         days = AnkiDays(_anchor(cards, first_review, now), settings.rollover_hour)
         with atomic_output(path, force=force, database=db.path) as temp:
@@ -132,7 +135,7 @@ def export_apkg(
             try:
                 writer = _Writer(sqlite, settings, days, now, decks, progress)
                 writer.total = len(cards) + review_count  # the bar's length is known from the start
-                writer.write(notes, scheduling)
+                writer.write(notes, scheduling, origins.anki_models())
                 if pending is not None:
                     writer.merge_revlog(
                         _staged(pending, db, staging, settings.rollover_hour, now_ms)
@@ -277,13 +280,17 @@ class _Writer:
         if self.progress:
             self.progress(self.done, self.total)
 
-    def write(self, notes: list[AnkiNote], scheduling: bool) -> None:
+    def write(self, notes: list[AnkiNote], scheduling: bool, anki_models: list[Model]) -> None:
         self.db.execute("pragma journal_mode = off")
         self.db.execute("pragma synchronous = off")
         s.create_schema(self.db)
         now_ms = int(self.now.timestamp() * 1000)
         s.write_col_row(
-            self.db, self._collection_settings(), {i: n for n, i in self.decks.items()}, now_ms
+            self.db,
+            self._collection_settings(),
+            {i: n for n, i in self.decks.items()},
+            now_ms,
+            anki_models,
         )
         self._notes_and_cards(notes, scheduling)
 

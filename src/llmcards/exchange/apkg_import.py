@@ -4,10 +4,13 @@ Identity (`anki_match`): a card's `uid` derives from the Anki note GUID and card
 and llmcards' own exports carry GUIDs derived from its cards, so importing the same
 package (or a later export of the same collection, or llmcards' own export) again
 updates the cards it holds and adds only reviews not already there; importing the same
-package twice changes nothing. History: the review log is replayed through py-fsrs with
-llmcards' settings to rebuild memory state; Anki's own due dates are kept where the
-replay agrees on the card's state, so a user switching over keeps their schedule.
-All of it is one transaction: a failed import leaves the database as it was.
+package twice changes nothing. Each note read is kept with its GUID, note type and
+fields, and each review with its revlog id, so `export anki` gives them back to Anki
+as the notes and reviews it has (`anki_origin`). History: the review log is replayed
+through py-fsrs with llmcards' settings to rebuild memory state; Anki's own due dates
+are kept where the replay agrees on the card's state, so a user switching over keeps
+their schedule. All of it is one transaction: a failed import leaves the database as
+it was.
 """
 
 from __future__ import annotations
@@ -37,14 +40,17 @@ from llmcards.exchange.anki_match import (
     unseen,
 )
 from llmcards.exchange.anki_notes import deck_tag
-from llmcards.exchange.anki_notes_in import card_text, is_basic_like
+from llmcards.exchange.anki_notes_in import NoteFields, card_text, is_basic_like
+from llmcards.exchange.anki_origin import SOURCE_PREFIX, spec_of
 from llmcards.exchange.history import review_rows
 from llmcards.exchange.media_in import image_names, import_images, rewrite_sources
 from llmcards.exchange.package_reader import MAX_FIELD_CHARS, AnkiCollection, read_package
 from llmcards.scheduling.rating import SCHEDULE_COLUMNS, Applied, CardSchedule, Rater, Review
+from llmcards.store import origin_notes
 from llmcards.store.db import Database
 from llmcards.store.models import CARD, DECK, NEW, RELEARNING, REVIEW
 from llmcards.store.models import LOG as REVIEW_LOG
+from llmcards.store.origin_notes import OriginNote
 from llmcards.store.queries import inserted_id
 
 Progress = Callable[[int, int], None]
@@ -76,7 +82,9 @@ def import_apkg(
     else:  # an in-memory database has no folder to put images beside
         images = {}
         report.media.left_out["no database folder"] += len(wanted)
-    importer = _Importer(col, settings, now, f"anki:{path.name}", report, progress, images)
+    importer = _Importer(
+        col, settings, now, f"{SOURCE_PREFIX}{path.name}", report, progress, images
+    )
     with db.write() as conn:
         importer.run(conn)
     return report
@@ -96,7 +104,12 @@ _TEXT_COLUMNS = (
     "retired",
     "retired_at",
     "updated_at",
+    "origin_guid",
+    "origin_ord",
 )
+# What a card's place in its Anki note is: filled in for cards an older llmcards
+# imported, which is no change the learner would see.
+_ORIGIN_COLUMNS = ("origin_guid", "origin_ord")
 _UPDATE_TEXT = (
     update(CARD)
     .where(CARD.c.id == bindparam("_id"))
@@ -131,6 +144,10 @@ class _Importer:
         self.deck_ids: dict[str, int] = {}
         self.package_decks: set[str] = set()
         self.extra_counted: set[int] = set()  # notes counted in report.extra_fields
+        # the notes the cards came from, kept to give them back to Anki as themselves
+        self.origin_notes: dict[str, OriginNote] = {}
+        self.origin_types: dict[int, tuple[str, str]] = {}
+        self._note: tuple[int, NoteFields] | None = None  # the note being read
         # written in batches: one executemany per kind of statement
         self.pending_reviews: list[dict[str, object]] = []
         self.pending_schedules: list[dict[str, object]] = []
@@ -157,6 +174,7 @@ class _Importer:
                 if self.progress:
                     self.progress(done, total)
         self._flush(conn)
+        origin_notes.save(conn, self.origin_types, self.origin_notes.values())
         self.report.decks = len(self.package_decks)
 
     def _flush(self, conn: Connection) -> None:
@@ -227,7 +245,7 @@ class _Importer:
         if match is not None and match.own:  # llmcards' own card: its text stays
             card_id = match.card_id
         else:
-            fields = [rewrite_sources(f, self.images) for f in flds.split("\x1f")]
+            fields = self._fields(nid, flds)
             text = card_text(self.col.models[mid], fields, ordinal)
             if not text.front:  # nothing to ask: never a front made up from the answer
                 self.report.skipped.append(
@@ -251,7 +269,10 @@ class _Importer:
                 "retired": False,
                 "retired_at": None,
                 "updated_at": self.now,
+                "origin_guid": guid,
+                "origin_ord": ordinal,
             }
+            self._keep_note(nid, guid, mid, fields)
             if match is None:
                 uid = card_uid(guid, ordinal)
                 values.update(
@@ -276,7 +297,8 @@ class _Importer:
                     self.pending_updates.append({**values, "_id": card_id})
                 # The same notes from a package of another name: stored with the new
                 # name, but nothing about the card changed for the learner.
-                changed = differs(values, {k: v for k, v in current.items() if k != "source_path"})
+                seen = ("source_path", *_ORIGIN_COLUMNS)
+                changed = differs(values, {k: v for k, v in current.items() if k not in seen})
         parts = split_deck(deck)
         self.package_decks.update(DECK_SEP.join(parts[:n]) for n in range(1, len(parts) + 1))
         ratings, skipped = self._ratings(cid)
@@ -302,6 +324,24 @@ class _Importer:
             self.report.reviews += len(new_steps)
         final = self._final(steps, ctype, queue, due, ivl, reps, lapses, data, left)
         self.pending_schedules.append({**final.columns(), "_id": card_id})
+
+    def _fields(self, nid: int, flds: str) -> NoteFields:
+        """The note's fields, images pointing at the imported files; the cards of a note
+        come one after another, and read them converted once."""
+        if self._note is None or self._note[0] != nid:
+            fields = [rewrite_sources(f, self.images) for f in flds.split("\x1f")]
+            self._note = (nid, NoteFields(fields))
+        return self._note[1]
+
+    def _keep_note(self, nid: int, guid: str, mid: int, fields: NoteFields) -> None:
+        if guid not in self.origin_notes:
+            model = self.col.models[mid]
+            self.origin_types.setdefault(mid, (model.name, spec_of(model)))
+            mtime = self.col.note_mtime.get(nid, 0)
+            # as Markdown, the way the import reads every field: the export renders it
+            # again like any card's text, so nothing of the package's HTML goes through
+            kept = "\x1f".join(fields.markdown(index) for index in range(len(fields)))
+            self.origin_notes[guid] = OriginNote(guid, mid, kept, mtime)
 
     def _created(self, nid: int) -> datetime:
         """Anki note ids are their creation time in ms."""

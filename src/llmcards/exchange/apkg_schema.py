@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from llmcards.exchange.package_reader import Model
 
 from llmcards.wording import counted
 
@@ -129,9 +134,13 @@ def write_col_row(
     settings: CollectionSettings,
     decks: dict[int, str],
     mod_ms: int,
+    anki_models: Sequence[Model] = (),
 ) -> None:
-    """The single `col` row: timing, note types, decks and the deck options."""
+    """The single `col` row: timing, note types, decks and the deck options.
+    `anki_models`: note types of notes that came from Anki, to write as they were."""
     mod_s = mod_ms // 1000
+    models = _models(mod_s)
+    models.update({str(model.id): _anki_model(model) for model in anki_models})
     presets = _presets(settings)
     conf_of = {deck: presets[limits] for deck, limits in settings.deck_limits.items()}
     db.execute(
@@ -142,7 +151,7 @@ def write_col_row(
             mod_ms,
             SCHEMA_VERSION,
             json.dumps(_conf(settings)),
-            json.dumps(_models(mod_s)),
+            json.dumps(models, ensure_ascii=False),
             json.dumps(_decks(decks, mod_s, conf_of), ensure_ascii=False),
             json.dumps(
                 {str(i): _deck_config(settings, mod_s, i, limits) for limits, i in presets.items()},
@@ -233,6 +242,67 @@ def _models(mod_s: int) -> dict[str, object]:
             CLOZE_MODEL_ID, CLOZE_MODEL_NAME, NOTE_TYPE_CLOZE, CLOZE_FIELDS, CLOZE_TEMPLATE, mod_s
         ),
     }
+
+
+def _anki_model(model: Model) -> dict[str, object]:
+    """A note type that came from Anki, under its id, field names and template names and
+    dated as it was: Anki takes it for the one it has and, this not being newer, keeps
+    its own. The templates are llmcards' (`anki_origin`); they show only where Anki does
+    not have the note type yet."""
+    out = _model(
+        model.id,
+        model.name,
+        NOTE_TYPE_CLOZE if model.cloze else NOTE_TYPE_STANDARD,
+        tuple(model.fields),
+        {},
+        model.mtime,
+    )
+    names = model.templates[:1] if model.cloze else model.templates
+    out["tmpls"] = [
+        {
+            "name": name,
+            **_anki_template(model, index),
+            "ord": index,
+            "bqfmt": "",
+            "bafmt": "",
+            "did": None,
+            "bfont": "",
+            "bsize": 0,
+        }
+        for index, name in enumerate(names)
+    ]
+    out["sortf"] = model.sort_field if model.sort_field < len(model.fields) else 0
+    out["req"] = []  # Anki works out which fields each template needs
+    return out
+
+
+def _anki_template(model: Model, index: int) -> dict[str, str]:
+    """Card `index` as llmcards shows it: the first field asks (the second, on card 2;
+    a cloze its text), the next answers, every other field follows, the one named
+    Context above."""
+    fields = model.fields
+    context = next((i for i, name in enumerate(fields) if name.casefold() == "context"), None)
+    head = ""
+    if context is not None:
+        name = fields[context]
+        head = f'{{{{#{name}}}}}<div class="context">{{{{{name}}}}}</div>{{{{/{name}}}}}'
+    if model.cloze:
+        asked, answered = 0, None
+        question = f"{head}{{{{cloze:{fields[0]}}}}}"
+        answer = question
+    else:
+        asked = 1 if index == 1 and len(fields) > 1 else 0
+        answered = 0 if asked == 1 else (1 if len(fields) > 1 else None)
+        question = f"{head}{{{{{fields[asked]}}}}}"
+        if index > 1:  # Anki wants each card's front its own
+            question += f"<!-- card {index + 1} -->"
+        answer = "{{FrontSide}}\n\n<hr id=answer>\n\n"
+        if answered is not None:
+            answer += f"{{{{{fields[answered]}}}}}"
+    for other, name in enumerate(fields):
+        if other not in (asked, answered, context):
+            answer += f"\n{{{{#{name}}}}}<br><br>{{{{{name}}}}}{{{{/{name}}}}}"
+    return {"qfmt": question, "afmt": answer}
 
 
 def _presets(settings: CollectionSettings) -> dict[tuple[int, int], int]:

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import IO
 
 from llmcards.exchange.media import MAX_IMAGE_BYTES
+from llmcards.exchange.protowire import fields
 from llmcards.paths import media_dir
 
 MAX_TOTAL_BYTES = 500 * 2**20
@@ -179,9 +180,9 @@ def _media_entries(raw: bytes) -> dict[str, str]:
     protobuf runtime for them: entries (1), and in each its name (1) and legacy zip
     file name (255)."""
     out: dict[str, str] = {}
-    for index, entry in enumerate(v for k, v in _fields(raw) if k == 1 and isinstance(v, bytes)):
+    for index, entry in enumerate(v for k, v in fields(raw) if k == 1 and isinstance(v, bytes)):
         name, member = None, str(index)
-        for key, value in _fields(entry):
+        for key, value in fields(entry):
             if key == 1 and isinstance(value, bytes):
                 name = value.decode("utf-8", "replace")
             elif key == 255 and isinstance(value, int):
@@ -189,37 +190,6 @@ def _media_entries(raw: bytes) -> dict[str, str]:
         if name:
             out[member] = name
     return out
-
-
-def _fields(data: bytes) -> list[tuple[int, int | bytes]]:
-    """(field number, value) of a protobuf message: varints and length-delimited only."""
-    out: list[tuple[int, int | bytes]] = []
-    pos = 0
-    while pos < len(data):
-        key, pos = _varint(data, pos)
-        number, kind = key >> 3, key & 7
-        if kind == 0:
-            value, pos = _varint(data, pos)
-            out.append((number, value))
-        elif kind == 2:
-            size, pos = _varint(data, pos)
-            out.append((number, data[pos : pos + size]))
-            pos += size
-        else:
-            break  # a wire type this message does not use: stop rather than guess
-    return out
-
-
-def _varint(data: bytes, pos: int) -> tuple[int, int]:
-    value = shift = 0
-    while pos < len(data):
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        if not byte & 0x80:
-            break
-        shift += 7
-    return value, pos
 
 
 def _read_capped(

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO, cast
 
 from llmcards.errors import UserError
+from llmcards.exchange.protowire import fields as wire_fields
 
 LEGACY_NAMES = ("collection.anki21", "collection.anki2")
 ZSTD_NAME = "collection.anki21b"
@@ -49,10 +50,16 @@ TABLES_18 = ("config", "notetypes", "fields", "templates", "decks")
 
 @dataclass
 class Model:
+    """A note type: what reading its notes needs (kind, field names), and what Anki
+    knows it by when they go back (its template names, sort field, last change)."""
+
     id: int
     name: str
     cloze: bool
     fields: list[str]
+    templates: list[str] = field(default_factory=list)  # their names, in order
+    sort_field: int = 0
+    mtime: int = 0  # seconds
 
 
 @dataclass
@@ -66,6 +73,7 @@ class AnkiCollection:
     )  # id -> guid, mid, tags, flds
     cards: list[tuple] = field(default_factory=list)
     revlog: dict[int, list[tuple]] = field(default_factory=dict)  # cid -> rows by id
+    note_mtime: dict[int, int] = field(default_factory=dict)  # id -> modified (seconds)
     # notes left unread for a field over MAX_FIELD_CHARS: id -> (mid, field index, length)
     oversize: dict[int, tuple[int, int, int]] = field(default_factory=dict)
 
@@ -194,13 +202,16 @@ def _read_collection(path: Path) -> AnkiCollection:
             models = _models11(_json(models_text, "col.models"))
             decks = _decks11(_json(decks_text, "col.decks"))
         col = AnkiCollection(crt, conf, models, decks)
-        for nid, guid, mid, tags, flds in db.execute("select id, guid, mid, tags, flds from notes"):
+        for nid, guid, mid, mod, tags, flds in db.execute(
+            "select id, guid, mid, mod, tags, flds from notes"
+        ):
             if isinstance(flds, str) and len(flds) > MAX_FIELD_CHARS:
                 index, length = longest_field(flds)
                 if length > MAX_FIELD_CHARS:
                     col.oversize[nid] = (mid, index, length)
                     continue
             col.notes[nid] = (guid, mid, tags, flds)
+            col.note_mtime[nid] = mod if isinstance(mod, int) and 0 <= mod < 2**40 else 0
         col.cards = db.execute(
             "select id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, data"
             " from cards order by nid, ord"
@@ -259,8 +270,22 @@ def _models11(raw: dict[str, dict]) -> dict[int, Model]:
             str(m.get("name", "?")),
             m.get("type", 0) == 1,
             [f["name"] for f in fields],
+            [_text(t.get("name")) for t in m.get("tmpls") or [] if isinstance(t, dict)],
+            _small_int(m.get("sortf")),
+            _small_int(m.get("mod"), 2**40),
         )
     return models
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _small_int(value: object, high: int = 1000) -> int:
+    """A count or time a note type holds, 0 when it is not a sane one."""
+    return (
+        value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < high else 0
+    )
 
 
 def _decks11(raw: dict[str, dict]) -> dict[int, str]:
@@ -270,6 +295,17 @@ def _decks11(raw: dict[str, dict]) -> dict[int, str]:
             raise PackageProblem(f"deck {key} in col.decks has no name")
         decks[_int_key(key, "col.decks")] = deck["name"]
     return decks
+
+
+def _settings18(model: Model, config: object) -> None:
+    """From Notetype.Config: kind 1 (1 = cloze), sort_field_idx 2."""
+    if not isinstance(config, bytes):
+        return
+    for key, value in wire_fields(config):
+        if key == 1 and isinstance(value, int):
+            model.cloze = model.cloze or value == 1
+        elif key == 2 and isinstance(value, int):
+            model.sort_field = _small_int(value)
 
 
 def _int_key(key: str, where: str) -> int:
@@ -288,14 +324,21 @@ def _schema18(db: sqlite3.Connection) -> tuple[dict[str, object], dict[int, Mode
         except (ValueError, TypeError):
             continue
     models: dict[int, Model] = {}
-    for ntid, name in db.execute("select id, name from notetypes"):
+    for ntid, name, mtime, config in db.execute(
+        "select id, name, mtime_secs, config from notetypes"
+    ):
         fields = [
             r[0] for r in db.execute("select name from fields where ntid = ? order by ord", (ntid,))
         ]
-        # the note type kind sits in a protobuf blob; a cloze template is the visible sign
-        templates = db.execute("select config from templates where ntid = ?", (ntid,)).fetchall()
-        cloze = any(isinstance(t[0], bytes) and b"{{cloze:" in t[0] for t in templates)
-        models[ntid] = Model(ntid, name, cloze, fields)
+        templates = db.execute(
+            "select name, config from templates where ntid = ? order by ord", (ntid,)
+        ).fetchall()
+        # a cloze template is the visible sign of the kind the note type's settings hold
+        cloze = any(isinstance(t[1], bytes) and b"{{cloze:" in t[1] for t in templates)
+        model = Model(ntid, name, cloze, fields, [_text(t[0]) for t in templates])
+        model.mtime = _small_int(mtime, 2**40)
+        _settings18(model, config)
+        models[ntid] = model
     decks = {
         did: name.replace("\x1f", "::") if isinstance(name, str) else name
         for did, name in db.execute("select id, name from decks")

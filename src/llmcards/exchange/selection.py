@@ -47,6 +47,8 @@ class ExportCard:
     source_path: str  # the notes file: local images are found beside it
     guid: str | None = None  # stored Anki GUIDs (None: a row written before they were)
     note_guid: str | None = None
+    origin_guid: str | None = None  # the Anki note it was imported from (`anki_origin`)
+    origin_ord: int | None = None
 
 
 def _epoch(column: Any) -> Any:
@@ -86,6 +88,8 @@ def selected_cards(conn: Connection, deck: str | None) -> list[ExportCard]:
             CARD.c.source_path,
             CARD.c.guid,
             CARD.c.note_guid,
+            CARD.c.origin_guid,
+            CARD.c.origin_ord,
         )
         .join(DECK, DECK.c.id == CARD.c.deck_id)
         .where(CARD.c.retired.is_(False))

@@ -18,6 +18,8 @@ __all__ = [
     "RELEARNING",
     "REVIEW",
     "STATE_NAMES",
+    "AnkiNote",
+    "AnkiNoteType",
     "Card",
     "Deck",
     "ReviewLog",
@@ -98,6 +100,10 @@ class Card(SQLModel, table=True):
     guid: str | None = None
     note_guid: str | None = Field(default=None, index=True)
     anki_suspended: bool | None = None  # the sync mirror's suspension at the last sync
+    # Where `import-anki` found it (migration 0007): the Anki note's GUID (`anki_note`) and
+    # the card's ordinal in it. None for cards made from notes.
+    origin_guid: str | None = None
+    origin_ord: int | None = None
 
 
 class ReviewLog(SQLModel, table=True):
@@ -138,6 +144,30 @@ class ReviewLog(SQLModel, table=True):
     anki_id: int | None = Field(default=None, unique=True, index=True)  # revlog id, once synced
 
 
+class AnkiNoteType(SQLModel, table=True):
+    """A note type of notes that came from Anki, as the package last imported had it:
+    `spec` (JSON) holds its kind, fields, templates, styling and modification time, so
+    `export anki` can give its notes back under the very note type Anki knows."""
+
+    __tablename__ = "anki_note_type"
+
+    id: int = Field(primary_key=True)  # Anki's note type id
+    name: str
+    spec: str = "{}"
+
+
+class AnkiNote(SQLModel, table=True):
+    """A note that came from Anki, as last imported: its cards (`card.origin_guid`) go
+    back to Anki as this note, the same GUID, note type and fields."""
+
+    __tablename__ = "anki_note"
+
+    guid: str = Field(primary_key=True)
+    note_type_id: int = Field(foreign_key="anki_note_type.id")
+    fields: str  # each field as Markdown, as the import read it, joined by \x1f
+    mtime: int = 0  # when the note last changed in Anki (seconds)
+
+
 class Meta(SQLModel, table=True):
     key: str = Field(primary_key=True)
     value: str
@@ -172,3 +202,5 @@ DECK = SQLModel.metadata.tables["deck"]
 SOURCE = SQLModel.metadata.tables["source"]
 LOG = SQLModel.metadata.tables["review_log"]
 META = SQLModel.metadata.tables["meta"]
+ANKI_NOTE_TYPE = SQLModel.metadata.tables["anki_note_type"]
+ANKI_NOTE = SQLModel.metadata.tables["anki_note"]
