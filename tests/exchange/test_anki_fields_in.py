@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+
+import pytest
 
 from tests.clihelp import llmcards
 from tests.exchange.anki_backend import (
@@ -73,10 +76,16 @@ def test_fields_beyond_front_and_back_follow_the_back_and_are_reported(tmp_path:
     assert "Vocab: 1 note with fields beyond a front and a back" in again.stdout
 
 
-def test_a_cloze_back_extra_goes_back_into_its_field(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kept", [True, False], ids=["note-kept", "imported-by-older-llmcards"])
+def test_a_cloze_back_extra_goes_back_into_its_field(tmp_path: Path, kept: bool) -> None:
     package, _ids = _package(tmp_path, [("Cloze", ["{{c1::Paris}} is in France", "capital city"])])
     db = tmp_path / "c.db"
     assert llmcards("--db", str(db), "import-anki", str(package)).exit_code == 0
+    if not kept:  # no Anki note to give back: the card's own text makes the note
+        con = sqlite3.connect(db)
+        with con:
+            con.execute("UPDATE card SET origin_guid = NULL, origin_ord = NULL")
+        con.close()
     assert _cards(db) == {"[...] is in France": "Paris is in France\n\ncapital city"}
     done = llmcards("--db", str(db), "export", "anki", str(tmp_path / "back.apkg"))
     assert done.exit_code == 0, done.stderr

@@ -7,6 +7,7 @@ nothing may come back under a new one.
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,3 +197,29 @@ def test_a_note_type_changed_in_anki_since_leaves_its_notes_alone(
         assert len(_notes(col)) == len(NOTES)
     finally:
         col.close()
+
+
+def test_a_card_your_notes_took_over_goes_as_a_card_of_your_notes(
+    studied: Studied, tmp_path: Path
+) -> None:
+    import sqlite3
+    import zipfile
+
+    notes = tmp_path / "lang.md"
+    notes.write_text("1. hello：world, as my notes say\n", encoding="utf-8")
+    took = llmcards("--db", str(studied.db), "import", str(notes), "--deck", "Lang")
+    assert "0 new, 1 updated" in took.stdout, took.stdout  # the card from Anki, taken over
+    done = llmcards("--db", str(studied.db), "export", "anki", str(studied.package), "--force")
+    assert done.exit_code == 0, done.stderr
+    with zipfile.ZipFile(studied.package) as archive:
+        (tmp_path / "c.anki2").write_bytes(archive.read("collection.anki2"))
+    con = sqlite3.connect(tmp_path / "c.anki2")
+    models = {
+        m["id"]: m["name"]
+        for m in json.loads(con.execute("select models from col").fetchone()[0]).values()
+    }
+    fields = {models[mid]: flds for mid, flds in con.execute("select mid, flds from notes")}
+    con.close()
+    assert "world, as my notes say" in fields["llmcards Basic"]
+    assert "Basic" not in models.values()  # no note of it is left to give back
+    assert {"Vocab", "Cloze", "Basic (and reversed card)"} <= set(fields)

@@ -111,7 +111,7 @@ class Origins:
         return note, model
 
     def anki_models(self) -> list[Model]:
-        """The note types to write into the package: llmcards' own are there already."""
+        """Their note types, but llmcards' own (a package writes those anyway)."""
         own = (s.BASIC_MODEL_ID, s.CLOZE_MODEL_ID)
         return [m for i, m in sorted(self.types.items()) if i not in own]
 

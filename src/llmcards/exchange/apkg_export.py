@@ -135,7 +135,9 @@ def export_apkg(
             try:
                 writer = _Writer(sqlite, settings, days, now, decks, progress)
                 writer.total = len(cards) + review_count  # the bar's length is known from the start
-                writer.write(notes, scheduling, origins.anki_models())
+                used = {note.model_id for note in notes}
+                models = [m for m in origins.anki_models() if m.id in used]
+                writer.write(notes, scheduling, models)
                 if pending is not None:
                     writer.merge_revlog(
                         _staged(pending, db, staging, settings.rollover_hour, now_ms)
