@@ -32,6 +32,27 @@ def test_new_counts_are_capped_by_the_daily_limit_minus_what_was_done(
     assert decks["L::词汇"]["new"] == 8
 
 
+def test_due_says_which_daily_limit_keeps_new_cards_back(
+    db_path: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("LLMCARDS_NOW", "2026-11-22T09:00:00+08:00")
+    note = tmp_path / "n.md"
+    note.write_text("".join(f"{i}. 概念{i}：解释{i}\n" for i in range(1, 15)), encoding="utf-8")
+    db = str(db_path)
+    llmcards("--db", db, "import", str(note), "--deck", "强化学习")
+    llmcards("--db", db, "config", "new_per_day", "3")
+    for card in llmcards("--db", db, "due", "--json").json()["cards"]:
+        assert llmcards("--db", db, "rate", str(card["id"]), "easy").exit_code == 0
+    shown = llmcards("--db", db, "due")
+    assert shown.exit_code == 0
+    assert "New-card limit reached: 3 a day (new_per_day); 11 new cards wait" in shown.stdout
+    assert "llmcards config new_per_day 14" in shown.stdout
+    limits = llmcards("--db", db, "due", "--json").json()["limits_reached"]
+    assert limits == [
+        {"kind": "new", "deck": "强化学习", "per_day": 3, "waiting": 11, "setting": "new_per_day"}
+    ]
+
+
 def test_suspend_and_unsuspend_from_the_command_line(db_path: Path, tmp_path: Path) -> None:
     note = tmp_path / "n.md"
     note.write_text("1. GRU：两个门\n2. LSTM：三个门\n", encoding="utf-8")

@@ -16,6 +16,7 @@ from llmcards.cli.state import STATE
 if TYPE_CHECKING:
     from llmcards.config import Settings
     from llmcards.scheduling.queue import Queue
+    from llmcards.scheduling.types import LimitReached
 
 
 def due(
@@ -30,7 +31,7 @@ def due(
     """What is due now, per deck, after daily limits."""
     from llmcards import clock
     from llmcards.cards import find_deck
-    from llmcards.scheduling.queue import build_queue, next_due_in
+    from llmcards.scheduling.queue import build_queue, limits_reached, next_due_in
     from llmcards.store.fastread import FastQueueReads, raw_connection
 
     settings = STATE.settings()
@@ -54,6 +55,8 @@ def due(
             if not order
             else (None, 0)
         )
+        # Nothing left today while cards wait: say which daily limit keeps them back.
+        limits = limits_reached(reads, now=now, settings=settings, deck=full) if not order else []
     counts = queue.counts(now)
     if as_json:
         from llmcards.cli.output import print_json
@@ -63,10 +66,23 @@ def due(
                 "now": now.isoformat(),
                 "counts": {"new": counts.new, "learning": counts.learning, "review": counts.review},
                 "cards": _due_cards_json([rows[i] for i in order if i in rows], now, settings),
+                "limits_reached": [_limit_json(limit) for limit in limits],
             }
         )
         return
-    _print_due(queue, now, full, upcoming, settings)
+    _print_due(queue, now, full, upcoming, settings, limits)
+
+
+def _limit_json(limit: LimitReached) -> dict[str, Any]:
+    from llmcards.scheduling.limit_text import limit_key
+
+    return {
+        "kind": limit.kind,
+        "deck": limit.deck,
+        "per_day": limit.per_day,
+        "waiting": limit.waiting,
+        "setting": limit_key(limit),
+    }
 
 
 def _due_cards_json(rows: list[Any], now: datetime, settings: Settings) -> list[dict[str, Any]]:
@@ -91,10 +107,13 @@ def _print_due(
     deck: str | None,
     upcoming: tuple[datetime | None, int],
     settings: Settings,
+    limits: list[LimitReached],
 ) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     from llmcards.cli.output import console, shown
+    from llmcards.scheduling.limit_text import limit_lines
 
     out = console()
     counts = queue.counts(now)
@@ -109,6 +128,8 @@ def _print_due(
             out.print(
                 f"Nothing due now{where}. Next: {_when(moment, now, settings)}, {how_many} card{'s' * (how_many != 1)}."
             )
+        for limit in limits:
+            out.print(escape(limit_lines(limit)))
         return
     from llmcards.scheduling.labels import LEARN_AHEAD
 
