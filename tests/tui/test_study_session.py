@@ -359,3 +359,29 @@ async def test_at_40_columns_the_progress_counts_show_whole(tmp_path: Path) -> N
         progress = app.screen.query_one("#progress")
         assert "new 20 · learn 0 · due 0" in text_of(progress)
         assert progress.region.right <= header.content_region.right, progress.region
+
+
+@pytest.mark.parametrize("width", [60, 65, 66, 80])
+async def test_every_rating_label_shows_whole_at_any_width(tmp_path: Path, width: int) -> None:
+    from rich.cells import cell_len
+    from textual.widgets import Button
+
+    from llmcards.cards import CardDraft
+    from llmcards.store.sync import sync_file
+
+    path = tmp_path / "r.db"
+    db = open_db(path)
+    drafts = [CardDraft(deck=(ROOT,), front="概念", back="答案", line=1)]
+    with db.write() as conn:
+        sync_file(conn, root=ROOT, source_path="/n.md", drafts=drafts, now=NOW_DT)
+    db.close()
+    app = create_app(db_path=path, deck=ROOT, settings=Settings(fuzz=False), now=NOW_DT)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        for rating in (1, 2, 3, 4):
+            button = app.screen.query_one(f"#rate-{rating}", Button)
+            label = str(button.label)
+            assert button.region.right <= width, (width, label, button.region)
+            assert button.content_region.width >= cell_len(label), (width, label)

@@ -38,8 +38,9 @@ Clock = Callable[[], datetime]
 class LlmcardsApp(App[None]):
     TITLE = "llmcards"
     # Screens get -narrow / -short below these sizes and lay themselves out to fit (down
-    # to 40×12: wrapped header, ratings in two rows, borderless inputs).
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
+    # to 40×12: wrapped header, ratings in two rows, borderless inputs). 66: four rating
+    # buttons with the longest intervals ("4 Easy 10.5mo") and their gaps need that much.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (66, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
     BINDINGS = [
         Binding(
