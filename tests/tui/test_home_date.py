@@ -25,3 +25,16 @@ def test_before_the_rollover_hour_the_home_date_is_still_yesterdays(
     one_am = datetime(2026, 12, 5, 1, 0, tzinfo=UTC)  # Saturday, 01:00
     assert "Fri 4 Dec" in _line(one_am, rollover_hour=4)
     assert "Sat 5 Dec" in _line(one_am, rollover_hour=0)
+
+
+@pytest.mark.parametrize("width", [38, 60, 100])
+def test_the_name_gives_way_to_the_day_s_facts_rather_than_being_cut(width: int) -> None:
+    from rich.console import Console
+
+    now = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+    console = Console(width=width, record=True)
+    data = HomeData(now=now, decks=(), streak=12, rollover_hour=4)
+    console.print(header_line(data))
+    line = console.export_text().rstrip("\n")
+    assert "\n" not in line and line.rstrip().endswith("12-day streak")
+    assert "llmcards" in line if width >= 60 else "llm" not in line and "…" not in line
