@@ -131,3 +131,29 @@ async def test_undo_of_a_card_rated_elsewhere_since_is_refused_and_the_step_befo
         await settle(pilot)
         assert reviews_in(db_path) == [("GRU", 3), ("GRU", 4)]
         assert front(app) == "LSTM"
+
+
+async def test_undo_of_a_step_done_in_another_deck_goes_back_to_that_deck(
+    db_path: Path,
+) -> None:
+    app = home_app(db_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await rate_lstm_and_go_home(pilot, db_path)  # studying the root deck
+        tree = app.screen.query_one(DeckTree)
+        while tree.current_deck != f"{ROOT}::强化学习":
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert front(app) == "折扣回报 Discounted Return"
+        await pilot.press("space", "3", "u")  # this deck's own step first
+        await settle(pilot)
+        assert front(app) == "折扣回报 Discounted Return" and reviews_in(db_path) == [("LSTM", 3)]
+        await pilot.press("u")  # LSTM was rated while studying the root deck
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StudyScreen) and screen.deck == ROOT
+        assert front(app) == "LSTM" and reviews_in(db_path) == []
+        assert "new 3" in text_of(screen.query_one("#progress"))  # the root deck's counts
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)

@@ -131,6 +131,11 @@ class LlmcardsApp(App[None]):
         driver, self._first_driver = self._first_driver or self._new_driver(deck), None
         self.push_screen(StudyScreen(driver, deck=deck, undo_first=undo))
 
+    def undo_in_deck(self, deck: str | None) -> None:
+        """From a study screen: study `deck` instead, with the last step of this run (done
+        while studying it) taken back."""
+        self.switch_screen(StudyScreen(self._new_driver(deck), deck=deck, undo_first=True))
+
     def undo_from_home(self) -> bool:
         """`u` on the deck list: back to studying the deck of the last step of this run,
         with that step taken back. False when there is nothing to undo."""

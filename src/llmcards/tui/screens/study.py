@@ -453,7 +453,13 @@ class StudyScreen(Screen[None]):
         if self.busy:
             self._keep("undo")  # takes back what is being saved, once it is
         elif self.view is not None and self.view.undo_left:
-            self._submit("undo", self.driver.undo)
+            step = self.driver.history.last()
+            if step is not None and step.deck != self.deck:
+                # Done while studying another deck: take it back there, so the header,
+                # the counts and the cards after it are that deck's.
+                self.app.undo_in_deck(step.deck)
+            else:
+                self._submit("undo", self.driver.undo)
         else:
             self.notify(NOTHING_TO_UNDO, severity="warning")
 
