@@ -97,6 +97,28 @@ def test_ctrl_c_while_a_re_import_writes_keeps_the_cards_as_they_were(
     assert backs(db) == before
 
 
+def test_ctrl_c_after_the_import_was_saved_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from llmcards.store.db import Database
+
+    notes = tmp_path / "regularization.md"
+    notes.write_text(NOTE, encoding="utf-8")
+    db = tmp_path / "c.db"
+    close = Database.close
+
+    def interrupted_close(self: Database) -> None:  # the commit is behind us here
+        close(self)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Database, "close", interrupted_close)
+    done = llmcards("--db", str(db), "import", str(notes))
+    monkeypatch.setattr(Database, "close", close)
+    assert done.exit_code == 130
+    assert done.stderr.startswith("llmcards: interrupted after the import was saved;")
+    assert set(backs(db)) == {"Dropout", "权重衰减"}
+
+
 def test_ctrl_c_in_any_command_is_one_line_and_exit_130(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

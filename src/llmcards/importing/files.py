@@ -56,22 +56,29 @@ def import_at(
     loads. A dry run never creates a missing database.
 
     Ctrl-C before the transaction commits is `Interrupted`, "nothing was imported" (the
-    transaction rolls back); from its commit on it stays a KeyboardInterrupt, which
-    claims nothing."""
+    transaction rolls back); after the commit, `Interrupted` saying it was saved; during
+    the commit it stays a KeyboardInterrupt, which claims nothing."""
     commit = CommitStarted()
     try:
         return _import_at(db_path, paths, deck=deck, dry_run=dry_run, now=now, commit=commit)
     except KeyboardInterrupt:
+        if commit.done:
+            raise Interrupted(
+                "interrupted after the import was saved; import the same files again to see "
+                "what it did (nothing changes the second time)"
+            ) from None
         if commit.started:
-            raise
+            raise  # during the commit itself: either way may be true
         raise Interrupted("interrupted; nothing was imported") from None
 
 
 @dataclass
 class CommitStarted:
-    """Whether an import's transaction got to its commit (set as its last step)."""
+    """Whether an import's transaction got to its commit (set as its last step), and
+    whether the commit went through."""
 
     started: bool = False
+    done: bool = False
 
 
 def _import_at(
@@ -359,6 +366,8 @@ def _import_in_transaction(
             conn.rollback()
         if commit is not None:
             commit.started = True
+    if commit is not None:
+        commit.done = not dry_run
     return ImportReport(reports, dry_run=dry_run)
 
 
