@@ -86,3 +86,15 @@ async def test_keys_in_the_palette_opens_the_help_screen_and_escape_closes_it(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, StudyScreen)
+
+
+async def test_open_link_is_offered_only_for_a_card_with_a_link(db_path: Path) -> None:
+    app = study_app(db_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)  # LSTM: its answer links to a page
+        assert "Open the first link or image" in await palette_shows(pilot, "open")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("space", "3")  # GRU: no link
+        await settle(pilot)
+        assert "Open the first link or image" not in await palette_shows(pilot, "open")

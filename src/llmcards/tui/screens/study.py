@@ -421,6 +421,10 @@ class StudyScreen(Screen[None]):
         with something to undo (the key still says "Nothing to undo")."""
         if action == "undo":
             return self.view is not None and self.view.undo_left > 0
+        if action == "open_link":  # the key says why not; the palette lists only what works
+            return bool(self.check_action(action, parameters)) and bool(
+                self.query_one(CardView).first_link
+            )
         return bool(self.check_action(action, parameters))
 
     def action_reveal(self) -> None:
