@@ -196,7 +196,7 @@ async def test_a_rating_key_while_a_rating_is_saved_is_not_used_and_the_screen_s
         await pilot.press("space", "3", "4")  # the 4: for LSTM again, or for a card not shown
         said = toasts(app)
         assert said == [
-            "Saving the last rating… that key was not used: press it again once the card shows."
+            "Saving the last rating… that key was not used: nothing was done to the next card."
         ]
         assert "busy" not in said[0]  # nothing else uses the database
         await settle(pilot)

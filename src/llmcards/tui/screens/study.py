@@ -71,7 +71,7 @@ KEPT_WHILE_SAVING = ("reveal", "undo")
 
 def key_not_used(cause: str) -> str:
     what = SAVING.get(cause, "the last change")
-    return f"Saving {what}… that key was not used: press it again once the card shows."
+    return f"Saving {what}… that key was not used: nothing was done to the next card."
 
 
 RATING_BINDING_IDS = {
