@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.markup import escape
 from rich.measure import Measurement
 from rich.panel import Panel
 from rich.table import Table
@@ -84,7 +83,8 @@ def stats_renderable(stats: Stats) -> RenderableType:
 def _panel(title: str, body: RenderableType) -> Panel:
     return Panel(
         body,
-        title=f"[bold]{escape(printable(title))}[/bold]",
+        # Cut with "…" where the panel is narrower than its title (Rich cuts it bare).
+        title=Text(printable(title), style="bold", overflow="ellipsis"),
         title_align="left",
         expand=False,
         padding=(0, 1),

@@ -123,3 +123,14 @@ async def test_no_row_of_any_panel_wraps(stats: Stats, width: int) -> None:
     assert len(hardest) == 1 + len(stats.hardest), hardest
     assert all(row.endswith(("leech · suspended", "leech")) for row in hardest[1:9]), hardest
     assert len(panel(lines, "Cards")) == 8
+
+
+def test_a_panel_title_too_long_for_its_width_ends_in_an_ellipsis() -> None:
+    from rich.console import Console
+
+    from llmcards.stats_view import _panel
+
+    console = Console(width=30, record=True)
+    console.print(_panel("Due — today 5, next 7 days 50, 30 days 400", "x"))
+    top = console.export_text().splitlines()[0]
+    assert top.startswith("╭─ Due — today 5") and top.endswith("…─╮"), top
