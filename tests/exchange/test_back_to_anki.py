@@ -223,3 +223,31 @@ def test_a_card_your_notes_took_over_goes_as_a_card_of_your_notes(
     assert "world, as my notes say" in fields["llmcards Basic"]
     assert "Basic" not in models.values()  # no note of it is left to give back
     assert {"Vocab", "Cloze", "Basic (and reversed card)"} <= set(fields)
+
+
+def test_csv_export_updates_the_notes_it_came_from(studied: Studied, tmp_path: Path) -> None:
+    from anki.collection import ImportCsvRequest
+
+    done = llmcards("--db", str(studied.db), "export", "csv", str(tmp_path / "cards.csv"))
+    assert done.exit_code == 0, done.stderr
+    target = tmp_path / "same.anki2"
+    shutil.copy(studied.collection, target)
+    col = open_anki(target)
+    try:
+        path = str(tmp_path / "cards.csv")
+        metadata = col.get_csv_metadata(path=path, delimiter=None)
+        log = col.import_csv(ImportCsvRequest(path=path, metadata=metadata)).log
+        notes = {
+            n.guid: (n.note_type()["name"], n.fields[0], list(n.fields))
+            for n in (col.get_note(nid) for nid in col.find_notes(""))
+        }
+    finally:
+        col.close()
+    # was 5 new notes, each a second copy as a Basic note (the reversed note's two cards two)
+    assert (len(log.new), len(log.conflicting), len(log.missing_notetype)) == (0, 0, 0)
+    assert len(log.updated) + len(log.duplicate) == len(NOTES)
+    assert {g: (t, f) for g, (t, f, _) in notes.items()} == {
+        g: (t, f) for g, (t, f, _) in studied.notes.items()
+    }  # each note once, of its own note type, its first field as it was
+    vocab = next(fields for name, _, fields in notes.values() if name == "Vocab")
+    assert vocab == ["水", "water", "水を飲む"]  # every field in its place
