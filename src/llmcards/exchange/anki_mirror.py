@@ -246,6 +246,35 @@ class Mirror:
         for start in range(0, len(requests), 2000):
             self.col.add_notes(requests[start : start + 2000])
 
+    def import_package(self, path: Path) -> None:
+        """Notes of a package (`apkg_export.write_notes_package`) added as Anki's importer
+        adds them: a note type the mirror lacks under its own id; one it has (same id and
+        fields) used as it is, never changed; a note whose GUID it has left alone."""
+        from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+        from anki.import_export_pb2 import IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_NEVER as never
+
+        options = ImportAnkiPackageOptions(
+            with_scheduling=False,
+            with_deck_configs=False,
+            update_notes=never,
+            update_notetypes=never,
+        )
+        self.col.import_anki_package(
+            ImportAnkiPackageRequest(package_path=str(path), options=options)
+        )
+
+    def guids_present(self, guids: Sequence[str]) -> set[str]:
+        """Which of these note GUIDs the mirror has, under any note type."""
+        found: set[str] = set()
+        wanted = sorted(set(guids))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                self.col.db.list(f"select guid from notes where guid in ({marks})", *chunk)
+            )
+        return found
+
     def update_notes(self, notes: list[tuple[int, list[str], list[str]]]) -> None:
         """(note id, fields, tags) each; Anki adds cards for new cloze numbers."""
         changed = []

@@ -51,6 +51,9 @@ class CardIdentity(Protocol):
     cloze_text: str
     guid: str | None
     note_guid: str | None
+    origin_guid: str | None
+    origin_ord: int | None
+    source_path: str
 
 
 @cache
@@ -88,8 +91,12 @@ def is_cloze_note(card: CardIdentity) -> bool:
     return card.kind == "cloze" and bool(card.cloze_text.strip())
 
 
-def anki_key(card: CardIdentity) -> tuple[str, int]:
-    """Where the card lives in Anki: (note GUID, card ordinal)."""
+def anki_key(card: CardIdentity, origins: Origins | None = None) -> tuple[str, int]:
+    """Where the card lives in Anki: (note GUID, card ordinal). With `origins`, a card
+    that came from Anki lives in the note it came from, as `build_notes` writes it."""
+    if origins is not None and origins.note_of(card) is not None:
+        assert card.origin_guid is not None and card.origin_ord is not None
+        return card.origin_guid, card.origin_ord
     if is_cloze_note(card):
         return note_guid(card), cloze_ord(card)
     return card_guid(card), 0

@@ -164,6 +164,33 @@ def export_apkg(
     )
 
 
+def write_notes_package(
+    path: Path, notes: list[AnkiNote], models: list[Model], settings: Settings, now: datetime
+) -> None:
+    """A package of `notes` alone, under the note types `models` (notes that came from
+    Anki): new cards, no reviews, no media, no llmcards note type. Sync imports it into
+    its mirror, because only Anki's package import adds a note type under the id it had
+    (its note type API always gives a new one); the schedules and reviews follow as sync
+    writes them for every card."""
+    cards = [card for note in notes for _, card in note.cards]
+    decks = deck_ids({c.deck for c in cards})
+    with tempfile.TemporaryDirectory(prefix="llmcards-sync-") as work:
+        collection = Path(work) / "collection.anki2"
+        sqlite = sqlite3.connect(collection)
+        try:
+            writer = _Writer(
+                sqlite, settings, AnkiDays(now, settings.rollover_hour), now, decks, None
+            )
+            writer.write(notes, False, models, own_models=False)
+            s.create_indexes(sqlite)
+            sqlite.commit()
+        finally:
+            sqlite.close()
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.write(collection, "collection.anki2")
+            archive.writestr("media", "{}")
+
+
 def _pack_media(archive: zipfile.ZipFile, media: MediaPacker) -> dict[str, str]:
     """The images as entries "0", "1", … and the `media` map of entry to file name (the
     legacy package layout every Anki reads). A file gone since it was found is left out."""
@@ -282,7 +309,14 @@ class _Writer:
         if self.progress:
             self.progress(self.done, self.total)
 
-    def write(self, notes: list[AnkiNote], scheduling: bool, anki_models: list[Model]) -> None:
+    def write(
+        self,
+        notes: list[AnkiNote],
+        scheduling: bool,
+        anki_models: list[Model],
+        *,
+        own_models: bool = True,
+    ) -> None:
         self.db.execute("pragma journal_mode = off")
         self.db.execute("pragma synchronous = off")
         s.create_schema(self.db)
@@ -293,6 +327,7 @@ class _Writer:
             {i: n for n, i in self.decks.items()},
             now_ms,
             anki_models,
+            own_models=own_models,
         )
         self._notes_and_cards(notes, scheduling)
 

@@ -135,11 +135,14 @@ def write_col_row(
     decks: dict[int, str],
     mod_ms: int,
     anki_models: Sequence[Model] = (),
+    *,
+    own_models: bool = True,
 ) -> None:
     """The single `col` row: timing, note types, decks and the deck options.
-    `anki_models`: note types of notes that came from Anki, to write as they were."""
+    `anki_models`: note types of notes that came from Anki, to write as they were;
+    `own_models=False` leaves out llmcards' two (a package holding none of their notes)."""
     mod_s = mod_ms // 1000
-    models = _models(mod_s)
+    models = _models(mod_s) if own_models else {}
     models.update({str(model.id): _anki_model(model) for model in anki_models})
     presets = _presets(settings)
     conf_of = {deck: presets[limits] for deck, limits in settings.deck_limits.items()}

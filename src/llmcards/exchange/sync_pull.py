@@ -6,7 +6,9 @@ id, so never twice) and the touched cards are replayed (`sync_history`). Cards o
 llmcards' note types that this database lacks (a second machine starting empty) are
 created, with the source `anki-sync` until notes with the same GUID are imported here
 (`store/adopt`). A suspension changed in Anki since the last sync applies here.
-Notes of other note types, the user's own decks, are never read.
+Notes of other note types, the user's own decks, are never read, but for the notes
+cards here came from (`import-anki`): such a card is synced as the Anki note it came
+from (`anki_origin`), so the reviews made of it elsewhere come in as well.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from llmcards.exchange.anki_days import AnkiDays
 from llmcards.exchange.anki_mirror import Mirror
 from llmcards.exchange.anki_notes import anki_key
 from llmcards.exchange.anki_notes_in import CardText, card_text
+from llmcards.exchange.anki_origin import load_origins
 from llmcards.exchange.apkg_import import card_uid, ensure_deck, note_uid, own_tags
 from llmcards.exchange.package_reader import Model
 from llmcards.exchange.sync_history import Incoming, merge_reviews
@@ -42,6 +45,8 @@ select c.id, n.id, n.guid, n.mid, c.ord, coalesce(nullif(c.odid, 0), c.did), c.q
 from cards c join notes n on n.id = c.nid
 where n.mid in ({models})
 """
+# The cards of the notes cards here came from, whatever their note type.
+ORIGIN_CARDS = MIRROR_CARDS.replace("n.mid in ({models})", "n.guid in ({guids})")
 
 
 @dataclass(slots=True)
@@ -74,6 +79,17 @@ class LocalCard:
     suspended: bool
     anki_suspended: bool | None
     source_path: str
+    origin_guid: str | None
+    origin_ord: int | None
+
+
+@dataclass
+class LocalCards:
+    by_place: dict[tuple[str, int], LocalCard]  # every card by its place in Anki
+    from_anki: set[str] = field(default_factory=set)  # GUIDs of notes cards came from
+    # Where an older llmcards synced such a card, as an llmcards note of its own: that
+    # note is no card to make here (it is the card synced as its Anki note now).
+    former: set[tuple[str, int]] = field(default_factory=set)
 
 
 @dataclass
@@ -85,13 +101,23 @@ class PullReport:
     touched: set[int] = field(default_factory=set)
 
 
-def mirror_cards(mirror: Mirror, models: dict[int, str]) -> dict[tuple[str, int], MirrorCard]:
+def mirror_cards(
+    mirror: Mirror, models: dict[int, str], from_anki: set[str] | None = None
+) -> dict[tuple[str, int], MirrorCard]:
+    """The cards of llmcards' note types, and those of the notes `from_anki` (GUIDs)."""
     sql = MIRROR_CARDS.format(models=",".join(str(m) for m in models))
-    return {(row[2], row[4]): MirrorCard(*row) for row in mirror.query(sql)}
+    found = {(row[2], row[4]): MirrorCard(*row) for row in mirror.query(sql)}
+    wanted = sorted(from_anki or ())
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = mirror.query(ORIGIN_CARDS.format(guids=",".join("?" * len(chunk))), *chunk)
+        found.update({(row[2], row[4]): MirrorCard(*row) for row in rows})
+    return found
 
 
-def local_cards(conn: Connection) -> dict[tuple[str, int], LocalCard]:
-    """Every card by its Anki place; a live card wins over a retired one of the same place."""
+def local_cards(conn: Connection) -> LocalCards:
+    """Every card by its Anki place; a live card wins over a retired one of the same place.
+    A card that came from Anki is placed in the note it came from (`anki_key`)."""
     rows = conn.execute(
         select(
             CARD.c.id,
@@ -106,13 +132,20 @@ def local_cards(conn: Connection) -> dict[tuple[str, int], LocalCard]:
             CARD.c.suspended,
             CARD.c.anki_suspended,
             CARD.c.source_path,
+            CARD.c.origin_guid,
+            CARD.c.origin_ord,
         ).order_by(CARD.c.retired.desc(), CARD.c.id)
     ).all()
-    found: dict[tuple[str, int], LocalCard] = {}
-    for row in rows:
-        card = LocalCard(**row._mapping)
+    cards = [LocalCard(**row._mapping) for row in rows]
+    origins = load_origins(conn, cards)
+    found = LocalCards({})
+    for card in cards:
         card.cloze_ord, card.cloze_text = card.cloze_ord or 0, card.cloze_text or ""
-        found[anki_key(card)] = card
+        place = anki_key(card, origins)
+        found.by_place[place] = card
+        if place != anki_key(card):
+            found.from_anki.add(place[0])
+            found.former.add(anki_key(card))
     return found
 
 
@@ -124,8 +157,8 @@ def pull(
     now: datetime,
 ) -> PullReport:
     report = PullReport()
-    remote = mirror_cards(mirror, models)
     local = local_cards(conn)
+    remote = mirror_cards(mirror, models, local.from_anki)
     model_info = _models(models)
     decks = {int(did): name for did, name in mirror.query("select id, name from decks")}
     deck_ids: dict[str, int] = {}
@@ -133,8 +166,10 @@ def pull(
     suspend: dict[int, bool] = {}
     placed: dict[int, MirrorCard] = {}  # llmcards card id -> its mirror card
     for key, card in remote.items():
-        mine = local.get(key)
+        mine = local.by_place.get(key)
         suspended = card.queue == s.QUEUE_SUSPENDED
+        if mine is None and (card.mid not in models or key in local.former):
+            continue  # an Anki note's card no card here came from; see `LocalCards.former`
         if mine is None:
             made = _with_front(card_text(model_info[card.mid], card.flds.split("\x1f"), card.ord))
             by_cid[card.cid] = _create(conn, card, made, decks, deck_ids, now)
@@ -170,7 +205,8 @@ def pull(
             .values(suspended=bindparam("s"), anki_suspended=bindparam("s")),
             [{"_id": card_id, "s": value} for card_id, value in suspend.items()],
         )
-    report.reviews, report.touched = _reviews(conn, mirror, models, by_cid, settings)
+    from_anki = [c.cid for c in remote.values() if c.mid not in models and c.cid in by_cid]
+    report.reviews, report.touched = _reviews(conn, mirror, models, by_cid, from_anki, settings)
     _keep_due_dates(conn, mirror, {i: placed[i] for i in report.touched}, settings)
     return report
 
@@ -187,16 +223,23 @@ def _reviews(
     mirror: Mirror,
     models: dict[int, str],
     by_cid: dict[int, int],
+    from_anki: list[int],
     settings: Settings,
 ) -> tuple[int, set[int]]:
     known = known_anki_ids(conn)
     incoming: dict[int, list[Incoming]] = {}
-    # Only llmcards' note types: a long-time Anki user's own revlog can be millions of rows.
-    for rid, cid, ease, taken, kind in mirror.query(
+    # Only llmcards' note types and the cards that came from Anki (`from_anki`, their
+    # ids in the mirror): a long-time Anki user's own revlog can be millions of rows.
+    revlog = mirror.query(
         "select id, cid, ease, time, type from revlog where cid in (select c.id from cards c"
         f" join notes n on n.id = c.nid where n.mid in ({','.join(map(str, models))}))"
-        " order by id"
-    ):
+    )
+    for start in range(0, len(from_anki), 500):
+        chunk = from_anki[start : start + 500]
+        revlog += mirror.query(
+            f"select id, cid, ease, time, type from revlog where cid in ({','.join(map(str, chunk))})"
+        )
+    for rid, cid, ease, taken, kind in sorted(revlog, key=lambda row: row[0]):
         card_id = by_cid.get(cid)
         if card_id is None or rid in known or not 1 <= ease <= 4 or kind not in _ANSWERS:
             continue  # another note type's card, a known review, or a manual reschedule

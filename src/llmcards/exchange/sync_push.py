@@ -6,14 +6,24 @@ export's arithmetic (`anki_cards.card_schedule`) counted in the mirror's own day
 what differs from the mirror is written, so a second sync right away changes nothing.
 Reviews go into the revlog under ids recorded here first (`review_log.anki_id`); a push
 cut off half-way is finished by the next one, and no review is written twice.
+
+A card that came from Anki (`import-anki`) goes as the Anki note it came from, as the
+export writes it (`anki_origin`): when the mirror has that note (the usual case: the
+server holds the collection it came from), its schedule and the reviews made here go
+to that note's card, and the note itself is left as it is in Anki (its fields, tags,
+note type and deck). When the mirror lacks it, it is added under its own GUID and note
+type, through Anki's package import (`write_notes_package`), which keeps the note
+type's id, or takes the mirror's own when it has that note type.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import Connection, bindparam, select, update
 
@@ -25,6 +35,8 @@ from llmcards.exchange.anki_cards import card_schedule
 from llmcards.exchange.anki_days import AnkiDays
 from llmcards.exchange.anki_mirror import Mirror
 from llmcards.exchange.anki_notes import AnkiNote, anki_key, build_notes
+from llmcards.exchange.anki_origin import Origins, load_origins
+from llmcards.exchange.apkg_export import write_notes_package
 from llmcards.exchange.media import MediaPacker
 from llmcards.exchange.revlog_sql import revlog_sql
 from llmcards.exchange.selection import ExportCard, selected_cards
@@ -60,15 +72,18 @@ def push(
             cards = selected_cards(conn, None)
         except UserError:  # no cards at all: nothing to push
             cards = []
+        origins = load_origins(conn, cards)
     media = MediaPacker()
-    notes = build_notes(cards, media)
+    notes = build_notes(cards, media, origins=origins)
     model_of = {kind: mid for mid, kind in models.items()}
-    decks = _notes(mirror, notes, model_of, report)
+    decks = _notes(mirror, notes, model_of, origins, settings, now, report)
     report.media = _media(mirror, media)
-    remote = mirror_cards(mirror, models)
-    _schedules(mirror, cards, remote, decks, settings, now, report)
+    places = {card.id: anki_key(card, origins) for card in cards}
+    from_anki = {place[0] for card in cards if (place := places[card.id]) != anki_key(card)}
+    remote = mirror_cards(mirror, models, from_anki)
+    _schedules(mirror, cards, places, from_anki, remote, decks, settings, now, report)
     report.cards_retired = _retire(db, mirror, remote, now)
-    ids = {card.id: remote[anki_key(card)].cid for card in cards if anki_key(card) in remote}
+    ids = {card.id: remote[places[card.id]].cid for card in cards if places[card.id] in remote}
     report.reviews = _reviews(db, mirror, ids, settings, now)
     held = [{"_id": c.id, "s": bool(c.suspended)} for c in cards if c.id in ids]
     if held:  # what the mirror now holds, to tell a later change made in Anki from ours
@@ -83,7 +98,13 @@ def push(
 
 
 def _notes(
-    mirror: Mirror, notes: list[AnkiNote], model_of: dict[str, int], report: PushReport
+    mirror: Mirror,
+    notes: list[AnkiNote],
+    model_of: dict[str, int],
+    origins: Origins,
+    settings: Settings,
+    now: datetime,
+    report: PushReport,
 ) -> dict[str, int]:
     """New notes added, changed ones updated; returns the mirror's deck ids by name."""
     existing = {
@@ -99,8 +120,26 @@ def _notes(
             decks[name] = mirror.deck_id(name)
         return decks[name]
 
+    own = (s.BASIC_MODEL_ID, s.CLOZE_MODEL_ID)
+    from_anki = [note for note in notes if note.model_id not in own]
+    present = mirror.guids_present([note.guid for note in from_anki])
+    missing = [note for note in from_anki if note.guid not in present]
+    if missing:  # Anki's own note, where the mirror has it, is Anki's: left as it is
+        used = {note.model_id for note in missing}
+        with tempfile.TemporaryDirectory(prefix="llmcards-sync-") as work:
+            package = Path(work) / "notes.apkg"
+            write_notes_package(
+                package,
+                missing,
+                [m for m in origins.anki_models() if m.id in used],
+                settings,
+                now,
+            )
+            mirror.import_package(package)
     added, changed = [], []
     for note in notes:
+        if note.model_id not in own:
+            continue
         mid = model_of["cloze" if note.model_id == s.CLOZE_MODEL_ID else "basic"]
         found = existing.get(note.guid)
         if found is None:
@@ -114,9 +153,10 @@ def _notes(
             changed.append((found[0], note.fields, note.tags))
     mirror.add_notes(added)
     mirror.update_notes(changed)
-    for card_deck in {card.deck for note in notes for _, card in note.cards}:
-        deck_id(card_deck)
-    report.notes_added, report.notes_updated = len(added), len(changed)
+    for note in [*missing, *(note for note in notes if note.model_id in own)]:
+        for _, card in note.cards:
+            deck_id(card.deck)
+    report.notes_added, report.notes_updated = len(added) + len(missing), len(changed)
     return decks
 
 
@@ -149,12 +189,16 @@ def _media(mirror: Mirror, media: MediaPacker) -> int:
 def _schedules(
     mirror: Mirror,
     cards: list[ExportCard],
+    places: dict[int, tuple[str, int]],
+    from_anki: set[str],
     remote: dict[tuple[str, int], MirrorCard],
     decks: dict[str, int],
     settings: Settings,
     now: datetime,
     report: PushReport,
 ) -> None:
+    """Each card's schedule onto its card in the mirror. A card of a note that came from
+    Anki (`from_anki`) stays in the deck Anki has it in."""
     days = AnkiDays(datetime.fromtimestamp(mirror.crt, UTC), settings.rollover_hour)
     today_ends = clock.next_day_start(now, settings.rollover_hour).timestamp()
     current = {
@@ -167,7 +211,8 @@ def _schedules(
     updates = []
     mod = int(now.timestamp())
     for card in cards:
-        place = remote.get(anki_key(card))
+        key = places[card.id]
+        place = remote.get(key)
         if place is None:
             continue  # a cloze number Anki does not see in the text
         have = current.get(place.cid)
@@ -185,7 +230,7 @@ def _schedules(
         )
         reps, lapses = (0, 0) if card.state == NEW else (card.reps, card.lapses)
         want = (
-            decks.get(card.deck, have[0]),
+            have[0] if key[0] in from_anki else decks.get(card.deck, have[0]),
             sched.type,
             sched.queue,
             sched.due,
@@ -209,11 +254,13 @@ def _retire(
     suspended in Anki once, the nearest thing Anki has; its note is not deleted. If it is
     unsuspended there later, that stands; if it comes back to the notes, it is unsuspended."""
     with db.read() as conn:
-        gone = [
-            (card.id, remote[key].cid)
-            for key, card in local_cards(conn).items()
-            if card.retired and not card.anki_suspended and key in remote
-        ]
+        local = local_cards(conn)
+    gone = [
+        (card.id, remote[key].cid)
+        for key, card in local.by_place.items()
+        if card.retired and not card.anki_suspended and key in remote
+        and key[0] not in local.from_anki  # an Anki note's card: Anki's to suspend
+    ]  # fmt: skip
     if not gone:
         return 0
     mirror.execute_many(
