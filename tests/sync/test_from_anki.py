@@ -26,10 +26,13 @@ CARDS = 5  # the reversed note has two
 
 def _notes(phone: Phone) -> dict[str, tuple[str, int, str]]:
     """guid -> (note type name, note type id, fields) of every note on the phone."""
-    return {
-        n.guid: (n.note_type()["name"], n.mid, "\x1f".join(n.fields))
-        for n in (phone.col.get_note(nid) for nid in phone.col.find_notes(""))
-    }
+    found = {}
+    for nid in phone.col.find_notes(""):
+        note = phone.col.get_note(nid)
+        note_type = note.note_type()
+        assert note_type is not None
+        found[note.guid] = (str(note_type["name"]), int(note.mid), "\x1f".join(note.fields))
+    return found
 
 
 def _anki_user(folder: Path, server: Server) -> tuple[Phone, Path]:
