@@ -98,6 +98,8 @@ async def test_command_palette_lists_every_study_key_where_it_works(db_path: Pat
         seen = question + answer + summary
         for binding in StudyScreen.BINDINGS:
             assert isinstance(binding, Binding)
+            if binding.action == "open_link":
+                continue  # this card has no link (test_palette: offered on one that has)
             assert any(title.startswith(binding.description) for title in seen), binding.description
 
 
