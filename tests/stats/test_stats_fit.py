@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
-from textual.app import App
 
 from llmcards import clock
 from llmcards.cards import LEECH_TAG
@@ -19,6 +18,7 @@ from llmcards.stats.compute import Stats, compute_stats
 from llmcards.store.models import REVIEW
 from llmcards.tui.screens.stats import StatsScreen
 from tests.stats.history import add_review, local, make_collection, set_card
+from tests.stats.test_stats_screen import StatsHost
 from tests.tui.conftest import text_of
 
 NOW = "2026-11-22T09:30:00+08:00"
@@ -58,15 +58,6 @@ def stats(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Stats:
     return computed
 
 
-class _Host(App[None]):
-    def __init__(self, screen: StatsScreen) -> None:
-        super().__init__()
-        self.stats_screen = screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self.stats_screen)
-
-
 def cells(line: str) -> list[str]:
     """`line` one cell an item: a wide character, then "" for its second cell."""
     return [part for char in line for part in ((char, "") if cell_len(char) == 2 else (char,))]
@@ -99,7 +90,7 @@ BARS = "[ ▁▂▃▄▅▆▇█]"
 @pytest.mark.parametrize("width", [40, 60, 80, 100])
 async def test_no_row_of_any_panel_wraps(stats: Stats, width: int) -> None:
     screen = StatsScreen(None, stats=stats)
-    app = _Host(screen)
+    app = StatsHost(screen)
     async with app.run_test(size=(width, 40)) as pilot:
         await pilot.pause()
         lines = text_of(screen.query_one("#stats-view")).split("\n")

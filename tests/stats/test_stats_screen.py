@@ -25,7 +25,9 @@ def _text(screen: StatsScreen) -> str:
     return console.export_text()
 
 
-class _Host(App[None]):
+class StatsHost(App[None]):
+    """An app that shows one stats screen (the tests' own, built from their data)."""
+
     def __init__(self, screen: StatsScreen) -> None:
         super().__init__()
         self.stats_screen = screen
@@ -40,7 +42,7 @@ async def test_screen_shows_the_decks_stats_and_toggles_to_all(
     monkeypatch.setenv("LLMCARDS_NOW", "2026-11-22T09:30:00+08:00")
     db, _ids = hand_checked_collection(tmp_path / "cards.db")
     screen = StatsScreen(db, "NLP", Settings(), clock=clock.now)
-    app = _Host(screen)
+    app = StatsHost(screen)
     async with app.run_test(size=(120, 60)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -68,7 +70,7 @@ async def test_screen_takes_precomputed_stats_without_a_database(
         stats = compute_stats(conn, deck=None, now=clock.now(), settings=Settings())
     db.close()
     screen = StatsScreen(None, stats=stats)
-    app = _Host(screen)
+    app = StatsHost(screen)
     async with app.run_test(size=(120, 60)) as pilot:
         await pilot.pause()
         assert "Hardest cards" in _text(screen)
