@@ -157,3 +157,19 @@ async def test_undo_of_a_step_done_in_another_deck_goes_back_to_that_deck(
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_u_on_the_deck_list_that_cannot_undo_says_why_there(db_path: Path) -> None:
+    app = home_app(db_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await rate_lstm_and_go_home(pilot, db_path)
+        other = open_db(db_path)  # `llmcards rate` in another terminal, on LSTM
+        with other.read() as conn:
+            lstm = conn.exec_driver_sql("SELECT id FROM card WHERE front = 'LSTM'").scalar_one()
+        rate_card(other, lstm, 4, now=NOW_DT, settings=Settings(fuzz=False))
+        other.close()
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)  # no deck opened that was not asked for
+        assert "rated elsewhere since" in text_of(app.screen.query_one("#notice"))
+        assert reviews_in(db_path) == [("LSTM", 3), ("LSTM", 4)]

@@ -35,7 +35,14 @@ from llmcards.tui import heap
 from llmcards.tui.answer import link_target, shown_target
 from llmcards.tui.editor import edit_source
 from llmcards.tui.messages import DatabaseFailed, NothingToUndo, StudyUpdated
-from llmcards.tui.study_driver import NOTHING_TO_UNDO, StudyDriver, StudyView, is_busy
+from llmcards.tui.study_driver import (
+    NOTHING_TO_UNDO,
+    UNDO_GONE,
+    UNDO_REFUSED,
+    StudyDriver,
+    StudyView,
+    is_busy,
+)
 from llmcards.tui.widgets.card_view import CardView
 from llmcards.tui.widgets.deck_path import DeckPath
 from llmcards.tui.widgets.footer import Footer
@@ -319,6 +326,17 @@ class StudyScreen(Screen[None]):
     @on(StudyUpdated)
     def _apply(self, message: StudyUpdated) -> None:
         self._idle()
+        opened_to_undo, self._undo_first = self._undo_first, False
+        if opened_to_undo and message.view.notice.startswith((UNDO_REFUSED, UNDO_GONE)):
+            # `u` on the deck list, and that step cannot be taken back: say so there,
+            # rather than open a deck the user did not ask to study.
+            from llmcards.tui.screens.home import HomeScreen
+
+            home = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
+            self.app.close_study()
+            if isinstance(home, HomeScreen):
+                home.say(message.view.notice)
+            return
         if self.view is None:  # the first card: start-up is over
             self.call_after_refresh(self._started)
         before = self.view.card if self.view is not None else None
