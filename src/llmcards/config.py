@@ -132,6 +132,8 @@ DEFAULT_KEYS: dict[str, str] = {
     "browse.list": "down",
     "browse.suspend": "s",
     "browse.edit": "e",
+    "browse.first": "home",
+    "browse.last": "end",
     "stats.back": "escape,t",
     "stats.toggle_all": "a",
     "stats.reload": "r",

@@ -260,3 +260,26 @@ async def test_the_preview_shows_an_answer_as_the_study_screen_does(tmp_path: Pa
         await pilot.press(*["backspace"] * 2, *"巨大")
         await settle(pilot)
         assert len(answer.source) < MAX_SHOWN + 200  # cut, as in study, not 120,000 characters
+
+
+async def test_end_goes_to_the_last_card_found_and_home_to_the_first(
+    db_path: Path, settings: Settings, monkeypatch
+) -> None:
+    monkeypatch.setattr("llmcards.tui.screens.browse.PAGE_ROWS", 1)
+    app = create_app(db_path=db_path, settings=settings, now=NOW_DT, bundled_dir=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await pilot.press(*"GR", "end")  # in the search box End moves in the text
+        await settle(pilot)
+        assert isinstance(screen.focused, Input) and len(fronts_shown(screen)) == 1
+        await pilot.press("backspace", "backspace", "enter", "end")
+        await settle(pilot)
+        table = screen.query_one(DataTable)
+        assert len(fronts_shown(screen)) == 3 and table.cursor_row == 2
+        await pilot.press("home")
+        await settle(pilot)
+        assert table.cursor_row == 0

@@ -170,6 +170,24 @@ class BrowseScreen(Screen[None]):
             tooltip="From the search box: on to the list of cards",
         ),
         Binding(
+            "home",
+            "first_row",
+            "First",
+            id="browse.first",
+            show=False,
+            priority=True,  # before the table's own Home/End (its first and last column)
+            tooltip="To the first card listed",
+        ),
+        Binding(
+            "end",
+            "last_row",
+            "Last",
+            id="browse.last",
+            show=False,
+            priority=True,  # before the table's own Home/End (its first and last column)
+            tooltip="To the last card found (as in Anki's browser; all are listed then)",
+        ),
+        Binding(
             "s",
             "suspend",
             "Suspend",
@@ -276,14 +294,15 @@ class BrowseScreen(Screen[None]):
             )
         self.query_one("#browse-count", Static).update(count)
 
-    def _show_more(self) -> None:
-        """The next page of the cards found, added under the table's last row."""
+    def _show_more(self, rows: int | None = None) -> None:
+        """The next page of the cards found (`rows` of them; None: PAGE_ROWS), added under
+        the table's last row."""
         if len(self.rows) >= len(self.found):
             return
         table = self.query_one(DataTable)
         now = self.clock()
         widths = column_widths(self.size.width)
-        for row in self.found[len(self.rows) : len(self.rows) + PAGE_ROWS]:
+        for row in self.found[len(self.rows) : len(self.rows) + (rows or PAGE_ROWS)]:
             self.rows[row.id] = row
             table.add_row(*self._cells(row, now, widths), key=str(row.id))
         self._show_count()
@@ -352,6 +371,22 @@ class BrowseScreen(Screen[None]):
             self.query_one(DataTable).focus()
             return
         self.query_one("#browse-answer").toggle_class("-hidden")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("first_row", "last_row"):
+            return not isinstance(self.focused, Input)  # there: the text's start and end
+        return True
+
+    def action_first_row(self) -> None:
+        table = self.query_one(DataTable)
+        table.focus()
+        table.move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        table = self.query_one(DataTable)
+        self._show_more(len(self.found))  # the rest of them (20,000 rows: ~40 ms)
+        table.focus()
+        table.move_cursor(row=table.row_count - 1)
 
     def action_focus_list(self) -> None:
         self.query_one(DataTable).focus()
