@@ -299,3 +299,20 @@ def test_only_the_llmcards_that_made_a_new_database_says_so(
     assert other[0].stderr == f"llmcards: created a new database at {db}\n"
     assert (result.exit_code, result.stderr) == (0, "")  # this one found it made
     assert result.json()["unchanged"] == 1
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_an_empty_db_option_is_refused_not_read_as_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    # `--db "$DB"` with DB unset must not quietly use (and change) the default database.
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("LLMCARDS_DB", raising=False)
+    args = ("--db", "", "decks") if where == "before" else ("decks", "--db", "")
+    result = llmcards(*args)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert (
+        result.stderr
+        == "llmcards: error: --db is empty; give the database file's path, or leave --db out\n"
+    )
+    assert not list(tmp_path.rglob("*.db"))

@@ -77,6 +77,11 @@ def main(
         ),
     ] = False,
 ) -> None:
+    if db is not None and not db.strip():
+        from llmcards.errors import UserError
+
+        # `--db "$DB"` with DB unset: the default database is not what the script meant.
+        raise UserError("--db is empty; give the database file's path, or leave --db out")
     STATE.db_option = db
     STATE.db_existed = STATE.db_path.exists()
     if ctx.invoked_subcommand is None:
