@@ -142,3 +142,15 @@ async def test_nothing_to_study_offers_undo_only_with_something_to_undo(tmp_path
         assert said.startswith("Nothing to study here right now")
         assert "undo" not in said
         assert "█" not in progress(app)  # nothing done, nothing left: not a full bar
+
+
+async def test_the_summary_names_the_keys_in_effect(tmp_path: Path) -> None:
+    path = many_cards(tmp_path, 1)
+    settings = Settings(fuzz=False, keys={"study.stats": "x", "study.undo": "z"})
+    app = study_app(path, settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await study_to_the_end(pilot, "4")
+        said = summary(app)
+        assert "x stats" in said and "z undo" in said and "t stats" not in said
+        assert "Enter back to decks" in said  # Space works too; the summary names Enter

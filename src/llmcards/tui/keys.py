@@ -43,10 +43,16 @@ def _display(app: App[Any], key: str) -> str:
 
 def key_display(app: App[Any], node_class: type[DOMNode], binding_id: str) -> str | None:
     """The first key bound to `binding_id`, for labels such as "1 Again"."""
+    keys = bound_keys(app, node_class, binding_id)
+    return _display(app, keys[0]) if keys else None
+
+
+def bound_keys(app: App[Any], node_class: type[DOMNode], binding_id: str) -> list[str]:
+    """Every key bound to `binding_id` now (remapped or not), as Textual names them."""
     for binding in bindings_of(node_class):
         if binding.id == binding_id:
-            return _display(app, effective_key(app, binding).split(",")[0])
-    return None
+            return effective_key(app, binding).split(",")
+    return []
 
 
 def key_help(app: App[Any], node_classes: Iterable[type[DOMNode]]) -> list[KeyHelp]:

@@ -390,8 +390,21 @@ class StudyScreen(Screen[None]):
         self._show_side(revealed=False, finished=True)
         if view.summary is not None:
             settings = self.app.settings
+            from llmcards.tui.keys import bound_keys
+
+            done = bound_keys(self.app, type(self), "study.done")
+            keys_shown = {
+                # Space and Enter both end it by default; the summary says Enter, as Anki's does.
+                "done": "Enter" if "enter" in done else self._key_of("study.done", "Enter"),
+                "stats": self._key_of("study.stats", "t"),
+                "undo": self._key_of("study.undo", "u"),
+            }
             self.query_one(SessionSummaryView).show(
-                view.summary, self.app.clock(), settings.rollover_hour, undo=view.undo_left > 0
+                view.summary,
+                self.app.clock(),
+                settings.rollover_hour,
+                undo=view.undo_left > 0,
+                keys_shown=keys_shown,
             )
 
     @on(NothingToUndo)

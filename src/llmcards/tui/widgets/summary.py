@@ -18,10 +18,21 @@ def _cards(count: int, what: str = "card") -> str:
     return f"{count} {what}{'s' if count != 1 else ''}"
 
 
+# The keys the summary names, as bound by default (the screen passes remapped ones).
+SUMMARY_KEYS = {"done": "Enter", "stats": "t", "undo": "u"}
+
+
 def summary_content(
-    summary: SessionSummary, now: datetime, rollover_hour: int, *, undo: bool = True
+    summary: SessionSummary,
+    now: datetime,
+    rollover_hour: int,
+    *,
+    undo: bool = True,
+    keys_shown: dict[str, str] | None = None,
 ) -> Content:
-    """`undo`: whether `u` has something to take back (only then is it offered)."""
+    """`undo`: whether `u` has something to take back (only then is it offered).
+    `keys_shown`: the keys in effect for "done", "stats" and "undo" (default SUMMARY_KEYS)."""
+    shown = {**SUMMARY_KEYS, **(keys_shown or {})}
     later = summary.learning_later
     if summary.cards:
         done = "Done for now" if later else "Done for today"
@@ -44,10 +55,10 @@ def summary_content(
     else:
         upcoming = "No cards scheduled yet"
     limits = "".join(f"\n\n{limit_lines(limit)}" for limit in summary.limits)
-    keys: list[str | tuple[str, str]] = [("Enter", "bold"), " back to decks   ", ("t", "bold")]
-    keys.append(" stats")
+    keys: list[str | tuple[str, str]] = [(shown["done"], "bold"), " back to decks   "]
+    keys += [(shown["stats"], "bold"), " stats"]
     if undo:
-        keys += ["   ", ("u", "bold"), " undo"]
+        keys += ["   ", (shown["undo"], "bold"), " undo"]
     return Content.assemble(
         (head, "bold"),
         "\n\n",
@@ -69,6 +80,12 @@ class SessionSummaryView(Static):
     """
 
     def show(
-        self, summary: SessionSummary, now: datetime, rollover_hour: int, *, undo: bool = True
+        self,
+        summary: SessionSummary,
+        now: datetime,
+        rollover_hour: int,
+        *,
+        undo: bool = True,
+        keys_shown: dict[str, str] | None = None,
     ) -> None:
-        self.update(summary_content(summary, now, rollover_hour, undo=undo))
+        self.update(summary_content(summary, now, rollover_hour, undo=undo, keys_shown=keys_shown))
